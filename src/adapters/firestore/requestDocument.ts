@@ -1,0 +1,80 @@
+/**
+ * The Firestore shape of a request (SPEC §7) and its zod converter. Documents
+ * read back are validated: a malformed document is an error, never a guess.
+ */
+import { Timestamp, type DocumentData } from '@google-cloud/firestore';
+import { z } from 'zod';
+import { REQUEST_KINDS, STATUSES, type AccessRequest, type AuditEvent } from '../../domain/request';
+
+const date = z.union([z.instanceof(Timestamp).transform((t) => t.toDate()), z.date()]);
+const optional = <T extends z.ZodTypeAny>(schema: T) => schema.nullish().transform((v) => v ?? undefined);
+
+const operation = z.object({
+  type: z.enum(['apply', 'revert']),
+  intent: z.enum(['approve', 'expire', 'revoke']),
+  by: z.string(),
+  holder: z.string(),
+  leaseUntil: date,
+  attempts: z.number().int().nonnegative(),
+});
+
+export const requestDocument = z.object({
+  id: z.string().min(1),
+  kind: z.enum(REQUEST_KINDS),
+  status: z.enum(STATUSES),
+  requester: z.string().min(1),
+  target: z.string().min(1),
+  reason: z.string(),
+  createdAt: date,
+  updatedAt: date,
+  approvals: z.array(z.object({ approver: z.string(), at: date })),
+  approvalsRequired: z.number().int().positive(),
+  approverGroup: z.string(),
+  ruleIndex: z.number().int().nonnegative(),
+  channel: z.string(),
+  message: optional(z.object({ channel: z.string(), ts: z.string() })),
+  durationSeconds: optional(z.number().int().positive()),
+  expiresAt: optional(date),
+  role: optional(z.string()),
+  member: optional(z.string()),
+  value: optional(z.string()),
+  previousValue: optional(z.string()),
+  rotationPeriodSeconds: optional(z.number().int().positive()),
+  context: optional(z.record(z.string(), z.union([z.string(), z.array(z.string())]))),
+  result: optional(z.record(z.string(), z.string())),
+  decidedBy: optional(z.string()),
+  appliedAt: optional(date),
+  endedAt: optional(date),
+  outcome: optional(z.string()),
+  op: optional(operation),
+  lastRemindedAt: optional(date),
+});
+
+export const eventDocument = z.object({
+  at: date,
+  actor: z.string(),
+  action: z.string(),
+  detail: z.record(z.string(), z.unknown()),
+});
+
+/** Firestore document → AccessRequest; throws a descriptive error for a malformed document. */
+export function fromDocument(id: string, data: DocumentData | undefined): AccessRequest {
+  const parsed = requestDocument.safeParse({ ...data, id });
+  if (!parsed.success) {
+    throw new Error(`requests/${id} is malformed: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  return parsed.data;
+}
+
+/** AccessRequest → Firestore fields; absent optional fields are deleted, not left stale. */
+export function toDocument(request: AccessRequest): DocumentData {
+  const out: DocumentData = {};
+  for (const [key, value] of Object.entries(request)) {
+    out[key] = value === undefined ? null : value;
+  }
+  return out;
+}
+
+export function eventFromDocument(data: DocumentData | undefined): AuditEvent {
+  return eventDocument.parse(data);
+}

@@ -1,0 +1,93 @@
+/**
+ * Firestore implementation of RequestStore: collection `requests`, audit
+ * trail in `requests/{id}/events` (SPEC §7). Every change runs in a
+ * transaction that re-reads the document, asks the state machine, then writes
+ * the next state and creates the next event document. Event ids are a
+ * per-request sequence and are written with create(), so an event is never
+ * rewritten.
+ */
+import type { Firestore, Transaction } from '@google-cloud/firestore';
+import { ErrorCode, WardenError } from '../../domain/errors';
+import type { AccessRequest, AuditEvent, Status } from '../../domain/request';
+import type { TransitionOutcome } from '../../domain/stateMachine';
+import type { RequestStore } from '../../ports';
+import { eventFromDocument, fromDocument, toDocument } from './requestDocument';
+
+export const REQUESTS = 'requests';
+export const EVENTS = 'events';
+
+function eventId(sequence: number): string {
+  return String(sequence).padStart(6, '0');
+}
+
+export function createRequestStore(deps: { firestore: Firestore }): RequestStore {
+  const { firestore } = deps;
+  const requests = firestore.collection(REQUESTS);
+
+  function appendEvent(tx: Transaction, id: string, sequence: number, event: AuditEvent): void {
+    tx.create(requests.doc(id).collection(EVENTS).doc(eventId(sequence)), { ...event });
+  }
+
+  return {
+    async create(request, event) {
+      await firestore.runTransaction(async (tx) => {
+        const ref = requests.doc(request.id);
+        tx.create(ref, { ...toDocument(request), eventCount: 1 });
+        appendEvent(tx, request.id, 1, event);
+      });
+    },
+
+    async get(id) {
+      const snapshot = await requests.doc(id).get();
+      return snapshot.exists ? fromDocument(id, snapshot.data()) : undefined;
+    },
+
+    async events(id) {
+      const snapshot = await requests.doc(id).collection(EVENTS).orderBy('__name__').get();
+      return snapshot.docs.map((doc) => eventFromDocument(doc.data()));
+    },
+
+    async transact(id, decide) {
+      return firestore.runTransaction(async (tx): Promise<TransitionOutcome> => {
+        const ref = requests.doc(id);
+        const snapshot = await tx.get(ref);
+        if (!snapshot.exists) {
+          return { ok: false, error: new WardenError(ErrorCode.NotFound, `There is no request \`${id}\`.`) };
+        }
+        const data = snapshot.data();
+        const current = fromDocument(id, data);
+        const sequence = (typeof data?.eventCount === 'number' ? data.eventCount : 0) + 1;
+        const outcome = decide(current);
+        if (outcome.ok) {
+          tx.set(ref, { ...toDocument(outcome.next), eventCount: sequence });
+          appendEvent(tx, id, sequence, outcome.event);
+        } else if (outcome.record) {
+          tx.update(ref, { eventCount: sequence });
+          appendEvent(tx, id, sequence, outcome.record);
+        }
+        return outcome;
+      });
+    },
+
+    async listByStatus(statuses) {
+      return query(statuses, undefined);
+    },
+
+    async listByRequester(requester, statuses) {
+      return query(statuses, requester);
+    },
+  };
+
+  async function query(statuses: readonly Status[], requester: string | undefined): Promise<AccessRequest[]> {
+    if (statuses.length === 0) return [];
+    // Single-field filters only: no composite index is needed in production.
+    let q = requests.where('status', 'in', [...statuses]);
+    if (requester !== undefined) q = requests.where('requester', '==', requester);
+    const snapshot = await q.get();
+    const wanted = new Set<Status>(statuses);
+    return snapshot.docs
+      .map((doc) => fromDocument(doc.id, doc.data()))
+      .filter((r) => wanted.has(r.status))
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * ChatPort and DirectoryPort over Slack's Web API (the client Bolt built,
+ * pointed at SLACK_API_URL). The only code that sends messages or reads
+ * users and user groups. Answers are validated with zod before use.
+ */
+import type { Block, KnownBlock } from '@slack/types';
+import type { WebClient } from '@slack/web-api';
+import { z } from 'zod';
+import type { ChatMessage, ChatPort, DirectoryPort } from '../../ports';
+
+const posted = z.object({ channel: z.string(), ts: z.string() });
+const opened = z.object({ channel: z.object({ id: z.string() }) });
+const userInfo = z.object({ user: z.object({ profile: z.object({ email: z.string().optional() }).optional() }).optional() });
+const groupUsers = z.object({ users: z.array(z.string()).default([]) });
+
+type Blocks = Array<KnownBlock | Block>;
+
+function payload(message: ChatMessage): { text: string; blocks?: Blocks; thread_ts?: string } {
+  return {
+    text: message.text,
+    ...(message.blocks ? { blocks: message.blocks as Blocks } : {}),
+    ...(message.threadTs ? { thread_ts: message.threadTs } : {}),
+  };
+}
+
+export function createSlackChat(deps: { client: WebClient }): ChatPort & DirectoryPort {
+  const { client } = deps;
+  return {
+    async post(channel, message) {
+      const answer = posted.parse(await client.chat.postMessage({ channel, ...payload(message) }));
+      return { channel: answer.channel, ts: answer.ts };
+    },
+
+    async update(channel, ts, message) {
+      await client.chat.update({ channel, ts, text: message.text, ...(message.blocks ? { blocks: message.blocks as Blocks } : {}) });
+    },
+
+    async dm(user, message) {
+      const conversation = opened.parse(await client.conversations.open({ users: user }));
+      await client.chat.postMessage({ channel: conversation.channel.id, ...payload(message) });
+    },
+
+    async ephemeral(channel, user, message) {
+      await client.chat.postEphemeral({ channel, user, ...payload(message) });
+    },
+
+    async emailOf(user) {
+      try {
+        const answer = userInfo.parse(await client.users.info({ user }));
+        return answer.user?.profile?.email;
+      } catch {
+        return undefined;
+      }
+    },
+
+    async membersOf(group) {
+      const answer = groupUsers.parse(await client.usergroups.users.list({ usergroup: group }));
+      return answer.users;
+    },
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * Configuration, parsed once from the environment with zod (SPEC §2). Every
+ * problem is reported at once, by variable name; values are never echoed
+ * (some are secrets).
+ */
+import { z } from 'zod';
+
+const hostPort = z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port');
+const emails = z
+  .string()
+  .transform((s) => s.split(',').map((e) => e.trim()).filter((e) => e.length > 0))
+  .pipe(z.array(z.email('must be a comma-separated list of service-account emails')).min(1, 'must name at least one service account'));
+const seconds = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((s, ctx) => {
+      const match = /^(\d+)([smhd])$/.exec(s.trim());
+      if (!match) {
+        ctx.addIssue({ code: 'custom', message: 'must be a duration like 30m, 1h or 1d' });
+        return z.NEVER;
+      }
+      const unit = { s: 1, m: 60, h: 3600, d: 86400 }[match[2] as 's' | 'm' | 'h' | 'd'];
+      return Number(match[1]) * unit;
+    });
+
+const base = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(8080),
+  SLACK_API_URL: z.url().default('https://slack.com/api/'),
+  WARDEN_SLASH_COMMAND: z.string().regex(/^\/[a-z0-9_-]{1,31}$/, 'must look like /warden').default('/warden'),
+  WARDEN_POLICY: z.string().min(1).default('./policy.yaml'),
+  FIRESTORE_EMULATOR_HOST: hostPort.optional(),
+  RUN_EMULATOR_HOST: hostPort.optional(),
+  KMS_EMULATOR_HOST: hostPort.optional(),
+  WARDEN_OIDC_CERTS_URL: z.url().default('https://www.googleapis.com/oauth2/v1/certs'),
+  WARDEN_PENDING_TIMEOUT: seconds('24h'),
+  WARDEN_REMIND_AFTER: seconds('1h'),
+  LOG_LEVEL: z.enum(['silent', 'debug', 'info', 'warn', 'error']).default('info'),
+});
+
+const required = z.string().min(1, 'is required');
+
+const production = base.extend({
+  SLACK_SIGNING_SECRET: z.string().optional(),
+  SLACK_BOT_TOKEN: required,
+  SLACK_APP_TOKEN: z.string().optional(),
+  GOOGLE_CLOUD_PROJECT: required,
+  WARDEN_JOBS_AUDIENCE: required,
+  WARDEN_JOBS_INVOKERS: emails,
+});
+
+export type Config = z.infer<typeof production> & { mode: 'http' | 'socket' };
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; message: string };
+
+/** Variables whose presence means "this is a real deployment, not the sandbox". */
+export const DEPLOYMENT_VARIABLES = ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'GOOGLE_CLOUD_PROJECT'] as const;
+
+export function isSandbox(env: NodeJS.ProcessEnv): boolean {
+  if (env.WARDEN_SANDBOX === '1' || env.WARDEN_SANDBOX === 'true') return true;
+  return DEPLOYMENT_VARIABLES.every((name) => !env[name]);
+}
+
+export function parseConfig(env: NodeJS.ProcessEnv): ConfigResult {
+  const parsed = production.safeParse(env);
+  const problems: string[] = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`);
+  const socket = Boolean(env.SLACK_APP_TOKEN);
+  if (!socket && !env.SLACK_SIGNING_SECRET) problems.push('SLACK_SIGNING_SECRET is required (or SLACK_APP_TOKEN for Socket Mode)');
+  if (socket && !/^xapp-/.test(env.SLACK_APP_TOKEN ?? '')) problems.push('SLACK_APP_TOKEN must be an app-level token (xapp-…)');
+  if (!parsed.success || problems.length > 0) {
+    return { ok: false, message: `runwarden cannot start; fix these environment variables:\n  - ${problems.join('\n  - ')}` };
+  }
+  return { ok: true, config: { ...parsed.data, mode: socket ? 'socket' : 'http' } };
+}

@@ -1,0 +1,43 @@
+/**
+ * Everything a use case may touch, handed in once by the wiring
+ * (src/app/wiring.ts). Tests build the same object around emulators.
+ */
+import type { Policy } from '../domain/policy/schema';
+import type { ChatPort, Clock, DirectoryPort, IamPolicyPort, KeysPort, Logger, RequestStore, ServicesPort } from '../ports';
+
+export interface Settings {
+  slashCommand: string;
+  /** pending requests older than this are timed out by the sweep */
+  pendingTimeoutSeconds: number;
+  /** pending requests are re-announced to approvers this often */
+  remindAfterSeconds: number;
+  /** how long an apply/revert may run before the sweep may take it over */
+  leaseSeconds: number;
+  /** applies/reverts tried at most this often before the request fails */
+  maxAttempts: number;
+  /** identifies this process in leases */
+  instanceId: string;
+}
+
+export interface AppDeps {
+  store: RequestStore;
+  chat: ChatPort;
+  directory: DirectoryPort;
+  iam: IamPolicyPort;
+  services: ServicesPort;
+  keys: KeysPort;
+  clock: Clock;
+  logger: Logger;
+  /** the policy in force (read at start-up; a function so it can be reloaded) */
+  policy: () => Policy;
+  settings: Settings;
+  randomBytes: (size: number) => Uint8Array;
+}
+
+export const DEFAULT_SETTINGS: Omit<Settings, 'instanceId'> = {
+  slashCommand: '/warden',
+  pendingTimeoutSeconds: 24 * 3600,
+  remindAfterSeconds: 3600,
+  leaseSeconds: 300,
+  maxAttempts: 5,
+};

@@ -1,0 +1,36 @@
+/**
+ * Protects /jobs/*: only a Google-signed OIDC ID token (Cloud Scheduler's)
+ * with our audience, Google as issuer, and a verified email on the invokers
+ * list may run the sweep (SPEC §3). Missing or invalid token → 401; a valid
+ * token for someone not allowed → 403.
+ */
+import { OAuth2Client } from 'google-auth-library';
+import { z } from 'zod';
+
+export const GOOGLE_ISSUERS = ['accounts.google.com', 'https://accounts.google.com'];
+
+export type JobsAuthResult = { ok: true; email: string } | { ok: false; status: 401 | 403; reason: string };
+
+const claims = z.object({ email: z.string().optional(), email_verified: z.boolean().optional() });
+
+export function createJobsAuth(options: { audience: string; invokers: readonly string[]; certsUrl: string }) {
+  const client = new OAuth2Client({ endpoints: { oauth2FederatedSignonPemCertsUrl: options.certsUrl }, issuers: GOOGLE_ISSUERS });
+  const invokers = new Set(options.invokers.map((e) => e.toLowerCase()));
+
+  return async function authorize(authorization: string | undefined): Promise<JobsAuthResult> {
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
+    if (!match?.[1]) return { ok: false, status: 401, reason: 'missing bearer token' };
+    let payload: unknown;
+    try {
+      const ticket = await client.verifyIdToken({ idToken: match[1], audience: options.audience });
+      payload = ticket.getPayload();
+    } catch (error) {
+      return { ok: false, status: 401, reason: `invalid token: ${error instanceof Error ? error.message.split('\n')[0] : 'unknown'}` };
+    }
+    const parsed = claims.safeParse(payload);
+    if (!parsed.success || !parsed.data.email) return { ok: false, status: 403, reason: 'token has no email' };
+    if (parsed.data.email_verified !== true) return { ok: false, status: 403, reason: 'email not verified' };
+    if (!invokers.has(parsed.data.email.toLowerCase())) return { ok: false, status: 403, reason: 'caller is not an allowed invoker' };
+    return { ok: true, email: parsed.data.email };
+  };
+}

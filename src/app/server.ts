@@ -1,0 +1,114 @@
+/**
+ * The HTTP surface (SPEC §3): Bolt serves POST /slack/events (signature
+ * verified, 5-minute replay window) — or Socket Mode when an app token is
+ * set — plus our own GET /healthz and POST /jobs/sweep (OIDC-protected).
+ */
+import type { Server } from 'node:http';
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type CustomRoute, type Logger as BoltLogger } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
+import type { Logger } from '../ports';
+import type { JobsAuthResult } from './jobsAuth';
+import type { SweepCounts } from '../jobs/sweep';
+
+export interface ServerOptions {
+  port: number;
+  signingSecret?: string | undefined;
+  appToken?: string | undefined;
+  botToken: string;
+  slackApiUrl: string;
+  logger: Logger;
+  authorizeJobs: (authorization: string | undefined) => Promise<JobsAuthResult>;
+  sweep: () => Promise<SweepCounts>;
+}
+
+export interface RunningServer {
+  app: App;
+  client: WebClient;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export function boltLogger(logger: Logger): BoltLogger {
+  let level = LogLevel.INFO;
+  return {
+    debug: (...msg) => logger.debug(msg.map(String).join(' ')),
+    info: (...msg) => logger.info(msg.map(String).join(' ')),
+    warn: (...msg) => logger.warn(msg.map(String).join(' ')),
+    error: (...msg) => logger.error(msg.map(String).join(' ')),
+    setLevel: (next) => void (level = next),
+    getLevel: () => level,
+    setName: () => undefined,
+  };
+}
+
+function json(res: import('node:http').ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+export function jobRoutes(options: Pick<ServerOptions, 'authorizeJobs' | 'sweep' | 'logger'>): CustomRoute[] {
+  return [
+    { path: '/healthz', method: ['GET'], handler: (_req, res) => json(res, 200, { ok: true }) },
+    {
+      path: '/jobs/sweep',
+      method: ['POST'],
+      handler: (req, res) => {
+        void (async () => {
+          const auth = await options.authorizeJobs(req.headers.authorization);
+          if (!auth.ok) {
+            options.logger.warn('refused a /jobs/sweep call', { status: auth.status, reason: auth.reason });
+            json(res, auth.status, { error: auth.status === 401 ? 'unauthenticated' : 'forbidden' });
+            return;
+          }
+          try {
+            json(res, 200, await options.sweep());
+          } catch (error) {
+            options.logger.error('sweep failed', { error: error instanceof Error ? error.message : String(error) });
+            json(res, 500, { error: 'sweep failed' });
+          }
+        })();
+      },
+    },
+  ];
+}
+
+/** Builds the Bolt app (listeners are registered by the caller before start). */
+export function createSlackApp(options: ServerOptions): { app: App; client: WebClient; start: () => Promise<RunningServer> } {
+  const logger = boltLogger(options.logger.child({ component: 'bolt' }));
+  const customRoutes = jobRoutes(options);
+  const client = new WebClient(options.botToken, { slackApiUrl: options.slackApiUrl, logger, retryConfig: { retries: 2 } });
+  // auth.test is asked lazily and never blocks a request: the bot's own ids only matter for ignoring its own events.
+  let botIds: Promise<{ botId?: string; botUserId?: string }> | undefined;
+  const authorize = async () => {
+    botIds ??= client.auth
+      .test()
+      .then((r) => ({ ...(r.bot_id ? { botId: r.bot_id } : {}), ...(r.user_id ? { botUserId: r.user_id } : {}) }))
+      .catch(() => ({}));
+    return { botToken: options.botToken, ...(await botIds) };
+  };
+  const clientOptions = { slackApiUrl: options.slackApiUrl };
+
+  let app: App;
+  if (options.appToken) {
+    const receiver = new SocketModeReceiver({ appToken: options.appToken, customRoutes, installerOptions: { port: options.port }, logger });
+    app = new App({ receiver, authorize, clientOptions, logger });
+  } else {
+    const receiver = new HTTPReceiver({
+      signingSecret: options.signingSecret ?? '',
+      endpoints: '/slack/events',
+      customRoutes,
+      processBeforeResponse: false,
+      logger,
+    });
+    app = new App({ receiver, authorize, clientOptions, logger });
+  }
+
+  async function start(): Promise<RunningServer> {
+    const started: unknown = await app.start(options.port);
+    const server = started instanceof Object && 'address' in started ? (started as Server) : undefined;
+    const address = server?.address();
+    const port = typeof address === 'object' && address ? address.port : options.port;
+    return { app, client, port, stop: () => app.stop().then(() => undefined) };
+  }
+  return { app, client, start };
+}

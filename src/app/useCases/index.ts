@@ -1,0 +1,28 @@
+/**
+ * The use cases, built once from the app's dependencies. Slash commands and
+ * button listeners call these; nothing else changes state.
+ */
+import type { RequestKind } from '../../domain/request';
+import type { AppDeps } from '../deps';
+import type { KindHandler } from '../kinds/kindHandler';
+import { createRunner, type Runner, type RunResult } from '../runner';
+import { createSweep } from '../../jobs/sweep';
+import { createDecide } from './decide';
+import { createQueries } from './queries';
+import { createSubmit } from './submit';
+
+export function createUseCases(deps: AppDeps, handlers: Record<RequestKind, KindHandler>) {
+  const runner: Runner = createRunner(deps, handlers);
+  const queries = createQueries(deps);
+  return {
+    runner,
+    submit: createSubmit(deps, handlers),
+    decide: createDecide(deps, runner),
+    cancel: (id: string, actor: string): Promise<RunResult> => runner.run(id, { type: 'cancel', actor }),
+    list: queries.list,
+    status: queries.status,
+    sweep: createSweep(deps, runner),
+  };
+}
+
+export type UseCases = ReturnType<typeof createUseCases>;

@@ -1,0 +1,107 @@
+/**
+ * Wiring: builds runwarden from its configuration — the real adapters around
+ * Firestore, Cloud Run, Cloud KMS and Slack — and returns something to start
+ * and stop. The sandbox and the integration tests use the same function with
+ * emulators and stand-ins behind the same environment variables.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Firestore } from '@google-cloud/firestore';
+import { createKmsClient, createRunClient } from '../adapters/gcp/clients';
+import { createKmsKeys } from '../adapters/gcp/kmsKeys';
+import { createRunIamPolicy } from '../adapters/gcp/runIamPolicy';
+import { createRunServices } from '../adapters/gcp/runServices';
+import { createRequestStore } from '../adapters/firestore/requestStore';
+import { createSlackChat } from '../adapters/slack/slackChat';
+import { registerActionListener } from '../adapters/slack/listeners/actionListener';
+import { registerCommandListener } from '../adapters/slack/listeners/commandListener';
+import type { Policy } from '../domain/policy/schema';
+import type { RequestKind } from '../domain/request';
+import type { Clock, Logger } from '../ports';
+import { DEFAULT_SETTINGS, type AppDeps, type Settings } from './deps';
+import { createJobsAuth } from './jobsAuth';
+import { createHandlers } from './kinds/handlers';
+import type { KindHandler } from './kinds/kindHandler';
+import { createSlackApp, type RunningServer } from './server';
+import { createUseCases, type UseCases } from './useCases';
+
+export interface RunwardenOptions {
+  port: number;
+  slashCommand: string;
+  signingSecret?: string | undefined;
+  appToken?: string | undefined;
+  botToken: string;
+  slackApiUrl: string;
+  projectId: string;
+  runEmulatorHost?: string | undefined;
+  kmsEmulatorHost?: string | undefined;
+  jobs: { audience: string; invokers: readonly string[]; certsUrl: string };
+  policy: Policy;
+  logger: Logger;
+  clock?: Clock | undefined;
+  settings?: Partial<Settings> | undefined;
+}
+
+export interface Runwarden {
+  useCases: UseCases;
+  deps: AppDeps;
+  start(): Promise<RunningServer>;
+  stop(): Promise<void>;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export function createRunwarden(options: RunwardenOptions): Runwarden {
+  const firestore = new Firestore({ projectId: options.projectId, ignoreUndefinedProperties: true });
+  const runClient = createRunClient({ emulatorHost: options.runEmulatorHost });
+  const kmsClient = createKmsClient({ emulatorHost: options.kmsEmulatorHost });
+  const services = createRunServices({ client: runClient });
+  const iam = createRunIamPolicy({ client: runClient, log: options.logger.child({ component: 'iam' }) });
+  const keys = createKmsKeys({ client: kmsClient });
+
+  let useCases: UseCases | undefined;
+  const authorizeJobs = createJobsAuth(options.jobs);
+  const slack = createSlackApp({
+    port: options.port,
+    signingSecret: options.signingSecret,
+    appToken: options.appToken,
+    botToken: options.botToken,
+    slackApiUrl: options.slackApiUrl,
+    logger: options.logger,
+    authorizeJobs,
+    sweep: () => (useCases as UseCases).sweep(),
+  });
+  const chat = createSlackChat({ client: slack.client });
+
+  const deps: AppDeps = {
+    store: createRequestStore({ firestore }),
+    chat,
+    directory: chat,
+    iam,
+    services,
+    keys,
+    clock: options.clock ?? systemClock,
+    logger: options.logger,
+    policy: () => options.policy,
+    settings: { ...DEFAULT_SETTINGS, instanceId: randomUUID().slice(0, 8), ...options.settings, slashCommand: options.slashCommand },
+    randomBytes: (size) => randomBytes(size),
+  };
+  const handlers: Record<RequestKind, KindHandler> = createHandlers(deps);
+  useCases = createUseCases(deps, handlers);
+
+  registerCommandListener(slack.app, {
+    slash: options.slashCommand,
+    logger: options.logger,
+    context: { slash: options.slashCommand, useCases, policy: options.policy },
+  });
+  registerActionListener(slack.app, { decide: useCases.decide, chat, logger: options.logger });
+
+  return {
+    useCases,
+    deps,
+    start: () => slack.start(),
+    async stop() {
+      await slack.app.stop().catch(() => undefined);
+      await Promise.allSettled([runClient.close(), kmsClient.close(), firestore.terminate()]);
+    },
+  };
+}

@@ -1,0 +1,63 @@
+/**
+ * Typed errors with a stable `runwarden_*` code, a text for the person in
+ * Slack and a text for the operator's logs. Decisions inside the domain are
+ * values; they become these errors only at the edge.
+ */
+
+export const ErrorCode = {
+  UsageError: 'runwarden_usage_error',
+  NoMatchingRule: 'runwarden_no_matching_rule',
+  NotARequester: 'runwarden_not_a_requester',
+  RoleNotAllowed: 'runwarden_role_not_allowed',
+  DurationTooLong: 'runwarden_duration_too_long',
+  DurationTooShort: 'runwarden_duration_too_short',
+  DurationRequired: 'runwarden_duration_required',
+  IdentityUnknown: 'runwarden_identity_unknown',
+  IdentityOutsideDomains: 'runwarden_identity_outside_domains',
+  SelfApproval: 'runwarden_self_approval',
+  NotAnApprover: 'runwarden_not_an_approver',
+  AlreadyApproved: 'runwarden_already_approved',
+  NotFound: 'runwarden_request_not_found',
+  InvalidState: 'runwarden_invalid_state',
+  NotAllowed: 'runwarden_not_allowed',
+  ResourceNotFound: 'runwarden_resource_not_found',
+  PermissionDenied: 'runwarden_permission_denied',
+  Precondition: 'runwarden_precondition_failed',
+  Conflict: 'runwarden_conflict',
+  Upstream: 'runwarden_upstream_error',
+  Config: 'runwarden_config_error',
+  Unknown: 'runwarden_unknown_error',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export class WardenError extends Error {
+  readonly code: ErrorCode;
+  /** safe to show in Slack */
+  readonly userMessage: string;
+  /** for logs; may carry more detail, never secrets */
+  readonly operatorMessage: string;
+
+  constructor(code: ErrorCode, userMessage: string, operatorMessage?: string, options?: { cause?: unknown }) {
+    super(operatorMessage ?? userMessage, options);
+    this.name = 'WardenError';
+    this.code = code;
+    this.userMessage = userMessage;
+    this.operatorMessage = operatorMessage ?? userMessage;
+  }
+}
+
+export function wardenError(code: ErrorCode, userMessage: string, operatorMessage?: string): WardenError {
+  return new WardenError(code, userMessage, operatorMessage);
+}
+
+/** Anything thrown becomes a WardenError; unknown errors keep their cause but never show it to users. */
+export function asWardenError(error: unknown): WardenError {
+  if (error instanceof WardenError) return error;
+  const text = error instanceof Error ? error.message : String(error);
+  return new WardenError(
+    ErrorCode.Unknown,
+    'Something went wrong inside runwarden; the operators have the details in the logs.',
+    text,
+    { cause: error },
+  );
+}

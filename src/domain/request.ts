@@ -1,0 +1,134 @@
+/**
+ * The request: runwarden's one record of everything an engineer asked for and
+ * everything that happened to it. Stored as a Firestore document (SPEC §7),
+ * read back through a zod converter. Pure data; no I/O.
+ */
+
+export const REQUEST_KINDS = ['invoker', 'egress', 'ingress', 'rotate'] as const;
+export type RequestKind = (typeof REQUEST_KINDS)[number];
+
+export const STATUSES = [
+  'pending',
+  'approved',
+  'active',
+  'applied',
+  'denied',
+  'cancelled',
+  'timed_out',
+  'expired',
+  'revoked',
+  'failed',
+] as const;
+export type Status = (typeof STATUSES)[number];
+
+/** Statuses from which nothing more happens. */
+export const FINAL_STATUSES: ReadonlySet<Status> = new Set<Status>([
+  'applied',
+  'denied',
+  'cancelled',
+  'timed_out',
+  'expired',
+  'revoked',
+  'failed',
+]);
+
+export const EGRESS_VALUES = ['all-traffic', 'private-ranges-only'] as const;
+export type EgressValue = (typeof EGRESS_VALUES)[number];
+export const INGRESS_VALUES = ['all', 'internal', 'internal-and-cloud-load-balancing'] as const;
+export type IngressValue = (typeof INGRESS_VALUES)[number];
+
+export interface Approval {
+  approver: string;
+  at: Date;
+}
+
+/**
+ * Work in progress against Google (an apply or a revert). Held as a lease so
+ * that two sweeps, or a sweep and a click, never run the same change at once;
+ * an expired lease means the holder died and the work may be taken over.
+ */
+export interface Operation {
+  type: 'apply' | 'revert';
+  /** why a revert runs: the grant expired, or somebody revoked it */
+  intent: 'approve' | 'expire' | 'revoke';
+  /** the Slack user who asked for the revert (revoke), or "runwarden" */
+  by: string;
+  holder: string;
+  leaseUntil: Date;
+  attempts: number;
+}
+
+/** Facts read from Google when the request was made, shown to approvers. */
+export type RequestContext = Record<string, string | string[]>;
+
+export interface AccessRequest {
+  id: string;
+  kind: RequestKind;
+  status: Status;
+  /** Slack user ID of whoever asked */
+  requester: string;
+  /** full resource name: projects/P/locations/L/services/S or …/keyRings/R/cryptoKeys/K */
+  target: string;
+  reason: string;
+  createdAt: Date;
+  updatedAt: Date;
+  approvals: Approval[];
+  /** N of SPEC §5's `approvals` at the time of the request */
+  approvalsRequired: number;
+  /** name of the policy's approver group */
+  approverGroup: string;
+  /** the policy rule (index in `rules`) that matched at submission */
+  ruleIndex: number;
+  /** channel the approval message is posted to */
+  channel: string;
+  /** the approval message, once posted */
+  message?: { channel: string; ts: string } | undefined;
+
+  /** time-bound changes: how long, and when it ends (set at apply time) */
+  durationSeconds?: number | undefined;
+  expiresAt?: Date | undefined;
+
+  // invoker
+  role?: string | undefined;
+  member?: string | undefined;
+  // egress / ingress
+  value?: string | undefined;
+  /** the setting the service had when the change was applied (reverted to at expiry) */
+  previousValue?: string | undefined;
+  // rotate
+  rotationPeriodSeconds?: number | undefined;
+
+  /** facts shown to approvers (current setting, connector, revision, blast radius…) */
+  context?: RequestContext | undefined;
+  /** facts produced by applying (binding title, new revision, new key version…) */
+  result?: Record<string, string> | undefined;
+
+  /** who made the final decision (deny/cancel/revoke) */
+  decidedBy?: string | undefined;
+  appliedAt?: Date | undefined;
+  endedAt?: Date | undefined;
+  /** human-readable reason for failed / drift / timed out outcomes */
+  outcome?: string | undefined;
+
+  op?: Operation | undefined;
+  lastRemindedAt?: Date | undefined;
+}
+
+/** One entry of `requests/{id}/events`: appended, never rewritten. */
+export interface AuditEvent {
+  at: Date;
+  /** Slack user ID, or "runwarden" for the bot / sweep */
+  actor: string;
+  action: string;
+  detail: Record<string, unknown>;
+}
+
+export const SYSTEM_ACTOR = 'runwarden';
+
+export function isTimeBound(request: Pick<AccessRequest, 'durationSeconds'>): boolean {
+  return typeof request.durationSeconds === 'number' && request.durationSeconds > 0;
+}
+
+export function isFinal(status: Status): boolean {
+  return FINAL_STATUSES.has(status);
+}

@@ -1,0 +1,325 @@
+/**
+ * The request state machine: state + event + now → next state, the audit
+ * event to append, and the effects to run once the transition is committed.
+ * Pure: no I/O, no clock (now is a parameter), no randomness.
+ *
+ *   pending ──approve×N──▶ approved ──applied──▶ active ──expire/revoke──▶ expired | revoked
+ *      │                      │                    (time-bound)
+ *      │                      ├──applied──▶ applied (permanent)
+ *      │                      └──apply_failed──▶ failed
+ *      ├──deny──▶ denied      ├──cancel──▶ cancelled      └──timeout──▶ timed_out
+ *
+ * Work against Google runs under a lease (`op`): the transition that starts
+ * it records who holds it until when, and only the holder may finish it. An
+ * expired lease lets the sweep take the work over.
+ */
+import { ErrorCode, WardenError } from './errors';
+import type { AccessRequest, AuditEvent, Operation } from './request';
+import { SYSTEM_ACTOR, isTimeBound } from './request';
+
+export type NoticeKind =
+  | 'submitted'
+  | 'approval'
+  | 'approved'
+  | 'applied'
+  | 'denied'
+  | 'expired'
+  | 'revoked'
+  | 'failed'
+  | 'timed_out'
+  | 'cancelled'
+  | 'drift';
+
+export type Effect =
+  | { type: 'apply' }
+  | { type: 'revert' }
+  | { type: 'refresh_message' }
+  | { type: 'notify_requester'; notice: NoticeKind }
+  | { type: 'notify_approvers'; notice: NoticeKind };
+
+export interface Lease {
+  holder: string;
+  leaseUntil: Date;
+}
+
+export type RequestEvent =
+  | ({ type: 'approve'; actor: string; isApprover: boolean } & Lease)
+  | { type: 'deny'; actor: string; isApprover: boolean }
+  | { type: 'cancel'; actor: string }
+  | ({ type: 'revoke'; actor: string; isApprover: boolean } & Lease)
+  | { type: 'timeout'; pendingTimeoutSeconds: number }
+  | ({ type: 'claim_apply'; maxAttempts: number } & Lease)
+  | { type: 'applied'; holder: string; expiresAt?: Date | undefined; result: Record<string, string>; previousValue?: string | undefined }
+  | { type: 'apply_failed'; holder: string; reason: string; retryable: boolean }
+  | ({ type: 'claim_revert'; maxAttempts: number } & Lease)
+  | { type: 'reverted'; holder: string; detail: Record<string, string> }
+  | { type: 'drifted'; holder: string; detail: string; observed: string }
+  | { type: 'revert_failed'; holder: string; reason: string }
+  | { type: 'posted'; channel: string; ts: string }
+  | { type: 'reminded' };
+
+export interface Transitioned {
+  ok: true;
+  next: AccessRequest;
+  event: AuditEvent;
+  effects: Effect[];
+}
+
+export interface Refused {
+  ok: false;
+  error: WardenError;
+  /** refusals worth keeping in the audit trail (a click by the wrong person) */
+  record?: AuditEvent | undefined;
+}
+
+export type TransitionOutcome = Transitioned | Refused;
+
+const STATUS_WORDS: Record<AccessRequest['status'], string> = {
+  pending: 'still pending',
+  approved: 'already approved',
+  active: 'already active',
+  applied: 'already applied',
+  denied: 'already denied',
+  cancelled: 'already cancelled',
+  timed_out: 'already timed out',
+  expired: 'already expired',
+  revoked: 'already revoked',
+  failed: 'already failed',
+};
+
+function refuse(code: WardenError['code'], text: string, record?: AuditEvent): Refused {
+  return { ok: false, error: new WardenError(code, text), record };
+}
+
+function wrongState(request: AccessRequest, what: string): Refused {
+  return refuse(ErrorCode.InvalidState, `Request \`${request.id}\` is ${STATUS_WORDS[request.status]}, so it can't be ${what}.`);
+}
+
+function done(
+  request: AccessRequest,
+  changes: Partial<AccessRequest>,
+  now: Date,
+  actor: string,
+  action: string,
+  detail: Record<string, unknown>,
+  effects: Effect[],
+): Transitioned {
+  const next: AccessRequest = { ...request, ...changes, updatedAt: now };
+  return { ok: true, next, event: { at: now, actor, action, detail }, effects };
+}
+
+function leaseIsLive(op: Operation | undefined, now: Date): boolean {
+  return op !== undefined && op.leaseUntil.getTime() > now.getTime();
+}
+
+function holds(request: AccessRequest, holder: string, type: Operation['type']): boolean {
+  return request.op?.holder === holder && request.op.type === type;
+}
+
+export function transition(request: AccessRequest, event: RequestEvent, now: Date): TransitionOutcome {
+  switch (event.type) {
+    case 'approve':
+      return approve(request, event, now);
+    case 'deny':
+      return deny(request, event, now);
+    case 'cancel':
+      if (request.status !== 'pending') return wrongState(request, 'cancelled');
+      if (event.actor !== request.requester) {
+        return refuse(ErrorCode.NotAllowed, `Only <@${request.requester}> can cancel request \`${request.id}\`.`);
+      }
+      return done(request, { status: 'cancelled', decidedBy: event.actor, endedAt: now }, now, event.actor, 'cancelled', {}, [
+        { type: 'refresh_message' },
+        { type: 'notify_requester', notice: 'cancelled' },
+      ]);
+    case 'revoke':
+      return revoke(request, event, now);
+    case 'timeout': {
+      if (request.status !== 'pending') return wrongState(request, 'timed out');
+      const due = request.createdAt.getTime() + event.pendingTimeoutSeconds * 1000;
+      if (now.getTime() < due) return refuse(ErrorCode.InvalidState, `Request \`${request.id}\` is not stale yet.`);
+      const outcome = `No decision within ${Math.round(event.pendingTimeoutSeconds / 3600)}h.`;
+      return done(request, { status: 'timed_out', endedAt: now, outcome }, now, SYSTEM_ACTOR, 'timed_out', {}, [
+        { type: 'refresh_message' },
+        { type: 'notify_requester', notice: 'timed_out' },
+      ]);
+    }
+    case 'claim_apply': {
+      if (request.status !== 'approved') return wrongState(request, 'applied');
+      if (leaseIsLive(request.op, now)) return refuse(ErrorCode.Conflict, `Request \`${request.id}\` is being applied.`);
+      const attempts = (request.op?.attempts ?? 0) + 1;
+      if (attempts > event.maxAttempts) {
+        const outcome = `The change could not be applied after ${event.maxAttempts} attempts.`;
+        return done(request, { status: 'failed', op: undefined, endedAt: now, outcome }, now, SYSTEM_ACTOR, 'failed', { outcome }, [
+          { type: 'refresh_message' },
+          { type: 'notify_requester', notice: 'failed' },
+        ]);
+      }
+      const op: Operation = { type: 'apply', intent: 'approve', by: SYSTEM_ACTOR, holder: event.holder, leaseUntil: event.leaseUntil, attempts };
+      return done(request, { op }, now, SYSTEM_ACTOR, 'apply_started', { attempt: attempts }, [{ type: 'apply' }]);
+    }
+    case 'applied': {
+      if (request.status !== 'approved' || !holds(request, event.holder, 'apply')) return wrongState(request, 'marked applied');
+      const timeBound = isTimeBound(request);
+      const changes: Partial<AccessRequest> = {
+        status: timeBound ? 'active' : 'applied',
+        appliedAt: now,
+        expiresAt: timeBound ? event.expiresAt : undefined,
+        result: { ...request.result, ...event.result },
+        op: undefined,
+      };
+      if (event.previousValue !== undefined) changes.previousValue = event.previousValue;
+      if (!timeBound) changes.endedAt = now;
+      const detail = { ...event.result, ...(event.expiresAt ? { expiresAt: event.expiresAt.toISOString() } : {}) };
+      return done(request, changes, now, SYSTEM_ACTOR, 'applied', detail, [
+        { type: 'refresh_message' },
+        { type: 'notify_requester', notice: 'applied' },
+      ]);
+    }
+    case 'apply_failed': {
+      if (request.status !== 'approved' || !holds(request, event.holder, 'apply')) return wrongState(request, 'marked failed');
+      if (event.retryable) {
+        // keep the attempt count, release the lease: the sweep tries again
+        const op: Operation = { ...(request.op as Operation), leaseUntil: now };
+        return done(request, { op }, now, SYSTEM_ACTOR, 'apply_interrupted', { reason: event.reason }, []);
+      }
+      return done(request, { status: 'failed', op: undefined, endedAt: now, outcome: event.reason }, now, SYSTEM_ACTOR, 'failed', { reason: event.reason }, [
+        { type: 'refresh_message' },
+        { type: 'notify_requester', notice: 'failed' },
+      ]);
+    }
+    case 'claim_revert': {
+      if (request.status !== 'active') return wrongState(request, 'reverted');
+      if (leaseIsLive(request.op, now)) return refuse(ErrorCode.Conflict, `Request \`${request.id}\` is being reverted.`);
+      const revoking = request.op?.type === 'revert' && request.op.intent === 'revoke';
+      const due = request.expiresAt !== undefined && request.expiresAt.getTime() <= now.getTime();
+      if (!revoking && !due) return refuse(ErrorCode.InvalidState, `Request \`${request.id}\` has not expired yet.`);
+      const attempts = (request.op?.type === 'revert' ? request.op.attempts : 0) + 1;
+      if (attempts > event.maxAttempts) {
+        const outcome = `The change could not be reverted after ${event.maxAttempts} attempts; check the resource by hand.`;
+        return done(request, { status: 'failed', op: undefined, endedAt: now, outcome }, now, SYSTEM_ACTOR, 'failed', { outcome }, [
+          { type: 'refresh_message' },
+          { type: 'notify_requester', notice: 'failed' },
+          { type: 'notify_approvers', notice: 'failed' },
+        ]);
+      }
+      const op: Operation = {
+        type: 'revert',
+        intent: revoking ? 'revoke' : 'expire',
+        by: revoking ? (request.op as Operation).by : SYSTEM_ACTOR,
+        holder: event.holder,
+        leaseUntil: event.leaseUntil,
+        attempts,
+      };
+      return done(request, { op }, now, SYSTEM_ACTOR, 'revert_started', { intent: op.intent, attempt: attempts }, [{ type: 'revert' }]);
+    }
+    case 'reverted': {
+      if (request.status !== 'active' || !holds(request, event.holder, 'revert')) return wrongState(request, 'marked reverted');
+      const op = request.op as Operation;
+      const status = op.intent === 'revoke' ? 'revoked' : 'expired';
+      const changes: Partial<AccessRequest> = { status, op: undefined, endedAt: now, result: { ...request.result, ...event.detail } };
+      if (status === 'revoked') changes.decidedBy = op.by;
+      return done(request, changes, now, op.by, status, event.detail, [
+        { type: 'refresh_message' },
+        { type: 'notify_requester', notice: status },
+      ]);
+    }
+    case 'drifted': {
+      if (request.status !== 'active' || !holds(request, event.holder, 'revert')) return wrongState(request, 'marked drifted');
+      const op = request.op as Operation;
+      const status = op.intent === 'revoke' ? 'revoked' : 'expired';
+      const changes: Partial<AccessRequest> = {
+        status,
+        op: undefined,
+        endedAt: now,
+        outcome: event.detail,
+        result: { ...request.result, drift: event.observed },
+      };
+      if (status === 'revoked') changes.decidedBy = op.by;
+      return done(request, changes, now, SYSTEM_ACTOR, 'drift_detected', { detail: event.detail, observed: event.observed }, [
+        { type: 'refresh_message' },
+        { type: 'notify_requester', notice: 'drift' },
+        { type: 'notify_approvers', notice: 'drift' },
+      ]);
+    }
+    case 'revert_failed': {
+      if (request.status !== 'active' || !holds(request, event.holder, 'revert')) return wrongState(request, 'marked failed');
+      const op: Operation = { ...(request.op as Operation), leaseUntil: now };
+      return done(request, { op }, now, SYSTEM_ACTOR, 'revert_interrupted', { reason: event.reason }, []);
+    }
+    case 'posted':
+      if (request.message) return refuse(ErrorCode.InvalidState, `Request \`${request.id}\` already has its message.`);
+      return done(request, { message: { channel: event.channel, ts: event.ts } }, now, SYSTEM_ACTOR, 'message_posted', { channel: event.channel, ts: event.ts }, []);
+    case 'reminded':
+      if (request.status !== 'pending') return wrongState(request, 'reminded about');
+      return done(request, { lastRemindedAt: now }, now, SYSTEM_ACTOR, 'reminded', {}, []);
+  }
+}
+
+function approve(request: AccessRequest, event: Extract<RequestEvent, { type: 'approve' }>, now: Date): TransitionOutcome {
+  const record = (reason: string): AuditEvent => ({ at: now, actor: event.actor, action: 'approve_refused', detail: { reason } });
+  if (request.status !== 'pending') return wrongState(request, 'approved');
+  if (event.actor === request.requester) {
+    return refuse(ErrorCode.SelfApproval, 'You can’t approve your own request.', record('self_approval'));
+  }
+  if (!event.isApprover) {
+    return refuse(
+      ErrorCode.NotAnApprover,
+      `Only members of the *${request.approverGroup}* approver group can decide request \`${request.id}\`.`,
+      record('not_an_approver'),
+    );
+  }
+  if (request.approvals.some((a) => a.approver === event.actor)) {
+    return refuse(ErrorCode.AlreadyApproved, `You have already approved request \`${request.id}\`; each approver counts once.`);
+  }
+  const approvals = [...request.approvals, { approver: event.actor, at: now }];
+  const count = approvals.length;
+  if (count < request.approvalsRequired) {
+    return done(request, { approvals }, now, event.actor, 'approved_by', { count, required: request.approvalsRequired }, [
+      { type: 'refresh_message' },
+      { type: 'notify_requester', notice: 'approval' },
+    ]);
+  }
+  const op: Operation = { type: 'apply', intent: 'approve', by: SYSTEM_ACTOR, holder: event.holder, leaseUntil: event.leaseUntil, attempts: 1 };
+  return done(request, { approvals, status: 'approved', op }, now, event.actor, 'approved', { count, required: request.approvalsRequired }, [
+    { type: 'refresh_message' },
+    { type: 'notify_requester', notice: 'approved' },
+    { type: 'apply' },
+  ]);
+}
+
+function deny(request: AccessRequest, event: Extract<RequestEvent, { type: 'deny' }>, now: Date): TransitionOutcome {
+  const record = (reason: string): AuditEvent => ({ at: now, actor: event.actor, action: 'deny_refused', detail: { reason } });
+  if (request.status !== 'pending') return wrongState(request, 'denied');
+  if (event.actor === request.requester) {
+    return refuse(ErrorCode.SelfApproval, 'You can’t decide your own request; use `cancel` to withdraw it.', record('self_decision'));
+  }
+  if (!event.isApprover) {
+    return refuse(
+      ErrorCode.NotAnApprover,
+      `Only members of the *${request.approverGroup}* approver group can decide request \`${request.id}\`.`,
+      record('not_an_approver'),
+    );
+  }
+  return done(request, { status: 'denied', decidedBy: event.actor, endedAt: now }, now, event.actor, 'denied', {}, [
+    { type: 'refresh_message' },
+    { type: 'notify_requester', notice: 'denied' },
+  ]);
+}
+
+function revoke(request: AccessRequest, event: Extract<RequestEvent, { type: 'revoke' }>, now: Date): TransitionOutcome {
+  if (request.status !== 'active') {
+    if (request.status === 'approved') {
+      return refuse(ErrorCode.InvalidState, `Request \`${request.id}\` is still being applied; try again in a moment.`);
+    }
+    return wrongState(request, 'revoked');
+  }
+  if (event.actor !== request.requester && !event.isApprover) {
+    return refuse(ErrorCode.NotAllowed, `Only the requester or an approver of *${request.approverGroup}* can revoke request \`${request.id}\`.`);
+  }
+  if (request.op?.type === 'revert' && leaseIsLive(request.op, now)) {
+    return refuse(ErrorCode.Conflict, `Request \`${request.id}\` is already ending.`);
+  }
+  const attempts = request.op?.type === 'revert' ? request.op.attempts : 0;
+  const op: Operation = { type: 'revert', intent: 'revoke', by: event.actor, holder: event.holder, leaseUntil: event.leaseUntil, attempts: attempts + 1 };
+  return done(request, { op }, now, event.actor, 'revoke_requested', {}, [{ type: 'revert' }]);
+}

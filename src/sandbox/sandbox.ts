@@ -1,0 +1,114 @@
+/**
+ * The sandbox: `npm start` with no Slack and no Google configuration runs the
+ * real bot against local stand-ins — the project's Cloud Run/KMS emulator
+ * seeded with demo resources, gcloud's Firestore emulator, a Slack Web API
+ * stand-in and a stand-in for Google's OIDC certificates — so a newcomer can
+ * drive request → approve → apply → expire from the terminal
+ * (`npm run warden -- …`, see README).
+ */
+import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { createLogger } from '../app/logger';
+import { readPolicyFile } from '../app/policyFile';
+import { createRunwarden } from '../app/wiring';
+import { seedDemo, startEmulator } from '../emulator';
+import { startFirestoreEmulator } from './firestoreEmulator';
+import { createOidcIssuer } from './oidcIssuer';
+import { startSlackStandIn } from './slackStandIn';
+
+export const SANDBOX = {
+  project: 'acme-prod',
+  signingSecret: 'sandbox-signing-secret',
+  botToken: 'xoxb-sandbox-token',
+  audience: 'https://runwarden.sandbox/jobs',
+  scheduler: 'scheduler@acme-prod.iam.gserviceaccount.com',
+  users: [
+    { id: 'U0ALICE', name: 'alice', email: 'alice@acme.example' },
+    { id: 'U0BOB', name: 'bob', email: 'bob@acme.example' },
+    { id: 'U0CAROL', name: 'carol', email: 'carol@acme.example' },
+    { id: 'U0DAVE', name: 'dave', email: 'dave@acme.example' },
+    { id: 'U0MALLORY', name: 'mallory', email: 'mallory@evil.example' },
+  ],
+  userGroups: { S0SECURITY: ['U0DAVE', 'U0CAROL'] },
+} as const;
+
+export async function startSandbox(env: NodeJS.ProcessEnv): Promise<void> {
+  const say = (line: string): void => void process.stdout.write(`${line}\n`);
+  const logger = createLogger({ level: env.LOG_LEVEL ?? 'warn' });
+  const policyPath = env.WARDEN_POLICY ?? (existsSync('./policy.yaml') ? './policy.yaml' : resolve(__dirname, '../../../examples/policy.yaml'));
+  const policy = readPolicyFile(policyPath);
+  if (!policy.ok) throw new Error(policy.message);
+
+  say('runwarden sandbox: starting local stand-ins…');
+  let firestoreHost = env.FIRESTORE_EMULATOR_HOST;
+  const firestore = firestoreHost ? undefined : await startFirestoreEmulator();
+  firestoreHost ??= firestore?.host ?? '';
+  process.env.FIRESTORE_EMULATOR_HOST = firestoreHost;
+  process.env.METADATA_SERVER_DETECTION = 'none';
+
+  const emulator = await startEmulator();
+  seedDemo(emulator, SANDBOX.project);
+  const issuer = await createOidcIssuer();
+  const certs = await issuer.serve();
+  const mintToken = (): string => issuer.mint({ aud: SANDBOX.audience, email: SANDBOX.scheduler });
+  const slack = await startSlackStandIn({
+    botToken: SANDBOX.botToken,
+    users: [...SANDBOX.users],
+    userGroups: { S0SECURITY: [...SANDBOX.userGroups.S0SECURITY] },
+    log: (line) => say(`[slack] ${line}`),
+    extraRoutes: { '/_sandbox/oidc-token': async () => ({ status: 200, body: { token: mintToken() } }) },
+  });
+
+  const port = Number(env.PORT ?? 8080);
+  const runwarden = createRunwarden({
+    port,
+    slashCommand: env.WARDEN_SLASH_COMMAND ?? '/warden',
+    signingSecret: SANDBOX.signingSecret,
+    botToken: SANDBOX.botToken,
+    slackApiUrl: `${slack.url}/api/`,
+    projectId: SANDBOX.project,
+    runEmulatorHost: emulator.address,
+    kmsEmulatorHost: emulator.address,
+    jobs: { audience: SANDBOX.audience, invokers: [SANDBOX.scheduler], certsUrl: certs.url },
+    policy: policy.policy,
+    logger,
+  });
+  const server = await runwarden.start();
+  const botUrl = `http://127.0.0.1:${server.port}`;
+
+  const file = resolve('.sandbox/sandbox.json');
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(
+    file,
+    JSON.stringify({ botUrl, signingSecret: SANDBOX.signingSecret, slashCommand: env.WARDEN_SLASH_COMMAND ?? '/warden', slackStandInUrl: slack.url, emulator: emulator.address, firestore: firestoreHost }, null, 2),
+  );
+
+  // Cloud Scheduler's stand-in: the sweep every 15 s, through the real OIDC-protected route.
+  const ticker = setInterval(() => {
+    void fetch(`${botUrl}/jobs/sweep`, { method: 'POST', headers: { authorization: `Bearer ${mintToken()}` } })
+      .then(async (r) => {
+        const counts = (await r.json()) as Record<string, number>;
+        const busy = Object.entries(counts).filter(([, n]) => n > 0);
+        if (busy.length > 0) say(`[sweep] ${busy.map(([k, n]) => `${k}=${n}`).join(' ')}`);
+      })
+      .catch(() => undefined);
+  }, 15_000);
+
+  say(`runwarden sandbox is up on ${botUrl} (policy: ${policyPath})`);
+  say(`  Firestore emulator ${firestoreHost} · Cloud Run/KMS emulator ${emulator.address} · Slack stand-in ${slack.url}`);
+  say('  Demo users: U0ALICE (requester), U0BOB and U0CAROL (platform approvers), U0DAVE (security group S0SECURITY).');
+  say('  In another terminal:');
+  say('    npm run warden -- "invoker hello 2m testing the sandbox" --user U0ALICE');
+  say('    npm run warden -- approve <id> --user U0BOB');
+  say('    npm run warden -- messages');
+  say('  Press Ctrl-C to stop.');
+
+  const stop = async (): Promise<void> => {
+    clearInterval(ticker);
+    await runwarden.stop();
+    await Promise.allSettled([slack.stop(), certs.stop(), emulator.stop(), firestore?.stop()]);
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}

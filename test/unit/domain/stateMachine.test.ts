@@ -1,0 +1,175 @@
+import { ErrorCode } from '../../../src/domain/errors';
+import type { AccessRequest } from '../../../src/domain/request';
+import { transition, type RequestEvent, type TransitionOutcome } from '../../../src/domain/stateMachine';
+
+const T0 = new Date('2026-11-22T12:00:00Z');
+const at = (seconds: number): Date => new Date(T0.getTime() + seconds * 1000);
+const lease = (holder = 'h1', seconds = 300) => ({ holder, leaseUntil: at(seconds) });
+
+function pending(overrides: Partial<AccessRequest> = {}): AccessRequest {
+  return {
+    id: 'abcdefghjk',
+    kind: 'invoker',
+    status: 'pending',
+    requester: 'U0ALICE',
+    target: 'projects/acme-prod/locations/us-central1/services/hello',
+    reason: 'debugging',
+    createdAt: T0,
+    updatedAt: T0,
+    approvals: [],
+    approvalsRequired: 1,
+    approverGroup: 'platform',
+    ruleIndex: 0,
+    channel: 'C0APPROVALS',
+    durationSeconds: 7200,
+    role: 'roles/run.invoker',
+    member: 'user:alice@acme.example',
+    ...overrides,
+  };
+}
+
+function ok(outcome: TransitionOutcome): Extract<TransitionOutcome, { ok: true }> {
+  if (!outcome.ok) throw new Error(`expected a transition, got ${outcome.error.code}: ${outcome.error.message}`);
+  return outcome;
+}
+function refused(outcome: TransitionOutcome): Extract<TransitionOutcome, { ok: false }> {
+  if (outcome.ok) throw new Error(`expected a refusal, got ${outcome.next.status}`);
+  return outcome;
+}
+
+describe('approvals', () => {
+  const approve = (actor: string, isApprover = true): RequestEvent => ({ type: 'approve', actor, isApprover, ...lease() });
+
+  it('one approval of one needed approves the request and asks to apply under the clicker’s lease', () => {
+    const out = ok(transition(pending(), approve('U0BOB'), at(10)));
+    expect(out.next.status).toBe('approved');
+    expect(out.next.approvals).toEqual([{ approver: 'U0BOB', at: at(10) }]);
+    expect(out.next.op).toMatchObject({ type: 'apply', holder: 'h1', attempts: 1 });
+    expect(out.effects).toContainEqual({ type: 'apply' });
+    expect(out.event).toMatchObject({ actor: 'U0BOB', action: 'approved' });
+  });
+
+  it('the first of two needed approvals keeps the request pending and tells the requester', () => {
+    const out = ok(transition(pending({ approvalsRequired: 2 }), approve('U0BOB'), at(10)));
+    expect(out.next.status).toBe('pending');
+    expect(out.effects).toEqual([{ type: 'refresh_message' }, { type: 'notify_requester', notice: 'approval' }]);
+  });
+
+  it('a second distinct approver completes N of M', () => {
+    const first = ok(transition(pending({ approvalsRequired: 2 }), approve('U0BOB'), at(10))).next;
+    const second = ok(transition(first, approve('U0CAROL'), at(20))).next;
+    expect(second.status).toBe('approved');
+    expect(second.approvals.map((a) => a.approver)).toEqual(['U0BOB', 'U0CAROL']);
+  });
+
+  it.each([
+    ['the requester approving their own request', approve('U0ALICE'), ErrorCode.SelfApproval, true],
+    ['someone outside the approver group', approve('U0MALLORY', false), ErrorCode.NotAnApprover, true],
+  ])('refuses %s and records the refusal', (_title, event, code, recorded) => {
+    const out = refused(transition(pending(), event, at(10)));
+    expect(out.error.code).toBe(code);
+    expect(Boolean(out.record)).toBe(recorded);
+  });
+
+  it('counts each approver once', () => {
+    const first = ok(transition(pending({ approvalsRequired: 2 }), approve('U0BOB'), at(10))).next;
+    expect(refused(transition(first, approve('U0BOB'), at(11))).error.code).toBe(ErrorCode.AlreadyApproved);
+  });
+
+  it('refuses an approval once the request is decided (a replayed click)', () => {
+    const approved = ok(transition(pending(), approve('U0BOB'), at(10))).next;
+    expect(refused(transition(approved, approve('U0CAROL'), at(11))).error.code).toBe(ErrorCode.InvalidState);
+  });
+});
+
+describe('deny, cancel, timeout', () => {
+  it('an approver denies: the request ends and the requester is told', () => {
+    const out = ok(transition(pending(), { type: 'deny', actor: 'U0BOB', isApprover: true }, at(5)));
+    expect(out.next).toMatchObject({ status: 'denied', decidedBy: 'U0BOB' });
+    expect(out.effects).toContainEqual({ type: 'notify_requester', notice: 'denied' });
+  });
+
+  it('the requester cannot deny their own request', () => {
+    expect(refused(transition(pending(), { type: 'deny', actor: 'U0ALICE', isApprover: true }, at(5))).error.code).toBe(ErrorCode.SelfApproval);
+  });
+
+  it('only the requester cancels', () => {
+    expect(ok(transition(pending(), { type: 'cancel', actor: 'U0ALICE' }, at(5))).next.status).toBe('cancelled');
+    expect(refused(transition(pending(), { type: 'cancel', actor: 'U0BOB' }, at(5))).error.code).toBe(ErrorCode.NotAllowed);
+  });
+
+  it('times out only when stale', () => {
+    expect(refused(transition(pending(), { type: 'timeout', pendingTimeoutSeconds: 3600 }, at(3599))).ok).toBe(false);
+    expect(ok(transition(pending(), { type: 'timeout', pendingTimeoutSeconds: 3600 }, at(3600))).next.status).toBe('timed_out');
+  });
+});
+
+describe('apply under a lease', () => {
+  const approved = (): AccessRequest => ok(transition(pending(), { type: 'approve', actor: 'U0BOB', isApprover: true, ...lease('h1') }, at(10))).next;
+
+  it('only the lease holder may record the apply; a time-bound change becomes active with its expiry', () => {
+    expect(refused(transition(approved(), { type: 'applied', holder: 'h2', result: {}, expiresAt: at(7210) }, at(11))).ok).toBe(false);
+    const out = ok(transition(approved(), { type: 'applied', holder: 'h1', result: { binding: 'runwarden-abcdefghjk' }, expiresAt: at(7210) }, at(11)));
+    expect(out.next).toMatchObject({ status: 'active', expiresAt: at(7210), appliedAt: at(11), op: undefined });
+  });
+
+  it('a permanent change ends as applied', () => {
+    const request = ok(transition(pending({ kind: 'egress', durationSeconds: undefined, value: 'all-traffic' }), { type: 'approve', actor: 'U0BOB', isApprover: true, ...lease('h1') }, at(10))).next;
+    expect(ok(transition(request, { type: 'applied', holder: 'h1', result: {}, previousValue: 'private-ranges-only' }, at(11))).next).toMatchObject({
+      status: 'applied',
+      previousValue: 'private-ranges-only',
+    });
+  });
+
+  it('the sweep cannot claim an apply while the lease is live, and can once it lapsed', () => {
+    expect(refused(transition(approved(), { type: 'claim_apply', maxAttempts: 5, ...lease('sweep') }, at(100))).error.code).toBe(ErrorCode.Conflict);
+    const out = ok(transition(approved(), { type: 'claim_apply', maxAttempts: 5, ...lease('sweep', 900) }, at(400)));
+    expect(out.next.op).toMatchObject({ holder: 'sweep', attempts: 2 });
+    expect(out.effects).toEqual([{ type: 'apply' }]);
+  });
+
+  it('gives up after the maximum number of attempts', () => {
+    const out = ok(transition(approved(), { type: 'claim_apply', maxAttempts: 1, ...lease('sweep', 900) }, at(400)));
+    expect(out.next.status).toBe('failed');
+  });
+
+  it('a permanent failure ends the request; a transient one releases the lease for the sweep', () => {
+    expect(ok(transition(approved(), { type: 'apply_failed', holder: 'h1', reason: 'Permission denied', retryable: false }, at(12))).next.status).toBe('failed');
+    const transient = ok(transition(approved(), { type: 'apply_failed', holder: 'h1', reason: 'unavailable', retryable: true }, at(12))).next;
+    expect(transient.status).toBe('approved');
+    expect(transient.op?.leaseUntil).toEqual(at(12));
+  });
+});
+
+describe('ending an active change', () => {
+  const active = (): AccessRequest => pending({ status: 'active', approvals: [{ approver: 'U0BOB', at: at(10) }], appliedAt: at(11), expiresAt: at(7211) });
+
+  it('expiry: claimable only when due, then expired', () => {
+    expect(refused(transition(active(), { type: 'claim_revert', maxAttempts: 5, ...lease('s') }, at(7000))).ok).toBe(false);
+    const claimed = ok(transition(active(), { type: 'claim_revert', maxAttempts: 5, ...lease('s', 8000) }, at(7211))).next;
+    expect(claimed.op).toMatchObject({ type: 'revert', intent: 'expire' });
+    expect(ok(transition(claimed, { type: 'reverted', holder: 's', detail: { binding: 'removed' } }, at(7212))).next.status).toBe('expired');
+  });
+
+  it('revoke by the requester or an approver, not by others', () => {
+    expect(refused(transition(active(), { type: 'revoke', actor: 'U0MALLORY', isApprover: false, ...lease() }, at(100))).error.code).toBe(ErrorCode.NotAllowed);
+    const revoking = ok(transition(active(), { type: 'revoke', actor: 'U0ALICE', isApprover: false, ...lease('r') }, at(100))).next;
+    expect(revoking.op).toMatchObject({ intent: 'revoke', by: 'U0ALICE' });
+    const out = ok(transition(revoking, { type: 'reverted', holder: 'r', detail: {} }, at(101)));
+    expect(out.next).toMatchObject({ status: 'revoked', decidedBy: 'U0ALICE' });
+    expect(out.event.actor).toBe('U0ALICE');
+  });
+
+  it('an interrupted revoke is finished by the sweep as a revoke', () => {
+    const revoking = ok(transition(active(), { type: 'revoke', actor: 'U0BOB', isApprover: true, ...lease('r', 300) }, at(100))).next;
+    const claimed = ok(transition(revoking, { type: 'claim_revert', maxAttempts: 5, ...lease('s', 1000) }, at(500))).next;
+    expect(claimed.op).toMatchObject({ intent: 'revoke', by: 'U0BOB', holder: 's', attempts: 2 });
+  });
+
+  it('drift ends the request without reverting and tells requester and approvers', () => {
+    const claimed = ok(transition(active(), { type: 'claim_revert', maxAttempts: 5, ...lease('s', 8000) }, at(7211))).next;
+    const out = ok(transition(claimed, { type: 'drifted', holder: 's', detail: 'changed meanwhile', observed: 'all-traffic' }, at(7212)));
+    expect(out.next).toMatchObject({ status: 'expired', outcome: 'changed meanwhile', result: { drift: 'all-traffic' } });
+    expect(out.effects).toContainEqual({ type: 'notify_approvers', notice: 'drift' });
+  });
+});
