@@ -1,0 +1,113 @@
+/**
+ * The channel message approvers act on. Posted once at submission and updated
+ * in place at every step; Approve/Deny exist only while the request is
+ * pending, "Revoke now" only while a time-bound change is in force.
+ */
+import type { AccessRequest } from '../../../domain/request';
+import { APPROVE_ACTION, DECISION_BLOCK, DENY_ACTION, REVOKE_ACTION, REVOKE_BLOCK } from '../ids';
+import { changeSummary, durationText, kindLabel, requestBlocks, shortName, statusLine } from './describe';
+import {
+  type Button,
+  type KnownBlock,
+  type SlackView,
+  LIMITS,
+  contextList,
+  formatDuration,
+  mention,
+  plain,
+  plainDate,
+  plural,
+  safeText,
+  section,
+  truncate,
+} from './format';
+
+export function approvalMessage(request: AccessRequest, now: Date): SlackView {
+  const blocks: KnownBlock[] = requestBlocks(request);
+  blocks.push(section(statusLine(request, now)));
+  if (request.status === 'pending') blocks.push(decisionButtons(request));
+  if (request.status === 'active') blocks.push(revokeButton(request));
+
+  const text =
+    `${kindLabel(request.kind)} request ${request.id} by ${mention(request.requester)}: ` +
+    `${changeSummary(request)}. Reason: ${safeText(request.reason, 300)}. ${statusLine(request, now)}`;
+  return { text: truncate(text, LIMITS.messageText), blocks };
+}
+
+function decisionButtons(request: AccessRequest): KnownBlock {
+  const approve: Button = {
+    type: 'button',
+    action_id: APPROVE_ACTION,
+    text: plain('Approve', LIMITS.buttonText),
+    style: 'primary',
+    value: request.id,
+    confirm: {
+      title: plain(`Approve request ${request.id}?`, LIMITS.confirmTitle),
+      text: plain(confirmText(request), LIMITS.confirmText),
+      confirm: plain('Approve', LIMITS.confirmButton),
+      deny: plain('Cancel', LIMITS.confirmButton),
+    },
+  };
+  const deny: Button = {
+    type: 'button',
+    action_id: DENY_ACTION,
+    text: plain('Deny', LIMITS.buttonText),
+    style: 'danger',
+    value: request.id,
+  };
+  return { type: 'actions', block_id: DECISION_BLOCK, elements: [approve, deny] };
+}
+
+function revokeButton(request: AccessRequest): KnownBlock {
+  const revoke: Button = {
+    type: 'button',
+    action_id: REVOKE_ACTION,
+    text: plain('Revoke now', LIMITS.buttonText),
+    value: request.id,
+    confirm: {
+      title: plain(`Revoke request ${request.id}?`, LIMITS.confirmTitle),
+      text: plain(revokeText(request), LIMITS.confirmText),
+      confirm: plain('Revoke now', LIMITS.confirmButton),
+      deny: plain('Keep it', LIMITS.confirmButton),
+      style: 'danger',
+    },
+  };
+  return { type: 'actions', block_id: REVOKE_BLOCK, elements: [revoke] };
+}
+
+/** What approving applies, as plain text (confirm dialogs do not render mrkdwn). */
+function confirmText(request: AccessRequest): string {
+  const counts = request.approvals.length + 1 >= request.approvalsRequired;
+  const effect = counts ? 'Your approval applies' : 'Your approval counts towards';
+  return `${effect} ${plainChange(request)}.`;
+}
+
+function revokeText(request: AccessRequest): string {
+  const service = shortName(request.target);
+  const when = request.expiresAt ? `instead of at ${plainDate(request.expiresAt)}` : 'instead of at expiry';
+  if (request.kind === 'invoker') {
+    return `This removes ${request.role ?? 'roles/run.invoker'} for ${request.member ?? 'the requester'} on service ${service} now, ${when}.`;
+  }
+  const back = request.previousValue ? ` to ${request.previousValue}` : '';
+  return `This sets ${request.kind} of service ${service} back${back} now, ${when}.`;
+}
+
+function plainChange(request: AccessRequest): string {
+  const service = shortName(request.target);
+  switch (request.kind) {
+    case 'invoker':
+      return `${request.role ?? 'roles/run.invoker'} for ${request.member ?? 'the requester'} on service ${service} for ${durationText(request)}`;
+    case 'egress':
+    case 'ingress': {
+      const lasting = request.durationSeconds ? `for ${durationText(request)}` : 'permanently';
+      return `${request.kind} ${request.value ?? '?'} on service ${service} ${lasting}`;
+    }
+    case 'rotate': {
+      const used = contextList(request.context, 'services').length;
+      const period = request.rotationPeriodSeconds
+        ? ` and rotation every ${formatDuration(request.rotationPeriodSeconds)}`
+        : '';
+      return `a new primary version of key ${service}${period}; ${used === 0 ? 'no Cloud Run service uses it' : `${plural(used, 'service')} use it`}`;
+    }
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * `/warden list`: the caller's open requests and active grants, and the
+ * requests waiting for their approval.
+ */
+import type { AccessRequest } from '../../../domain/request';
+import { changeSummary, kindLabel, statusLine } from './describe';
+import {
+  type SlackView,
+  LIMITS,
+  channelLink,
+  code,
+  header,
+  linesToSections,
+  mention,
+  section,
+  slackDate,
+  truncate,
+} from './format';
+
+export interface ListInput {
+  /** the caller's requests that are pending, approved or active */
+  mine: AccessRequest[];
+  /** pending requests the caller may approve */
+  awaitingMe: AccessRequest[];
+}
+
+const EMPTY_MINE =
+  'Nothing open. Ask for access with `/warden invoker &lt;service&gt; &lt;duration&gt; &lt;reason&gt;`; ' +
+  '`/warden help` lists every command.';
+
+/** Request ids named in the fallback text before "…". */
+const MAX_IDS_IN_TEXT = 20;
+/** Sections per list (two lists and a header stay under 50 blocks). */
+const MAX_SECTIONS = 20;
+
+export function listView(input: ListInput, now: Date): SlackView {
+  const { mine, awaitingMe } = input;
+  const mineTitle = `*Your open requests and active grants* (${mine.length})`;
+  const awaitingTitle = `*Waiting for your approval* (${awaitingMe.length})`;
+  const blocks = [
+    header('Your runwarden requests'),
+    ...(mine.length === 0
+      ? [section(`${mineTitle}\n${EMPTY_MINE}`)]
+      : linesToSections([mineTitle, ...mine.map((r) => mineLine(r, now))], MAX_SECTIONS, 'request')),
+    { type: 'divider' as const },
+    ...(awaitingMe.length === 0
+      ? [section(`${awaitingTitle}\nNothing is waiting for you. :tada:`)]
+      : linesToSections([awaitingTitle, ...awaitingMe.map(awaitingLine)], MAX_SECTIONS, 'request')),
+  ];
+  const text =
+    `Your open requests and active grants: ${mine.length}${idList(mine)}. ` +
+    `Waiting for your approval: ${awaitingMe.length}${idList(awaitingMe)}.`;
+  return { text: truncate(text, LIMITS.messageText), blocks };
+}
+
+function mineLine(r: AccessRequest, now: Date): string {
+  return `• ${code(r.id, 100)} · ${kindLabel(r.kind)} · ${changeSummary(r)}\n    ${statusLine(r, now)}`;
+}
+
+function awaitingLine(r: AccessRequest): string {
+  return (
+    `• ${code(r.id, 100)} · ${mention(r.requester)} asks for ${changeSummary(r)}` +
+    ` · ${r.approvals.length} of ${r.approvalsRequired} · in ${channelLink(r.message?.channel ?? r.channel)}` +
+    ` · ${slackDate(r.createdAt)}`
+  );
+}
+
+function idList(requests: readonly AccessRequest[]): string {
+  if (requests.length === 0) return '';
+  const ids = requests.slice(0, MAX_IDS_IN_TEXT).map((r) => r.id);
+  return ` (${ids.join(', ')}${requests.length > MAX_IDS_IN_TEXT ? ', …' : ''})`;
+}

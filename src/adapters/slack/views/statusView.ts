@@ -1,0 +1,59 @@
+/**
+ * `/warden status <id>`: one request's facts and its whole audit history,
+ * oldest event first.
+ */
+import type { AccessRequest, AuditEvent } from '../../../domain/request';
+import { changeSummary, requestBlocks, statusLine } from './describe';
+import {
+  type KnownBlock,
+  type SlackView,
+  LIMITS,
+  linesToSections,
+  mention,
+  safeText,
+  section,
+  slackDate,
+  truncate,
+} from './format';
+
+/** Longest detail summary shown for one event. */
+const MAX_DETAIL = 400;
+
+export function statusView(request: AccessRequest, events: AuditEvent[], now?: Date): SlackView {
+  const blocks: KnownBlock[] = requestBlocks(request);
+  blocks.push(section(`*Status:* ${request.status} · ${statusLine(request, now)}`));
+  blocks.push({ type: 'divider' });
+
+  const history = [...events].sort((a, b) => a.at.getTime() - b.at.getTime()).map(eventLine);
+  const room = LIMITS.blocks - blocks.length - 1;
+  if (history.length === 0) blocks.push(section('*History*\nNo events recorded.'));
+  else blocks.push(...linesToSections([`*History* (${history.length})`, ...history], room, 'event'));
+
+  const text = `Request ${request.id}: ${changeSummary(request)}, requested by ${mention(request.requester)} — ${request.status}.`;
+  return { text: truncate(text, LIMITS.messageText), blocks };
+}
+
+function eventLine(event: AuditEvent): string {
+  const detail = summariseDetail(event.detail);
+  return `${slackDate(event.at)} · ${mention(event.actor)} · *${safeText(event.action, 100)}*${detail ? ` — ${detail}` : ''}`;
+}
+
+/** "key value · key value", scalars as they are, anything nested as compact JSON; escaped and cut. */
+export function summariseDetail(detail: Record<string, unknown>): string {
+  const parts = Object.entries(detail)
+    .filter(([, v]) => v !== undefined && v !== null && v !== '')
+    .map(([k, v]) => `${k}: ${scalar(v)}`);
+  return safeText(parts.join(' · '), MAX_DETAIL);
+}
+
+function scalar(value: unknown): string {
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value.join(', ');
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return '[unprintable]';
+  }
+}
