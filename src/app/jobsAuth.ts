@@ -14,7 +14,12 @@ export type JobsAuthResult = { ok: true; email: string } | { ok: false; status: 
 const claims = z.object({ email: z.string().optional(), email_verified: z.boolean().optional() });
 
 export function createJobsAuth(options: { audience: string; invokers: readonly string[]; certsUrl: string }) {
-  const client = new OAuth2Client({ endpoints: { oauth2FederatedSignonPemCertsUrl: options.certsUrl }, issuers: GOOGLE_ISSUERS });
+  const client = new OAuth2Client({
+    endpoints: { oauth2FederatedSignonPemCertsUrl: options.certsUrl },
+    issuers: GOOGLE_ISSUERS,
+    // the platform fetch: gaxios' lazy import of node-fetch is refused under jest's module loader
+    transporterOptions: { fetchImplementation: fetch },
+  });
   const invokers = new Set(options.invokers.map((e) => e.toLowerCase()));
 
   return async function authorize(authorization: string | undefined): Promise<JobsAuthResult> {
@@ -25,7 +30,9 @@ export function createJobsAuth(options: { audience: string; invokers: readonly s
       const ticket = await client.verifyIdToken({ idToken: match[1], audience: options.audience });
       payload = ticket.getPayload();
     } catch (error) {
-      return { ok: false, status: 401, reason: `invalid token: ${error instanceof Error ? error.message.split('\n')[0] : 'unknown'}` };
+      // the library's messages may quote the token's payload: keep only the reason's first words
+      const text = error instanceof Error ? error.message : 'unknown';
+      return { ok: false, status: 401, reason: `invalid token: ${text.split(/[:,{]/)[0]?.slice(0, 80) ?? 'unknown'}` };
     }
     const parsed = claims.safeParse(payload);
     if (!parsed.success || !parsed.data.email) return { ok: false, status: 403, reason: 'token has no email' };

@@ -1,0 +1,298 @@
+/**
+ * `warden` — drives a running sandbox (`npm start` without Slack config) the
+ * way Slack would: signed slash commands and button clicks to the bot's
+ * `/slack/events`, replies read back from the local Slack stand-in, and the
+ * sweep called with a stand-in OIDC token.
+ *
+ *   npm run warden -- "invoker hello 30m debugging" --user U0ALICE
+ *   npm run warden -- approve <id> --user U0BOB
+ */
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { postToSlackEndpoint } from '../sandbox/slackSigner';
+import { blockActionsBody, FORM_CONTENT_TYPE, SANDBOX_SLACK_DEFAULTS, slashCommandBody } from '../sandbox/slackPayloads';
+
+export const USAGE = `usage:
+  warden "<text after /warden>" [--user U…]   send a slash command (default user: the sandbox's requester)
+  warden approve <request id> [--user U…]     click Approve on the request's message (default: the sandbox's approver)
+  warden deny <request id> [--user U…]        click Deny
+  warden messages                             what the bot posted: channel messages, DMs, ephemerals
+  warden sweep                                run the scheduled sweep now (POST /jobs/sweep with an OIDC token)
+options: --sandbox FILE (default .sandbox/sandbox.json), --help`;
+
+const sandboxFileSchema = z.object({
+  botUrl: z.string().min(1),
+  signingSecret: z.string().min(1),
+  slashCommand: z.string().min(1).default('/warden'),
+  slackStandInUrl: z.string().min(1),
+  teamId: z.string().default(SANDBOX_SLACK_DEFAULTS.teamId),
+  defaultUser: z.string().default('U0ALICE'),
+  defaultApprover: z.string().default('U0BOB'),
+  oidc: z.object({ mintUrl: z.string().optional() }).optional(),
+});
+type Sandbox = z.infer<typeof sandboxFileSchema>;
+
+const textObject = z.looseObject({ text: z.string() });
+const elementSchema = z.looseObject({
+  type: z.string(),
+  text: z.union([z.string(), textObject]).optional(),
+  action_id: z.string().optional(),
+  value: z.string().optional(),
+});
+const blockSchema = z.looseObject({
+  type: z.string(),
+  block_id: z.string().optional(),
+  text: textObject.optional(),
+  fields: z.array(textObject).optional(),
+  elements: z.array(elementSchema).optional(),
+  accessory: elementSchema.optional(),
+});
+const messageSchema = z.object({
+  channel: z.string(),
+  ts: z.string(),
+  text: z.string(),
+  blocks: z.array(z.unknown()).optional(),
+  history: z.array(z.unknown()),
+});
+const stateSchema = z.object({
+  messages: z.array(messageSchema),
+  ephemerals: z.array(z.object({ channel: z.string(), user: z.string(), text: z.string(), blocks: z.array(z.unknown()).optional() })),
+  responses: z.array(z.object({ tag: z.string(), body: z.looseObject({ text: z.string().optional(), blocks: z.array(z.unknown()).optional() }) })),
+});
+type State = z.infer<typeof stateSchema>;
+type Message = z.infer<typeof messageSchema>;
+
+export interface CliIo {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+const consoleIo: CliIo = { out: (line) => console.log(line), err: (line) => console.error(line) };
+const REPLY_TIMEOUT_MS = 10_000;
+
+/** Runs the CLI; resolves to the process exit code. */
+export async function main(argv: string[], io: CliIo = consoleIo): Promise<number> {
+  const args = parseArgv(argv);
+  if (args.help || args.positionals.length === 0) {
+    io.out(USAGE);
+    return args.help ? 0 : 2;
+  }
+  try {
+    const sandbox = await readSandbox(args.sandboxFile);
+    const [first, second] = args.positionals;
+    if ((first === 'approve' || first === 'deny') && args.positionals.length === 2 && second) {
+      return await click(sandbox, first, second, args.user ?? sandbox.defaultApprover, io);
+    }
+    if (first === 'messages' && args.positionals.length === 1) return await printMessages(sandbox, io);
+    if (first === 'sweep' && args.positionals.length === 1) return await sweep(sandbox, io);
+    return await slash(sandbox, args.positionals.join(' '), args.user ?? sandbox.defaultUser, io);
+  } catch (error) {
+    io.err(`warden: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+}
+
+interface ParsedArgs { positionals: string[]; user?: string | undefined; sandboxFile: string; help: boolean }
+
+/** Only --user, --sandbox and --help belong to the CLI; anything else (e.g. --member) is command text. */
+function parseArgv(argv: string[]): ParsedArgs {
+  const parsed: ParsedArgs = { positionals: [], sandboxFile: '.sandbox/sandbox.json', help: false };
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i] ?? '';
+    const [flag, inline] = arg.startsWith('--') ? (arg.split(/=(.*)/s) as [string, string | undefined]) : [arg, undefined];
+    if (flag === '--user' || flag === '--sandbox') {
+      const value = inline ?? argv[(i += 1)];
+      if (value === undefined) throw new Error(`${flag} needs a value\n${USAGE}`);
+      if (flag === '--user') parsed.user = value;
+      else parsed.sandboxFile = value;
+    } else if (arg === '--help' || arg === '-h') parsed.help = true;
+    else parsed.positionals.push(arg);
+  }
+  return parsed;
+}
+
+async function readSandbox(file: string): Promise<Sandbox> {
+  let text: string;
+  try {
+    text = await readFile(resolve(file), 'utf8');
+  } catch {
+    throw new Error(`no sandbox connection file at ${file} — start the sandbox first (\`npm start\` with no Slack configuration)`);
+  }
+  const parsed = sandboxFileSchema.safeParse(JSON.parse(text));
+  if (!parsed.success) throw new Error(`${file} is not a sandbox connection file: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
+  return parsed.data;
+}
+
+async function slash(sandbox: Sandbox, text: string, user: string, io: CliIo): Promise<number> {
+  const before = await readState(sandbox);
+  const tag = `cli-${randomBytes(4).toString('hex')}`;
+  const responseUrl = `${sandbox.slackStandInUrl}/response/${tag}`;
+  const body = slashCommandBody({ command: sandbox.slashCommand, text, userId: user, teamId: sandbox.teamId, responseUrl });
+  io.out(`${user}: ${sandbox.slashCommand} ${text}`);
+  const answer = await postToSlackEndpoint(`${sandbox.botUrl}/slack/events`, sandbox.signingSecret, body, FORM_CONTENT_TYPE);
+  io.out(`HTTP ${answer.status}${answer.text.trim() ? `: ${answer.text.trim()}` : ''}`);
+  if (answer.status !== 200) return 1;
+  const timeout = answer.text.trim() ? 2000 : REPLY_TIMEOUT_MS;
+  const after = await waitForState(sandbox, (state) => state.responses.some((r) => r.tag === tag), timeout);
+  printReplies(before, after.state, tag, user, io);
+  if (!after.met && !answer.text.trim()) io.err(`(no reply on the response_url within ${REPLY_TIMEOUT_MS / 1000} s)`);
+  return after.met || answer.text.trim() ? 0 : 1;
+}
+
+async function click(sandbox: Sandbox, decision: 'approve' | 'deny', id: string, user: string, io: CliIo): Promise<number> {
+  const before = await readState(sandbox);
+  const found = findButton(before, id, decision);
+  if (!found) {
+    io.err(`no message with ${decision === 'approve' ? 'an Approve' : 'a Deny'} button for request ${id} (see \`warden messages\`)`);
+    return 1;
+  }
+  const { message, button } = found;
+  const tag = `cli-${randomBytes(4).toString('hex')}`;
+  const query = new URLSearchParams({ channel: message.channel, ts: message.ts }).toString();
+  const body = blockActionsBody({
+    userId: user, actionId: button.actionId, value: id, blockId: button.blockId, buttonText: button.text,
+    channelId: message.channel, messageTs: message.ts, messageText: message.text, messageBlocks: message.blocks,
+    responseUrl: `${sandbox.slackStandInUrl}/response/${tag}?${query}`, teamId: sandbox.teamId,
+  });
+  io.out(`${user} clicks "${button.text}" on request ${id}`);
+  const answer = await postToSlackEndpoint(`${sandbox.botUrl}/slack/events`, sandbox.signingSecret, body, FORM_CONTENT_TYPE);
+  io.out(`HTTP ${answer.status}${answer.text.trim() ? `: ${answer.text.trim()}` : ''}`);
+  if (answer.status !== 200) return 1;
+  const reacted = (state: State): boolean =>
+    state.responses.some((r) => r.tag === tag) ||
+    state.ephemerals.length > before.ephemerals.length ||
+    (state.messages.find((m) => m.ts === message.ts && m.channel === message.channel)?.history.length ?? 0) > message.history.length;
+  const after = await waitForState(sandbox, reacted, REPLY_TIMEOUT_MS);
+  printReplies(before, after.state, tag, user, io);
+  if (!after.met) io.err(`(the bot did not answer the click within ${REPLY_TIMEOUT_MS / 1000} s)`);
+  return after.met ? 0 : 1;
+}
+
+async function printMessages(sandbox: Sandbox, io: CliIo): Promise<number> {
+  const state = await readState(sandbox);
+  const channel = state.messages.filter((m) => !m.channel.startsWith('D'));
+  const dms = state.messages.filter((m) => m.channel.startsWith('D'));
+  io.out(channel.length ? 'Channel messages:' : 'No channel messages yet.');
+  for (const m of channel) io.out(renderMessage(`#${m.channel} ${m.ts}`, m.text, m.blocks, m.history.length));
+  io.out(dms.length ? 'Direct messages:' : 'No direct messages yet.');
+  for (const m of dms) io.out(renderMessage(`to ${m.channel.slice(1)} ${m.ts}`, m.text, m.blocks, m.history.length));
+  if (state.ephemerals.length) io.out('Ephemeral messages:');
+  for (const e of state.ephemerals) io.out(renderMessage(`to ${e.user} in #${e.channel}`, e.text, e.blocks, 0));
+  return 0;
+}
+
+async function sweep(sandbox: Sandbox, io: CliIo): Promise<number> {
+  const mintUrl = sandbox.oidc?.mintUrl ?? `${sandbox.slackStandInUrl}/_sandbox/oidc-token`;
+  const minted = await fetch(mintUrl);
+  const token = z.object({ token: z.string() }).safeParse(await minted.json().catch(() => undefined));
+  if (!minted.ok || !token.success) throw new Error(`could not get an OIDC token from ${mintUrl} (HTTP ${minted.status})`);
+  const response = await fetch(`${sandbox.botUrl}/jobs/sweep`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token.data.token}`, 'content-type': 'application/json' },
+    body: '{}',
+  });
+  const text = await response.text();
+  io.out(`HTTP ${response.status}`);
+  if (text.trim()) io.out(prettyJson(text));
+  return response.ok ? 0 : 1;
+}
+
+async function readState(sandbox: Sandbox): Promise<State> {
+  const response = await fetch(`${sandbox.slackStandInUrl}/_sandbox/state`).catch((error: unknown) => {
+    throw new Error(`the Slack stand-in at ${sandbox.slackStandInUrl} does not answer (is the sandbox running?): ${String(error)}`);
+  });
+  return stateSchema.parse(await response.json());
+}
+
+/** Polls the stand-in until `until` holds (or the timeout), then until the state stops changing for a moment. */
+async function waitForState(sandbox: Sandbox, until: (state: State) => boolean, timeoutMs: number): Promise<{ state: State; met: boolean }> {
+  const deadline = Date.now() + timeoutMs;
+  let state = await readState(sandbox);
+  while (!until(state) && Date.now() < deadline) {
+    await pause(200);
+    state = await readState(sandbox);
+  }
+  const met = until(state);
+  const settleBy = Date.now() + 2000;
+  for (let quiet = 0; met && quiet < 2 && Date.now() < settleBy; ) {
+    await pause(250);
+    const next = await readState(sandbox);
+    quiet = JSON.stringify(next) === JSON.stringify(state) ? quiet + 1 : 0;
+    state = next;
+  }
+  return { state, met };
+}
+
+function printReplies(before: State, after: State, tag: string, user: string, io: CliIo): void {
+  for (const r of after.responses.filter((x) => x.tag === tag)) io.out(renderMessage('reply (response_url)', r.body.text ?? '', r.body.blocks, 0));
+  for (const e of after.ephemerals.slice(before.ephemerals.length)) {
+    io.out(renderMessage(e.user === user ? 'reply (ephemeral)' : `ephemeral to ${e.user}`, e.text, e.blocks, 0));
+  }
+  for (const m of after.messages) {
+    const old = before.messages.find((x) => x.channel === m.channel && x.ts === m.ts);
+    if (old && old.history.length === m.history.length) continue;
+    const where = m.channel.startsWith('D') ? `DM to ${m.channel.slice(1)}` : `#${m.channel}`;
+    io.out(renderMessage(`${old ? 'updated' : 'posted'} ${where} ${m.ts}`, m.text, m.blocks, m.history.length));
+  }
+}
+
+interface Button { actionId: string; blockId: string | undefined; text: string }
+
+function findButton(state: State, id: string, decision: 'approve' | 'deny'): { message: Message; button: Button } | undefined {
+  const wantedId = decision === 'approve' ? SANDBOX_SLACK_DEFAULTS.approveActionId : SANDBOX_SLACK_DEFAULTS.denyActionId;
+  for (const message of [...state.messages].reverse()) {
+    const buttons = buttonsOf(message.blocks ?? []).filter((b) => b.value === id);
+    const button = buttons.find((b) => b.actionId === wantedId) ?? buttons.find((b) => new RegExp(decision, 'i').test(b.text));
+    if (button) return { message, button };
+  }
+  return undefined;
+}
+
+function buttonsOf(blocks: unknown[]): Array<Button & { value: string }> {
+  return blocks.flatMap((raw) => {
+    const block = blockSchema.safeParse(raw);
+    if (!block.success) return [];
+    const elements = [...(block.data.elements ?? []), ...(block.data.accessory ? [block.data.accessory] : [])];
+    return elements
+      .filter((e) => e.type === 'button' && e.action_id !== undefined && e.value !== undefined)
+      .map((e) => ({ actionId: e.action_id ?? '', value: e.value ?? '', blockId: block.data.block_id, text: labelOf(e.text) }));
+  });
+}
+
+function renderMessage(heading: string, text: string, blocks: unknown[] | undefined, updates: number): string {
+  const lines = [`[${heading}]${updates ? ` (updated ${updates}×)` : ''} ${text}`];
+  for (const raw of blocks ?? []) {
+    const block = blockSchema.safeParse(raw);
+    if (!block.success) continue;
+    const parts = [block.data.text?.text, ...(block.data.fields ?? []).map((f) => f.text)];
+    const elements = block.data.elements ?? [];
+    if (block.data.type === 'actions') parts.push(elements.map((e) => `[${labelOf(e.text)}]`).join(' '));
+    else parts.push(elements.map((e) => labelOf(e.text)).filter(Boolean).join(' · '));
+    for (const part of parts) if (part?.trim()) lines.push(...part.split('\n').map((line) => `    ${line}`));
+  }
+  return lines.join('\n');
+}
+
+function labelOf(text: string | { text: string } | undefined): string {
+  return typeof text === 'string' ? text : (text?.text ?? '');
+}
+
+function prettyJson(text: string): string {
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return text;
+  }
+}
+
+function pause(ms: number): Promise<void> {
+  return new Promise((done) => setTimeout(done, ms));
+}
+
+if (require.main === module) {
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,140 @@
+/**
+ * Builders of the request bodies Slack sends to an app's request URL, as the
+ * url-encoded form strings Slack actually posts: a slash command, and a
+ * block_actions button click (`payload=<JSON>`). Field sets follow Slack's
+ * slash command and block_actions payload references.
+ */
+import { randomBytes } from 'node:crypto';
+
+/** Defaults matching runwarden's approval message; every builder takes them as parameters. */
+export const SANDBOX_SLACK_DEFAULTS = {
+  teamId: 'T0SANDBOX',
+  teamDomain: 'runwarden-sandbox',
+  apiAppId: 'A0WARDEN',
+  /** Slack's deprecated verification token; runwarden checks signatures instead */
+  verificationToken: 'sandbox-verification-token',
+  channelId: 'C0SANDBOX',
+  command: '/warden',
+  approveActionId: 'runwarden_approve',
+  denyActionId: 'runwarden_deny',
+  decisionBlockId: 'runwarden_decision',
+} as const;
+
+export const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded';
+
+export interface SlashCommandInput {
+  command?: string;
+  text: string;
+  userId: string;
+  userName?: string;
+  channelId?: string;
+  channelName?: string;
+  teamId?: string;
+  teamDomain?: string;
+  apiAppId?: string;
+  responseUrl: string;
+  triggerId?: string;
+}
+
+export function slashCommandBody(input: SlashCommandInput): string {
+  return new URLSearchParams({
+    token: SANDBOX_SLACK_DEFAULTS.verificationToken,
+    team_id: input.teamId ?? SANDBOX_SLACK_DEFAULTS.teamId,
+    team_domain: input.teamDomain ?? SANDBOX_SLACK_DEFAULTS.teamDomain,
+    channel_id: input.channelId ?? SANDBOX_SLACK_DEFAULTS.channelId,
+    channel_name: input.channelName ?? channelNameOf(input.channelId ?? SANDBOX_SLACK_DEFAULTS.channelId),
+    user_id: input.userId,
+    user_name: input.userName ?? userNameOf(input.userId),
+    command: input.command ?? SANDBOX_SLACK_DEFAULTS.command,
+    text: input.text,
+    api_app_id: input.apiAppId ?? SANDBOX_SLACK_DEFAULTS.apiAppId,
+    is_enterprise_install: 'false',
+    response_url: input.responseUrl,
+    trigger_id: input.triggerId ?? triggerId(),
+  }).toString();
+}
+
+export interface BlockActionsInput {
+  userId: string;
+  userName?: string;
+  actionId: string;
+  value: string;
+  blockId?: string;
+  /** the clicked button's label */
+  buttonText?: string;
+  channelId: string;
+  channelName?: string;
+  messageTs: string;
+  messageText?: string;
+  messageBlocks?: unknown[];
+  responseUrl: string;
+  teamId?: string;
+  teamDomain?: string;
+  apiAppId?: string;
+  triggerId?: string;
+  /** when the click happened; default now */
+  now?: Date;
+}
+
+/** The block_actions payload object, before form encoding. */
+export function blockActionsPayload(input: BlockActionsInput): Record<string, unknown> {
+  const teamId = input.teamId ?? SANDBOX_SLACK_DEFAULTS.teamId;
+  const teamDomain = input.teamDomain ?? SANDBOX_SLACK_DEFAULTS.teamDomain;
+  const userName = input.userName ?? userNameOf(input.userId);
+  const channelName = input.channelName ?? channelNameOf(input.channelId);
+  return {
+    type: 'block_actions',
+    user: { id: input.userId, username: userName, name: userName, team_id: teamId },
+    api_app_id: input.apiAppId ?? SANDBOX_SLACK_DEFAULTS.apiAppId,
+    token: SANDBOX_SLACK_DEFAULTS.verificationToken,
+    container: { type: 'message', message_ts: input.messageTs, channel_id: input.channelId, is_ephemeral: false },
+    trigger_id: input.triggerId ?? triggerId(),
+    team: { id: teamId, domain: teamDomain },
+    enterprise: null,
+    is_enterprise_install: false,
+    channel: { id: input.channelId, name: channelName },
+    message: {
+      type: 'message',
+      ts: input.messageTs,
+      text: input.messageText ?? '',
+      ...(input.messageBlocks === undefined ? {} : { blocks: input.messageBlocks }),
+    },
+    state: { values: {} },
+    response_url: input.responseUrl,
+    actions: [
+      {
+        action_id: input.actionId,
+        block_id: input.blockId ?? SANDBOX_SLACK_DEFAULTS.decisionBlockId,
+        text: { type: 'plain_text', text: input.buttonText ?? input.actionId, emoji: true },
+        value: input.value,
+        type: 'button',
+        action_ts: slackTs(input.now ?? new Date()),
+      },
+    ],
+  };
+}
+
+/** `payload=<url-encoded JSON>`, the form body Slack posts for interactions. */
+export function blockActionsBody(input: BlockActionsInput): string {
+  return new URLSearchParams({ payload: JSON.stringify(blockActionsPayload(input)) }).toString();
+}
+
+/** Slack's "seconds.microseconds" timestamp format. */
+export function slackTs(at: Date): string {
+  const ms = at.getTime();
+  return `${Math.floor(ms / 1000)}.${String((ms % 1000) * 1000).padStart(6, '0')}`;
+}
+
+function triggerId(): string {
+  const digits = (): string => String(randomBytes(4).readUInt32BE(0));
+  return `${digits()}.${digits()}.${randomBytes(16).toString('hex')}`;
+}
+
+function userNameOf(userId: string): string {
+  return userId.replace(/^U0?/, '').toLowerCase() || userId.toLowerCase();
+}
+
+function channelNameOf(channelId: string): string {
+  if (channelId.startsWith('D')) return 'directmessage';
+  return channelId.replace(/^C0?/, '').toLowerCase() || channelId.toLowerCase();
+}

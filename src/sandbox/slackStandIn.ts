@@ -1,0 +1,377 @@
+/**
+ * A local stand-in for the part of Slack runwarden talks to: the Web API
+ * methods it calls (reached by the real @slack/web-api client through
+ * `slackApiUrl = <url>/api/`), the response_url webhooks of slash commands and
+ * clicks, and `GET /_sandbox/state` for the sandbox CLI. It keeps what the bot
+ * posted so tests can assert on it and the sandbox can print it.
+ */
+import { EventEmitter } from 'node:events';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { z } from 'zod';
+
+export const STAND_IN_IDENTITY = {
+  teamId: 'T0SANDBOX',
+  team: 'runwarden sandbox',
+  botUserId: 'U0WARDEN',
+  botId: 'B0WARDEN',
+} as const;
+
+export interface StandInUser {
+  id: string;
+  email?: string | undefined;
+  name?: string | undefined;
+}
+export interface MessageVersion {
+  text: string;
+  blocks: unknown[] | undefined;
+  at: Date;
+  via: 'chat.update' | 'response_url';
+}
+export interface PostedMessage {
+  channel: string;
+  ts: string;
+  text: string;
+  blocks: unknown[] | undefined;
+  threadTs?: string | undefined;
+  /** every update applied, oldest first */
+  history: MessageVersion[];
+}
+export interface EphemeralMessage {
+  channel: string;
+  user: string;
+  ts: string;
+  text: string;
+  blocks: unknown[] | undefined;
+}
+export interface ResponseBody {
+  text?: string;
+  blocks?: unknown[];
+  response_type?: string;
+  replace_original?: boolean;
+  [key: string]: unknown;
+}
+export interface RecordedResponse {
+  tag: string;
+  body: ResponseBody;
+  at: Date;
+}
+export interface ApiCall {
+  method: string;
+  /** the parsed body (JSON-valued fields such as `blocks` decoded), without the token */
+  args: Record<string, unknown>;
+  at: Date;
+  error?: string | undefined;
+}
+export interface StandInRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+export type ExtraRoute = (request: StandInRequest) => Promise<{ status: number; body: unknown }>;
+
+export interface SlackStandInOptions {
+  botToken: string;
+  users?: StandInUser[];
+  userGroups?: Record<string, string[]>;
+  port?: number;
+  /** sandbox mode: one readable line per message the bot posts or updates */
+  log?: (line: string) => void;
+  /** more routes by exact path, any HTTP method (the sandbox adds its token-minting endpoint) */
+  extraRoutes?: Record<string, ExtraRoute>;
+}
+
+export interface SlackStandIn {
+  url: string;
+  /**
+   * A fresh `${url}/response/<tag>`. With `source` (carried in the URL's query, as the CLI does too),
+   * replies with `replace_original: true` replace that message, as Slack does for interactions.
+   */
+  responseUrl(tag?: string, source?: { channel: string; ts: string }): string;
+  stop(): Promise<void>;
+  readonly calls: ApiCall[];
+  messages(channel?: string): PostedMessage[];
+  readonly ephemerals: EphemeralMessage[];
+  dms(user: string): PostedMessage[];
+  responses(tag?: string): RecordedResponse[];
+  setUser(user: StandInUser): void;
+  setUserGroup(id: string, members: string[]): void;
+  /** the next call of `method` answers `{ok: false, error}` (queued: call twice for two failures) */
+  failNext(method: string, error: string): void;
+  /** resolves with the predicate's first truthy value, re-checked after every request the stand-in serves */
+  waitFor<T>(predicate: () => T | undefined | false | null, options?: { timeoutMs?: number; description?: string }): Promise<T>;
+}
+
+type Result = { ok: true; [key: string]: unknown } | { ok: false; error: string };
+type Args = Record<string, unknown>;
+type Reply = { status: number; body: unknown };
+
+const USER_ID = /^[UW][A-Z0-9]+$/;
+const JSON_FIELDS = new Set(['blocks', 'attachments', 'view', 'metadata']);
+const messageArgs = z.object({
+  channel: z.string().optional(),
+  ts: z.string().optional(),
+  user: z.string().optional(),
+  text: z.string().optional(),
+  blocks: z.array(z.unknown()).optional(),
+  thread_ts: z.string().optional(),
+});
+const responseSchema = z.looseObject({
+  text: z.string().optional(),
+  blocks: z.array(z.unknown()).optional(),
+  replace_original: z.union([z.boolean(), z.string()]).optional(),
+});
+
+export async function startSlackStandIn(options: SlackStandInOptions): Promise<SlackStandIn> {
+  const users = new Map<string, StandInUser>((options.users ?? []).map((user) => [user.id, user]));
+  users.set(STAND_IN_IDENTITY.botUserId, { id: STAND_IN_IDENTITY.botUserId, name: 'runwarden' });
+  const groups = new Map<string, string[]>(Object.entries(options.userGroups ?? {}));
+  const posted: PostedMessage[] = [];
+  const ephemerals: EphemeralMessage[] = [];
+  const responses: RecordedResponse[] = [];
+  const calls: ApiCall[] = [];
+  const failures = new Map<string, string[]>();
+  const openedDms = new Set<string>();
+  const changes = new EventEmitter().setMaxListeners(0);
+  let sequence = 0;
+  const nextTs = (): string => {
+    sequence += 1;
+    return `${1_700_000_000 + Math.floor(sequence / 10_000)}.${String((sequence % 10_000) * 100).padStart(6, '0')}`;
+  };
+  const log = (line: string): void => options.log?.(`[slack] ${line}`);
+
+  /** C…/G… channels always exist; D… once opened; a user id means that user's DM, as Slack does. */
+  const resolveChannel = (channel: string | undefined): string | undefined => {
+    if (channel && USER_ID.test(channel)) {
+      openedDms.add(`D${channel}`);
+      return `D${channel}`;
+    }
+    return channel && (/^[CG][A-Z0-9]+$/.test(channel) || openedDms.has(channel)) ? channel : undefined;
+  };
+  const applyUpdate = (message: PostedMessage, text: string | undefined, blocks: unknown[] | undefined, via: MessageVersion['via']): void => {
+    if (text !== undefined) message.text = text;
+    if (blocks !== undefined) message.blocks = blocks;
+    message.history.push({ text: message.text, blocks: message.blocks, at: new Date(), via });
+    log(`${where(message.channel)} updated ${message.ts}: ${oneLine(message.text)}`);
+  };
+
+  const webApi: Record<string, (args: z.infer<typeof messageArgs> & Args) => Result> = {
+    'auth.test': () => ({
+      ok: true,
+      url: 'https://runwarden-sandbox.slack.com/',
+      team: STAND_IN_IDENTITY.team,
+      user: 'runwarden',
+      team_id: STAND_IN_IDENTITY.teamId,
+      user_id: STAND_IN_IDENTITY.botUserId,
+      bot_id: STAND_IN_IDENTITY.botId,
+      is_enterprise_install: false,
+    }),
+    'chat.postMessage': (args) => {
+      const channel = resolveChannel(args.channel);
+      if (!channel) return { ok: false, error: 'channel_not_found' };
+      if (args.text === undefined && args.blocks === undefined) return { ok: false, error: 'no_text' };
+      const message: PostedMessage = { channel, ts: nextTs(), text: args.text ?? '', blocks: args.blocks, threadTs: args.thread_ts, history: [] };
+      posted.push(message);
+      log(`${where(channel)} posted ${message.ts}: ${oneLine(message.text)}`);
+      return { ok: true, channel, ts: message.ts, message: asSlackMessage(message) };
+    },
+    'chat.update': (args) => {
+      if (args.channel === undefined || resolveChannel(args.channel) !== args.channel) return { ok: false, error: 'channel_not_found' };
+      const message = posted.find((m) => m.channel === args.channel && m.ts === args.ts);
+      if (!message) return { ok: false, error: 'message_not_found' };
+      if (args.text === undefined && args.blocks === undefined) return { ok: false, error: 'no_text' };
+      applyUpdate(message, args.text, args.blocks, 'chat.update'); // omitted text/blocks are kept, as Slack does
+      return { ok: true, channel: message.channel, ts: message.ts, text: message.text, message: asSlackMessage(message) };
+    },
+    'chat.postEphemeral': (args) => {
+      const channel = resolveChannel(args.channel);
+      if (!channel) return { ok: false, error: 'channel_not_found' };
+      if (!args.user) return { ok: false, error: 'user_not_found' };
+      if (args.text === undefined && args.blocks === undefined) return { ok: false, error: 'no_text' };
+      const ephemeral: EphemeralMessage = { channel, user: args.user, ts: nextTs(), text: args.text ?? '', blocks: args.blocks };
+      ephemerals.push(ephemeral);
+      log(`${where(channel)} ephemeral to ${ephemeral.user}: ${oneLine(ephemeral.text)}`);
+      return { ok: true, message_ts: ephemeral.ts };
+    },
+    'conversations.open': (args) => {
+      const user = typeof args.users === 'string' ? args.users.split(',')[0]?.trim() : undefined;
+      if (!user || !USER_ID.test(user)) return { ok: false, error: 'user_not_found' };
+      const already = openedDms.has(`D${user}`);
+      openedDms.add(`D${user}`);
+      return { ok: true, no_op: already, already_open: already, channel: { id: `D${user}` } };
+    },
+    'users.info': (args) => {
+      const user = args.user === undefined ? undefined : users.get(args.user);
+      if (!user) return { ok: false, error: 'user_not_found' };
+      const name = user.name ?? user.id.toLowerCase();
+      const profile = { real_name: name, display_name: name, ...(user.email === undefined ? {} : { email: user.email }) };
+      const isBot = user.id === STAND_IN_IDENTITY.botUserId;
+      return { ok: true, user: { id: user.id, team_id: STAND_IN_IDENTITY.teamId, name, real_name: name, deleted: false, is_bot: isBot, profile } };
+    },
+    'usergroups.users.list': (args) => {
+      const members = typeof args.usergroup === 'string' ? groups.get(args.usergroup) : undefined;
+      return members ? { ok: true, users: [...members] } : { ok: false, error: 'no_such_subteam' };
+    },
+    'views.publish': (args) => ({ ok: true, view: { id: `V${nextTs().replace('.', '')}`, ...objectOf(args.view) } }),
+    'views.open': (args) => ({ ok: true, view: { id: `V${nextTs().replace('.', '')}`, ...objectOf(args.view) } }),
+  };
+
+  const handleApi = (method: string, request: StandInRequest): Result => {
+    const args = parseArgs(request);
+    const token = bearer(request.headers.authorization) ?? (typeof args.token === 'string' ? args.token : undefined);
+    delete args.token;
+    const call: ApiCall = { method, args, at: new Date() };
+    calls.push(call);
+    const handler = webApi[method];
+    const typed = messageArgs.safeParse(args);
+    let result: Result;
+    if (token !== options.botToken) result = { ok: false, error: token ? 'invalid_auth' : 'not_authed' };
+    else if (failures.get(method)?.length) result = { ok: false, error: failures.get(method)?.shift() ?? 'fatal_error' };
+    else if (!handler) result = { ok: false, error: 'unknown_method' };
+    else if (!typed.success) result = { ok: false, error: 'invalid_arguments' };
+    else result = handler({ ...args, ...typed.data });
+    if (!result.ok) call.error = result.error;
+    return result;
+  };
+
+  const handleResponse = (tag: string, request: StandInRequest): Reply => {
+    const parsed = responseSchema.safeParse(parseJson(request.body));
+    if (!parsed.success) return { status: 400, body: { ok: false, error: 'invalid_payload' } };
+    const { replace_original: replace, ...rest } = parsed.data;
+    const body: ResponseBody = { ...rest, ...(replace === undefined ? {} : { replace_original: replace === true || replace === 'true' }) };
+    responses.push({ tag, body, at: new Date() });
+    log(`response ${tag}${body.replace_original ? ' (replaces the message)' : ''}: ${oneLine(body.text ?? '')}`);
+    const message = posted.find((m) => m.channel === request.query.get('channel') && m.ts === request.query.get('ts'));
+    // replace_original replaces the whole message: omitted blocks are gone, unlike chat.update
+    if (message && body.replace_original) applyUpdate(message, body.text ?? '', body.blocks ?? [], 'response_url');
+    return { status: 200, body: { ok: true } };
+  };
+
+  const route = async (request: StandInRequest): Promise<Reply> => {
+    const extra = options.extraRoutes?.[request.path];
+    if (extra) return extra(request);
+    if (request.path.startsWith('/api/')) return { status: 200, body: handleApi(request.path.slice('/api/'.length), request) };
+    if (request.path.startsWith('/response/') && request.method === 'POST') {
+      return handleResponse(decodeURIComponent(request.path.slice('/response/'.length)), request);
+    }
+    if (request.path === '/_sandbox/state' && request.method === 'GET') return { status: 200, body: { messages: posted, ephemerals, responses } };
+    return { status: 404, body: { ok: false, error: 'not_found' } };
+  };
+
+  const server = createServer((req, res) => void serve(req, res, route).finally(() => changes.emit('change')));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  let tags = 0;
+
+  return {
+    url,
+    responseUrl(tag, source) {
+      tags += 1;
+      const base = `${url}/response/${encodeURIComponent(tag ?? `r${tags}`)}`;
+      return source ? `${base}?${new URLSearchParams({ channel: source.channel, ts: source.ts }).toString()}` : base;
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+    calls,
+    messages: (channel) => structuredClone(posted.filter((m) => channel === undefined || m.channel === channel)),
+    get ephemerals() {
+      return structuredClone(ephemerals);
+    },
+    dms: (user) => structuredClone(posted.filter((m) => m.channel === `D${user}`)),
+    responses: (tag) => structuredClone(responses.filter((r) => tag === undefined || r.tag === tag)),
+    setUser: (user) => void users.set(user.id, user),
+    setUserGroup: (id, members) => void groups.set(id, [...members]),
+    failNext: (method, error) => void failures.set(method, [...(failures.get(method) ?? []), error]),
+    waitFor: (predicate, waitOptions = {}) => waitForChange(changes, predicate, waitOptions.timeoutMs ?? 5000, waitOptions.description),
+  };
+}
+
+async function serve(req: IncomingMessage, res: ServerResponse, route: (request: StandInRequest) => Promise<Reply>): Promise<void> {
+  try {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const target = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const body = Buffer.concat(chunks).toString('utf8');
+    const answer = await route({ method: req.method ?? 'GET', path: target.pathname, query: target.searchParams, headers: req.headers, body });
+    res.writeHead(answer.status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(answer.body));
+  } catch (error) {
+    res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error: 'internal_error', detail: String(error) }));
+  }
+}
+
+function waitForChange<T>(
+  changes: EventEmitter,
+  predicate: () => T | undefined | false | null,
+  timeoutMs: number,
+  description: string | undefined,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const finish = (settle: () => void): void => {
+      clearTimeout(timer);
+      changes.off('change', check);
+      settle();
+    };
+    const check = (): void => {
+      try {
+        const value = predicate();
+        if (value) finish(() => resolve(value));
+      } catch (error) {
+        finish(() => reject(error instanceof Error ? error : new Error(String(error))));
+      }
+    };
+    const timer = setTimeout(
+      () => finish(() => reject(new Error(`Slack stand-in: timed out after ${timeoutMs} ms waiting for ${description ?? 'the condition'}`))),
+      timeoutMs,
+    );
+    changes.on('change', check);
+    check();
+  });
+}
+
+/** Form-encoded (what @slack/web-api sends, JSON-valued fields as JSON strings) or JSON bodies, plus query parameters. */
+function parseArgs(request: StandInRequest): Args {
+  const args: Args = Object.fromEntries(request.query);
+  if (String(request.headers['content-type'] ?? '').includes('application/json')) return { ...args, ...objectOf(parseJson(request.body)) };
+  for (const [key, value] of new URLSearchParams(request.body)) {
+    args[key] = JSON_FIELDS.has(key) && /^\s*[[{]/.test(value) ? (parseJson(value) ?? value) : value;
+  }
+  return args;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function objectOf(value: unknown): Args {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? { ...(value as Args) } : {};
+}
+
+function bearer(header: string | undefined): string | undefined {
+  return header?.match(/^Bearer\s+(.+)$/i)?.[1];
+}
+
+function asSlackMessage(message: PostedMessage): Args {
+  const blocks = message.blocks ? { blocks: message.blocks } : {};
+  return { type: 'message', user: STAND_IN_IDENTITY.botUserId, bot_id: STAND_IN_IDENTITY.botId, ts: message.ts, text: message.text, ...blocks };
+}
+
+function where(channel: string): string {
+  return channel.startsWith('D') ? `DM ${channel.slice(1)}` : `#${channel}`;
+}
+
+function oneLine(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 300 ? `${flat.slice(0, 299)}…` : flat;
+}
