@@ -1,0 +1,142 @@
+/**
+ * KeysPort on Cloud KMS: reads a key's rotation state, rotates a symmetric
+ * key (new version, made primary) and sets its rotation schedule.
+ */
+import type { KeyManagementServiceClient } from '@google-cloud/kms';
+import { z } from 'zod';
+import { ErrorCode, WardenError } from '../../domain/errors';
+import type { KeyInfo, KeysPort } from '../../ports';
+import { toWardenError } from './grpcErrors';
+
+/** The part of KeyManagementServiceClient this adapter uses. */
+export type KmsKeysClient = Pick<
+  KeyManagementServiceClient,
+  'getCryptoKey' | 'createCryptoKeyVersion' | 'getCryptoKeyVersion' | 'updateCryptoKeyPrimaryVersion' | 'updateCryptoKey'
+>;
+
+export interface KmsKeysDeps {
+  client: KmsKeysClient;
+  /** waits between checks of a new version still being generated (HSM keys); default setTimeout */
+  sleep?: ((ms: number) => Promise<void>) | undefined;
+  /** how many times to check a pending new version before giving up (default 30, 1 s apart) */
+  pendingChecks?: number | undefined;
+}
+
+/** int64 fields arrive as strings over gRPC (longs: String). */
+const int64 = z.union([z.string(), z.number()]).transform(Number).pipe(z.number().finite());
+const timestampSchema = z.object({ seconds: int64.nullish(), nanos: z.number().nullish() }).nullish();
+const versionSchema = z.object({
+  name: z.string().min(1),
+  state: z.union([z.string(), z.number()]).nullish(),
+  createTime: timestampSchema,
+});
+const keySchema = z.object({
+  name: z.string().min(1),
+  purpose: z.union([z.string(), z.number()]).nullish(),
+  primary: versionSchema.nullish(),
+  rotationPeriod: z.object({ seconds: int64.nullish() }).nullish(),
+  nextRotationTime: timestampSchema,
+});
+
+/** CryptoKeyPurpose by number, for answers that carry numeric enums */
+const PURPOSES: Readonly<Record<number, string>> = {
+  0: 'CRYPTO_KEY_PURPOSE_UNSPECIFIED',
+  1: 'ENCRYPT_DECRYPT',
+  5: 'ASYMMETRIC_SIGN',
+  6: 'ASYMMETRIC_DECRYPT',
+  7: 'RAW_ENCRYPT_DECRYPT',
+  9: 'MAC',
+  10: 'KEY_ENCAPSULATION',
+};
+/** CryptoKeyVersionState PENDING_GENERATION, by name or number */
+const isPendingGeneration = (state: string | number | null | undefined): boolean =>
+  state === 'PENDING_GENERATION' || state === 5;
+
+export function createKmsKeys(deps: KmsKeysDeps): KeysPort {
+  const { client } = deps;
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const pendingChecks = deps.pendingChecks ?? 30;
+  const what = (name: string): string => `Cloud KMS key ${name}`;
+
+  async function getKey(name: string): Promise<KeyInfo> {
+    const [key] = await client.getCryptoKey({ name });
+    const parsed = keySchema.parse(key);
+    const purpose = parsed.purpose;
+    return {
+      name: parsed.name,
+      purpose: typeof purpose === 'number' ? (PURPOSES[purpose] ?? String(purpose)) : (purpose ?? 'CRYPTO_KEY_PURPOSE_UNSPECIFIED'),
+      primaryVersion: parsed.primary?.name,
+      primaryCreateTime: toDate(parsed.primary?.createTime),
+      rotationPeriodSeconds: parsed.rotationPeriod?.seconds ?? undefined,
+      nextRotationTime: toDate(parsed.nextRotationTime),
+    };
+  }
+
+  /** A new version of a software key is ENABLED at once; an HSM one may be PENDING_GENERATION briefly. */
+  async function waitUntilEnabled(version: z.infer<typeof versionSchema>): Promise<void> {
+    let state = version.state;
+    for (let check = 0; isPendingGeneration(state); check++) {
+      if (check >= pendingChecks) {
+        throw new WardenError(
+          ErrorCode.Upstream,
+          `The new key version ${version.name} is still being generated; try again in a minute.`,
+        );
+      }
+      await sleep(1_000);
+      const [current] = await client.getCryptoKeyVersion({ name: version.name });
+      state = versionSchema.parse(current).state;
+    }
+  }
+
+  return {
+    async getKey(name) {
+      try {
+        return await getKey(name);
+      } catch (error) {
+        throw toWardenError(error, what(name));
+      }
+    },
+
+    async rotate(name) {
+      try {
+        const key = await getKey(name);
+        if (key.purpose !== 'ENCRYPT_DECRYPT') {
+          throw new WardenError(
+            ErrorCode.Precondition,
+            `${what(name)} is a ${key.purpose} key; only symmetric ENCRYPT_DECRYPT keys have a primary version to rotate.`,
+          );
+        }
+        const [created] = await client.createCryptoKeyVersion({ parent: name, cryptoKeyVersion: {} });
+        const version = versionSchema.parse(created);
+        await waitUntilEnabled(version);
+        const versionId = version.name.split('/').pop() ?? '';
+        await client.updateCryptoKeyPrimaryVersion({ name, cryptoKeyVersionId: versionId });
+        return { version: version.name };
+      } catch (error) {
+        throw toWardenError(error, what(name));
+      }
+    },
+
+    async setRotationSchedule(name, periodSeconds, nextRotationTime) {
+      const ms = nextRotationTime.getTime();
+      try {
+        await client.updateCryptoKey({
+          cryptoKey: {
+            name,
+            rotationPeriod: { seconds: Math.round(periodSeconds) },
+            nextRotationTime: { seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1_000_000 },
+          },
+          updateMask: { paths: ['rotation_period', 'next_rotation_time'] },
+        });
+      } catch (error) {
+        throw toWardenError(error, what(name));
+      }
+    },
+  };
+}
+
+function toDate(timestamp: z.infer<typeof timestampSchema>): Date | undefined {
+  if (!timestamp || timestamp.seconds === null || timestamp.seconds === undefined) return undefined;
+  if (timestamp.seconds === 0 && !timestamp.nanos) return undefined;
+  return new Date(timestamp.seconds * 1000 + Math.floor((timestamp.nanos ?? 0) / 1_000_000));
+}

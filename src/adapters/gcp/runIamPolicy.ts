@@ -1,0 +1,176 @@
+/**
+ * IamPolicyPort on a Cloud Run service's IAM policy (Admin API v2).
+ *
+ * Every change is a read-modify-write: read the policy as version 3, change
+ * only runwarden's own binding (recognised by its condition title), write it
+ * back as version 3 with the etag that was read. When someone else wrote in
+ * between, Google answers ABORTED (or FAILED_PRECONDITION about the etag), and
+ * the WHOLE read-modify-write is redone with jittered exponential backoff.
+ * Other bindings are sent back exactly as read, in their order.
+ */
+import type { protos } from '@google-cloud/run';
+import { z } from 'zod';
+import { ErrorCode, WardenError } from '../../domain/errors';
+import type { IamBinding, IamPolicyPort, Logger } from '../../ports';
+import { GrpcCode, googleMessage, grpcCode, toWardenError } from './grpcErrors';
+
+type Policy = protos.google.iam.v1.IPolicy;
+type Binding = protos.google.iam.v1.IBinding;
+
+/** The part of ServicesClient this adapter uses. */
+export interface IamPolicyClient {
+  getIamPolicy(request: protos.google.iam.v1.IGetIamPolicyRequest): Promise<[Policy, ...unknown[]]>;
+  setIamPolicy(request: protos.google.iam.v1.ISetIamPolicyRequest): Promise<[Policy, ...unknown[]]>;
+}
+
+export interface RunIamPolicyDeps {
+  client: IamPolicyClient;
+  /** read-modify-write attempts before giving up with ErrorCode.Conflict (default 8) */
+  maxAttempts?: number | undefined;
+  /** backoff base: attempt n waits random() * min(maxDelayMs, baseDelayMs * 2^n) (default 100) */
+  baseDelayMs?: number | undefined;
+  /** backoff cap (default 5000) */
+  maxDelayMs?: number | undefined;
+  sleep?: ((ms: number) => Promise<void>) | undefined;
+  random?: (() => number) | undefined;
+  log?: Logger | undefined;
+}
+
+const exprSchema = z.object({
+  title: z.string().nullish(),
+  description: z.string().nullish(),
+  expression: z.string().nullish(),
+});
+const policySchema = z.object({
+  version: z.number().nullish(),
+  etag: z.union([z.instanceof(Uint8Array), z.string()]).nullish(),
+  bindings: z
+    .array(z.object({ role: z.string(), members: z.array(z.string()).nullish(), condition: exprSchema.nullish() }))
+    .nullish(),
+});
+
+interface ReadPolicy {
+  etag: Uint8Array | string | undefined;
+  /** the bindings exactly as Google sent them */
+  raw: Binding[];
+  bindings: IamBinding[];
+}
+
+interface RetryOptions {
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  sleep: (ms: number) => Promise<void>;
+  random: () => number;
+  log?: Logger | undefined;
+}
+
+export function createRunIamPolicy(deps: RunIamPolicyDeps): IamPolicyPort {
+  const { client } = deps;
+  const retry: RetryOptions = {
+    maxAttempts: Math.max(1, deps.maxAttempts ?? 8),
+    baseDelayMs: deps.baseDelayMs ?? 100,
+    maxDelayMs: deps.maxDelayMs ?? 5_000,
+    sleep: deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    random: deps.random ?? Math.random,
+    log: deps.log,
+  };
+  const what = (resource: string): string => `the IAM policy of Cloud Run service ${resource}`;
+
+  async function read(resource: string): Promise<ReadPolicy> {
+    const [policy] = await client.getIamPolicy({ resource, options: { requestedPolicyVersion: 3 } });
+    const parsed = policySchema.parse(policy);
+    return {
+      etag: parsed.etag ?? undefined,
+      raw: policy.bindings ?? [],
+      bindings: (parsed.bindings ?? []).map((b) => ({
+        role: b.role,
+        members: b.members ?? [],
+        condition: b.condition
+          ? {
+              title: b.condition.title ?? '',
+              description: b.condition.description ?? '',
+              expression: b.condition.expression ?? '',
+            }
+          : undefined,
+      })),
+    };
+  }
+
+  async function write(resource: string, etag: ReadPolicy['etag'], bindings: Binding[]): Promise<void> {
+    await client.setIamPolicy({ resource, policy: { version: 3, bindings, etag: etag ?? null } });
+  }
+
+  return {
+    async addBinding(resource, binding) {
+      const condition = binding.condition;
+      if (!condition?.title) {
+        throw new WardenError(ErrorCode.Precondition, 'runwarden only writes conditional IAM bindings with a title.');
+      }
+      return withEtagRetry(what(resource), retry, async () => {
+        const current = await read(resource);
+        if (current.bindings.some((b) => b.condition?.title === condition.title)) return 'present';
+        const ours: Binding = {
+          role: binding.role,
+          members: [...binding.members],
+          condition: { title: condition.title, description: condition.description, expression: condition.expression },
+        };
+        await write(resource, current.etag, [...current.raw, ours]);
+        return 'added';
+      });
+    },
+
+    async removeBinding(resource, title) {
+      return withEtagRetry(what(resource), retry, async () => {
+        const current = await read(resource);
+        const kept = current.raw.filter((_, i) => current.bindings[i]?.condition?.title !== title);
+        if (kept.length === current.raw.length) return 'absent';
+        await write(resource, current.etag, kept);
+        return 'removed';
+      });
+    },
+
+    async getBindings(resource) {
+      try {
+        return (await read(resource)).bindings;
+      } catch (error) {
+        throw toWardenError(error, what(resource));
+      }
+    },
+  };
+}
+
+/** ABORTED, an etag/concurrency FAILED_PRECONDITION, or UNAVAILABLE: redo the read-modify-write. */
+function isRetryable(error: unknown): boolean {
+  const code = grpcCode(error);
+  if (code === GrpcCode.Aborted || code === GrpcCode.Unavailable) return true;
+  return code === GrpcCode.FailedPrecondition && /etag|concurren/i.test(googleMessage(error));
+}
+
+/** Runs the whole read-modify-write again on a retryable error, with full-jitter exponential backoff. */
+async function withEtagRetry<T>(what: string, options: RetryOptions, readModifyWrite: () => Promise<T>): Promise<T> {
+  let lastError: unknown;
+  for (let attempt = 0; attempt < options.maxAttempts; attempt++) {
+    try {
+      return await readModifyWrite();
+    } catch (error) {
+      if (!isRetryable(error)) throw toWardenError(error, what);
+      lastError = error;
+      if (attempt + 1 === options.maxAttempts) break;
+      const delayMs = options.random() * Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** attempt);
+      options.log?.warn('IAM policy changed concurrently; retrying the read-modify-write', {
+        what,
+        attempt: attempt + 1,
+        delayMs: Math.round(delayMs),
+        google: googleMessage(error),
+      });
+      await options.sleep(delayMs);
+    }
+  }
+  throw new WardenError(
+    ErrorCode.Conflict,
+    `${what} kept changing while runwarden was editing it (${options.maxAttempts} attempts); please try again shortly.`,
+    `${what}: gave up after ${options.maxAttempts} attempts; last error: ${googleMessage(lastError)}`,
+    { cause: lastError },
+  );
+}

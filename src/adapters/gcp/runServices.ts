@@ -1,0 +1,179 @@
+/**
+ * ServicesPort on the Cloud Run Admin API v2: reads a service's network
+ * posture and changes exactly one field (ingress, or the VPC egress) with an
+ * UpdateService whose update mask names only that field.
+ */
+import type { protos, ServicesClient } from '@google-cloud/run';
+import { z } from 'zod';
+import { ErrorCode, WardenError } from '../../domain/errors';
+import type { EgressValue, IngressValue } from '../../domain/request';
+import type { IngressSetting, ServiceInfo, ServicesPort } from '../../ports';
+import { toWardenError } from './grpcErrors';
+
+/** The part of ServicesClient this adapter uses. */
+export type RunServicesClient = Pick<
+  ServicesClient,
+  'getService' | 'listServicesAsync' | 'listLocationsAsync' | 'updateService'
+>;
+
+export interface RunServicesDeps {
+  client: RunServicesClient;
+}
+
+/** gRPC answers carry enum names; numbers are accepted too (REST transport). */
+const enumValue = z.union([z.string(), z.number()]).nullish();
+const revisionsSchema = z.object({
+  latestReadyRevision: z.string().nullish(),
+  latestCreatedRevision: z.string().nullish(),
+});
+const serviceSchema = revisionsSchema.extend({
+  name: z.string().min(1),
+  ingress: enumValue,
+  template: z
+    .object({
+      encryptionKey: z.string().nullish(),
+      vpcAccess: z
+        .object({
+          connector: z.string().nullish(),
+          egress: enumValue,
+          networkInterfaces: z
+            .array(z.object({ network: z.string().nullish(), subnetwork: z.string().nullish() }))
+            .nullish(),
+        })
+        .nullish(),
+    })
+    .nullish(),
+});
+
+const INGRESS_ENUM = [
+  'INGRESS_TRAFFIC_UNSPECIFIED',
+  'INGRESS_TRAFFIC_ALL',
+  'INGRESS_TRAFFIC_INTERNAL_ONLY',
+  'INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER',
+  'INGRESS_TRAFFIC_NONE',
+] as const;
+const EGRESS_ENUM = ['VPC_EGRESS_UNSPECIFIED', 'ALL_TRAFFIC', 'PRIVATE_RANGES_ONLY'] as const;
+
+const INGRESS_TO_API = {
+  all: 'INGRESS_TRAFFIC_ALL',
+  internal: 'INGRESS_TRAFFIC_INTERNAL_ONLY',
+  'internal-and-cloud-load-balancing': 'INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER',
+} as const satisfies Record<IngressValue, (typeof INGRESS_ENUM)[number]>;
+const EGRESS_TO_API = {
+  'all-traffic': 'ALL_TRAFFIC',
+  'private-ranges-only': 'PRIVATE_RANGES_ONLY',
+} as const satisfies Record<EgressValue, (typeof EGRESS_ENUM)[number]>;
+
+const PARENT = /^projects\/([^/]+)\/locations\/([^/]+)$/;
+
+export function createRunServices(deps: RunServicesDeps): ServicesPort {
+  const { client } = deps;
+  const what = (name: string): string => `Cloud Run service ${name}`;
+
+  async function listIn(parent: string): Promise<ServiceInfo[]> {
+    const services: ServiceInfo[] = [];
+    for await (const service of client.listServicesAsync({ parent })) services.push(toServiceInfo(service));
+    return services;
+  }
+
+  async function locationsOf(project: string): Promise<string[]> {
+    const ids: string[] = [];
+    for await (const location of client.listLocationsAsync({ name: `projects/${project}` })) {
+      const id = location.locationId || location.name?.split('/').pop();
+      if (id) ids.push(id);
+    }
+    return ids;
+  }
+
+  async function update(
+    name: string,
+    service: Omit<protos.google.cloud.run.v2.IService, 'name'>,
+    path: string,
+  ): Promise<{ revision?: string | undefined }> {
+    try {
+      const [operation] = await client.updateService({ service: { name, ...service }, updateMask: { paths: [path] } });
+      const [result] = await operation.promise();
+      const revisions = revisionsSchema.parse(result);
+      return { revision: revisions.latestReadyRevision || revisions.latestCreatedRevision || undefined };
+    } catch (error) {
+      throw toWardenError(error, what(name));
+    }
+  }
+
+  return {
+    async getService(name) {
+      try {
+        const [service] = await client.getService({ name });
+        return toServiceInfo(service);
+      } catch (error) {
+        throw toWardenError(error, what(name));
+      }
+    },
+
+    async listServices(parent) {
+      const match = PARENT.exec(parent);
+      if (!match?.[1] || !match[2]) {
+        throw new WardenError(ErrorCode.UsageError, `"${parent}" is not of the form projects/P/locations/L.`);
+      }
+      const [, project, location] = match;
+      try {
+        if (location !== '-') return await listIn(parent);
+        const locations = await locationsOf(project);
+        const perLocation = await Promise.all(locations.map((l) => listIn(`projects/${project}/locations/${l}`)));
+        return perLocation.flat();
+      } catch (error) {
+        throw toWardenError(error, `the Cloud Run services in ${parent}`);
+      }
+    },
+
+    setEgress(name, value) {
+      return update(name, { template: { vpcAccess: { egress: EGRESS_TO_API[value] } } }, 'template.vpc_access.egress');
+    },
+
+    setIngress(name, value) {
+      return update(name, { ingress: INGRESS_TO_API[value] }, 'ingress');
+    },
+  };
+}
+
+function toServiceInfo(raw: unknown): ServiceInfo {
+  const service = serviceSchema.parse(raw);
+  const vpc = service.template?.vpcAccess ?? undefined;
+  const networkInterfaces = (vpc?.networkInterfaces ?? []).map((ni) =>
+    [ni.network, ni.subnetwork].filter((part): part is string => !!part).join('/'),
+  );
+  const vpcConnector = vpc?.connector || undefined;
+  const hasVpcAccess = vpcConnector !== undefined || networkInterfaces.length > 0;
+  return {
+    name: service.name,
+    ingress: ingressOf(service.ingress),
+    egress: hasVpcAccess ? egressOf(vpc?.egress) : undefined,
+    vpcConnector,
+    networkInterfaces,
+    latestReadyRevision: service.latestReadyRevision || undefined,
+    encryptionKey: service.template?.encryptionKey || undefined,
+  };
+}
+
+function enumName(value: string | number | null | undefined, names: readonly string[]): string | undefined {
+  return typeof value === 'number' ? names[value] : (value ?? undefined);
+}
+
+function ingressOf(value: string | number | null | undefined): IngressSetting {
+  switch (enumName(value, INGRESS_ENUM)) {
+    case 'INGRESS_TRAFFIC_ALL':
+      return 'all';
+    case 'INGRESS_TRAFFIC_INTERNAL_ONLY':
+      return 'internal';
+    case 'INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER':
+      return 'internal-and-cloud-load-balancing';
+    default:
+      // INGRESS_TRAFFIC_UNSPECIFIED, and INGRESS_TRAFFIC_NONE, which runwarden has no value for
+      return 'unspecified';
+  }
+}
+
+/** With VPC access but no egress set, Cloud Run routes only private ranges through the VPC. */
+function egressOf(value: string | number | null | undefined): EgressValue {
+  return enumName(value, EGRESS_ENUM) === 'ALL_TRAFFIC' ? 'all-traffic' : 'private-ranges-only';
+}

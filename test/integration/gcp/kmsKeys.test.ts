@@ -1,0 +1,77 @@
+/**
+ * The Cloud KMS adapter through the real client against the gRPC emulator.
+ */
+import { createKmsKeys } from '../../../src/adapters/gcp/kmsKeys';
+import { ErrorCode } from '../../../src/domain/errors';
+import type { KeysPort } from '../../../src/ports';
+import { rejectionOf, useGcpEmulator } from './harness';
+
+const KEY = 'projects/acme-prod/locations/global/keyRings/run/cryptoKeys/payments';
+const SIGNING = 'projects/acme-prod/locations/global/keyRings/run/cryptoKeys/signing';
+
+describe('Cloud KMS keys adapter (real client, gRPC emulator)', () => {
+  const gcp = useGcpEmulator();
+  let keys: KeysPort;
+
+  beforeEach(() => {
+    keys = createKmsKeys({ client: gcp().kms });
+    gcp().emulator.seedKey({ name: KEY, purpose: 'ENCRYPT_DECRYPT', versions: 2, rotationPeriodSeconds: 90 * 86_400 });
+    gcp().emulator.seedKey({ name: SIGNING, purpose: 'ASYMMETRIC_SIGN' });
+  });
+
+  it('reads purpose, primary version, its creation time and the rotation schedule', async () => {
+    const seeded = gcp().emulator.key(KEY);
+    const info = await keys.getKey(KEY);
+    expect(info).toEqual({
+      name: KEY,
+      purpose: 'ENCRYPT_DECRYPT',
+      primaryVersion: `${KEY}/cryptoKeyVersions/2`,
+      primaryCreateTime: seeded?.versions.find((v) => v.name === seeded.primaryVersion)?.createTime,
+      rotationPeriodSeconds: 90 * 86_400,
+      nextRotationTime: seeded?.nextRotationTime,
+    });
+  });
+
+  it('reads an asymmetric key, which has no primary version', async () => {
+    await expect(keys.getKey(SIGNING)).resolves.toMatchObject({ purpose: 'ASYMMETRIC_SIGN', primaryVersion: undefined });
+  });
+
+  it('rotate makes a new version the primary', async () => {
+    const { version } = await keys.rotate(KEY);
+    expect(version).toBe(`${KEY}/cryptoKeyVersions/3`);
+    const key = gcp().emulator.key(KEY);
+    expect(key?.primaryVersion).toBe(version);
+    expect(key?.versions.map((v) => v.state)).toEqual(['ENABLED', 'ENABLED', 'ENABLED']);
+    await expect(keys.getKey(KEY)).resolves.toMatchObject({ primaryVersion: version });
+  });
+
+  it('setRotationSchedule writes the period and the next rotation time, through the update mask', async () => {
+    const next = new Date('2027-01-01T00:00:00.000Z');
+    await keys.setRotationSchedule(KEY, 30 * 86_400, next);
+    expect(gcp().emulator.key(KEY)).toMatchObject({ rotationPeriodSeconds: 30 * 86_400, nextRotationTime: next });
+    const update = gcp().emulator.calls.find((c) => c.method === 'UpdateCryptoKey');
+    expect(update?.request).toMatchObject({ updateMask: { paths: ['rotation_period', 'next_rotation_time'] } });
+    await expect(keys.getKey(KEY)).resolves.toMatchObject({ rotationPeriodSeconds: 30 * 86_400, nextRotationTime: next });
+  });
+
+  it('refuses to rotate an asymmetric key, without creating a version', async () => {
+    const error = await rejectionOf(keys.rotate(SIGNING));
+    expect(error.code).toBe(ErrorCode.Precondition);
+    expect(error.userMessage).toContain(SIGNING);
+    expect(error.userMessage).toContain('ASYMMETRIC_SIGN');
+    expect(gcp().emulator.key(SIGNING)?.versions).toHaveLength(1);
+    expect(gcp().emulator.calls.some((c) => c.method === 'CreateCryptoKeyVersion')).toBe(false);
+  });
+
+  it('turns NOT_FOUND and PERMISSION_DENIED into the right WardenErrors', async () => {
+    const missing = 'projects/acme-prod/locations/global/keyRings/run/cryptoKeys/nope';
+    const notFound = await rejectionOf(keys.rotate(missing));
+    expect(notFound.code).toBe(ErrorCode.ResourceNotFound);
+    expect(notFound.userMessage).toBe(`Cloud KMS key ${missing} was not found.`);
+
+    gcp().emulator.injectFault({ method: 'UpdateCryptoKeyPrimaryVersion', code: 7, message: "Permission 'cloudkms.cryptoKeyVersions.update' denied" });
+    const denied = await rejectionOf(keys.rotate(KEY));
+    expect(denied.code).toBe(ErrorCode.PermissionDenied);
+    expect(denied.userMessage).toContain("Permission 'cloudkms.cryptoKeyVersions.update' denied");
+  });
+});
