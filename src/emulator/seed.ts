@@ -1,0 +1,99 @@
+/**
+ * Test-side writes: seeding services and keys, and changes "by someone else"
+ * (foreign policy writes, drift on a service). Programming mistakes in seeds
+ * throw plain Errors at once.
+ */
+import { normalizeBindings } from './iamRules';
+import { newKeyRecord } from './kmsModel';
+import { parseCryptoKeyName, parseServiceName } from './names';
+import {
+  addRevision,
+  defaultTemplate,
+  EGRESS_WIRE,
+  INGRESS_WIRE,
+  isEgressName,
+  isIngressName,
+  newServiceEtag,
+  newServiceRecord,
+  type TemplateRecord,
+} from './runModel';
+import type { EmulatorState } from './state';
+import type { PlainBinding, SeedKey, SeedService } from './types';
+
+function seedError(what: string, error: unknown): Error {
+  return new Error(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+}
+
+function seedTemplate(seed: SeedService): TemplateRecord {
+  const template = defaultTemplate(seed.name);
+  const interfaces = (seed.networkInterfaces ?? []).map((ni) => ({ ...ni, tags: [] }));
+  if (seed.vpcConnector && interfaces.length > 0) throw new Error(`seedService ${seed.name}: connector and network interfaces are exclusive`);
+  if (seed.egress && !seed.vpcConnector && interfaces.length === 0) {
+    throw new Error(`seedService ${seed.name}: egress needs a vpcConnector or networkInterfaces`);
+  }
+  if (seed.vpcConnector || interfaces.length > 0) {
+    template.vpcAccess = {
+      ...(seed.vpcConnector ? { connector: seed.vpcConnector } : {}),
+      egress: EGRESS_WIRE[seed.egress ?? 'private-ranges-only'],
+      networkInterfaces: interfaces,
+    };
+  }
+  if (seed.encryptionKey) template.encryptionKey = seed.encryptionKey;
+  return template;
+}
+
+export function seedService(state: EmulatorState, seed: SeedService): void {
+  try {
+    parseServiceName(seed.name);
+  } catch (error) {
+    throw seedError('seedService', error);
+  }
+  if (seed.ingress && !isIngressName(seed.ingress)) throw new Error(`seedService ${seed.name}: unknown ingress '${String(seed.ingress)}'`);
+  const record = newServiceRecord(seed.name, seedTemplate(seed), new Date());
+  record.ingress = INGRESS_WIRE[seed.ingress ?? 'all'];
+  state.services.set(seed.name, record);
+  setBindings(state, seed.name, seed.bindings ?? []);
+}
+
+export function seedKey(state: EmulatorState, seed: SeedKey): void {
+  let keyRing: string;
+  try {
+    keyRing = parseCryptoKeyName(seed.name).keyRing;
+  } catch (error) {
+    throw seedError('seedKey', error);
+  }
+  const now = new Date();
+  if (!state.keyRings.has(keyRing)) state.keyRings.set(keyRing, { name: keyRing, createTime: new Date(now.getTime() - 30 * 86_400_000) });
+  state.keys.set(seed.name, newKeyRecord(seed, now));
+}
+
+/** Replaces a policy's bindings as another IAM client would (new etag). */
+export function setBindings(state: EmulatorState, resource: string, bindings: PlainBinding[]): void {
+  if (!state.services.has(resource) && !state.keys.has(resource) && !state.keyRings.has(resource)) {
+    throw new Error(`no emulated resource ${resource}`);
+  }
+  try {
+    state.writePolicy(resource, normalizeBindings(bindings, 3));
+  } catch (error) {
+    throw seedError(`bindings for ${resource}`, error);
+  }
+}
+
+export function foreignUpdateService(state: EmulatorState, name: string, change: { ingress?: string; egress?: string }): void {
+  const record = state.services.get(name);
+  if (!record) throw new Error(`foreignUpdateService: no emulated service ${name}`);
+  const before = JSON.stringify(record.template);
+  if (change.ingress !== undefined) {
+    if (!isIngressName(change.ingress)) throw new Error(`foreignUpdateService: unknown ingress '${change.ingress}'`);
+    record.ingress = INGRESS_WIRE[change.ingress];
+  }
+  if (change.egress !== undefined) {
+    if (!isEgressName(change.egress)) throw new Error(`foreignUpdateService: unknown egress '${change.egress}'`);
+    if (!record.template.vpcAccess) throw new Error(`foreignUpdateService: ${name} has no VPC access to change egress on`);
+    record.template.vpcAccess.egress = EGRESS_WIRE[change.egress];
+  }
+  record.generation += 1;
+  record.etag = newServiceEtag();
+  record.updateTime = new Date();
+  if (JSON.stringify(record.template) !== before) addRevision(record);
+}

@@ -1,0 +1,135 @@
+/** The emulator's public types: what tests and the sandbox seed and assert. */
+
+export interface PlainCondition {
+  title: string;
+  description?: string;
+  expression: string;
+}
+
+export interface PlainBinding {
+  role: string;
+  members: string[];
+  condition?: PlainCondition;
+}
+
+export type IngressName = 'all' | 'internal' | 'internal-and-cloud-load-balancing';
+export type EgressName = 'all-traffic' | 'private-ranges-only';
+
+export interface NetworkInterface {
+  network?: string;
+  subnetwork?: string;
+}
+
+export interface SeedService {
+  /** projects/P/locations/L/services/S */
+  name: string;
+  ingress?: IngressName;
+  vpcConnector?: string;
+  networkInterfaces?: NetworkInterface[];
+  egress?: EgressName;
+  encryptionKey?: string;
+  bindings?: PlainBinding[];
+}
+
+export type KeyPurpose = 'ENCRYPT_DECRYPT' | 'ASYMMETRIC_SIGN' | 'ASYMMETRIC_DECRYPT' | 'MAC';
+
+export interface SeedKey {
+  /** projects/P/locations/L/keyRings/R/cryptoKeys/K */
+  name: string;
+  purpose?: KeyPurpose;
+  /** default 1; the primary (ENCRYPT_DECRYPT) is the last */
+  versions?: number;
+  rotationPeriodSeconds?: number;
+  nextRotationTime?: Date;
+}
+
+/** A service as the emulator holds it (a snapshot; mutating it changes nothing). */
+export interface EmulatedService {
+  name: string;
+  uid: string;
+  generation: number;
+  /** the service's etag (not the IAM policy's) */
+  etag: string;
+  /** 'none' and 'unspecified' only after a client wrote those values */
+  ingress: IngressName | 'none' | 'unspecified';
+  /** template.vpc_access.egress; undefined without VPC access */
+  egress?: EgressName;
+  vpcConnector?: string;
+  networkInterfaces: NetworkInterface[];
+  encryptionKey?: string;
+  labels: Record<string, string>;
+  /** full revision names, oldest first */
+  revisions: string[];
+  latestCreatedRevision: string;
+  latestReadyRevision: string;
+  updateTime: Date;
+}
+
+export type VersionState = 'ENABLED' | 'DISABLED' | 'DESTROYED' | 'DESTROY_SCHEDULED';
+
+export interface EmulatedKeyVersion {
+  /** …/cryptoKeyVersions/N */
+  name: string;
+  state: VersionState;
+  createTime: Date;
+}
+
+export interface EmulatedKey {
+  name: string;
+  purpose: KeyPurpose;
+  /** full name of the primary version (ENCRYPT_DECRYPT keys only) */
+  primaryVersion?: string;
+  versions: EmulatedKeyVersion[];
+  rotationPeriodSeconds?: number;
+  nextRotationTime?: Date;
+  labels: Record<string, string>;
+  createTime: Date;
+}
+
+export interface PolicySnapshot {
+  version: number;
+  /** base64 of the policy's etag bytes */
+  etag: string;
+  bindings: PlainBinding[];
+}
+
+export interface InjectedFault {
+  method: string;
+  code: number;
+  message?: string;
+  times?: number;
+  resource?: string;
+}
+
+export interface RecordedCall {
+  method: string;
+  /** the fully-qualified gRPC service, e.g. google.cloud.run.v2.Services */
+  service: string;
+  request: unknown;
+}
+
+export interface Emulator {
+  /** "127.0.0.1:PORT": the value for RUN_EMULATOR_HOST / KMS_EMULATOR_HOST */
+  address: string;
+  stop(): Promise<void>;
+  /** replaces an existing service of the same name (and its IAM policy) */
+  seedService(seed: SeedService): void;
+  seedKey(seed: SeedKey): void;
+  service(name: string): EmulatedService | undefined;
+  key(name: string): EmulatedKey | undefined;
+  policy(resource: string): PolicySnapshot;
+  /** a write by someone else: replaces the policy's bindings, bumps the etag */
+  foreignSetBindings(resource: string, bindings: PlainBinding[]): void;
+  /** changes a service's ingress/egress behind runwarden's back (drift) */
+  foreignUpdateService(name: string, change: { ingress?: string; egress?: string }): void;
+  /** the next `times` (default 1) calls of `method` (optionally for `resource`) fail with `code` */
+  injectFault(fault: InjectedFault): void;
+  /** runs inside the next `times` SetIamPolicy calls, before the etag check */
+  beforeSetIamPolicy(hook: (resource: string) => void, options?: { times?: number; resource?: string }): void;
+  /** the next UpdateService operation on `service` ends with an error (default code 9) */
+  failNextOperation(service: string, message: string, code?: number): void;
+  /** every RPC received, in order */
+  calls: RecordedCall[];
+  /** forgets all state, faults, hooks and calls */
+  reset(): void;
+}
