@@ -1,0 +1,136 @@
+/**
+ * The zod schemas of slash-command arguments shared by the subcommands, each
+ * with the specific message a person needs when it is missing or malformed,
+ * and the one way a subcommand turns tokens into typed args. A subcommand's
+ * argsSchema reads the raw words and flag values by field name (strings; the
+ * reason as its list of words) and outputs the typed args (durations in
+ * seconds, the reason joined, members normalised).
+ */
+import { z } from 'zod';
+import { DURATION_HINT, durationProblem, parseDuration } from '../src/domain/duration';
+import { isRequestId } from '../src/domain/requestId';
+import { keyNameProblem, parseMember, PROJECT_ID, REGION, ROLE_NAME, serviceNameProblem } from '../src/domain/resourceNames';
+import { orList, unknownFlag, type Tokens } from './tokens';
+
+export type ParseArgsResult<T> = { ok: true; args: T } | { ok: false; error: string };
+
+export const REASON_MAX_LENGTH = 500;
+
+/** A required word, with `missing` as the message when it is absent. */
+const word = (missing: string) => z.string({ error: (issue) => (issue.input === undefined ? missing : undefined) });
+
+/** Adds the problem `check` finds as the issue's message. */
+const checkedBy = (check: (text: string) => string | undefined) => (text: string, ctx: z.RefinementCtx) => {
+  const problem = check(text);
+  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+};
+
+const matching = (regex: RegExp, what: string) =>
+  z.string().refine((text) => regex.test(text), { error: (issue) => `\`${String(issue.input)}\` is not ${what}` });
+
+const toSeconds = (text: string, ctx: z.RefinementCtx): number => {
+  const seconds = parseDuration(text);
+  if (seconds !== undefined) return seconds;
+  ctx.addIssue({ code: 'custom', message: durationProblem(text) ?? `\`${text}\` is not a duration` });
+  return z.NEVER;
+};
+
+/** A word that is a duration, or was surely meant as one (`0s`, `400d`, `30m1h`). */
+export function looksLikeDuration(text: string): boolean {
+  return parseDuration(text) !== undefined || /^(?:\d{1,9}[dhms])+$/i.test(text);
+}
+
+export const serviceArg = word('Say which service: a short name like `payments`, or projects/P/locations/L/services/S.').superRefine(
+  checkedBy(serviceNameProblem),
+);
+export const keyArg = word('Say which key: `ring/key`, or projects/P/locations/L/keyRings/R/cryptoKeys/K.').superRefine(
+  checkedBy(keyNameProblem),
+);
+export const durationArg = word(`Say for how long: a duration such as 2h (${DURATION_HINT}).`).transform(toSeconds);
+export const optionalDurationArg = z.string().transform(toSeconds).optional();
+
+export const reasonArg = z
+  .array(z.string())
+  .transform((words) => words.join(' '))
+  .pipe(
+    z
+      .string()
+      .min(1, 'Give a reason: the approvers see it, and it is recorded.')
+      .refine((text) => Array.from(text).length <= REASON_MAX_LENGTH, {
+        error: (issue) => `The reason is ${Array.from(String(issue.input)).length} characters long: keep it to ${REASON_MAX_LENGTH}.`,
+      }),
+  );
+
+export const memberArg = z.string().transform((text, ctx) => {
+  const member = parseMember(text);
+  if (member) return member.member;
+  ctx.addIssue({ code: 'custom', message: `\`${text}\` is not a member: use user:EMAIL, group:EMAIL or serviceAccount:EMAIL` });
+  return z.NEVER;
+});
+export const roleArg = matching(ROLE_NAME, 'an IAM role: use roles/x.y or projects/P/roles/R');
+export const projectArg = matching(PROJECT_ID, 'a Google Cloud project id');
+export const regionArg = matching(REGION, 'a Cloud Run region (e.g. us-central1)');
+
+export const requestIdArg = word('Give the request id: the 10 characters shown in every message about the request.')
+  .transform((text) => text.replace(/^[`'"#]+|[`'"]+$/g, '').toLowerCase())
+  .refine(isRequestId, { error: (issue) => `\`${String(issue.input)}\` is not a request id: ids are 10 characters like 7k3mq9xw2p` });
+
+/** One of `values` (any case), e.g. an egress or ingress setting. */
+export function settingArg<const V extends readonly [string, ...string[]]>(label: string, values: V) {
+  return word(`Say which ${label}: ${orList(values)}.`)
+    .transform((text) => text.toLowerCase())
+    .pipe(z.enum(values, { error: (issue) => `\`${String(issue.input)}\` is not ${/^[aeiou]/.test(label) ? 'an' : 'a'} ${label}: use ${orList(values)}` }));
+}
+
+/** Refuses unknown flags, then validates `raw` with `schema`; the first problem becomes the error. */
+export function parseWith<S extends z.ZodType>(
+  schema: S,
+  tokens: Tokens,
+  command: string,
+  flags: readonly string[],
+  raw: Record<string, unknown>,
+): ParseArgsResult<z.output<S>> {
+  const flagError = unknownFlag(tokens, command, flags);
+  if (flagError !== undefined) return { ok: false, error: flagError };
+  const result = schema.safeParse(raw);
+  if (result.success) return { ok: true, args: result.data };
+  return { ok: false, error: result.error.issues[0]?.message ?? `the ${command} command is malformed` };
+}
+
+/** For subcommands that take nothing but a request id (status, revoke, cancel). */
+export const idArgsSchema = z.object({ id: requestIdArg });
+export type IdArgs = z.output<typeof idArgsSchema>;
+
+export function parseIdArgs(tokens: Tokens, command: string): ParseArgsResult<IdArgs> {
+  if (tokens.words.length > 1) return { ok: false, error: `${command} takes one request id, nothing else` };
+  return parseWith(idArgsSchema, tokens, command, [], { id: tokens.words[0] });
+}
+
+/** The flags of every subcommand that names a service. */
+export const SERVICE_FLAGS = ['project', 'region'] as const;
+
+/** egress and ingress: `<service> <value> [<duration>] <reason…> [--project P] [--region L]`. */
+export function settingArgsSchema<const V extends readonly [string, ...string[]]>(label: string, values: V) {
+  return z.object({
+    service: serviceArg,
+    value: settingArg(label, values),
+    durationSeconds: optionalDurationArg,
+    reason: reasonArg,
+    project: projectArg.optional(),
+    region: regionArg.optional(),
+  });
+}
+
+/** The optional duration is the word after the value when it is (or was surely meant as) a duration. */
+export function parseSettingArgs<S extends z.ZodType>(schema: S, tokens: Tokens, command: string): ParseArgsResult<z.output<S>> {
+  const [service, value, ...rest] = tokens.words;
+  const duration = rest[0] !== undefined && looksLikeDuration(rest[0]) ? rest.shift() : undefined;
+  return parseWith(schema, tokens, command, SERVICE_FLAGS, {
+    service,
+    value,
+    durationSeconds: duration,
+    reason: rest,
+    project: tokens.flags.get('project'),
+    region: tokens.flags.get('region'),
+  });
+}

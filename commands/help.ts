@@ -1,0 +1,17 @@
+/** `/warden help` (also an empty command): every usage line with what it does; see helpText in parse.ts. */
+import { z } from 'zod';
+import type { ParseArgsResult } from './args';
+import type { Tokens } from './tokens';
+
+export const name = 'help';
+export const usage = (slash = '/warden') => `${slash} help`;
+export const summary = 'this list';
+
+export const argsSchema = z.object({});
+/** help takes nothing (and ignores whatever follows) */
+export type HelpArgs = Record<never, never>;
+
+/** Whatever follows `help` is ignored: asking for help never fails. */
+export function parseArgs(_tokens: Tokens): ParseArgsResult<HelpArgs> {
+  return { ok: true, args: {} };
+}

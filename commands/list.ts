@@ -1,0 +1,19 @@
+/** `/warden list`: your open requests, active grants, and requests awaiting your approval. */
+import { z } from 'zod';
+import type { ParseArgsResult } from './args';
+import { unknownFlag, type Tokens } from './tokens';
+
+export const name = 'list';
+export const usage = (slash = '/warden') => `${slash} list`;
+export const summary = 'your open requests, active grants, and requests awaiting your approval';
+
+export const argsSchema = z.object({});
+/** list takes nothing */
+export type ListArgs = Record<never, never>;
+
+export function parseArgs(tokens: Tokens): ParseArgsResult<ListArgs> {
+  const flagError = unknownFlag(tokens, name, []);
+  if (flagError !== undefined) return { ok: false, error: flagError };
+  if (tokens.words.length > 0) return { ok: false, error: 'list takes no arguments' };
+  return { ok: true, args: {} };
+}

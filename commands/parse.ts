@@ -1,0 +1,93 @@
+/**
+ * Slash-command text → a typed Command, or an error with the usage line to
+ * show. Never throws: every malformed command gets a specific answer.
+ */
+import type { ParseArgsResult } from './args';
+import * as cancel from './cancel';
+import * as egress from './egress';
+import * as help from './help';
+import * as ingress from './ingress';
+import * as invoker from './invoker';
+import * as list from './list';
+import * as revoke from './revoke';
+import * as rotate from './rotate';
+import * as status from './status';
+import { orList, splitWords, tokenizeWords, type Tokens } from './tokens';
+
+/** In the order help lists them. */
+export const SUBCOMMANDS = [invoker, egress, ingress, rotate, list, status, revoke, cancel, help] as const;
+export type CommandName = (typeof SUBCOMMANDS)[number]['name'];
+
+export type Command =
+  | ({ name: 'invoker' } & invoker.InvokerArgs)
+  | ({ name: 'egress' } & egress.EgressArgs)
+  | ({ name: 'ingress' } & ingress.IngressArgs)
+  | ({ name: 'rotate' } & rotate.RotateArgs)
+  | ({ name: 'list' } & list.ListArgs)
+  | ({ name: 'status' } & status.StatusArgs)
+  | ({ name: 'revoke' } & revoke.RevokeArgs)
+  | ({ name: 'cancel' } & cancel.CancelArgs)
+  | ({ name: 'help' } & help.HelpArgs);
+
+export type ParseCommandResult = { ok: true; command: Command } | { ok: false; error: string; usage: string };
+
+const NAMES = SUBCOMMANDS.map((subcommand) => subcommand.name);
+
+/** The one-line usage for a command runwarden did not recognise. */
+export function overviewUsage(slash = '/warden'): string {
+  return `${slash} <${NAMES.join('|')}> …`;
+}
+
+/** Every usage line with its summary, for `/warden help`. */
+export function helpText(slash = '/warden'): string {
+  return [
+    '*runwarden* — just-in-time, approved, time-bound changes to Cloud Run. Every request is approved in Slack and recorded.',
+    ...SUBCOMMANDS.map((subcommand) => `• \`${subcommand.usage(slash)}\` — ${subcommand.summary}`),
+    'Durations: 90s, 30m, 2h, 1d, 1h30m. Services: a short name (project and region from the policy or --project/--region) or projects/P/locations/L/services/S. Keys: ring/key or projects/P/locations/L/keyRings/R/cryptoKeys/K.',
+  ].join('\n');
+}
+
+function named<N extends CommandName, A extends object>(name: N, result: ParseArgsResult<A>): ParseArgsResult<{ name: N } & A> {
+  return result.ok ? { ok: true, args: { name, ...result.args } } : result;
+}
+
+function parseArgsOf(name: CommandName, tokens: Tokens): ParseArgsResult<Command> {
+  switch (name) {
+    case 'invoker':
+      return named(name, invoker.parseArgs(tokens));
+    case 'egress':
+      return named(name, egress.parseArgs(tokens));
+    case 'ingress':
+      return named(name, ingress.parseArgs(tokens));
+    case 'rotate':
+      return named(name, rotate.parseArgs(tokens));
+    case 'list':
+      return named(name, list.parseArgs(tokens));
+    case 'status':
+      return named(name, status.parseArgs(tokens));
+    case 'revoke':
+      return named(name, revoke.parseArgs(tokens));
+    case 'cancel':
+      return named(name, cancel.parseArgs(tokens));
+    case 'help':
+      return named(name, help.parseArgs(tokens));
+  }
+}
+
+export function parseCommand(text: string, slash = '/warden'): ParseCommandResult {
+  const words = splitWords(text);
+  // Tolerate the command itself in the text (as a CLI or a copy-paste may send it).
+  if (words[0] !== undefined && words[0].toLowerCase() === slash.toLowerCase()) words.shift();
+  const first = words[0]?.toLowerCase();
+  if (first === undefined) return { ok: true, command: { name: 'help' } };
+  const subcommand = SUBCOMMANDS.find((candidate) => candidate.name === first);
+  if (!subcommand) {
+    const what = first.startsWith('-') ? 'Start with a command' : `\`${words[0] ?? ''}\` is not a runwarden command`;
+    return { ok: false, error: `${what}: use ${orList(NAMES)} (\`${slash} help\` explains them)`, usage: overviewUsage(slash) };
+  }
+  const usage = subcommand.usage(slash);
+  const tokenized = tokenizeWords(words.slice(1));
+  if (!tokenized.ok) return subcommand.name === 'help' ? { ok: true, command: { name: 'help' } } : { ...tokenized, usage };
+  const parsed = parseArgsOf(subcommand.name, tokenized.tokens);
+  return parsed.ok ? { ok: true, command: parsed.args } : { ok: false, error: parsed.error, usage };
+}

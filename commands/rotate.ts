@@ -1,0 +1,30 @@
+/** `/warden rotate`: a new primary version of a Cloud KMS key, optionally a new rotation schedule. */
+import { z } from 'zod';
+import { formatDuration } from '../src/domain/duration';
+import { keyArg, optionalDurationArg, parseWith, reasonArg, type ParseArgsResult } from './args';
+import type { Tokens } from './tokens';
+
+/** Cloud KMS refuses rotation periods under one day. */
+export const MIN_ROTATION_PERIOD_SECONDS = 86_400;
+
+export const name = 'rotate';
+export const usage = (slash = '/warden') => `${slash} rotate <key> <reason…> [--rotation-period <duration>]`;
+export const summary = 'rotate a Cloud KMS key (a CMEK protecting Cloud Run data) now, optionally setting its rotation period';
+
+export const argsSchema = z.object({
+  key: keyArg,
+  reason: reasonArg,
+  rotationPeriodSeconds: optionalDurationArg.refine((seconds) => seconds === undefined || seconds >= MIN_ROTATION_PERIOD_SECONDS, {
+    error: `--rotation-period must be at least ${formatDuration(MIN_ROTATION_PERIOD_SECONDS)} (the Cloud KMS minimum)`,
+  }),
+});
+export type RotateArgs = z.output<typeof argsSchema>;
+
+export function parseArgs(tokens: Tokens): ParseArgsResult<RotateArgs> {
+  const [key, ...reason] = tokens.words;
+  return parseWith(argsSchema, tokens, name, ['rotation-period'], {
+    key,
+    reason,
+    rotationPeriodSeconds: tokens.flags.get('rotation-period'),
+  });
+}

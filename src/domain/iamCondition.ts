@@ -1,0 +1,81 @@
+/**
+ * The one module that builds and parses runwarden's IAM conditions (SPEC §8):
+ *
+ *   title        runwarden-<request id>
+ *   expression   request.time < timestamp("2026-11-22T23:00:00Z")
+ *   description  runwarden: requested by …; approved by …; reason: …
+ *
+ * The expression is built only from a Date, never from user text; user text
+ * goes into the description alone, which IAM never evaluates. Our bindings are
+ * recognised by the title, so nothing else on a policy is ever touched.
+ */
+import type { IamBinding, IamCondition } from '../ports';
+import { isRequestId } from './requestId';
+
+export const TITLE_PREFIX = 'runwarden-';
+/** IAM's limit on a condition's description. */
+export const DESCRIPTION_MAX_LENGTH = 256;
+
+const TITLE = /^runwarden-([a-z0-9]+)$/;
+const EXPRESSION = /^request\.time < timestamp\("(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z)"\)$/;
+// C0 and C1 controls, DEL, and the Unicode line/paragraph separators.
+const CONTROL = /[\p{Cc}\u2028\u2029]+/gu;
+
+export function titleFor(requestId: string): string {
+  if (!isRequestId(requestId)) throw new Error(`not a request id: ${JSON.stringify(requestId)}`);
+  return `${TITLE_PREFIX}${requestId}`;
+}
+
+/** 2026-11-22T23:00:00Z: UTC, whole seconds (milliseconds dropped). */
+function timestampOf(date: Date): string {
+  const time = date.getTime();
+  if (!Number.isFinite(time)) throw new Error('expiresAt is not a valid date');
+  const text = new Date(time - (((time % 1000) + 1000) % 1000)).toISOString().replace('.000Z', 'Z');
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(text)) throw new Error(`expiresAt is out of range: ${text}`);
+  return text;
+}
+
+/** Control characters (newlines, tabs, NUL…) become single spaces. */
+function clean(text: string): string {
+  return text.replace(CONTROL, ' ').trimEnd();
+}
+
+function truncate(text: string, max: number): string {
+  const chars = Array.from(text);
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+}
+
+export function buildCondition(input: {
+  requestId: string;
+  expiresAt: Date;
+  requester: string;
+  approvers: string[];
+  reason: string;
+}): IamCondition {
+  const title = titleFor(input.requestId);
+  const expression = `request.time < timestamp("${timestampOf(input.expiresAt)}")`;
+  const approvers = input.approvers.length > 0 ? input.approvers.join(', ') : 'nobody';
+  const description = clean(`runwarden: requested by ${input.requester}; approved by ${approvers}; reason: ${input.reason}`);
+  return { title, description: truncate(description, DESCRIPTION_MAX_LENGTH), expression };
+}
+
+/** The request id and expiry of a condition runwarden built; anything of another shape is undefined. */
+export function parseCondition(
+  condition: Pick<IamCondition, 'title' | 'expression'> | undefined,
+): { requestId: string; expiresAt: Date } | undefined {
+  if (!condition) return undefined;
+  const title = TITLE.exec(condition.title);
+  const expression = EXPRESSION.exec(condition.expression);
+  const requestId = title?.[1];
+  const timestamp = expression?.[1];
+  if (requestId === undefined || timestamp === undefined || !isRequestId(requestId)) return undefined;
+  const expiresAt = new Date(timestamp);
+  // Rejects impossible dates (2026-02-30) that Date would roll over.
+  if (!Number.isFinite(expiresAt.getTime()) || timestampOf(expiresAt) !== timestamp) return undefined;
+  return { requestId, expiresAt };
+}
+
+/** Whether `binding` is the one runwarden made for `requestId` (matched by title, as removal is). */
+export function isOwnBinding(binding: IamBinding, requestId: string): boolean {
+  return isRequestId(requestId) && binding.condition?.title === titleFor(requestId);
+}

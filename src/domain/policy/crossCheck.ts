@@ -1,0 +1,113 @@
+/**
+ * The policy checks that span fields (a rule's approver group exists, N of M
+ * is reachable, every rule has a channel, durations fit the kind…). Each
+ * field is parsed on its own first, so a problem in one field never hides a
+ * problem elsewhere: loadPolicy reports both.
+ */
+import type { z } from 'zod';
+import { globCouldMatch } from './glob';
+import { approverGroupSchema, policySchema, RESOURCE_SHAPES, ruleFields, SLACK_USER_ID } from './schema';
+
+type RuleFields = z.output<typeof ruleFields>;
+type Parts = { [K in keyof RuleFields]?: RuleFields[K] };
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The rule's fields that are valid on their own. */
+function ruleParts(raw: Record<string, unknown>): Parts {
+  const parts: Record<string, unknown> = {};
+  for (const [key, schema] of Object.entries(ruleFields.shape)) {
+    const result = schema.safeParse(raw[key]);
+    if (result.success) parts[key] = result.data;
+  }
+  // Each value came from the schema of its own key, which is what Parts says.
+  return parts as Parts;
+}
+
+interface Context {
+  groups: Record<string, unknown> | undefined;
+  defaultChannel: string | undefined | null;
+}
+
+function ruleProblems(rule: Parts, context: Context): [field: string, message: string][] {
+  const problems: [string, string][] = [];
+  const { kind, approvers, approvals, maxDuration, minDuration } = rule;
+  if (kind !== undefined) {
+    rule.resources?.forEach((glob, index) => {
+      if (!globCouldMatch(glob, RESOURCE_SHAPES[kind])) {
+        const what = kind === 'rotate' ? 'Cloud KMS key' : 'Cloud Run service';
+        problems.push([`resources[${index}]`, `\`${glob}\` can never match a ${what} name`]);
+      }
+    });
+    if (kind !== 'invoker' && rule.roles !== undefined) problems.push(['roles', 'only invoker rules take roles']);
+    // An invoker grant is always time-bound and the policy must say how long at most: no implicit limit.
+    if (kind === 'invoker' && 'maxDuration' in rule && maxDuration === undefined) problems.push(['maxDuration', 'is required for invoker rules']);
+    if (kind === 'rotate' && maxDuration !== undefined) problems.push(['maxDuration', 'rotate rules take no duration']);
+    if (kind === 'rotate' && minDuration !== undefined) problems.push(['minDuration', 'rotate rules take no duration']);
+  }
+  if (minDuration !== undefined && maxDuration !== undefined && minDuration > maxDuration) {
+    problems.push(['minDuration', 'is longer than maxDuration']);
+  }
+  if (approvers !== undefined && context.groups !== undefined) {
+    if (!Object.hasOwn(context.groups, approvers)) {
+      problems.push(['approvers', `group "${approvers}" is not defined in approverGroups`]);
+    } else {
+      const entries = approverGroupSchema.safeParse(context.groups[approvers]);
+      // With user-group IDs the group's size is known only at run time; with user IDs alone, now.
+      const users = entries.success && entries.data.every((id) => SLACK_USER_ID.test(id)) ? new Set(entries.data).size : undefined;
+      if (users !== undefined && approvals !== undefined && approvals > users) {
+        problems.push(['approvals', `${approvals} approvals needed but group "${approvers}" has only ${users} member(s)`]);
+      }
+    }
+  }
+  // 'channel' in rule: the field parsed (absent); an invalid channel is reported by the schema
+  if ('channel' in rule && rule.channel === undefined && context.defaultChannel === undefined) {
+    problems.push(['channel', 'no channel for approval messages: set channel on the rule or defaults.channel']);
+  }
+  return problems;
+}
+
+/** zod drops `__proto__` keys silently; in a security policy nothing may be dropped silently. */
+function protoKeys(value: unknown, path: string): string[] {
+  if (Array.isArray(value)) return value.flatMap((item, index) => protoKeys(item, `${path}[${index}]`));
+  if (!isObject(value)) return [];
+  return Object.entries(value).flatMap(([key, item]) =>
+    key === '__proto__' ? [`${path}${path ? '.' : ''}__proto__: is not allowed as a key`] : protoKeys(item, `${path}${path ? '.' : ''}${key}`),
+  );
+}
+
+/** Every cross-field problem in the raw (YAML-decoded) policy, with its path. */
+export function crossCheck(raw: unknown): string[] {
+  if (!isObject(raw)) return [];
+  const defaults = policySchema.shape.defaults.safeParse(raw.defaults);
+  const domains = policySchema.shape.domains.safeParse(raw.domains);
+  const context: Context = {
+    groups: isObject(raw.approverGroups) ? raw.approverGroups : undefined,
+    // null: the defaults are broken, so whether a channel is missing cannot be told
+    defaultChannel: defaults.success ? defaults.data.channel : null,
+  };
+  const problems = protoKeys(raw, '');
+  const rules: unknown[] = Array.isArray(raw.rules) ? raw.rules : [];
+  let invokerRules = 0;
+  rules.forEach((rawRule, index) => {
+    if (!isObject(rawRule)) return;
+    const rule = ruleParts(rawRule);
+    if (rule.kind === 'invoker') invokerRules += 1;
+    for (const [field, message] of ruleProblems(rule, context)) problems.push(`rules[${index}].${field}: ${message}`);
+  });
+  if (invokerRules > 0 && domains.success && domains.data.length === 0) {
+    problems.push('domains: invoker rules grant access to Google identities, so list at least one domain');
+  }
+  if (isObject(raw.identities) && domains.success) {
+    const email = policySchema.shape.identities.unwrap().valueType;
+    for (const [user, value] of Object.entries(raw.identities)) {
+      const parsed = email.safeParse(value);
+      if (!parsed.success || !SLACK_USER_ID.test(user)) continue;
+      const domain = parsed.data.slice(parsed.data.indexOf('@') + 1);
+      if (!domains.data.includes(domain)) problems.push(`identities.${user}: ${parsed.data} is not in any of the domains`);
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,104 @@
+/**
+ * YAML text → the normalised Policy, or EVERY problem found, each with its
+ * path (`rules[1].approvers: group "plat" is not defined in approverGroups`),
+ * so an operator fixes the file in one go. Field checks come from the zod
+ * schemas (schema.ts), checks across fields from crossCheck.ts.
+ * Pure: the caller reads the file.
+ */
+import { parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { crossCheck } from './crossCheck';
+import { DEFAULT_INVOKER_ROLE, policySchema, type Policy } from './schema';
+
+export type LoadPolicyResult = { ok: true; policy: Policy } | { ok: false; problems: string[] };
+
+export function loadPolicy(yamlText: string): LoadPolicyResult {
+  const raw = readYaml(yamlText);
+  if (!raw.ok) return raw;
+  const parsed = policySchema.safeParse(raw.value, { error: typeMessage });
+  const problems = [...(parsed.success ? [] : parsed.error.issues.flatMap(describeIssue)), ...crossCheck(raw.value)];
+  if (!parsed.success || problems.length > 0) return { ok: false, problems: problems.sort(byPath) };
+  return { ok: true, policy: normalise(parsed.data) };
+}
+
+function readYaml(text: string): { ok: true; value: unknown } | { ok: false; problems: string[] } {
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    return { ok: false, problems: doc.errors.map((error) => `yaml: ${error.message.split('\n')[0] ?? ''}`) };
+  }
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    return { ok: false, problems: [`yaml: ${error instanceof Error ? error.message : String(error)}`] };
+  }
+  if (value === null || value === undefined) return { ok: false, problems: ['policy: the file is empty'] };
+  return { ok: true, value };
+}
+
+function normalise(data: z.output<typeof policySchema>): Policy {
+  return {
+    defaults: data.defaults,
+    domains: [...new Set(data.domains)],
+    identities: data.identities,
+    approverGroups: data.approverGroups,
+    rules: data.rules.map((rule) => {
+      const channel = rule.channel ?? data.defaults.channel;
+      if (channel === undefined) throw new Error('unreachable: crossCheck reports rules without a channel');
+      return {
+        kind: rule.kind,
+        resources: rule.resources,
+        roles: rule.kind === 'invoker' ? (rule.roles ?? [DEFAULT_INVOKER_ROLE]) : [],
+        maxDurationSeconds: rule.maxDuration,
+        minDurationSeconds: rule.minDuration,
+        approvers: rule.approvers,
+        approvals: rule.approvals,
+        requesters: rule.requesters,
+        channel,
+      };
+    }),
+  };
+}
+
+// ---------------------------------------------------------------- problem texts
+
+const typeMessage = (issue: z.core.$ZodRawIssue): string | undefined => {
+  if (issue.code !== 'invalid_type') return undefined;
+  if (issue.input === undefined) return 'is required';
+  return `must be ${issue.expected === 'object' ? 'a mapping' : issue.expected === 'array' ? 'a list' : `a ${issue.expected}`}, not ${describeValue(issue.input)}`;
+};
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'empty';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+/** rules[2] before rules[10]; the problems of one field keep their order (sort is stable). */
+function byPath(a: string, b: string): number {
+  const path = (problem: string) => problem.slice(0, problem.indexOf(': '));
+  return path(a).localeCompare(path(b), 'en', { numeric: true });
+}
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return 'policy';
+  return path
+    .map((key, index) => {
+      if (typeof key === 'number') return `[${key}]`;
+      const text = String(key);
+      if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(text)) return `[${JSON.stringify(text)}]`;
+      return index === 0 ? text : `.${text}`;
+    })
+    .join('');
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string[] {
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => `${formatPath([...issue.path, key])}: unknown field (check the spelling)`);
+  }
+  if (issue.code === 'invalid_key') {
+    return [`${formatPath(issue.path)}: ${issue.issues[0]?.message ?? issue.message}`];
+  }
+  return [`${formatPath(issue.path)}: ${issue.message}`];
+}

@@ -1,0 +1,116 @@
+/**
+ * The policy file (SPEC §5): zod schemas of its YAML and the normalised
+ * `Policy` the rest of runwarden reads (durations in seconds, each rule's
+ * channel resolved, defaults applied). Objects are strict: in a security
+ * policy a misspelt field must be an error, never silently ignored.
+ * loadPolicy.ts turns YAML text into a Policy or the list of every problem;
+ * crossCheck.ts holds the checks that span fields.
+ */
+import { z } from 'zod';
+import { DURATION_HINT, durationProblem, parseDuration } from '../duration';
+import { REQUEST_KINDS, type RequestKind } from '../request';
+import { EMAIL, KMS_LOCATION, PROJECT_ID, REGION, ROLE_NAME } from '../resourceNames';
+import { globProblem } from './glob';
+
+export const SLACK_USER_ID = /^[UW][A-Z0-9]{2,20}$/;
+export const SLACK_GROUP_ID = /^S[A-Z0-9]{2,20}$/;
+export const SLACK_CHANNEL_ID = /^[CG][A-Z0-9]{2,20}$/;
+export const DOMAIN_NAME = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+export const GROUP_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
+export const DEFAULT_INVOKER_ROLE = 'roles/run.invoker';
+
+/** The resource names each kind acts on; a glob that can never match one is a typo. */
+export const RESOURCE_SHAPES: Record<RequestKind, readonly (string | undefined)[]> = {
+  invoker: ['projects', undefined, 'locations', undefined, 'services', undefined],
+  egress: ['projects', undefined, 'locations', undefined, 'services', undefined],
+  ingress: ['projects', undefined, 'locations', undefined, 'services', undefined],
+  rotate: ['projects', undefined, 'locations', undefined, 'keyRings', undefined, 'cryptoKeys', undefined],
+};
+
+const duration = z.string({ error: `must be a duration such as 8h (${DURATION_HINT})` }).transform((text, ctx) => {
+  const seconds = parseDuration(text);
+  if (seconds !== undefined) return seconds;
+  ctx.addIssue({ code: 'custom', message: durationProblem(text) ?? `\`${text}\` is not a duration` });
+  return z.NEVER;
+});
+
+const pattern = (regex: RegExp, what: string) =>
+  z.string().refine((text) => regex.test(text), { error: (issue) => `\`${String(issue.input)}\` is not ${what}` });
+
+const SLACK_MEMBER = new RegExp(`${SLACK_USER_ID.source}|${SLACK_GROUP_ID.source}`);
+const slackMember = pattern(SLACK_MEMBER, 'a Slack user ID (U…/W…) or user-group ID (S…)');
+const channelId = pattern(SLACK_CHANNEL_ID, 'a Slack channel ID (C…/G…)');
+const resourceGlob = z.string().superRefine((glob, ctx) => {
+  const problem = globProblem(glob);
+  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+});
+const emailAddress = z.string().trim().toLowerCase().regex(EMAIL, { error: (issue) => `\`${String(issue.input)}\` is not an email address` });
+
+export const defaultsSchema = z.strictObject({
+  project: pattern(PROJECT_ID, 'a Google Cloud project id').optional(),
+  region: pattern(REGION, 'a Cloud Run region (e.g. us-central1)').optional(),
+  kmsLocation: pattern(KMS_LOCATION, 'a Cloud KMS location (e.g. global)').optional(),
+  channel: channelId.optional(),
+});
+
+export const approverGroupSchema = z.array(slackMember).min(1, 'must list at least one Slack user or user-group ID');
+
+/** A rule's fields, each checked on its own; checks across fields are in crossCheck.ts. */
+export const ruleFields = z.strictObject({
+  kind: z.enum(REQUEST_KINDS, { error: `must be one of ${REQUEST_KINDS.join(', ')}` }),
+  resources: z.array(resourceGlob).min(1, 'must list at least one resource glob'),
+  roles: z.array(pattern(ROLE_NAME, 'an IAM role (roles/x.y or projects/P/roles/R)')).min(1).optional(),
+  maxDuration: duration.optional(),
+  minDuration: duration.optional(),
+  approvers: z.string().min(1, 'must name an approver group'),
+  approvals: z.number().int('must be a whole number').min(1, 'must be at least 1').default(1),
+  requesters: z
+    .array(pattern(new RegExp(`^\\*$|${SLACK_MEMBER.source}`), '"*", a Slack user ID (U…/W…) or user-group ID (S…)'))
+    .min(1, 'must list at least one requester, or "*"')
+    .default(['*']),
+  channel: channelId.optional(),
+});
+
+/** The file's shape, field by field; checks across fields are in crossCheck.ts. */
+export const policySchema = z.strictObject({
+  defaults: defaultsSchema.default({}),
+  domains: z
+    .array(z.string().trim().toLowerCase().regex(DOMAIN_NAME, { error: (issue) => `\`${String(issue.input)}\` is not a domain name` }))
+    .default([]),
+  identities: z
+    .record(pattern(SLACK_USER_ID, 'a Slack user ID (U…/W…)'), emailAddress)
+    .default({}),
+  approverGroups: z.record(pattern(GROUP_NAME, 'a group name (letters, digits, _ and -)'), approverGroupSchema),
+  rules: z.array(ruleFields).min(1, 'must hold at least one rule'),
+});
+
+export type PolicyDefaults = z.output<typeof defaultsSchema>;
+
+export interface Rule {
+  kind: RequestKind;
+  /** resource globs (see glob.ts) */
+  resources: string[];
+  /** invoker: the roles that may be granted (default [roles/run.invoker]); [] for other kinds */
+  roles: string[];
+  maxDurationSeconds?: number | undefined;
+  minDurationSeconds?: number | undefined;
+  /** name of an approverGroups entry */
+  approvers: string;
+  /** distinct approvals needed */
+  approvals: number;
+  /** "*" or Slack user (U…/W…) and user-group (S…) IDs */
+  requesters: string[];
+  /** the rule's channel, else defaults.channel */
+  channel: string;
+}
+
+export interface Policy {
+  defaults: PolicyDefaults;
+  /** lower-cased domains whose identities may be granted anything */
+  domains: string[];
+  /** Slack user ID → Google account email (lower-cased) */
+  identities: Record<string, string>;
+  /** group name → Slack user and user-group IDs */
+  approverGroups: Record<string, string[]>;
+  rules: Rule[];
+}
