@@ -1,6 +1,8 @@
 /** `/warden cancel <id>`: withdraw your pending request. */
 import { idArgsSchema, parseIdArgs, type IdArgs, type ParseArgsResult } from './args';
 import type { Tokens } from './tokens';
+import { outcomeReply } from './outcomeReply';
+import type { CommandContext, Reply } from './context';
 
 export const name = 'cancel';
 export const usage = (slash = '/warden') => `${slash} cancel <id>`;
@@ -11,4 +13,10 @@ export type CancelArgs = IdArgs;
 
 export function parseArgs(tokens: Tokens): ParseArgsResult<CancelArgs> {
   return parseIdArgs(tokens, name);
+}
+
+/** Withdraws your own pending request. */
+export async function handle(args: CancelArgs, ctx: CommandContext): Promise<Reply> {
+  const result = await ctx.useCases.cancel(args.id, ctx.user);
+  return outcomeReply(result, (request) => `:white_check_mark: Request \`${request.id}\` is cancelled.`);
 }

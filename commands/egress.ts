@@ -3,6 +3,8 @@ import type { z } from 'zod';
 import { EGRESS_VALUES } from '../src/domain/request';
 import { parseSettingArgs, settingArgsSchema, type ParseArgsResult } from './args';
 import type { Tokens } from './tokens';
+import { submitSetting } from './submitSetting';
+import type { CommandContext, Reply } from './context';
 
 export const name = 'egress';
 export const usage = (slash = '/warden') =>
@@ -14,4 +16,8 @@ export type EgressArgs = z.output<typeof argsSchema>;
 
 export function parseArgs(tokens: Tokens): ParseArgsResult<EgressArgs> {
   return parseSettingArgs(argsSchema, tokens, name);
+}
+
+export function handle(args: EgressArgs, ctx: CommandContext): Promise<Reply> {
+  return submitSetting('egress', args, ctx);
 }

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { ParseArgsResult } from './args';
 import type { Tokens } from './tokens';
+import type { CommandContext, Reply } from './context';
 
 export const name = 'help';
 export const usage = (slash = '/warden') => `${slash} help`;
@@ -14,4 +15,10 @@ export type HelpArgs = Record<never, never>;
 /** Whatever follows `help` is ignored: asking for help never fails. */
 export function parseArgs(_tokens: Tokens): ParseArgsResult<HelpArgs> {
   return { ok: true, args: {} };
+}
+
+export async function handle(_args: HelpArgs, ctx: CommandContext): Promise<Reply> {
+  // parse.ts imports this module, so helpText is reached lazily to keep the import graph acyclic
+  const { helpText } = await import('./parse');
+  return { text: helpText(ctx.slash) };
 }

@@ -3,6 +3,8 @@ import type { z } from 'zod';
 import { INGRESS_VALUES } from '../src/domain/request';
 import { parseSettingArgs, settingArgsSchema, type ParseArgsResult } from './args';
 import type { Tokens } from './tokens';
+import { submitSetting } from './submitSetting';
+import type { CommandContext, Reply } from './context';
 
 export const name = 'ingress';
 export const usage = (slash = '/warden') =>
@@ -14,4 +16,8 @@ export type IngressArgs = z.output<typeof argsSchema>;
 
 export function parseArgs(tokens: Tokens): ParseArgsResult<IngressArgs> {
   return parseSettingArgs(argsSchema, tokens, name);
+}
+
+export function handle(args: IngressArgs, ctx: CommandContext): Promise<Reply> {
+  return submitSetting('ingress', args, ctx);
 }

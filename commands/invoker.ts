@@ -2,6 +2,10 @@
 import { z } from 'zod';
 import { durationArg, memberArg, parseWith, projectArg, reasonArg, regionArg, roleArg, serviceArg, type ParseArgsResult } from './args';
 import type { Tokens } from './tokens';
+import { resolveServiceName } from '../src/domain/resourceNames';
+import { refusal } from '../src/adapters/slack/views/refusal';
+import type { CommandContext, Reply } from './context';
+import { submitReply } from './submitReply';
 
 export const name = 'invoker';
 export const usage = (slash = '/warden') =>
@@ -31,4 +35,21 @@ export function parseArgs(tokens: Tokens): ParseArgsResult<InvokerArgs> {
     project: flag('project'),
     region: flag('region'),
   });
+}
+
+/** Resolves the service against the policy's defaults and submits the request. */
+export async function handle(args: InvokerArgs, ctx: CommandContext): Promise<Reply> {
+  const target = resolveServiceName(args.service, args, ctx.policy.defaults);
+  if (!target.ok) return refusal(target.error);
+  return submitReply(
+    await ctx.useCases.submit({
+      requester: ctx.user,
+      kind: 'invoker',
+      target: target.name,
+      reason: args.reason,
+      durationSeconds: args.durationSeconds,
+      role: args.role,
+      member: args.member,
+    }),
+  );
 }

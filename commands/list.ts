@@ -2,6 +2,8 @@
 import { z } from 'zod';
 import type { ParseArgsResult } from './args';
 import { unknownFlag, type Tokens } from './tokens';
+import { listView } from '../src/adapters/slack/views/listView';
+import type { CommandContext, Reply } from './context';
 
 export const name = 'list';
 export const usage = (slash = '/warden') => `${slash} list`;
@@ -16,4 +18,8 @@ export function parseArgs(tokens: Tokens): ParseArgsResult<ListArgs> {
   if (flagError !== undefined) return { ok: false, error: flagError };
   if (tokens.words.length > 0) return { ok: false, error: 'list takes no arguments' };
   return { ok: true, args: {} };
+}
+
+export async function handle(_args: ListArgs, ctx: CommandContext): Promise<Reply> {
+  return listView(await ctx.useCases.list(ctx.user), ctx.useCases.now());
 }

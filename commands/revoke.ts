@@ -1,6 +1,8 @@
 /** `/warden revoke <id>`: end an active grant or temporary change early. */
 import { idArgsSchema, parseIdArgs, type IdArgs, type ParseArgsResult } from './args';
 import type { Tokens } from './tokens';
+import { outcomeReply } from './outcomeReply';
+import type { CommandContext, Reply } from './context';
 
 export const name = 'revoke';
 export const usage = (slash = '/warden') => `${slash} revoke <id>`;
@@ -11,4 +13,14 @@ export type RevokeArgs = IdArgs;
 
 export function parseArgs(tokens: Tokens): ParseArgsResult<RevokeArgs> {
   return parseIdArgs(tokens, name);
+}
+
+/** Ends an active grant or temporary change early (requester or approver). */
+export async function handle(args: RevokeArgs, ctx: CommandContext): Promise<Reply> {
+  const result = await ctx.useCases.decide('revoke', args.id, ctx.user);
+  return outcomeReply(result, (request) =>
+    request.status === 'revoked'
+      ? `:white_check_mark: Request \`${request.id}\` is revoked; ${request.target} is back as it was.`
+      : `:hourglass_flowing_sand: Revoking request \`${request.id}\`; the sweep finishes it if this attempt is interrupted.`,
+  );
 }

@@ -3,6 +3,10 @@ import { z } from 'zod';
 import { formatDuration } from '../src/domain/duration';
 import { keyArg, optionalDurationArg, parseWith, reasonArg, type ParseArgsResult } from './args';
 import type { Tokens } from './tokens';
+import { resolveKeyName } from '../src/domain/resourceNames';
+import { refusal } from '../src/adapters/slack/views/refusal';
+import type { CommandContext, Reply } from './context';
+import { submitReply } from './submitReply';
 
 /** Cloud KMS refuses rotation periods under one day. */
 export const MIN_ROTATION_PERIOD_SECONDS = 86_400;
@@ -27,4 +31,19 @@ export function parseArgs(tokens: Tokens): ParseArgsResult<RotateArgs> {
     reason,
     rotationPeriodSeconds: tokens.flags.get('rotation-period'),
   });
+}
+
+/** Resolves the key against the policy's defaults and submits the rotation. */
+export async function handle(args: RotateArgs, ctx: CommandContext): Promise<Reply> {
+  const target = resolveKeyName(args.key, ctx.policy.defaults);
+  if (!target.ok) return refusal(target.error);
+  return submitReply(
+    await ctx.useCases.submit({
+      requester: ctx.user,
+      kind: 'rotate',
+      target: target.name,
+      reason: args.reason,
+      rotationPeriodSeconds: args.rotationPeriodSeconds,
+    }),
+  );
 }

@@ -1,6 +1,9 @@
 /** `/warden status <id>`: one request with its whole history. */
 import { idArgsSchema, parseIdArgs, type IdArgs, type ParseArgsResult } from './args';
 import type { Tokens } from './tokens';
+import { statusView } from '../src/adapters/slack/views/statusView';
+import { refusal } from '../src/adapters/slack/views/refusal';
+import type { CommandContext, Reply } from './context';
 
 export const name = 'status';
 export const usage = (slash = '/warden') => `${slash} status <id>`;
@@ -11,4 +14,10 @@ export type StatusArgs = IdArgs;
 
 export function parseArgs(tokens: Tokens): ParseArgsResult<StatusArgs> {
   return parseIdArgs(tokens, name);
+}
+
+export async function handle(args: StatusArgs, ctx: CommandContext): Promise<Reply> {
+  const found = await ctx.useCases.status(args.id);
+  if (!found) return refusal(`There is no request \`${args.id}\`.`);
+  return statusView(found.request, found.events, ctx.useCases.now());
 }

@@ -105,7 +105,7 @@ export function createSlackApp(options: ServerOptions): { app: App; client: WebC
 
   async function start(): Promise<RunningServer> {
     const started: unknown = await app.start(options.port);
-    const server = started instanceof Object && 'address' in started ? (started as Server) : undefined;
+    const server = typeof started === 'object' && started !== null && 'address' in started ? (started as Server) : undefined;
     const address = server?.address();
     const port = typeof address === 'object' && address ? address.port : options.port;
     return { app, client, port, stop: () => app.stop().then(() => undefined) };

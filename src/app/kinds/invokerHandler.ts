@@ -13,7 +13,7 @@ export function createInvokerHandler(deps: { iam: IamPolicyPort; services: Servi
     async prepare(draft) {
       const service = await services.getService(draft.target);
       const context: Record<string, string> = {};
-      if (service.latestReadyRevision) context.revision = service.latestReadyRevision;
+      if (service.latestReadyRevision) context.latestReadyRevision = service.latestReadyRevision;
       return { ok: true, context };
     },
 
@@ -28,7 +28,8 @@ export function createInvokerHandler(deps: { iam: IamPolicyPort; services: Servi
       const parsed = existing?.condition ? parseCondition(existing.condition) : undefined;
       if (parsed) return { expiresAt: parsed.expiresAt, result: { binding: title, role, member } };
 
-      const expiresAt = new Date(now.getTime() + durationSeconds * 1000);
+      // IAM timestamps are whole seconds: round down so the record and the binding agree exactly.
+      const expiresAt = new Date(Math.floor(now.getTime() / 1000) * 1000 + durationSeconds * 1000);
       const condition = buildCondition({
         requestId: request.id,
         expiresAt,
@@ -36,7 +37,13 @@ export function createInvokerHandler(deps: { iam: IamPolicyPort; services: Servi
         approvers: request.approvals.map((a) => a.approver),
         reason: request.reason,
       });
-      await iam.addBinding(request.target, { role, members: [member], condition });
+      const added = await iam.addBinding(request.target, { role, members: [member], condition });
+      if (added === 'present') {
+        // a concurrent apply of this same request won the race: keep the expiry it wrote
+        const raced = (await iam.getBindings(request.target)).find((b) => b.condition?.title === title);
+        const racedExpiry = raced?.condition ? parseCondition(raced.condition)?.expiresAt : undefined;
+        if (racedExpiry) return { expiresAt: racedExpiry, result: { binding: title, role, member } };
+      }
       return { expiresAt, result: { binding: title, role, member } };
     },
 

@@ -7,6 +7,7 @@ import { ErrorCode, WardenError } from '../../domain/errors';
 import { alreadyRotated, blastRadius, checkRotatable } from '../../domain/kinds/rotation';
 import type { KeysPort, ServicesPort } from '../../ports';
 import type { KindHandler } from './kindHandler';
+import { formatDuration } from '../../domain/duration';
 
 export function createRotateHandler(deps: { keys: KeysPort; services: ServicesPort; project: () => string | undefined }): KindHandler {
   const { keys, services } = deps;
@@ -17,8 +18,8 @@ export function createRotateHandler(deps: { keys: KeysPort; services: ServicesPo
       if (!rotatable.ok) return { ok: false, error: new WardenError(ErrorCode.Precondition, rotatable.message) };
       const project = deps.project();
       const using = project ? blastRadius(key.name, await services.listServices(`projects/${project}/locations/-`)) : [];
-      const context: Record<string, string | string[]> = { services: using, primary: key.primaryVersion ?? 'none' };
-      if (key.rotationPeriodSeconds) context.currentRotationPeriod = `${key.rotationPeriodSeconds}s`;
+      const context: Record<string, string | string[]> = { services: using, primaryVersion: key.primaryVersion ?? 'none' };
+      if (key.rotationPeriodSeconds) context.rotationPeriod = formatDuration(key.rotationPeriodSeconds);
       return { ok: true, context };
     },
 

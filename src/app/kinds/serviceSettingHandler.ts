@@ -19,7 +19,7 @@ export function createServiceSettingHandler(kind: SettingKind, deps: { services:
     const facts: Record<string, string | string[]> = { current };
     if (service.vpcConnector) facts.vpcConnector = service.vpcConnector;
     if (service.networkInterfaces.length > 0) facts.networkInterfaces = service.networkInterfaces;
-    if (service.latestReadyRevision) facts.revision = service.latestReadyRevision;
+    if (service.latestReadyRevision) facts.latestReadyRevision = service.latestReadyRevision;
     return facts;
   }
 

@@ -22,6 +22,7 @@ export function createUseCases(deps: AppDeps, handlers: Record<RequestKind, Kind
     list: queries.list,
     status: queries.status,
     sweep: createSweep(deps, runner),
+    now: (): Date => deps.clock.now(),
   };
 }
 

@@ -1,7 +1,6 @@
 /**
  * Read-only use cases: `/warden list` and `/warden status <id>`.
  */
-import { ErrorCode, WardenError } from '../../domain/errors';
 import { findRule, groupsToResolve, isApprover } from '../../domain/policy/evaluate';
 import type { AccessRequest, AuditEvent } from '../../domain/request';
 import type { AppDeps } from '../deps';
@@ -28,9 +27,9 @@ export function createQueries(deps: AppDeps) {
     return { mine, awaitingMe };
   }
 
-  async function status(id: string): Promise<{ request: AccessRequest; events: AuditEvent[] }> {
+  async function status(id: string): Promise<{ request: AccessRequest; events: AuditEvent[] } | undefined> {
     const request = await deps.store.get(id);
-    if (!request) throw new WardenError(ErrorCode.NotFound, `There is no request \`${id}\`.`);
+    if (!request) return undefined;
     return { request, events: await deps.store.events(id) };
   }
 

@@ -1,0 +1,10 @@
+/** The reply to a state change asked for by a command: what happened, or why not. */
+import type { RunResult } from '../src/app/runner';
+import type { AccessRequest } from '../src/domain/request';
+import { refusal } from '../src/adapters/slack/views/refusal';
+import type { Reply } from './context';
+
+export function outcomeReply(result: RunResult, describe: (request: AccessRequest) => string): Reply {
+  if (!result.outcome.ok) return refusal(result.outcome.error.userMessage);
+  return { text: describe(result.final ?? result.outcome.next) };
+}

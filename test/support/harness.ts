@@ -1,0 +1,220 @@
+/**
+ * End-to-end harness: the real runwarden (createRunwarden, real Google client
+ * libraries, real Bolt HTTP receiver) against the project's gRPC emulator,
+ * gcloud's Firestore emulator (a fresh project id per harness, so test files
+ * never see each other's data), the Slack stand-in and the OIDC stand-in.
+ * Slack traffic is sent as correctly signed HTTP requests.
+ */
+import { randomBytes } from 'node:crypto';
+import { createRunwarden, type Runwarden } from '../../src/app/wiring';
+import { silentLogger } from '../../src/app/logger';
+import { loadPolicy } from '../../src/domain/policy/loadPolicy';
+import type { AccessRequest, Status } from '../../src/domain/request';
+import type { Settings } from '../../src/app/deps';
+import { startEmulator, type Emulator } from '../../src/emulator';
+import { createOidcIssuer, type OidcIssuer } from '../../src/sandbox/oidcIssuer';
+import { startSlackStandIn, type SlackStandIn, type PostedMessage } from '../../src/sandbox/slackStandIn';
+import { blockActionsBody, slashCommandBody, FORM_CONTENT_TYPE } from '../../src/sandbox/slackPayloads';
+import { postToSlackEndpoint } from '../../src/sandbox/slackSigner';
+
+export const PROJECT = 'acme-prod';
+export const SIGNING_SECRET = 'test-signing-secret';
+export const BOT_TOKEN = 'xoxb-test-token';
+export const AUDIENCE = 'https://runwarden.test/jobs';
+export const SCHEDULER = 'scheduler@acme-prod.iam.gserviceaccount.com';
+export const APPROVALS_CHANNEL = 'C0APPROVALS';
+
+export const TEST_POLICY = `
+defaults: { project: ${PROJECT}, region: us-central1, kmsLocation: global, channel: ${APPROVALS_CHANNEL} }
+domains: [acme.example]
+identities: { U0ALICE: alice@acme.example }
+approverGroups:
+  platform: [U0BOB, U0CAROL, U0ALICE]
+  security: [S0SECURITY]
+rules:
+  - kind: invoker
+    resources: ["projects/${PROJECT}/locations/*/services/pair-*"]
+    maxDuration: 8h
+    approvers: platform
+    approvals: 2
+  - kind: invoker
+    resources: ["projects/${PROJECT}/locations/*/services/*"]
+    roles: [roles/run.invoker, roles/run.viewer]
+    maxDuration: 8h
+    minDuration: 1m
+    approvers: platform
+    approvals: 1
+  - kind: egress
+    resources: ["projects/${PROJECT}/locations/*/services/payments-*"]
+    maxDuration: 1d
+    approvers: platform
+    approvals: 2
+  - kind: egress
+    resources: ["projects/${PROJECT}/locations/*/services/*"]
+    approvers: platform
+  - kind: ingress
+    resources: ["projects/${PROJECT}/locations/*/services/*"]
+    maxDuration: 1d
+    approvers: platform
+  - kind: rotate
+    resources: ["projects/${PROJECT}/locations/global/keyRings/*/cryptoKeys/*"]
+    approvers: security
+`;
+
+export const USERS = [
+  { id: 'U0ALICE', name: 'alice', email: 'alice@acme.example' },
+  { id: 'U0BOB', name: 'bob', email: 'bob@acme.example' },
+  { id: 'U0CAROL', name: 'carol', email: 'carol@acme.example' },
+  { id: 'U0DAVE', name: 'dave', email: 'dave@acme.example' },
+  { id: 'U0ERIN', name: 'erin', email: 'erin@acme.example' },
+  { id: 'U0MALLORY', name: 'mallory', email: 'mallory@evil.example' },
+];
+
+export function service(name: string, region = 'us-central1'): string {
+  return `projects/${PROJECT}/locations/${region}/services/${name}`;
+}
+
+export class TestClock {
+  private offsetMs = 0;
+  now(): Date {
+    return new Date(Date.now() + this.offsetMs);
+  }
+  advance(seconds: number): void {
+    this.offsetMs += seconds * 1000;
+  }
+}
+
+export interface Harness {
+  emulator: Emulator;
+  slack: SlackStandIn;
+  issuer: OidcIssuer;
+  runwarden: Runwarden;
+  clock: TestClock;
+  botUrl: string;
+  slash(user: string, text: string, options?: { timestamp?: number; signature?: string }): Promise<{ status: number; text: string; tag: string }>;
+  /** the slash command's answer: the acknowledgement body if it carried text, else the response_url reply */
+  ask(user: string, text: string): Promise<string>;
+  click(user: string, action: 'approve' | 'deny' | 'revoke', id: string): Promise<{ status: number }>;
+  sweep(token?: string | null): Promise<{ status: number; body: Record<string, number> }>;
+  request(id: string): Promise<AccessRequest>;
+  waitForStatus(id: string, status: Status, timeoutMs?: number): Promise<AccessRequest>;
+  approvalMessage(id: string): PostedMessage | undefined;
+  submit(user: string, text: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+const ACTIONS = { approve: 'runwarden_approve', deny: 'runwarden_deny', revoke: 'runwarden_revoke' } as const;
+
+function messageHasId(message: PostedMessage, id: string): boolean {
+  return JSON.stringify(message.blocks ?? []).includes(`"value":"${id}"`) || message.text.includes(id);
+}
+
+export async function startHarness(options: { policy?: string; settings?: Partial<Settings> } = {}): Promise<Harness> {
+  process.env.METADATA_SERVER_DETECTION = 'none';
+  const loaded = loadPolicy(options.policy ?? TEST_POLICY);
+  if (!loaded.ok) throw new Error(`test policy invalid: ${loaded.problems.join('; ')}`);
+  const emulator = await startEmulator();
+  const issuer = await createOidcIssuer();
+  const certs = await issuer.serve();
+  const slack = await startSlackStandIn({ botToken: BOT_TOKEN, users: USERS, userGroups: { S0SECURITY: ['U0DAVE', 'U0ERIN'] } });
+  const clock = new TestClock();
+  const projectId = `${PROJECT}-${randomBytes(4).toString('hex')}`;
+  const runwarden = createRunwarden({
+    port: 0,
+    slashCommand: '/warden',
+    signingSecret: SIGNING_SECRET,
+    botToken: BOT_TOKEN,
+    slackApiUrl: `${slack.url}/api/`,
+    projectId,
+    runEmulatorHost: emulator.address,
+    kmsEmulatorHost: emulator.address,
+    jobs: { audience: AUDIENCE, invokers: [SCHEDULER], certsUrl: certs.url },
+    policy: loaded.policy,
+    logger: silentLogger,
+    clock,
+    settings: options.settings,
+  });
+  const server = await runwarden.start();
+  const botUrl = `http://127.0.0.1:${server.port}`;
+  let tags = 0;
+
+  const harness: Harness = {
+    emulator,
+    slack,
+    issuer,
+    runwarden,
+    clock,
+    botUrl,
+    async slash(user, text, signing = {}) {
+      tags += 1;
+      const tag = `cmd${tags}`;
+      const body = slashCommandBody({ text, userId: user, responseUrl: slack.responseUrl(tag) });
+      const answer = await postToSlackEndpoint(`${botUrl}/slack/events`, SIGNING_SECRET, body, FORM_CONTENT_TYPE, signing);
+      return { ...answer, tag };
+    },
+    async ask(user, text) {
+      const answer = await harness.slash(user, text);
+      if (answer.status !== 200) throw new Error(`slash command answered HTTP ${answer.status}`);
+      if (answer.text.trim().length > 0) {
+        const parsed = JSON.parse(answer.text) as { text?: string };
+        if (parsed.text) return parsed.text;
+      }
+      const reply = await slack.waitFor(() => slack.responses(answer.tag)[0], { description: `reply to "${text}"`, timeoutMs: 30_000 });
+      return reply.body.text ?? '';
+    },
+    async click(user, action, id) {
+      const message = harness.approvalMessage(id);
+      if (!message) throw new Error(`no approval message for ${id}`);
+      tags += 1;
+      const body = blockActionsBody({
+        userId: user,
+        actionId: ACTIONS[action],
+        value: id,
+        channelId: message.channel,
+        messageTs: message.ts,
+        responseUrl: slack.responseUrl(`click${tags}`),
+      });
+      const answer = await postToSlackEndpoint(`${botUrl}/slack/events`, SIGNING_SECRET, body, FORM_CONTENT_TYPE);
+      return { status: answer.status };
+    },
+    async sweep(token) {
+      const headers: Record<string, string> = {};
+      const bearer = token === undefined ? issuer.mint({ aud: AUDIENCE, email: SCHEDULER }) : token;
+      if (bearer !== null) headers.authorization = `Bearer ${bearer}`;
+      const response = await fetch(`${botUrl}/jobs/sweep`, { method: 'POST', headers });
+      const text = await response.text();
+      return { status: response.status, body: text ? (JSON.parse(text) as Record<string, number>) : {} };
+    },
+    async request(id) {
+      const found = await runwarden.deps.store.get(id);
+      if (!found) throw new Error(`request ${id} not found`);
+      return found;
+    },
+    async waitForStatus(id, status, timeoutMs = 30_000) {
+      const deadline = Date.now() + timeoutMs;
+      let last: AccessRequest | undefined;
+      while (Date.now() < deadline) {
+        last = await runwarden.deps.store.get(id);
+        if (last?.status === status && last.op === undefined) return last;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error(`request ${id} did not reach ${status}; it is ${last?.status ?? 'missing'}`);
+    },
+    approvalMessage(id) {
+      return slack.messages(APPROVALS_CHANNEL).find((m) => !m.threadTs && messageHasId(m, id));
+    },
+    async submit(user, text) {
+      const reply = await harness.ask(user, text);
+      const match = /`([23456789a-hjkmnp-z]{10})`/.exec(reply);
+      if (!match?.[1]) throw new Error(`no request id in reply: ${reply}`);
+      const id = match[1];
+      await slack.waitFor(() => harness.approvalMessage(id), { description: `approval message for ${id}` });
+      return id;
+    },
+    async stop() {
+      await runwarden.stop();
+      await Promise.allSettled([slack.stop(), certs.stop(), emulator.stop()]);
+    },
+  };
+  return harness;
+}
