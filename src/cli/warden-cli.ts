@@ -12,6 +12,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { postToSlackEndpoint } from '../sandbox/slackSigner';
+import { showResource } from './showResource';
 import { blockActionsBody, FORM_CONTENT_TYPE, SANDBOX_SLACK_DEFAULTS, slashCommandBody } from '../sandbox/slackPayloads';
 
 export const USAGE = `usage:
@@ -20,6 +21,7 @@ export const USAGE = `usage:
   warden deny <request id> [--user U…]        click Deny
   warden messages                             what the bot posted: channel messages, DMs, ephemerals
   warden sweep                                run the scheduled sweep now (POST /jobs/sweep with an OIDC token)
+  warden show <service | ring/key>            a demo service's settings and IAM bindings, or a key's primary version
 options: --sandbox FILE (default .sandbox/sandbox.json), --help`;
 
 const sandboxFileSchema = z.object({
@@ -31,6 +33,8 @@ const sandboxFileSchema = z.object({
   defaultUser: z.string().default('U0ALICE'),
   defaultApprover: z.string().default('U0BOB'),
   oidc: z.object({ mintUrl: z.string().optional() }).optional(),
+  /** host:port of the sandbox's Cloud Run/KMS emulator */
+  emulator: z.string().optional(),
 });
 type Sandbox = z.infer<typeof sandboxFileSchema>;
 
@@ -87,6 +91,10 @@ export async function main(argv: string[], io: CliIo = consoleIo): Promise<numbe
     }
     if (first === 'messages' && args.positionals.length === 1) return await printMessages(sandbox, io);
     if (first === 'sweep' && args.positionals.length === 1) return await sweep(sandbox, io);
+    if (first === 'show' && args.positionals.length === 2 && second) {
+      if (!sandbox.emulator) throw new Error('the sandbox file names no emulator');
+      return await showResource(sandbox.emulator, second, io.out);
+    }
     return await slash(sandbox, args.positionals.join(' '), args.user ?? sandbox.defaultUser, io);
   } catch (error) {
     io.err(`warden: ${error instanceof Error ? error.message : String(error)}`);

@@ -55,7 +55,7 @@ export async function startSandbox(env: NodeJS.ProcessEnv): Promise<void> {
     botToken: SANDBOX.botToken,
     users: [...SANDBOX.users],
     userGroups: { S0SECURITY: [...SANDBOX.userGroups.S0SECURITY] },
-    log: (line) => say(`[slack] ${line}`),
+    log: (line) => say(line),
     extraRoutes: { '/_sandbox/oidc-token': async () => ({ status: 200, body: { token: mintToken() } }) },
   });
 

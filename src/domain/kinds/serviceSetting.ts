@@ -16,8 +16,9 @@ export interface ServiceSettings {
   networkInterfaces: string[];
 }
 
-export function currentSetting(kind: SettingKind, service: ServiceSettings): string | undefined {
-  return kind === 'egress' ? service.egress : service.ingress;
+/** What the service has now; 'unspecified' when it carries no value runwarden can name (or set back). */
+export function currentSetting(kind: SettingKind, service: ServiceSettings): string {
+  return (kind === 'egress' ? service.egress : service.ingress) ?? 'unspecified';
 }
 
 export function hasVpcAccess(service: ServiceSettings): boolean {
@@ -26,16 +27,25 @@ export function hasVpcAccess(service: ServiceSettings): boolean {
 
 export type SettingCheck = { ok: true; current: string } | { ok: false; message: string };
 
-/** Refuses, before any approval is asked, a change that would mean nothing. */
-export function checkSettingChange(kind: SettingKind, service: ServiceSettings, value: string): SettingCheck {
+/**
+ * Refuses, before any approval is asked, a change that would mean nothing —
+ * or, when temporary, one runwarden could not set back at expiry.
+ */
+export function checkSettingChange(kind: SettingKind, service: ServiceSettings, value: string, temporary = false): SettingCheck {
   if (kind === 'egress' && !hasVpcAccess(service)) {
     return {
       ok: false,
       message: `${service.name} has no VPC access configured (no connector, no network interfaces), so its egress setting would change nothing.`,
     };
   }
-  const current = currentSetting(kind, service) ?? 'unspecified';
+  const current = currentSetting(kind, service);
   if (current === value) return { ok: false, message: `${service.name} already has ${kind} \`${value}\`; there is nothing to change.` };
+  if (temporary && current === 'unspecified') {
+    return {
+      ok: false,
+      message: `${service.name} has an ${kind} setting runwarden cannot restore, so a temporary change could not be set back at expiry; ask for a permanent change instead.`,
+    };
+  }
   return { ok: true, current };
 }
 
@@ -46,7 +56,7 @@ export type RevertPlan = { type: 'revert'; to: string } | { type: 'drift'; obser
  * set; otherwise someone changed it meanwhile and their change stands.
  */
 export function planRevert(kind: SettingKind, service: ServiceSettings, applied: string, previous: string): RevertPlan {
-  const observed = currentSetting(kind, service) ?? 'unspecified';
+  const observed = currentSetting(kind, service);
   if (observed === applied) return { type: 'revert', to: previous };
   return {
     type: 'drift',
