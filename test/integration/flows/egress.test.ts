@@ -201,7 +201,7 @@ describe('refusals come before any approval is asked', () => {
   async function refused(user: string, text: string): Promise<string> {
     const before = h.slack.messages(APPROVALS_CHANNEL).length;
     const reply = await h.ask(user, text);
-    expect(reply).toMatch(/^:no_entry:/);
+    expect(reply).toMatch(/^:(no_entry|warning):/);
     expect(h.slack.messages(APPROVALS_CHANNEL)).toHaveLength(before);
     expect(h.emulator.calls.filter((c) => c.method === 'UpdateService')).toHaveLength(0);
     return reply;
@@ -221,7 +221,7 @@ describe('refusals come before any approval is asked', () => {
   it('a value outside the grammar, with the usage line', async () => {
     const reply = await refused('U0ALICE', 'egress api everything 1h testing');
     expect(reply).toMatch(/`everything` is not an egress setting: use all-traffic or private-ranges-only/);
-    expect(reply).toContain('/warden egress &lt;service&gt;');
+    expect(reply).toContain('Usage: `/warden egress <service> <all-traffic|private-ranges-only> [<duration>]');
   });
 
   it('a permanent change where the policy only allows a temporary one', async () => {
@@ -272,4 +272,36 @@ it('revoke sets a temporary change back early', async () => {
   expect(h.emulator.service(API)?.egress).toBe('private-ranges-only');
   expect(updates(API).map((u) => u.service?.template?.vpcAccess?.egress)).toEqual(['ALL_TRAFFIC', 'PRIVATE_RANGES_ONLY']);
   expect(updates(API).every((u) => JSON.stringify(u.updateMask?.paths) === JSON.stringify(EGRESS_MASK))).toBe(true);
+});
+
+it('an apply interrupted after Google made the change is finished by the sweep without a second UpdateService', async () => {
+  const id = await h.submit('U0ALICE', 'egress api all-traffic 1h flaky poll');
+  // the change is made, then polling its operation fails: the apply cannot know it succeeded
+  h.emulator.injectFault({ method: 'GetOperation', code: 14, message: 'unavailable', times: 1 });
+  await h.click('U0BOB', 'approve', id);
+  const deadline = Date.now() + 30_000;
+  let request = await h.request(id);
+  while (Date.now() < deadline && !(request.status === 'approved' && request.op && request.op.leaseUntil.getTime() <= h.clock.now().getTime())) {
+    await new Promise((r) => setTimeout(r, 50));
+    request = await h.request(id);
+  }
+  expect(request.status).toBe('approved');
+  expect((await eventsOf(id)).some((e) => e.action === 'apply_interrupted')).toBe(true);
+  // Google did apply it before the poll failed
+  expect(h.emulator.service(API)?.egress).toBe('all-traffic');
+  expect(updates(API)).toHaveLength(1);
+  expect(h.emulator.calls.filter((c) => c.method === 'GetOperation')).toHaveLength(1);
+
+  const swept = await h.sweep();
+  expect(swept.body.applied).toBe(1);
+  const active = await h.waitForStatus(id, 'active');
+  expect(updates(API)).toHaveLength(1);
+  expect(active.previousValue).toBe('private-ranges-only');
+  expect(active.result).toMatchObject({ egress: 'all-traffic', previous: 'private-ranges-only', revision: latestRevision(API) });
+  expect(active.expiresAt).toBeDefined();
+
+  h.clock.advance(3601);
+  expect((await h.sweep()).body.expired).toBe(1);
+  await h.waitForStatus(id, 'expired');
+  expect(h.emulator.service(API)?.egress).toBe('private-ranges-only');
 });
