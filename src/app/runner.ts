@@ -11,7 +11,7 @@
 import { ErrorCode, asWardenError, type WardenError } from '../domain/errors';
 import { approverIds, findRule, groupsToResolve } from '../domain/policy/evaluate';
 import type { AccessRequest } from '../domain/request';
-import { transition, type Effect, type RequestEvent, type TransitionOutcome } from '../domain/stateMachine';
+import { transition, type Effect, type NoticeKind, type RequestEvent, type TransitionOutcome } from '../domain/stateMachine';
 import { approvalMessage } from '../adapters/slack/views/approvalMessage';
 import { requesterNotice } from '../adapters/slack/views/requesterNotice';
 import type { AppDeps } from './deps';
@@ -127,14 +127,14 @@ export function createRunner(deps: AppDeps, handlers: Record<AccessRequest['kind
     await store.transact(request.id, (current) => transition(current, { type: 'posted', ...posted }, clock.now()));
   }
 
-  async function notifyApprovers(request: AccessRequest, notice: Parameters<typeof requesterNotice>[1]): Promise<void> {
+  async function notifyApprovers(request: AccessRequest, notice: NoticeKind): Promise<void> {
     const policy = deps.policy();
     const match = findRule(policy, request.kind, request.target);
     const groups = await resolveGroups(deps.directory, groupsToResolve(policy, match?.rule));
-    const approvers = approverIds(policy, request.approverGroup, groups);
-    const view = requesterNotice(request, notice);
+    const approvers = approverIds(policy, request.approverGroup, groups).filter((u) => u !== request.requester);
     const mentions = approvers.map((u) => `<@${u}>`).join(' ');
-    const text = `${mentions} ${view.text}`.trim();
+    const what = notice === 'drift' ? 'runwarden did not revert it' : 'runwarden could not finish it';
+    const text = `${mentions} Request \`${request.id}\` on ${request.target}: ${what}. ${request.outcome ?? ''}`.trim();
     if (request.message) {
       await chat.post(request.message.channel, { text, threadTs: request.message.ts });
     } else {

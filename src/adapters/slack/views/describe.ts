@@ -76,6 +76,8 @@ export function changeSummary(request: AccessRequest): string {
 function undoneText(request: AccessRequest): string {
   if (request.kind === 'invoker') return 'access removed';
   if (request.kind === 'egress' || request.kind === 'ingress') {
+    const drift = request.result?.drift;
+    if (drift !== undefined) return `${request.kind} left at ${code(drift, 100)}: changed outside runwarden, not set back`;
     const back = request.previousValue ?? contextString(request.context, 'current');
     return back ? `${request.kind} set back to ${code(back, 100)}` : `${request.kind} set back`;
   }
