@@ -125,7 +125,7 @@ export function transition(request: AccessRequest, event: RequestEvent, now: Dat
     case 'cancel':
       if (request.status !== 'pending') return wrongState(request, 'cancelled');
       if (event.actor !== request.requester) {
-        return refuse(ErrorCode.NotAllowed, `Only <@${request.requester}> can cancel request \`${request.id}\`.`);
+        return refuse(ErrorCode.NotAllowed, `Only the requester can cancel request \`${request.id}\`.`);
       }
       return done(request, { status: 'cancelled', decidedBy: event.actor, endedAt: now }, now, event.actor, 'cancelled', {}, [
         { type: 'refresh_message' },

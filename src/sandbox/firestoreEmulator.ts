@@ -82,7 +82,11 @@ export async function startFirestoreEmulator(options: { port?: number; timeoutMs
     pid: child.pid ?? 0,
     stop: async () => {
       killGroup(child);
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(resolve, 5000)))]);
+      clearTimeout(timer);
+      child.stdout?.destroy();
+      child.stderr?.destroy();
     },
   };
 }

@@ -5,7 +5,8 @@
  * the request stored and posted to the approvers' channel.
  */
 import { ErrorCode, WardenError } from '../../domain/errors';
-import { checkMember, evaluateRequest, findRule, groupsToResolve, resolveIdentity } from '../../domain/policy/evaluate';
+import { checkMember, evaluateRequest, findRule, groupsToResolve, resolveIdentity, type DenialReason } from '../../domain/policy/evaluate';
+import { DEFAULT_INVOKER_ROLE } from '../../domain/policy/schema';
 import type { AccessRequest, RequestKind } from '../../domain/request';
 import { newRequestId } from '../../domain/requestId';
 import { transition } from '../../domain/stateMachine';
@@ -30,12 +31,20 @@ export interface SubmitInput {
 
 export type SubmitResult = { ok: true; request: AccessRequest } | { ok: false; error: WardenError };
 
-const DEFAULT_ROLE = 'roles/run.invoker';
+const DENIAL_CODES: Record<DenialReason, ErrorCode> = {
+  no_matching_rule: ErrorCode.NoMatchingRule,
+  not_a_requester: ErrorCode.NotARequester,
+  role_not_allowed: ErrorCode.RoleNotAllowed,
+  duration_too_long: ErrorCode.DurationTooLong,
+  duration_too_short: ErrorCode.DurationTooShort,
+  duration_required: ErrorCode.DurationRequired,
+  duration_not_allowed: ErrorCode.NotAllowed,
+};
 
 export function createSubmit(deps: AppDeps, handlers: Record<RequestKind, KindHandler>) {
   return async function submit(input: SubmitInput): Promise<SubmitResult> {
     const policy = deps.policy();
-    const role = input.kind === 'invoker' ? (input.role ?? DEFAULT_ROLE) : undefined;
+    const role = input.kind === 'invoker' ? (input.role ?? DEFAULT_INVOKER_ROLE) : undefined;
     const match = findRule(policy, input.kind, input.target);
     const groups = await resolveGroups(deps.directory, groupsToResolve(policy, match?.rule));
     const decision = evaluateRequest(
@@ -43,14 +52,14 @@ export function createSubmit(deps: AppDeps, handlers: Record<RequestKind, KindHa
       { kind: input.kind, target: input.target, requester: input.requester, role, durationSeconds: input.durationSeconds },
       groups,
     );
-    if (!decision.allowed) return { ok: false, error: new WardenError(ErrorCode.NotAllowed, decision.message, decision.reason) };
+    if (!decision.allowed) return { ok: false, error: new WardenError(DENIAL_CODES[decision.reason], decision.message) };
 
     let member: string | undefined;
     if (input.kind === 'invoker') {
       if (input.member) {
         const checked = checkMember(policy, input.member);
         if (!checked.ok) return { ok: false, error: new WardenError(ErrorCode.IdentityOutsideDomains, checked.message) };
-        member = input.member;
+        member = checked.member;
       } else {
         const identity = resolveIdentity(policy, input.requester, await deps.directory.emailOf(input.requester));
         if (!identity.ok) return { ok: false, error: new WardenError(ErrorCode.IdentityUnknown, identity.message, identity.reason) };

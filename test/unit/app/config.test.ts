@@ -1,0 +1,66 @@
+import { isSandbox, parseConfig } from '../../../src/app/config';
+
+const production = {
+  SLACK_SIGNING_SECRET: 'shh-signing',
+  SLACK_BOT_TOKEN: 'xoxb-1',
+  GOOGLE_CLOUD_PROJECT: 'acme-prod',
+  WARDEN_JOBS_AUDIENCE: 'https://runwarden.example/jobs',
+  WARDEN_JOBS_INVOKERS: 'scheduler@acme-prod.iam.gserviceaccount.com, other@acme-prod.iam.gserviceaccount.com',
+};
+
+describe('parseConfig', () => {
+  it('accepts a complete HTTP-mode environment and applies the defaults', () => {
+    const result = parseConfig(production);
+    if (!result.ok) throw new Error(result.message);
+    expect(result.config).toMatchObject({
+      mode: 'http',
+      PORT: 8080,
+      SLACK_API_URL: 'https://slack.com/api/',
+      WARDEN_SLASH_COMMAND: '/warden',
+      WARDEN_POLICY: './policy.yaml',
+      WARDEN_OIDC_CERTS_URL: 'https://www.googleapis.com/oauth2/v1/certs',
+      WARDEN_JOBS_INVOKERS: ['scheduler@acme-prod.iam.gserviceaccount.com', 'other@acme-prod.iam.gserviceaccount.com'],
+      WARDEN_PENDING_TIMEOUT: 86400,
+      WARDEN_REMIND_AFTER: 3600,
+    });
+  });
+
+  it('selects Socket Mode with an app token, without a signing secret', () => {
+    const result = parseConfig({ ...production, SLACK_SIGNING_SECRET: undefined, SLACK_APP_TOKEN: 'xapp-1' });
+    expect(result.ok && result.config.mode).toBe('socket');
+  });
+
+  it('names every offending variable in one message, without their values', () => {
+    const result = parseConfig({
+      SLACK_BOT_TOKEN: 'xoxb-secret-value',
+      PORT: 'eighty',
+      RUN_EMULATOR_HOST: 'no-port',
+      WARDEN_JOBS_INVOKERS: 'not-an-email',
+      SLACK_API_URL: 'not a url',
+    });
+    expect(result.ok).toBe(false);
+    const message = result.ok ? '' : result.message;
+    for (const name of ['PORT', 'RUN_EMULATOR_HOST', 'WARDEN_JOBS_INVOKERS', 'SLACK_API_URL', 'GOOGLE_CLOUD_PROJECT', 'WARDEN_JOBS_AUDIENCE', 'SLACK_SIGNING_SECRET']) {
+      expect(message).toContain(name);
+    }
+    expect(message).not.toContain('xoxb-secret-value');
+    expect(message).not.toMatch(/\n\s+at /);
+  });
+
+  it('refuses an app token that is not an app-level token', () => {
+    const result = parseConfig({ ...production, SLACK_APP_TOKEN: 'xoxb-wrong' });
+    expect(result.ok ? '' : result.message).toContain('SLACK_APP_TOKEN');
+  });
+});
+
+describe('isSandbox', () => {
+  it.each([
+    ['no configuration at all', {}, true],
+    ['only emulator hosts', { FIRESTORE_EMULATOR_HOST: '127.0.0.1:1' }, true],
+    ['a bot token', { SLACK_BOT_TOKEN: 'xoxb' }, false],
+    ['a project', { GOOGLE_CLOUD_PROJECT: 'p' }, false],
+    ['forced', { GOOGLE_CLOUD_PROJECT: 'p', WARDEN_SANDBOX: '1' }, true],
+  ])('%s → %s', (_what, env, expected) => {
+    expect(isSandbox(env)).toBe(expected);
+  });
+});
