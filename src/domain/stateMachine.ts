@@ -125,7 +125,8 @@ export function transition(request: AccessRequest, event: RequestEvent, now: Dat
     case 'cancel':
       if (request.status !== 'pending') return wrongState(request, 'cancelled');
       if (event.actor !== request.requester) {
-        return refuse(ErrorCode.NotAllowed, `Only the requester can cancel request \`${request.id}\`.`);
+        const record: AuditEvent = { at: now, actor: event.actor, action: 'cancel_refused', detail: { reason: 'not_the_requester' } };
+        return refuse(ErrorCode.NotAllowed, `Only the requester can cancel request \`${request.id}\`.`, record);
       }
       return done(request, { status: 'cancelled', decidedBy: event.actor, endedAt: now }, now, event.actor, 'cancelled', {}, [
         { type: 'refresh_message' },
@@ -314,7 +315,8 @@ function revoke(request: AccessRequest, event: Extract<RequestEvent, { type: 're
     return wrongState(request, 'revoked');
   }
   if (event.actor !== request.requester && !event.isApprover) {
-    return refuse(ErrorCode.NotAllowed, `Only the requester or an approver of *${request.approverGroup}* can revoke request \`${request.id}\`.`);
+    const record: AuditEvent = { at: now, actor: event.actor, action: 'revoke_refused', detail: { reason: 'not_requester_or_approver' } };
+    return refuse(ErrorCode.NotAllowed, `Only the requester or an approver of *${request.approverGroup}* can revoke request \`${request.id}\`.`, record);
   }
   if (request.op?.type === 'revert' && leaseIsLive(request.op, now)) {
     return refuse(ErrorCode.Conflict, `Request \`${request.id}\` is already ending.`);

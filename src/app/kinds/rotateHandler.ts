@@ -34,7 +34,7 @@ export function createRotateHandler(deps: { keys: KeysPort; services: ServicesPo
       if (request.rotationPeriodSeconds) {
         const next = new Date(now.getTime() + request.rotationPeriodSeconds * 1000);
         await keys.setRotationSchedule(request.target, request.rotationPeriodSeconds, next);
-        result.rotationPeriod = `${request.rotationPeriodSeconds}s`;
+        result.rotationPeriod = formatDuration(request.rotationPeriodSeconds);
         result.nextRotationTime = next.toISOString();
       }
       return { result };

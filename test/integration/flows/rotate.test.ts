@@ -155,11 +155,11 @@ it('--rotation-period also sets the schedule: updateCryptoKey with the two-field
   expect(Math.abs(next - (appliedAt + 90 * 86_400_000))).toBeLessThan(60_000);
   expect(applied.result).toMatchObject({
     version: `${KEY}/cryptoKeyVersions/3`,
-    rotationPeriod: `${90 * 86_400}s`,
+    rotationPeriod: '90d',
     nextRotationTime: key?.nextRotationTime?.toISOString(),
   });
   const detail = (await h.runwarden.deps.store.events(id)).find((e) => e.action === 'applied')?.detail;
-  expect(detail).toMatchObject({ version: `${KEY}/cryptoKeyVersions/3`, rotationPeriod: '7776000s' });
+  expect(detail).toMatchObject({ version: `${KEY}/cryptoKeyVersions/3`, rotationPeriod: '90d' });
 
   // a second rotation shows the schedule now in force next to the requested one
   const second = await h.submit('U0ALICE', 'rotate app-ring/app-key tighten --rotation-period 30d');

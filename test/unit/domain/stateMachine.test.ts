@@ -152,7 +152,9 @@ describe('ending an active change', () => {
   });
 
   it('revoke by the requester or an approver, not by others', () => {
-    expect(refused(transition(active(), { type: 'revoke', actor: 'U0MALLORY', isApprover: false, ...lease() }, at(100))).error.code).toBe(ErrorCode.NotAllowed);
+    const outsider = refused(transition(active(), { type: 'revoke', actor: 'U0MALLORY', isApprover: false, ...lease() }, at(100)));
+    expect(outsider.error.code).toBe(ErrorCode.NotAllowed);
+    expect(outsider.record).toMatchObject({ actor: 'U0MALLORY', action: 'revoke_refused' });
     const revoking = ok(transition(active(), { type: 'revoke', actor: 'U0ALICE', isApprover: false, ...lease('r') }, at(100))).next;
     expect(revoking.op).toMatchObject({ intent: 'revoke', by: 'U0ALICE' });
     const out = ok(transition(revoking, { type: 'reverted', holder: 'r', detail: {} }, at(101)));
