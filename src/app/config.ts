@@ -7,7 +7,7 @@ import { z } from 'zod';
 
 const hostPort = z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port');
 const emails = z
-  .string()
+  .string({ error: 'is required (comma-separated service-account emails)' })
   .transform((s) => s.split(',').map((e) => e.trim()).filter((e) => e.length > 0))
   .pipe(z.array(z.email('must be a comma-separated list of service-account emails')).min(1, 'must name at least one service account'));
 const seconds = (fallback: string) =>
@@ -25,20 +25,20 @@ const seconds = (fallback: string) =>
     });
 
 const base = z.object({
-  PORT: z.coerce.number().int().min(1).max(65535).default(8080),
-  SLACK_API_URL: z.url().default('https://slack.com/api/'),
+  PORT: z.coerce.number({ error: 'must be a port number' }).int('must be a port number').min(0, 'must be a port number').max(65535, 'must be a port number').default(8080),
+  SLACK_API_URL: z.url({ error: 'must be a URL' }).default('https://slack.com/api/'),
   WARDEN_SLASH_COMMAND: z.string().regex(/^\/[a-z0-9_-]{1,31}$/, 'must look like /warden').default('/warden'),
   WARDEN_POLICY: z.string().min(1).default('./policy.yaml'),
   FIRESTORE_EMULATOR_HOST: hostPort.optional(),
   RUN_EMULATOR_HOST: hostPort.optional(),
   KMS_EMULATOR_HOST: hostPort.optional(),
-  WARDEN_OIDC_CERTS_URL: z.url().default('https://www.googleapis.com/oauth2/v1/certs'),
+  WARDEN_OIDC_CERTS_URL: z.url({ error: 'must be a URL' }).default('https://www.googleapis.com/oauth2/v1/certs'),
   WARDEN_PENDING_TIMEOUT: seconds('24h'),
   WARDEN_REMIND_AFTER: seconds('1h'),
-  LOG_LEVEL: z.enum(['silent', 'debug', 'info', 'warn', 'error']).default('info'),
+  LOG_LEVEL: z.enum(['silent', 'debug', 'info', 'warn', 'error'], { error: 'must be one of debug, info, warn, error, silent' }).default('info'),
 });
 
-const required = z.string().min(1, 'is required');
+const required = z.string({ error: 'is required' }).min(1, 'is required');
 
 const production = base.extend({
   SLACK_SIGNING_SECRET: z.string().optional(),

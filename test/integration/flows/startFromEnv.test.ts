@@ -1,0 +1,96 @@
+/**
+ * Production start-up exactly as the environment configures it (SPEC §2):
+ * the variables alone point runwarden at Firestore, the Cloud Run/KMS
+ * emulator, the Slack stand-in and the OIDC certificates.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { startFromEnv } from '../../../src/app/startFromEnv';
+import { startEmulator, type Emulator } from '../../../src/emulator';
+import { createOidcIssuer, type OidcIssuer } from '../../../src/sandbox/oidcIssuer';
+import { FORM_CONTENT_TYPE, slashCommandBody } from '../../../src/sandbox/slackPayloads';
+import { postToSlackEndpoint } from '../../../src/sandbox/slackSigner';
+import { startSlackStandIn, type SlackStandIn } from '../../../src/sandbox/slackStandIn';
+import { AUDIENCE, BOT_TOKEN, SCHEDULER, SIGNING_SECRET, TEST_POLICY, USERS, service } from '../../support/harness';
+
+jest.setTimeout(60_000);
+
+let emulator: Emulator;
+let slack: SlackStandIn;
+let issuer: OidcIssuer;
+let certs: { url: string; stop(): Promise<void> };
+const logs: string[] = [];
+const sink = new Writable({
+  write(chunk: Buffer, _encoding, done) {
+    logs.push(chunk.toString('utf8'));
+    done();
+  },
+});
+
+beforeAll(async () => {
+  emulator = await startEmulator();
+  emulator.seedService({ name: service('hello') });
+  slack = await startSlackStandIn({ botToken: BOT_TOKEN, users: USERS });
+  issuer = await createOidcIssuer();
+  certs = await issuer.serve();
+});
+afterAll(async () => {
+  await Promise.allSettled([slack.stop(), certs.stop(), emulator.stop()]);
+});
+
+function env(overrides: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const dir = mkdtempSync(join(tmpdir(), 'runwarden-env-'));
+  const policy = join(dir, 'policy.yaml');
+  writeFileSync(policy, TEST_POLICY);
+  return {
+    PORT: '0',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_API_URL: `${slack.url}/api/`,
+    GOOGLE_CLOUD_PROJECT: `env-${Date.now()}`,
+    FIRESTORE_EMULATOR_HOST: process.env.FIRESTORE_EMULATOR_HOST,
+    RUN_EMULATOR_HOST: emulator.address,
+    KMS_EMULATOR_HOST: emulator.address,
+    WARDEN_POLICY: policy,
+    WARDEN_JOBS_AUDIENCE: AUDIENCE,
+    WARDEN_JOBS_INVOKERS: SCHEDULER,
+    WARDEN_OIDC_CERTS_URL: certs.url,
+    LOG_LEVEL: 'info',
+    ...overrides,
+  };
+}
+
+it('starts from the environment alone and serves a request, a sweep and structured logs', async () => {
+  const result = await startFromEnv(env(), { logDestination: sink });
+  if (!result.ok) throw new Error(result.message);
+  const { started } = result;
+  try {
+    const url = `http://127.0.0.1:${started.port}`;
+    const body = slashCommandBody({ text: 'invoker hello 1h from env', userId: 'U0ALICE', responseUrl: slack.responseUrl('env') });
+    expect((await postToSlackEndpoint(`${url}/slack/events`, SIGNING_SECRET, body, FORM_CONTENT_TYPE)).status).toBe(200);
+    const reply = await slack.waitFor(() => slack.responses('env')[0], { timeoutMs: 20_000 });
+    expect(reply.body.text).toMatch(/waiting for 1 approval/);
+    const sweep = await fetch(`${url}/jobs/sweep`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${issuer.mint({ aud: AUDIENCE, email: SCHEDULER })}` },
+    });
+    expect(sweep.status).toBe(200);
+    const lines = logs.join('').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.find((l) => l.message === 'request submitted')).toMatchObject({ severity: 'INFO', requestId: expect.any(String) });
+    expect(logs.join('')).not.toContain(SIGNING_SECRET);
+    expect(logs.join('')).not.toContain(BOT_TOKEN);
+  } finally {
+    await started.stop();
+  }
+});
+
+it('refuses to start on a bad policy, naming the file and the problems', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'runwarden-env-'));
+  const policy = join(dir, 'bad.yaml');
+  writeFileSync(policy, 'rules: []\n');
+  const result = await startFromEnv(env({ WARDEN_POLICY: policy }));
+  expect(result.ok).toBe(false);
+  expect(result.ok ? '' : result.message).toContain('bad.yaml');
+});
