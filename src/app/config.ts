@@ -45,8 +45,9 @@ const production = base.extend({
   SLACK_BOT_TOKEN: required,
   SLACK_APP_TOKEN: z.string().optional(),
   GOOGLE_CLOUD_PROJECT: required,
-  WARDEN_JOBS_AUDIENCE: required,
-  WARDEN_JOBS_INVOKERS: emails,
+  /** without these two, /jobs/* refuses every call (fail closed) */
+  WARDEN_JOBS_AUDIENCE: z.string().min(1, 'must not be empty').optional(),
+  WARDEN_JOBS_INVOKERS: emails.optional(),
 });
 
 export type Config = z.infer<typeof production> & { mode: 'http' | 'socket' };

@@ -13,21 +13,32 @@ export type JobsAuthResult = { ok: true; email: string } | { ok: false; status: 
 
 const claims = z.object({ email: z.string().optional(), email_verified: z.boolean().optional() });
 
-export function createJobsAuth(options: { audience: string; invokers: readonly string[]; certsUrl: string }) {
+export interface JobsAuthOptions {
+  /** unset: the jobs are not configured, and every call is refused */
+  audience?: string | undefined;
+  invokers?: readonly string[] | undefined;
+  certsUrl: string;
+}
+
+export function createJobsAuth(options: JobsAuthOptions) {
   const client = new OAuth2Client({
     endpoints: { oauth2FederatedSignonPemCertsUrl: options.certsUrl },
     issuers: GOOGLE_ISSUERS,
     // the platform fetch: gaxios' lazy import of node-fetch is refused under jest's module loader
     transporterOptions: { fetchImplementation: fetch },
   });
-  const invokers = new Set(options.invokers.map((e) => e.toLowerCase()));
+  const invokers = new Set((options.invokers ?? []).map((e) => e.toLowerCase()));
+  const audience = options.audience;
 
   return async function authorize(authorization: string | undefined): Promise<JobsAuthResult> {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
     if (!match?.[1]) return { ok: false, status: 401, reason: 'missing bearer token' };
+    if (!audience || invokers.size === 0) {
+      return { ok: false, status: 403, reason: 'WARDEN_JOBS_AUDIENCE / WARDEN_JOBS_INVOKERS are not configured' };
+    }
     let payload: unknown;
     try {
-      const ticket = await client.verifyIdToken({ idToken: match[1], audience: options.audience });
+      const ticket = await client.verifyIdToken({ idToken: match[1], audience });
       payload = ticket.getPayload();
     } catch (error) {
       // the library's messages may quote the token's payload: keep only the reason's first words

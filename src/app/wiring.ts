@@ -18,7 +18,7 @@ import type { Policy } from '../domain/policy/schema';
 import type { RequestKind } from '../domain/request';
 import type { Clock, Logger } from '../ports';
 import { DEFAULT_SETTINGS, type AppDeps, type Settings } from './deps';
-import { createJobsAuth } from './jobsAuth';
+import { createJobsAuth, type JobsAuthOptions } from './jobsAuth';
 import { createHandlers } from './kinds/handlers';
 import type { KindHandler } from './kinds/kindHandler';
 import { createSlackApp, type RunningServer } from './server';
@@ -34,7 +34,7 @@ export interface RunwardenOptions {
   projectId: string;
   runEmulatorHost?: string | undefined;
   kmsEmulatorHost?: string | undefined;
-  jobs: { audience: string; invokers: readonly string[]; certsUrl: string };
+  jobs: JobsAuthOptions;
   policy: Policy;
   logger: Logger;
   clock?: Clock | undefined;

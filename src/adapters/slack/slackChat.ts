@@ -36,8 +36,12 @@ export function createSlackChat(deps: { client: WebClient }): ChatPort & Directo
     },
 
     async dm(user, message) {
-      const conversation = opened.parse(await client.conversations.open({ users: user }));
-      await client.chat.postMessage({ channel: conversation.channel.id, ...payload(message) });
+      // The app's DM channel with the user; posting to the user ID is Slack's documented fallback.
+      const channel = await client.conversations
+        .open({ users: user })
+        .then((answer) => opened.parse(answer).channel.id)
+        .catch(() => user);
+      await client.chat.postMessage({ channel, ...payload(message) });
     },
 
     async ephemeral(channel, user, message) {

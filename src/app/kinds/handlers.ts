@@ -11,6 +11,6 @@ export function createHandlers(deps: Pick<AppDeps, "iam" | "services" | "keys" |
     invoker: createInvokerHandler(deps),
     egress: createServiceSettingHandler('egress', deps),
     ingress: createServiceSettingHandler('ingress', deps),
-    rotate: createRotateHandler({ ...deps, project: () => deps.policy().defaults.project }),
+    rotate: createRotateHandler({ ...deps, scope: () => deps.policy().defaults }),
   };
 }

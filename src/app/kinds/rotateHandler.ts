@@ -9,16 +9,45 @@ import type { KeysPort, ServicesPort } from '../../ports';
 import type { KindHandler } from './kindHandler';
 import { formatDuration } from '../../domain/duration';
 
-export function createRotateHandler(deps: { keys: KeysPort; services: ServicesPort; project: () => string | undefined }): KindHandler {
+export function createRotateHandler(deps: {
+  keys: KeysPort;
+  services: ServicesPort;
+  scope: () => { project?: string | undefined; region?: string | undefined };
+}): KindHandler {
   const { keys, services } = deps;
+
+  /**
+   * The blast radius is information for approvers, never a reason to refuse:
+   * all regions through the Locations API, else the default region, else a
+   * note saying it could not be listed.
+   */
+  async function servicesUsing(key: string): Promise<{ services: string[]; note?: string }> {
+    const { project, region } = deps.scope();
+    if (!project) return { services: [], note: 'no default project in the policy, so no services were listed' };
+    try {
+      return { services: blastRadius(key, await services.listServices(`projects/${project}/locations/-`)) };
+    } catch (allRegions) {
+      const reason = allRegions instanceof Error ? allRegions.message : String(allRegions);
+      if (region) {
+        try {
+          const found = blastRadius(key, await services.listServices(`projects/${project}/locations/${region}`));
+          return { services: found, note: `only ${region} could be listed (${reason})` };
+        } catch {
+          // fall through to the note below
+        }
+      }
+      return { services: [], note: `services could not be listed (${reason})` };
+    }
+  }
+
   return {
     async prepare(draft) {
       const key = await keys.getKey(draft.target);
       const rotatable = checkRotatable(key);
       if (!rotatable.ok) return { ok: false, error: new WardenError(ErrorCode.Precondition, rotatable.message) };
-      const project = deps.project();
-      const using = project ? blastRadius(key.name, await services.listServices(`projects/${project}/locations/-`)) : [];
-      const context: Record<string, string | string[]> = { services: using, primaryVersion: key.primaryVersion ?? 'none' };
+      const radius = await servicesUsing(key.name);
+      const context: Record<string, string | string[]> = { services: radius.services, primaryVersion: key.primaryVersion ?? 'none' };
+      if (radius.note) context.blastRadiusNote = radius.note;
       if (key.rotationPeriodSeconds) context.rotationPeriod = formatDuration(key.rotationPeriodSeconds);
       return { ok: true, context };
     },

@@ -61,7 +61,9 @@ export function createSubmit(deps: AppDeps, handlers: Record<RequestKind, KindHa
         if (!checked.ok) return { ok: false, error: new WardenError(ErrorCode.IdentityOutsideDomains, checked.message) };
         member = checked.member;
       } else {
-        const identity = resolveIdentity(policy, input.requester, await deps.directory.emailOf(input.requester));
+        const mapped = policy.identities[input.requester] !== undefined;
+        const email = mapped ? undefined : await deps.directory.emailOf(input.requester);
+        const identity = resolveIdentity(policy, input.requester, email);
         if (!identity.ok) return { ok: false, error: new WardenError(ErrorCode.IdentityUnknown, identity.message, identity.reason) };
         member = identity.member;
       }

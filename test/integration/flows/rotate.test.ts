@@ -66,6 +66,16 @@ it('the approval message lists the blast radius across regions and the current p
   expect(kmsCalls('CreateCryptoKeyVersion')).toHaveLength(0);
 });
 
+it('without the Locations API the blast radius falls back to the default region, says so, and the request goes on', async () => {
+  h.emulator.injectFault({ method: 'ListLocations', code: 12, message: 'Method not implemented', times: 5 });
+  const id = await h.submit('U0ALICE', 'rotate app-ring/app-key locations unavailable');
+  const request = await h.request(id);
+  expect(request.context?.services).toEqual([service('billing')]);
+  expect(request.context?.blastRadiusNote).toMatch(/only us-central1 could be listed/);
+  expect(blocksOf(id)).toContain('only us-central1 could be listed');
+  await h.ask('U0ALICE', `cancel ${id}`);
+});
+
 it('a key no service uses says so', async () => {
   const unused = `${RING}/cryptoKeys/unused`;
   h.emulator.seedKey({ name: unused });

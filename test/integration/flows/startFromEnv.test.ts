@@ -86,6 +86,20 @@ it('starts from the environment alone and serves a request, a sweep and structur
   }
 });
 
+it('without the jobs variables it starts, warns, and /jobs/sweep refuses even a valid token', async () => {
+  const result = await startFromEnv(env({ WARDEN_JOBS_AUDIENCE: undefined, WARDEN_JOBS_INVOKERS: undefined }), { logDestination: sink });
+  if (!result.ok) throw new Error(result.message);
+  try {
+    const url = `http://127.0.0.1:${result.started.port}/jobs/sweep`;
+    const token = issuer.mint({ aud: AUDIENCE, email: SCHEDULER });
+    expect((await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}` } })).status).toBe(403);
+    expect((await fetch(url, { method: 'POST' })).status).toBe(401);
+    expect(logs.join('')).toContain('/jobs/sweep refuses every call');
+  } finally {
+    await result.started.stop();
+  }
+});
+
 it('refuses to start on a bad policy, naming the file and the problems', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'runwarden-env-'));
   const policy = join(dir, 'bad.yaml');

@@ -40,7 +40,7 @@ describe('parseConfig', () => {
     });
     expect(result.ok).toBe(false);
     const message = result.ok ? '' : result.message;
-    for (const name of ['PORT', 'RUN_EMULATOR_HOST', 'WARDEN_JOBS_INVOKERS', 'SLACK_API_URL', 'GOOGLE_CLOUD_PROJECT', 'WARDEN_JOBS_AUDIENCE', 'SLACK_SIGNING_SECRET']) {
+    for (const name of ['PORT', 'RUN_EMULATOR_HOST', 'WARDEN_JOBS_INVOKERS', 'SLACK_API_URL', 'GOOGLE_CLOUD_PROJECT', 'SLACK_SIGNING_SECRET']) {
       expect(message).toContain(name);
     }
     expect(message).not.toContain('xoxb-secret-value');

@@ -147,9 +147,11 @@ function vpcAccess(request: AccessRequest): string {
 /** Blast radius of a key rotation: services using the key as CMEK. */
 export function blastRadius(request: AccessRequest): string {
   const services = contextList(request.context, 'services');
-  if (services.length === 0) return '*Blast radius:* none found — no Cloud Run service uses this key as CMEK';
+  const noteText = contextString(request.context, 'blastRadiusNote');
+  const note = noteText ? `\n:warning: ${safeText(noteText, 300)}` : '';
+  if (services.length === 0) return `*Blast radius:* none found — no Cloud Run service uses this key as CMEK${note}`;
   const lines = listWithMore(services, MAX_SERVICES_SHOWN, (s) => `• ${code(s, 120)}`);
-  return `*Blast radius:* ${plural(services.length, 'service')} use this key as CMEK\n${lines.join('\n')}`;
+  return `*Blast radius:* ${plural(services.length, 'service')} use this key as CMEK\n${lines.join('\n')}${note}`;
 }
 
 /** The request's facts as section fields (at most 10). */

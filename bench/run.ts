@@ -1,0 +1,40 @@
+/**
+ * `npm run bench [-- --only core|e2e]`: prints runwarden's benchmark numbers.
+ * Benchmarks assert nothing and are not part of `npm test`; see bench/README.md.
+ */
+import { cpus, totalmem } from 'node:os';
+import { runCore } from './core';
+import { DEFAULT_E2E, runE2e } from './e2e';
+
+type Only = 'core' | 'e2e' | undefined;
+
+const USAGE = 'usage: node dist-bench/bench/run.js [--only core|e2e]';
+
+function parseArgs(argv: readonly string[]): Only {
+  let only: Only;
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i];
+    const value = arg === '--only' ? argv[(i += 1)] : arg?.startsWith('--only=') ? arg.slice('--only='.length) : undefined;
+    if (value === 'core' || value === 'e2e') only = value;
+    else if (arg === '--help' || arg === '-h') throw new Error(USAGE);
+    else throw new Error(`unexpected argument ${JSON.stringify(value ?? arg)}\n${USAGE}`);
+  }
+  return only;
+}
+
+async function main(): Promise<void> {
+  const only = parseArgs(process.argv.slice(2));
+  process.env.METADATA_SERVER_DETECTION = 'none';
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  console.log(`runwarden benchmarks — node ${process.version}, ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB`);
+  if (only !== 'e2e') runCore();
+  if (only !== 'core') await runE2e(DEFAULT_E2E);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  },
+);
