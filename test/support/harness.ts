@@ -94,7 +94,7 @@ export interface Harness {
   slash(user: string, text: string, options?: { timestamp?: number; signature?: string }): Promise<{ status: number; text: string; tag: string }>;
   /** the slash command's answer: the acknowledgement body if it carried text, else the response_url reply */
   ask(user: string, text: string): Promise<string>;
-  click(user: string, action: 'approve' | 'deny' | 'revoke', id: string): Promise<{ status: number }>;
+  click(user: string, action: 'approve' | 'deny' | 'revoke', id: string): Promise<{ status: number; tag: string }>;
   sweep(token?: string | null): Promise<{ status: number; body: Record<string, number> }>;
   request(id: string): Promise<AccessRequest>;
   waitForStatus(id: string, status: Status, timeoutMs?: number): Promise<AccessRequest>;
@@ -166,16 +166,17 @@ export async function startHarness(options: { policy?: string; settings?: Partia
       const message = harness.approvalMessage(id);
       if (!message) throw new Error(`no approval message for ${id}`);
       tags += 1;
+      const tag = `click${tags}`;
       const body = blockActionsBody({
         userId: user,
         actionId: ACTIONS[action],
         value: id,
         channelId: message.channel,
         messageTs: message.ts,
-        responseUrl: slack.responseUrl(`click${tags}`),
+        responseUrl: slack.responseUrl(tag),
       });
       const answer = await postToSlackEndpoint(`${botUrl}/slack/events`, SIGNING_SECRET, body, FORM_CONTENT_TYPE);
-      return { status: answer.status };
+      return { status: answer.status, tag };
     },
     async sweep(token) {
       const headers: Record<string, string> = {};

@@ -92,6 +92,16 @@ it('refuses self-approval and a non-approver, records both, and leaves the reque
   expect(ourBindings(HELLO)).toHaveLength(0);
 });
 
+it('a refusal still reaches the clicker through the response_url when chat.postEphemeral fails', async () => {
+  const id = await h.submit('U0ALICE', 'invoker hello 30m checking');
+  h.slack.failNext('chat.postEphemeral', 'channel_not_found');
+  const click = await h.click('U0ALICE', 'approve', id);
+  const reply = await h.slack.waitFor(() => h.slack.responses(click.tag)[0], { description: 'refusal via response_url' });
+  expect(reply.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
+  expect(reply.body.text).toMatch(/own request/);
+  await h.ask('U0ALICE', `cancel ${id}`);
+});
+
 it('five concurrent Approve clicks apply exactly one binding', async () => {
   const id = await h.submit('U0ALICE', 'invoker hello 1h racing');
   const clicks = await Promise.all(['U0BOB', 'U0CAROL', 'U0BOB', 'U0CAROL', 'U0BOB'].map((u) => h.click(u, 'approve', id)));

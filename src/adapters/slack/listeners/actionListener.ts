@@ -34,7 +34,7 @@ export function registerActionListener(app: App, deps: ActionDeps): void {
     [REVOKE_ACTION, 'revoke'],
   ];
   for (const [actionId, decision] of actions) {
-    app.action(actionId, async ({ ack, body }) => {
+    app.action(actionId, async ({ ack, body, respond }) => {
       await ack();
       const parsed = click.safeParse(body);
       if (!parsed.success) {
@@ -44,13 +44,25 @@ export function registerActionListener(app: App, deps: ActionDeps): void {
       const user = parsed.data.user.id;
       const channel = parsed.data.channel?.id ?? parsed.data.container?.channel_id;
       const id = parsed.data.actions[0]?.value ?? '';
+      // An ephemeral message to the clicker; through the interaction's response_url if chat.postEphemeral fails.
+      const tell = async (text: string): Promise<void> => {
+        const view = refusal(text);
+        try {
+          if (!channel) throw new Error('no channel in the payload');
+          await deps.chat.ephemeral(channel, user, view);
+        } catch {
+          await respond({ response_type: 'ephemeral', replace_original: false, text: view.text }).catch((error: unknown) =>
+            deps.logger.warn('could not tell the clicker why', { requestId: id, error: String(error) }),
+          );
+        }
+      };
       try {
         const { outcome } = await deps.decide(decision, id, user);
-        if (!outcome.ok && channel) await deps.chat.ephemeral(channel, user, refusal(outcome.error.userMessage));
+        if (!outcome.ok) await tell(outcome.error.userMessage);
       } catch (error) {
         const failure = asWardenError(error);
         deps.logger.error('button handling failed', { requestId: id, code: failure.code, error: failure.operatorMessage });
-        if (channel) await deps.chat.ephemeral(channel, user, refusal(failure.userMessage)).catch(() => undefined);
+        await tell(failure.userMessage);
       }
     });
   }
