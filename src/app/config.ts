@@ -4,6 +4,7 @@
  * (some are secrets).
  */
 import { z } from 'zod';
+import { parseDuration } from '../domain/duration';
 
 const hostPort = z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port');
 const emails = z
@@ -14,14 +15,13 @@ const seconds = (fallback: string) =>
   z
     .string()
     .default(fallback)
-    .transform((s, ctx) => {
-      const match = /^(\d+)([smhd])$/.exec(s.trim());
-      if (!match) {
-        ctx.addIssue({ code: 'custom', message: 'must be a duration like 30m, 1h or 1d' });
+    .transform((text, ctx) => {
+      const parsed = parseDuration(text.trim());
+      if (parsed === undefined) {
+        ctx.addIssue({ code: 'custom', message: 'must be a duration like 30m, 1h, 1h30m or 1d' });
         return z.NEVER;
       }
-      const unit = { s: 1, m: 60, h: 3600, d: 86400 }[match[2] as 's' | 'm' | 'h' | 'd'];
-      return Number(match[1]) * unit;
+      return parsed;
     });
 
 const base = z.object({
