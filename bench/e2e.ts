@@ -199,8 +199,9 @@ export async function runE2e(options: E2eOptions = DEFAULT_E2E): Promise<void> {
   console.log('');
   console.log(memoryTable(before, memory()));
   console.log(
-    '\nNote: every step is dominated by gcloud\'s Firestore emulator (a single Java process, transactions serialised,\n' +
-      'sharing the 127.0.0.1 machine with the bot, the gRPC emulator and the load generator). Production Firestore\n' +
-      'is faster per transaction; read these numbers as an upper bound on runwarden\'s own overhead, not a forecast.',
+    '\nNote: the Firestore emulator dominates these numbers. Every step is one or two Firestore transactions against\n' +
+      "gcloud's emulator (a single Java process; one plain read costs the \"store.get\" row above),\n" +
+      'sharing 127.0.0.1 and the CPUs with the bot, the gRPC emulator and the load generator. Production Firestore is\n' +
+      'faster per transaction: read these as an upper bound on the latency runwarden adds, not as a production forecast.',
   );
 }
