@@ -290,7 +290,7 @@ export async function startSlackStandIn(options: SlackStandInOptions): Promise<S
     setUser: (user) => void users.set(user.id, user),
     setUserGroup: (id, members) => void groups.set(id, [...members]),
     failNext: (method, error) => void failures.set(method, [...(failures.get(method) ?? []), error]),
-    waitFor: (predicate, waitOptions = {}) => waitForChange(changes, predicate, waitOptions.timeoutMs ?? 5000, waitOptions.description),
+    waitFor: (predicate, waitOptions = {}) => waitForChange(changes, predicate, waitOptions.timeoutMs ?? 20_000, waitOptions.description),
   };
 }
 
