@@ -16,14 +16,14 @@ export function createQueries(deps: AppDeps) {
     const mine = await deps.store.listByRequester(user, ['pending', 'approved', 'active']);
     const pending = await deps.store.listByStatus(['pending']);
     const policy = deps.policy();
-    const awaitingMe: AccessRequest[] = [];
-    for (const request of pending) {
-      if (request.requester === user || request.approvals.some((a) => a.approver === user)) continue;
-      const match = findRule(policy, request.kind, request.target);
-      if (!match) continue;
-      const groups = await resolveGroups(deps.directory, groupsToResolve(policy, match.rule));
-      if (isApprover(policy, match.rule.approvers, user, groups)) awaitingMe.push(request);
-    }
+    const candidates = pending
+      .filter((r) => r.requester !== user && !r.approvals.some((a) => a.approver === user))
+      .map((request) => ({ request, rule: findRule(policy, request.kind, request.target)?.rule }));
+    // one lookup per user group, however many requests name it
+    const groups = await resolveGroups(deps.directory, candidates.flatMap((c) => (c.rule ? groupsToResolve(policy, c.rule) : [])));
+    const awaitingMe = candidates
+      .filter((c) => c.rule !== undefined && isApprover(policy, c.rule.approvers, user, groups))
+      .map((c) => c.request);
     return { mine, awaitingMe };
   }
 

@@ -5,7 +5,7 @@
  * the request stored and posted to the approvers' channel.
  */
 import { ErrorCode, WardenError } from '../../domain/errors';
-import { checkMember, evaluateRequest, findRule, groupsToResolve, resolveIdentity, type DenialReason } from '../../domain/policy/evaluate';
+import { approverIds, checkMember, evaluateRequest, findRule, groupsToResolve, resolveIdentity, type DenialReason } from '../../domain/policy/evaluate';
 import { DEFAULT_INVOKER_ROLE } from '../../domain/policy/schema';
 import type { AccessRequest, RequestKind } from '../../domain/request';
 import { newRequestId } from '../../domain/requestId';
@@ -53,6 +53,13 @@ export function createSubmit(deps: AppDeps, handlers: Record<RequestKind, KindHa
       groups,
     );
     if (!decision.allowed) return { ok: false, error: new WardenError(DENIAL_CODES[decision.reason], decision.message) };
+    const others = approverIds(policy, decision.approverGroup, groups).filter((u) => u !== input.requester);
+    if (others.length < decision.approvalsRequired) {
+      const message =
+        `This request needs ${decision.approvalsRequired} approval(s) from *${decision.approverGroup}*, but the group has only ` +
+        `${others.length} member(s) besides you, so it could never be approved. Ask an admin to fix the policy.`;
+      return { ok: false, error: new WardenError(ErrorCode.NotAllowed, message, 'unreachable_approvals') };
+    }
 
     let member: string | undefined;
     if (input.kind === 'invoker') {

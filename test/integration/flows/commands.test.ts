@@ -64,3 +64,31 @@ it('list shows my open requests and those awaiting my approval; status shows the
   expect(await h.ask('U0ALICE', 'status zzzzzzzzzz')).toMatch(/no request/i);
   await h.ask('U0ALICE', `cancel ${id}`);
 });
+
+describe('a rule that could never be satisfied for this requester', () => {
+  let small: Harness;
+  beforeAll(async () => {
+    small = await startHarness({
+      policy: `
+defaults: { project: acme-prod, region: us-central1, channel: C0APPROVALS }
+domains: [acme.example]
+approverGroups: { duo: [U0ALICE, U0BOB] }
+rules:
+  - kind: invoker
+    resources: ["projects/acme-prod/locations/*/services/*"]
+    maxDuration: 1h
+    approvers: duo
+    approvals: 2
+`,
+    });
+    small.emulator.seedService({ name: service('hello') });
+  });
+  afterAll(async () => {
+    await small.stop();
+  });
+
+  it('is refused at submission instead of waiting forever', async () => {
+    expect(await small.ask('U0ALICE', 'invoker hello 30m testing')).toMatch(/only 1 member\(s\) besides you/);
+    expect(await small.ask('U0CAROL', 'invoker hello 30m testing')).toMatch(/waiting for 2 approvals/);
+  });
+});
