@@ -13,108 +13,13 @@
  * it records who holds it until when, and only the holder may finish it. An
  * expired lease lets the sweep take the work over.
  */
-import { ErrorCode, WardenError } from './errors';
+import { ErrorCode } from './errors';
 import type { AccessRequest, AuditEvent, Operation } from './request';
 import { SYSTEM_ACTOR, isTimeBound } from './request';
+import { approve, deny, revoke } from './decisions';
+import { done, holds, leaseIsLive, refuse, wrongState, type RequestEvent, type TransitionOutcome } from './transitions';
 
-export type NoticeKind =
-  | 'submitted'
-  | 'approval'
-  | 'approved'
-  | 'applied'
-  | 'denied'
-  | 'expired'
-  | 'revoked'
-  | 'failed'
-  | 'timed_out'
-  | 'cancelled'
-  | 'drift';
-
-export type Effect =
-  | { type: 'apply' }
-  | { type: 'revert' }
-  | { type: 'refresh_message' }
-  | { type: 'notify_requester'; notice: NoticeKind }
-  | { type: 'notify_approvers'; notice: NoticeKind };
-
-export interface Lease {
-  holder: string;
-  leaseUntil: Date;
-}
-
-export type RequestEvent =
-  | ({ type: 'approve'; actor: string; isApprover: boolean } & Lease)
-  | { type: 'deny'; actor: string; isApprover: boolean }
-  | { type: 'cancel'; actor: string }
-  | ({ type: 'revoke'; actor: string; isApprover: boolean } & Lease)
-  | { type: 'timeout'; pendingTimeoutSeconds: number }
-  | ({ type: 'claim_apply'; maxAttempts: number } & Lease)
-  | { type: 'applied'; holder: string; expiresAt?: Date | undefined; result: Record<string, string>; previousValue?: string | undefined }
-  | { type: 'apply_failed'; holder: string; reason: string; retryable: boolean }
-  | ({ type: 'claim_revert'; maxAttempts: number } & Lease)
-  | { type: 'reverted'; holder: string; detail: Record<string, string> }
-  | { type: 'drifted'; holder: string; detail: string; observed: string }
-  | { type: 'revert_failed'; holder: string; reason: string }
-  | { type: 'posted'; channel: string; ts: string }
-  | { type: 'reminded' };
-
-export interface Transitioned {
-  ok: true;
-  next: AccessRequest;
-  event: AuditEvent;
-  effects: Effect[];
-}
-
-export interface Refused {
-  ok: false;
-  error: WardenError;
-  /** refusals worth keeping in the audit trail (a click by the wrong person) */
-  record?: AuditEvent | undefined;
-}
-
-export type TransitionOutcome = Transitioned | Refused;
-
-const STATUS_WORDS: Record<AccessRequest['status'], string> = {
-  pending: 'still pending',
-  approved: 'already approved',
-  active: 'already active',
-  applied: 'already applied',
-  denied: 'already denied',
-  cancelled: 'already cancelled',
-  timed_out: 'already timed out',
-  expired: 'already expired',
-  revoked: 'already revoked',
-  failed: 'already failed',
-};
-
-function refuse(code: WardenError['code'], text: string, record?: AuditEvent): Refused {
-  return { ok: false, error: new WardenError(code, text), record };
-}
-
-function wrongState(request: AccessRequest, what: string): Refused {
-  return refuse(ErrorCode.InvalidState, `Request \`${request.id}\` is ${STATUS_WORDS[request.status]}, so it can't be ${what}.`);
-}
-
-function done(
-  request: AccessRequest,
-  changes: Partial<AccessRequest>,
-  now: Date,
-  actor: string,
-  action: string,
-  detail: Record<string, unknown>,
-  effects: Effect[],
-): Transitioned {
-  const next: AccessRequest = { ...request, ...changes, updatedAt: now };
-  return { ok: true, next, event: { at: now, actor, action, detail }, effects };
-}
-
-function leaseIsLive(op: Operation | undefined, now: Date): boolean {
-  return op !== undefined && op.leaseUntil.getTime() > now.getTime();
-}
-
-function holds(request: AccessRequest, holder: string, type: Operation['type']): boolean {
-  return request.op?.holder === holder && request.op.type === type;
-}
+export type { Effect, Lease, NoticeKind, Refused, RequestEvent, Transitioned, TransitionOutcome } from './transitions';
 
 export function transition(request: AccessRequest, event: RequestEvent, now: Date): TransitionOutcome {
   switch (event.type) {
@@ -254,74 +159,4 @@ export function transition(request: AccessRequest, event: RequestEvent, now: Dat
       if (request.status !== 'pending') return wrongState(request, 'reminded about');
       return done(request, { lastRemindedAt: now }, now, SYSTEM_ACTOR, 'reminded', {}, []);
   }
-}
-
-function approve(request: AccessRequest, event: Extract<RequestEvent, { type: 'approve' }>, now: Date): TransitionOutcome {
-  const record = (reason: string): AuditEvent => ({ at: now, actor: event.actor, action: 'approve_refused', detail: { reason } });
-  if (request.status !== 'pending') return wrongState(request, 'approved');
-  if (event.actor === request.requester) {
-    return refuse(ErrorCode.SelfApproval, 'You can’t approve your own request.', record('self_approval'));
-  }
-  if (!event.isApprover) {
-    return refuse(
-      ErrorCode.NotAnApprover,
-      `Only members of the *${request.approverGroup}* approver group can decide request \`${request.id}\`.`,
-      record('not_an_approver'),
-    );
-  }
-  if (request.approvals.some((a) => a.approver === event.actor)) {
-    return refuse(ErrorCode.AlreadyApproved, `You have already approved request \`${request.id}\`; each approver counts once.`);
-  }
-  const approvals = [...request.approvals, { approver: event.actor, at: now }];
-  const count = approvals.length;
-  if (count < request.approvalsRequired) {
-    return done(request, { approvals }, now, event.actor, 'approved_by', { count, required: request.approvalsRequired }, [
-      { type: 'refresh_message' },
-      { type: 'notify_requester', notice: 'approval' },
-    ]);
-  }
-  const op: Operation = { type: 'apply', intent: 'approve', by: SYSTEM_ACTOR, holder: event.holder, leaseUntil: event.leaseUntil, attempts: 1 };
-  return done(request, { approvals, status: 'approved', op }, now, event.actor, 'approved', { count, required: request.approvalsRequired }, [
-    { type: 'refresh_message' },
-    { type: 'notify_requester', notice: 'approved' },
-    { type: 'apply' },
-  ]);
-}
-
-function deny(request: AccessRequest, event: Extract<RequestEvent, { type: 'deny' }>, now: Date): TransitionOutcome {
-  const record = (reason: string): AuditEvent => ({ at: now, actor: event.actor, action: 'deny_refused', detail: { reason } });
-  if (request.status !== 'pending') return wrongState(request, 'denied');
-  if (event.actor === request.requester) {
-    return refuse(ErrorCode.SelfApproval, 'You can’t decide your own request; use `cancel` to withdraw it.', record('self_decision'));
-  }
-  if (!event.isApprover) {
-    return refuse(
-      ErrorCode.NotAnApprover,
-      `Only members of the *${request.approverGroup}* approver group can decide request \`${request.id}\`.`,
-      record('not_an_approver'),
-    );
-  }
-  return done(request, { status: 'denied', decidedBy: event.actor, endedAt: now }, now, event.actor, 'denied', {}, [
-    { type: 'refresh_message' },
-    { type: 'notify_requester', notice: 'denied' },
-  ]);
-}
-
-function revoke(request: AccessRequest, event: Extract<RequestEvent, { type: 'revoke' }>, now: Date): TransitionOutcome {
-  if (request.status !== 'active') {
-    if (request.status === 'approved') {
-      return refuse(ErrorCode.InvalidState, `Request \`${request.id}\` is still being applied; try again in a moment.`);
-    }
-    return wrongState(request, 'revoked');
-  }
-  if (event.actor !== request.requester && !event.isApprover) {
-    const record: AuditEvent = { at: now, actor: event.actor, action: 'revoke_refused', detail: { reason: 'not_requester_or_approver' } };
-    return refuse(ErrorCode.NotAllowed, `Only the requester or an approver of *${request.approverGroup}* can revoke request \`${request.id}\`.`, record);
-  }
-  if (request.op?.type === 'revert' && leaseIsLive(request.op, now)) {
-    return refuse(ErrorCode.Conflict, `Request \`${request.id}\` is already ending.`);
-  }
-  const attempts = request.op?.type === 'revert' ? request.op.attempts : 0;
-  const op: Operation = { type: 'revert', intent: 'revoke', by: event.actor, holder: event.holder, leaseUntil: event.leaseUntil, attempts: attempts + 1 };
-  return done(request, { op }, now, event.actor, 'revoke_requested', {}, [{ type: 'revert' }]);
 }

@@ -1,0 +1,106 @@
+/**
+ * The vocabulary of the state machine: the events a request can receive, the
+ * effects a transition asks for once it is committed, and the small helpers
+ * every transition is built from. Pure.
+ */
+import { ErrorCode, WardenError } from './errors';
+import type { AccessRequest, AuditEvent, Operation } from './request';
+
+export type NoticeKind =
+  | 'submitted'
+  | 'approval'
+  | 'approved'
+  | 'applied'
+  | 'denied'
+  | 'expired'
+  | 'revoked'
+  | 'failed'
+  | 'timed_out'
+  | 'cancelled'
+  | 'drift';
+
+export type Effect =
+  | { type: 'apply' }
+  | { type: 'revert' }
+  | { type: 'refresh_message' }
+  | { type: 'notify_requester'; notice: NoticeKind }
+  | { type: 'notify_approvers'; notice: NoticeKind };
+
+export interface Lease {
+  holder: string;
+  leaseUntil: Date;
+}
+
+export type RequestEvent =
+  | ({ type: 'approve'; actor: string; isApprover: boolean } & Lease)
+  | { type: 'deny'; actor: string; isApprover: boolean }
+  | { type: 'cancel'; actor: string }
+  | ({ type: 'revoke'; actor: string; isApprover: boolean } & Lease)
+  | { type: 'timeout'; pendingTimeoutSeconds: number }
+  | ({ type: 'claim_apply'; maxAttempts: number } & Lease)
+  | { type: 'applied'; holder: string; expiresAt?: Date | undefined; result: Record<string, string>; previousValue?: string | undefined }
+  | { type: 'apply_failed'; holder: string; reason: string; retryable: boolean }
+  | ({ type: 'claim_revert'; maxAttempts: number } & Lease)
+  | { type: 'reverted'; holder: string; detail: Record<string, string> }
+  | { type: 'drifted'; holder: string; detail: string; observed: string }
+  | { type: 'revert_failed'; holder: string; reason: string }
+  | { type: 'posted'; channel: string; ts: string }
+  | { type: 'reminded' };
+
+export interface Transitioned {
+  ok: true;
+  next: AccessRequest;
+  event: AuditEvent;
+  effects: Effect[];
+}
+
+export interface Refused {
+  ok: false;
+  error: WardenError;
+  /** refusals worth keeping in the audit trail (a click by the wrong person) */
+  record?: AuditEvent | undefined;
+}
+
+export type TransitionOutcome = Transitioned | Refused;
+
+const STATUS_WORDS: Record<AccessRequest['status'], string> = {
+  pending: 'still pending',
+  approved: 'already approved',
+  active: 'already active',
+  applied: 'already applied',
+  denied: 'already denied',
+  cancelled: 'already cancelled',
+  timed_out: 'already timed out',
+  expired: 'already expired',
+  revoked: 'already revoked',
+  failed: 'already failed',
+};
+
+export function refuse(code: WardenError['code'], text: string, record?: AuditEvent): Refused {
+  return { ok: false, error: new WardenError(code, text), record };
+}
+
+export function wrongState(request: AccessRequest, what: string): Refused {
+  return refuse(ErrorCode.InvalidState, `Request \`${request.id}\` is ${STATUS_WORDS[request.status]}, so it can't be ${what}.`);
+}
+
+export function done(
+  request: AccessRequest,
+  changes: Partial<AccessRequest>,
+  now: Date,
+  actor: string,
+  action: string,
+  detail: Record<string, unknown>,
+  effects: Effect[],
+): Transitioned {
+  const next: AccessRequest = { ...request, ...changes, updatedAt: now };
+  return { ok: true, next, event: { at: now, actor, action, detail }, effects };
+}
+
+export function leaseIsLive(op: Operation | undefined, now: Date): boolean {
+  return op !== undefined && op.leaseUntil.getTime() > now.getTime();
+}
+
+export function holds(request: AccessRequest, holder: string, type: Operation['type']): boolean {
+  return request.op?.holder === holder && request.op.type === type;
+}
