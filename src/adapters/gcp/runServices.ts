@@ -78,7 +78,7 @@ export function createRunServices(deps: RunServicesDeps): ServicesPort {
 
   async function locationsOf(project: string): Promise<string[]> {
     const ids: string[] = [];
-    for await (const location of client.listLocationsAsync({ name: `projects/${project}` })) {
+    for await (const location of client.listLocationsAsync({ name: `projects/${project}` }, { autoPaginate: false })) {
       const id = location.locationId || location.name?.split('/').pop();
       if (id) ids.push(id);
     }
