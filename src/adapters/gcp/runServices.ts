@@ -72,7 +72,7 @@ export function createRunServices(deps: RunServicesDeps): ServicesPort {
 
   async function listIn(parent: string): Promise<ServiceInfo[]> {
     const services: ServiceInfo[] = [];
-    for await (const service of client.listServicesAsync({ parent })) services.push(toServiceInfo(service));
+    for await (const service of client.listServicesAsync({ parent }, { autoPaginate: false })) services.push(toServiceInfo(service));
     return services;
   }
 
