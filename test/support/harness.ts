@@ -98,6 +98,10 @@ export interface Harness {
   sweep(token?: string | null): Promise<{ status: number; body: Record<string, number> }>;
   request(id: string): Promise<AccessRequest>;
   waitForStatus(id: string, status: Status, timeoutMs?: number): Promise<AccessRequest>;
+  /** polls the stored request until `until` holds (or the time runs out: then returns the last one read) */
+  waitForRequest(id: string, until: (request: AccessRequest) => boolean, timeoutMs?: number): Promise<AccessRequest>;
+  /** an approved request whose apply was interrupted: its lease has lapsed, so the sweep may take it over */
+  waitForLapsedApply(id: string): Promise<AccessRequest>;
   approvalMessage(id: string): PostedMessage | undefined;
   submit(user: string, text: string): Promise<string>;
   stop(): Promise<void>;
@@ -192,14 +196,24 @@ export async function startHarness(options: { policy?: string; settings?: Partia
       return found;
     },
     async waitForStatus(id, status, timeoutMs = 30_000) {
+      const last = await harness.waitForRequest(id, (r) => r.status === status && r.op === undefined, timeoutMs);
+      if (last.status === status && last.op === undefined) return last;
+      throw new Error(`request ${id} did not reach ${status}; it is ${last.status}`);
+    },
+    async waitForRequest(id, until, timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;
-      let last: AccessRequest | undefined;
-      while (Date.now() < deadline) {
-        last = await runwarden.deps.store.get(id);
-        if (last?.status === status && last.op === undefined) return last;
+      let last = await harness.request(id);
+      while (!until(last) && Date.now() < deadline) {
         await new Promise((r) => setTimeout(r, 50));
+        last = await harness.request(id);
       }
-      throw new Error(`request ${id} did not reach ${status}; it is ${last?.status ?? 'missing'}`);
+      return last;
+    },
+    waitForLapsedApply(id) {
+      return harness.waitForRequest(
+        id,
+        (r) => r.status === 'approved' && r.op !== undefined && r.op.leaseUntil.getTime() <= clock.now().getTime(),
+      );
     },
     approvalMessage(id) {
       return slack.messages(APPROVALS_CHANNEL).find((m) => !m.threadTs && messageHasId(m, id));

@@ -273,12 +273,7 @@ it('an apply interrupted after Google made the change is finished by the sweep w
   // the change is made, then polling its operation fails: the apply cannot know it succeeded
   h.emulator.injectFault({ method: 'GetOperation', code: 14, message: 'unavailable', times: 1 });
   await h.click('U0BOB', 'approve', id);
-  const deadline = Date.now() + 30_000;
-  let request = await h.request(id);
-  while (Date.now() < deadline && !(request.status === 'approved' && request.op && request.op.leaseUntil.getTime() <= h.clock.now().getTime())) {
-    await new Promise((r) => setTimeout(r, 50));
-    request = await h.request(id);
-  }
+  const request = await h.waitForLapsedApply(id);
   expect(request.status).toBe('approved');
   expect((await eventsOf(id)).some((e) => e.action === 'apply_interrupted')).toBe(true);
   // Google did apply it before the poll failed

@@ -206,12 +206,7 @@ it('an approve whose apply was interrupted is finished by the sweep', async () =
   const id = await h.submit('U0ALICE', 'invoker hello 1h flaky network');
   h.emulator.injectFault({ method: 'SetIamPolicy', code: 14, message: 'unavailable', times: 8 });
   await h.click('U0BOB', 'approve', id);
-  const deadline = Date.now() + 30_000;
-  let request = await h.request(id);
-  while (Date.now() < deadline && !(request.status === 'approved' && request.op && request.op.leaseUntil.getTime() <= h.clock.now().getTime())) {
-    await new Promise((r) => setTimeout(r, 50));
-    request = await h.request(id);
-  }
+  const request = await h.waitForLapsedApply(id);
   expect(request.status).toBe('approved');
   const swept = await h.sweep();
   expect(swept.body.applied).toBe(1);
