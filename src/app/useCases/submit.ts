@@ -39,6 +39,12 @@ const DENIAL_CODES: Record<DenialReason, ErrorCode> = {
   duration_too_short: ErrorCode.DurationTooShort,
   duration_required: ErrorCode.DurationRequired,
   duration_not_allowed: ErrorCode.NotAllowed,
+  reason_rejected: ErrorCode.ReasonRejected,
+  start_not_allowed: ErrorCode.NotAllowed,
+  start_too_late: ErrorCode.StartTooLate,
+  break_glass_not_allowed: ErrorCode.BreakGlassRefused,
+  not_a_break_glass_requester: ErrorCode.BreakGlassRefused,
+  break_glass_too_long: ErrorCode.BreakGlassRefused,
 };
 
 export function createSubmit(deps: AppDeps, handlers: Record<RequestKind, KindHandler>) {
@@ -49,10 +55,14 @@ export function createSubmit(deps: AppDeps, handlers: Record<RequestKind, KindHa
     const groups = await resolveGroups(deps.directory, groupsToResolve(policy, match?.rule));
     const decision = evaluateRequest(
       policy,
-      { kind: input.kind, target: input.target, requester: input.requester, role, durationSeconds: input.durationSeconds },
+      { kind: input.kind, target: input.target, requester: input.requester, role, durationSeconds: input.durationSeconds, reason: input.reason },
       groups,
     );
     if (!decision.allowed) return { ok: false, error: new WardenError(DENIAL_CODES[decision.reason], decision.message) };
+    if (decision.rule.steps.length > 1) {
+      // fail closed until multi-step approvals are wired: never decide a steps rule by its first step alone
+      return { ok: false, error: new WardenError(ErrorCode.NotAllowed, 'This rule uses approval steps, which this version of runwarden cannot run yet.') };
+    }
     const others = approverIds(policy, decision.approverGroup, groups).filter((u) => u !== input.requester);
     if (others.length < decision.approvalsRequired) {
       const message =

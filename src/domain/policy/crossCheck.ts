@@ -31,9 +31,47 @@ interface Context {
   defaultChannel: string | undefined | null;
 }
 
-function ruleProblems(rule: Parts, context: Context): [field: string, message: string][] {
+/** The approver group `group` exists and can give `approvals` distinct approvals. */
+function groupProblems(group: string, approvals: number | undefined, at: string, context: Context): [string, string][] {
+  if (context.groups === undefined) return [];
+  if (!Object.hasOwn(context.groups, group)) return [[`${at}approvers`, `group "${group}" is not defined in approverGroups`]];
+  const entries = approverGroupSchema.safeParse(context.groups[group]);
+  // With user-group IDs the group's size is known only at run time; with user IDs alone, now.
+  const users = entries.success && entries.data.every((id) => SLACK_USER_ID.test(id)) ? new Set(entries.data).size : undefined;
+  if (users !== undefined && approvals !== undefined && approvals > users) {
+    return [[`${at}approvals`, `${approvals} approvals needed but group "${group}" has only ${users} member(s)`]];
+  }
+  return [];
+}
+
+/** approvers (+ approvals) or steps, never both; each step's group checked like approvers. */
+function approvalProblems(rule: Parts, raw: Record<string, unknown>, context: Context): [string, string][] {
+  const hasSteps = raw.steps !== undefined;
+  const flat = ['approvers', 'approvals'].filter((key) => raw[key] !== undefined);
+  if (hasSteps && flat.length > 0) {
+    return [['steps', `a rule has either approvers (+ approvals) or steps, never both: remove ${flat.join(' and ')} or steps`]];
+  }
+  if (!hasSteps && raw.approvers === undefined) return [['approvers', 'is required: name an approver group (or give steps)']];
+  if (rule.approvers !== undefined) return groupProblems(rule.approvers, rule.approvals, '', context);
+  return (rule.steps ?? []).flatMap((step, index) => groupProblems(step.approvers, step.approvals, `steps[${index}].`, context));
+}
+
+/** autoApprove, breakGlass and maxStartDelay against the rule's kind and durations. */
+function powerProblems(rule: Parts, raw: Record<string, unknown>): [string, string][] {
   const problems: [string, string][] = [];
-  const { kind, approvers, approvals, maxDuration, minDuration } = rule;
+  const { kind, maxDuration, autoApprove } = rule;
+  if (kind === 'rotate' && raw.breakGlass !== undefined) problems.push(['breakGlass', 'rotate rules take no break-glass: a key rotation cannot be undone']);
+  if (kind === 'rotate' && raw.autoApprove !== undefined) problems.push(['autoApprove', 'key rotations are never auto-approved: they are permanent']);
+  if (kind !== undefined && kind !== 'invoker' && raw.maxStartDelay !== undefined) problems.push(['maxStartDelay', 'only invoker rules take --start']);
+  if (autoApprove !== undefined && maxDuration !== undefined && autoApprove.maxDuration > maxDuration) {
+    problems.push(['autoApprove.maxDuration', "is longer than the rule's maxDuration"]);
+  }
+  return problems;
+}
+
+function ruleProblems(rule: Parts, raw: Record<string, unknown>, context: Context): [field: string, message: string][] {
+  const problems: [string, string][] = [];
+  const { kind, maxDuration, minDuration } = rule;
   if (kind !== undefined) {
     rule.resources?.forEach((glob, index) => {
       if (!globCouldMatch(glob, RESOURCE_SHAPES[kind])) {
@@ -50,18 +88,7 @@ function ruleProblems(rule: Parts, context: Context): [field: string, message: s
   if (minDuration !== undefined && maxDuration !== undefined && minDuration > maxDuration) {
     problems.push(['minDuration', 'is longer than maxDuration']);
   }
-  if (approvers !== undefined && context.groups !== undefined) {
-    if (!Object.hasOwn(context.groups, approvers)) {
-      problems.push(['approvers', `group "${approvers}" is not defined in approverGroups`]);
-    } else {
-      const entries = approverGroupSchema.safeParse(context.groups[approvers]);
-      // With user-group IDs the group's size is known only at run time; with user IDs alone, now.
-      const users = entries.success && entries.data.every((id) => SLACK_USER_ID.test(id)) ? new Set(entries.data).size : undefined;
-      if (users !== undefined && approvals !== undefined && approvals > users) {
-        problems.push(['approvals', `${approvals} approvals needed but group "${approvers}" has only ${users} member(s)`]);
-      }
-    }
-  }
+  problems.push(...approvalProblems(rule, raw, context), ...powerProblems(rule, raw));
   // 'channel' in rule: the field parsed (absent); an invalid channel is reported by the schema
   if ('channel' in rule && rule.channel === undefined && context.defaultChannel === undefined) {
     problems.push(['channel', 'no channel for approval messages: set channel on the rule or defaults.channel']);
@@ -95,7 +122,7 @@ export function crossCheck(raw: unknown): string[] {
     if (!isObject(rawRule)) return;
     const rule = ruleParts(rawRule);
     if (rule.kind === 'invoker') invokerRules += 1;
-    for (const [field, message] of ruleProblems(rule, context)) problems.push(`rules[${index}].${field}: ${message}`);
+    for (const [field, message] of ruleProblems(rule, rawRule, context)) problems.push(`rules[${index}].${field}: ${message}`);
   });
   if (invokerRules > 0 && domains.success && domains.data.length === 0) {
     problems.push('domains: invoker rules grant access to Google identities, so list at least one domain');

@@ -7,7 +7,10 @@
 import { formatDuration } from '../duration';
 import type { RequestKind } from '../request';
 import { EMAIL, parseMember } from '../resourceNames';
+import { qualifiesForAutoApproval } from './autoApproval';
 import { matchGlob } from './glob';
+import { isListed } from './isListed';
+import { reasonProblem } from './reasonRules';
 import { DEFAULT_INVOKER_ROLE, SLACK_GROUP_ID, type Policy, type Rule } from './schema';
 
 export type GroupMembers = ReadonlyMap<string, readonly string[]>;
@@ -19,7 +22,20 @@ export type DenialReason =
   | 'duration_too_long'
   | 'duration_too_short'
   | 'duration_required'
-  | 'duration_not_allowed';
+  | 'duration_not_allowed'
+  | 'reason_rejected'
+  | 'start_not_allowed'
+  | 'start_too_late'
+  | 'break_glass_not_allowed'
+  | 'not_a_break_glass_requester'
+  | 'break_glass_too_long';
+
+/**
+ * How an allowed request proceeds: decided by people (`approval`), approved by
+ * runwarden itself (`auto`, SPEC §9 Auto-approval) or applied at once and
+ * reviewed afterwards (`break_glass`, SPEC §9 Break-glass).
+ */
+export type DecisionMode = 'approval' | 'auto' | 'break_glass';
 
 export type Decision =
   | {
@@ -31,6 +47,7 @@ export type Decision =
       channel: string;
       /** invoker: the role to grant (the requested one, else roles/run.invoker) */
       role?: string | undefined;
+      mode: DecisionMode;
     }
   | { allowed: false; reason: DenialReason; message: string };
 
@@ -42,6 +59,12 @@ export interface RequestInput {
   requester: string;
   role?: string | undefined;
   durationSeconds?: number | undefined;
+  /** the justification; checked against the rule's `reason` when given */
+  reason?: string | undefined;
+  /** --break-glass */
+  breakGlass?: boolean | undefined;
+  /** --start: seconds from now until the grant begins (invoker) */
+  startDelaySeconds?: number | undefined;
 }
 
 /** The first rule of `kind` with a resource glob matching `target`, and that glob. */
@@ -88,10 +111,36 @@ function durationDenial(rule: Rule, glob: string, seconds: number | undefined): 
   return undefined;
 }
 
-function isRequester(rule: Rule, user: string, groupMembers: GroupMembers): boolean {
-  return rule.requesters.some(
-    (entry) => entry === '*' || entry === user || (SLACK_GROUP_ID.test(entry) && (groupMembers.get(entry) ?? []).includes(user)),
-  );
+/**
+ * --break-glass: the rule must allow it, the requester be one of its
+ * break-glass requesters, and the change be time-bound within
+ * breakGlass.maxDuration (which replaces the rule's own duration bounds).
+ */
+function breakGlassDenial(rule: Rule, glob: string, input: RequestInput, groupMembers: GroupMembers): Decision | undefined {
+  const glass = rule.breakGlass;
+  if (glass === undefined) return deny('break_glass_not_allowed', `The rule for ${glob} does not allow --break-glass: ask for approval instead.`);
+  if (!isListed(glass.requesters, input.requester, groupMembers)) {
+    return deny('not_a_break_glass_requester', `You are not among the people this policy lets use --break-glass for ${glob}.`);
+  }
+  const seconds = input.durationSeconds;
+  if (seconds === undefined) {
+    return deny('duration_required', `Break-glass access is always time-bound: give a duration of at most ${formatDuration(glass.maxDurationSeconds)}.`);
+  }
+  if (seconds > glass.maxDurationSeconds) {
+    return deny('break_glass_too_long', `${formatDuration(seconds)} is longer than the ${formatDuration(glass.maxDurationSeconds)} this rule allows with --break-glass for ${glob}.`);
+  }
+  return undefined;
+}
+
+/** --start: invoker only (the parser already refuses it elsewhere), at most the rule's maxStartDelay ahead. */
+function startDenial(rule: Rule, input: RequestInput): Decision | undefined {
+  if (input.startDelaySeconds === undefined) return undefined;
+  if (rule.kind !== 'invoker' || rule.maxStartDelaySeconds === undefined) return deny('start_not_allowed', 'Only invoker grants can be scheduled with --start.');
+  if (input.breakGlass === true) return deny('start_not_allowed', 'Break-glass access starts now: --break-glass takes no --start.');
+  if (input.startDelaySeconds > rule.maxStartDelaySeconds) {
+    return deny('start_too_late', `The start is more than the ${formatDuration(rule.maxStartDelaySeconds)} ahead this rule allows for scheduled grants.`);
+  }
+  return undefined;
 }
 
 export function evaluateRequest(policy: Policy, input: RequestInput, groupMembers: GroupMembers): Decision {
@@ -100,7 +149,10 @@ export function evaluateRequest(policy: Policy, input: RequestInput, groupMember
     return deny('no_matching_rule', `No rule in the policy covers ${input.kind} requests for ${input.target}, so it cannot be requested.`);
   }
   const { rule, index, glob } = found;
-  if (!isRequester(rule, input.requester, groupMembers)) {
+  const breakGlass = input.breakGlass === true;
+  if (breakGlass) {
+    if (rule.kind === 'rotate') return deny('break_glass_not_allowed', 'Key rotations cannot be done with --break-glass.');
+  } else if (!isListed(rule.requesters, input.requester, groupMembers)) {
     return deny('not_a_requester', `You are not among the people this policy lets make ${input.kind} requests for ${glob}.`);
   }
   let role: string | undefined;
@@ -112,8 +164,13 @@ export function evaluateRequest(policy: Policy, input: RequestInput, groupMember
   } else if (input.role !== undefined) {
     return deny('role_not_allowed', `Only invoker requests take a role; ${input.kind} requests do not.`);
   }
-  const denial = durationDenial(rule, glob, input.durationSeconds);
+  const denial =
+    (breakGlass ? breakGlassDenial(rule, glob, input, groupMembers) : durationDenial(rule, glob, input.durationSeconds)) ??
+    startDenial(rule, input);
   if (denial) return denial;
+  const reasonText = input.reason === undefined ? undefined : reasonProblem(rule.reason, input.reason);
+  if (reasonText !== undefined) return deny('reason_rejected', reasonText);
+  const auto = !breakGlass && qualifiesForAutoApproval(rule, input.requester, input.durationSeconds, groupMembers);
   return {
     allowed: true,
     ruleIndex: index,
@@ -122,6 +179,7 @@ export function evaluateRequest(policy: Policy, input: RequestInput, groupMember
     approvalsRequired: rule.approvals,
     channel: rule.channel,
     role,
+    mode: breakGlass ? 'break_glass' : auto ? 'auto' : 'approval',
   };
 }
 
@@ -141,11 +199,16 @@ export function isApprover(policy: Policy, groupName: string, user: string, grou
   return approverIds(policy, groupName, groupMembers).includes(user);
 }
 
-/** The Slack user-group IDs (S…) to look up: for one rule (approvers + requesters), or for the whole policy. */
+/** Every requester-like list of a rule: requesters, autoApprove.requesters, breakGlass.requesters. */
+function requesterEntries(rule: Rule): string[] {
+  return [...rule.requesters, ...(rule.autoApprove?.requesters ?? []), ...(rule.breakGlass?.requesters ?? [])];
+}
+
+/** The Slack user-group IDs (S…) to look up: for one rule (every step's approvers + requesters), or for the whole policy. */
 export function groupsToResolve(policy: Policy, rule?: Rule): string[] {
   const entries = rule
-    ? [...groupEntries(policy, rule.approvers), ...rule.requesters]
-    : [...Object.values(policy.approverGroups).flat(), ...policy.rules.flatMap((each) => each.requesters)];
+    ? [...rule.steps.flatMap((step) => groupEntries(policy, step.approvers)), ...requesterEntries(rule)]
+    : [...Object.values(policy.approverGroups).flat(), ...policy.rules.flatMap(requesterEntries)];
   return [...new Set(entries.filter((entry) => SLACK_GROUP_ID.test(entry)))];
 }
 

@@ -8,7 +8,7 @@
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { crossCheck } from './crossCheck';
-import { DEFAULT_INVOKER_ROLE, policySchema, type Policy } from './schema';
+import { DEFAULT_INVOKER_ROLE, DEFAULT_MAX_START_DELAY_SECONDS, policySchema, type Policy } from './schema';
 
 export type LoadPolicyResult = { ok: true; policy: Policy } | { ok: false; problems: string[] };
 
@@ -45,16 +45,28 @@ function normalise(data: z.output<typeof policySchema>): Policy {
     rules: data.rules.map((rule) => {
       const channel = rule.channel ?? data.defaults.channel;
       if (channel === undefined) throw new Error('unreachable: crossCheck reports rules without a channel');
+      // crossCheck reports a rule with neither approvers nor steps, or with both
+      const steps = rule.steps ?? (rule.approvers !== undefined ? [{ approvers: rule.approvers, approvals: rule.approvals }] : []);
+      const [first] = steps;
+      if (first === undefined) throw new Error('unreachable: crossCheck reports rules without approvers');
       return {
         kind: rule.kind,
         resources: rule.resources,
         roles: rule.kind === 'invoker' ? (rule.roles ?? [DEFAULT_INVOKER_ROLE]) : [],
         maxDurationSeconds: rule.maxDuration,
         minDurationSeconds: rule.minDuration,
-        approvers: rule.approvers,
-        approvals: rule.approvals,
+        approvers: first.approvers,
+        approvals: first.approvals,
+        steps,
         requesters: rule.requesters,
         channel,
+        reason: rule.reason,
+        autoApprove: rule.autoApprove && { requesters: rule.autoApprove.requesters, maxDurationSeconds: rule.autoApprove.maxDuration },
+        breakGlass: rule.breakGlass && {
+          requesters: rule.breakGlass.requesters ?? rule.requesters,
+          maxDurationSeconds: rule.breakGlass.maxDuration,
+        },
+        maxStartDelaySeconds: rule.kind === 'invoker' ? (rule.maxStartDelay ?? DEFAULT_MAX_START_DELAY_SECONDS) : undefined,
       };
     }),
   };

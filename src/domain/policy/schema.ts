@@ -11,6 +11,7 @@ import { DURATION_HINT, durationProblem, parseDuration } from '../duration';
 import { REQUEST_KINDS, type RequestKind } from '../request';
 import { EMAIL, KMS_LOCATION, PROJECT_ID, REGION, ROLE_NAME } from '../resourceNames';
 import { globProblem } from './glob';
+import { reasonPatternProblem } from './reasonPattern';
 
 export const SLACK_USER_ID = /^[UW][A-Z0-9]{2,20}$/;
 export const SLACK_GROUP_ID = /^S[A-Z0-9]{2,20}$/;
@@ -27,7 +28,7 @@ export const RESOURCE_SHAPES: Record<RequestKind, readonly (string | undefined)[
   rotate: ['projects', undefined, 'locations', undefined, 'keyRings', undefined, 'cryptoKeys', undefined],
 };
 
-const duration = z.string({ error: `must be a duration such as 8h (${DURATION_HINT})` }).transform((text, ctx) => {
+const duration = z.string({ error: (issue) => (issue.input === undefined ? 'is required' : `must be a duration such as 8h (${DURATION_HINT})`) }).transform((text, ctx) => {
   const seconds = parseDuration(text);
   if (seconds !== undefined) return seconds;
   ctx.addIssue({ code: 'custom', message: durationProblem(text) ?? `\`${text}\` is not a duration` });
@@ -55,6 +56,30 @@ export const defaultsSchema = z.strictObject({
 
 export const approverGroupSchema = z.array(slackMember).min(1, 'must list at least one Slack user or user-group ID');
 
+const requesterList = z
+  .array(pattern(new RegExp(`^\\*$|${SLACK_MEMBER.source}`), '"*", a Slack user ID (U…/W…) or user-group ID (S…)'))
+  .min(1, 'must list at least one requester, or "*"');
+
+/** `reason`: justification rules checked at submission (SPEC §5). */
+export const reasonRulesSchema = z.strictObject({
+  pattern: z
+    .string()
+    .min(1, 'must not be empty')
+    .superRefine((text, ctx) => {
+      const problem = reasonPatternProblem(text);
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .optional(),
+  hint: z.string().trim().min(1, 'must not be empty').max(300, 'must be at most 300 characters').optional(),
+  minLength: z.number().int('must be a whole number').min(1, 'must be at least 1').max(500, 'must be at most 500 (the longest reason runwarden accepts)').optional(),
+});
+
+/** One approval level of `steps`. */
+export const stepSchema = z.strictObject({
+  approvers: z.string().min(1, 'must name an approver group'),
+  approvals: z.number().int('must be a whole number').min(1, 'must be at least 1').default(1),
+});
+
 /** A rule's fields, each checked on its own; checks across fields are in crossCheck.ts. */
 export const ruleFields = z.strictObject({
   kind: z.enum(REQUEST_KINDS, { error: `must be one of ${REQUEST_KINDS.join(', ')}` }),
@@ -62,13 +87,15 @@ export const ruleFields = z.strictObject({
   roles: z.array(pattern(ROLE_NAME, 'an IAM role (roles/x.y or projects/P/roles/R)')).min(1).optional(),
   maxDuration: duration.optional(),
   minDuration: duration.optional(),
-  approvers: z.string().min(1, 'must name an approver group'),
+  approvers: z.string().min(1, 'must name an approver group').optional(),
   approvals: z.number().int('must be a whole number').min(1, 'must be at least 1').default(1),
-  requesters: z
-    .array(pattern(new RegExp(`^\\*$|${SLACK_MEMBER.source}`), '"*", a Slack user ID (U…/W…) or user-group ID (S…)'))
-    .min(1, 'must list at least one requester, or "*"')
-    .default(['*']),
+  requesters: requesterList.default(['*']),
   channel: channelId.optional(),
+  reason: reasonRulesSchema.optional(),
+  autoApprove: z.strictObject({ requesters: requesterList, maxDuration: duration }).optional(),
+  breakGlass: z.strictObject({ requesters: requesterList.optional(), maxDuration: duration }).optional(),
+  steps: z.array(stepSchema).min(1, 'must list at least one step').max(5, 'must list at most 5 steps').optional(),
+  maxStartDelay: duration.optional(),
 });
 
 /** The file's shape, field by field; checks across fields are in crossCheck.ts. */
@@ -86,6 +113,36 @@ export const policySchema = z.strictObject({
 
 export type PolicyDefaults = z.output<typeof defaultsSchema>;
 
+/** How far ahead `--start` may be when the rule does not say (SPEC §5: 7d). */
+export const DEFAULT_MAX_START_DELAY_SECONDS = 7 * 86_400;
+
+/** One approval level: `approvals` distinct members of the group `approvers`. */
+export interface Step {
+  approvers: string;
+  approvals: number;
+}
+
+/** Justification rules: the reason is checked, shown, never interpreted. */
+export interface ReasonRules {
+  /** a JavaScript regular expression (no flags), checked safe against catastrophic backtracking at load */
+  pattern?: string | undefined;
+  hint?: string | undefined;
+  /** in characters (Unicode code points) */
+  minLength?: number | undefined;
+}
+
+/** Who gets a request approved by runwarden itself, and for how long at most. */
+export interface AutoApprove {
+  requesters: string[];
+  maxDurationSeconds: number;
+}
+
+/** Who may use --break-glass (default: the rule's requesters), for how long at most. */
+export interface BreakGlass {
+  requesters: string[];
+  maxDurationSeconds: number;
+}
+
 export interface Rule {
   kind: RequestKind;
   /** resource globs (see glob.ts) */
@@ -94,10 +151,17 @@ export interface Rule {
   roles: string[];
   maxDurationSeconds?: number | undefined;
   minDurationSeconds?: number | undefined;
-  /** name of an approverGroups entry */
+  /** name of an approverGroups entry (with `steps`: step 1's) */
   approvers: string;
-  /** distinct approvals needed */
+  /** distinct approvals needed (with `steps`: step 1's) */
   approvals: number;
+  /** the approval levels, in order; a rule without `steps` has one, its approvers/approvals */
+  steps: Step[];
+  reason?: ReasonRules | undefined;
+  autoApprove?: AutoApprove | undefined;
+  breakGlass?: BreakGlass | undefined;
+  /** invoker: how far ahead --start may be (default 7d) */
+  maxStartDelaySeconds?: number | undefined;
   /** "*" or Slack user (U…/W…) and user-group (S…) IDs */
   requesters: string[];
   /** the rule's channel, else defaults.channel */

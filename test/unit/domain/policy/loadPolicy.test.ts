@@ -30,8 +30,10 @@ describe('loadPolicy', () => {
             minDurationSeconds: 300,
             approvers: 'platform',
             approvals: 1,
+            steps: [{ approvers: 'platform', approvals: 1 }],
             requesters: ['*'],
             channel: 'C0PLATFORM',
+            maxStartDelaySeconds: 604_800,
           },
           {
             kind: 'egress',
@@ -41,6 +43,7 @@ describe('loadPolicy', () => {
             minDurationSeconds: undefined,
             approvers: 'platform',
             approvals: 2,
+            steps: [{ approvers: 'platform', approvals: 2 }],
             requesters: ['*'],
             channel: 'C0APPROVALS',
           },
@@ -52,6 +55,7 @@ describe('loadPolicy', () => {
             minDurationSeconds: undefined,
             approvers: 'security',
             approvals: 1,
+            steps: [{ approvers: 'security', approvals: 1 }],
             requesters: ['*'],
             channel: 'C0APPROVALS',
           },
@@ -70,8 +74,10 @@ describe('loadPolicy', () => {
       minDurationSeconds: undefined,
       approvers: 'platform',
       approvals: 1,
+      steps: [{ approvers: 'platform', approvals: 1 }],
       requesters: ['*'],
       channel: 'C0APPROVALS',
+      maxStartDelaySeconds: 604_800,
     });
   });
 
@@ -84,7 +90,7 @@ describe('loadPolicy', () => {
 
   test('reports a misspelt field as unknown, and the field it was meant to be as missing', () => {
     expect(problemsOf(withRules('  - { kind: egress, resources: ["**"], aprovers: platform }'))).toEqual([
-      'rules[0].approvers: is required',
+      'rules[0].approvers: is required: name an approver group (or give steps)',
       'rules[0].aprovers: unknown field (check the spelling)',
     ]);
   });
