@@ -20,16 +20,36 @@ export interface IamBinding {
   condition?: IamCondition | undefined;
 }
 
+/**
+ * Called immediately before each write to Google. Throws (runwarden_lease_lost)
+ * when this process no longer holds the request's lease, so nothing is
+ * written; otherwise renews the lease. Adapters call it inside their retry
+ * loops, right before the writing RPC.
+ */
+export type BeforeWrite = () => Promise<void>;
+
+/**
+ * The outcome of a change to a binding under runwarden's title: `foreign`
+ * means a binding with that title is there but is not the one asked about
+ * (another role, member or expression) — someone else's, left alone.
+ */
+export type BindingChange<Done extends string> = { type: Done } | { type: 'absent' } | { type: 'foreign'; found: IamBinding };
+
 /** A resource whose IAM policy runwarden edits (a Cloud Run service). */
 export interface IamPolicyPort {
   /**
-   * Adds the binding unless a binding with the same condition title is already
-   * there (idempotent on the title). Read v3, modify, write v3 with the read
-   * etag; on ABORTED redo the whole read-modify-write with backoff.
+   * Adds the binding unless a binding with the same condition title is there:
+   * `present` when that is exactly this binding (title, role, members,
+   * expression), `foreign` otherwise (nothing written). Read v3, modify, write
+   * v3 with the read etag; on ABORTED redo the whole read-modify-write.
    */
-  addBinding(resource: string, binding: IamBinding): Promise<'added' | 'present'>;
-  /** Removes exactly the bindings whose condition title is `title`; nothing else. */
-  removeBinding(resource: string, title: string): Promise<'removed' | 'absent'>;
+  addBinding(resource: string, binding: IamBinding, beforeWrite?: BeforeWrite): Promise<BindingChange<'added' | 'present'>>;
+  /**
+   * Removes exactly this binding (title, role, members, expression); `absent`
+   * when no binding has its title, `foreign` when one has its title but not
+   * its role, members or expression (nothing written). Nothing else is touched.
+   */
+  removeBinding(resource: string, binding: IamBinding, beforeWrite?: BeforeWrite): Promise<BindingChange<'removed'>>;
   /** The bindings currently on the resource (v3 read). */
   getBindings(resource: string): Promise<IamBinding[]>;
 }
@@ -57,10 +77,10 @@ export interface ServicesPort {
   getService(name: string): Promise<ServiceInfo>;
   /** parent: projects/P/locations/L (L may be "-" for all regions) */
   listServices(parent: string): Promise<ServiceInfo[]>;
-  /** UpdateService touching only template.vpc_access.egress; waits for the LRO. */
-  setEgress(name: string, value: EgressValue): Promise<{ revision?: string | undefined }>;
-  /** UpdateService touching only ingress; waits for the LRO. */
-  setIngress(name: string, value: IngressValue): Promise<{ revision?: string | undefined }>;
+  /** UpdateService touching only template.vpc_access.egress; waits for the LRO (bounded). */
+  setEgress(name: string, value: EgressValue, beforeWrite?: BeforeWrite): Promise<{ revision?: string | undefined }>;
+  /** UpdateService touching only ingress; waits for the LRO (bounded). */
+  setIngress(name: string, value: IngressValue, beforeWrite?: BeforeWrite): Promise<{ revision?: string | undefined }>;
 }
 
 // ---------------------------------------------------------------- Cloud KMS
@@ -77,10 +97,12 @@ export interface KeyInfo {
 
 export interface KeysPort {
   getKey(name: string): Promise<KeyInfo>;
-  /** createCryptoKeyVersion, then updateCryptoKeyPrimaryVersion */
-  rotate(name: string): Promise<{ version: string }>;
+  /** createCryptoKeyVersion (waits until ENABLED); the full name of the new version */
+  createVersion(name: string, beforeWrite?: BeforeWrite): Promise<{ version: string }>;
+  /** updateCryptoKeyPrimaryVersion to `version` (a full version name) */
+  makePrimary(name: string, version: string, beforeWrite?: BeforeWrite): Promise<void>;
   /** updateCryptoKey with update mask rotation_period,next_rotation_time */
-  setRotationSchedule(name: string, periodSeconds: number, nextRotationTime: Date): Promise<void>;
+  setRotationSchedule(name: string, periodSeconds: number, nextRotationTime: Date, beforeWrite?: BeforeWrite): Promise<void>;
 }
 
 // ---------------------------------------------------------------- Store

@@ -6,7 +6,10 @@
  * requester or the approvers). Google work happens only under a lease this
  * process won in the transaction, so a doubled click or two sweeps never run
  * it twice; if this process dies half-way, the lease runs out and the sweep
- * finishes the work.
+ * finishes the work. The lease is checked (and renewed) in a transaction
+ * immediately before each write to Google; a write that still lands after the
+ * lease was lost (it was in flight meanwhile) is taken back and recorded.
+ * Google work comes first, Slack after: a slow Slack never holds a change up.
  */
 import { ErrorCode, asWardenError, type WardenError } from '../domain/errors';
 import { approverIds, findRule, groupsToResolve } from '../domain/policy/evaluate';
@@ -15,7 +18,7 @@ import { transition, type Effect, type NoticeKind, type RequestEvent, type Trans
 import { approvalMessage } from '../adapters/slack/views/approvalMessage';
 import { requesterNotice } from '../adapters/slack/views/requesterNotice';
 import type { AppDeps } from './deps';
-import type { KindHandler } from './kinds/kindHandler';
+import type { Applied, Guard, KindHandler } from './kinds/kindHandler';
 import { recheckAtApply } from './recheck';
 import { resolveGroups } from './resolveGroups';
 
@@ -53,7 +56,10 @@ export function createRunner(deps: AppDeps, handlers: Record<AccessRequest['kind
     const log = logger.child({ requestId: id });
     log.info(`request ${outcome.event.action}`, { status: outcome.next.status, actor: outcome.event.actor });
     let final = outcome.next;
-    for (const effect of outcome.effects) {
+    // Google work first, Slack after: a stuck Slack call never delays a change past its lease.
+    const google = (effect: Effect): boolean => effect.type === 'apply' || effect.type === 'revert';
+    const ordered = [...outcome.effects.filter(google), ...outcome.effects.filter((effect) => !google(effect))];
+    for (const effect of ordered) {
       try {
         final = (await perform(final, effect)) ?? final;
       } catch (error) {
@@ -82,37 +88,85 @@ export function createRunner(deps: AppDeps, handlers: Record<AccessRequest['kind
     }
   }
 
+  /** Checks and renews this process's lease immediately before a write to Google, recording what is about to be written. */
+  function guardFor(id: string, holder: string): Guard {
+    return async (call, writing) => {
+      const now = clock.now();
+      const leaseUntil = new Date(now.getTime() + settings.leaseSeconds * 1000);
+      const outcome = await store.transact(id, (current) => transition(current, { type: 'renew_lease', holder, leaseUntil, call, writing }, now));
+      if (!outcome.ok) throw outcome.error;
+    };
+  }
+
   async function applyChange(request: AccessRequest): Promise<AccessRequest | undefined> {
     const holder = request.op?.holder ?? '';
+    const log = logger.child({ requestId: request.id });
     const refusal = recheckAtApply(deps.policy(), request);
     if (refusal) {
       return (await run(request.id, { type: 'apply_failed', holder, reason: refusal, retryable: false })).final;
     }
+    let applied: Applied;
     try {
-      const applied = await handlers[request.kind].apply(request, clock.now());
-      return (await run(request.id, { type: 'applied', holder, ...applied })).final;
+      applied = await handlers[request.kind].apply(request, clock.now(), guardFor(request.id, holder));
     } catch (error) {
       const failure = asWardenError(error);
-      logger.warn('apply failed', { requestId: request.id, code: failure.code, error: failure.operatorMessage });
+      if (failure.code === ErrorCode.LeaseLost) {
+        log.warn('apply abandoned: this process lost its lease before writing; another instance owns the request', { holder, error: failure.operatorMessage });
+        return undefined;
+      }
+      log.warn('apply failed', { code: failure.code, error: failure.operatorMessage });
       const retryable = RETRYABLE.has(failure.code);
       return (await run(request.id, { type: 'apply_failed', holder, reason: failure.userMessage, retryable })).final;
+    }
+    const { expiresAt, result, previousValue } = applied;
+    const recorded = await run(request.id, { type: 'applied', holder, expiresAt, result, previousValue });
+    if (!recorded.outcome.ok) await undoLateWrite(request, applied);
+    return recorded.final;
+  }
+
+  /** The apply's write landed after the state moved on (the lease lapsed while it was in flight): take it back. */
+  async function undoLateWrite(request: AccessRequest, applied: Applied): Promise<void> {
+    const log = logger.child({ requestId: request.id });
+    try {
+      const current = await store.get(request.id);
+      const undone = await handlers[request.kind].undo(request, applied, current);
+      if (!undone) {
+        log.warn('a late apply finished after the lease was lost; nothing of it needed undoing', { status: current?.status, wrote: applied.wrote });
+        return;
+      }
+      log.warn('a late apply landed after the lease was lost and was undone', undone);
+      await store.transact(request.id, (now) => transition(now, { type: 'late_write_undone', detail: undone }, clock.now()));
+    } catch (error) {
+      log.error('a late apply could not be undone; check the resource by hand', { error: asWardenError(error).operatorMessage, result: applied.result });
     }
   }
 
   async function revertChange(request: AccessRequest): Promise<AccessRequest | undefined> {
     const holder = request.op?.holder ?? '';
+    const log = logger.child({ requestId: request.id });
+    let event: RequestEvent;
     try {
-      const reverted = await handlers[request.kind].revert(request);
-      const event: RequestEvent =
+      const reverted = await handlers[request.kind].revert(request, guardFor(request.id, holder));
+      event =
         reverted.type === 'reverted'
-          ? { type: 'reverted', holder, detail: reverted.detail }
+          ? { type: 'reverted', holder, detail: reverted.detail, outcome: reverted.outcome }
           : { type: 'drifted', holder, detail: reverted.detail, observed: reverted.observed };
-      return (await run(request.id, event)).final;
     } catch (error) {
       const failure = asWardenError(error);
-      logger.warn('revert failed', { requestId: request.id, code: failure.code, error: failure.operatorMessage });
-      return (await run(request.id, { type: 'revert_failed', holder, reason: failure.userMessage })).final;
+      if (failure.code === ErrorCode.LeaseLost) {
+        log.warn('revert abandoned: this process lost its lease before writing; another instance owns the request', { holder });
+        return undefined;
+      }
+      if (failure.code === ErrorCode.ResourceNotFound) {
+        // The resource is gone, and what runwarden granted on it went with it.
+        const outcome = `${request.target} no longer exists; the access ended with it.`;
+        event = { type: 'reverted', holder, detail: { resource: 'deleted' }, outcome };
+      } else {
+        log.warn('revert failed', { code: failure.code, error: failure.operatorMessage });
+        event = { type: 'revert_failed', holder, reason: failure.userMessage };
+      }
     }
+    return (await run(request.id, event)).final;
   }
 
   async function refreshMessage(request: AccessRequest): Promise<void> {

@@ -28,6 +28,16 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
+/**
+ * Every Slack Web API call has a deadline: 10 s per HTTP attempt, at most 2
+ * retries, 30 s in all (p-retry's maxRetryTime). The WebClient has no timeout
+ * by default, so one stuck call could hold a process forever.
+ */
+export const SLACK_CALL_LIMITS = {
+  timeout: 10_000,
+  retryConfig: { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 2_000, maxRetryTime: 30_000 },
+} as const;
+
 export function boltLogger(logger: Logger): BoltLogger {
   let level = LogLevel.INFO;
   return {
@@ -76,7 +86,7 @@ export function jobRoutes(options: Pick<ServerOptions, 'authorizeJobs' | 'sweep'
 export function createSlackApp(options: ServerOptions): { app: App; client: WebClient; start: () => Promise<RunningServer> } {
   const logger = boltLogger(options.logger.child({ component: 'bolt' }));
   const customRoutes = jobRoutes(options);
-  const client = new WebClient(options.botToken, { slackApiUrl: options.slackApiUrl, logger, retryConfig: { retries: 2 } });
+  const client = new WebClient(options.botToken, { slackApiUrl: options.slackApiUrl, logger, ...SLACK_CALL_LIMITS });
   // auth.test is asked lazily and never blocks a request: the bot's own ids only matter for ignoring its own events.
   let botIds: Promise<{ botId?: string; botUserId?: string }> | undefined;
   const authorize = async () => {
@@ -86,7 +96,7 @@ export function createSlackApp(options: ServerOptions): { app: App; client: WebC
       .catch(() => ({}));
     return { botToken: options.botToken, ...(await botIds) };
   };
-  const clientOptions = { slackApiUrl: options.slackApiUrl };
+  const clientOptions = { slackApiUrl: options.slackApiUrl, ...SLACK_CALL_LIMITS };
 
   let app: App;
   if (options.appToken) {

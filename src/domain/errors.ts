@@ -27,6 +27,8 @@ export const ErrorCode = {
   PermissionDenied: 'runwarden_permission_denied',
   Precondition: 'runwarden_precondition_failed',
   Conflict: 'runwarden_conflict',
+  LeaseLost: 'runwarden_lease_lost',
+  DatabaseUnavailable: 'runwarden_database_unavailable',
   Upstream: 'runwarden_upstream_error',
   Config: 'runwarden_config_error',
   Unknown: 'runwarden_unknown_error',

@@ -111,6 +111,12 @@ export interface AccessRequest {
   outcome?: string | undefined;
 
   op?: Operation | undefined;
+  /**
+   * What runwarden is about to write to Google, recorded (with the lease
+   * renewed) immediately before the write: a retry after an interruption
+   * recognises its own earlier write by it instead of writing again.
+   */
+  writing?: Record<string, string> | undefined;
   lastRemindedAt?: Date | undefined;
 }
 

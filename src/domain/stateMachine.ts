@@ -11,12 +11,15 @@
  *
  * Work against Google runs under a lease (`op`): the transition that starts
  * it records who holds it until when, and only the holder may finish it. An
- * expired lease lets the sweep take the work over.
+ * expired lease lets the sweep take the work over. The holder renews it, in a
+ * transaction, immediately before each write to Google (`renew_lease`); a
+ * holder whose lease lapsed meanwhile is refused and writes nothing.
  */
 import { ErrorCode } from './errors';
 import type { AccessRequest, AuditEvent, Operation } from './request';
 import { SYSTEM_ACTOR, isTimeBound } from './request';
 import { approve, deny, revoke } from './decisions';
+import { renewLease } from './lease';
 import { done, holds, leaseIsLive, refuse, wrongState, type RequestEvent, type TransitionOutcome } from './transitions';
 
 export type { Effect, Lease, NoticeKind, Refused, RequestEvent, Transitioned, TransitionOutcome } from './transitions';
@@ -72,6 +75,7 @@ export function transition(request: AccessRequest, event: RequestEvent, now: Dat
         expiresAt: timeBound ? event.expiresAt : undefined,
         result: { ...request.result, ...event.result },
         op: undefined,
+        writing: undefined,
       };
       if (event.previousValue !== undefined) changes.previousValue = event.previousValue;
       if (!timeBound) changes.endedAt = now;
@@ -91,6 +95,7 @@ export function transition(request: AccessRequest, event: RequestEvent, now: Dat
       return done(request, { status: 'failed', op: undefined, endedAt: now, outcome: event.reason }, now, SYSTEM_ACTOR, 'failed', { reason: event.reason }, [
         { type: 'refresh_message' },
         { type: 'notify_requester', notice: 'failed' },
+        { type: 'notify_approvers', notice: 'failed' },
       ]);
     }
     case 'claim_revert': {
@@ -123,8 +128,10 @@ export function transition(request: AccessRequest, event: RequestEvent, now: Dat
       const op = request.op as Operation;
       const status = op.intent === 'revoke' ? 'revoked' : 'expired';
       const changes: Partial<AccessRequest> = { status, op: undefined, endedAt: now, result: { ...request.result, ...event.detail } };
+      if (event.outcome !== undefined) changes.outcome = event.outcome;
       if (status === 'revoked') changes.decidedBy = op.by;
-      return done(request, changes, now, op.by, status, event.detail, [
+      const detail = { ...event.detail, ...(event.outcome !== undefined ? { outcome: event.outcome } : {}) };
+      return done(request, changes, now, op.by, status, detail, [
         { type: 'refresh_message' },
         { type: 'notify_requester', notice: status },
       ]);
@@ -152,6 +159,11 @@ export function transition(request: AccessRequest, event: RequestEvent, now: Dat
       const op: Operation = { ...(request.op as Operation), leaseUntil: now };
       return done(request, { op }, now, SYSTEM_ACTOR, 'revert_interrupted', { reason: event.reason }, []);
     }
+    case 'renew_lease':
+      return renewLease(request, event, now);
+    case 'late_write_undone':
+      // A write that landed after this process had lost its lease, and was taken back.
+      return done(request, {}, now, SYSTEM_ACTOR, 'late_write_undone', event.detail, []);
     case 'posted':
       if (request.message) return refuse(ErrorCode.InvalidState, `Request \`${request.id}\` already has its message.`);
       return done(request, { message: { channel: event.channel, ts: event.ts } }, now, SYSTEM_ACTOR, 'message_posted', { channel: event.channel, ts: event.ts }, []);

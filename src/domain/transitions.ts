@@ -41,9 +41,11 @@ export type RequestEvent =
   | { type: 'applied'; holder: string; expiresAt?: Date | undefined; result: Record<string, string>; previousValue?: string | undefined }
   | { type: 'apply_failed'; holder: string; reason: string; retryable: boolean }
   | ({ type: 'claim_revert'; maxAttempts: number } & Lease)
-  | { type: 'reverted'; holder: string; detail: Record<string, string> }
+  | { type: 'reverted'; holder: string; detail: Record<string, string>; outcome?: string | undefined }
   | { type: 'drifted'; holder: string; detail: string; observed: string }
   | { type: 'revert_failed'; holder: string; reason: string }
+  | { type: 'renew_lease'; holder: string; leaseUntil: Date; call: string; writing?: Record<string, string> | undefined }
+  | { type: 'late_write_undone'; detail: Record<string, string> }
   | { type: 'posted'; channel: string; ts: string }
   | { type: 'reminded' };
 

@@ -20,7 +20,17 @@ export interface Faults {
   runSetIamPolicyHooks(resource: string): void;
   failNextOperation(service: string, message: string, code?: number): void;
   takeOperationFailure(service: string): { code: number; message: string } | undefined;
+  /** the next call of `method` (optionally on `resource`) waits, before it is handled, until released */
+  hold(method: string, resource?: string): Hold;
+  /** the wait armed for this call, if any (consumed) */
+  takeHold(method: string, resource: string | undefined): Promise<void> | undefined;
   clear(): void;
+}
+
+/** A call held in flight: `reached` resolves once it arrives, `release()` lets it proceed. */
+export interface Hold {
+  reached: Promise<void>;
+  release(): void;
 }
 
 function takeFrom<T>(list: Array<Armed<T>>, resource: string | undefined): T | undefined {
@@ -42,6 +52,7 @@ export function createFaults(): Faults {
   const faults = new Map<string, Array<Armed<{ code: number; message: string }>>>();
   const hooks: Array<Armed<(resource: string) => void>> = [];
   const operationFailures = new Map<string, { code: number; message: string }>();
+  const holds = new Map<string, Array<Armed<{ arrive: () => void; released: Promise<void> }>>>();
 
   return {
     inject(fault) {
@@ -72,8 +83,23 @@ export function createFaults(): Faults {
       operationFailures.delete(service);
       return failure;
     },
+    hold(method, resource) {
+      let arrive = (): void => undefined;
+      let release = (): void => undefined;
+      const reached = new Promise<void>((resolve) => (arrive = resolve));
+      const released = new Promise<void>((resolve) => (release = resolve));
+      holds.set(method, [...(holds.get(method) ?? []), { remaining: 1, resource, value: { arrive, released } }]);
+      return { reached, release };
+    },
+    takeHold(method, resource) {
+      const held = takeFrom(holds.get(method) ?? [], resource);
+      if (!held) return undefined;
+      held.arrive();
+      return held.released;
+    },
     clear() {
       faults.clear();
+      holds.clear();
       hooks.length = 0;
       operationFailures.clear();
     },

@@ -1,6 +1,7 @@
 /**
  * Turns emulator handlers into grpc-js unary handlers: every call is recorded,
- * armed faults fire first, and thrown RpcErrors become gRPC statuses.
+ * a held call waits until released, armed faults fire first, and thrown
+ * RpcErrors become gRPC statuses.
  */
 import { status, type handleUnaryCall, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { RpcError } from './rpcError';
@@ -41,13 +42,18 @@ function unary(service: string, method: string, context: RpcContext, handler: Ha
   return (call, callback) => {
     const request = call.request;
     context.calls.push({ method, service, request });
-    try {
-      const fault = context.state.faults.take(method, resourceOf(request));
-      if (fault) throw fault;
-      callback(null, handler(request));
-    } catch (error) {
-      callback(toServiceError(error));
-    }
+    const handle = (): void => {
+      try {
+        const fault = context.state.faults.take(method, resourceOf(request));
+        if (fault) throw fault;
+        callback(null, handler(request));
+      } catch (error) {
+        callback(toServiceError(error));
+      }
+    };
+    const held = context.state.faults.takeHold(method, resourceOf(request));
+    if (held) void held.then(handle);
+    else handle();
   };
 }
 

@@ -80,6 +80,7 @@ export async function startEmulator(options: { port?: number; host?: string } = 
     injectFault: (fault) => state.faults.inject(fault),
     beforeSetIamPolicy: (hook, hookOptions) => state.faults.addSetIamPolicyHook(hook, hookOptions),
     failNextOperation: (service, message, code) => state.faults.failNextOperation(service, message, code),
+    hold: (method, resource) => state.faults.hold(method, resource),
     reset() {
       state.clear();
       context.calls.length = 0;

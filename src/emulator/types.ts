@@ -128,6 +128,11 @@ export interface Emulator {
   beforeSetIamPolicy(hook: (resource: string) => void, options?: { times?: number; resource?: string }): void;
   /** the next UpdateService operation on `service` ends with an error (default code 9) */
   failNextOperation(service: string, message: string, code?: number): void;
+  /**
+   * The next call of `method` (optionally on `resource`) is held before it is
+   * handled until `release()`: a request in flight while the test moves on.
+   */
+  hold(method: string, resource?: string): { reached: Promise<void>; release(): void };
   /** every RPC received, in order */
   calls: RecordedCall[];
   /** forgets all state, faults, hooks and calls */

@@ -100,13 +100,23 @@ export interface SlackStandIn {
   setUserGroup(id: string, members: string[]): void;
   /** the next call of `method` answers `{ok: false, error}` (queued: call twice for two failures) */
   failNext(method: string, error: string): void;
+  /**
+   * The next call of `method` answers as Slack does when rate limited: HTTP 429
+   * with a `Retry-After` header (seconds) and `{ok: false, error: "ratelimited"}`.
+   */
+  rateLimitNext(method: string, retryAfterSeconds: number): void;
+  /**
+   * The next call of `method` is held before it is answered until `release()`
+   * (a slow or stuck Slack); `reached` resolves once the call has arrived.
+   */
+  hold(method: string): { reached: Promise<void>; release(): void };
   /** resolves with the predicate's first truthy value, re-checked after every request the stand-in serves */
   waitFor<T>(predicate: () => T | undefined | false | null, options?: { timeoutMs?: number; description?: string }): Promise<T>;
 }
 
 type Result = { ok: true; [key: string]: unknown } | { ok: false; error: string };
 type Args = Record<string, unknown>;
-type Reply = { status: number; body: unknown };
+type Reply = { status: number; body: unknown; headers?: Record<string, string> };
 
 const USER_ID = /^[UW][A-Z0-9]+$/;
 const JSON_FIELDS = new Set(['blocks', 'attachments', 'view', 'metadata']);
@@ -133,6 +143,8 @@ export async function startSlackStandIn(options: SlackStandInOptions): Promise<S
   const responses: RecordedResponse[] = [];
   const calls: ApiCall[] = [];
   const failures = new Map<string, string[]>();
+  const rateLimits = new Map<string, number[]>();
+  const holds = new Map<string, Array<{ arrive: () => void; released: Promise<void> }>>();
   const openedDms = new Set<string>();
   const changes = new EventEmitter().setMaxListeners(0);
   let sequence = 0;
@@ -252,7 +264,22 @@ export async function startSlackStandIn(options: SlackStandInOptions): Promise<S
   const route = async (request: StandInRequest): Promise<Reply> => {
     const extra = options.extraRoutes?.[request.path];
     if (extra) return extra(request);
-    if (request.path.startsWith('/api/')) return { status: 200, body: handleApi(request.path.slice('/api/'.length), request) };
+    if (request.path.startsWith('/api/')) {
+      const method = request.path.slice('/api/'.length);
+      const held = holds.get(method)?.shift();
+      if (held) {
+        held.arrive();
+        await held.released;
+      }
+      const retryAfter = rateLimits.get(method)?.shift();
+      if (retryAfter !== undefined) {
+        const args = parseArgs(request);
+        delete args.token;
+        calls.push({ method, args, at: new Date(), error: 'ratelimited' });
+        return { status: 429, body: { ok: false, error: 'ratelimited' }, headers: { 'retry-after': String(retryAfter) } };
+      }
+      return { status: 200, body: handleApi(method, request) };
+    }
     if (request.path.startsWith('/response/') && request.method === 'POST') {
       return handleResponse(decodeURIComponent(request.path.slice('/response/'.length)), request);
     }
@@ -290,6 +317,15 @@ export async function startSlackStandIn(options: SlackStandInOptions): Promise<S
     setUser: (user) => void users.set(user.id, user),
     setUserGroup: (id, members) => void groups.set(id, [...members]),
     failNext: (method, error) => void failures.set(method, [...(failures.get(method) ?? []), error]),
+    rateLimitNext: (method, seconds) => void rateLimits.set(method, [...(rateLimits.get(method) ?? []), seconds]),
+    hold(method) {
+      let arrive = (): void => undefined;
+      let release = (): void => undefined;
+      const reached = new Promise<void>((resolve) => (arrive = resolve));
+      const released = new Promise<void>((resolve) => (release = resolve));
+      holds.set(method, [...(holds.get(method) ?? []), { arrive, released }]);
+      return { reached, release };
+    },
     waitFor: (predicate, waitOptions = {}) => waitForChange(changes, predicate, waitOptions.timeoutMs ?? 20_000, waitOptions.description),
   };
 }
@@ -301,7 +337,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, route: (request:
     const target = new URL(req.url ?? '/', 'http://127.0.0.1');
     const body = Buffer.concat(chunks).toString('utf8');
     const answer = await route({ method: req.method ?? 'GET', path: target.pathname, query: target.searchParams, headers: req.headers, body });
-    res.writeHead(answer.status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(answer.body));
+    res.writeHead(answer.status, { 'content-type': 'application/json; charset=utf-8', ...answer.headers }).end(JSON.stringify(answer.body));
   } catch (error) {
     res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error: 'internal_error', detail: String(error) }));
   }

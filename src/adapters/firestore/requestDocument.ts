@@ -47,6 +47,7 @@ export const requestDocument = z.object({
   endedAt: optional(date),
   outcome: optional(z.string()),
   op: optional(operation),
+  writing: optional(z.record(z.string(), z.string())),
   lastRemindedAt: optional(date),
 });
 

@@ -20,6 +20,8 @@ export interface KmsKeysDeps {
   sleep?: ((ms: number) => Promise<void>) | undefined;
   /** how many times to check a pending new version before giving up (default 30, 1 s apart) */
   pendingChecks?: number | undefined;
+  /** deadline of each RPC, retries included (gax `timeout`; default 30 000 ms) */
+  callTimeoutMs?: number | undefined;
 }
 
 /** int64 fields arrive as strings over gRPC (longs: String). */
@@ -57,9 +59,10 @@ export function createKmsKeys(deps: KmsKeysDeps): KeysPort {
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const pendingChecks = deps.pendingChecks ?? 30;
   const what = (name: string): string => `Cloud KMS key ${name}`;
+  const call = { timeout: deps.callTimeoutMs ?? 30_000 };
 
   async function getKey(name: string): Promise<KeyInfo> {
-    const [key] = await client.getCryptoKey({ name });
+    const [key] = await client.getCryptoKey({ name }, call);
     const parsed = keySchema.parse(key);
     const purpose = parsed.purpose;
     return {
@@ -83,7 +86,7 @@ export function createKmsKeys(deps: KmsKeysDeps): KeysPort {
         );
       }
       await sleep(1_000);
-      const [current] = await client.getCryptoKeyVersion({ name: version.name });
+      const [current] = await client.getCryptoKeyVersion({ name: version.name }, call);
       state = versionSchema.parse(current).state;
     }
   }
@@ -97,7 +100,7 @@ export function createKmsKeys(deps: KmsKeysDeps): KeysPort {
       }
     },
 
-    async rotate(name) {
+    async createVersion(name, beforeWrite) {
       try {
         const key = await getKey(name);
         if (key.purpose !== 'ENCRYPT_DECRYPT') {
@@ -106,20 +109,30 @@ export function createKmsKeys(deps: KmsKeysDeps): KeysPort {
             `${what(name)} is a ${key.purpose} key; only symmetric ENCRYPT_DECRYPT keys have a primary version to rotate.`,
           );
         }
-        const [created] = await client.createCryptoKeyVersion({ parent: name, cryptoKeyVersion: {} });
+        await beforeWrite?.();
+        const [created] = await client.createCryptoKeyVersion({ parent: name, cryptoKeyVersion: {} }, call);
         const version = versionSchema.parse(created);
         await waitUntilEnabled(version);
-        const versionId = version.name.split('/').pop() ?? '';
-        await client.updateCryptoKeyPrimaryVersion({ name, cryptoKeyVersionId: versionId });
         return { version: version.name };
       } catch (error) {
         throw toWardenError(error, what(name));
       }
     },
 
-    async setRotationSchedule(name, periodSeconds, nextRotationTime) {
+    async makePrimary(name, version, beforeWrite) {
+      try {
+        await beforeWrite?.();
+        const versionId = version.split('/').pop() ?? '';
+        await client.updateCryptoKeyPrimaryVersion({ name, cryptoKeyVersionId: versionId }, call);
+      } catch (error) {
+        throw toWardenError(error, what(name));
+      }
+    },
+
+    async setRotationSchedule(name, periodSeconds, nextRotationTime, beforeWrite) {
       const ms = nextRotationTime.getTime();
       try {
+        await beforeWrite?.();
         await client.updateCryptoKey({
           cryptoKey: {
             name,
@@ -127,7 +140,7 @@ export function createKmsKeys(deps: KmsKeysDeps): KeysPort {
             nextRotationTime: { seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1_000_000 },
           },
           updateMask: { paths: ['rotation_period', 'next_rotation_time'] },
-        });
+        }, call);
       } catch (error) {
         throw toWardenError(error, what(name));
       }

@@ -11,6 +11,7 @@
 import type { protos } from '@google-cloud/run';
 import { z } from 'zod';
 import { ErrorCode, WardenError } from '../../domain/errors';
+import { sameBinding } from '../../domain/ownBinding';
 import type { IamBinding, IamPolicyPort, Logger } from '../../ports';
 import { GrpcCode, googleMessage, grpcCode, toWardenError } from './grpcErrors';
 
@@ -19,12 +20,14 @@ type Binding = protos.google.iam.v1.IBinding;
 
 /** The part of ServicesClient this adapter uses. */
 export interface IamPolicyClient {
-  getIamPolicy(request: protos.google.iam.v1.IGetIamPolicyRequest): Promise<[Policy, ...unknown[]]>;
-  setIamPolicy(request: protos.google.iam.v1.ISetIamPolicyRequest): Promise<[Policy, ...unknown[]]>;
+  getIamPolicy(request: protos.google.iam.v1.IGetIamPolicyRequest, options?: { timeout?: number }): Promise<[Policy, ...unknown[]]>;
+  setIamPolicy(request: protos.google.iam.v1.ISetIamPolicyRequest, options?: { timeout?: number }): Promise<[Policy, ...unknown[]]>;
 }
 
 export interface RunIamPolicyDeps {
   client: IamPolicyClient;
+  /** deadline of each RPC, retries included (gax `timeout`; default 30 000 ms) */
+  callTimeoutMs?: number | undefined;
   /** read-modify-write attempts before giving up with ErrorCode.Conflict (default 8) */
   maxAttempts?: number | undefined;
   /** backoff base: attempt n waits random() * min(maxDelayMs, baseDelayMs * 2^n) (default 100) */
@@ -76,9 +79,10 @@ export function createRunIamPolicy(deps: RunIamPolicyDeps): IamPolicyPort {
     log: deps.log,
   };
   const what = (resource: string): string => `the IAM policy of Cloud Run service ${resource}`;
+  const call = { timeout: deps.callTimeoutMs ?? 30_000 };
 
   async function read(resource: string): Promise<ReadPolicy> {
-    const [policy] = await client.getIamPolicy({ resource, options: { requestedPolicyVersion: 3 } });
+    const [policy] = await client.getIamPolicy({ resource, options: { requestedPolicyVersion: 3 } }, call);
     const parsed = policySchema.parse(policy);
     return {
       etag: parsed.etag ?? undefined,
@@ -98,35 +102,42 @@ export function createRunIamPolicy(deps: RunIamPolicyDeps): IamPolicyPort {
   }
 
   async function write(resource: string, etag: ReadPolicy['etag'], bindings: Binding[]): Promise<void> {
-    await client.setIamPolicy({ resource, policy: { version: 3, bindings, etag: etag ?? null } });
+    await client.setIamPolicy({ resource, policy: { version: 3, bindings, etag: etag ?? null } }, call);
   }
 
   return {
-    async addBinding(resource, binding) {
+    async addBinding(resource, binding, beforeWrite) {
       const condition = binding.condition;
       if (!condition?.title) {
         throw new WardenError(ErrorCode.Precondition, 'runwarden only writes conditional IAM bindings with a title.');
       }
       return withEtagRetry(what(resource), retry, async () => {
         const current = await read(resource);
-        if (current.bindings.some((b) => b.condition?.title === condition.title)) return 'present';
+        const found = current.bindings.find((b) => b.condition?.title === condition.title);
+        if (found) return sameBinding(found, binding) ? { type: 'present' as const } : { type: 'foreign' as const, found };
         const ours: Binding = {
           role: binding.role,
           members: [...binding.members],
           condition: { title: condition.title, description: condition.description, expression: condition.expression },
         };
+        await beforeWrite?.();
         await write(resource, current.etag, [...current.raw, ours]);
-        return 'added';
+        return { type: 'added' as const };
       });
     },
 
-    async removeBinding(resource, title) {
+    async removeBinding(resource, binding, beforeWrite) {
+      const title = binding.condition?.title;
       return withEtagRetry(what(resource), retry, async () => {
         const current = await read(resource);
+        const titled = current.bindings.filter((b) => b.condition?.title === title);
+        const foreign = titled.find((b) => !sameBinding(b, binding));
+        if (titled.length === 0) return { type: 'absent' as const };
+        if (foreign) return { type: 'foreign' as const, found: foreign };
         const kept = current.raw.filter((_, i) => current.bindings[i]?.condition?.title !== title);
-        if (kept.length === current.raw.length) return 'absent';
+        await beforeWrite?.();
         await write(resource, current.etag, kept);
-        return 'removed';
+        return { type: 'removed' as const };
       });
     },
 
@@ -154,6 +165,7 @@ async function withEtagRetry<T>(what: string, options: RetryOptions, readModifyW
     try {
       return await readModifyWrite();
     } catch (error) {
+      if (error instanceof WardenError) throw error;
       if (!isRetryable(error)) throw toWardenError(error, what);
       lastError = error;
       if (attempt + 1 === options.maxAttempts) break;

@@ -18,6 +18,13 @@ export type RunServicesClient = Pick<
 
 export interface RunServicesDeps {
   client: RunServicesClient;
+  /**
+   * Deadline of each RPC, retries included (gax `timeout`, which also bounds
+   * gax's own UNAVAILABLE retries of GetService — 600 s by default); default 30 000 ms.
+   */
+  callTimeoutMs?: number | undefined;
+  /** total time an UpdateService long-running operation is polled (default 180 000 ms) */
+  operationTimeoutMs?: number | undefined;
 }
 
 /** gRPC answers carry enum names; numbers are accepted too (REST transport). */
@@ -69,16 +76,23 @@ const PARENT = /^projects\/([^/]+)\/locations\/([^/]+)$/;
 export function createRunServices(deps: RunServicesDeps): ServicesPort {
   const { client } = deps;
   const what = (name: string): string => `Cloud Run service ${name}`;
+  const call = { timeout: deps.callTimeoutMs ?? 30_000 };
+  const longrunning = {
+    initialRetryDelayMillis: 250,
+    retryDelayMultiplier: 1.5,
+    maxRetryDelayMillis: 5_000,
+    totalTimeoutMillis: deps.operationTimeoutMs ?? 180_000,
+  };
 
   async function listIn(parent: string): Promise<ServiceInfo[]> {
     const services: ServiceInfo[] = [];
-    for await (const service of client.listServicesAsync({ parent }, { autoPaginate: false })) services.push(toServiceInfo(service));
+    for await (const service of client.listServicesAsync({ parent }, { autoPaginate: false, ...call })) services.push(toServiceInfo(service));
     return services;
   }
 
   async function locationsOf(project: string): Promise<string[]> {
     const ids: string[] = [];
-    for await (const location of client.listLocationsAsync({ name: `projects/${project}` }, { autoPaginate: false })) {
+    for await (const location of client.listLocationsAsync({ name: `projects/${project}` }, { autoPaginate: false, ...call })) {
       const id = location.locationId || location.name?.split('/').pop();
       if (id) ids.push(id);
     }
@@ -89,9 +103,11 @@ export function createRunServices(deps: RunServicesDeps): ServicesPort {
     name: string,
     service: Omit<protos.google.cloud.run.v2.IService, 'name'>,
     path: string,
+    beforeWrite: (() => Promise<void>) | undefined,
   ): Promise<{ revision?: string | undefined }> {
+    await beforeWrite?.();
     try {
-      const [operation] = await client.updateService({ service: { name, ...service }, updateMask: { paths: [path] } });
+      const [operation] = await client.updateService({ service: { name, ...service }, updateMask: { paths: [path] } }, { ...call, longrunning });
       const [result] = await operation.promise();
       const revisions = revisionsSchema.parse(result);
       return { revision: revisions.latestReadyRevision || revisions.latestCreatedRevision || undefined };
@@ -103,7 +119,7 @@ export function createRunServices(deps: RunServicesDeps): ServicesPort {
   return {
     async getService(name) {
       try {
-        const [service] = await client.getService({ name });
+        const [service] = await client.getService({ name }, call);
         return toServiceInfo(service);
       } catch (error) {
         throw toWardenError(error, what(name));
@@ -126,12 +142,12 @@ export function createRunServices(deps: RunServicesDeps): ServicesPort {
       }
     },
 
-    setEgress(name, value) {
-      return update(name, { template: { vpcAccess: { egress: EGRESS_TO_API[value] } } }, 'template.vpc_access.egress');
+    setEgress(name, value, beforeWrite) {
+      return update(name, { template: { vpcAccess: { egress: EGRESS_TO_API[value] } } }, 'template.vpc_access.egress', beforeWrite);
     },
 
-    setIngress(name, value) {
-      return update(name, { ingress: INGRESS_TO_API[value] }, 'ingress');
+    setIngress(name, value, beforeWrite) {
+      return update(name, { ingress: INGRESS_TO_API[value] }, 'ingress', beforeWrite);
     },
   };
 }

@@ -1,11 +1,37 @@
 /**
- * `invoker`: a conditional IAM binding on one Cloud Run service (SPEC §8),
- * recognised by its `runwarden-<id>` title and removed by that title only.
+ * `invoker`: a conditional IAM binding on one Cloud Run service (SPEC §8).
+ * A binding under the request's `runwarden-<id>` title is the request's own
+ * only if its role, member and expression are what the record says; anything
+ * else under that title is someone else's: never adopted, never removed.
  */
 import { ErrorCode, WardenError } from '../../domain/errors';
 import { buildCondition, parseCondition, titleFor } from '../../domain/iamCondition';
-import type { IamPolicyPort, ServicesPort } from '../../ports';
+import { describeBinding, sameBinding } from '../../domain/ownBinding';
+import type { AccessRequest } from '../../domain/request';
+import type { IamBinding, IamPolicyPort, ServicesPort } from '../../ports';
 import type { KindHandler } from './kindHandler';
+
+/** The binding the record says this request has (or will have) with this expiry. */
+function bindingOf(request: AccessRequest, expiresAt: Date): IamBinding {
+  const { role, member } = request;
+  if (!role || !member) throw new WardenError(ErrorCode.InvalidState, `Request \`${request.id}\` lacks its role or member.`);
+  const condition = buildCondition({
+    requestId: request.id,
+    expiresAt,
+    requester: request.requester,
+    approvers: request.approvals.map((a) => a.approver),
+    reason: request.reason,
+  });
+  return { role, members: [member], condition };
+}
+
+function foreignAtApply(request: AccessRequest, found: IamBinding): WardenError {
+  const title = titleFor(request.id);
+  return new WardenError(
+    ErrorCode.Precondition,
+    `${request.target} already has a binding titled ${title} that is not this request's (${describeBinding(found)}); runwarden left it alone and applied nothing.`,
+  );
+}
 
 export function createInvokerHandler(deps: { iam: IamPolicyPort; services: ServicesPort }): KindHandler {
   const { iam, services } = deps;
@@ -17,39 +43,53 @@ export function createInvokerHandler(deps: { iam: IamPolicyPort; services: Servi
       return { ok: true, context };
     },
 
-    async apply(request, now) {
+    async apply(request, now, guard) {
       const { role, member, durationSeconds } = request;
       if (!role || !member || !durationSeconds) {
         throw new WardenError(ErrorCode.InvalidState, `Request \`${request.id}\` lacks its role, member or duration.`);
       }
       const title = titleFor(request.id);
-      // A retried apply finds the binding an interrupted one already wrote and keeps its expiry.
-      const existing = (await iam.getBindings(request.target)).find((b) => b.condition?.title === title);
-      const parsed = existing?.condition ? parseCondition(existing.condition) : undefined;
-      if (parsed) return { expiresAt: parsed.expiresAt, result: { binding: title, role, member } };
-
+      const result = { binding: title, role, member };
+      // A retried apply finds the binding an interrupted attempt wrote: ours only if it is exactly what was recorded before that write.
+      const found = (await iam.getBindings(request.target)).find((b) => b.condition?.title === title);
+      if (found) {
+        const planned = parseCondition(found.condition);
+        const ours = planned && request.writing?.expression === found.condition?.expression && sameBinding(found, bindingOf(request, planned.expiresAt));
+        if (!ours) throw foreignAtApply(request, found);
+        return { expiresAt: planned.expiresAt, result, wrote: false };
+      }
       // IAM timestamps are whole seconds: round down so the record and the binding agree exactly.
       const expiresAt = new Date(Math.floor(now.getTime() / 1000) * 1000 + durationSeconds * 1000);
-      const condition = buildCondition({
-        requestId: request.id,
-        expiresAt,
-        requester: request.requester,
-        approvers: request.approvals.map((a) => a.approver),
-        reason: request.reason,
-      });
-      const added = await iam.addBinding(request.target, { role, members: [member], condition });
-      if (added === 'present') {
-        // a concurrent apply of this same request won the race: keep the expiry it wrote
-        const raced = (await iam.getBindings(request.target)).find((b) => b.condition?.title === title);
-        const racedExpiry = raced?.condition ? parseCondition(raced.condition)?.expiresAt : undefined;
-        if (racedExpiry) return { expiresAt: racedExpiry, result: { binding: title, role, member } };
-      }
-      return { expiresAt, result: { binding: title, role, member } };
+      const binding = bindingOf(request, expiresAt);
+      const expression = binding.condition?.expression ?? '';
+      const change = await iam.addBinding(request.target, binding, () => guard('SetIamPolicy', { expression }));
+      if (change.type === 'foreign') throw foreignAtApply(request, change.found);
+      return { expiresAt, result, wrote: change.type === 'added' };
     },
 
-    async revert(request) {
-      const outcome = await iam.removeBinding(request.target, titleFor(request.id));
-      return { type: 'reverted', detail: { binding: outcome } };
+    async revert(request, guard) {
+      const title = titleFor(request.id);
+      if (!request.expiresAt) throw new WardenError(ErrorCode.InvalidState, `Request \`${request.id}\` has no expiry recorded.`);
+      const change = await iam.removeBinding(request.target, bindingOf(request, request.expiresAt), () => guard('SetIamPolicy', { removing: title }));
+      if (change.type === 'removed') return { type: 'reverted', detail: { binding: 'removed' } };
+      // A retried revert may find its own earlier, unrecorded removal done: that is no drift.
+      if (change.type === 'absent' && request.writing?.removing === title) return { type: 'reverted', detail: { binding: 'removed' } };
+      if (change.type === 'absent') {
+        return { type: 'drift', observed: 'absent', detail: `The binding ${title} was no longer on ${request.target}: someone removed it before runwarden did.` };
+      }
+      return {
+        type: 'drift',
+        observed: describeBinding(change.found),
+        detail: `The binding ${title} on ${request.target} is not the one runwarden wrote (now ${describeBinding(change.found)}); runwarden left it alone.`,
+      };
+    },
+
+    async undo(request, applied, current) {
+      if (!applied.wrote || !applied.expiresAt) return undefined;
+      // The record adopted this very binding (another instance finished the apply): it is the grant now.
+      if (current?.status === 'active' && current.expiresAt?.getTime() === applied.expiresAt.getTime()) return undefined;
+      const change = await iam.removeBinding(request.target, bindingOf(request, applied.expiresAt));
+      return change.type === 'removed' ? { binding: titleFor(request.id), undone: 'removed' } : undefined;
     },
   };
 }

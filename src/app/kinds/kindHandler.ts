@@ -21,15 +21,32 @@ export interface Applied {
   expiresAt?: Date | undefined;
   result: Record<string, string>;
   previousValue?: string | undefined;
+  /** whether this call wrote to Google (false: it found its own earlier write, or nothing to change) */
+  wrote: boolean;
 }
 
-export type Reverted = { type: 'reverted'; detail: Record<string, string> } | { type: 'drift'; detail: string; observed: string };
+export type Reverted =
+  | { type: 'reverted'; detail: Record<string, string>; outcome?: string | undefined }
+  | { type: 'drift'; detail: string; observed: string };
+
+/**
+ * Called immediately before each write to Google with the RPC's name and what
+ * is about to be written (recorded on the request as `writing`). Throws
+ * runwarden_lease_lost when this process may no longer write.
+ */
+export type Guard = (call: string, writing?: Record<string, string>) => Promise<void>;
 
 export interface KindHandler {
   /** Reads Google before anyone is asked: refuses what would be meaningless, gathers facts for approvers. */
   prepare(draft: Draft): Promise<Prepared>;
   /** Makes the change. Idempotent for the same request (a retried apply changes nothing twice). Throws WardenError. */
-  apply(request: AccessRequest, now: Date): Promise<Applied>;
-  /** Undoes a time-bound change. Idempotent. Throws WardenError. */
-  revert(request: AccessRequest): Promise<Reverted>;
+  apply(request: AccessRequest, now: Date, guard: Guard): Promise<Applied>;
+  /** Undoes a time-bound change, only where Google still shows what runwarden wrote (else: drift). Idempotent. Throws WardenError. */
+  revert(request: AccessRequest, guard: Guard): Promise<Reverted>;
+  /**
+   * Takes back a write that landed after this process had lost its lease
+   * (`current` is the request as stored now): nothing when the record now
+   * owns that write. Returns what was done, for the audit trail.
+   */
+  undo(request: AccessRequest, applied: Applied, current: AccessRequest | undefined): Promise<Record<string, string> | undefined>;
 }

@@ -52,26 +52,42 @@ export function createRotateHandler(deps: {
       return { ok: true, context };
     },
 
-    async apply(request, now) {
+    async apply(request, now, guard) {
       const key = await keys.getKey(request.target);
       const rotatable = checkRotatable(key);
       if (!rotatable.ok) throw new WardenError(ErrorCode.Precondition, rotatable.message);
+      // The version an interrupted attempt created is recorded before it is made primary: a retry reuses it.
+      let version = request.writing?.version;
+      let wrote = false;
       const approvedAt = request.approvals.at(-1)?.at;
-      const version =
-        alreadyRotated(key.primaryCreateTime, approvedAt) && key.primaryVersion ? key.primaryVersion : (await keys.rotate(request.target)).version;
+      if (!version && alreadyRotated(key.primaryCreateTime, approvedAt) && key.primaryVersion) version = key.primaryVersion;
+      if (!version) {
+        version = (await keys.createVersion(request.target, () => guard('CreateCryptoKeyVersion'))).version;
+        wrote = true;
+      }
+      if (key.primaryVersion !== version) {
+        const created = version;
+        await keys.makePrimary(request.target, created, () => guard('UpdateCryptoKeyPrimaryVersion', { version: created }));
+        wrote = true;
+      }
       const result: Record<string, string> = { version };
       if (request.rotationPeriodSeconds) {
         const next = new Date(now.getTime() + request.rotationPeriodSeconds * 1000);
-        await keys.setRotationSchedule(request.target, request.rotationPeriodSeconds, next);
+        await keys.setRotationSchedule(request.target, request.rotationPeriodSeconds, next, () => guard('UpdateCryptoKey'));
         result.rotationPeriod = formatDuration(request.rotationPeriodSeconds);
         result.nextRotationTime = next.toISOString();
       }
-      return { result };
+      return { result, wrote };
     },
 
     async revert() {
       // A rotation is permanent (never time-bound); nothing to undo.
       return { type: 'reverted', detail: {} };
+    },
+
+    async undo() {
+      // A new primary version grants nobody anything; it stays (old versions are never disabled).
+      return undefined;
     },
   };
 }

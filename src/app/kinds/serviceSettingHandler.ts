@@ -1,12 +1,15 @@
 /**
  * `egress` / `ingress`: an UpdateService that touches only the one field,
  * reverted at expiry when temporary — unless someone changed it meanwhile.
+ * The value to restore is what the service had when runwarden changed it; a
+ * value already in place when approved is not runwarden's change, and its
+ * expiry changes nothing.
  */
 import { ErrorCode, WardenError } from '../../domain/errors';
 import { checkSettingChange, currentSetting, hasVpcAccess, planRevert, type SettingKind } from '../../domain/kinds/serviceSetting';
 import { isTimeBound, type AccessRequest, type EgressValue, type IngressValue } from '../../domain/request';
-import type { ServiceInfo, ServicesPort } from '../../ports';
-import type { KindHandler } from './kindHandler';
+import type { BeforeWrite, ServiceInfo, ServicesPort } from '../../ports';
+import type { Applied, KindHandler, Reverted } from './kindHandler';
 
 /** Whole seconds, like every other expiry runwarden records. */
 function expiryOf(request: AccessRequest, now: Date): Date | undefined {
@@ -17,8 +20,10 @@ function expiryOf(request: AccessRequest, now: Date): Date | undefined {
 export function createServiceSettingHandler(kind: SettingKind, deps: { services: ServicesPort }): KindHandler {
   const { services } = deps;
 
-  async function set(service: string, value: string): Promise<{ revision?: string | undefined }> {
-    return kind === 'egress' ? services.setEgress(service, value as EgressValue) : services.setIngress(service, value as IngressValue);
+  async function set(service: string, value: string, beforeWrite?: BeforeWrite): Promise<{ revision?: string | undefined }> {
+    return kind === 'egress'
+      ? services.setEgress(service, value as EgressValue, beforeWrite)
+      : services.setIngress(service, value as IngressValue, beforeWrite);
   }
 
   function context(service: ServiceInfo, current: string): Record<string, string | string[]> {
@@ -38,7 +43,7 @@ export function createServiceSettingHandler(kind: SettingKind, deps: { services:
       return { ok: true, context: context(service, check.current) };
     },
 
-    async apply(request, now) {
+    async apply(request, now, guard): Promise<Applied> {
       const value = request.value;
       if (!value) throw new WardenError(ErrorCode.InvalidState, `Request \`${request.id}\` has no value to set.`);
       const service = await services.getService(request.target);
@@ -46,34 +51,52 @@ export function createServiceSettingHandler(kind: SettingKind, deps: { services:
         throw new WardenError(ErrorCode.Precondition, `${service.name} no longer has VPC access, so its egress setting would change nothing.`);
       }
       const current = currentSetting(kind, service);
-      // A retried apply may find our value already there: nothing to send again, and the previous value is what approvers saw.
-      const already = current === value;
-      const recorded = typeof request.context?.current === 'string' ? request.context.current : undefined;
-      const previousValue = already ? (recorded ?? 'unspecified') : current;
-      const { revision } = already ? { revision: service.latestReadyRevision } : await set(request.target, value);
-      return {
-        expiresAt: expiryOf(request, now),
-        previousValue,
-        result: { [kind]: value, previous: previousValue, ...(revision ? { revision } : {}) },
-      };
+      const expiresAt = expiryOf(request, now);
+      if (current === value) {
+        // Our own earlier, interrupted write (recorded before it was sent): the value to restore is what the service had then.
+        const earlier = request.writing?.value === value ? request.writing.previous : undefined;
+        if (earlier !== undefined) {
+          const revision = service.latestReadyRevision;
+          return { expiresAt, previousValue: earlier, wrote: false, result: { [kind]: value, previous: earlier, ...(revision ? { revision } : {}) } };
+        }
+        // Someone else set it already: runwarden changes nothing now, so it has nothing to set back at expiry.
+        return { expiresAt, wrote: false, result: { [kind]: value, unchanged: 'true' } };
+      }
+      const { revision } = await set(request.target, value, () => guard('UpdateService', { value, previous: current }));
+      return { expiresAt, previousValue: current, wrote: true, result: { [kind]: value, previous: current, ...(revision ? { revision } : {}) } };
     },
 
-    async revert(request) {
+    async revert(request, guard): Promise<Reverted> {
       const applied = request.value ?? '';
+      if (request.result?.unchanged === 'true') {
+        const outcome = `runwarden did not change the ${kind} of ${request.target} (it was already \`${applied}\` when approved), so ending it changed nothing.`;
+        return { type: 'reverted', detail: { unchanged: 'true' }, outcome };
+      }
       const previous = request.previousValue;
       if (!previous || previous === 'unspecified') {
         throw new WardenError(ErrorCode.Precondition, `Request \`${request.id}\` has no recorded previous ${kind} to revert to.`);
       }
       const service = await services.getService(request.target);
       const plan = planRevert(kind, service, applied, previous);
+      const revertRevision: Record<string, string> = service.latestReadyRevision ? { revertRevision: service.latestReadyRevision } : {};
       // A retried revert may find its own earlier, unrecorded revert done: that is no drift.
-      const retried = (request.op?.attempts ?? 1) > 1;
-      if (plan.type === 'drift' && retried && plan.observed === previous) {
-        return { type: 'reverted', detail: { revertedTo: previous, ...(service.latestReadyRevision ? { revertRevision: service.latestReadyRevision } : {}) } };
+      if (plan.type === 'drift' && request.writing?.reverting === previous && plan.observed === previous) {
+        return { type: 'reverted', detail: { revertedTo: previous, ...revertRevision } };
       }
       if (plan.type === 'drift') return { type: 'drift', detail: plan.detail, observed: plan.observed };
-      const { revision } = await set(request.target, plan.to);
+      const { revision } = await set(request.target, plan.to, () => guard('UpdateService', { reverting: plan.to }));
       return { type: 'reverted', detail: { revertedTo: plan.to, ...(revision ? { revertRevision: revision } : {}) } };
+    },
+
+    async undo(request, applied, current): Promise<Record<string, string> | undefined> {
+      const previous = applied.previousValue;
+      if (!applied.wrote || !previous || previous === 'unspecified' || !request.value) return undefined;
+      // Another instance finished this apply and the record owns the change now.
+      if (current?.status === 'active' || current?.status === 'applied') return undefined;
+      const service = await services.getService(request.target);
+      if (currentSetting(kind, service) !== request.value) return undefined;
+      await set(request.target, previous);
+      return { [kind]: request.value, undone: `set back to ${previous}` };
     },
   };
 }

@@ -122,6 +122,10 @@ it('a failed long-running operation on ingress: failed, Google\'s message shown,
   expect(failed.outcome).toMatch(/Ingress settings cannot be changed while the service is being deleted/);
   expect(h.emulator.service(WEB)?.ingress).toBe('all');
   await h.slack.waitFor(() => (blocksOf(id).includes('being deleted') ? true : undefined), { description: 'failure in the approval message' });
+  const ts = h.approvalMessage(id)?.ts;
+  await h.slack.waitFor(() => h.slack.messages(APPROVALS_CHANNEL).find((m) => m.threadTs === ts && /could not finish/.test(m.text)), {
+    description: 'failure notice to approvers',
+  });
 });
 
 describe('refusals before anyone is asked', () => {

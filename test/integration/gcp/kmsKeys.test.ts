@@ -36,9 +36,11 @@ describe('Cloud KMS keys adapter (real client, gRPC emulator)', () => {
     await expect(keys.getKey(SIGNING)).resolves.toMatchObject({ purpose: 'ASYMMETRIC_SIGN', primaryVersion: undefined });
   });
 
-  it('rotate makes a new version the primary', async () => {
-    const { version } = await keys.rotate(KEY);
+  it('createVersion adds an ENABLED version; makePrimary makes it the primary', async () => {
+    const { version } = await keys.createVersion(KEY);
     expect(version).toBe(`${KEY}/cryptoKeyVersions/3`);
+    expect(gcp().emulator.key(KEY)?.primaryVersion).not.toBe(version);
+    await keys.makePrimary(KEY, version);
     const key = gcp().emulator.key(KEY);
     expect(key?.primaryVersion).toBe(version);
     expect(key?.versions.map((v) => v.state)).toEqual(['ENABLED', 'ENABLED', 'ENABLED']);
@@ -55,7 +57,7 @@ describe('Cloud KMS keys adapter (real client, gRPC emulator)', () => {
   });
 
   it('refuses to rotate an asymmetric key, without creating a version', async () => {
-    const error = await rejectionOf(keys.rotate(SIGNING));
+    const error = await rejectionOf(keys.createVersion(SIGNING));
     expect(error.code).toBe(ErrorCode.Precondition);
     expect(error.userMessage).toContain(SIGNING);
     expect(error.userMessage).toContain('ASYMMETRIC_SIGN');
@@ -65,12 +67,12 @@ describe('Cloud KMS keys adapter (real client, gRPC emulator)', () => {
 
   it('turns NOT_FOUND and PERMISSION_DENIED into the right WardenErrors', async () => {
     const missing = 'projects/acme-prod/locations/global/keyRings/run/cryptoKeys/nope';
-    const notFound = await rejectionOf(keys.rotate(missing));
+    const notFound = await rejectionOf(keys.createVersion(missing));
     expect(notFound.code).toBe(ErrorCode.ResourceNotFound);
     expect(notFound.userMessage).toBe(`Cloud KMS key ${missing} was not found.`);
 
     gcp().emulator.injectFault({ method: 'UpdateCryptoKeyPrimaryVersion', code: 7, message: "Permission 'cloudkms.cryptoKeyVersions.update' denied" });
-    const denied = await rejectionOf(keys.rotate(KEY));
+    const denied = await rejectionOf(keys.makePrimary(KEY, `${KEY}/cryptoKeyVersions/1`));
     expect(denied.code).toBe(ErrorCode.PermissionDenied);
     expect(denied.userMessage).toContain("Permission 'cloudkms.cryptoKeyVersions.update' denied");
   });

@@ -4,7 +4,7 @@
  * etag conflicts retried, errors mapped.
  */
 import { createRunIamPolicy } from '../../../src/adapters/gcp/runIamPolicy';
-import { ErrorCode } from '../../../src/domain/errors';
+import { ErrorCode, WardenError } from '../../../src/domain/errors';
 import type { IamBinding, IamPolicyPort } from '../../../src/ports';
 import { rejectionOf, useGcpEmulator } from './harness';
 
@@ -46,7 +46,7 @@ describe('Cloud Run IAM policy adapter (real client, gRPC emulator)', () => {
   });
 
   it('adds a version-3 binding with exactly our condition, after the bindings already there', async () => {
-    await expect(iam.addBinding(SERVICE, ours)).resolves.toBe('added');
+    await expect(iam.addBinding(SERVICE, ours)).resolves.toEqual({ type: 'added' });
     const policy = gcp().emulator.policy(SERVICE);
     expect(policy.version).toBe(3);
     expect(policy.bindings).toEqual([...foreign, ours]);
@@ -62,7 +62,7 @@ describe('Cloud Run IAM policy adapter (real client, gRPC emulator)', () => {
 
   it('is idempotent on the title', async () => {
     await iam.addBinding(SERVICE, ours);
-    await expect(iam.addBinding(SERVICE, ours)).resolves.toBe('present');
+    await expect(iam.addBinding(SERVICE, ours)).resolves.toEqual({ type: 'present' });
     expect(gcp().emulator.policy(SERVICE).bindings).toEqual([...foreign, ours]);
     expect(gcp().emulator.calls.filter((c) => c.method === 'SetIamPolicy')).toHaveLength(1);
   });
@@ -73,7 +73,7 @@ describe('Cloud Run IAM policy adapter (real client, gRPC emulator)', () => {
       (resource) => gcp().emulator.foreignSetBindings(resource, [...foreign, theirs]),
       { times: 1, resource: SERVICE },
     );
-    await expect(iam.addBinding(SERVICE, ours)).resolves.toBe('added');
+    await expect(iam.addBinding(SERVICE, ours)).resolves.toEqual({ type: 'added' });
 
     expect(gcp().emulator.policy(SERVICE).bindings).toEqual([...foreign, theirs, ours]);
     const methods = gcp().emulator.calls.map((c) => c.method).filter((m) => m.endsWith('IamPolicy'));
@@ -83,7 +83,7 @@ describe('Cloud Run IAM policy adapter (real client, gRPC emulator)', () => {
 
   it('retries after ABORTED twice, then succeeds', async () => {
     gcp().emulator.injectFault({ method: 'SetIamPolicy', code: 10, message: 'There were concurrent policy changes.', times: 2 });
-    await expect(iam.addBinding(SERVICE, ours)).resolves.toBe('added');
+    await expect(iam.addBinding(SERVICE, ours)).resolves.toEqual({ type: 'added' });
     expect(gcp().emulator.policy(SERVICE).bindings).toEqual([...foreign, ours]);
     expect(sleeps).toEqual([50, 100]);
   });
@@ -103,10 +103,37 @@ describe('Cloud Run IAM policy adapter (real client, gRPC emulator)', () => {
     const theirs: IamBinding = { role: 'roles/run.developer', members: ['user:dave@acme.example'] };
     gcp().emulator.foreignSetBindings(SERVICE, [...gcp().emulator.policy(SERVICE).bindings, theirs]);
 
-    await expect(iam.removeBinding(SERVICE, ours.condition?.title ?? '')).resolves.toBe('removed');
+    await expect(iam.removeBinding(SERVICE, ours)).resolves.toEqual({ type: 'removed' });
     expect(gcp().emulator.policy(SERVICE).bindings).toEqual([...foreign, theirs]);
     expect(gcp().emulator.policy(SERVICE).version).toBe(3);
-    await expect(iam.removeBinding(SERVICE, ours.condition?.title ?? '')).resolves.toBe('absent');
+    await expect(iam.removeBinding(SERVICE, ours)).resolves.toEqual({ type: 'absent' });
+  });
+
+  it('never adopts nor removes another binding under our title (other role, member or expression)', async () => {
+    const condition = ours.condition as NonNullable<IamBinding['condition']>;
+    const impostors: IamBinding[] = [
+      { ...ours, role: 'roles/run.admin' },
+      { ...ours, members: ['user:eve@acme.example'] },
+      { ...ours, condition: { ...condition, expression: 'request.time < timestamp("2030-01-01T00:00:00Z")' } },
+    ];
+    for (const impostor of impostors) {
+      gcp().emulator.foreignSetBindings(SERVICE, [...foreign, impostor]);
+      await expect(iam.addBinding(SERVICE, ours)).resolves.toEqual({ type: 'foreign', found: impostor });
+      await expect(iam.removeBinding(SERVICE, ours)).resolves.toEqual({ type: 'foreign', found: impostor });
+      expect(gcp().emulator.policy(SERVICE).bindings).toEqual([...foreign, impostor]);
+    }
+    expect(gcp().emulator.calls.filter((c) => c.method === 'SetIamPolicy')).toHaveLength(0);
+  });
+
+  it('calls beforeWrite right before each SetIamPolicy, and writes nothing when it throws', async () => {
+    const order: string[] = [];
+    gcp().emulator.injectFault({ method: 'SetIamPolicy', code: 10, message: 'There were concurrent policy changes.', times: 1 });
+    await iam.addBinding(SERVICE, ours, async () => void order.push(`guard after ${gcp().emulator.calls.length} calls`));
+    expect(order).toEqual(['guard after 1 calls', 'guard after 3 calls']);
+
+    const lost = new WardenError(ErrorCode.LeaseLost, 'lease lost');
+    await expect(iam.removeBinding(SERVICE, ours, () => Promise.reject(lost))).rejects.toBe(lost);
+    expect(gcp().emulator.policy(SERVICE).bindings).toEqual([...foreign, ours]);
   });
 
   it('turns NOT_FOUND into ResourceNotFound naming the service', async () => {

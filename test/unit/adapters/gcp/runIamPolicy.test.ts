@@ -1,280 +1,153 @@
 /**
- * The read-modify-write loop of the IAM adapter, driven by a scripted
- * in-memory IAM policy so interleavings (a foreign write between our read and
- * our write, ABORTED answers, …) happen exactly and without real waiting.
- * The same behaviour against the real client and the gRPC emulator is in
- * test/integration/gcp/runIamPolicy.test.ts.
+ * The read-modify-write loop of the IAM adapter, driven through the REAL Cloud
+ * Run client against the project's gRPC emulator (Google clients are never
+ * replaced): interleavings are armed on the emulator — a foreign write inside
+ * SetIamPolicy before its etag check, ABORTED / FAILED_PRECONDITION /
+ * UNAVAILABLE answers — and the backoff's sleeps are recorded, not waited.
  */
-import type { protos } from '@google-cloud/run';
-import { ErrorCode, WardenError } from '../../../../src/domain/errors';
-import { createRunIamPolicy, type IamPolicyClient } from '../../../../src/adapters/gcp/runIamPolicy';
-import type { IamBinding } from '../../../../src/ports';
-
-type Policy = protos.google.iam.v1.IPolicy;
-type Binding = protos.google.iam.v1.IBinding;
+import { createRunIamPolicy } from '../../../../src/adapters/gcp/runIamPolicy';
+import { ErrorCode } from '../../../../src/domain/errors';
+import type { IamBinding, IamPolicyPort } from '../../../../src/ports';
+import { rejectionOf, useGcpEmulator } from '../../../integration/gcp/harness';
 
 const RESOURCE = 'projects/acme-prod/locations/us-central1/services/payments';
 
 const ours: IamBinding = {
   role: 'roles/run.invoker',
   members: ['user:alice@acme.example'],
-  condition: {
-    title: 'runwarden-r1',
-    description: 'requested by U0ALICE',
-    expression: 'request.time < timestamp("2026-11-22T23:00:00Z")',
-  },
+  condition: { title: 'runwarden-r1', description: 'requested by U0ALICE', expression: 'request.time < timestamp("2026-11-22T23:00:00Z")' },
 };
-
-const foreign: Binding[] = [
-  { role: 'roles/run.admin', members: ['group:platform@acme.example'], condition: null },
+const foreign: IamBinding[] = [
+  { role: 'roles/run.admin', members: ['group:platform@acme.example'] },
   {
     role: 'roles/run.invoker',
     members: ['serviceAccount:ci@acme-prod.iam.gserviceaccount.com'],
-    condition: { title: 'ci-until-friday', description: '', expression: 'request.time < timestamp("2030-01-01T00:00:00Z")', location: '' },
+    condition: { title: 'ci-until-friday', description: 'CI', expression: 'request.time < timestamp("2030-01-01T00:00:00Z")' },
   },
-  { role: 'roles/run.viewer', members: ['user:bob@acme.example', 'user:carol@acme.example'], condition: null },
+  { role: 'roles/run.viewer', members: ['user:bob@acme.example', 'user:carol@acme.example'] },
 ];
+const theirs: IamBinding = { role: 'roles/run.developer', members: ['user:dave@acme.example'] };
+const aborted = { method: 'SetIamPolicy', code: 10, message: 'There were concurrent policy changes. Please retry the whole read-modify-write.' };
 
-function grpcError(code: number, name: string, details: string): Error {
-  return Object.assign(new Error(`${code} ${name}: ${details}`), { code, details });
-}
-const aborted = (): Error =>
-  grpcError(10, 'ABORTED', 'There were concurrent policy changes. Please retry the whole read-modify-write with exponential backoff.');
-
-/** An IAM policy with etags; scripted failures and foreign writes run before a setIamPolicy. */
-function fakeIam(bindings: Binding[], version = 1) {
-  let etagCounter = 0;
-  let policy: Policy = { version, bindings: structuredClone(bindings), etag: Buffer.from(`etag-${etagCounter}`) };
-  const reads: protos.google.iam.v1.IGetIamPolicyRequest[] = [];
-  const writes: protos.google.iam.v1.ISetIamPolicyRequest[] = [];
-  const readFailures: Error[] = [];
-  const beforeWrite: Array<() => Error | undefined> = [];
-
-  const replace = (next: Policy): void => {
-    etagCounter += 1;
-    policy = { ...structuredClone(next), etag: Buffer.from(`etag-${etagCounter}`) };
-  };
-
-  const client: IamPolicyClient = {
-    async getIamPolicy(request) {
-      reads.push(structuredClone(request));
-      const failure = readFailures.shift();
-      if (failure) throw failure;
-      return [structuredClone(policy)];
-    },
-    async setIamPolicy(request) {
-      writes.push(structuredClone(request));
-      const failure = beforeWrite.shift()?.();
-      if (failure) throw failure;
-      const sent = request.policy ?? {};
-      if (Buffer.compare(Buffer.from(sent.etag ?? ''), Buffer.from(policy.etag ?? '')) !== 0) throw aborted();
-      replace({ version: sent.version ?? 1, bindings: sent.bindings ?? [] });
-      return [structuredClone(policy)];
-    },
-  };
-
-  return {
-    client,
-    reads,
-    writes,
-    readFailures,
-    beforeWrite,
-    current: (): Policy => structuredClone(policy),
-    /** someone else edits the policy (their own read-modify-write, which succeeds) */
-    foreignWrite(next: Binding[]): void {
-      replace({ version: 3, bindings: next });
-    },
-  };
-}
-
-function setup(bindings: Binding[] = foreign, options: { maxAttempts?: number; version?: number } = {}) {
-  const iam = fakeIam(bindings, options.version);
+describe('runIamPolicy (real client, emulator fault injection)', () => {
+  const gcp = useGcpEmulator();
   const sleeps: number[] = [];
-  const port = createRunIamPolicy({
-    client: iam.client,
-    maxAttempts: options.maxAttempts,
-    baseDelayMs: 100,
-    maxDelayMs: 1_000,
-    random: () => 0.5,
-    sleep: async (ms) => {
-      sleeps.push(ms);
-    },
-  });
-  return { iam, port, sleeps };
-}
+  let port: IamPolicyPort;
 
-const titles = (policy: Policy): Array<string | null | undefined> => (policy.bindings ?? []).map((b) => b.condition?.title);
+  const methods = (): string[] => gcp().emulator.calls.map((c) => c.method).filter((m) => m.endsWith('IamPolicy'));
+  const bounded = (maxAttempts: number): IamPolicyPort =>
+    createRunIamPolicy({ client: gcp().run, maxAttempts, baseDelayMs: 100, maxDelayMs: 1_000, random: () => 0.5, sleep: async (ms) => void sleeps.push(ms) });
 
-async function rejection(promise: Promise<unknown>): Promise<WardenError> {
-  const error: unknown = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof WardenError)) throw new Error(`expected a WardenError, got ${String(error)}`);
-  return error;
-}
-
-describe('runIamPolicy.addBinding', () => {
-  it('reads v3 and writes v3 with the read etag, appending our binding after the others, untouched', async () => {
-    const { iam, port } = setup();
-    await expect(port.addBinding(RESOURCE, ours)).resolves.toBe('added');
-
-    expect(iam.reads).toEqual([{ resource: RESOURCE, options: { requestedPolicyVersion: 3 } }]);
-    expect(iam.writes).toHaveLength(1);
-    const written = iam.writes[0]?.policy;
-    expect(written?.version).toBe(3);
-    expect(Buffer.from(written?.etag ?? '').toString()).toBe('etag-0');
-    expect(written?.bindings).toEqual([
-      ...foreign,
-      { role: ours.role, members: ours.members, condition: ours.condition },
-    ]);
+  beforeEach(() => {
+    sleeps.length = 0;
+    port = bounded(8);
+    gcp().emulator.seedService({ name: RESOURCE, bindings: foreign });
   });
 
-  it('writes version 3 even though the policy read was version 1', async () => {
-    const { iam, port } = setup(foreign, { version: 1 });
-    await port.addBinding(RESOURCE, ours);
-    expect(iam.current().version).toBe(3);
-  });
-
-  it('is idempotent on the condition title: a binding with that title means present, and nothing is written', async () => {
-    const { iam, port } = setup();
-    await port.addBinding(RESOURCE, ours);
-    await expect(port.addBinding(RESOURCE, { ...ours, members: ['user:someone-else@acme.example'] })).resolves.toBe(
-      'present',
-    );
-    expect(iam.writes).toHaveLength(1);
-  });
-
-  it('redoes the whole read-modify-write after ABORTED twice, then succeeds', async () => {
-    const { iam, port, sleeps } = setup();
-    iam.beforeWrite.push(aborted, aborted);
-    await expect(port.addBinding(RESOURCE, ours)).resolves.toBe('added');
-    expect(iam.reads).toHaveLength(3);
-    expect(iam.writes).toHaveLength(3);
-    expect(sleeps).toEqual([0.5 * 100, 0.5 * 200]);
-    expect(titles(iam.current())).toEqual([undefined, 'ci-until-friday', undefined, 'runwarden-r1']);
-  });
-
-  it('keeps a binding someone else wrote between our read and our write (stale etag → ABORTED → re-read)', async () => {
-    const { iam, port } = setup();
-    const theirs: Binding = { role: 'roles/run.developer', members: ['user:dave@acme.example'], condition: null };
-    iam.beforeWrite.push(() => {
-      iam.foreignWrite([...foreign, theirs]);
-      return undefined;
+  describe('addBinding', () => {
+    it('reads v3 and writes v3 with the read etag, our binding after the others, untouched', async () => {
+      const etag = gcp().emulator.policy(RESOURCE).etag;
+      await expect(port.addBinding(RESOURCE, ours)).resolves.toEqual({ type: 'added' });
+      const [get, set] = gcp().emulator.calls;
+      expect(get?.request).toMatchObject({ resource: RESOURCE, options: { requestedPolicyVersion: 3 } });
+      const written = (set?.request as { policy: { version: number; etag: Buffer } }).policy;
+      expect(written.version).toBe(3);
+      expect(Buffer.from(written.etag).toString('base64')).toBe(etag);
+      expect(gcp().emulator.policy(RESOURCE)).toMatchObject({ version: 3, bindings: [...foreign, ours] });
     });
-    await expect(port.addBinding(RESOURCE, ours)).resolves.toBe('added');
-    expect(iam.writes).toHaveLength(2);
-    expect(Buffer.from(iam.writes[1]?.policy?.etag ?? '').toString()).toBe('etag-1');
-    expect(iam.current().bindings).toEqual([
-      ...foreign,
-      theirs,
-      { role: ours.role, members: ours.members, condition: ours.condition },
-    ]);
-  });
 
-  it('gives up with Conflict after maxAttempts, sleeping with capped full-jitter backoff in between', async () => {
-    const { iam, port, sleeps } = setup(foreign, { maxAttempts: 6 });
-    iam.beforeWrite.push(...Array.from({ length: 10 }, () => aborted));
-    const error = await rejection(port.addBinding(RESOURCE, ours));
-    expect(error.code).toBe(ErrorCode.Conflict);
-    expect(error.userMessage).toContain(RESOURCE);
-    expect(iam.reads).toHaveLength(6);
-    expect(iam.writes).toHaveLength(6);
-    // random() * min(cap 1000, 100 * 2^attempt)
-    expect(sleeps).toEqual([50, 100, 200, 400, 500]);
-    expect(iam.current().bindings).toEqual(foreign);
-  });
-
-  it('retries FAILED_PRECONDITION about the etag and UNAVAILABLE, but not other preconditions', async () => {
-    const { iam, port } = setup();
-    iam.readFailures.push(grpcError(14, 'UNAVAILABLE', 'connection reset'));
-    iam.beforeWrite.push(() => grpcError(9, 'FAILED_PRECONDITION', 'The etag does not match the current policy.'));
-    await expect(port.addBinding(RESOURCE, ours)).resolves.toBe('added');
-    expect(iam.reads).toHaveLength(3);
-
-    const other = setup();
-    other.iam.beforeWrite.push(() => grpcError(9, 'FAILED_PRECONDITION', 'Conditions are not supported for this role.'));
-    const error = await rejection(other.port.addBinding(RESOURCE, ours));
-    expect(error.code).toBe(ErrorCode.Precondition);
-    expect(error.userMessage).toContain('Conditions are not supported for this role.');
-    expect(other.iam.writes).toHaveLength(1);
-  });
-
-  it('does not retry PERMISSION_DENIED: it becomes PermissionDenied with Google’s message', async () => {
-    const { iam, port } = setup();
-    iam.readFailures.push(grpcError(7, 'PERMISSION_DENIED', "Permission 'run.services.getIamPolicy' denied"));
-    const error = await rejection(port.addBinding(RESOURCE, ours));
-    expect(error.code).toBe(ErrorCode.PermissionDenied);
-    expect(error.userMessage).toContain("Permission 'run.services.getIamPolicy' denied");
-    expect(error.userMessage).toContain(RESOURCE);
-    expect(iam.reads).toHaveLength(1);
-  });
-
-  it('refuses a binding without a condition title (it could never be found again)', async () => {
-    const { iam, port } = setup();
-    const error = await rejection(port.addBinding(RESOURCE, { role: 'roles/run.invoker', members: ['user:a@acme.example'] }));
-    expect(error.code).toBe(ErrorCode.Precondition);
-    expect(iam.reads).toHaveLength(0);
-  });
-});
-
-describe('runIamPolicy.removeBinding', () => {
-  const ourBinding: Binding = { role: ours.role, members: ours.members, condition: ours.condition };
-
-  it('removes exactly the bindings with that title, even one holding other members, and keeps the rest in order', async () => {
-    const shared: Binding = { ...ourBinding, members: ['user:alice@acme.example', 'user:mallory@acme.example'] };
-    const { iam, port } = setup([foreign[0]!, shared, foreign[1]!, foreign[2]!]);
-    await expect(port.removeBinding(RESOURCE, 'runwarden-r1')).resolves.toBe('removed');
-    const written = iam.writes[0]?.policy;
-    expect(written?.version).toBe(3);
-    expect(Buffer.from(written?.etag ?? '').toString()).toBe('etag-0');
-    expect(iam.current().bindings).toEqual(foreign);
-  });
-
-  it('does not match by role or member, only by title', async () => {
-    const lookalike: Binding = { ...ourBinding, condition: { ...ours.condition, title: 'runwarden-r10' } };
-    const { iam, port } = setup([...foreign, lookalike, ourBinding]);
-    await port.removeBinding(RESOURCE, 'runwarden-r1');
-    expect(iam.current().bindings).toEqual([...foreign, lookalike]);
-  });
-
-  it('answers absent and writes nothing when no binding has the title', async () => {
-    const { iam, port } = setup();
-    await expect(port.removeBinding(RESOURCE, 'runwarden-r1')).resolves.toBe('absent');
-    expect(iam.writes).toHaveLength(0);
-  });
-
-  it('retries on ABORTED and keeps a binding written concurrently', async () => {
-    const { iam, port } = setup([...foreign, ourBinding]);
-    const theirs: Binding = { role: 'roles/run.developer', members: ['user:dave@acme.example'], condition: null };
-    iam.beforeWrite.push(() => {
-      iam.foreignWrite([...foreign, ourBinding, theirs]);
-      return undefined;
+    it('redoes the whole read-modify-write after ABORTED twice, with jittered exponential backoff', async () => {
+      gcp().emulator.injectFault({ ...aborted, times: 2 });
+      await expect(port.addBinding(RESOURCE, ours)).resolves.toEqual({ type: 'added' });
+      expect(methods()).toEqual(['GetIamPolicy', 'SetIamPolicy', 'GetIamPolicy', 'SetIamPolicy', 'GetIamPolicy', 'SetIamPolicy']);
+      expect(sleeps).toEqual([0.5 * 100, 0.5 * 200]);
+      expect(gcp().emulator.policy(RESOURCE).bindings).toEqual([...foreign, ours]);
     });
-    await expect(port.removeBinding(RESOURCE, 'runwarden-r1')).resolves.toBe('removed');
-    expect(iam.current().bindings).toEqual([...foreign, theirs]);
-  });
-});
 
-describe('runIamPolicy.getBindings', () => {
-  it('maps the v3 policy to IamBindings', async () => {
-    const { iam, port } = setup([foreign[0]!, foreign[1]!]);
-    await expect(port.getBindings(RESOURCE)).resolves.toEqual([
-      { role: 'roles/run.admin', members: ['group:platform@acme.example'], condition: undefined },
-      {
-        role: 'roles/run.invoker',
-        members: ['serviceAccount:ci@acme-prod.iam.gserviceaccount.com'],
-        condition: { title: 'ci-until-friday', description: '', expression: 'request.time < timestamp("2030-01-01T00:00:00Z")' },
-      },
-    ]);
-    expect(iam.reads[0]?.options?.requestedPolicyVersion).toBe(3);
+    it('keeps a binding someone else wrote between our read and our write (stale etag → re-read)', async () => {
+      gcp().emulator.beforeSetIamPolicy((resource) => gcp().emulator.foreignSetBindings(resource, [...foreign, theirs]), { times: 1 });
+      await expect(port.addBinding(RESOURCE, ours)).resolves.toEqual({ type: 'added' });
+      expect(methods()).toEqual(['GetIamPolicy', 'SetIamPolicy', 'GetIamPolicy', 'SetIamPolicy']);
+      expect(gcp().emulator.policy(RESOURCE).bindings).toEqual([...foreign, theirs, ours]);
+    });
+
+    it('gives up with Conflict after maxAttempts, sleeping with capped full-jitter backoff in between', async () => {
+      gcp().emulator.injectFault({ ...aborted, times: 10 });
+      const error = await rejectionOf(bounded(6).addBinding(RESOURCE, ours));
+      expect(error.code).toBe(ErrorCode.Conflict);
+      expect(error.userMessage).toContain(RESOURCE);
+      expect(methods().filter((m) => m === 'SetIamPolicy')).toHaveLength(6);
+      // random() * min(cap 1000, 100 * 2^attempt)
+      expect(sleeps).toEqual([50, 100, 200, 400, 500]);
+      expect(gcp().emulator.policy(RESOURCE).bindings).toEqual(foreign);
+    });
+
+    it('retries FAILED_PRECONDITION about the etag and UNAVAILABLE on read, but not other preconditions', async () => {
+      gcp().emulator.injectFault({ method: 'GetIamPolicy', code: 14, message: 'connection reset' });
+      gcp().emulator.injectFault({ method: 'SetIamPolicy', code: 9, message: 'The etag does not match the current policy.' });
+      await expect(port.addBinding(RESOURCE, ours)).resolves.toEqual({ type: 'added' });
+      expect(methods().filter((m) => m === 'GetIamPolicy').length).toBeGreaterThanOrEqual(3);
+
+      gcp().emulator.reset();
+      gcp().emulator.seedService({ name: RESOURCE, bindings: foreign });
+      gcp().emulator.injectFault({ method: 'SetIamPolicy', code: 9, message: 'Conditions are not supported for this role.' });
+      const error = await rejectionOf(port.addBinding(RESOURCE, ours));
+      expect(error.code).toBe(ErrorCode.Precondition);
+      expect(error.userMessage).toContain('Conditions are not supported for this role.');
+      expect(methods().filter((m) => m === 'SetIamPolicy')).toHaveLength(1);
+    });
+
+    it('does not retry PERMISSION_DENIED: it becomes PermissionDenied naming the service', async () => {
+      gcp().emulator.injectFault({ method: 'GetIamPolicy', code: 7, message: "Permission 'run.services.getIamPolicy' denied" });
+      const error = await rejectionOf(port.addBinding(RESOURCE, ours));
+      expect(error.code).toBe(ErrorCode.PermissionDenied);
+      expect(error.userMessage).toContain(RESOURCE);
+      expect(methods()).toEqual(['GetIamPolicy']);
+    });
+
+    it('refuses a binding without a condition title (it could never be found again), before reading', async () => {
+      const error = await rejectionOf(port.addBinding(RESOURCE, { role: 'roles/run.invoker', members: ['user:a@acme.example'] }));
+      expect(error.code).toBe(ErrorCode.Precondition);
+      expect(methods()).toEqual([]);
+    });
   });
 
-  it('turns NOT_FOUND into ResourceNotFound naming the service', async () => {
-    const { iam, port } = setup();
-    iam.readFailures.push(grpcError(5, 'NOT_FOUND', `Resource '${RESOURCE}' was not found`));
-    const error = await rejection(port.getBindings(RESOURCE));
-    expect(error.code).toBe(ErrorCode.ResourceNotFound);
-    expect(error.userMessage).toContain(RESOURCE);
+  describe('removeBinding', () => {
+    it('removes exactly our binding and keeps the rest in order', async () => {
+      gcp().emulator.seedService({ name: RESOURCE, bindings: [foreign[0] as IamBinding, ours, ...foreign.slice(1)] });
+      await expect(port.removeBinding(RESOURCE, ours)).resolves.toEqual({ type: 'removed' });
+      expect(gcp().emulator.policy(RESOURCE).bindings).toEqual(foreign);
+    });
+
+    it('does not touch a lookalike under another title', async () => {
+      const lookalike: IamBinding = { ...ours, condition: { ...(ours.condition as NonNullable<IamBinding['condition']>), title: 'runwarden-r10' } };
+      gcp().emulator.seedService({ name: RESOURCE, bindings: [...foreign, lookalike, ours] });
+      await port.removeBinding(RESOURCE, ours);
+      expect(gcp().emulator.policy(RESOURCE).bindings).toEqual([...foreign, lookalike]);
+    });
+
+    it('answers absent and writes nothing when no binding has the title', async () => {
+      await expect(port.removeBinding(RESOURCE, ours)).resolves.toEqual({ type: 'absent' });
+      expect(methods()).toEqual(['GetIamPolicy']);
+    });
+
+    it('retries on a stale etag and keeps a binding written concurrently', async () => {
+      gcp().emulator.seedService({ name: RESOURCE, bindings: [...foreign, ours] });
+      gcp().emulator.beforeSetIamPolicy((resource) => gcp().emulator.foreignSetBindings(resource, [...foreign, ours, theirs]), { times: 1 });
+      await expect(port.removeBinding(RESOURCE, ours)).resolves.toEqual({ type: 'removed' });
+      expect(gcp().emulator.policy(RESOURCE).bindings).toEqual([...foreign, theirs]);
+    });
+  });
+
+  describe('getBindings', () => {
+    it('maps the v3 policy to IamBindings', async () => {
+      await expect(port.getBindings(RESOURCE)).resolves.toEqual(foreign.map((b) => ({ ...b, condition: b.condition })));
+    });
+
+    it('turns NOT_FOUND into ResourceNotFound naming the service', async () => {
+      const error = await rejectionOf(port.getBindings('projects/acme-prod/locations/us-central1/services/gone'));
+      expect(error.code).toBe(ErrorCode.ResourceNotFound);
+      expect(error.userMessage).toContain('services/gone');
+    });
   });
 });
