@@ -20,7 +20,8 @@ export function renewLease(request: AccessRequest, event: Extract<RequestEvent, 
       `Request \`${request.id}\` is no longer being worked on by this process, so it changed nothing.`,
       `lease of ${event.holder} on ${request.id} lost before ${event.call} (status ${request.status}, holder ${op?.holder ?? 'none'})`,
     );
-    return { ok: false, error };
+    // Audited: a stalled process came back after losing its lease and wrote nothing.
+    return { ok: false, error, record: { at: now, actor: SYSTEM_ACTOR, action: 'lease_lost', detail: { holder: event.holder, call: event.call } } };
   }
   const writing = event.writing ? { ...request.writing, ...event.writing } : request.writing;
   return done(request, { op: { ...op, leaseUntil: event.leaseUntil }, writing }, now, SYSTEM_ACTOR, 'google_write', { call: event.call, ...event.writing }, []);

@@ -20,9 +20,19 @@ import type { AccessRequest, AuditEvent, Operation } from './request';
 import { SYSTEM_ACTOR, isTimeBound } from './request';
 import { approve, deny, revoke } from './decisions';
 import { renewLease } from './lease';
-import { done, holds, leaseIsLive, refuse, wrongState, type RequestEvent, type TransitionOutcome } from './transitions';
+import { done, holds, leaseIsLive, refuse, wrongState, type Refused, type RequestEvent, type TransitionOutcome } from './transitions';
 
 export type { Effect, Lease, NoticeKind, Refused, RequestEvent, Transitioned, TransitionOutcome } from './transitions';
+
+/**
+ * The result of Google work reported by a process that no longer holds the
+ * lease (it stalled, and another instance took over): refused, and audited so
+ * the history shows the stalled process came back.
+ */
+function staleResult(request: AccessRequest, event: { type: string; holder: string }, what: string, now: Date): Refused {
+  const refused = wrongState(request, what);
+  return { ...refused, record: { at: now, actor: SYSTEM_ACTOR, action: 'stale_result', detail: { holder: event.holder, result: event.type } } };
+}
 
 export function transition(request: AccessRequest, event: RequestEvent, now: Date): TransitionOutcome {
   switch (event.type) {
@@ -67,7 +77,7 @@ export function transition(request: AccessRequest, event: RequestEvent, now: Dat
       return done(request, { op }, now, SYSTEM_ACTOR, 'apply_started', { attempt: attempts }, [{ type: 'apply' }]);
     }
     case 'applied': {
-      if (request.status !== 'approved' || !holds(request, event.holder, 'apply')) return wrongState(request, 'marked applied');
+      if (request.status !== 'approved' || !holds(request, event.holder, 'apply')) return staleResult(request, event, 'marked applied', now);
       const timeBound = isTimeBound(request);
       const changes: Partial<AccessRequest> = {
         status: timeBound ? 'active' : 'applied',
@@ -86,7 +96,7 @@ export function transition(request: AccessRequest, event: RequestEvent, now: Dat
       ]);
     }
     case 'apply_failed': {
-      if (request.status !== 'approved' || !holds(request, event.holder, 'apply')) return wrongState(request, 'marked failed');
+      if (request.status !== 'approved' || !holds(request, event.holder, 'apply')) return staleResult(request, event, 'marked failed', now);
       if (event.retryable) {
         // keep the attempt count, release the lease: the sweep tries again
         const op: Operation = { ...(request.op as Operation), leaseUntil: now };
@@ -124,7 +134,7 @@ export function transition(request: AccessRequest, event: RequestEvent, now: Dat
       return done(request, { op }, now, SYSTEM_ACTOR, 'revert_started', { intent: op.intent, attempt: attempts }, [{ type: 'revert' }]);
     }
     case 'reverted': {
-      if (request.status !== 'active' || !holds(request, event.holder, 'revert')) return wrongState(request, 'marked reverted');
+      if (request.status !== 'active' || !holds(request, event.holder, 'revert')) return staleResult(request, event, 'marked reverted', now);
       const op = request.op as Operation;
       const status = op.intent === 'revoke' ? 'revoked' : 'expired';
       const changes: Partial<AccessRequest> = { status, op: undefined, endedAt: now, result: { ...request.result, ...event.detail } };
@@ -137,7 +147,7 @@ export function transition(request: AccessRequest, event: RequestEvent, now: Dat
       ]);
     }
     case 'drifted': {
-      if (request.status !== 'active' || !holds(request, event.holder, 'revert')) return wrongState(request, 'marked drifted');
+      if (request.status !== 'active' || !holds(request, event.holder, 'revert')) return staleResult(request, event, 'marked drifted', now);
       const op = request.op as Operation;
       const status = op.intent === 'revoke' ? 'revoked' : 'expired';
       const changes: Partial<AccessRequest> = {
@@ -155,7 +165,7 @@ export function transition(request: AccessRequest, event: RequestEvent, now: Dat
       ]);
     }
     case 'revert_failed': {
-      if (request.status !== 'active' || !holds(request, event.holder, 'revert')) return wrongState(request, 'marked failed');
+      if (request.status !== 'active' || !holds(request, event.holder, 'revert')) return staleResult(request, event, 'marked failed', now);
       const op: Operation = { ...(request.op as Operation), leaseUntil: now };
       return done(request, { op }, now, SYSTEM_ACTOR, 'revert_interrupted', { reason: event.reason }, []);
     }

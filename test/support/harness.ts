@@ -91,6 +91,9 @@ export interface Harness {
   runwarden: Runwarden;
   clock: TestClock;
   botUrl: string;
+  /** the Firestore project of this bot (shared with a peer instance) */
+  projectId: string;
+  certsUrl: string;
   slash(user: string, text: string, options?: { timestamp?: number; signature?: string }): Promise<{ status: number; text: string; tag: string }>;
   /** the slash command's answer: the acknowledgement body if it carried text, else the response_url reply */
   ask(user: string, text: string): Promise<string>;
@@ -113,16 +116,29 @@ function messageHasId(message: PostedMessage, id: string): boolean {
   return JSON.stringify(message.blocks ?? []).includes(`"value":"${id}"`) || message.text.includes(id);
 }
 
-export async function startHarness(options: { policy?: string; settings?: Partial<Settings> } = {}): Promise<Harness> {
+export interface HarnessOptions {
+  policy?: string;
+  settings?: Partial<Settings>;
+  /**
+   * A second bot instance: its own process state (leases, Bolt app, clients)
+   * on the same Firestore project, Google emulator, Slack stand-in and clock
+   * as `peer`. Stopping it leaves the peer's stand-ins running.
+   */
+  peer?: Harness;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   process.env.METADATA_SERVER_DETECTION = 'none';
   const loaded = loadPolicy(options.policy ?? TEST_POLICY);
   if (!loaded.ok) throw new Error(`test policy invalid: ${loaded.problems.join('; ')}`);
-  const emulator = await startEmulator();
-  const issuer = await createOidcIssuer();
-  const certs = await issuer.serve();
-  const slack = await startSlackStandIn({ botToken: BOT_TOKEN, users: USERS, userGroups: { S0SECURITY: ['U0DAVE', 'U0ERIN'] } });
-  const clock = new TestClock();
-  const projectId = `${PROJECT}-${randomBytes(4).toString('hex')}`;
+  const peer = options.peer;
+  const emulator = peer?.emulator ?? (await startEmulator());
+  const issuer = peer?.issuer ?? (await createOidcIssuer());
+  const certs = peer ? { url: peer.certsUrl, stop: async () => undefined } : await issuer.serve();
+  const slack =
+    peer?.slack ?? (await startSlackStandIn({ botToken: BOT_TOKEN, users: USERS, userGroups: { S0SECURITY: ['U0DAVE', 'U0ERIN'] } }));
+  const clock = peer?.clock ?? new TestClock();
+  const projectId = peer?.projectId ?? `${PROJECT}-${randomBytes(4).toString('hex')}`;
   const runwarden = createRunwarden({
     port: 0,
     slashCommand: '/warden',
@@ -149,6 +165,8 @@ export async function startHarness(options: { policy?: string; settings?: Partia
     runwarden,
     clock,
     botUrl,
+    projectId,
+    certsUrl: certs.url,
     async slash(user, text, signing = {}) {
       tags += 1;
       const tag = `cmd${tags}`;
@@ -228,7 +246,7 @@ export async function startHarness(options: { policy?: string; settings?: Partia
     },
     async stop() {
       await runwarden.stop();
-      await Promise.allSettled([slack.stop(), certs.stop(), emulator.stop()]);
+      if (!peer) await Promise.allSettled([slack.stop(), certs.stop(), emulator.stop()]);
     },
   };
   return harness;

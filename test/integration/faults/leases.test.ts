@@ -1,0 +1,129 @@
+/**
+ * Issue 7 §1: a process that stalled (a hung Slack or Google call) and lost
+ * its lease never writes to Google afterwards, and a write that was already
+ * in flight when the lease lapsed does not survive. Two bot instances share
+ * one Firestore, one Google emulator and one Slack: the stalled one (`a`) and
+ * the one whose sweep takes over (`b`).
+ */
+import { titleFor } from '../../../src/domain/iamCondition';
+import { service, startHarness, type Harness } from '../../support/harness';
+
+jest.setTimeout(120_000);
+
+let a: Harness;
+let b: Harness;
+const HELLO = service('hello');
+const PAYMENTS = service('payments-api');
+const CONNECTOR = 'projects/acme-prod/locations/us-central1/connectors/prod-connector';
+const LEASE_SECONDS = 300;
+
+beforeAll(async () => {
+  a = await startHarness();
+  b = await startHarness({ peer: a });
+});
+afterAll(async () => {
+  await b?.stop();
+  await a?.stop();
+});
+beforeEach(() => {
+  a.emulator.reset();
+  a.emulator.seedService({ name: HELLO });
+  a.emulator.seedService({ name: PAYMENTS, vpcConnector: CONNECTOR, egress: 'private-ranges-only' });
+});
+
+const calls = (method: string): number => a.emulator.calls.filter((c) => c.method === method).length;
+const actions = async (id: string): Promise<string[]> => (await a.runwarden.deps.store.events(id)).map((e) => e.action);
+async function waitForAction(id: string, action: string): Promise<void> {
+  await a.waitForRequest(id, () => false, 0); // request exists
+  const deadline = Date.now() + 30_000;
+  while (!(await actions(id)).includes(action)) {
+    if (Date.now() > deadline) throw new Error(`no ${action} event on ${id}: ${(await actions(id)).join(', ')}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+it('a hung Slack call, a lapsed lease, a sweep that applies and expires, then the call returns: the policy stays as the sweep left it', async () => {
+  const id = await a.submit('U0ALICE', 'invoker hello 1h debugging');
+  const hung = a.slack.hold('chat.update');
+  await a.click('U0BOB', 'approve', id);
+  await hung.reached;
+
+  a.clock.advance(LEASE_SECONDS + 1);
+  await b.sweep();
+  a.clock.advance(3601);
+  expect((await b.sweep()).body.expired).toBe(1);
+  await a.waitForStatus(id, 'expired');
+  expect(a.emulator.policy(HELLO).bindings.filter((x) => x.condition?.title === titleFor(id))).toHaveLength(0);
+
+  hung.release();
+  // the stalled click's process runs to its end: its last effect is the requester's "approved" DM
+  await a.slack.waitFor(() => a.slack.dms('U0ALICE').filter((m) => m.text.includes(id)).length >= 3 || undefined, { description: 'the stalled process finishing' });
+  expect(a.emulator.policy(HELLO).bindings.filter((x) => x.condition?.title === titleFor(id))).toHaveLength(0);
+  expect(calls('SetIamPolicy')).toBe(2); // one add, one removal
+  expect((await a.request(id)).status).toBe('expired');
+});
+
+it('a Google read that hangs past the lease: the stalled process writes nothing once it resumes (egress stays as the sweep left it)', async () => {
+  const id = await a.submit('U0ALICE', 'egress payments-api all-traffic 1h partner debugging');
+  await a.click('U0BOB', 'approve', id);
+  const hung = a.emulator.hold('GetService', PAYMENTS);
+  await a.click('U0CAROL', 'approve', id);
+  await hung.reached;
+
+  a.clock.advance(LEASE_SECONDS + 1);
+  await b.sweep(); // b takes the apply over
+  await a.waitForStatus(id, 'active');
+  a.clock.advance(3601);
+  expect((await b.sweep()).body.expired).toBe(1);
+  await a.waitForStatus(id, 'expired');
+  expect(a.emulator.service(PAYMENTS)?.egress).toBe('private-ranges-only');
+
+  hung.release();
+  await waitForAction(id, 'lease_lost');
+  expect(a.emulator.service(PAYMENTS)?.egress).toBe('private-ranges-only');
+  expect(calls('UpdateService')).toBe(2); // b's apply and b's revert; nothing from a
+});
+
+it('a write in flight when the lease lapsed, landing after the sweep reverted: it is undone and recorded', async () => {
+  const id = await a.submit('U0ALICE', 'egress payments-api all-traffic 1h partner debugging');
+  await a.click('U0BOB', 'approve', id);
+  const inFlight = a.emulator.hold('UpdateService', PAYMENTS);
+  await a.click('U0CAROL', 'approve', id);
+  await inFlight.reached;
+
+  a.clock.advance(LEASE_SECONDS + 1);
+  await b.sweep();
+  await a.waitForStatus(id, 'active');
+  a.clock.advance(3601);
+  await b.sweep();
+  await a.waitForStatus(id, 'expired');
+  expect(a.emulator.service(PAYMENTS)?.egress).toBe('private-ranges-only');
+
+  inFlight.release(); // the stalled write lands now: all-traffic, untracked
+  await waitForAction(id, 'late_write_undone');
+  expect(a.emulator.service(PAYMENTS)?.egress).toBe('private-ranges-only');
+  const undone = (await a.runwarden.deps.store.events(id)).find((e) => e.action === 'late_write_undone');
+  expect(undone?.detail).toMatchObject({ egress: 'all-traffic', undone: 'set back to private-ranges-only' });
+});
+
+it('a lease that lapses while its holder is alive: the sweep of another instance takes the apply over, once', async () => {
+  const id = await a.submit('U0ALICE', 'invoker hello 1h debugging');
+  const hung = a.emulator.hold('GetIamPolicy', HELLO);
+  await a.click('U0BOB', 'approve', id);
+  await hung.reached;
+  const stalled = await a.request(id);
+  expect(stalled.status).toBe('approved');
+
+  // the lease is live: nobody takes it over
+  expect((await b.sweep()).body).toMatchObject({ applied: 0 });
+  a.clock.advance(LEASE_SECONDS + 1);
+  const [first, second] = await Promise.all([b.sweep(), a.sweep()]);
+  expect((first.body.applied ?? 0) + (second.body.applied ?? 0)).toBe(1);
+  const active = await a.waitForStatus(id, 'active');
+  hung.release();
+  // a resumes, finds the binding b wrote (exactly what the record says), and its own result is refused
+  await waitForAction(id, 'stale_result');
+  expect(a.emulator.policy(HELLO).bindings.filter((x) => x.condition?.title === titleFor(id))).toHaveLength(1);
+  expect(calls('SetIamPolicy')).toBe(1);
+  expect((await a.request(id)).expiresAt).toEqual(active.expiresAt);
+});
