@@ -107,6 +107,17 @@ export interface KeysPort {
 
 // ---------------------------------------------------------------- Store
 
+/** A stored request document that does not validate: skipped by every reader, never guessed at. */
+export interface MalformedDocument {
+  id: string;
+  problem: string;
+}
+
+export interface RequestListing {
+  requests: AccessRequest[];
+  malformed: MalformedDocument[];
+}
+
 export interface RequestStore {
   /** Creates the request with its first audit event; fails if the id exists. */
   create(request: AccessRequest, event: AuditEvent): Promise<void>;
@@ -121,8 +132,9 @@ export interface RequestStore {
    * runwarden_request_not_found.
    */
   transact(id: string, decide: (current: AccessRequest) => TransitionOutcome): Promise<TransitionOutcome>;
-  listByStatus(statuses: readonly Status[]): Promise<AccessRequest[]>;
-  listByRequester(requester: string, statuses: readonly Status[]): Promise<AccessRequest[]>;
+  /** Requests in these statuses, oldest first; documents that do not validate are skipped and named in `malformed`. */
+  listByStatus(statuses: readonly Status[]): Promise<RequestListing>;
+  listByRequester(requester: string, statuses: readonly Status[]): Promise<RequestListing>;
 }
 
 // ---------------------------------------------------------------- Slack

@@ -28,6 +28,7 @@ export const ErrorCode = {
   Precondition: 'runwarden_precondition_failed',
   Conflict: 'runwarden_conflict',
   LeaseLost: 'runwarden_lease_lost',
+  MalformedRecord: 'runwarden_malformed_record',
   DatabaseUnavailable: 'runwarden_database_unavailable',
   Upstream: 'runwarden_upstream_error',
   Config: 'runwarden_config_error',

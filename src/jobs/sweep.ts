@@ -6,6 +6,7 @@
  * transaction and lease, so two sweeps at once — or a sweep and a click —
  * never do the same work twice, and a second run finds nothing left to do.
  */
+import { asWardenError } from '../domain/errors';
 import type { AccessRequest } from '../domain/request';
 import { approverIds, findRule, groupsToResolve } from '../domain/policy/evaluate';
 import { reminderMessage } from '../adapters/slack/views/reminderMessage';
@@ -14,21 +15,65 @@ import type { Runner } from '../app/runner';
 import { announce } from '../app/useCases/submit';
 import { resolveGroups } from '../app/resolveGroups';
 
+/**
+ * What one sweep did, by what actually happened (the JSON of POST /jobs/sweep;
+ * the ids behind each count are in the `sweep finished` log line):
+ * expired / revoked / drifted — ended (drifted: someone else's change found and left alone);
+ * applied — interrupted applies finished; retried — an apply or revert that failed and will be tried again;
+ * failed — requests that ended failed; timedOut, reminded, reposted;
+ * skipped — work another process holds or finished first; malformed — documents that do not validate;
+ * errors — steps that threw (logged with the request id).
+ */
 export interface SweepCounts {
   expired: number;
   revoked: number;
   drifted: number;
   applied: number;
+  retried: number;
   failed: number;
   timedOut: number;
   reminded: number;
   reposted: number;
   skipped: number;
+  malformed: number;
   errors: number;
 }
 
+export type SweepTally = keyof SweepCounts;
+
 export function emptyCounts(): SweepCounts {
-  return { expired: 0, revoked: 0, drifted: 0, applied: 0, failed: 0, timedOut: 0, reminded: 0, reposted: 0, skipped: 0, errors: 0 };
+  return { expired: 0, revoked: 0, drifted: 0, applied: 0, retried: 0, failed: 0, timedOut: 0, reminded: 0, reposted: 0, skipped: 0, malformed: 0, errors: 0 };
+}
+
+/** Which count a sweep step's result belongs to: the request's state after the step, not the step's intent. */
+export function tallyOf(final: AccessRequest | undefined): SweepTally {
+  if (!final) return 'skipped';
+  if (final.result?.drift !== undefined && (final.status === 'expired' || final.status === 'revoked')) return 'drifted';
+  switch (final.status) {
+    case 'expired':
+      return 'expired';
+    case 'revoked':
+      return 'revoked';
+    case 'failed':
+      return 'failed';
+    case 'timed_out':
+      return 'timedOut';
+    case 'applied':
+      return 'applied';
+    case 'active':
+      // still active after a revert: it failed and will be retried; after an apply: applied
+      return final.op?.type === 'revert' ? 'retried' : 'applied';
+    case 'approved':
+      return 'retried';
+    default:
+      return 'skipped';
+  }
+}
+
+/** One sweep's counts and, for the log, the request ids behind each. */
+interface SweepRun {
+  counts: SweepCounts;
+  ids: Partial<Record<SweepTally, string[]>>;
 }
 
 function leaseLive(request: AccessRequest, now: Date): boolean {
@@ -38,41 +83,39 @@ function leaseLive(request: AccessRequest, now: Date): boolean {
 export function createSweep(deps: AppDeps, runner: Runner) {
   const { store, clock, settings, logger } = deps;
 
-  function count(counts: SweepCounts, final: AccessRequest | undefined): void {
-    if (!final) return void (counts.skipped += 1);
-    if (final.result?.drift !== undefined && (final.status === 'expired' || final.status === 'revoked')) counts.drifted += 1;
-    else if (final.status === 'expired') counts.expired += 1;
-    else if (final.status === 'revoked') counts.revoked += 1;
-    else if (final.status === 'active' || final.status === 'applied') counts.applied += 1;
-    else if (final.status === 'failed') counts.failed += 1;
-    else if (final.status === 'timed_out') counts.timedOut += 1;
+  function tally(run: SweepRun, what: SweepTally, id: string): void {
+    run.counts[what] += 1;
+    (run.ids[what] ??= []).push(id);
+  }
+  function count(run: SweepRun, final: AccessRequest | undefined, id: string): void {
+    tally(run, tallyOf(final), id);
   }
 
-  async function endDue(request: AccessRequest, counts: SweepCounts): Promise<void> {
+  async function endDue(request: AccessRequest, run: SweepRun): Promise<void> {
     const now = clock.now();
     const revoking = request.op?.type === 'revert' && request.op.intent === 'revoke';
     const due = request.expiresAt !== undefined && request.expiresAt.getTime() <= now.getTime();
     if ((!revoking && !due) || leaseLive(request, now)) return;
     const { outcome, final } = await runner.run(request.id, { type: 'claim_revert', maxAttempts: settings.maxAttempts, ...runner.lease() });
-    count(counts, outcome.ok ? final : undefined);
+    count(run, outcome.ok ? final : undefined, request.id);
   }
 
-  async function finishApply(request: AccessRequest, counts: SweepCounts): Promise<void> {
+  async function finishApply(request: AccessRequest, run: SweepRun): Promise<void> {
     if (leaseLive(request, clock.now())) return;
     const { outcome, final } = await runner.run(request.id, { type: 'claim_apply', maxAttempts: settings.maxAttempts, ...runner.lease() });
-    count(counts, outcome.ok ? final : undefined);
+    count(run, outcome.ok ? final : undefined, request.id);
   }
 
-  async function tendPending(request: AccessRequest, counts: SweepCounts): Promise<void> {
+  async function tendPending(request: AccessRequest, run: SweepRun): Promise<void> {
     const now = clock.now().getTime();
     if (request.createdAt.getTime() + settings.pendingTimeoutSeconds * 1000 <= now) {
       const { outcome, final } = await runner.run(request.id, { type: 'timeout', pendingTimeoutSeconds: settings.pendingTimeoutSeconds });
-      count(counts, outcome.ok ? final : undefined);
+      count(run, outcome.ok ? final : undefined, request.id);
       return;
     }
     if (!request.message) {
       const posted = await announce(deps, request);
-      if (posted.message) counts.reposted += 1;
+      if (posted.message) tally(run, 'reposted', request.id);
       return;
     }
     const last = (request.lastRemindedAt ?? request.createdAt).getTime();
@@ -86,23 +129,29 @@ export function createSweep(deps: AppDeps, runner: Runner) {
       (u) => u !== request.requester && !request.approvals.some((a) => a.approver === u),
     );
     await deps.chat.post(request.message.channel, { ...reminderMessage(outcome.next, waitingOn), threadTs: request.message.ts });
-    counts.reminded += 1;
+    tally(run, 'reminded', request.id);
   }
 
   return async function sweep(): Promise<SweepCounts> {
-    const counts = emptyCounts();
-    const open = await store.listByStatus(['active', 'approved', 'pending']);
+    const run: SweepRun = { counts: emptyCounts(), ids: {} };
+    const { requests: open, malformed } = await store.listByStatus(['active', 'approved', 'pending']);
+    for (const bad of malformed) {
+      tally(run, 'malformed', bad.id);
+      logger.error('sweep skipped a malformed request document', { requestId: bad.id, problem: bad.problem });
+    }
     for (const request of open) {
       try {
-        if (request.status === 'active') await endDue(request, counts);
-        else if (request.status === 'approved') await finishApply(request, counts);
-        else await tendPending(request, counts);
+        if (request.status === 'active') await endDue(request, run);
+        else if (request.status === 'approved') await finishApply(request, run);
+        else await tendPending(request, run);
       } catch (error) {
-        counts.errors += 1;
-        logger.error('sweep step failed', { requestId: request.id, error: error instanceof Error ? error.message : String(error) });
+        tally(run, 'errors', request.id);
+        logger.error('sweep step failed', { requestId: request.id, error: asWardenError(error).operatorMessage });
       }
     }
-    logger.info('sweep finished', { ...counts });
-    return counts;
+    const done = run.counts;
+    const trouble = done.failed + done.errors + done.malformed + done.retried + done.drifted > 0;
+    logger[trouble ? 'warn' : 'info']('sweep finished', { counts: { ...done }, ids: run.ids });
+    return done;
   };
 }

@@ -4,6 +4,7 @@
  */
 import { Timestamp, type DocumentData } from '@google-cloud/firestore';
 import { z } from 'zod';
+import { ErrorCode, WardenError } from '../../domain/errors';
 import { REQUEST_KINDS, STATUSES, type AccessRequest, type AuditEvent } from '../../domain/request';
 
 const date = z.union([z.instanceof(Timestamp).transform((t) => t.toDate()), z.date()]);
@@ -58,13 +59,22 @@ export const eventDocument = z.object({
   detail: z.record(z.string(), z.unknown()),
 });
 
-/** Firestore document → AccessRequest; throws a descriptive error for a malformed document. */
-export function fromDocument(id: string, data: DocumentData | undefined): AccessRequest {
+/** Firestore document → AccessRequest, or what is wrong with it (every zod issue, with its path). */
+export function parseDocument(id: string, data: DocumentData | undefined): { ok: true; request: AccessRequest } | { ok: false; problem: string } {
   const parsed = requestDocument.safeParse({ ...data, id });
-  if (!parsed.success) {
-    throw new Error(`requests/${id} is malformed: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  }
-  return parsed.data;
+  if (parsed.success) return { ok: true, request: parsed.data };
+  return { ok: false, problem: parsed.error.issues.map((i) => `${i.path.join('.') || '(document)'}: ${i.message}`).join('; ') };
+}
+
+/** Firestore document → AccessRequest; a malformed document is runwarden_malformed_record (the problem for the operator only). */
+export function fromDocument(id: string, data: DocumentData | undefined): AccessRequest {
+  const parsed = parseDocument(id, data);
+  if (parsed.ok) return parsed.request;
+  throw new WardenError(
+    ErrorCode.MalformedRecord,
+    `The stored record of request \`${id}\` is damaged, so runwarden will not act on it; the operators have the details in the logs.`,
+    `requests/${id} is malformed: ${parsed.problem}`,
+  );
 }
 
 /** AccessRequest → Firestore fields; absent optional fields are deleted, not left stale. */

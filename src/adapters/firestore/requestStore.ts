@@ -8,10 +8,10 @@
  */
 import type { Firestore, Transaction } from '@google-cloud/firestore';
 import { ErrorCode, WardenError } from '../../domain/errors';
-import type { AccessRequest, AuditEvent, Status } from '../../domain/request';
+import type { AuditEvent, Status } from '../../domain/request';
 import type { TransitionOutcome } from '../../domain/stateMachine';
-import type { RequestStore } from '../../ports';
-import { eventFromDocument, fromDocument, toDocument } from './requestDocument';
+import type { RequestListing, RequestStore } from '../../ports';
+import { eventFromDocument, fromDocument, parseDocument, toDocument } from './requestDocument';
 
 export const REQUESTS = 'requests';
 export const EVENTS = 'events';
@@ -78,16 +78,21 @@ export function createRequestStore(deps: { firestore: Firestore }): RequestStore
     },
   };
 
-  async function query(statuses: readonly Status[], requester: string | undefined): Promise<AccessRequest[]> {
-    if (statuses.length === 0) return [];
+  async function query(statuses: readonly Status[], requester: string | undefined): Promise<RequestListing> {
+    if (statuses.length === 0) return { requests: [], malformed: [] };
     // Single-field filters only: no composite index is needed in production.
     let q = requests.where('status', 'in', [...statuses]);
     if (requester !== undefined) q = requests.where('requester', '==', requester);
     const snapshot = await q.get();
     const wanted = new Set<Status>(statuses);
-    return snapshot.docs
-      .map((doc) => fromDocument(doc.id, doc.data()))
-      .filter((r) => wanted.has(r.status))
-      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+    const listing: RequestListing = { requests: [], malformed: [] };
+    // One document that does not validate never hides the others.
+    for (const doc of snapshot.docs) {
+      const parsed = parseDocument(doc.id, doc.data());
+      if (!parsed.ok) listing.malformed.push({ id: doc.id, problem: parsed.problem });
+      else if (wanted.has(parsed.request.status)) listing.requests.push(parsed.request);
+    }
+    listing.requests.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+    return listing;
   }
 }

@@ -13,8 +13,13 @@ export interface Listing {
 
 export function createQueries(deps: AppDeps) {
   async function list(user: string): Promise<Listing> {
-    const mine = await deps.store.listByRequester(user, ['pending', 'approved', 'active']);
-    const pending = await deps.store.listByStatus(['pending']);
+    const own = await deps.store.listByRequester(user, ['pending', 'approved', 'active']);
+    const open = await deps.store.listByStatus(['pending']);
+    for (const bad of [...own.malformed, ...open.malformed]) {
+      deps.logger.error('skipped a malformed request document', { requestId: bad.id, problem: bad.problem, reader: 'list' });
+    }
+    const mine = own.requests;
+    const pending = open.requests;
     const policy = deps.policy();
     const candidates = pending
       .filter((r) => r.requester !== user && !r.approvals.some((a) => a.approver === user))
