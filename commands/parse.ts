@@ -5,6 +5,7 @@
 import type { ParseArgsResult } from './args';
 import * as cancel from './cancel';
 import * as egress from './egress';
+import * as extend from './extend';
 import * as help from './help';
 import * as ingress from './ingress';
 import * as invoker from './invoker';
@@ -15,7 +16,7 @@ import * as status from './status';
 import { orList, splitWords, tokenizeWords, type Tokens } from './tokens';
 
 /** In the order help lists them. */
-export const SUBCOMMANDS = [invoker, egress, ingress, rotate, list, status, revoke, cancel, help] as const;
+export const SUBCOMMANDS = [invoker, egress, ingress, rotate, list, status, revoke, cancel, extend, help] as const;
 export type CommandName = (typeof SUBCOMMANDS)[number]['name'];
 
 export type Command =
@@ -27,6 +28,7 @@ export type Command =
   | ({ name: 'status' } & status.StatusArgs)
   | ({ name: 'revoke' } & revoke.RevokeArgs)
   | ({ name: 'cancel' } & cancel.CancelArgs)
+  | ({ name: 'extend' } & extend.ExtendArgs)
   | ({ name: 'help' } & help.HelpArgs);
 
 export type ParseCommandResult = { ok: true; command: Command } | { ok: false; error: string; usage: string };
@@ -69,6 +71,8 @@ function parseArgsOf(name: CommandName, tokens: Tokens): ParseArgsResult<Command
       return named(name, revoke.parseArgs(tokens));
     case 'cancel':
       return named(name, cancel.parseArgs(tokens));
+    case 'extend':
+      return named(name, extend.parseArgs(tokens));
     case 'help':
       return named(name, help.parseArgs(tokens));
   }

@@ -4,6 +4,7 @@
 import * as cancel from './cancel';
 import type { CommandContext, Reply } from './context';
 import * as egress from './egress';
+import * as extend from './extend';
 import * as help from './help';
 import * as ingress from './ingress';
 import * as invoker from './invoker';
@@ -33,6 +34,8 @@ export function runCommand(command: Command, ctx: CommandContext): Promise<Reply
       return revoke.handle(command, ctx);
     case 'cancel':
       return cancel.handle(command, ctx);
+    case 'extend':
+      return extend.handle(command, ctx);
     case 'help':
       return help.handle(command, ctx);
   }

@@ -50,6 +50,14 @@ export interface IamPolicyPort {
    * its role, members or expression (nothing written). Nothing else is touched.
    */
   removeBinding(resource: string, binding: IamBinding, beforeWrite?: BeforeWrite): Promise<BindingChange<'removed'>>;
+  /**
+   * Replaces runwarden's binding `from` by `to` (same title) in ONE
+   * SetIamPolicy, in place, other bindings untouched: never a moment with no
+   * binding, never two. `present` when `to` is there already (an earlier,
+   * interrupted write); `absent` when no binding has the title; `foreign` when
+   * the one there is neither (nothing written).
+   */
+  replaceBinding(resource: string, from: IamBinding, to: IamBinding, beforeWrite?: BeforeWrite): Promise<BindingChange<'replaced' | 'present'>>;
   /** The bindings currently on the resource (v3 read). */
   getBindings(resource: string): Promise<IamBinding[]>;
 }
@@ -153,6 +161,18 @@ export interface ChatPort {
   dm(user: string, message: ChatMessage): Promise<void>;
   /** ephemeral message to one user in a channel */
   ephemeral(channel: string, user: string, message: ChatMessage): Promise<void>;
+}
+
+/** A modal or Home tab view (Block Kit `view` object: type modal|home, blocks, …). */
+export type SlackSurface = Record<string, unknown> & { type: 'modal' | 'home'; blocks: unknown[] };
+
+export interface ViewsPort {
+  /** views.open with an interaction's trigger_id (valid for 3 s); returns the view id */
+  openView(triggerId: string, view: SlackSurface): Promise<{ id: string }>;
+  /** views.update of an open modal by its id */
+  updateView(viewId: string, view: SlackSurface): Promise<void>;
+  /** views.publish of a user's App Home */
+  publishHome(user: string, view: SlackSurface): Promise<void>;
 }
 
 export interface DirectoryPort {

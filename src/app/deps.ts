@@ -3,7 +3,7 @@
  * (src/app/wiring.ts). Tests build the same object around emulators.
  */
 import type { Policy } from '../domain/policy/schema';
-import type { ChatPort, Clock, DirectoryPort, IamPolicyPort, KeysPort, Logger, RequestStore, ServicesPort } from '../ports';
+import type { ChatPort, Clock, DirectoryPort, IamPolicyPort, KeysPort, Logger, RequestStore, ServicesPort, ViewsPort } from '../ports';
 
 export interface Settings {
   slashCommand: string;
@@ -22,6 +22,8 @@ export interface Settings {
 export interface AppDeps {
   store: RequestStore;
   chat: ChatPort;
+  /** modals and App Home */
+  views: ViewsPort;
   directory: DirectoryPort;
   iam: IamPolicyPort;
   services: ServicesPort;

@@ -19,7 +19,9 @@ import { approvalMessage } from '../adapters/slack/views/approvalMessage';
 import { requesterNotice } from '../adapters/slack/views/requesterNotice';
 import type { AppDeps } from './deps';
 import type { Applied, Guard, KindHandler } from './kinds/kindHandler';
-import { recheckAtApply } from './recheck';
+import { extendedExpiry, extensionsUsed, openExtension } from '../domain/extensions';
+import { extensionMessage } from '../adapters/slack/views/extensionMessage';
+import { recheckAtApply, recheckExtensionAtApply } from './recheck';
 import { resolveGroups } from './resolveGroups';
 
 export interface RunResult {
@@ -80,7 +82,12 @@ export function createRunner(deps: AppDeps, handlers: Record<AccessRequest['kind
         await refreshMessage(request);
         return undefined;
       case 'notify_requester':
-        await chat.dm(request.requester, requesterNotice(request, effect.notice));
+        await chat.dm(request.requester, requesterNotice(request, effect.notice, { extendButton: effect.notice === 'expiring' && mayExtend(request) }));
+        return undefined;
+      case 'extend':
+        return applyExtension(request);
+      case 'post_extension':
+        await postExtension(request, effect.n);
         return undefined;
       case 'notify_approvers':
         await notifyApprovers(request, effect.notice);
@@ -141,6 +148,57 @@ export function createRunner(deps: AppDeps, handlers: Record<AccessRequest['kind
     }
   }
 
+  /** Whether the rule lets the requester ask for (another) extension now. */
+  function mayExtend(request: AccessRequest): boolean {
+    const rule = findRule(deps.policy(), request.kind, request.target)?.rule;
+    return rule !== undefined && !openExtension(request) && extensionsUsed(request) < rule.maxExtensions;
+  }
+
+  async function applyExtension(request: AccessRequest): Promise<AccessRequest | undefined> {
+    const holder = request.op?.holder ?? '';
+    const extension = openExtension(request);
+    if (!extension) return undefined;
+    const refusal = recheckExtensionAtApply(deps.policy(), request, extension);
+    if (refusal) return (await run(request.id, { type: 'extend_failed', holder, reason: refusal, retryable: false })).final;
+    const expiresAt = extendedExpiry(request, extension);
+    const handler = handlers[request.kind];
+    try {
+      await handler.extend(request, expiresAt, guardFor(request.id, holder));
+    } catch (error) {
+      const failure = asWardenError(error);
+      if (failure.code === ErrorCode.LeaseLost) {
+        logger.warn('extension abandoned: this process lost its lease before writing', { requestId: request.id, holder });
+        return undefined;
+      }
+      logger.warn('extension failed', { requestId: request.id, code: failure.code, error: failure.operatorMessage });
+      const retryable = RETRYABLE.has(failure.code);
+      return (await run(request.id, { type: 'extend_failed', holder, reason: failure.userMessage, retryable })).final;
+    }
+    const recorded = await run(request.id, { type: 'extended', holder, expiresAt });
+    if (!recorded.outcome.ok) await undoLateExtension(request, expiresAt);
+    return recorded.final;
+  }
+
+  /** The extension's write landed after this process lost its lease: put the recorded expiry back unless the record adopted it. */
+  async function undoLateExtension(request: AccessRequest, written: Date): Promise<void> {
+    const log = logger.child({ requestId: request.id });
+    try {
+      const current = await store.get(request.id);
+      if (!request.expiresAt || current?.expiresAt?.getTime() === written.getTime()) return;
+      await handlers[request.kind].extend({ ...request, expiresAt: written }, request.expiresAt, async () => undefined);
+      log.warn('a late extension landed after the lease was lost and was undone', { expiresAt: request.expiresAt.toISOString() });
+    } catch (error) {
+      log.error('a late extension could not be undone; check the binding by hand', { error: asWardenError(error).operatorMessage });
+    }
+  }
+
+  async function postExtension(request: AccessRequest, n: number): Promise<void> {
+    const extension = request.extensions?.find((e) => e.n === n);
+    if (!extension) return;
+    const posted = await chat.post(request.channel, extensionMessage(request, extension));
+    await store.transact(request.id, (current) => transition(current, { type: 'extension_posted', n, ...posted }, clock.now()));
+  }
+
   async function revertChange(request: AccessRequest): Promise<AccessRequest | undefined> {
     const holder = request.op?.holder ?? '';
     const log = logger.child({ requestId: request.id });
@@ -170,15 +228,16 @@ export function createRunner(deps: AppDeps, handlers: Record<AccessRequest['kind
   }
 
   async function refreshMessage(request: AccessRequest): Promise<void> {
+    const latest = request.extensions?.[request.extensions.length - 1];
     const view = approvalMessage(request, clock.now());
     if (request.message) {
       await chat.update(request.message.channel, request.message.ts, view);
-      return;
+    } else if (request.status === 'pending') {
+      // The first post failed or never happened: post now and remember it.
+      const posted = await chat.post(request.channel, view);
+      await store.transact(request.id, (current) => transition(current, { type: 'posted', ...posted }, clock.now()));
     }
-    // The first post failed or never happened: post now and remember it.
-    if (request.status !== 'pending') return;
-    const posted = await chat.post(request.channel, view);
-    await store.transact(request.id, (current) => transition(current, { type: 'posted', ...posted }, clock.now()));
+    if (latest?.message) await chat.update(latest.message.channel, latest.message.ts, extensionMessage(request, latest));
   }
 
   async function notifyApprovers(request: AccessRequest, notice: NoticeKind): Promise<void> {

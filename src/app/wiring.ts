@@ -14,6 +14,7 @@ import { createRequestStore } from '../adapters/firestore/requestStore';
 import { createSlackChat } from '../adapters/slack/slackChat';
 import { registerActionListener } from '../adapters/slack/listeners/actionListener';
 import { registerCommandListener } from '../adapters/slack/listeners/commandListener';
+import { registerExtendListener } from '../adapters/slack/listeners/extendListener';
 import type { Policy } from '../domain/policy/schema';
 import type { RequestKind } from '../domain/request';
 import type { Clock, Logger } from '../ports';
@@ -75,6 +76,7 @@ export function createRunwarden(options: RunwardenOptions): Runwarden {
   const deps: AppDeps = {
     store: createRequestStore({ firestore }),
     chat,
+    views: chat,
     directory: chat,
     iam,
     services,
@@ -93,7 +95,14 @@ export function createRunwarden(options: RunwardenOptions): Runwarden {
     logger: options.logger,
     context: { slash: options.slashCommand, useCases, policy: options.policy },
   });
-  registerActionListener(slack.app, { decide: useCases.decide, chat, logger: options.logger });
+  registerExtendListener(slack.app, { extend: useCases.extend, chat, views: chat, logger: options.logger });
+  registerActionListener(slack.app, {
+    decide: useCases.decide,
+    decideExtension: useCases.decideExtension,
+    cancel: useCases.cancel,
+    chat,
+    logger: options.logger,
+  });
 
   return {
     useCases,

@@ -6,7 +6,8 @@
 import { ErrorCode } from './errors';
 import type { AccessRequest, AuditEvent, Operation } from './request';
 import { SYSTEM_ACTOR } from './request';
-import { done, leaseIsLive, refuse, wrongState, type RequestEvent, type TransitionOutcome } from './transitions';
+import { lapseOpenExtension } from './extensions';
+import { done, leaseIsLive, refuse, wrongState, type Effect, type RequestEvent, type TransitionOutcome } from './transitions';
 
 export function approve(request: AccessRequest, event: Extract<RequestEvent, { type: 'approve' }>, now: Date): TransitionOutcome {
   const record = (reason: string): AuditEvent => ({ at: now, actor: event.actor, action: 'approve_refused', detail: { reason } });
@@ -73,7 +74,13 @@ export function revoke(request: AccessRequest, event: Extract<RequestEvent, { ty
   if (request.op?.type === 'revert' && leaseIsLive(request.op, now)) {
     return refuse(ErrorCode.Conflict, `Request \`${request.id}\` is already ending.`);
   }
+  if (request.op?.type === 'extend' && leaseIsLive(request.op, now)) {
+    return refuse(ErrorCode.Conflict, `Request \`${request.id}\` is being extended right now; try again in a moment.`);
+  }
   const attempts = request.op?.type === 'revert' ? request.op.attempts : 0;
   const op: Operation = { type: 'revert', intent: 'revoke', by: event.actor, holder: event.holder, leaseUntil: event.leaseUntil, attempts: attempts + 1 };
-  return done(request, { op }, now, event.actor, 'revoke_requested', {}, [{ type: 'revert' }]);
+  const lapse = lapseOpenExtension(request, now, 'The grant was revoked before the extension was decided.');
+  const changes: Partial<AccessRequest> = lapse.extensions ? { op, extensions: lapse.extensions } : { op };
+  const effects: Effect[] = lapse.extensions ? [{ type: 'refresh_message' }, ...lapse.effects] : [];
+  return done(request, changes, now, event.actor, 'revoke_requested', {}, [{ type: 'revert' }, ...effects]);
 }

@@ -48,9 +48,9 @@ export interface Approval {
  * an expired lease means the holder died and the work may be taken over.
  */
 export interface Operation {
-  type: 'apply' | 'revert';
+  type: 'apply' | 'revert' | 'extend';
   /** why a revert runs: the grant expired, or somebody revoked it */
-  intent: 'approve' | 'expire' | 'revoke';
+  intent: 'approve' | 'expire' | 'revoke' | 'extend';
   /** the Slack user who asked for the revert (revoke), or "runwarden" */
   by: string;
   holder: string;
@@ -118,6 +118,41 @@ export interface AccessRequest {
    */
   writing?: Record<string, string> | undefined;
   lastRemindedAt?: Date | undefined;
+
+  /** SPEC §7: one entry per extension put up for decision, oldest first */
+  extensions?: Extension[] | undefined;
+  /** when the requester was warned that the grant ends soon (once per expiry) */
+  expiryWarnedAt?: Date | undefined;
+}
+
+export const EXTENSION_STATUSES = ['pending', 'approved', 'applied', 'denied', 'lapsed', 'failed'] as const;
+export type ExtensionStatus = (typeof EXTENSION_STATUSES)[number];
+
+/**
+ * More time for an active time-bound request, decided like a request (SPEC §9):
+ * the same approvers and number of approvals, never by the requester.
+ * `approved` means it is being applied (under the request's lease).
+ */
+export interface Extension {
+  /** 1-based position in `extensions`; buttons carry `<request id>.<n>` */
+  n: number;
+  /** the requested extra time as the command grammar writes it (`2h`, `1h30m`) */
+  duration: string;
+  durationSeconds: number;
+  reason: string;
+  status: ExtensionStatus;
+  approvals: Approval[];
+  requestedAt: Date;
+  /** who denied it */
+  decidedBy?: string | undefined;
+  /** when it was applied, denied, lapsed or failed */
+  endedAt?: Date | undefined;
+  /** the new expiry, once applied */
+  expiresAt?: Date | undefined;
+  /** why it lapsed or failed */
+  outcome?: string | undefined;
+  /** its own approval message in the rule's channel */
+  message?: { channel: string; ts: string } | undefined;
 }
 
 /** One entry of `requests/{id}/events`: appended, never rewritten. */

@@ -21,6 +21,8 @@ import { SYSTEM_ACTOR, isTimeBound } from './request';
 import { approve, deny, revoke } from './decisions';
 import { renewLease } from './lease';
 import { done, holds, leaseIsLive, refuse, wrongState, type Refused, type RequestEvent, type TransitionOutcome } from './transitions';
+import { claimExtend, decideExtension, extend, extensionPosted, finishExtend, lapseOpenExtension } from './extensions';
+import { warnExpiry } from './expiryWarning';
 
 export type { Effect, Lease, NoticeKind, Refused, RequestEvent, Transitioned, TransitionOutcome } from './transitions';
 
@@ -123,6 +125,7 @@ export function transition(request: AccessRequest, event: RequestEvent, now: Dat
           { type: 'notify_approvers', notice: 'failed' },
         ]);
       }
+      const lapse = lapseOpenExtension(request, now, 'The grant ended before the extension was decided.');
       const op: Operation = {
         type: 'revert',
         intent: revoking ? 'revoke' : 'expire',
@@ -131,7 +134,9 @@ export function transition(request: AccessRequest, event: RequestEvent, now: Dat
         leaseUntil: event.leaseUntil,
         attempts,
       };
-      return done(request, { op }, now, SYSTEM_ACTOR, 'revert_started', { intent: op.intent, attempt: attempts }, [{ type: 'revert' }]);
+      const changes: Partial<AccessRequest> = lapse.extensions ? { op, extensions: lapse.extensions } : { op };
+      const effects = lapse.extensions ? [{ type: 'refresh_message' } as const, ...lapse.effects] : [];
+      return done(request, changes, now, SYSTEM_ACTOR, 'revert_started', { intent: op.intent, attempt: attempts }, [{ type: 'revert' }, ...effects]);
     }
     case 'reverted': {
       if (request.status !== 'active' || !holds(request, event.holder, 'revert')) return staleResult(request, event, 'marked reverted', now);
@@ -177,6 +182,20 @@ export function transition(request: AccessRequest, event: RequestEvent, now: Dat
     case 'posted':
       if (request.message) return refuse(ErrorCode.InvalidState, `Request \`${request.id}\` already has its message.`);
       return done(request, { message: { channel: event.channel, ts: event.ts } }, now, SYSTEM_ACTOR, 'message_posted', { channel: event.channel, ts: event.ts }, []);
+    case 'extend':
+      return extend(request, event, now);
+    case 'approve_extension':
+    case 'deny_extension':
+      return decideExtension(request, event, now);
+    case 'claim_extend':
+      return claimExtend(request, event, now);
+    case 'extended':
+    case 'extend_failed':
+      return finishExtend(request, event, now);
+    case 'extension_posted':
+      return extensionPosted(request, event, now);
+    case 'warn_expiry':
+      return warnExpiry(request, now);
     case 'reminded':
       if (request.status !== 'pending') return wrongState(request, 'reminded about');
       return done(request, { lastRemindedAt: now }, now, SYSTEM_ACTOR, 'reminded', {}, []);

@@ -17,12 +17,20 @@ export type NoticeKind =
   | 'failed'
   | 'timed_out'
   | 'cancelled'
-  | 'drift';
+  | 'drift'
+  | 'extension_approval'
+  | 'extended'
+  | 'extension_denied'
+  | 'extension_lapsed'
+  | 'extension_failed'
+  | 'expiring';
 
 export type Effect =
   | { type: 'apply' }
   | { type: 'revert' }
   | { type: 'refresh_message' }
+  | { type: 'extend' }
+  | { type: 'post_extension'; n: number }
   | { type: 'notify_requester'; notice: NoticeKind }
   | { type: 'notify_approvers'; notice: NoticeKind };
 
@@ -47,7 +55,15 @@ export type RequestEvent =
   | { type: 'renew_lease'; holder: string; leaseUntil: Date; call: string; writing?: Record<string, string> | undefined }
   | { type: 'late_write_undone'; detail: Record<string, string> }
   | { type: 'posted'; channel: string; ts: string }
-  | { type: 'reminded' };
+  | { type: 'reminded' }
+  | { type: 'extend'; actor: string; durationSeconds: number; reason: string; maxExtensions: number; maxDurationSeconds?: number | undefined }
+  | ({ type: 'approve_extension'; n: number; actor: string; isApprover: boolean } & Lease)
+  | { type: 'deny_extension'; n: number; actor: string; isApprover: boolean }
+  | ({ type: 'claim_extend'; maxAttempts: number } & Lease)
+  | { type: 'extended'; holder: string; expiresAt: Date }
+  | { type: 'extend_failed'; holder: string; reason: string; retryable: boolean }
+  | { type: 'extension_posted'; n: number; channel: string; ts: string }
+  | { type: 'warn_expiry' };
 
 export interface Transitioned {
   ok: true;

@@ -8,6 +8,7 @@
  */
 import { asWardenError } from '../domain/errors';
 import type { AccessRequest } from '../domain/request';
+import { expiryWarningDue } from '../domain/expiryWarning';
 import { approverIds, findRule, groupsToResolve } from '../domain/policy/evaluate';
 import { reminderMessage } from '../adapters/slack/views/reminderMessage';
 import type { AppDeps } from '../app/deps';
@@ -34,6 +35,10 @@ export interface SweepCounts {
   timedOut: number;
   reminded: number;
   reposted: number;
+  /** expiry warnings sent */
+  warned: number;
+  /** interrupted extensions taken over */
+  extended: number;
   skipped: number;
   malformed: number;
   errors: number;
@@ -42,7 +47,7 @@ export interface SweepCounts {
 export type SweepTally = keyof SweepCounts;
 
 export function emptyCounts(): SweepCounts {
-  return { expired: 0, revoked: 0, drifted: 0, applied: 0, retried: 0, failed: 0, timedOut: 0, reminded: 0, reposted: 0, skipped: 0, malformed: 0, errors: 0 };
+  return { expired: 0, revoked: 0, drifted: 0, applied: 0, retried: 0, failed: 0, timedOut: 0, reminded: 0, reposted: 0, warned: 0, extended: 0, skipped: 0, malformed: 0, errors: 0 };
 }
 
 /** Which count a sweep step's result belongs to: the request's state after the step, not the step's intent. */
@@ -100,6 +105,23 @@ export function createSweep(deps: AppDeps, runner: Runner) {
     count(run, outcome.ok ? final : undefined, request.id);
   }
 
+  /** An active request: end it when due, finish an interrupted extension, or warn its requester once. */
+  async function tendActive(request: AccessRequest, run: SweepRun): Promise<void> {
+    const now = clock.now();
+    const due = request.expiresAt !== undefined && request.expiresAt.getTime() <= now.getTime();
+    if (request.op?.type === 'extend' && !due) {
+      if (leaseLive(request, now)) return;
+      const { outcome } = await runner.run(request.id, { type: 'claim_extend', maxAttempts: settings.maxAttempts, ...runner.lease() });
+      if (outcome.ok) tally(run, 'extended', request.id);
+      return;
+    }
+    await endDue(request, run);
+    if (!due && expiryWarningDue(request, now)) {
+      const { outcome } = await runner.run(request.id, { type: 'warn_expiry' });
+      if (outcome.ok) tally(run, 'warned', request.id);
+    }
+  }
+
   async function finishApply(request: AccessRequest, run: SweepRun): Promise<void> {
     if (leaseLive(request, clock.now())) return;
     const { outcome, final } = await runner.run(request.id, { type: 'claim_apply', maxAttempts: settings.maxAttempts, ...runner.lease() });
@@ -141,7 +163,7 @@ export function createSweep(deps: AppDeps, runner: Runner) {
     }
     for (const request of open) {
       try {
-        if (request.status === 'active') await endDue(request, run);
+        if (request.status === 'active') await tendActive(request, run);
         else if (request.status === 'approved') await finishApply(request, run);
         else await tendPending(request, run);
       } catch (error) {

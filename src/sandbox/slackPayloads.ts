@@ -62,12 +62,15 @@ export interface BlockActionsInput {
   blockId?: string;
   /** the clicked button's label */
   buttonText?: string;
-  channelId: string;
+  /** the message's channel; without it (and `messageTs`) the click comes from App Home (a view container, no response_url) */
+  channelId?: string;
   channelName?: string;
-  messageTs: string;
+  messageTs?: string;
   messageText?: string;
   messageBlocks?: unknown[];
-  responseUrl: string;
+  responseUrl?: string;
+  /** the App Home view's id, for clicks from App Home */
+  viewId?: string;
   teamId?: string;
   teamDomain?: string;
   apiAppId?: string;
@@ -81,26 +84,34 @@ export function blockActionsPayload(input: BlockActionsInput): Record<string, un
   const teamId = input.teamId ?? SANDBOX_SLACK_DEFAULTS.teamId;
   const teamDomain = input.teamDomain ?? SANDBOX_SLACK_DEFAULTS.teamDomain;
   const userName = input.userName ?? userNameOf(input.userId);
-  const channelName = input.channelName ?? channelNameOf(input.channelId);
+  const fromMessage =
+    input.channelId !== undefined && input.messageTs !== undefined
+      ? {
+          container: { type: 'message', message_ts: input.messageTs, channel_id: input.channelId, is_ephemeral: false },
+          channel: { id: input.channelId, name: input.channelName ?? channelNameOf(input.channelId) },
+          message: {
+            type: 'message',
+            ts: input.messageTs,
+            text: input.messageText ?? '',
+            ...(input.messageBlocks === undefined ? {} : { blocks: input.messageBlocks }),
+          },
+          ...(input.responseUrl === undefined ? {} : { response_url: input.responseUrl }),
+        }
+      : {
+          container: { type: 'view', view_id: input.viewId ?? 'V0HOME' },
+          view: { id: input.viewId ?? 'V0HOME', type: 'home', blocks: [], state: { values: {} } },
+        };
   return {
     type: 'block_actions',
     user: { id: input.userId, username: userName, name: userName, team_id: teamId },
     api_app_id: input.apiAppId ?? SANDBOX_SLACK_DEFAULTS.apiAppId,
     token: SANDBOX_SLACK_DEFAULTS.verificationToken,
-    container: { type: 'message', message_ts: input.messageTs, channel_id: input.channelId, is_ephemeral: false },
+    ...fromMessage,
     trigger_id: input.triggerId ?? triggerId(),
     team: { id: teamId, domain: teamDomain },
     enterprise: null,
     is_enterprise_install: false,
-    channel: { id: input.channelId, name: channelName },
-    message: {
-      type: 'message',
-      ts: input.messageTs,
-      text: input.messageText ?? '',
-      ...(input.messageBlocks === undefined ? {} : { blocks: input.messageBlocks }),
-    },
     state: { values: {} },
-    response_url: input.responseUrl,
     actions: [
       {
         action_id: input.actionId,

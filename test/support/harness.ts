@@ -98,6 +98,10 @@ export interface Harness {
   /** the slash command's answer: the acknowledgement body if it carried text, else the response_url reply */
   ask(user: string, text: string): Promise<string>;
   click(user: string, action: 'approve' | 'deny' | 'revoke', id: string): Promise<{ status: number; tag: string }>;
+  /** a click on any button: its action id and value, from a channel message (or, without `source`, from App Home) */
+  press(user: string, actionId: string, value: string, source?: { channel: string; ts: string }): Promise<{ status: number; text: string; tag: string }>;
+  /** the message of extension `n` of request `id` */
+  extensionMessage(id: string, n: number): PostedMessage | undefined;
   sweep(token?: string | null): Promise<{ status: number; body: Record<string, number> }>;
   request(id: string): Promise<AccessRequest>;
   waitForStatus(id: string, status: Status, timeoutMs?: number): Promise<AccessRequest>;
@@ -199,6 +203,21 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       });
       const answer = await postToSlackEndpoint(`${botUrl}/slack/events`, SIGNING_SECRET, body, FORM_CONTENT_TYPE);
       return { status: answer.status, tag };
+    },
+    async press(user, actionId, value, source) {
+      tags += 1;
+      const tag = `press${tags}`;
+      const body = blockActionsBody({
+        userId: user,
+        actionId,
+        value,
+        ...(source ? { channelId: source.channel, messageTs: source.ts, responseUrl: slack.responseUrl(tag) } : {}),
+      });
+      const answer = await postToSlackEndpoint(`${botUrl}/slack/events`, SIGNING_SECRET, body, FORM_CONTENT_TYPE);
+      return { ...answer, tag };
+    },
+    extensionMessage(id, n) {
+      return slack.messages(APPROVALS_CHANNEL).find((m) => JSON.stringify(m.blocks ?? []).includes(`"value":"${id}.${n}"`) || m.text.startsWith(`Extension ${n} of request ${id}`));
     },
     async sweep(token) {
       const headers: Record<string, string> = {};

@@ -5,18 +5,36 @@
 import { Timestamp, type DocumentData } from '@google-cloud/firestore';
 import { z } from 'zod';
 import { ErrorCode, WardenError } from '../../domain/errors';
-import { REQUEST_KINDS, STATUSES, type AccessRequest, type AuditEvent } from '../../domain/request';
+import { EXTENSION_STATUSES, REQUEST_KINDS, STATUSES, type AccessRequest, type AuditEvent } from '../../domain/request';
 
 const date = z.union([z.instanceof(Timestamp).transform((t) => t.toDate()), z.date()]);
 const optional = <T extends z.ZodTypeAny>(schema: T) => schema.nullish().transform((v) => v ?? undefined);
 
 const operation = z.object({
-  type: z.enum(['apply', 'revert']),
-  intent: z.enum(['approve', 'expire', 'revoke']),
+  type: z.enum(['apply', 'revert', 'extend']),
+  intent: z.enum(['approve', 'expire', 'revoke', 'extend']),
   by: z.string(),
   holder: z.string(),
   leaseUntil: date,
   attempts: z.number().int().nonnegative(),
+});
+
+const approval = z.object({ approver: z.string(), at: date });
+const messageRef = z.object({ channel: z.string(), ts: z.string() });
+
+const extension = z.object({
+  n: z.number().int().positive(),
+  duration: z.string(),
+  durationSeconds: z.number().int().positive(),
+  reason: z.string(),
+  status: z.enum(EXTENSION_STATUSES),
+  approvals: z.array(approval),
+  requestedAt: date,
+  decidedBy: optional(z.string()),
+  endedAt: optional(date),
+  expiresAt: optional(date),
+  outcome: optional(z.string()),
+  message: optional(messageRef),
 });
 
 export const requestDocument = z.object({
@@ -50,6 +68,8 @@ export const requestDocument = z.object({
   op: optional(operation),
   writing: optional(z.record(z.string(), z.string())),
   lastRemindedAt: optional(date),
+  extensions: optional(z.array(extension)),
+  expiryWarnedAt: optional(date),
 });
 
 export const eventDocument = z.object({

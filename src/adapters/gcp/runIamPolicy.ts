@@ -126,6 +126,30 @@ export function createRunIamPolicy(deps: RunIamPolicyDeps): IamPolicyPort {
       });
     },
 
+    async replaceBinding(resource, from, to, beforeWrite) {
+      const title = to.condition?.title;
+      if (!title || from.condition?.title !== title) {
+        throw new WardenError(ErrorCode.Precondition, 'runwarden only replaces a conditional IAM binding by one with the same title.');
+      }
+      return withEtagRetry(what(resource), retry, async () => {
+        const current = await read(resource);
+        const at = current.bindings.findIndex((b) => b.condition?.title === title);
+        const found = current.bindings[at];
+        if (!found) return { type: 'absent' as const };
+        if (sameBinding(found, to)) return { type: 'present' as const };
+        if (!sameBinding(found, from)) return { type: 'foreign' as const, found };
+        const ours: Binding = {
+          role: to.role,
+          members: [...to.members],
+          condition: { title, description: to.condition?.description ?? '', expression: to.condition?.expression ?? '' },
+        };
+        await beforeWrite?.();
+        // One SetIamPolicy: the binding is swapped in place, never absent and never doubled.
+        await write(resource, current.etag, current.raw.map((raw, i) => (i === at ? ours : raw)));
+        return { type: 'replaced' as const };
+      });
+    },
+
     async removeBinding(resource, binding, beforeWrite) {
       const title = binding.condition?.title;
       return withEtagRetry(what(resource), retry, async () => {

@@ -17,6 +17,22 @@ export const REVOKE_ACTION = 'runwarden_revoke';
 /** The actions block holding "Revoke now"; present only while active. */
 export const REVOKE_BLOCK = 'runwarden_revoke_block';
 
+/** Approve / Deny on an extension's own message (value: `<request id>.<extension n>`). */
+export const EXTENSION_APPROVE_ACTION = 'runwarden_extension_approve';
+export const EXTENSION_DENY_ACTION = 'runwarden_extension_deny';
+/** The actions block holding them; present only while the extension is pending. */
+export const EXTENSION_DECISION_BLOCK = 'runwarden_extension_decision';
+
+/** "Extend" (App Home, expiry warning): opens the extend modal (value: request id). */
+export const EXTEND_OPEN_ACTION = 'runwarden_extend_open';
+/** "Cancel" on a pending request in App Home (value: request id). */
+export const CANCEL_ACTION = 'runwarden_cancel';
+
+/** The extend modal: its callback id, and its Duration and Reason inputs (block id = action id). */
+export const EXTEND_VIEW = 'runwarden_extend_view';
+export const EXTEND_DURATION_BLOCK = 'runwarden_extend_duration';
+export const EXTEND_REASON_BLOCK = 'runwarden_extend_reason';
+
 /** Every action id above, for listeners that register them all. */
-export const ACTION_IDS = [APPROVE_ACTION, DENY_ACTION, REVOKE_ACTION] as const;
+export const ACTION_IDS = [APPROVE_ACTION, DENY_ACTION, REVOKE_ACTION, EXTENSION_APPROVE_ACTION, EXTENSION_DENY_ACTION, EXTEND_OPEN_ACTION, CANCEL_ACTION] as const;
 export type ActionId = (typeof ACTION_IDS)[number];

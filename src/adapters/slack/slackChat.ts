@@ -6,12 +6,15 @@
 import type { Block, KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
-import type { ChatMessage, ChatPort, DirectoryPort } from '../../ports';
+import type { ChatMessage, ChatPort, DirectoryPort, SlackSurface, ViewsPort } from '../../ports';
 
 const posted = z.object({ channel: z.string(), ts: z.string() });
 const opened = z.object({ channel: z.object({ id: z.string() }) });
 const userInfo = z.object({ user: z.object({ profile: z.object({ email: z.string().optional() }).optional() }).optional() });
 const groupUsers = z.object({ users: z.array(z.string()).default([]) });
+const viewAnswer = z.object({ view: z.object({ id: z.string() }) });
+
+type View = Parameters<WebClient['views']['open']>[0]['view'];
 
 type Blocks = Array<KnownBlock | Block>;
 
@@ -23,7 +26,7 @@ function payload(message: ChatMessage): { text: string; blocks?: Blocks; thread_
   };
 }
 
-export function createSlackChat(deps: { client: WebClient }): ChatPort & DirectoryPort {
+export function createSlackChat(deps: { client: WebClient }): ChatPort & DirectoryPort & ViewsPort {
   const { client } = deps;
   return {
     async post(channel, message) {
@@ -46,6 +49,19 @@ export function createSlackChat(deps: { client: WebClient }): ChatPort & Directo
 
     async ephemeral(channel, user, message) {
       await client.chat.postEphemeral({ channel, user, ...payload(message) });
+    },
+
+    async openView(triggerId, view) {
+      const answer = viewAnswer.parse(await client.views.open({ trigger_id: triggerId, view: view as unknown as View }));
+      return { id: answer.view.id };
+    },
+
+    async updateView(viewId, view) {
+      await client.views.update({ view_id: viewId, view: view as unknown as View });
+    },
+
+    async publishHome(user, view) {
+      await client.views.publish({ user_id: user, view: view as unknown as View });
     },
 
     async emailOf(user) {

@@ -67,6 +67,21 @@ export function createInvokerHandler(deps: { iam: IamPolicyPort; services: Servi
       return { expiresAt, result, wrote: change.type === 'added' };
     },
 
+    async extend(request, expiresAt, guard) {
+      if (!request.expiresAt) throw new WardenError(ErrorCode.InvalidState, `Request \`${request.id}\` has no expiry recorded.`);
+      // Same title, role, member and description; only the expiry moves (SPEC §8), in one SetIamPolicy.
+      const from = bindingOf(request, request.expiresAt);
+      const to = bindingOf(request, expiresAt);
+      const expression = to.condition?.expression ?? '';
+      const change = await iam.replaceBinding(request.target, from, to, () => guard('SetIamPolicy', { expression }));
+      const title = titleFor(request.id);
+      if (change.type === 'absent') throw new WardenError(ErrorCode.Precondition, `The binding ${title} is no longer on ${request.target}; runwarden wrote nothing.`);
+      if (change.type === 'foreign') {
+        throw new WardenError(ErrorCode.Precondition, `The binding ${title} on ${request.target} is not the one runwarden wrote (now ${describeBinding(change.found)}); runwarden left it alone.`);
+      }
+      return { binding: title, replaced: change.type };
+    },
+
     async revert(request, guard) {
       const title = titleFor(request.id);
       if (!request.expiresAt) throw new WardenError(ErrorCode.InvalidState, `Request \`${request.id}\` has no expiry recorded.`);

@@ -49,4 +49,9 @@ export interface KindHandler {
    * owns that write. Returns what was done, for the audit trail.
    */
   undo(request: AccessRequest, applied: Applied, current: AccessRequest | undefined): Promise<Record<string, string> | undefined>;
+  /**
+   * Moves the end of an active time-bound change to `expiresAt` (an applied
+   * extension), writing only under `guard`. Idempotent. Throws WardenError.
+   */
+  extend(request: AccessRequest, expiresAt: Date, guard: Guard): Promise<Record<string, string>>;
 }

@@ -80,6 +80,10 @@ export function createRotateHandler(deps: {
       return { result, wrote };
     },
 
+    async extend() {
+      throw new WardenError(ErrorCode.NotAllowed, 'A key rotation is permanent; it cannot be extended.');
+    },
+
     async revert() {
       // A rotation is permanent (never time-bound); nothing to undo.
       return { type: 'reverted', detail: {} };

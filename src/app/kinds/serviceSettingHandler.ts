@@ -66,6 +66,11 @@ export function createServiceSettingHandler(kind: SettingKind, deps: { services:
       return { expiresAt, previousValue: current, wrote: true, result: { [kind]: value, previous: current, ...(revision ? { revision } : {}) } };
     },
 
+    async extend() {
+      // A temporary setting simply lasts longer: the sweep reverts it at the new expiry.
+      return {};
+    },
+
     async revert(request, guard): Promise<Reverted> {
       const applied = request.value ?? '';
       if (request.result?.unchanged === 'true') {

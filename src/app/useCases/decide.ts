@@ -11,8 +11,13 @@ import type { Runner, RunResult } from '../runner';
 
 export type Decision = 'approve' | 'deny' | 'revoke';
 
-export function createDecide(deps: AppDeps, runner: Runner) {
-  async function approverCheck(id: string, actor: string): Promise<{ found: boolean; isApprover: boolean }> {
+/**
+ * Whether `actor` may decide request `id` now: the request's rule under the
+ * policy in force, its approver group with user groups resolved live. Shared
+ * by request and extension decisions.
+ */
+export function createApproverCheck(deps: AppDeps) {
+  return async function approverCheck(id: string, actor: string): Promise<{ found: boolean; isApprover: boolean }> {
     const request = await deps.store.get(id);
     if (!request) return { found: false, isApprover: false };
     const policy = deps.policy();
@@ -20,8 +25,11 @@ export function createDecide(deps: AppDeps, runner: Runner) {
     if (!match) return { found: true, isApprover: false };
     const groups = await resolveGroups(deps.directory, groupsToResolve(policy, match.rule));
     return { found: true, isApprover: isApprover(policy, match.rule.approvers, actor, groups) };
-  }
+  };
+}
 
+export function createDecide(deps: AppDeps, runner: Runner) {
+  const approverCheck = createApproverCheck(deps);
   return async function decide(decision: Decision, id: string, actor: string): Promise<RunResult> {
     const check = await approverCheck(id, actor);
     if (!check.found) {

@@ -8,16 +8,20 @@ import type { KindHandler } from '../kinds/kindHandler';
 import { createRunner, type Runner, type RunResult } from '../runner';
 import { createSweep } from '../../jobs/sweep';
 import { createDecide } from './decide';
+import { createExtend } from './extend';
 import { createQueries } from './queries';
 import { createSubmit } from './submit';
 
 export function createUseCases(deps: AppDeps, handlers: Record<RequestKind, KindHandler>) {
   const runner: Runner = createRunner(deps, handlers);
   const queries = createQueries(deps);
+  const extensions = createExtend(deps, runner);
   return {
     runner,
     submit: createSubmit(deps, handlers),
     decide: createDecide(deps, runner),
+    extend: extensions.extend,
+    decideExtension: extensions.decideExtension,
     cancel: (id: string, actor: string): Promise<RunResult> => runner.run(id, { type: 'cancel', actor }),
     list: queries.list,
     status: queries.status,

@@ -84,6 +84,7 @@ function ruleProblems(rule: Parts, raw: Record<string, unknown>, context: Contex
     if (kind === 'invoker' && 'maxDuration' in rule && maxDuration === undefined) problems.push(['maxDuration', 'is required for invoker rules']);
     if (kind === 'rotate' && maxDuration !== undefined) problems.push(['maxDuration', 'rotate rules take no duration']);
     if (kind === 'rotate' && minDuration !== undefined) problems.push(['minDuration', 'rotate rules take no duration']);
+    if (kind === 'rotate' && (rule.maxExtensions ?? 0) > 0) problems.push(['maxExtensions', 'a rotation is permanent, so it cannot be extended']);
   }
   if (minDuration !== undefined && maxDuration !== undefined && minDuration > maxDuration) {
     problems.push(['minDuration', 'is longer than maxDuration']);

@@ -67,6 +67,7 @@ function normalise(data: z.output<typeof policySchema>): Policy {
           maxDurationSeconds: rule.breakGlass.maxDuration,
         },
         maxStartDelaySeconds: rule.kind === 'invoker' ? (rule.maxStartDelay ?? DEFAULT_MAX_START_DELAY_SECONDS) : undefined,
+        maxExtensions: rule.maxExtensions,
       };
     }),
   };

@@ -96,6 +96,7 @@ export const ruleFields = z.strictObject({
   breakGlass: z.strictObject({ requesters: requesterList.optional(), maxDuration: duration }).optional(),
   steps: z.array(stepSchema).min(1, 'must list at least one step').max(5, 'must list at most 5 steps').optional(),
   maxStartDelay: duration.optional(),
+  maxExtensions: z.number().int('must be a whole number').min(0, 'must be 0 or more').max(100, 'must be at most 100').default(0),
 });
 
 /** The file's shape, field by field; checks across fields are in crossCheck.ts. */
@@ -166,6 +167,8 @@ export interface Rule {
   requesters: string[];
   /** the rule's channel, else defaults.channel */
   channel: string;
+  /** how many times an active request may be extended (SPEC §5; default 0: never) */
+  maxExtensions: number;
 }
 
 export interface Policy {

@@ -67,6 +67,25 @@ describe('Cloud Run IAM policy adapter (real client, gRPC emulator)', () => {
     expect(gcp().emulator.calls.filter((c) => c.method === 'SetIamPolicy')).toHaveLength(1);
   });
 
+  it('replaces our binding in place with one SetIamPolicy (an extension), and is idempotent', async () => {
+    await iam.addBinding(SERVICE, ours);
+    gcp().emulator.calls.length = 0;
+    const later: IamBinding = { ...ours, condition: { ...ours.condition!, expression: 'request.time < timestamp("2026-11-23T01:00:00Z")' } };
+    await expect(iam.replaceBinding(SERVICE, ours, later)).resolves.toEqual({ type: 'replaced' });
+    expect(gcp().emulator.policy(SERVICE).bindings).toEqual([...foreign, later]);
+    await expect(iam.replaceBinding(SERVICE, ours, later)).resolves.toEqual({ type: 'present' });
+    expect(gcp().emulator.calls.filter((c) => c.method === 'SetIamPolicy')).toHaveLength(1);
+  });
+
+  it('never writes a replacement when our binding is gone or is not ours any more', async () => {
+    const later: IamBinding = { ...ours, condition: { ...ours.condition!, expression: 'request.time < timestamp("2026-11-23T01:00:00Z")' } };
+    await expect(iam.replaceBinding(SERVICE, ours, later)).resolves.toEqual({ type: 'absent' });
+    const mallory = { ...ours, members: ['user:mallory@acme.example'] };
+    await iam.addBinding(SERVICE, mallory);
+    await expect(iam.replaceBinding(SERVICE, ours, later)).resolves.toEqual({ type: 'foreign', found: mallory });
+    expect(gcp().emulator.calls.filter((c) => c.method === 'SetIamPolicy')).toHaveLength(1);
+  });
+
   it('retries the whole read-modify-write when someone else writes between our read and our write', async () => {
     const theirs: IamBinding = { role: 'roles/run.developer', members: ['user:dave@acme.example'] };
     gcp().emulator.beforeSetIamPolicy(

@@ -1,4 +1,5 @@
 import * as cancel from '../../../commands/cancel';
+import * as extend from '../../../commands/extend';
 import * as egress from '../../../commands/egress';
 import * as help from '../../../commands/help';
 import * as ingress from '../../../commands/ingress';
@@ -38,6 +39,7 @@ describe('usage lines', () => {
       '/jit status <id>',
       '/jit revoke <id>',
       '/jit cancel <id>',
+      '/jit extend <id> <duration> <reason…>',
       '/jit help',
     ]);
   });
@@ -175,19 +177,36 @@ describe('list and help', () => {
 
 describe('unknown commands', () => {
   test.each<Failure>([
-    ['an unknown subcommand', 'grant payments 1h', '`grant` is not a runwarden command: use invoker, egress, ingress, rotate, list, status, revoke, cancel or help (`/warden help` explains them)'],
-    ['an option before any subcommand', '--member user:a@b.cd invoker', 'Start with a command: use invoker, egress, ingress, rotate, list, status, revoke, cancel or help (`/warden help` explains them)'],
+    ['an unknown subcommand', 'grant payments 1h', '`grant` is not a runwarden command: use invoker, egress, ingress, rotate, list, status, revoke, cancel, extend or help (`/warden help` explains them)'],
+    ['an option before any subcommand', '--member user:a@b.cd invoker', 'Start with a command: use invoker, egress, ingress, rotate, list, status, revoke, cancel, extend or help (`/warden help` explains them)'],
   ])('refuse %s, with the overview as usage', (_description, text, error) => expectFailure(text, error, overviewUsage()));
 
   test('name the configured slash command', () => {
     expect(parseCommand('grant', '/jit')).toEqual({
       ok: false,
-      error: '`grant` is not a runwarden command: use invoker, egress, ingress, rotate, list, status, revoke, cancel or help (`/jit help` explains them)',
-      usage: '/jit <invoker|egress|ingress|rotate|list|status|revoke|cancel|help> …',
+      error: '`grant` is not a runwarden command: use invoker, egress, ingress, rotate, list, status, revoke, cancel, extend or help (`/jit help` explains them)',
+      usage: '/jit <invoker|egress|ingress|rotate|list|status|revoke|cancel|extend|help> …',
     });
   });
 
   test('the usage of a known subcommand follows the configured slash command', () => {
     expect(parseCommand('status', '/jit')).toMatchObject({ ok: false, usage: '/jit status <id>' });
+  });
+});
+
+describe('extend', () => {
+  const usage = extend.usage();
+  test.each<Case>([
+    ['an id, a duration and a reason', `extend ${ID} 2h still debugging`, { name: 'extend', id: ID, durationSeconds: 7200, reason: 'still debugging' }],
+    ['a compound duration', `extend ${ID} 1h30m more`, { name: 'extend', id: ID, durationSeconds: 5400, reason: 'more' }],
+  ])('parses %s', (_description, text, command) => expect(parseCommand(text)).toEqual({ ok: true, command }));
+  test.each([
+    ['no duration', `extend ${ID}`],
+    ['no reason', `extend ${ID} 2h`],
+    ['a malformed duration', `extend ${ID} soon please`],
+    ['no id', 'extend'],
+  ])('refuses %s', (_description, text) => {
+    const parsed = parseCommand(text);
+    expect(parsed).toMatchObject({ ok: false, usage });
   });
 });

@@ -1,8 +1,9 @@
 /**
- * Approve / Deny / Revoke buttons. Acknowledge at once; the button carries
- * only the request id (validated), everything else is read from the store.
- * A refused click gets an ephemeral answer; the refusal is audited by the
- * state machine.
+ * Buttons that change a request: Approve / Deny / Revoke now on the approval
+ * message, Approve / Deny on an extension's message, and End now / Cancel /
+ * Approve / Deny in App Home. Acknowledge at once; the button carries only
+ * an id (validated), everything else is read from the store. A refused click
+ * is answered to the clicker alone; the refusal is audited by the state machine.
  */
 import type { App } from '@slack/bolt';
 import { z } from 'zod';
@@ -10,58 +11,56 @@ import { isRequestId } from '../../../domain/requestId';
 import { asWardenError } from '../../../domain/errors';
 import type { ChatPort, Logger } from '../../../ports';
 import type { Decision } from '../../../app/useCases/decide';
+import type { ExtensionDecision } from '../../../app/useCases/extend';
 import type { RunResult } from '../../../app/runner';
-import { APPROVE_ACTION, DENY_ACTION, REVOKE_ACTION } from '../ids';
-import { refusal } from '../views/refusal';
+import { APPROVE_ACTION, CANCEL_ACTION, DENY_ACTION, EXTENSION_APPROVE_ACTION, EXTENSION_DENY_ACTION, REVOKE_ACTION } from '../ids';
+import { tellClicker } from './tellClicker';
 
 const click = z.object({
   user: z.object({ id: z.string().min(1) }),
   channel: z.object({ id: z.string() }).optional(),
   container: z.object({ channel_id: z.string().optional() }).optional(),
-  actions: z.array(z.object({ action_id: z.string(), value: z.string().refine(isRequestId, 'not a request id') })).min(1),
+  actions: z.array(z.object({ action_id: z.string(), value: z.string().max(100) })).min(1),
 });
 
 export interface ActionDeps {
   decide: (decision: Decision, id: string, actor: string) => Promise<RunResult>;
+  decideExtension: (decision: ExtensionDecision, ref: string, actor: string) => Promise<RunResult>;
+  cancel: (id: string, actor: string) => Promise<RunResult>;
   chat: ChatPort;
   logger: Logger;
 }
 
+type Handler = { valid: (value: string) => boolean; run: (value: string, user: string) => Promise<RunResult> };
+
 export function registerActionListener(app: App, deps: ActionDeps): void {
-  const actions: Array<[string, Decision]> = [
-    [APPROVE_ACTION, 'approve'],
-    [DENY_ACTION, 'deny'],
-    [REVOKE_ACTION, 'revoke'],
-  ];
-  for (const [actionId, decision] of actions) {
+  const isExtensionRef = (value: string): boolean => /^[a-z0-9]+\.[1-9][0-9]*$/.test(value) && isRequestId(value.split('.')[0] ?? '');
+  const handlers: Record<string, Handler> = {
+    [APPROVE_ACTION]: { valid: isRequestId, run: (id, user) => deps.decide('approve', id, user) },
+    [DENY_ACTION]: { valid: isRequestId, run: (id, user) => deps.decide('deny', id, user) },
+    [REVOKE_ACTION]: { valid: isRequestId, run: (id, user) => deps.decide('revoke', id, user) },
+    [CANCEL_ACTION]: { valid: isRequestId, run: (id, user) => deps.cancel(id, user) },
+    [EXTENSION_APPROVE_ACTION]: { valid: isExtensionRef, run: (ref, user) => deps.decideExtension('approve', ref, user) },
+    [EXTENSION_DENY_ACTION]: { valid: isExtensionRef, run: (ref, user) => deps.decideExtension('deny', ref, user) },
+  };
+  for (const [actionId, handler] of Object.entries(handlers)) {
     app.action(actionId, async ({ ack, body, respond }) => {
       await ack();
       const parsed = click.safeParse(body);
-      if (!parsed.success) {
-        deps.logger.warn('ignored a malformed button payload', { actionId, issues: parsed.error.issues.length });
+      const value = parsed.success ? (parsed.data.actions[0]?.value ?? '') : '';
+      if (!parsed.success || !handler.valid(value)) {
+        deps.logger.warn('ignored a malformed button payload', { actionId });
         return;
       }
       const user = parsed.data.user.id;
       const channel = parsed.data.channel?.id ?? parsed.data.container?.channel_id;
-      const id = parsed.data.actions[0]?.value ?? '';
-      // An ephemeral message to the clicker; through the interaction's response_url if chat.postEphemeral fails.
-      const tell = async (text: string): Promise<void> => {
-        const view = refusal(text);
-        try {
-          if (!channel) throw new Error('no channel in the payload');
-          await deps.chat.ephemeral(channel, user, view);
-        } catch {
-          await respond({ response_type: 'ephemeral', replace_original: false, text: view.text }).catch((error: unknown) =>
-            deps.logger.warn('could not tell the clicker why', { requestId: id, error: String(error) }),
-          );
-        }
-      };
+      const tell = tellClicker(deps, { user, channel, respond, requestId: value });
       try {
-        const { outcome } = await deps.decide(decision, id, user);
+        const { outcome } = await handler.run(value, user);
         if (!outcome.ok) await tell(outcome.error.userMessage);
       } catch (error) {
         const failure = asWardenError(error);
-        deps.logger.error('button handling failed', { requestId: id, code: failure.code, error: failure.operatorMessage });
+        deps.logger.error('button handling failed', { requestId: value, code: failure.code, error: failure.operatorMessage });
         await tell(failure.userMessage);
       }
     });

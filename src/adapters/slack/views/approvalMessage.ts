@@ -5,12 +5,14 @@
  */
 import type { AccessRequest } from '../../../domain/request';
 import { APPROVE_ACTION, DECISION_BLOCK, DENY_ACTION, REVOKE_ACTION, REVOKE_BLOCK } from '../ids';
+import { extensionLines } from './extensionMessage';
 import { changeSummary, durationText, kindLabel, requestBlocks, shortName, statusLine } from './describe';
 import {
   type Button,
   type KnownBlock,
   type SlackView,
   LIMITS,
+  contextBlock,
   contextList,
   formatDuration,
   mention,
@@ -25,6 +27,8 @@ import {
 export function approvalMessage(request: AccessRequest, now: Date): SlackView {
   const blocks: KnownBlock[] = requestBlocks(request);
   blocks.push(section(statusLine(request, now)));
+  const extensions = extensionLines(request);
+  if (extensions.length > 0) blocks.push(contextBlock(extensions));
   if (request.status === 'pending') blocks.push(decisionButtons(request));
   if (request.status === 'active') blocks.push(revokeButton(request));
 

@@ -4,8 +4,12 @@
  */
 import type { AccessRequest } from '../../../domain/request';
 import { changeSummary, remainingApprovals, shortName } from './describe';
+import { EXTEND_OPEN_ACTION } from '../ids';
 import {
+  type Button,
+  type KnownBlock,
   type SlackView,
+  plain,
   LIMITS,
   code,
   contextBlock,
@@ -29,21 +33,61 @@ export const NOTICE_KINDS = [
   'timed_out',
   'cancelled',
   'drift',
+  'extension_approval',
+  'extended',
+  'extension_denied',
+  'extension_lapsed',
+  'extension_failed',
+  'expiring',
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
-export function requesterNotice(request: AccessRequest, what: NoticeKind): SlackView {
+/**
+ * `options.extendButton`: offer **Extend** (the expiry warning, where the
+ * rule still allows an extension).
+ */
+export function requesterNotice(request: AccessRequest, what: NoticeKind, options: { extendButton?: boolean } = {}): SlackView {
   const sentence = noticeSentence(request, what);
   const footer = `Request ${code(request.id, 100)} · ${code(request.target, 1000)} · \`/warden status ${request.id}\` shows its history`;
-  return {
-    text: truncate(sentence, LIMITS.messageText),
-    blocks: [section(sentence), contextBlock([footer])],
-  };
+  const blocks: KnownBlock[] = [section(sentence)];
+  if (options.extendButton) blocks.push({ type: 'actions', elements: [extendButton(request.id)] });
+  blocks.push(contextBlock([footer]));
+  return { text: truncate(sentence, LIMITS.messageText), blocks };
+}
+
+/** The **Extend** button: opens the extend modal for the request (value: its id). */
+export function extendButton(id: string): Button {
+  return { type: 'button', action_id: EXTEND_OPEN_ACTION, text: plain('Extend', LIMITS.buttonText), value: id };
+}
+
+function extensionSentence(r: AccessRequest, what: NoticeKind, id: string, change: string): string | undefined {
+  const ext = (r.extensions ?? [])[(r.extensions ?? []).length - 1];
+  const which = ext ? `extension of ${ext.duration} ` : 'extension ';
+  switch (what) {
+    case 'extension_approval': {
+      const last = ext?.approvals[ext.approvals.length - 1];
+      return `:ballot_box_with_check: ${last ? mention(last.approver) : 'An approver'} approved the ${which}of your request ${id} — ${ext?.approvals.length ?? 0} of ${plural(r.approvalsRequired, 'approval')}.`;
+    }
+    case 'extended':
+      return `:alarm_clock: The ${which}of your request ${id} (${change}) was applied; it now ends ${r.expiresAt ? slackDate(r.expiresAt) : 'later'}.`;
+    case 'extension_denied':
+      return `:x: ${ext?.decidedBy ? mention(ext.decidedBy) : 'An approver'} denied the ${which}of your request ${id}; it still ends ${r.expiresAt ? slackDate(r.expiresAt) : 'as planned'}.`;
+    case 'extension_lapsed':
+      return `:hourglass: The ${which}of your request ${id} lapsed: ${ext?.outcome ? safeText(ext.outcome, 500) : 'the grant ended before it was decided'}.`;
+    case 'extension_failed':
+      return `:warning: The ${which}of your request ${id} could not be applied: ${ext?.outcome ? safeText(ext.outcome, 500) : 'no details were recorded'}. The grant still ends ${r.expiresAt ? slackDate(r.expiresAt) : 'as planned'}.`;
+    case 'expiring':
+      return `:alarm_clock: Your request ${id} (${change}) ends ${r.expiresAt ? slackDate(r.expiresAt) : 'soon'}.`;
+    default:
+      return undefined;
+  }
 }
 
 function noticeSentence(r: AccessRequest, what: NoticeKind): string {
   const id = code(r.id, 100);
   const change = changeSummary(r);
+  const aboutExtension = extensionSentence(r, what, id, change);
+  if (aboutExtension !== undefined) return aboutExtension;
   const by = r.decidedBy ? actor(r, r.decidedBy) : 'Someone';
   const outcome = r.outcome ? safeText(r.outcome, 1000) : undefined;
   switch (what) {
@@ -71,6 +115,7 @@ function noticeSentence(r: AccessRequest, what: NoticeKind): string {
     case 'cancelled':
       return `:wastebasket: ${by} cancelled request ${id} (${change}); nothing was changed.`;
     case 'drift':
+    default: // the extension notices are answered above
       return `:mag: ${code(shortName(r.target), 200)} no longer matches what your request ${id} (${change}) applied${outcome ? `: ${outcome}` : ''}.`;
   }
 }

@@ -7,6 +7,7 @@ import {
   REVOKE_BLOCK,
 } from '../../../../src/adapters/slack/ids';
 import { approvalMessage } from '../../../../src/adapters/slack/views/approvalMessage';
+import { extensionMessage } from '../../../../src/adapters/slack/views/extensionMessage';
 import { listView } from '../../../../src/adapters/slack/views/listView';
 import { refusal } from '../../../../src/adapters/slack/views/refusal';
 import { reminderMessage } from '../../../../src/adapters/slack/views/reminderMessage';
@@ -203,7 +204,7 @@ describe('every view', () => {
 describe('requesterNotice', () => {
   it.each(NOTICE_KINDS.map((k) => [k]))('renders %s for an invoker grant', (kind) => {
     const status: Status =
-      kind === 'submitted' || kind === 'approval' ? 'pending' : kind === 'drift' ? 'active' : kind === 'applied' ? 'active' : kind;
+      kind === 'submitted' || kind === 'approval' ? 'pending' : kind === 'applied' || kind === 'drift' || kind.startsWith('ext') || kind === 'expiring' ? 'active' : (kind as Status);
     const request = inStatus(aRequest({ approvalsRequired: 2 }), status);
     if (kind === 'approval') request.approvals = [{ approver: 'U0BOB', at: at('2026-11-22T19:58:00Z') }];
     if (kind === 'drift') request.outcome = 'the runwarden binding is missing from the IAM policy';
@@ -330,5 +331,37 @@ describe('blockKitViolations', () => {
     expect(blockKitViolations(longSection)).toEqual(['block 0 (section): 3001 > 3000 chars']);
     const injected: SlackView = { text: 'hi <!channel>', blocks: [{ type: 'divider' }] };
     expect(blockKitViolations(injected)).toEqual(['text: unsafe token <!channel>']);
+  });
+});
+
+describe('extensionMessage', () => {
+  const extension = (status: import('../../../../src/domain/request').ExtensionStatus) => ({
+    n: 1,
+    duration: '30m',
+    durationSeconds: 1800,
+    reason: HOSTILE,
+    status,
+    approvals: status === 'pending' ? [] : [{ approver: 'U0BOB', at: at('2026-11-22T19:58:00Z') }],
+    requestedAt: at('2026-11-22T19:50:00Z'),
+    ...(status === 'denied' ? { decidedBy: 'U0CAROL' } : {}),
+    ...(status === 'applied' ? { expiresAt: at('2026-11-22T22:30:00Z') } : {}),
+    ...(status === 'lapsed' || status === 'failed' ? { outcome: 'The grant ended before the extension was decided.' } : {}),
+  });
+  it.each(['pending', 'approved', 'applied', 'denied', 'lapsed', 'failed'] as const)('renders a %s extension, naming the original request', (status) => {
+    const request = inStatus(aRequest({ extensions: [extension(status)] }), 'active');
+    const view = expectValid(extensionMessage(request, extension(status)));
+    expect(view.text).toContain(request.id);
+    const ids = buttons(view).map((b) => [b.action_id, b.value, b.text.text]);
+    expect(ids).toEqual(
+      status === 'pending'
+        ? [
+            ['runwarden_extension_approve', `${request.id}.1`, 'Approve'],
+            ['runwarden_extension_deny', `${request.id}.1`, 'Deny'],
+          ]
+        : [],
+    );
+    expect(view).toMatchSnapshot();
+    // the original request's message shows the extension
+    expect(allText(expectValid(approvalMessage(request, NOW)))).toContain('Extension 1 (+30m)');
   });
 });

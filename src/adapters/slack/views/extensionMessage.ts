@@ -1,0 +1,83 @@
+/**
+ * Extensions in Slack: the message approvers act on for one extension
+ * (posted to the rule's channel, naming the original request, updated in
+ * place) and the line the original request's message shows for each.
+ * Pure functions of the request's state.
+ */
+import type { AccessRequest, Extension } from '../../../domain/request';
+import { EXTENSION_APPROVE_ACTION, EXTENSION_DECISION_BLOCK, EXTENSION_DENY_ACTION } from '../ids';
+import { changeSummary, kindLabel } from './describe';
+import { type Button, type KnownBlock, type SlackView, LIMITS, code, contextBlock, mention, plain, plural, safeText, section, slackDate, truncate } from './format';
+
+/** The button value of an extension's Approve / Deny: `<request id>.<n>`. */
+export function extensionRef(request: AccessRequest, extension: Extension): string {
+  return `${request.id}.${extension.n}`;
+}
+
+/** One line about an extension, for its own message and the original request's. */
+export function extensionStatusLine(extension: Extension): string {
+  const what = `Extension ${extension.n} (+${extension.duration})`;
+  const by = extension.decidedBy ? mention(extension.decidedBy) : 'an approver';
+  switch (extension.status) {
+    case 'pending': {
+      const got = extension.approvals.length;
+      return `:hourglass_flowing_sand: ${what}: waiting for approval${got > 0 ? ` (${got} so far)` : ''}`;
+    }
+    case 'approved':
+      return `:gear: ${what}: approved — applying…`;
+    case 'applied':
+      return `:white_check_mark: ${what}: applied${extension.expiresAt ? `; now ends ${slackDate(extension.expiresAt)}` : ''}`;
+    case 'denied':
+      return `:x: ${what}: denied by ${by}`;
+    case 'lapsed':
+      return `:hourglass: ${what}: lapsed${extension.outcome ? ` — ${safeText(extension.outcome, 300)}` : ''}`;
+    case 'failed':
+      return `:warning: ${what}: failed${extension.outcome ? ` — ${safeText(extension.outcome, 300)}` : ''}`;
+  }
+}
+
+/** Context lines for the original request's message (at most the last 9, with a count of older ones). */
+export function extensionLines(request: AccessRequest): string[] {
+  const all = request.extensions ?? [];
+  const shown = all.slice(-9).map(extensionStatusLine);
+  return all.length > 9 ? [`${all.length - 9} earlier extension(s)`, ...shown] : shown;
+}
+
+export function extensionMessage(request: AccessRequest, extension: Extension): SlackView {
+  const original = `${kindLabel(request.kind)} request ${code(request.id, 100)}`;
+  const headline =
+    `:alarm_clock: ${mention(request.requester)} asks to extend ${original} (${changeSummary(request)}) by *${extension.duration}*` +
+    `${request.expiresAt && extension.status === 'pending' ? `; it now ends ${slackDate(request.expiresAt)}` : ''}.`;
+  const blocks: KnownBlock[] = [
+    section(headline),
+    section(`*Reason*\n${safeText(extension.reason, 2000)}`),
+    section(extensionStatusLine(extension)),
+  ];
+  if (extension.approvals.length > 0) {
+    const who = extension.approvals.map((a) => `${mention(a.approver)} ${slackDate(a.at)}`).join(', ');
+    blocks.push(contextBlock([`Approved by ${who} · ${extension.approvals.length} of ${plural(request.approvalsRequired, 'approval')}`]));
+  }
+  if (extension.status === 'pending' && request.status === 'active') blocks.push(decisionButtons(request, extension));
+  blocks.push(contextBlock([`Extension of request ${code(request.id, 100)} · \`/warden status ${request.id}\` shows its history`]));
+  const text = `Extension ${extension.n} of request ${request.id} by ${mention(request.requester)}: +${extension.duration}. Reason: ${safeText(extension.reason, 300)}.`;
+  return { text: truncate(text, LIMITS.messageText), blocks };
+}
+
+function decisionButtons(request: AccessRequest, extension: Extension): KnownBlock {
+  const value = extensionRef(request, extension);
+  const approve: Button = {
+    type: 'button',
+    action_id: EXTENSION_APPROVE_ACTION,
+    text: plain('Approve', LIMITS.buttonText),
+    style: 'primary',
+    value,
+    confirm: {
+      title: plain(`Extend request ${request.id}?`, LIMITS.confirmTitle),
+      text: plain(`Your approval counts towards ${extension.duration} more for request ${request.id}.`, LIMITS.confirmText),
+      confirm: plain('Approve', LIMITS.confirmButton),
+      deny: plain('Cancel', LIMITS.confirmButton),
+    },
+  };
+  const deny: Button = { type: 'button', action_id: EXTENSION_DENY_ACTION, text: plain('Deny', LIMITS.buttonText), style: 'danger', value };
+  return { type: 'actions', block_id: EXTENSION_DECISION_BLOCK, elements: [approve, deny] };
+}

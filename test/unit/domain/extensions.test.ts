@@ -1,0 +1,180 @@
+import { ErrorCode } from '../../../src/domain/errors';
+import type { AccessRequest, Extension } from '../../../src/domain/request';
+import { transition, type RequestEvent, type TransitionOutcome } from '../../../src/domain/stateMachine';
+import { extendedExpiry } from '../../../src/domain/extensions';
+
+const T0 = new Date('2026-11-22T12:00:00Z');
+const at = (seconds: number): Date => new Date(T0.getTime() + seconds * 1000);
+const lease = (holder = 'h1', seconds = 300) => ({ holder, leaseUntil: at(seconds) });
+
+function active(overrides: Partial<AccessRequest> = {}): AccessRequest {
+  return {
+    id: 'abcdefghjk',
+    kind: 'invoker',
+    status: 'active',
+    requester: 'U0ALICE',
+    target: 'projects/acme-prod/locations/us-central1/services/hello',
+    reason: 'debugging',
+    createdAt: T0,
+    updatedAt: T0,
+    approvals: [{ approver: 'U0BOB', at: T0 }],
+    approvalsRequired: 1,
+    approverGroup: 'platform',
+    ruleIndex: 0,
+    channel: 'C0APPROVALS',
+    durationSeconds: 3600,
+    appliedAt: T0,
+    expiresAt: at(3600),
+    role: 'roles/run.invoker',
+    member: 'user:alice@acme.example',
+    ...overrides,
+  };
+}
+const ok = (o: TransitionOutcome): Extract<TransitionOutcome, { ok: true }> => {
+  if (!o.ok) throw new Error(`expected a transition, got ${o.error.code}: ${o.error.message}`);
+  return o;
+};
+const refused = (o: TransitionOutcome): Extract<TransitionOutcome, { ok: false }> => {
+  if (o.ok) throw new Error(`expected a refusal, got ${o.event.action}`);
+  return o;
+};
+const extend = (overrides: Partial<Extract<RequestEvent, { type: 'extend' }>> = {}): RequestEvent => ({
+  type: 'extend', actor: 'U0ALICE', durationSeconds: 1800, reason: 'still debugging', maxExtensions: 2, maxDurationSeconds: 8 * 3600, ...overrides,
+});
+const pendingExtension = (overrides: Partial<Extension> = {}): Extension => ({
+  n: 1, duration: '30m', durationSeconds: 1800, reason: 'more', status: 'pending', approvals: [], requestedAt: at(60), ...overrides,
+});
+
+describe('asking for an extension', () => {
+  it('records a pending extension and asks to post it, leaving the grant as it is', () => {
+    const out = ok(transition(active(), extend(), at(60)));
+    expect(out.next.extensions).toEqual([pendingExtension({ reason: 'still debugging' })]);
+    expect(out.next.expiresAt).toEqual(at(3600));
+    expect(out.next.status).toBe('active');
+    expect(out.effects).toEqual([{ type: 'post_extension', n: 1 }, { type: 'refresh_message' }]);
+    expect(out.event).toMatchObject({ actor: 'U0ALICE', action: 'extension_requested', detail: { n: 1, duration: '30m' } });
+  });
+
+  it.each<[string, AccessRequest, RequestEvent, string, string | undefined]>([
+    ['by someone else than the requester', active(), extend({ actor: 'U0BOB' }), ErrorCode.NotAllowed, 'extend_refused'],
+    ['when the rule allows no extensions (default 0)', active(), extend({ maxExtensions: 0 }), ErrorCode.NotAllowed, undefined],
+    ['beyond maxExtensions', active({ extensions: [pendingExtension({ status: 'applied' }), pendingExtension({ n: 2, status: 'applied' })] }), extend(), ErrorCode.NotAllowed, undefined],
+    ['longer than maxDuration', active(), extend({ durationSeconds: 9 * 3600 }), ErrorCode.DurationTooLong, undefined],
+    ['while another extension waits', active({ extensions: [pendingExtension()] }), extend(), ErrorCode.Conflict, undefined],
+    ['of a pending request', active({ status: 'pending' }), extend(), ErrorCode.InvalidState, undefined],
+    ['of a permanent change', active({ kind: 'egress', durationSeconds: undefined, expiresAt: undefined, status: 'applied' }), extend(), ErrorCode.InvalidState, undefined],
+    ['of a grant already being revoked', active({ op: { type: 'revert', intent: 'revoke', by: 'U0BOB', holder: 'h', leaseUntil: at(400), attempts: 1 } }), extend(), ErrorCode.InvalidState, undefined],
+    ['of a grant past its expiry', active({ expiresAt: at(30) }), extend(), ErrorCode.InvalidState, undefined],
+  ])('is refused %s, adding no extension', (_name, request, event, code, recorded) => {
+    const out = refused(transition(request, event, at(60)));
+    expect(out.error.code).toBe(code);
+    expect(out.record?.action).toBe(recorded);
+  });
+
+  it('denied and lapsed extensions do not count against maxExtensions', () => {
+    const request = active({ extensions: [pendingExtension({ status: 'denied' }), pendingExtension({ n: 2, status: 'lapsed' })] });
+    const out = ok(transition(request, extend({ maxExtensions: 1 }), at(60)));
+    expect(out.next.extensions?.[2]).toMatchObject({ n: 3, status: 'pending' });
+  });
+});
+
+describe('deciding an extension', () => {
+  const withPending = (required = 1) => active({ approvalsRequired: required, extensions: [pendingExtension()] });
+  const approve = (actor: string, isApprover = true, n = 1): RequestEvent => ({ type: 'approve_extension', n, actor, isApprover, ...lease() });
+
+  it('the last approval needed takes the lease and asks to apply the extension', () => {
+    const out = ok(transition(withPending(), approve('U0BOB'), at(120)));
+    expect(out.next.extensions?.[0]).toMatchObject({ status: 'approved', approvals: [{ approver: 'U0BOB', at: at(120) }] });
+    expect(out.next.op).toMatchObject({ type: 'extend', holder: 'h1' });
+    expect(out.effects).toContainEqual({ type: 'extend' });
+  });
+
+  it('needs the request’s number of distinct approvals', () => {
+    const first = ok(transition(withPending(2), approve('U0BOB'), at(120)));
+    expect(first.next.extensions?.[0]?.status).toBe('pending');
+    expect(first.effects).toContainEqual({ type: 'notify_requester', notice: 'extension_approval' });
+    expect(refused(transition(first.next, approve('U0BOB'), at(130))).error.code).toBe(ErrorCode.AlreadyApproved);
+    expect(ok(transition(first.next, approve('U0CAROL'), at(140))).next.extensions?.[0]?.status).toBe('approved');
+  });
+
+  it.each<[string, RequestEvent, string]>([
+    ['the requester approving', approve('U0ALICE'), ErrorCode.SelfApproval],
+    ['the requester denying', { type: 'deny_extension', n: 1, actor: 'U0ALICE', isApprover: true }, ErrorCode.SelfApproval],
+    ['a non-approver', approve('U0MALLORY', false), ErrorCode.NotAnApprover],
+    ['an unknown extension', approve('U0BOB', true, 7), ErrorCode.NotFound],
+  ])('refuses %s', (_name, event, code) => {
+    expect(refused(transition(withPending(), event, at(120))).error.code).toBe(code);
+  });
+
+  it('a deny ends the extension and keeps the expiry', () => {
+    const out = ok(transition(withPending(), { type: 'deny_extension', n: 1, actor: 'U0BOB', isApprover: true }, at(120)));
+    expect(out.next.extensions?.[0]).toMatchObject({ status: 'denied', decidedBy: 'U0BOB' });
+    expect(out.next.expiresAt).toEqual(at(3600));
+    expect(out.effects).toContainEqual({ type: 'notify_requester', notice: 'extension_denied' });
+  });
+
+  it('an old extension’s buttons decide nothing once it was decided', () => {
+    const request = active({ extensions: [pendingExtension({ status: 'denied' }), pendingExtension({ n: 2 })] });
+    expect(refused(transition(request, approve('U0BOB', true, 1), at(120))).error.code).toBe(ErrorCode.InvalidState);
+  });
+});
+
+describe('applying an extension', () => {
+  const approved = () =>
+    active({
+      extensions: [pendingExtension({ status: 'approved', approvals: [{ approver: 'U0BOB', at: at(120) }] })],
+      op: { type: 'extend', intent: 'extend', by: 'runwarden', holder: 'h1', leaseUntil: at(420), attempts: 1 },
+    });
+
+  it('moves the expiry by the extension, in whole seconds', () => {
+    const request = approved();
+    expect(extendedExpiry({ ...request, expiresAt: new Date(at(3600).getTime() + 400) }, pendingExtension())).toEqual(at(5400));
+  });
+
+  it('the lease holder records it: expiresAt follows, the warning may come again', () => {
+    const out = ok(transition({ ...approved(), expiryWarnedAt: at(3000) }, { type: 'extended', holder: 'h1', expiresAt: at(5400) }, at(130)));
+    expect(out.next.expiresAt).toEqual(at(5400));
+    expect(out.next.extensions?.[0]).toMatchObject({ status: 'applied', expiresAt: at(5400) });
+    expect(out.next.op).toBeUndefined();
+    expect(out.next.expiryWarnedAt).toBeUndefined();
+    expect(out.effects).toContainEqual({ type: 'notify_requester', notice: 'extended' });
+  });
+
+  it('only the lease holder records it', () => {
+    expect(refused(transition(approved(), { type: 'extended', holder: 'other', expiresAt: at(5400) }, at(130))).error.code).toBe(ErrorCode.InvalidState);
+  });
+
+  it('a revoke waits while the extension is being written', () => {
+    const out = refused(transition(approved(), { type: 'revoke', actor: 'U0ALICE', isApprover: false, ...lease('h2') }, at(130)));
+    expect(out.error.code).toBe(ErrorCode.Conflict);
+  });
+
+  it('an interrupted apply whose grant expired meanwhile lapses when the sweep claims it', () => {
+    const request = { ...approved(), expiresAt: at(100) };
+    const out = ok(transition(request, { type: 'claim_extend', maxAttempts: 5, ...lease('h2', 900) }, at(500)));
+    expect(out.next.extensions?.[0]?.status).toBe('lapsed');
+    expect(out.next.op).toBeUndefined();
+  });
+});
+
+describe('at expiry', () => {
+  it('an extension still pending lapses when the grant starts ending, and the requester is told', () => {
+    const request = active({ expiresAt: at(100), extensions: [pendingExtension()] });
+    const out = ok(transition(request, { type: 'claim_revert', maxAttempts: 5, ...lease() }, at(100)));
+    expect(out.next.extensions?.[0]).toMatchObject({ status: 'lapsed', endedAt: at(100) });
+    expect(out.effects[0]).toEqual({ type: 'revert' });
+    expect(out.effects).toContainEqual({ type: 'notify_requester', notice: 'extension_lapsed' });
+  });
+
+  it('an extension cannot be approved once the grant is ending', () => {
+    const request = active({ extensions: [pendingExtension()], op: { type: 'revert', intent: 'expire', by: 'runwarden', holder: 'h', leaseUntil: at(400), attempts: 1 } });
+    expect(refused(transition(request, { type: 'approve_extension', n: 1, actor: 'U0BOB', isApprover: true, ...lease() }, at(120))).error.code).toBe(
+      ErrorCode.InvalidState,
+    );
+  });
+
+  it('a revoke lapses a pending extension too', () => {
+    const out = ok(transition(active({ extensions: [pendingExtension()] }), { type: 'revoke', actor: 'U0ALICE', isApprover: false, ...lease() }, at(120)));
+    expect(out.next.extensions?.[0]?.status).toBe('lapsed');
+  });
+});
