@@ -63,7 +63,9 @@ it('approve → the exact conditional binding, version 3, and the requester is t
     members: ['user:alice@acme.example'],
     condition: { title: `runwarden-${id}`, expression: `request.time < timestamp("${active.expiresAt?.toISOString().replace('.000Z', 'Z') ?? ''}")` },
   });
-  expect((active.expiresAt?.getTime() ?? 0) - (active.appliedAt?.getTime() ?? 0)).toBeGreaterThanOrEqual(7200_000 - 1000);
+  // the expiry is the apply's start (whole seconds) plus 2h: between the request's creation and the apply record
+  expect((active.expiresAt?.getTime() ?? 0) - active.createdAt.getTime()).toBeGreaterThanOrEqual(7200_000 - 1000);
+  expect((active.expiresAt?.getTime() ?? 0) - (active.appliedAt?.getTime() ?? 0)).toBeLessThanOrEqual(7200_000);
   await h.slack.waitFor(() => h.slack.dms('U0ALICE').find((m) => m.text.includes(id)), { description: 'DM to requester' });
 
   h.clock.advance(7201);
