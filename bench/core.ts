@@ -126,7 +126,8 @@ export function runCore(): void {
   );
 
   const pending = pendingRequest(now);
-  const approve = { type: 'approve' as const, actor: 'U0BOB', isApprover: true, holder: 'bench', leaseUntil: new Date(now.getTime() + 300_000) };
+  const authority = { ok: true as const, approverGroup: 'platform', approvalsRequired: 1, standing: { U0BOB: null } };
+  const approve = { type: 'approve' as const, actor: 'U0BOB', authority, holder: 'bench', leaseUntil: new Date(now.getTime() + 300_000) };
   if (!transition(pending, approve, now).ok) throw new Error('bench request: approve should be accepted');
   summaries.push(timeSync('transition (pending → approved, 1 of 1)', 50_000, () => transition(pending, approve, now)));
 

@@ -35,9 +35,45 @@ const toSeconds = (text: string, ctx: z.RefinementCtx): number => {
   return z.NEVER;
 };
 
-/** A word that is a duration, or was surely meant as one (`0s`, `400d`, `30m1h`). */
+// Units people type for durations (2hrs, 90min, 1.5h, 2weeks, 1h30…): a word made of them was meant as a duration.
+const UNIT = '(?:s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?|mos?|months?|y|yrs?|years?)';
+const DURATION_ATTEMPT = new RegExp(`^(?:\\d+(?:[.,]\\d+)?${UNIT})+\\d*$`, 'i');
+
+/** A word that is a duration, or was surely meant as one (`0s`, `400d`, `30m1h`, `2hrs`, `1.5h`). */
 export function looksLikeDuration(text: string): boolean {
-  return parseDuration(text) !== undefined || /^(?:\d{1,9}[dhms])+$/i.test(text);
+  return parseDuration(text) !== undefined || DURATION_ATTEMPT.test(text);
+}
+
+/**
+ * A duration typed in two words (`1h 30m`): `next` is the word after the
+ * duration. Without this check `30m` would silently become part of the reason.
+ */
+export function splitDurationProblem(duration: string, next: string | undefined): string | undefined {
+  if (next === undefined || !looksLikeDuration(next)) return undefined;
+  const joined = `${duration}${next}`;
+  const example = parseDuration(joined) !== undefined ? joined : '1h30m';
+  return `\`${duration} ${next}\` is not a duration: write a duration as one word, without spaces (e.g. ${example}; ${DURATION_HINT})`;
+}
+
+/**
+ * The word where an optional duration may stand (egress, ingress): a
+ * duration, a word meant as one but invalid (an error: never part of the
+ * reason, never a permanent change by mistake), or the start of the reason.
+ */
+export function optionalDurationWord(
+  words: readonly string[],
+): { ok: true; duration?: string | undefined; rest: string[] } | { ok: false; error: string } {
+  const [first, ...rest] = words;
+  if (first === undefined) return { ok: true, rest: [] };
+  if (parseDuration(first) !== undefined) {
+    const split = splitDurationProblem(first, rest[0]);
+    return split === undefined ? { ok: true, duration: first, rest } : { ok: false, error: split };
+  }
+  if (looksLikeDuration(first)) return { ok: false, error: durationProblem(first) ?? `\`${first}\` is not a duration: ${DURATION_HINT}` };
+  if (/^\d+(?:[.,]\d+)?$/.test(first)) {
+    return { ok: false, error: `\`${first}\` is not a duration: give its unit (${DURATION_HINT}), or begin the reason with a word` };
+  }
+  return { ok: true, rest: [...words] };
 }
 
 export const serviceArg = word('Say which service: a short name like `payments`, or projects/P/locations/L/services/S.').superRefine(
@@ -124,12 +160,13 @@ export function settingArgsSchema<const V extends readonly [string, ...string[]]
 /** The optional duration is the word after the value when it is (or was surely meant as) a duration. */
 export function parseSettingArgs<S extends z.ZodType>(schema: S, tokens: Tokens, command: string): ParseArgsResult<z.output<S>> {
   const [service, value, ...rest] = tokens.words;
-  const duration = rest[0] !== undefined && looksLikeDuration(rest[0]) ? rest.shift() : undefined;
+  const slot = optionalDurationWord(rest);
+  if (!slot.ok) return slot;
   return parseWith(schema, tokens, command, SERVICE_FLAGS, {
     service,
     value,
-    durationSeconds: duration,
-    reason: rest,
+    durationSeconds: slot.duration,
+    reason: slot.rest,
     project: tokens.flags.get('project'),
     region: tokens.flags.get('region'),
   });

@@ -1,6 +1,6 @@
 /** `/warden invoker`: time-bound permission to call a private Cloud Run service. */
 import { z } from 'zod';
-import { durationArg, memberArg, parseWith, projectArg, reasonArg, regionArg, roleArg, serviceArg, type ParseArgsResult } from './args';
+import { durationArg, memberArg, parseWith, splitDurationProblem, projectArg, reasonArg, regionArg, roleArg, serviceArg, type ParseArgsResult } from './args';
 import type { Tokens } from './tokens';
 import { resolveServiceName } from '../src/domain/resourceNames';
 import { refusal } from '../src/adapters/slack/views/refusal';
@@ -26,6 +26,8 @@ export type InvokerArgs = z.output<typeof argsSchema>;
 export function parseArgs(tokens: Tokens): ParseArgsResult<InvokerArgs> {
   const [service, duration, ...reason] = tokens.words;
   const flag = (key: string) => tokens.flags.get(key);
+  const split = duration === undefined ? undefined : splitDurationProblem(duration, reason[0]);
+  if (split !== undefined) return { ok: false, error: split };
   return parseWith(argsSchema, tokens, name, ['member', 'role', 'project', 'region'], {
     service,
     durationSeconds: duration,

@@ -1,15 +1,14 @@
 /** `/warden rotate`: a new primary version of a Cloud KMS key, optionally a new rotation schedule. */
 import { z } from 'zod';
 import { formatDuration } from '../src/domain/duration';
-import { keyArg, optionalDurationArg, parseWith, reasonArg, type ParseArgsResult } from './args';
+import { keyArg, optionalDurationArg, parseWith, reasonArg, splitDurationProblem, type ParseArgsResult } from './args';
 import type { Tokens } from './tokens';
 import { resolveKeyName } from '../src/domain/resourceNames';
+import { MIN_ROTATION_PERIOD_SECONDS } from '../src/domain/policy/schema';
 import { refusal } from '../src/adapters/slack/views/refusal';
 import type { CommandContext, Reply } from './context';
 import { submitReply } from './submitReply';
 
-/** Cloud KMS refuses rotation periods under one day. */
-export const MIN_ROTATION_PERIOD_SECONDS = 86_400;
 
 export const name = 'rotate';
 export const usage = (slash = '/warden') => `${slash} rotate <key> <reason…> [--rotation-period <duration>]`;
@@ -26,6 +25,9 @@ export type RotateArgs = z.output<typeof argsSchema>;
 
 export function parseArgs(tokens: Tokens): ParseArgsResult<RotateArgs> {
   const [key, ...reason] = tokens.words;
+  const period = tokens.flags.get('rotation-period');
+  const split = period === undefined ? undefined : splitDurationProblem(period, tokens.following?.get('rotation-period'));
+  if (split !== undefined) return { ok: false, error: split };
   return parseWith(argsSchema, tokens, name, ['rotation-period'], {
     key,
     reason,

@@ -12,6 +12,8 @@ export interface Tokens {
   words: string[];
   /** flag name (without `--`, lower-cased) → value */
   flags: ReadonlyMap<string, string>;
+  /** flag name → the positional word right after its value, if one came next (`--rotation-period 30d 12h`: 12h) */
+  following?: ReadonlyMap<string, string> | undefined;
 }
 
 export type TokenizeResult = { ok: true; tokens: Tokens } | { ok: false; error: string };
@@ -44,10 +46,14 @@ function unquote(value: string): string {
 export function tokenizeWords(input: readonly string[]): TokenizeResult {
   const words: string[] = [];
   const flags = new Map<string, string>();
+  const following = new Map<string, string>();
+  let lastFlag: string | undefined;
   for (let index = 0; index < input.length; index += 1) {
     const word = input[index] ?? '';
     if (!word.startsWith('--')) {
       words.push(word);
+      if (lastFlag !== undefined) following.set(lastFlag, word);
+      lastFlag = undefined;
       continue;
     }
     const equals = word.indexOf('=');
@@ -64,8 +70,9 @@ export function tokenizeWords(input: readonly string[]): TokenizeResult {
     if (value === undefined || value === '') return { ok: false, error: `--${name} needs a value` };
     if (flags.has(name)) return { ok: false, error: `--${name} is given twice` };
     flags.set(name, value);
+    lastFlag = name;
   }
-  return { ok: true, tokens: { words, flags } };
+  return { ok: true, tokens: { words, flags, following } };
 }
 
 export function tokenize(text: string): TokenizeResult {

@@ -1,28 +1,12 @@
 /**
- * Authority is checked again when a change is applied: the policy may have
- * changed since the request was made. Returns why the change may no longer
- * be applied, or undefined.
+ * Extensions are checked again when they are applied (a request's own
+ * re-check is domain/policy/authority.ts). Returns why the extension may no
+ * longer be applied, or undefined.
  */
 import type { Policy } from '../domain/policy/schema';
 import { findRule } from '../domain/policy/evaluate';
 import { extensionsUsed } from '../domain/extensions';
 import type { AccessRequest, Extension } from '../domain/request';
-
-export function recheckAtApply(policy: Policy, request: AccessRequest): string | undefined {
-  const match = findRule(policy, request.kind, request.target);
-  if (!match) return `No policy rule allows ${request.kind} on ${request.target} any more.`;
-  const { rule } = match;
-  if (request.kind === 'invoker' && request.role && !rule.roles.includes(request.role)) {
-    return `The policy no longer allows role ${request.role} on ${request.target}.`;
-  }
-  if (request.durationSeconds !== undefined && rule.maxDurationSeconds !== undefined && request.durationSeconds > rule.maxDurationSeconds) {
-    return `The policy now allows at most ${rule.maxDurationSeconds}s for ${request.target}.`;
-  }
-  if (request.approvals.length < rule.approvals) {
-    return `The policy now needs ${rule.approvals} approvals for ${request.target}; this request has ${request.approvals.length}.`;
-  }
-  return undefined;
-}
 
 /**
  * An approved extension is checked again before it is applied: the rule

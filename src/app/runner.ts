@@ -21,7 +21,9 @@ import type { AppDeps } from './deps';
 import type { Applied, Guard, KindHandler } from './kinds/kindHandler';
 import { extendedExpiry, extensionsUsed, openExtension } from '../domain/extensions';
 import { extensionMessage } from '../adapters/slack/views/extensionMessage';
-import { recheckAtApply, recheckExtensionAtApply } from './recheck';
+import { recheckExtensionAtApply } from './recheck';
+import { recheckRequest, weighApprovals, type AuthorityFacts } from '../domain/policy/authority';
+import { gatherAuthorityFacts } from './authorityFacts';
 import { resolveGroups } from './resolveGroups';
 
 export interface RunResult {
@@ -52,8 +54,8 @@ export function createRunner(deps: AppDeps, handlers: Record<AccessRequest['kind
   }
 
   async function run(id: string, event: RequestEvent): Promise<RunResult> {
-    const now = clock.now();
-    const outcome = await store.transact(id, (current) => transition(current, event, now));
+    // The time is read inside the transaction (each attempt reads it again), so events are in commit order.
+    const outcome = await store.transact(id, (current) => transition(current, event, clock.now()));
     if (!outcome.ok) return { outcome };
     const log = logger.child({ requestId: id });
     log.info(`request ${outcome.event.action}`, { status: outcome.next.status, actor: outcome.event.actor });
@@ -105,12 +107,32 @@ export function createRunner(deps: AppDeps, handlers: Record<AccessRequest['kind
     };
   }
 
+  /**
+   * Authority is re-checked before Google is touched: a request the policy no
+   * longer allows fails; one whose approvals no longer all count goes back to
+   * pending and waits for more. Only then is the change made.
+   */
   async function applyChange(request: AccessRequest): Promise<AccessRequest | undefined> {
     const holder = request.op?.holder ?? '';
     const log = logger.child({ requestId: request.id });
-    const refusal = recheckAtApply(deps.policy(), request);
-    if (refusal) {
-      return (await run(request.id, { type: 'apply_failed', holder, reason: refusal, retryable: false })).final;
+    const policy = deps.policy();
+    let facts: AuthorityFacts;
+    try {
+      facts = await gatherAuthorityFacts(deps.directory, policy, request);
+    } catch (error) {
+      const failure = asWardenError(error);
+      log.warn('could not re-check authority before applying', { error: failure.operatorMessage });
+      const reason = 'runwarden could not re-check the approvers with Slack; it will try again.';
+      return (await run(request.id, { type: 'apply_failed', holder, reason, retryable: true, detail: failure.operatorMessage })).final;
+    }
+    const authority = recheckRequest(policy, request, facts);
+    if (!authority.ok) {
+      const reason = `The policy in force no longer allows this change: ${authority.message}`;
+      return (await run(request.id, { type: 'apply_failed', holder, reason, retryable: false })).final;
+    }
+    const { counted, dropped } = weighApprovals(request.approvals, authority.standing);
+    if (dropped.length > 0 || counted.length < authority.approvalsRequired) {
+      return (await run(request.id, { type: 'requeue', holder, approvalsRequired: authority.approvalsRequired, dropped })).final;
     }
     let applied: Applied;
     try {
@@ -123,7 +145,8 @@ export function createRunner(deps: AppDeps, handlers: Record<AccessRequest['kind
       }
       log.warn('apply failed', { code: failure.code, error: failure.operatorMessage });
       const retryable = RETRYABLE.has(failure.code);
-      return (await run(request.id, { type: 'apply_failed', holder, reason: failure.userMessage, retryable })).final;
+      const reason = `${failure.userMessage} (request \`${request.id}\`)`;
+      return (await run(request.id, { type: 'apply_failed', holder, reason, retryable, detail: failure.operatorMessage })).final;
     }
     const { expiresAt, result, previousValue } = applied;
     const recorded = await run(request.id, { type: 'applied', holder, expiresAt, result, previousValue });

@@ -7,43 +7,81 @@ import { ErrorCode } from './errors';
 import type { AccessRequest, AuditEvent, Operation } from './request';
 import { SYSTEM_ACTOR } from './request';
 import { lapseOpenExtension } from './extensions';
-import { done, leaseIsLive, refuse, wrongState, type Effect, type RequestEvent, type TransitionOutcome } from './transitions';
+import { weighApprovals, type StandingReason } from './policy/authority';
+import { done, holds, leaseIsLive, refuse, wrongState, type Effect, type RequestEvent, type TransitionOutcome } from './transitions';
 
+const STANDING_REFUSALS: Record<StandingReason, [ErrorCode, (request: AccessRequest, group: string) => string]> = {
+  self_approval: [ErrorCode.SelfApproval, () => 'You can’t approve your own request.'],
+  member_approval: [ErrorCode.SelfApproval, (r) => `You can’t approve request \`${r.id}\`: it grants access to your own identity, so someone else must.`],
+  not_an_approver: [ErrorCode.NotAnApprover, (r, group) => `Only members of the *${group}* approver group can decide request \`${r.id}\`.`],
+};
+
+/**
+ * An approval, weighed against the authority computed from the policy in
+ * force now (see policy/authority.ts): the clicker must count, earlier
+ * approvals that no longer count are dropped (each audited), and the request
+ * is approved once the approvals that still count reach what the policy
+ * requires now.
+ */
 export function approve(request: AccessRequest, event: Extract<RequestEvent, { type: 'approve' }>, now: Date): TransitionOutcome {
   const record = (reason: string): AuditEvent => ({ at: now, actor: event.actor, action: 'approve_refused', detail: { reason } });
-  if (request.status !== 'pending') return wrongState(request, 'approved');
+  if (request.status !== 'pending') return wrongState(request, 'approved', record(`already_${request.status}`));
   if (event.actor === request.requester) {
     return refuse(ErrorCode.SelfApproval, 'You can’t approve your own request.', record('self_approval'));
   }
-  if (!event.isApprover) {
-    return refuse(
-      ErrorCode.NotAnApprover,
-      `Only members of the *${request.approverGroup}* approver group can decide request \`${request.id}\`.`,
-      record('not_an_approver'),
-    );
+  const { authority } = event;
+  if (!authority.ok) {
+    return refuse(ErrorCode.NotAllowed, `Request \`${request.id}\` can no longer be approved: ${authority.message}`, record('no_longer_allowed'));
+  }
+  // Fail closed: a clicker whose standing was not computed does not count.
+  const standing = Object.hasOwn(authority.standing, event.actor) ? authority.standing[event.actor] : 'not_an_approver';
+  if (standing) {
+    const [code, text] = STANDING_REFUSALS[standing];
+    return refuse(code, text(request, authority.approverGroup), record(standing));
   }
   if (request.approvals.some((a) => a.approver === event.actor)) {
-    return refuse(ErrorCode.AlreadyApproved, `You have already approved request \`${request.id}\`; each approver counts once.`);
+    return refuse(ErrorCode.AlreadyApproved, `You have already approved request \`${request.id}\`; each approver counts once.`, record('duplicate_approval'));
   }
-  const approvals = [...request.approvals, { approver: event.actor, at: now }];
+  const { counted, dropped } = weighApprovals(request.approvals, authority.standing);
+  const also = dropped.map(({ approver, reason }): AuditEvent => ({ at: now, actor: SYSTEM_ACTOR, action: 'approval_dropped', detail: { approver, reason } }));
+  const approvals = [...counted, { approver: event.actor, at: now }];
   const count = approvals.length;
-  if (count < request.approvalsRequired) {
-    return done(request, { approvals }, now, event.actor, 'approved_by', { count, required: request.approvalsRequired }, [
+  const required = authority.approvalsRequired;
+  const changes: Partial<AccessRequest> = { approvals, approvalsRequired: required, approverGroup: authority.approverGroup };
+  if (count < required) {
+    const outcome = done(request, changes, now, event.actor, 'approved_by', { count, required }, [
       { type: 'refresh_message' },
       { type: 'notify_requester', notice: 'approval' },
     ]);
+    return { ...outcome, also };
   }
   const op: Operation = { type: 'apply', intent: 'approve', by: SYSTEM_ACTOR, holder: event.holder, leaseUntil: event.leaseUntil, attempts: 1 };
-  return done(request, { approvals, status: 'approved', op }, now, event.actor, 'approved', { count, required: request.approvalsRequired }, [
+  const outcome = done(request, { ...changes, status: 'approved', op }, now, event.actor, 'approved', { count, required }, [
     { type: 'refresh_message' },
     { type: 'notify_requester', notice: 'approved' },
     { type: 'apply' },
   ]);
+  return { ...outcome, also };
+}
+
+/**
+ * Back to pending when the re-check at apply finds that approvals no longer
+ * count (their approver left the group, the policy now needs more…): nothing
+ * is applied; the request waits for more approvals.
+ */
+export function requeue(request: AccessRequest, event: Extract<RequestEvent, { type: 'requeue' }>, now: Date): TransitionOutcome {
+  if (request.status !== 'approved' || !holds(request, event.holder, 'apply')) return wrongState(request, 'returned to pending');
+  const droppedBy = new Set(event.dropped.map((d) => d.approver));
+  const approvals = request.approvals.filter((a) => !droppedBy.has(a.approver));
+  const also = event.dropped.map(({ approver, reason }): AuditEvent => ({ at: now, actor: SYSTEM_ACTOR, action: 'approval_dropped', detail: { approver, reason } }));
+  const changes: Partial<AccessRequest> = { status: 'pending', approvals, approvalsRequired: event.approvalsRequired, op: undefined };
+  const detail = { count: approvals.length, required: event.approvalsRequired };
+  return { ...done(request, changes, now, SYSTEM_ACTOR, 'awaiting_approvals', detail, [{ type: 'refresh_message' }]), also };
 }
 
 export function deny(request: AccessRequest, event: Extract<RequestEvent, { type: 'deny' }>, now: Date): TransitionOutcome {
   const record = (reason: string): AuditEvent => ({ at: now, actor: event.actor, action: 'deny_refused', detail: { reason } });
-  if (request.status !== 'pending') return wrongState(request, 'denied');
+  if (request.status !== 'pending') return wrongState(request, 'denied', record(`already_${request.status}`));
   if (event.actor === request.requester) {
     return refuse(ErrorCode.SelfApproval, 'You can’t decide your own request; use `cancel` to withdraw it.', record('self_decision'));
   }
@@ -61,18 +99,18 @@ export function deny(request: AccessRequest, event: Extract<RequestEvent, { type
 }
 
 export function revoke(request: AccessRequest, event: Extract<RequestEvent, { type: 'revoke' }>, now: Date): TransitionOutcome {
+  const record = (reason: string): AuditEvent => ({ at: now, actor: event.actor, action: 'revoke_refused', detail: { reason } });
   if (request.status !== 'active') {
     if (request.status === 'approved') {
-      return refuse(ErrorCode.InvalidState, `Request \`${request.id}\` is still being applied; try again in a moment.`);
+      return refuse(ErrorCode.InvalidState, `Request \`${request.id}\` is still being applied; try again in a moment.`, record('being_applied'));
     }
-    return wrongState(request, 'revoked');
+    return wrongState(request, 'revoked', record(`already_${request.status}`));
   }
   if (event.actor !== request.requester && !event.isApprover) {
-    const record: AuditEvent = { at: now, actor: event.actor, action: 'revoke_refused', detail: { reason: 'not_requester_or_approver' } };
-    return refuse(ErrorCode.NotAllowed, `Only the requester or an approver of *${request.approverGroup}* can revoke request \`${request.id}\`.`, record);
+    return refuse(ErrorCode.NotAllowed, `Only the requester or an approver of *${request.approverGroup}* can revoke request \`${request.id}\`.`, record('not_requester_or_approver'));
   }
   if (request.op?.type === 'revert' && leaseIsLive(request.op, now)) {
-    return refuse(ErrorCode.Conflict, `Request \`${request.id}\` is already ending.`);
+    return refuse(ErrorCode.Conflict, `Request \`${request.id}\` is already ending.`, record('already_ending'));
   }
   if (request.op?.type === 'extend' && leaseIsLive(request.op, now)) {
     return refuse(ErrorCode.Conflict, `Request \`${request.id}\` is being extended right now; try again in a moment.`);

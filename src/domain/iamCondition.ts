@@ -10,11 +10,12 @@
  * recognised by the title, so nothing else on a policy is ever touched.
  */
 import type { IamBinding, IamCondition } from '../ports';
+import { fitUtf8 } from './fitUtf8';
 import { isRequestId } from './requestId';
 
 export const TITLE_PREFIX = 'runwarden-';
-/** IAM's limit on a condition's description. */
-export const DESCRIPTION_MAX_LENGTH = 256;
+/** IAM's limit on a condition's description, applied in UTF-8 bytes (see fitUtf8.ts). */
+export const DESCRIPTION_MAX_BYTES = 256;
 
 const TITLE = /^runwarden-([a-z0-9]+)$/;
 const EXPRESSION = /^request\.time < timestamp\("(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z)"\)$/;
@@ -35,14 +36,12 @@ function timestampOf(date: Date): string {
   return text;
 }
 
-/** Control characters (newlines, tabs, NUL…) become single spaces. */
-function clean(text: string): string {
-  return text.replace(CONTROL, ' ').trimEnd();
-}
+// A surrogate without its pair is no character: protobuf would send it as U+FFFD anyway.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
-function truncate(text: string, max: number): string {
-  const chars = Array.from(text);
-  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+/** Control characters (newlines, tabs, NUL…) become single spaces; lone surrogates U+FFFD. */
+function clean(text: string): string {
+  return text.replace(CONTROL, ' ').replace(LONE_SURROGATE, '\uFFFD').trimEnd();
 }
 
 export function buildCondition(input: {
@@ -56,7 +55,7 @@ export function buildCondition(input: {
   const expression = `request.time < timestamp("${timestampOf(input.expiresAt)}")`;
   const approvers = input.approvers.length > 0 ? input.approvers.join(', ') : 'nobody';
   const description = clean(`runwarden: requested by ${input.requester}; approved by ${approvers}; reason: ${input.reason}`);
-  return { title, description: truncate(description, DESCRIPTION_MAX_LENGTH), expression };
+  return { title, description: fitUtf8(description, DESCRIPTION_MAX_BYTES), expression };
 }
 
 /** The request id and expiry of a condition runwarden built; anything of another shape is undefined. */

@@ -18,7 +18,7 @@
 import { ErrorCode } from './errors';
 import type { AccessRequest, AuditEvent, Operation } from './request';
 import { SYSTEM_ACTOR, isTimeBound } from './request';
-import { approve, deny, revoke } from './decisions';
+import { approve, deny, requeue, revoke } from './decisions';
 import { renewLease } from './lease';
 import { done, holds, leaseIsLive, refuse, wrongState, type Refused, type RequestEvent, type TransitionOutcome } from './transitions';
 import { claimExtend, decideExtension, extend, extensionPosted, finishExtend, lapseOpenExtension } from './extensions';
@@ -42,16 +42,17 @@ export function transition(request: AccessRequest, event: RequestEvent, now: Dat
       return approve(request, event, now);
     case 'deny':
       return deny(request, event, now);
-    case 'cancel':
-      if (request.status !== 'pending') return wrongState(request, 'cancelled');
+    case 'cancel': {
+      const record = (reason: string): AuditEvent => ({ at: now, actor: event.actor, action: 'cancel_refused', detail: { reason } });
+      if (request.status !== 'pending') return wrongState(request, 'cancelled', record(`already_${request.status}`));
       if (event.actor !== request.requester) {
-        const record: AuditEvent = { at: now, actor: event.actor, action: 'cancel_refused', detail: { reason: 'not_the_requester' } };
-        return refuse(ErrorCode.NotAllowed, `Only the requester can cancel request \`${request.id}\`.`, record);
+        return refuse(ErrorCode.NotAllowed, `Only the requester can cancel request \`${request.id}\`.`, record('not_the_requester'));
       }
       return done(request, { status: 'cancelled', decidedBy: event.actor, endedAt: now }, now, event.actor, 'cancelled', {}, [
         { type: 'refresh_message' },
         { type: 'notify_requester', notice: 'cancelled' },
       ]);
+    }
     case 'revoke':
       return revoke(request, event, now);
     case 'timeout': {
@@ -97,14 +98,17 @@ export function transition(request: AccessRequest, event: RequestEvent, now: Dat
         { type: 'notify_requester', notice: 'applied' },
       ]);
     }
+    case 'requeue':
+      return requeue(request, event, now);
     case 'apply_failed': {
       if (request.status !== 'approved' || !holds(request, event.holder, 'apply')) return staleResult(request, event, 'marked failed', now);
       if (event.retryable) {
         // keep the attempt count, release the lease: the sweep tries again
         const op: Operation = { ...(request.op as Operation), leaseUntil: now };
-        return done(request, { op }, now, SYSTEM_ACTOR, 'apply_interrupted', { reason: event.reason }, []);
+        return done(request, { op }, now, SYSTEM_ACTOR, 'apply_interrupted', { reason: event.reason, ...(event.detail !== undefined ? { error: event.detail } : {}) }, []);
       }
-      return done(request, { status: 'failed', op: undefined, endedAt: now, outcome: event.reason }, now, SYSTEM_ACTOR, 'failed', { reason: event.reason }, [
+      const detail = { reason: event.reason, ...(event.detail !== undefined ? { error: event.detail } : {}) };
+      return done(request, { status: 'failed', op: undefined, endedAt: now, outcome: event.reason }, now, SYSTEM_ACTOR, 'failed', detail, [
         { type: 'refresh_message' },
         { type: 'notify_requester', notice: 'failed' },
         { type: 'notify_approvers', notice: 'failed' },

@@ -4,6 +4,7 @@
  * every transition is built from. Pure.
  */
 import { ErrorCode, WardenError } from './errors';
+import type { Authority, StandingReason } from './policy/authority';
 import type { AccessRequest, AuditEvent, Operation } from './request';
 
 export type NoticeKind =
@@ -40,14 +41,20 @@ export interface Lease {
 }
 
 export type RequestEvent =
-  | ({ type: 'approve'; actor: string; isApprover: boolean } & Lease)
+  | ({ type: 'approve'; actor: string; authority: Authority } & Lease)
   | { type: 'deny'; actor: string; isApprover: boolean }
   | { type: 'cancel'; actor: string }
   | ({ type: 'revoke'; actor: string; isApprover: boolean } & Lease)
   | { type: 'timeout'; pendingTimeoutSeconds: number }
   | ({ type: 'claim_apply'; maxAttempts: number } & Lease)
   | { type: 'applied'; holder: string; expiresAt?: Date | undefined; result: Record<string, string>; previousValue?: string | undefined }
-  | { type: 'apply_failed'; holder: string; reason: string; retryable: boolean }
+  | { type: 'apply_failed'; holder: string; reason: string; retryable: boolean; detail?: string | undefined }
+  | {
+      type: 'requeue';
+      holder: string;
+      approvalsRequired: number;
+      dropped: readonly { approver: string; reason: StandingReason }[];
+    }
   | ({ type: 'claim_revert'; maxAttempts: number } & Lease)
   | { type: 'reverted'; holder: string; detail: Record<string, string>; outcome?: string | undefined }
   | { type: 'drifted'; holder: string; detail: string; observed: string }
@@ -69,6 +76,8 @@ export interface Transitioned {
   ok: true;
   next: AccessRequest;
   event: AuditEvent;
+  /** audit events to append before `event` (an approval that no longer counts, dropped) */
+  also?: AuditEvent[] | undefined;
   effects: Effect[];
 }
 
@@ -98,8 +107,9 @@ export function refuse(code: WardenError['code'], text: string, record?: AuditEv
   return { ok: false, error: new WardenError(code, text), record };
 }
 
-export function wrongState(request: AccessRequest, what: string): Refused {
-  return refuse(ErrorCode.InvalidState, `Request \`${request.id}\` is ${STATUS_WORDS[request.status]}, so it can't be ${what}.`);
+/** A request that is no longer in the state `what` needs; `record` audits the refusal (a person's click). */
+export function wrongState(request: AccessRequest, what: string, record?: AuditEvent): Refused {
+  return refuse(ErrorCode.InvalidState, `Request \`${request.id}\` is ${STATUS_WORDS[request.status]}, so it can't be ${what}.`, record);
 }
 
 export function done(

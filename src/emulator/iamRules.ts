@@ -54,9 +54,10 @@ function validateCondition(condition: PlainCondition, role: string): void {
   if (condition.title.length > MAX_TITLE) {
     throw invalidArgument(`Condition title must be at most ${MAX_TITLE} characters (got ${condition.title.length})`);
   }
-  const description = condition.description ?? '';
-  if (description.length > MAX_DESCRIPTION) {
-    throw invalidArgument(`Condition description must be at most ${MAX_DESCRIPTION} characters (got ${description.length})`);
+  // Counted in UTF-8 bytes: the strictest reading of Google's "characters", so whatever fits here fits Google.
+  const descriptionBytes = Buffer.byteLength(condition.description ?? '', 'utf8');
+  if (descriptionBytes > MAX_DESCRIPTION) {
+    throw invalidArgument(`Condition description must be at most ${MAX_DESCRIPTION} bytes in UTF-8 (got ${descriptionBytes})`);
   }
   if (!condition.expression) throw invalidArgument(`Condition '${condition.title}' has an empty expression`);
   if (condition.expression.length > MAX_EXPRESSION) {

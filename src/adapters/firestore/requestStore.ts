@@ -56,9 +56,13 @@ export function createRequestStore(deps: { firestore: Firestore }): RequestStore
         }
         const data = snapshot.data();
         const current = fromDocument(id, data);
-        const sequence = (typeof data?.eventCount === 'number' ? data.eventCount : 0) + 1;
+        let sequence = (typeof data?.eventCount === 'number' ? data.eventCount : 0) + 1;
         const outcome = decide(current);
         if (outcome.ok) {
+          for (const event of outcome.also ?? []) {
+            appendEvent(tx, id, sequence, event);
+            sequence += 1;
+          }
           tx.set(ref, { ...toDocument(outcome.next), eventCount: sequence });
           appendEvent(tx, id, sequence, outcome.event);
         } else if (outcome.record) {

@@ -4,7 +4,10 @@
  * checked against the policy in force now, not the one at submission.
  */
 import { ErrorCode, WardenError } from '../../domain/errors';
+import { recheckRequest } from '../../domain/policy/authority';
 import { findRule, groupsToResolve, isApprover } from '../../domain/policy/evaluate';
+import type { AccessRequest } from '../../domain/request';
+import { gatherAuthorityFacts } from '../authorityFacts';
 import type { AppDeps } from '../deps';
 import { resolveGroups } from '../resolveGroups';
 import type { Runner, RunResult } from '../runner';
@@ -12,36 +15,48 @@ import type { Runner, RunResult } from '../runner';
 export type Decision = 'approve' | 'deny' | 'revoke';
 
 /**
- * Whether `actor` may decide request `id` now: the request's rule under the
- * policy in force, its approver group with user groups resolved live. Shared
- * by request and extension decisions.
+ * Whether `actor` is one of the approvers of `request`'s rule under the
+ * policy in force, user groups resolved live. Deny, revoke and extension
+ * decisions; an approval is weighed by the whole re-check (policy/authority.ts).
  */
+export function approverCheckFor(deps: AppDeps) {
+  return async function approverCheck(request: AccessRequest, actor: string): Promise<boolean> {
+    const policy = deps.policy();
+    const match = findRule(policy, request.kind, request.target);
+    if (!match) return false;
+    const groups = await resolveGroups(deps.directory, groupsToResolve(policy, match.rule));
+    return isApprover(policy, match.rule.approvers, actor, groups);
+  };
+}
+
+/** The same, by request id: `found` false for an unknown id. */
 export function createApproverCheck(deps: AppDeps) {
+  const check = approverCheckFor(deps);
   return async function approverCheck(id: string, actor: string): Promise<{ found: boolean; isApprover: boolean }> {
     const request = await deps.store.get(id);
     if (!request) return { found: false, isApprover: false };
-    const policy = deps.policy();
-    const match = findRule(policy, request.kind, request.target);
-    if (!match) return { found: true, isApprover: false };
-    const groups = await resolveGroups(deps.directory, groupsToResolve(policy, match.rule));
-    return { found: true, isApprover: isApprover(policy, match.rule.approvers, actor, groups) };
+    return { found: true, isApprover: await check(request, actor) };
   };
 }
 
 export function createDecide(deps: AppDeps, runner: Runner) {
-  const approverCheck = createApproverCheck(deps);
+  const approverCheck = approverCheckFor(deps);
   return async function decide(decision: Decision, id: string, actor: string): Promise<RunResult> {
-    const check = await approverCheck(id, actor);
-    if (!check.found) {
+    const request = await deps.store.get(id);
+    if (!request) {
       return { outcome: { ok: false, error: new WardenError(ErrorCode.NotFound, `There is no request \`${id}\`.`) } };
     }
     switch (decision) {
-      case 'approve':
-        return runner.run(id, { type: 'approve', actor, isApprover: check.isApprover, ...runner.lease() });
+      case 'approve': {
+        // The whole request is re-checked at every approval, against the policy and user groups as they are now.
+        const policy = deps.policy();
+        const facts = await gatherAuthorityFacts(deps.directory, policy, request, [actor]);
+        return runner.run(id, { type: 'approve', actor, authority: recheckRequest(policy, request, facts), ...runner.lease() });
+      }
       case 'deny':
-        return runner.run(id, { type: 'deny', actor, isApprover: check.isApprover });
+        return runner.run(id, { type: 'deny', actor, isApprover: await approverCheck(request, actor) });
       case 'revoke':
-        return runner.run(id, { type: 'revoke', actor, isApprover: check.isApprover, ...runner.lease() });
+        return runner.run(id, { type: 'revoke', actor, isApprover: await approverCheck(request, actor), ...runner.lease() });
     }
   };
 }

@@ -5,12 +5,14 @@
  * the request stored and posted to the approvers' channel.
  */
 import { ErrorCode, WardenError } from '../../domain/errors';
-import { approverIds, checkMember, evaluateRequest, findRule, groupsToResolve, resolveIdentity, type DenialReason } from '../../domain/policy/evaluate';
+import { approverIds, evaluateRequest, findRule, groupsToResolve, type DenialReason } from '../../domain/policy/evaluate';
+import { memberEmail, resolveIdentity } from '../../domain/policy/identity';
 import { DEFAULT_INVOKER_ROLE } from '../../domain/policy/schema';
 import type { AccessRequest, RequestKind } from '../../domain/request';
 import { newRequestId } from '../../domain/requestId';
 import { transition } from '../../domain/stateMachine';
 import { approvalMessage } from '../../adapters/slack/views/approvalMessage';
+import { identityEmails } from '../authorityFacts';
 import type { AppDeps } from '../deps';
 import type { KindHandler } from '../kinds/kindHandler';
 import { resolveGroups } from '../resolveGroups';
@@ -45,45 +47,63 @@ const DENIAL_CODES: Record<DenialReason, ErrorCode> = {
   break_glass_not_allowed: ErrorCode.BreakGlassRefused,
   not_a_break_glass_requester: ErrorCode.BreakGlassRefused,
   break_glass_too_long: ErrorCode.BreakGlassRefused,
+  rotation_period_too_long: ErrorCode.RotationPeriodTooLong,
+  member_not_allowed: ErrorCode.MemberNotAllowed,
+  member_outside_domains: ErrorCode.IdentityOutsideDomains,
 };
 
 export function createSubmit(deps: AppDeps, handlers: Record<RequestKind, KindHandler>) {
+  /** The approvers who could count: not the requester, and not the identity being granted (looked up only for another member). */
+  async function possibleApprovers(approvers: string[], requester: string, member: string | undefined, self: string): Promise<string[]> {
+    const others = approvers.filter((user) => user !== requester);
+    const granted = member === undefined || member === self ? undefined : memberEmail(member);
+    if (granted === undefined) return others;
+    const emails = await identityEmails(deps.directory, deps.policy(), others);
+    return others.filter((user) => emails.get(user) !== granted);
+  }
+
   return async function submit(input: SubmitInput): Promise<SubmitResult> {
     const policy = deps.policy();
     const role = input.kind === 'invoker' ? (input.role ?? DEFAULT_INVOKER_ROLE) : undefined;
     const match = findRule(policy, input.kind, input.target);
-    const groups = await resolveGroups(deps.directory, groupsToResolve(policy, match?.rule));
+    const mapped = Object.hasOwn(policy.identities, input.requester);
+    const [groups, email] = await Promise.all([
+      resolveGroups(deps.directory, groupsToResolve(policy, match?.rule)),
+      mapped ? undefined : deps.directory.emailOf(input.requester),
+    ]);
+    // Whatever the kind: someone runwarden cannot tie to an identity in the policy's domains asks for nothing.
+    const identity = resolveIdentity(policy, input.requester, email);
+    if (!identity.ok) {
+      const code = identity.reason === 'identity_unknown' ? ErrorCode.IdentityUnknown : ErrorCode.IdentityOutsideDomains;
+      return { ok: false, error: new WardenError(code, identity.message, identity.reason) };
+    }
     const decision = evaluateRequest(
       policy,
-      { kind: input.kind, target: input.target, requester: input.requester, role, durationSeconds: input.durationSeconds, reason: input.reason },
+      {
+        kind: input.kind,
+        target: input.target,
+        requester: input.requester,
+        role,
+        durationSeconds: input.durationSeconds,
+        reason: input.reason,
+        rotationPeriodSeconds: input.rotationPeriodSeconds,
+        member: input.member,
+        requesterMember: identity.member,
+      },
       groups,
     );
-    if (!decision.allowed) return { ok: false, error: new WardenError(DENIAL_CODES[decision.reason], decision.message) };
+    if (!decision.allowed) return { ok: false, error: new WardenError(DENIAL_CODES[decision.reason], decision.message, decision.reason) };
     if (decision.rule.steps.length > 1) {
       // fail closed until multi-step approvals are wired: never decide a steps rule by its first step alone
       return { ok: false, error: new WardenError(ErrorCode.NotAllowed, 'This rule uses approval steps, which this version of runwarden cannot run yet.') };
     }
-    const others = approverIds(policy, decision.approverGroup, groups).filter((u) => u !== input.requester);
+    const member = decision.member;
+    const others = await possibleApprovers(approverIds(policy, decision.approverGroup, groups), input.requester, member, identity.member);
     if (others.length < decision.approvalsRequired) {
       const message =
         `This request needs ${decision.approvalsRequired} approval(s) from *${decision.approverGroup}*, but the group has only ` +
-        `${others.length} member(s) besides you, so it could never be approved. Ask an admin to fix the policy.`;
+        `${others.length} member(s) besides you${member !== identity.member ? ' and the member being granted' : ''}, so it could never be approved. Ask an admin to fix the policy.`;
       return { ok: false, error: new WardenError(ErrorCode.NotAllowed, message, 'unreachable_approvals') };
-    }
-
-    let member: string | undefined;
-    if (input.kind === 'invoker') {
-      if (input.member) {
-        const checked = checkMember(policy, input.member);
-        if (!checked.ok) return { ok: false, error: new WardenError(ErrorCode.IdentityOutsideDomains, checked.message) };
-        member = checked.member;
-      } else {
-        const mapped = policy.identities[input.requester] !== undefined;
-        const email = mapped ? undefined : await deps.directory.emailOf(input.requester);
-        const identity = resolveIdentity(policy, input.requester, email);
-        if (!identity.ok) return { ok: false, error: new WardenError(ErrorCode.IdentityUnknown, identity.message, identity.reason) };
-        member = identity.member;
-      }
     }
 
     const prepared = await handlers[input.kind].prepare({

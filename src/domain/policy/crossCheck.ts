@@ -6,7 +6,7 @@
  */
 import type { z } from 'zod';
 import { globCouldMatch } from './glob';
-import { approverGroupSchema, policySchema, RESOURCE_SHAPES, ruleFields, SLACK_USER_ID } from './schema';
+import { approverGroupSchema, MIN_ROTATION_PERIOD_SECONDS, policySchema, RESOURCE_SHAPES, ruleFields, SLACK_USER_ID } from './schema';
 
 type RuleFields = z.output<typeof ruleFields>;
 type Parts = { [K in keyof RuleFields]?: RuleFields[K] };
@@ -85,6 +85,19 @@ function ruleProblems(rule: Parts, raw: Record<string, unknown>, context: Contex
     if (kind === 'rotate' && maxDuration !== undefined) problems.push(['maxDuration', 'rotate rules take no duration']);
     if (kind === 'rotate' && minDuration !== undefined) problems.push(['minDuration', 'rotate rules take no duration']);
     if (kind === 'rotate' && (rule.maxExtensions ?? 0) > 0) problems.push(['maxExtensions', 'a rotation is permanent, so it cannot be extended']);
+    if (kind !== 'invoker' && rule.members !== undefined) problems.push(['members', 'only invoker rules take members']);
+    if (kind !== 'rotate' && rule.maxRotationPeriod !== undefined) problems.push(['maxRotationPeriod', 'only rotate rules take maxRotationPeriod']);
+  }
+  if (rule.maxRotationPeriod !== undefined && rule.maxRotationPeriod < MIN_ROTATION_PERIOD_SECONDS) {
+    problems.push(['maxRotationPeriod', 'is shorter than 1d, the shortest rotation period Cloud KMS accepts']);
+  }
+  // Google group membership is invisible to runwarden: one approver might be in the group they grant to.
+  const approvals = rule.steps !== undefined ? rule.steps.reduce((sum, step) => sum + step.approvals, 0) : rule.approvals;
+  if (rule.members?.includes('group') && approvals !== undefined && approvals < 2) {
+    problems.push([
+      'approvals',
+      'must be at least 2 when members allows group: runwarden cannot see who is in a Google group, so a single approver could grant access to a group they belong to',
+    ]);
   }
   if (minDuration !== undefined && maxDuration !== undefined && minDuration > maxDuration) {
     problems.push(['minDuration', 'is longer than maxDuration']);

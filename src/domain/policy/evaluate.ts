@@ -6,12 +6,13 @@
  */
 import { formatDuration } from '../duration';
 import type { RequestKind } from '../request';
-import { EMAIL, parseMember } from '../resourceNames';
+import { parseMember } from '../resourceNames';
 import { qualifiesForAutoApproval } from './autoApproval';
 import { matchGlob } from './glob';
+import { checkMember } from './identity';
 import { isListed } from './isListed';
 import { reasonProblem } from './reasonRules';
-import { DEFAULT_INVOKER_ROLE, SLACK_GROUP_ID, type Policy, type Rule } from './schema';
+import { DEFAULT_INVOKER_ROLE, SLACK_GROUP_ID, type MemberKind, type Policy, type Rule } from './schema';
 
 export type GroupMembers = ReadonlyMap<string, readonly string[]>;
 
@@ -28,7 +29,10 @@ export type DenialReason =
   | 'start_too_late'
   | 'break_glass_not_allowed'
   | 'not_a_break_glass_requester'
-  | 'break_glass_too_long';
+  | 'break_glass_too_long'
+  | 'rotation_period_too_long'
+  | 'member_not_allowed'
+  | 'member_outside_domains';
 
 /**
  * How an allowed request proceeds: decided by people (`approval`), approved by
@@ -48,6 +52,8 @@ export type Decision =
       /** invoker: the role to grant (the requested one, else roles/run.invoker) */
       role?: string | undefined;
       mode: DecisionMode;
+      /** invoker: the member to grant, normalised (`user:alice@acme.example`) */
+      member?: string | undefined;
     }
   | { allowed: false; reason: DenialReason; message: string };
 
@@ -65,6 +71,12 @@ export interface RequestInput {
   breakGlass?: boolean | undefined;
   /** --start: seconds from now until the grant begins (invoker) */
   startDelaySeconds?: number | undefined;
+  /** rotate: the requested --rotation-period */
+  rotationPeriodSeconds?: number | undefined;
+  /** invoker: the member to grant (an explicit --member, or the requester's own identity) */
+  member?: string | undefined;
+  /** the requester's own Google identity (`user:…`, see resolveIdentity), which makes a member `self` */
+  requesterMember?: string | undefined;
 }
 
 /** The first rule of `kind` with a resource glob matching `target`, and that glob. */
@@ -143,6 +155,38 @@ function startDenial(rule: Rule, input: RequestInput): Decision | undefined {
   return undefined;
 }
 
+/** rotate: --rotation-period at most the rule's maxRotationPeriod (SPEC §5, default 90d). */
+function rotationDenial(rule: Rule, seconds: number | undefined): Decision | undefined {
+  const max = rule.maxRotationPeriodSeconds;
+  if (rule.kind !== 'rotate' || seconds === undefined || max === undefined || seconds <= max) return undefined;
+  return deny('rotation_period_too_long', `A rotation period of ${formatDuration(seconds)} is longer than the ${formatDuration(max)} this rule allows.`);
+}
+
+const MEMBER_WORDS: Record<MemberKind, string> = {
+  self: 'your own identity',
+  user: 'other users',
+  group: 'groups',
+  serviceAccount: 'service accounts',
+};
+
+/**
+ * invoker: the member must be in the policy's domains, and its kind — `self`
+ * when it is the requester's own identity, else its IAM type — listed in the
+ * rule's `members` (default [self]).
+ */
+function memberDenial(policy: Policy, rule: Rule, input: RequestInput): Decision | { member: string } {
+  const wanted = input.member ?? input.requesterMember;
+  if (wanted === undefined) return deny('member_not_allowed', 'runwarden does not know whom to grant this to: your own Google identity is unknown.');
+  const checked = checkMember(policy, wanted);
+  if (!checked.ok) return deny('member_outside_domains', checked.message);
+  const kind: MemberKind = checked.member === input.requesterMember ? 'self' : (parseMember(checked.member)?.type ?? 'user');
+  if (!rule.members.includes(kind)) {
+    const allowed = rule.members.map((each) => MEMBER_WORDS[each]).join(' or ');
+    return deny('member_not_allowed', `This rule grants access only to ${allowed}, so ${checked.member} cannot be granted it.`);
+  }
+  return { member: checked.member };
+}
+
 export function evaluateRequest(policy: Policy, input: RequestInput, groupMembers: GroupMembers): Decision {
   const found = findRule(policy, input.kind, input.target);
   if (!found) {
@@ -166,11 +210,18 @@ export function evaluateRequest(policy: Policy, input: RequestInput, groupMember
   }
   const denial =
     (breakGlass ? breakGlassDenial(rule, glob, input, groupMembers) : durationDenial(rule, glob, input.durationSeconds)) ??
-    startDenial(rule, input);
+    startDenial(rule, input) ??
+    rotationDenial(rule, input.rotationPeriodSeconds);
   if (denial) return denial;
   const reasonText = input.reason === undefined ? undefined : reasonProblem(rule.reason, input.reason);
   if (reasonText !== undefined) return deny('reason_rejected', reasonText);
   const auto = !breakGlass && qualifiesForAutoApproval(rule, input.requester, input.durationSeconds, groupMembers);
+  let member: string | undefined;
+  if (rule.kind === 'invoker') {
+    const checked = memberDenial(policy, rule, input);
+    if ('allowed' in checked) return checked;
+    member = checked.member;
+  }
   return {
     allowed: true,
     ruleIndex: index,
@@ -180,6 +231,7 @@ export function evaluateRequest(policy: Policy, input: RequestInput, groupMember
     channel: rule.channel,
     role,
     mode: breakGlass ? 'break_glass' : auto ? 'auto' : 'approval',
+    member,
   };
 }
 
@@ -212,53 +264,3 @@ export function groupsToResolve(policy: Policy, rule?: Rule): string[] {
   return [...new Set(entries.filter((entry) => SLACK_GROUP_ID.test(entry)))];
 }
 
-export type IdentityResult =
-  | { ok: true; member: string; email: string }
-  | { ok: false; reason: 'identity_unknown' | 'identity_outside_domains'; message: string };
-
-function inDomains(policy: Policy, email: string): boolean {
-  const domain = email.slice(email.lastIndexOf('@') + 1).toLowerCase();
-  return policy.domains.some((allowed) => allowed.toLowerCase() === domain);
-}
-
-/** The requester's own Google identity: the policy's identities map first, else their Slack profile email. */
-export function resolveIdentity(policy: Policy, user: string, slackEmail: string | undefined): IdentityResult {
-  const mapped = Object.hasOwn(policy.identities, user) ? policy.identities[user] : undefined;
-  const email = (mapped ?? slackEmail)?.trim().toLowerCase();
-  if (email === undefined || email === '') {
-    return {
-      ok: false,
-      reason: 'identity_unknown',
-      message: "runwarden does not know your Google account: your Slack profile shows no email and the policy's identities map has no entry for you.",
-    };
-  }
-  if (!EMAIL.test(email)) {
-    return { ok: false, reason: 'identity_unknown', message: `\`${email}\` is not an email address runwarden can grant access to.` };
-  }
-  if (!inDomains(policy, email)) {
-    return {
-      ok: false,
-      reason: 'identity_outside_domains',
-      message: `${email} is not in a domain this policy grants access to (${policy.domains.join(', ') || 'none'}).`,
-    };
-  }
-  return { ok: true, member: `user:${email}`, email };
-}
-
-/**
- * An explicit --member: user:, group: or serviceAccount: and an email whose
- * domain is listed in `domains` (exact match, case-insensitive). Service
- * accounts therefore need their domain listed, e.g.
- * `acme-prod.iam.gserviceaccount.com`. allUsers, domain:… and the like are refused.
- */
-export function checkMember(policy: Policy, member: string): { ok: true; member: string } | { ok: false; message: string } {
-  const parsed = parseMember(member.trim());
-  if (!parsed) {
-    return { ok: false, message: `\`${member}\` is not a member runwarden grants to: use user:EMAIL, group:EMAIL or serviceAccount:EMAIL.` };
-  }
-  if (!inDomains(policy, parsed.email)) {
-    const hint = parsed.type === 'serviceAccount' ? ` (service accounts need their ${parsed.domain} domain listed there)` : '';
-    return { ok: false, message: `${parsed.member} is outside the policy's domains: ${policy.domains.join(', ') || 'none'}${hint}.` };
-  }
-  return { ok: true, member: parsed.member };
-}

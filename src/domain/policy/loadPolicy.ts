@@ -8,7 +8,7 @@
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { crossCheck } from './crossCheck';
-import { DEFAULT_INVOKER_ROLE, DEFAULT_MAX_START_DELAY_SECONDS, policySchema, type Policy } from './schema';
+import { DEFAULT_INVOKER_ROLE, DEFAULT_MAX_ROTATION_PERIOD_SECONDS, DEFAULT_MAX_START_DELAY_SECONDS, policySchema, type Policy } from './schema';
 
 export type LoadPolicyResult = { ok: true; policy: Policy } | { ok: false; problems: string[] };
 
@@ -68,6 +68,8 @@ function normalise(data: z.output<typeof policySchema>): Policy {
         },
         maxStartDelaySeconds: rule.kind === 'invoker' ? (rule.maxStartDelay ?? DEFAULT_MAX_START_DELAY_SECONDS) : undefined,
         maxExtensions: rule.maxExtensions,
+        members: rule.kind === 'invoker' ? [...new Set(rule.members ?? ['self' as const])] : [],
+        maxRotationPeriodSeconds: rule.kind === 'rotate' ? (rule.maxRotationPeriod ?? DEFAULT_MAX_ROTATION_PERIOD_SECONDS) : undefined,
       };
     }),
   };

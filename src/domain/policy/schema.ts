@@ -19,6 +19,13 @@ export const SLACK_CHANNEL_ID = /^[CG][A-Z0-9]{2,20}$/;
 export const DOMAIN_NAME = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 export const GROUP_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 export const DEFAULT_INVOKER_ROLE = 'roles/run.invoker';
+/** Who an invoker rule may grant (SPEC §5 `members`): the requester's own identity, or members of these IAM types. */
+export const MEMBER_KINDS = ['self', 'user', 'group', 'serviceAccount'] as const;
+export type MemberKind = (typeof MEMBER_KINDS)[number];
+/** SPEC §5: a rotate rule's longest --rotation-period unless it says otherwise. */
+export const DEFAULT_MAX_ROTATION_PERIOD_SECONDS = 90 * 86_400;
+/** Cloud KMS refuses rotation periods under one day. */
+export const MIN_ROTATION_PERIOD_SECONDS = 86_400;
 
 /** The resource names each kind acts on; a glob that can never match one is a typo. */
 export const RESOURCE_SHAPES: Record<RequestKind, readonly (string | undefined)[]> = {
@@ -97,6 +104,11 @@ export const ruleFields = z.strictObject({
   steps: z.array(stepSchema).min(1, 'must list at least one step').max(5, 'must list at most 5 steps').optional(),
   maxStartDelay: duration.optional(),
   maxExtensions: z.number().int('must be a whole number').min(0, 'must be 0 or more').max(100, 'must be at most 100').default(0),
+  members: z
+    .array(z.enum(MEMBER_KINDS, { error: `must be one of ${MEMBER_KINDS.join(', ')}` }))
+    .min(1, 'must list at least one of self, user, group, serviceAccount')
+    .optional(),
+  maxRotationPeriod: duration.optional(),
 });
 
 /** The file's shape, field by field; checks across fields are in crossCheck.ts. */
@@ -169,6 +181,10 @@ export interface Rule {
   channel: string;
   /** how many times an active request may be extended (SPEC §5; default 0: never) */
   maxExtensions: number;
+  /** invoker: who may be granted (default [self]); [] for other kinds */
+  members: MemberKind[];
+  /** rotate: the longest --rotation-period allowed (default 90d) */
+  maxRotationPeriodSeconds?: number | undefined;
 }
 
 export interface Policy {

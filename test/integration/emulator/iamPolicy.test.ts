@@ -115,6 +115,9 @@ test('a version 1 write with etag cannot modify a conditional policy', async () 
 test.each([
   ['a title over 100 characters', { ...GRANT, condition: { ...CONDITION, title: 'x'.repeat(101) } }],
   ['a description over 256 characters', { ...GRANT, condition: { ...CONDITION, description: 'x'.repeat(257) } }],
+  // 65 emoji: 65 code points and 130 UTF-16 units, but 260 bytes in UTF-8
+  ['a description over 256 UTF-8 bytes in few characters (emoji)', { ...GRANT, condition: { ...CONDITION, description: '🔥'.repeat(65) } }],
+  ['a description over 256 UTF-8 bytes (CJK)', { ...GRANT, condition: { ...CONDITION, description: '漢'.repeat(86) } }],
   ['an empty expression', { ...GRANT, condition: { ...CONDITION, expression: '' } }],
   ['an invalid timestamp', { ...GRANT, condition: { ...CONDITION, expression: 'request.time < timestamp("tomorrow")' } }],
   ['a member without a type', { role: 'roles/run.invoker', members: ['alice@acme.example'] }],
@@ -124,6 +127,11 @@ test.each([
   await expect(
     clients.run.setIamPolicy({ resource: SERVICE, policy: { version: 3, bindings: [OWNER, binding] } }),
   ).rejects.toMatchObject({ code: status.INVALID_ARGUMENT });
+});
+
+test('accepts a description of exactly 256 UTF-8 bytes', async () => {
+  const binding = { ...GRANT, condition: { ...CONDITION, description: '🔥'.repeat(64) } };
+  await expect(clients.run.setIamPolicy({ resource: SERVICE, policy: { version: 3, bindings: [OWNER, binding] } })).resolves.toBeDefined();
 });
 
 test('merges duplicate role+condition bindings, drops empty ones, keeps the order', async () => {

@@ -84,6 +84,9 @@ describe('invoker', () => {
     ['an option twice', 'invoker payments 1h x --role roles/run.invoker --role roles/run.viewer', '--role is given twice'],
     ['an option without value', 'invoker payments 1h x --member', '--member needs a value'],
     ['a reason over 500 characters', `invoker payments 1h ${'x'.repeat(501)}`, 'The reason is 501 characters long: keep it to 500.'],
+    ['a duration in words (2hrs)', 'invoker payments 2hrs debugging', '`2hrs` is not a duration: use 90s, 30m, 2h, 1d or 1h30m'],
+    ['a duration split in two (1h 30m): 30m would be part of the reason', 'invoker payments 1h 30m debugging', '`1h 30m` is not a duration: write a duration as one word, without spaces (e.g. 1h30m; use 90s, 30m, 2h, 1d or 1h30m)'],
+    ['a duration split with a unit word (2h 30min)', 'invoker payments 2h 30min debugging', '`2h 30min` is not a duration: write a duration as one word, without spaces (e.g. 1h30m; use 90s, 30m, 2h, 1d or 1h30m)'],
   ])('refuses %s', (_description, text, error) => expectFailure(text, error, usage));
 
   test('accepts a reason of exactly 500 characters, counting emoji as one', () => {
@@ -112,6 +115,13 @@ describe.each([
     ['a duration and no reason', `${name} payments ${value} 2h`, 'Give a reason: the approvers see it, and it is recorded.'],
     ['a duration of nothing', `${name} payments ${value} 0s why`, '`0s` is not a duration: it must be longer than nothing'],
     ['a duration with units out of order', `${name} payments ${value} 30m1h why`, '`30m1h` is not a duration: write the units in the order d, h, m, s, each once (e.g. 1h30m)'],
+    // Each of these used to become a PERMANENT change, the word silently part of the reason.
+    ['a duration in words (2hrs)', `${name} payments ${value} 2hrs why`, '`2hrs` is not a duration: use 90s, 30m, 2h, 1d or 1h30m'],
+    ['a duration in other units (90min)', `${name} payments ${value} 90min why`, '`90min` is not a duration: use 90s, 30m, 2h, 1d or 1h30m'],
+    ['a fractional duration (1.5h)', `${name} payments ${value} 1.5h why`, '`1.5h` is not a duration: use 90s, 30m, 2h, 1d or 1h30m'],
+    ['a duration without its last unit (1h30)', `${name} payments ${value} 1h30 why`, '`1h30` is not a duration: use 90s, 30m, 2h, 1d or 1h30m'],
+    ['a number without unit', `${name} payments ${value} 30 why`, '`30` is not a duration: give its unit (use 90s, 30m, 2h, 1d or 1h30m), or begin the reason with a word'],
+    ['a duration split in two (1h 30m)', `${name} payments ${value} 1h 30m why`, '`1h 30m` is not a duration: write a duration as one word, without spaces (e.g. 1h30m; use 90s, 30m, 2h, 1d or 1h30m)'],
     ['a --member, which only invoker takes', `${name} payments ${value} why --member user:a@acme.example`, `\`--member\` is not an option of ${name}: use --project or --region`],
   ])('refuses %s', (_description, text, error) => expectFailure(text, error, usage));
 });
@@ -131,6 +141,8 @@ describe('rotate', () => {
     ['no reason', 'rotate run/db', 'Give a reason: the approvers see it, and it is recorded.'],
     ['a rotation period under a day', 'rotate run/db x --rotation-period 12h', '--rotation-period must be at least 1d (the Cloud KMS minimum)'],
     ['a rotation period that is no duration', 'rotate run/db x --rotation-period yearly', '`yearly` is not a duration: use 90s, 30m, 2h, 1d or 1h30m'],
+    ['a rotation period in words', 'rotate run/db x --rotation-period 30days', '`30days` is not a duration: use 90s, 30m, 2h, 1d or 1h30m'],
+    ['a rotation period split in two', 'rotate run/db x --rotation-period 30d 12h', '`30d 12h` is not a duration: write a duration as one word, without spaces (e.g. 30d12h; use 90s, 30m, 2h, 1d or 1h30m)'],
     ['a --project, which rotate does not take', 'rotate run/db x --project acme-prod', '`--project` is not an option of rotate: use --rotation-period'],
   ])('refuses %s', (_description, text, error) => expectFailure(text, error, usage));
 });

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { buildCondition, isOwnBinding, parseCondition, titleFor } from '../../../src/domain/iamCondition';
 import { REQUEST_ID_ALPHABET } from '../../../src/domain/requestId';
+import { utf8Length } from '../../../src/domain/fitUtf8';
 
 const base = {
   requestId: '7k3mq9xw2p',
@@ -31,16 +32,30 @@ describe('buildCondition', () => {
     );
   });
 
-  test('truncates the description to 256 characters, ending with …', () => {
+  test('cuts the description to 256 UTF-8 bytes, ending with …', () => {
     const { description } = buildCondition({ ...base, reason: 'x'.repeat(600) });
-    expect(Array.from(description)).toHaveLength(256);
+    expect(utf8Length(description)).toBe(256);
     expect(description.endsWith('x…')).toBe(true);
   });
 
-  test('truncates by characters, never splitting an emoji', () => {
-    const { description } = buildCondition({ ...base, reason: '🔥'.repeat(300) });
-    expect(Array.from(description)).toHaveLength(256);
-    expect(description).toMatch(/🔥…$/u);
+  // A reason of 100 🔥 used to end the approved request failed: 260 UTF-16 units sent to a 256 limit.
+  test.each([
+    ['emoji', '🔥', /🔥…$/u],
+    ['CJK', '漢', /漢…$/u],
+    ['combining characters', 'e\u0301', /e\u0301…$/u],
+    ['ZWJ sequences', '👩\u200d💻', /👩\u200d💻…$/u],
+    ['flags', '🇫🇷', /🇫🇷…$/u],
+  ])('cuts a reason of %s to 256 UTF-8 bytes between whole characters', (_kind, unit, ending) => {
+    const { description } = buildCondition({ ...base, reason: unit.repeat(100) });
+    expect(utf8Length(description)).toBeLessThanOrEqual(256);
+    expect(description.length).toBeLessThanOrEqual(256); // UTF-16 units
+    expect(Array.from(description).length).toBeLessThanOrEqual(256); // code points
+    expect(description).toMatch(ending);
+  });
+
+  test('keeps a description that fits unchanged', () => {
+    const { description } = buildCondition({ ...base, reason: '🔥 on fire' });
+    expect(description).toBe('runwarden: requested by U0ALICE; approved by U0BOB, U0CAROL; reason: 🔥 on fire');
   });
 
   test('replaces control characters (newlines, tabs, NUL) with spaces', () => {
@@ -81,7 +96,7 @@ describe('buildCondition', () => {
         const condition = buildCondition({ ...base, reason, requester, approvers });
         expect(condition.expression).toBe('request.time < timestamp("2026-11-22T23:00:00Z")');
         expect(condition.title).toBe('runwarden-7k3mq9xw2p');
-        expect(Array.from(condition.description).length).toBeLessThanOrEqual(256);
+        expect(utf8Length(condition.description)).toBeLessThanOrEqual(256);
         expect(condition.description).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
       }),
     );

@@ -1,4 +1,5 @@
 import { ErrorCode } from '../../../src/domain/errors';
+import type { Authority, StandingReason } from '../../../src/domain/policy/authority';
 import type { AccessRequest } from '../../../src/domain/request';
 import { transition, type RequestEvent, type TransitionOutcome } from '../../../src/domain/stateMachine';
 
@@ -37,8 +38,18 @@ function refused(outcome: TransitionOutcome): Extract<TransitionOutcome, { ok: f
   return outcome;
 }
 
+/** The authority a click computed: everyone named counts unless given a reason. */
+function authority(required = 1, standing: Record<string, StandingReason | null> = {}): Authority {
+  return { ok: true, approverGroup: 'platform', approvalsRequired: required, standing: { U0BOB: null, U0CAROL: null, U0DAVE: null, ...standing } };
+}
+
 describe('approvals', () => {
-  const approve = (actor: string, isApprover = true): RequestEvent => ({ type: 'approve', actor, isApprover, ...lease() });
+  const approve = (actor: string, required = 1, standing: Record<string, StandingReason | null> = {}): RequestEvent => ({
+    type: 'approve',
+    actor,
+    authority: authority(required, standing),
+    ...lease(),
+  });
 
   it('one approval of one needed approves the request and asks to apply under the clicker’s lease', () => {
     const out = ok(transition(pending(), approve('U0BOB'), at(10)));
@@ -50,35 +61,80 @@ describe('approvals', () => {
   });
 
   it('the first of two needed approvals keeps the request pending and tells the requester', () => {
-    const out = ok(transition(pending({ approvalsRequired: 2 }), approve('U0BOB'), at(10)));
+    const out = ok(transition(pending({ approvalsRequired: 2 }), approve('U0BOB', 2), at(10)));
     expect(out.next.status).toBe('pending');
     expect(out.effects).toEqual([{ type: 'refresh_message' }, { type: 'notify_requester', notice: 'approval' }]);
   });
 
   it('a second distinct approver completes N of M', () => {
-    const first = ok(transition(pending({ approvalsRequired: 2 }), approve('U0BOB'), at(10))).next;
-    const second = ok(transition(first, approve('U0CAROL'), at(20))).next;
+    const first = ok(transition(pending({ approvalsRequired: 2 }), approve('U0BOB', 2), at(10))).next;
+    const second = ok(transition(first, approve('U0CAROL', 2), at(20))).next;
     expect(second.status).toBe('approved');
     expect(second.approvals.map((a) => a.approver)).toEqual(['U0BOB', 'U0CAROL']);
   });
 
+  it('the number required is the policy’s now, not the one at submission', () => {
+    const out = ok(transition(pending({ approvalsRequired: 1 }), approve('U0BOB', 2), at(10)));
+    expect(out.next).toMatchObject({ status: 'pending', approvalsRequired: 2 });
+  });
+
   it.each([
-    ['the requester approving their own request', approve('U0ALICE'), ErrorCode.SelfApproval, true],
-    ['someone outside the approver group', approve('U0MALLORY', false), ErrorCode.NotAnApprover, true],
-  ])('refuses %s and records the refusal', (_title, event, code, recorded) => {
+    ['the requester approving their own request', approve('U0ALICE'), ErrorCode.SelfApproval, 'self_approval'],
+    ['someone outside the approver group', approve('U0MALLORY', 1, { U0MALLORY: 'not_an_approver' }), ErrorCode.NotAnApprover, 'not_an_approver'],
+    ['someone whose standing was never computed (fail closed)', approve('U0EVE'), ErrorCode.NotAnApprover, 'not_an_approver'],
+    ['an approver whose own identity is the member granted', approve('U0BOB', 1, { U0BOB: 'member_approval' }), ErrorCode.SelfApproval, 'member_approval'],
+  ])('refuses %s and records the refusal', (_title, event, code, reason) => {
     const out = refused(transition(pending(), event, at(10)));
     expect(out.error.code).toBe(code);
-    expect(Boolean(out.record)).toBe(recorded);
+    expect(out.record).toMatchObject({ action: 'approve_refused', at: at(10), detail: { reason } });
   });
 
-  it('counts each approver once', () => {
-    const first = ok(transition(pending({ approvalsRequired: 2 }), approve('U0BOB'), at(10))).next;
-    expect(refused(transition(first, approve('U0BOB'), at(11))).error.code).toBe(ErrorCode.AlreadyApproved);
+  it('refuses and records an approval of a request the policy no longer allows', () => {
+    const event: RequestEvent = { type: 'approve', actor: 'U0BOB', authority: { ok: false, reason: 'no_matching_rule', message: 'No rule…' }, ...lease() };
+    const out = refused(transition(pending(), event, at(10)));
+    expect(out.error.code).toBe(ErrorCode.NotAllowed);
+    expect(out.record).toMatchObject({ detail: { reason: 'no_longer_allowed' } });
   });
 
-  it('refuses an approval once the request is decided (a replayed click)', () => {
+  it('counts each approver once, and records the duplicate', () => {
+    const first = ok(transition(pending({ approvalsRequired: 2 }), approve('U0BOB', 2), at(10))).next;
+    const out = refused(transition(first, approve('U0BOB', 2), at(11)));
+    expect(out.error.code).toBe(ErrorCode.AlreadyApproved);
+    expect(out.record).toMatchObject({ actor: 'U0BOB', action: 'approve_refused', detail: { reason: 'duplicate_approval' } });
+  });
+
+  it('drops an earlier approval that no longer counts, audits it, and waits for more', () => {
+    const first = ok(transition(pending({ approvalsRequired: 2 }), approve('U0BOB', 2), at(10))).next;
+    const out = ok(transition(first, approve('U0CAROL', 2, { U0BOB: 'not_an_approver' }), at(20)));
+    expect(out.next).toMatchObject({ status: 'pending', approvals: [{ approver: 'U0CAROL', at: at(20) }] });
+    expect(out.also).toEqual([{ at: at(20), actor: 'runwarden', action: 'approval_dropped', detail: { approver: 'U0BOB', reason: 'not_an_approver' } }]);
+    expect(out.effects).not.toContainEqual({ type: 'apply' });
+  });
+
+  it('refuses and records an approval once the request is decided (a replayed click), even by an outsider', () => {
     const approved = ok(transition(pending(), approve('U0BOB'), at(10))).next;
-    expect(refused(transition(approved, approve('U0CAROL'), at(11))).error.code).toBe(ErrorCode.InvalidState);
+    const replay = refused(transition(approved, approve('U0CAROL'), at(11)));
+    expect(replay.error.code).toBe(ErrorCode.InvalidState);
+    expect(replay.record).toMatchObject({ actor: 'U0CAROL', action: 'approve_refused', detail: { reason: 'already_approved' } });
+    const outsider = refused(transition(approved, approve('U0MALLORY', 1, { U0MALLORY: 'not_an_approver' }), at(12)));
+    expect(outsider.record).toMatchObject({ actor: 'U0MALLORY', detail: { reason: 'already_approved' } });
+  });
+});
+
+describe('re-check at apply', () => {
+  const approved = (): AccessRequest =>
+    ok(transition(pending({ approvalsRequired: 1 }), { type: 'approve', actor: 'U0BOB', authority: authority(), ...lease('h1') }, at(10))).next;
+
+  it('approvals that no longer count send the request back to pending, audited, with nothing applied', () => {
+    const out = ok(transition(approved(), { type: 'requeue', holder: 'h1', approvalsRequired: 1, dropped: [{ approver: 'U0BOB', reason: 'not_an_approver' }] }, at(11)));
+    expect(out.next).toMatchObject({ status: 'pending', approvals: [], op: undefined });
+    expect(out.event).toMatchObject({ action: 'awaiting_approvals', detail: { count: 0, required: 1 } });
+    expect(out.also).toEqual([{ at: at(11), actor: 'runwarden', action: 'approval_dropped', detail: { approver: 'U0BOB', reason: 'not_an_approver' } }]);
+    expect(out.effects).toEqual([{ type: 'refresh_message' }]);
+  });
+
+  it('only the holder of the apply lease may send it back', () => {
+    expect(refused(transition(approved(), { type: 'requeue', holder: 'h2', approvalsRequired: 1, dropped: [] }, at(11))).ok).toBe(false);
   });
 });
 
@@ -105,7 +161,7 @@ describe('deny, cancel, timeout', () => {
 });
 
 describe('apply under a lease', () => {
-  const approved = (): AccessRequest => ok(transition(pending(), { type: 'approve', actor: 'U0BOB', isApprover: true, ...lease('h1') }, at(10))).next;
+  const approved = (): AccessRequest => ok(transition(pending(), { type: 'approve', actor: 'U0BOB', authority: authority(), ...lease('h1') }, at(10))).next;
 
   it('only the lease holder may record the apply; a time-bound change becomes active with its expiry', () => {
     expect(refused(transition(approved(), { type: 'applied', holder: 'h2', result: {}, expiresAt: at(7210) }, at(11))).ok).toBe(false);
@@ -114,7 +170,7 @@ describe('apply under a lease', () => {
   });
 
   it('a permanent change ends as applied', () => {
-    const request = ok(transition(pending({ kind: 'egress', durationSeconds: undefined, value: 'all-traffic' }), { type: 'approve', actor: 'U0BOB', isApprover: true, ...lease('h1') }, at(10))).next;
+    const request = ok(transition(pending({ kind: 'egress', durationSeconds: undefined, value: 'all-traffic' }), { type: 'approve', actor: 'U0BOB', authority: authority(), ...lease('h1') }, at(10))).next;
     expect(ok(transition(request, { type: 'applied', holder: 'h1', result: {}, previousValue: 'private-ranges-only' }, at(11))).next).toMatchObject({
       status: 'applied',
       previousValue: 'private-ranges-only',

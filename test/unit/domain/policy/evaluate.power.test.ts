@@ -41,7 +41,7 @@ const prod = 'projects/acme-prod/locations/us-central1/services/api';
 const stage = 'projects/acme-stage/locations/us-central1/services/api';
 const key = 'projects/acme-prod/locations/global/keyRings/run/cryptoKeys/k';
 const ask = (input: Partial<RequestInput>) =>
-  evaluateRequest(policy, { kind: 'invoker', target: prod, requester: 'U0ERIN', durationSeconds: 3600, reason: 'OPS-1 checking logs', ...input }, groups);
+  evaluateRequest(policy, { kind: 'invoker', target: prod, requester: 'U0ERIN', requesterMember: 'user:erin@acme.example', durationSeconds: 3600, reason: 'OPS-1 checking logs', ...input }, groups);
 
 describe('evaluateRequest: how an allowed request proceeds', () => {
   test.each([

@@ -21,6 +21,7 @@ rules:
   - kind: invoker
     resources: ["projects/acme-prod/locations/*/services/payments-*"]
     roles: [roles/run.invoker, roles/run.viewer]
+    members: [self, serviceAccount]
     maxDuration: 2h
     minDuration: 10m
     approvers: security
@@ -76,10 +77,17 @@ describe('findRule', () => {
 
 describe('evaluateRequest', () => {
   const ask = (input: Partial<RequestInput>) =>
-    evaluateRequest(policy, { kind: 'invoker', target: billing, requester: 'U0ZOE', durationSeconds: 3600, ...input }, groups);
+    evaluateRequest(
+      policy,
+      { kind: 'invoker', target: billing, requester: 'U0ZOE', requesterMember: 'user:zoe@acme.example', durationSeconds: 3600, ...input },
+      groups,
+    );
 
   test.each([
-    ['anyone may ask under a "*" rule', {}, { ruleIndex: 1, approverGroup: 'platform', approvalsRequired: 1, channel: 'C0APPROVALS', role: 'roles/run.invoker' }],
+    ['anyone may ask under a "*" rule', {}, { ruleIndex: 1, approverGroup: 'platform', approvalsRequired: 1, channel: 'C0APPROVALS', role: 'roles/run.invoker', member: 'user:zoe@acme.example' }],
+    ['their own identity named explicitly (self), in any case', { member: 'user:Zoe@ACME.example' }, { member: 'user:zoe@acme.example' }],
+    ['a service account where the rule lists serviceAccount', { target: payments, requester: 'U0DAVE', member: 'serviceAccount:ci@acme.example' }, { member: 'serviceAccount:ci@acme.example' }],
+    ['a rotation period within the default 90d', { kind: 'rotate', target: key, durationSeconds: undefined, rotationPeriodSeconds: 90 * 86_400 }, { ruleIndex: 4 }],
     ['a listed requester may ask', { target: payments, requester: 'U0DAVE', durationSeconds: 3600 }, { ruleIndex: 0, approverGroup: 'security', approvalsRequired: 2, channel: 'C0SECURITY' }],
     ['a member of a requester user group may ask', { target: payments, requester: 'U0ERIN', durationSeconds: 3600 }, { ruleIndex: 0 }],
     ['another role the rule allows', { target: payments, requester: 'U0DAVE', role: 'roles/run.viewer' }, { role: 'roles/run.viewer' }],
@@ -104,6 +112,12 @@ describe('evaluateRequest', () => {
     ['a permanent egress change when the rule sets a maximum', { kind: 'egress', target: payments, durationSeconds: undefined }, 'duration_required', 'egress changes to projects/acme-prod/locations/*/services/* must be temporary: give a duration of at most 4h.'],
     ['an egress change past the maximum', { kind: 'egress', target: payments, durationSeconds: 5 * 3600 }, 'duration_too_long', '5h is longer than the 4h this rule allows for projects/acme-prod/locations/*/services/*.'],
     ['an ingress change under the minimum', { kind: 'ingress', target: payments, durationSeconds: 1800 }, 'duration_too_short', '30m is shorter than the 1h this rule requires for projects/acme-prod/locations/*/services/*.'],
+    // SPEC §5 members: default [self]. Approving a grant to someone else's identity was how an approver approved their own access.
+    ['another user under a rule that grants only to self', { member: 'user:bob@acme.example' }, 'member_not_allowed', 'This rule grants access only to your own identity, so user:bob@acme.example cannot be granted it.'],
+    ['a group under a rule without group', { target: payments, requester: 'U0DAVE', member: 'group:ops@acme.example' }, 'member_not_allowed', 'This rule grants access only to your own identity or service accounts, so group:ops@acme.example cannot be granted it.'],
+    ['a member outside the domains', { target: payments, requester: 'U0DAVE', member: 'serviceAccount:ci@evil.example' }, 'member_outside_domains', 'serviceAccount:ci@evil.example is outside the policy\'s domains: acme.example (service accounts need their evil.example domain listed there).'],
+    ['no identity to grant to', { requesterMember: undefined }, 'member_not_allowed', 'runwarden does not know whom to grant this to: your own Google identity is unknown.'],
+    ['a rotation period over the default 90d', { kind: 'rotate', target: key, durationSeconds: undefined, rotationPeriodSeconds: 91 * 86_400 }, 'rotation_period_too_long', 'A rotation period of 91d is longer than the 90d this rule allows.'],
     ['a rotation with a duration', { kind: 'rotate', target: key, durationSeconds: 3600 }, 'duration_not_allowed', 'Key rotation is permanent: it takes no duration.'],
   ] as const)('denies when %s', (_description, input, reason, message) => {
     expect(ask(input)).toEqual({ allowed: false, reason, message });
@@ -115,7 +129,7 @@ describe('evaluateRequest', () => {
 
   test('the SPEC example: 2 of platform for payments-* egress, 1 of platform for invoker in C0PLATFORM', () => {
     const egress = evaluateRequest(spec, { kind: 'egress', target: payments, requester: 'U0ALICE' }, new Map());
-    const invoker = evaluateRequest(spec, { kind: 'invoker', target: billing, requester: 'U0ALICE', durationSeconds: 3600 }, new Map());
+    const invoker = evaluateRequest(spec, { kind: 'invoker', target: billing, requester: 'U0ALICE', requesterMember: 'user:alice@acme.example', durationSeconds: 3600 }, new Map());
     expect(egress).toMatchObject({ allowed: true, approvalsRequired: 2, approverGroup: 'platform', channel: 'C0APPROVALS' });
     expect(invoker).toMatchObject({ allowed: true, approvalsRequired: 1, approverGroup: 'platform', channel: 'C0PLATFORM' });
   });

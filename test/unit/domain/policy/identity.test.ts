@@ -1,4 +1,4 @@
-import { checkMember, resolveIdentity } from '../../../../src/domain/policy/evaluate';
+import { checkMember, resolveIdentity } from '../../../../src/domain/policy/identity';
 import { policyFrom } from './specPolicy';
 
 const policy = policyFrom(`

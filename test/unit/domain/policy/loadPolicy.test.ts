@@ -35,6 +35,8 @@ describe('loadPolicy', () => {
             requesters: ['*'],
             channel: 'C0PLATFORM',
             maxStartDelaySeconds: 604_800,
+            members: ['self'],
+            maxRotationPeriodSeconds: undefined,
           },
           {
             kind: 'egress',
@@ -48,6 +50,8 @@ describe('loadPolicy', () => {
             steps: [{ approvers: 'platform', approvals: 2 }],
             requesters: ['*'],
             channel: 'C0APPROVALS',
+            members: [],
+            maxRotationPeriodSeconds: undefined,
           },
           {
             kind: 'rotate',
@@ -61,6 +65,8 @@ describe('loadPolicy', () => {
             steps: [{ approvers: 'security', approvals: 1 }],
             requesters: ['*'],
             channel: 'C0APPROVALS',
+            members: [],
+            maxRotationPeriodSeconds: 90 * 86_400,
           },
         ],
       },
@@ -82,7 +88,22 @@ describe('loadPolicy', () => {
       requesters: ['*'],
       channel: 'C0APPROVALS',
       maxStartDelaySeconds: 604_800,
+      members: ['self'],
+      maxRotationPeriodSeconds: undefined,
     });
+  });
+
+  test('members and maxRotationPeriod: as written, each member kind once', () => {
+    const loaded = loadPolicy(
+      withRules(
+        '  - { kind: invoker, resources: ["**"], maxDuration: 1h, approvers: platform, approvals: 2, members: [self, serviceAccount, group, self] }\n' +
+          '  - { kind: rotate, resources: ["**"], approvers: platform, maxRotationPeriod: 30d }',
+      ),
+    );
+    expect(loaded.ok && loaded.policy.rules.map((r) => [r.members, r.maxRotationPeriodSeconds])).toEqual([
+      [['self', 'serviceAccount', 'group'], undefined],
+      [[], 30 * 86_400],
+    ]);
   });
 
   test('lower-cases domains and identity emails', () => {
@@ -113,6 +134,13 @@ describe('loadPolicy', () => {
     ['an invoker rule without maxDuration', withRules('  - { kind: invoker, resources: ["**"], approvers: platform }'), 'rules[0].maxDuration: is required for invoker rules'],
     ['minDuration above maxDuration', withRules('  - { kind: invoker, resources: ["**"], maxDuration: 1h, minDuration: 2h, approvers: platform }'), 'rules[0].minDuration: is longer than maxDuration'],
     ['a duration on a rotate rule', withRules('  - { kind: rotate, resources: ["**"], maxDuration: 1h, approvers: platform }'), 'rules[0].maxDuration: rotate rules take no duration'],
+    ['members on an egress rule', withRules('  - { kind: egress, resources: ["**"], approvers: platform, members: [user] }'), 'rules[0].members: only invoker rules take members'],
+    ['an unknown member kind', withRules('  - { kind: invoker, resources: ["**"], maxDuration: 1h, approvers: platform, members: [domain] }'), 'rules[0].members[0]: must be one of self, user, group, serviceAccount'],
+    ['no member kinds', withRules('  - { kind: invoker, resources: ["**"], maxDuration: 1h, approvers: platform, members: [] }'), 'rules[0].members: must list at least one of self, user, group, serviceAccount'],
+    // Google group membership is invisible to runwarden: an approver in the group would approve their own access.
+    ['group members with a single approval', withRules('  - { kind: invoker, resources: ["**"], maxDuration: 1h, approvers: platform, members: [self, group] }'), 'rules[0].approvals: must be at least 2 when members allows group: runwarden cannot see who is in a Google group, so a single approver could grant access to a group they belong to'],
+    ['maxRotationPeriod on an invoker rule', withRules('  - { kind: invoker, resources: ["**"], maxDuration: 1h, approvers: platform, maxRotationPeriod: 30d }'), 'rules[0].maxRotationPeriod: only rotate rules take maxRotationPeriod'],
+    ['maxRotationPeriod under a day', withRules('  - { kind: rotate, resources: ["**"], approvers: platform, maxRotationPeriod: 12h }'), 'rules[0].maxRotationPeriod: is shorter than 1d, the shortest rotation period Cloud KMS accepts'],
     ['roles on an egress rule', withRules('  - { kind: egress, resources: ["**"], roles: [roles/run.invoker], approvers: platform }'), 'rules[0].roles: only invoker rules take roles'],
     ['an invalid role', withRules('  - { kind: invoker, resources: ["**"], roles: [owner], maxDuration: 1h, approvers: platform }'), 'rules[0].roles[0]: `owner` is not an IAM role (roles/x.y or projects/P/roles/R)'],
     ['extensions of a rotation', withRules('  - { kind: rotate, resources: ["**"], approvers: platform, maxExtensions: 1 }'), 'rules[0].maxExtensions: a rotation is permanent, so it cannot be extended'],
