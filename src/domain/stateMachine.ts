@@ -180,6 +180,25 @@ export function transition(request: AccessRequest, event: RequestEvent, now: Dat
     }
     case 'renew_lease':
       return renewLease(request, event, now);
+    case 'drift_found': {
+      // The sweep's periodic check found someone else's change: the request ends, their change stands.
+      if (request.status !== 'active') return wrongState(request, 'ended for drift');
+      if (request.op !== undefined || request.updatedAt.getTime() !== event.checkedVersion.getTime()) {
+        return refuse(ErrorCode.Conflict, `Request \`${request.id}\` changed while it was being checked.`);
+      }
+      const changes: Partial<AccessRequest> = {
+        status: 'revoked',
+        decidedBy: SYSTEM_ACTOR,
+        endedAt: now,
+        outcome: event.detail,
+        result: { ...request.result, drift: event.observed },
+      };
+      return done(request, changes, now, SYSTEM_ACTOR, 'drift_detected', { detail: event.detail, observed: event.observed }, [
+        { type: 'refresh_message' },
+        { type: 'notify_requester', notice: 'drift' },
+        { type: 'notify_approvers', notice: 'drift' },
+      ]);
+    }
     case 'late_write_undone':
       // A write that landed after this process had lost its lease, and was taken back.
       return done(request, {}, now, SYSTEM_ACTOR, 'late_write_undone', event.detail, []);

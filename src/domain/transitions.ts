@@ -61,6 +61,7 @@ export type RequestEvent =
   | { type: 'revert_failed'; holder: string; reason: string }
   | { type: 'renew_lease'; holder: string; leaseUntil: Date; call: string; writing?: Record<string, string> | undefined }
   | { type: 'late_write_undone'; detail: Record<string, string> }
+  | { type: 'drift_found'; observed: string; detail: string; checkedVersion: Date }
   | { type: 'posted'; channel: string; ts: string }
   | { type: 'reminded' }
   | { type: 'extend'; actor: string; durationSeconds: number; reason: string; maxExtensions: number; maxDurationSeconds?: number | undefined }

@@ -2,12 +2,15 @@
  * The scheduled sweep (POST /jobs/sweep, every minute): ends what expired,
  * finishes applies and reverts that were interrupted, times out stale pending
  * requests, re-posts approval messages that never made it, and reminds
- * approvers. Every step is a state-machine transition under a Firestore
+ * approvers, and checks active requests for drift (one read per resource).
+ * Every step is a state-machine transition under a Firestore
  * transaction and lease, so two sweeps at once — or a sweep and a click —
  * never do the same work twice, and a second run finds nothing left to do.
  */
 import { asWardenError } from '../domain/errors';
-import type { AccessRequest } from '../domain/request';
+import type { AccessRequest, RequestKind } from '../domain/request';
+import type { KindHandler } from '../app/kinds/kindHandler';
+import { createDriftCheck } from './checkDrift';
 import { expiryWarningDue } from '../domain/expiryWarning';
 import { approverIds, findRule, groupsToResolve } from '../domain/policy/evaluate';
 import { reminderMessage } from '../adapters/slack/views/reminderMessage';
@@ -85,8 +88,9 @@ function leaseLive(request: AccessRequest, now: Date): boolean {
   return request.op !== undefined && request.op.leaseUntil.getTime() > now.getTime();
 }
 
-export function createSweep(deps: AppDeps, runner: Runner) {
+export function createSweep(deps: AppDeps, runner: Runner, handlers: Record<RequestKind, KindHandler>) {
   const { store, clock, settings, logger } = deps;
+  const checkDrift = createDriftCheck(deps, runner, handlers);
 
   function tally(run: SweepRun, what: SweepTally, id: string): void {
     run.counts[what] += 1;
@@ -171,6 +175,10 @@ export function createSweep(deps: AppDeps, runner: Runner) {
         logger.error('sweep step failed', { requestId: request.id, error: asWardenError(error).operatorMessage });
       }
     }
+    // One read per resource for every active request not yet due: someone else's change ends the request.
+    const drift = await checkDrift(open.filter((r) => r.status === 'active' && !run.ids.expired?.includes(r.id)));
+    for (const id of drift.drifted) tally(run, 'drifted', id);
+    for (const target of drift.errors) tally(run, 'errors', target);
     const done = run.counts;
     const trouble = done.failed + done.errors + done.malformed + done.retried + done.drifted > 0;
     logger[trouble ? 'warn' : 'info']('sweep finished', { counts: { ...done }, ids: run.ids });

@@ -9,7 +9,7 @@ import { buildCondition, parseCondition, titleFor } from '../../domain/iamCondit
 import { describeBinding, sameBinding } from '../../domain/ownBinding';
 import type { AccessRequest } from '../../domain/request';
 import type { IamBinding, IamPolicyPort, ServicesPort } from '../../ports';
-import type { KindHandler } from './kindHandler';
+import type { Drift, KindHandler } from './kindHandler';
 
 /** The binding the record says this request has (or will have) with this expiry. */
 function bindingOf(request: AccessRequest, expiresAt: Date): IamBinding {
@@ -97,6 +97,23 @@ export function createInvokerHandler(deps: { iam: IamPolicyPort; services: Servi
         observed: describeBinding(change.found),
         detail: `The binding ${title} on ${request.target} is not the one runwarden wrote (now ${describeBinding(change.found)}); runwarden left it alone.`,
       };
+    },
+
+    async inspect(target, requests) {
+      const bindings = await iam.getBindings(target);
+      const drifts: Drift[] = [];
+      for (const request of requests) {
+        if (!request.expiresAt) continue;
+        const title = titleFor(request.id);
+        const found = bindings.find((b) => b.condition?.title === title);
+        if (!found) {
+          drifts.push({ id: request.id, observed: 'absent', detail: `The binding ${title} is no longer on ${target}: someone removed it.` });
+        } else if (!sameBinding(found, bindingOf(request, request.expiresAt))) {
+          const observed = describeBinding(found);
+          drifts.push({ id: request.id, observed, detail: `The binding ${title} on ${target} is not the one runwarden wrote (now ${observed}); runwarden left it alone.` });
+        }
+      }
+      return drifts;
     },
 
     async undo(request, applied, current) {

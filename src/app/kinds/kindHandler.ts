@@ -54,4 +54,16 @@ export interface KindHandler {
    * extension), writing only under `guard`. Idempotent. Throws WardenError.
    */
   extend(request: AccessRequest, expiresAt: Date, guard: Guard): Promise<Record<string, string>>;
+  /**
+   * The periodic drift check (SPEC §10): reads `target` once and reports each
+   * of these active requests on it whose change is no longer as runwarden left it.
+   */
+  inspect(target: string, requests: AccessRequest[]): Promise<Drift[]>;
+}
+
+/** Something runwarden changed, found otherwise: `observed` is what is there now, `detail` says so in a sentence. */
+export interface Drift {
+  id: string;
+  observed: string;
+  detail: string;
 }

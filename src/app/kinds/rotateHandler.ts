@@ -89,6 +89,11 @@ export function createRotateHandler(deps: {
       return { type: 'reverted', detail: {} };
     },
 
+    async inspect() {
+      // A rotation is permanent: never active, nothing to watch.
+      return [];
+    },
+
     async undo() {
       // A new primary version grants nobody anything; it stays (old versions are never disabled).
       return undefined;

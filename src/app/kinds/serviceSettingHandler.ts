@@ -9,7 +9,7 @@ import { ErrorCode, WardenError } from '../../domain/errors';
 import { checkSettingChange, currentSetting, hasVpcAccess, planRevert, type SettingKind } from '../../domain/kinds/serviceSetting';
 import { isTimeBound, type AccessRequest, type EgressValue, type IngressValue } from '../../domain/request';
 import type { BeforeWrite, ServiceInfo, ServicesPort } from '../../ports';
-import type { Applied, KindHandler, Reverted } from './kindHandler';
+import type { Applied, Drift, KindHandler, Reverted } from './kindHandler';
 
 /** Whole seconds, like every other expiry runwarden records. */
 function expiryOf(request: AccessRequest, now: Date): Date | undefined {
@@ -91,6 +91,18 @@ export function createServiceSettingHandler(kind: SettingKind, deps: { services:
       if (plan.type === 'drift') return { type: 'drift', detail: plan.detail, observed: plan.observed };
       const { revision } = await set(request.target, plan.to, () => guard('UpdateService', { reverting: plan.to }));
       return { type: 'reverted', detail: { revertedTo: plan.to, ...(revision ? { revertRevision: revision } : {}) } };
+    },
+
+    async inspect(target, requests): Promise<Drift[]> {
+      const service = await services.getService(target);
+      const observed = currentSetting(kind, service);
+      return requests
+        .filter((request) => request.result?.unchanged !== 'true' && request.value !== undefined && observed !== request.value)
+        .map((request) => ({
+          id: request.id,
+          observed,
+          detail: `${target} has ${kind} \`${observed}\`, not the \`${request.value ?? ''}\` runwarden set; someone changed it, and runwarden left it alone.`,
+        }));
     },
 
     async undo(request, applied, current): Promise<Record<string, string> | undefined> {

@@ -25,7 +25,7 @@ export function createUseCases(deps: AppDeps, handlers: Record<RequestKind, Kind
     cancel: (id: string, actor: string): Promise<RunResult> => runner.run(id, { type: 'cancel', actor }),
     list: queries.list,
     status: queries.status,
-    sweep: createSweep(deps, runner),
+    sweep: createSweep(deps, runner, handlers),
     now: (): Date => deps.clock.now(),
   };
 }
