@@ -1,20 +1,24 @@
 /**
- * `npm run bench [-- --only core|e2e]`: prints runwarden's benchmark numbers.
+ * `npm run bench [-- --only core|e2e|imports|compare]`: prints runwarden's benchmark numbers.
  * Benchmarks assert nothing and are not part of `npm test`; see bench/README.md.
  */
 import { cpus, totalmem } from 'node:os';
 import { runCore } from './core';
 
-type Only = 'core' | 'e2e' | undefined;
+const PARTS = ['core', 'e2e', 'imports', 'compare'] as const;
+type Part = (typeof PARTS)[number];
+type Only = Part | undefined;
 
-const USAGE = 'usage: node dist-bench/bench/run.js [--only core|e2e]';
+const USAGE = `usage: node dist-bench/bench/run.js [--only ${PARTS.join('|')}]`;
+
+const isPart = (value: string | undefined): value is Part => PARTS.some((p) => p === value);
 
 function parseArgs(argv: readonly string[]): Only {
   let only: Only;
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
     const value = arg === '--only' ? argv[(i += 1)] : arg?.startsWith('--only=') ? arg.slice('--only='.length) : undefined;
-    if (value === 'core' || value === 'e2e') only = value;
+    if (isPart(value)) only = value;
     else if (arg === '--help' || arg === '-h') throw new Error(USAGE);
     else throw new Error(`unexpected argument ${JSON.stringify(value ?? arg)}\n${USAGE}`);
   }
@@ -26,11 +30,20 @@ async function main(): Promise<void> {
   process.env.METADATA_SERVER_DETECTION = 'none';
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   console.log(`runwarden benchmarks — node ${process.version}, ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB`);
-  if (only !== 'e2e') runCore();
-  if (only !== 'core') {
+  const wanted = (part: Part): boolean => only === undefined || only === part;
+  if (wanted('core')) runCore();
+  if (wanted('e2e')) {
     // loaded only when wanted, so the core run's memory figures do not include the e2e stack
     const { DEFAULT_E2E, runE2e } = await import('./e2e');
     await runE2e(DEFAULT_E2E);
+  }
+  if (wanted('imports')) {
+    const { runStartupImports } = await import('./startupImports');
+    await runStartupImports();
+  }
+  if (wanted('compare')) {
+    const { DEFAULT_COMPARE, runCompare } = await import('./compare');
+    await runCompare(DEFAULT_COMPARE);
   }
 }
 

@@ -4,7 +4,7 @@
  * list may run the sweep (SPEC §3). Missing or invalid token → 401; a valid
  * token for someone not allowed → 403.
  */
-import { OAuth2Client } from 'google-auth-library';
+import type { OAuth2Client } from 'google-auth-library';
 import { z } from 'zod';
 
 export const GOOGLE_ISSUERS = ['accounts.google.com', 'https://accounts.google.com'];
@@ -21,12 +21,18 @@ export interface JobsAuthOptions {
 }
 
 export function createJobsAuth(options: JobsAuthOptions) {
-  const client = new OAuth2Client({
-    endpoints: { oauth2FederatedSignonPemCertsUrl: options.certsUrl },
-    issuers: GOOGLE_ISSUERS,
-    // the platform fetch: gaxios' lazy import of node-fetch is refused under jest's module loader
-    transporterOptions: { fetchImplementation: fetch },
-  });
+  // google-auth-library loads with the first /jobs call, not at start-up (it is only needed there)
+  let client: Promise<OAuth2Client> | undefined;
+  const verifier = (): Promise<OAuth2Client> =>
+    (client ??= import('google-auth-library').then(
+      ({ OAuth2Client }) =>
+        new OAuth2Client({
+          endpoints: { oauth2FederatedSignonPemCertsUrl: options.certsUrl },
+          issuers: GOOGLE_ISSUERS,
+          // the platform fetch: gaxios' lazy import of node-fetch is refused under jest's module loader
+          transporterOptions: { fetchImplementation: fetch },
+        }),
+    ));
   const invokers = new Set((options.invokers ?? []).map((e) => e.toLowerCase()));
   const audience = options.audience;
 
@@ -38,7 +44,7 @@ export function createJobsAuth(options: JobsAuthOptions) {
     }
     let payload: unknown;
     try {
-      const ticket = await client.verifyIdToken({ idToken: match[1], audience });
+      const ticket = await (await verifier()).verifyIdToken({ idToken: match[1], audience });
       payload = ticket.getPayload();
     } catch (error) {
       // the library's messages may quote the token's payload: keep only the reason's first words

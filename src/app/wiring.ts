@@ -5,12 +5,6 @@
  * emulators and stand-ins behind the same environment variables.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Firestore } from '@google-cloud/firestore';
-import { createKmsClient, createRunClient } from '../adapters/gcp/clients';
-import { createKmsKeys } from '../adapters/gcp/kmsKeys';
-import { createRunIamPolicy } from '../adapters/gcp/runIamPolicy';
-import { createRunServices } from '../adapters/gcp/runServices';
-import { createRequestStore } from '../adapters/firestore/requestStore';
 import { createSlackChat } from '../adapters/slack/slackChat';
 import { registerActionListener } from '../adapters/slack/listeners/actionListener';
 import { registerCommandListener } from '../adapters/slack/listeners/commandListener';
@@ -18,6 +12,7 @@ import { registerExtendListener } from '../adapters/slack/listeners/extendListen
 import type { Policy } from '../domain/policy/schema';
 import type { RequestKind } from '../domain/request';
 import type { Clock, Logger } from '../ports';
+import { createCloudPorts } from './cloudPorts';
 import { DEFAULT_SETTINGS, type AppDeps, type Settings } from './deps';
 import { createJobsAuth, type JobsAuthOptions } from './jobsAuth';
 import { createHandlers } from './kinds/handlers';
@@ -52,12 +47,13 @@ export interface Runwarden {
 export const systemClock: Clock = { now: () => new Date() };
 
 export function createRunwarden(options: RunwardenOptions): Runwarden {
-  const firestore = new Firestore({ projectId: options.projectId, ignoreUndefinedProperties: true });
-  const runClient = createRunClient({ emulatorHost: options.runEmulatorHost });
-  const kmsClient = createKmsClient({ emulatorHost: options.kmsEmulatorHost });
-  const services = createRunServices({ client: runClient });
-  const iam = createRunIamPolicy({ client: runClient, log: options.logger.child({ component: 'iam' }) });
-  const keys = createKmsKeys({ client: kmsClient });
+  // Google's clients load on first use, not here: start-up stays light (bench/README.md, "Start-up").
+  const cloud = createCloudPorts({
+    projectId: options.projectId,
+    runEmulatorHost: options.runEmulatorHost,
+    kmsEmulatorHost: options.kmsEmulatorHost,
+    logger: options.logger,
+  });
 
   let useCases: UseCases | undefined;
   const authorizeJobs = createJobsAuth(options.jobs);
@@ -74,13 +70,13 @@ export function createRunwarden(options: RunwardenOptions): Runwarden {
   const chat = createSlackChat({ client: slack.client });
 
   const deps: AppDeps = {
-    store: createRequestStore({ firestore }),
+    store: cloud.store,
     chat,
     views: chat,
     directory: chat,
-    iam,
-    services,
-    keys,
+    iam: cloud.iam,
+    services: cloud.services,
+    keys: cloud.keys,
     clock: options.clock ?? systemClock,
     logger: options.logger,
     policy: () => options.policy,
@@ -110,7 +106,7 @@ export function createRunwarden(options: RunwardenOptions): Runwarden {
     start: () => slack.start(),
     async stop() {
       await slack.app.stop().catch(() => undefined);
-      await Promise.allSettled([runClient.close(), kmsClient.close(), firestore.terminate()]);
+      await cloud.close();
     },
   };
 }

@@ -12,7 +12,6 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { postToSlackEndpoint } from '../sandbox/slackSigner';
-import { showResource } from './showResource';
 import { blockActionsBody, FORM_CONTENT_TYPE, SANDBOX_SLACK_DEFAULTS, slashCommandBody } from '../sandbox/slackPayloads';
 
 export const USAGE = `usage:
@@ -93,6 +92,8 @@ export async function main(argv: string[], io: CliIo = consoleIo): Promise<numbe
     if (first === 'sweep' && args.positionals.length === 1) return await sweep(sandbox, io);
     if (first === 'show' && args.positionals.length === 2 && second) {
       if (!sandbox.emulator) throw new Error('the sandbox file names no emulator');
+      // the Google client libraries load only for `show`: every other command starts in a fraction of a second
+      const { showResource } = await import('./showResource');
       return await showResource(sandbox.emulator, second, io.out);
     }
     return await slash(sandbox, args.positionals.join(' '), args.user ?? sandbox.defaultUser, io);

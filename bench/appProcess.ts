@@ -1,0 +1,80 @@
+/**
+ * An app under test as its own process, started the way its image starts it
+ * (`node <script>`), for the comparison benchmark: spawn → first `/healthz`
+ * 200 (the cold start), resident memory read from /proc (Linux), stop.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { nowMs } from './stats';
+
+export interface AppProcess {
+  pid: number;
+  port: number;
+  /** ms from spawn to the first GET /healthz answered 200 */
+  coldStartMs: number;
+  /** resident set size now, bytes (VmRSS) */
+  rss(): number;
+  stop(): Promise<void>;
+}
+
+async function healthy(port: number): Promise<boolean> {
+  try {
+    const response = await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(1000) });
+    await response.arrayBuffer();
+    return response.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+function rssOf(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = /^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1];
+  if (!kib) throw new Error(`no VmRSS for process ${pid}`);
+  return Number(kib) * 1024;
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.once('exit', () => resolve());
+  });
+}
+
+/** Spawns `node [nodeArgs] script` with `env` (PORT added) and polls /healthz every 2 ms until 200 or `timeoutMs`. */
+export async function startAppProcess(
+  script: string,
+  port: number,
+  env: NodeJS.ProcessEnv,
+  options: { nodeArgs?: readonly string[]; timeoutMs?: number } = {},
+): Promise<AppProcess> {
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  let stderr = '';
+  const t0 = nowMs();
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), script], { env: { ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] });
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-4000)));
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`could not spawn ${script}`);
+  for (;;) {
+    if (await healthy(port)) break;
+    if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode}: ${stderr}`);
+    if (nowMs() - t0 > timeoutMs) {
+      child.kill('SIGKILL');
+      throw new Error(`${script} did not answer /healthz within ${timeoutMs} ms: ${stderr}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  const coldStartMs = nowMs() - t0;
+  return {
+    pid,
+    port,
+    coldStartMs,
+    rss: () => rssOf(pid),
+    async stop() {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited(child);
+      clearTimeout(timer);
+    },
+  };
+}

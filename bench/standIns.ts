@@ -1,0 +1,62 @@
+/**
+ * The local stand-ins a production-mode runwarden process talks to in the
+ * start-up benchmarks — the Firestore emulator (FIRESTORE_EMULATOR_HOST or one
+ * started here), the project's gRPC emulator of Cloud Run and KMS, the Slack
+ * Web API stand-in and the OIDC certificates stand-in — and the environment
+ * that points `node dist/src/main.js` at them, as the image would be started.
+ */
+import { resolve } from 'node:path';
+import { startEmulator } from '../src/emulator';
+import { createOidcIssuer } from '../src/sandbox/oidcIssuer';
+import { startFirestoreEmulator, type RunningFirestoreEmulator } from '../src/sandbox/firestoreEmulator';
+import { startSlackStandIn } from '../src/sandbox/slackStandIn';
+
+export const BENCH_SIGNING_SECRET = 'bench-signing-secret';
+const TOKEN = 'xoxb-bench-token';
+
+export interface StandIns {
+  /** the repository root (dist/, examples/) */
+  root: string;
+  /** for both apps: Slack variables, NODE_ENV=production */
+  slackEnv: NodeJS.ProcessEnv;
+  /** for runwarden: slackEnv plus Google, Firestore, policy and jobs variables */
+  runwardenEnv: NodeJS.ProcessEnv;
+  stop(): Promise<void>;
+}
+
+export async function startStandIns(): Promise<StandIns> {
+  const root = resolve(__dirname, '../..');
+  let firestore: RunningFirestoreEmulator | undefined;
+  if (!process.env.FIRESTORE_EMULATOR_HOST) firestore = await startFirestoreEmulator({ timeoutMs: 120_000 });
+  const emulator = await startEmulator();
+  const issuer = await createOidcIssuer();
+  const certs = await issuer.serve();
+  const slack = await startSlackStandIn({ botToken: TOKEN, users: [{ id: 'U0ALICE', name: 'alice', email: 'alice@acme.example' }] });
+  const slackEnv: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    NODE_ENV: 'production',
+    METADATA_SERVER_DETECTION: 'none',
+    SLACK_SIGNING_SECRET: BENCH_SIGNING_SECRET,
+    SLACK_BOT_TOKEN: TOKEN,
+    SLACK_API_URL: `${slack.url}/api/`,
+  };
+  return {
+    root,
+    slackEnv,
+    runwardenEnv: {
+      ...slackEnv,
+      GOOGLE_CLOUD_PROJECT: `bench-${Date.now()}`,
+      FIRESTORE_EMULATOR_HOST: firestore?.host ?? process.env.FIRESTORE_EMULATOR_HOST,
+      RUN_EMULATOR_HOST: emulator.address,
+      KMS_EMULATOR_HOST: emulator.address,
+      WARDEN_POLICY: resolve(root, 'examples/policy.yaml'),
+      WARDEN_JOBS_AUDIENCE: 'https://runwarden.bench/jobs',
+      WARDEN_JOBS_INVOKERS: 'scheduler@acme-prod.iam.gserviceaccount.com',
+      WARDEN_OIDC_CERTS_URL: certs.url,
+      LOG_LEVEL: 'info',
+    },
+    async stop() {
+      await Promise.allSettled([slack.stop(), certs.stop(), emulator.stop(), firestore?.stop()]);
+    },
+  };
+}

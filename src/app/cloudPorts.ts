@@ -1,0 +1,72 @@
+/**
+ * The ports backed by Google Cloud — the request store (Firestore), IAM and
+ * services (Cloud Run Admin API v2), keys (Cloud KMS) — each built on first
+ * use (src/app/deferred.ts). Nothing here imports a Google library at load
+ * time: `@google-cloud/firestore` loads with the first store call,
+ * `@google-cloud/run` with the first Cloud Run call, `@google-cloud/kms` with
+ * the first key call. `close()` closes only the clients that were created.
+ */
+import type { Firestore } from '@google-cloud/firestore';
+import type { IamPolicyPort, KeysPort, Logger, RequestStore, ServicesPort } from '../ports';
+import { deferred, once } from './deferred';
+
+export interface CloudPortsOptions {
+  projectId: string;
+  /** "host:port" of the gRPC stand-in for Cloud Run / KMS; unset: Google's endpoints with ADC */
+  runEmulatorHost?: string | undefined;
+  kmsEmulatorHost?: string | undefined;
+  logger: Logger;
+}
+
+export interface CloudPorts {
+  store: RequestStore;
+  iam: IamPolicyPort;
+  services: ServicesPort;
+  keys: KeysPort;
+  close(): Promise<void>;
+}
+
+export function createCloudPorts(options: CloudPortsOptions): CloudPorts {
+  const closers: Array<() => Promise<unknown>> = [];
+
+  const firestore = once(async (): Promise<Firestore> => {
+    const { Firestore } = await import('@google-cloud/firestore');
+    const client = new Firestore({ projectId: options.projectId, ignoreUndefinedProperties: true });
+    closers.push(() => client.terminate());
+    return client;
+  });
+  const run = once(async () => {
+    const { createRunClient } = await import('../adapters/gcp/clients');
+    const client = createRunClient({ emulatorHost: options.runEmulatorHost });
+    closers.push(() => client.close());
+    return client;
+  });
+  const kms = once(async () => {
+    const { createKmsClient } = await import('../adapters/gcp/clients');
+    const client = createKmsClient({ emulatorHost: options.kmsEmulatorHost });
+    closers.push(() => client.close());
+    return client;
+  });
+
+  return {
+    store: deferred(
+      async () => (await import('../adapters/firestore/requestStore')).createRequestStore({ firestore: await firestore() }),
+      { create: true, get: true, events: true, transact: true, listByStatus: true, listByRequester: true },
+    ),
+    iam: deferred(
+      async () => (await import('../adapters/gcp/runIamPolicy')).createRunIamPolicy({ client: await run(), log: options.logger.child({ component: 'iam' }) }),
+      { addBinding: true, removeBinding: true, replaceBinding: true, getBindings: true },
+    ),
+    services: deferred(
+      async () => (await import('../adapters/gcp/runServices')).createRunServices({ client: await run() }),
+      { getService: true, listServices: true, setEgress: true, setIngress: true },
+    ),
+    keys: deferred(
+      async () => (await import('../adapters/gcp/kmsKeys')).createKmsKeys({ client: await kms() }),
+      { getKey: true, createVersion: true, makePrimary: true, setRotationSchedule: true },
+    ),
+    async close() {
+      await Promise.allSettled(closers.map((close) => close()));
+    },
+  };
+}
