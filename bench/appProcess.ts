@@ -12,8 +12,12 @@ export interface AppProcess {
   port: number;
   /** ms from spawn to the first GET /healthz answered 200 */
   coldStartMs: number;
+  /** CPU ms (user + system) the process had used when /healthz first answered: steadier than wall time on a busy machine */
+  coldStartCpuMs: number;
   /** resident set size now, bytes (VmRSS) */
   rss(): number;
+  /** CPU ms (user + system) used so far */
+  cpuMs(): number;
   stop(): Promise<void>;
 }
 
@@ -32,6 +36,12 @@ function rssOf(pid: number): number {
   const kib = /^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1];
   if (!kib) throw new Error(`no VmRSS for process ${pid}`);
   return Number(kib) * 1024;
+}
+
+/** utime + stime from /proc/<pid>/stat (fields 14 and 15), in ms; clock ticks are 100 per second on Linux. */
+function cpuMsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 function exited(child: ChildProcess): Promise<void> {
@@ -65,11 +75,14 @@ export async function startAppProcess(
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
   const coldStartMs = nowMs() - t0;
+  const coldStartCpuMs = cpuMsOf(pid);
   return {
     pid,
     port,
     coldStartMs,
+    coldStartCpuMs,
     rss: () => rssOf(pid),
+    cpuMs: () => cpuMsOf(pid),
     async stop() {
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 5000);

@@ -27,13 +27,14 @@ export interface CompareOptions {
 export const DEFAULT_COMPARE: CompareOptions = { rounds: 5, idleMs: 2000, warmupRequests: 300, requests: 3000, concurrency: 32 };
 
 
-type AppName = 'bare Bolt' | 'runwarden';
-
 interface Sample {
   coldStartMs: number;
+  coldStartCpuMs: number;
   idleRss: number;
   p99Ms: number;
   perSecond: number;
+  /** CPU ms the app spent per 1,000 help commands */
+  cpuPerThousand: number;
   loadedRss: number;
   failures: number;
 }
@@ -52,9 +53,20 @@ async function measure(script: string, env: NodeJS.ProcessEnv, options: CompareO
     await sleep(options.idleMs);
     const idleRss = app.rss();
     await helpLoad(app.port, BENCH_SIGNING_SECRET, options.warmupRequests, options.concurrency);
+    const cpuBefore = app.cpuMs();
     const load = await helpLoad(app.port, BENCH_SIGNING_SECRET, options.requests, options.concurrency);
+    const cpuPerThousand = ((app.cpuMs() - cpuBefore) / options.requests) * 1000;
     const summary = summarize('help', load.latencies, load.wallMs);
-    return { coldStartMs: app.coldStartMs, idleRss, p99Ms: summary.p99, perSecond: summary.opsPerSecond, loadedRss: app.rss(), failures: load.failures };
+    return {
+      coldStartMs: app.coldStartMs,
+      coldStartCpuMs: app.coldStartCpuMs,
+      idleRss,
+      p99Ms: summary.p99,
+      perSecond: summary.opsPerSecond,
+      cpuPerThousand,
+      loadedRss: app.rss(),
+      failures: load.failures,
+    };
   } finally {
     await app.stop();
   }
@@ -64,61 +76,86 @@ function verdict(ratio: number, goal: number, atMost: boolean): string {
   return `${ratio.toFixed(2)}× (goal ${atMost ? '≤' : '≥'} ${goal}×) ${(atMost ? ratio <= goal : ratio >= goal) ? 'met' : 'NOT met'}`;
 }
 
-export async function runCompare(options: CompareOptions = DEFAULT_COMPARE): Promise<void> {
+interface Contender {
+  name: string;
+  script: string;
+  env: NodeJS.ProcessEnv;
+  samples: Sample[];
+}
+
+const COLUMNS: ReadonlyArray<[string, (s: Sample) => string]> = [
+  ['cold start ms', (s) => s.coldStartMs.toFixed(0)],
+  ['its CPU ms', (s) => s.coldStartCpuMs.toFixed(0)],
+  ['idle RSS MiB', (s) => mib(s.idleRss)],
+  ['help p99 ms', (s) => s.p99Ms.toFixed(1)],
+  ['help req/s', (s) => Math.round(s.perSecond).toString()],
+  ['its CPU ms per 1k', (s) => s.cpuPerThousand.toFixed(0)],
+  ['RSS after load MiB', (s) => mib(s.loadedRss)],
+  ['failed', (s) => String(s.failures)],
+];
+
+function medianSample(samples: readonly Sample[]): Sample {
+  const of = (key: keyof Sample): number => median(samples.map((s) => s[key]));
+  return {
+    coldStartMs: of('coldStartMs'),
+    coldStartCpuMs: of('coldStartCpuMs'),
+    idleRss: of('idleRss'),
+    p99Ms: of('p99Ms'),
+    perSecond: of('perSecond'),
+    cpuPerThousand: of('cpuPerThousand'),
+    loadedRss: of('loadedRss'),
+    failures: of('failures'),
+  };
+}
+
+/**
+ * With `baselineMain` (RUNWARDEN_BENCH_BASELINE: the dist/src/main.js of an
+ * older build, e.g. from `git worktree add`), that build runs in the same
+ * rounds, for before/after figures measured under the same conditions.
+ */
+export async function runCompare(options: CompareOptions = DEFAULT_COMPARE, baselineMain = process.env.RUNWARDEN_BENCH_BASELINE): Promise<void> {
   console.log(heading(`runwarden vs a bare Bolt app (${options.rounds} rounds, interleaved, medians)`));
   const standIns = await startStandIns();
-  const scripts: Record<AppName, string> = { 'bare Bolt': resolve(__dirname, 'bareBolt.js'), runwarden: resolve(standIns.root, 'dist/src/main.js') };
-  const envs: Record<AppName, NodeJS.ProcessEnv> = { 'bare Bolt': standIns.slackEnv, runwarden: standIns.runwardenEnv };
-  const samples: Record<AppName, Sample[]> = { 'bare Bolt': [], runwarden: [] };
+  const bare: Contender = { name: 'bare Bolt', script: resolve(__dirname, 'bareBolt.js'), env: standIns.slackEnv, samples: [] };
+  const runwarden: Contender = { name: 'runwarden', script: resolve(standIns.root, 'dist/src/main.js'), env: standIns.runwardenEnv, samples: [] };
+  const contenders = [bare, runwarden];
+  if (baselineMain) contenders.push({ name: 'baseline', script: resolve(baselineMain), env: { ...standIns.runwardenEnv, NODE_PATH: resolve(standIns.root, 'node_modules') }, samples: [] });
   const loadBefore = loadavg();
   try {
     for (let round = 0; round < options.rounds; round += 1) {
-      const order: AppName[] = round % 2 === 0 ? ['bare Bolt', 'runwarden'] : ['runwarden', 'bare Bolt'];
-      for (const name of order) samples[name].push(await measure(scripts[name], envs[name], options));
+      // rotate the order every round, so no app always runs first (or right after another's load)
+      const order = contenders.map((_, i) => contenders[(i + round) % contenders.length] as Contender);
+      for (const app of order) app.samples.push(await measure(app.script, app.env, options));
     }
   } finally {
     await standIns.stop();
   }
   const loadAfter = loadavg();
 
-  const rows = (['bare Bolt', 'runwarden'] as const).flatMap((name) =>
-    samples[name].map((s, i) => [
-      `${name} #${i + 1}`,
-      s.coldStartMs.toFixed(0),
-      mib(s.idleRss),
-      s.p99Ms.toFixed(1),
-      Math.round(s.perSecond).toString(),
-      mib(s.loadedRss),
-      String(s.failures),
-    ]),
-  );
-  const med = (name: AppName, key: keyof Sample): number => median(samples[name].map((s) => s[key]));
-  for (const name of ['bare Bolt', 'runwarden'] as const) {
-    rows.push([
-      `${name} median`,
-      med(name, 'coldStartMs').toFixed(0),
-      mib(med(name, 'idleRss')),
-      med(name, 'p99Ms').toFixed(1),
-      Math.round(med(name, 'perSecond')).toString(),
-      mib(med(name, 'loadedRss')),
-      String(med(name, 'failures')),
-    ]);
-  }
+  const medians = new Map(contenders.map((c) => [c.name, medianSample(c.samples)]));
+  const rows = contenders.flatMap((c) => c.samples.map((s, i) => [`${c.name} #${i + 1}`, ...COLUMNS.map(([, cell]) => cell(s))]));
+  for (const c of contenders) rows.push([`${c.name} median`, ...COLUMNS.map(([, cell]) => cell(medians.get(c.name) as Sample))]);
   console.log(`help load: ${options.warmupRequests} warm-up then ${options.requests} measured, ${options.concurrency} in flight; RSS read ${options.idleMs} ms after /healthz`);
-  console.log(table(['round', 'cold start ms', 'idle RSS MiB', `help p99 ms @${options.concurrency}`, 'help req/s', 'RSS after load MiB', 'failed'], rows));
-  const ratio = (key: keyof Sample): number => med('runwarden', key) / med('bare Bolt', key);
-  console.log('\nrunwarden / bare Bolt (medians)');
-  console.log(
-    table(
-      ['measure', 'ratio'],
-      [
-        ['cold start, spawn → /healthz 200', verdict(ratio('coldStartMs'), 1.3, true)],
-        ['idle RSS', verdict(ratio('idleRss'), 1.3, true)],
-        [`help ack p99 at ${options.concurrency} concurrent`, verdict(ratio('p99Ms'), 1.2, true)],
-        [`help throughput at ${options.concurrency} concurrent`, verdict(ratio('perSecond'), 0.8, false)],
-      ],
-    ),
-  );
+  console.log(table(['round', ...COLUMNS.map(([header]) => header)], rows));
+  const base = medians.get(bare.name) as Sample;
+  for (const c of contenders.slice(1)) {
+    const m = medians.get(c.name) as Sample;
+    const ratio = (key: keyof Sample): number => m[key] / base[key];
+    console.log(`\n${c.name} / bare Bolt (medians)`);
+    console.log(
+      table(
+        ['measure', 'ratio'],
+        [
+          ['cold start, spawn → /healthz 200', verdict(ratio('coldStartMs'), 1.3, true)],
+          ['  (CPU used by then, for reference)', `${ratio('coldStartCpuMs').toFixed(2)}×`],
+          ['idle RSS', verdict(ratio('idleRss'), 1.3, true)],
+          [`help ack p99 at ${options.concurrency} concurrent`, verdict(ratio('p99Ms'), 1.2, true)],
+          [`help throughput at ${options.concurrency} concurrent`, verdict(ratio('perSecond'), 0.8, false)],
+          ['  (CPU per help command, for reference)', `${ratio('cpuPerThousand').toFixed(2)}×`],
+        ],
+      ),
+    );
+  }
   const la = (l: number[]): string => l.map((x) => x.toFixed(2)).join(' ');
   console.log(`\nconditions: load average before ${la(loadBefore)}, after ${la(loadAfter)} (1/5/15 min; other processes share the CPUs)`);
 }

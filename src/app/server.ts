@@ -4,7 +4,13 @@
  * set — plus our own GET /healthz and POST /jobs/sweep (OIDC-protected).
  */
 import type { Server } from 'node:http';
-import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type CustomRoute, type Logger as BoltLogger } from '@slack/bolt';
+import type { CustomRoute, Logger as BoltLogger } from '@slack/bolt';
+// Bolt's package index also loads receivers runwarden never uses (ExpressReceiver with express,
+// AwsLambdaReceiver): taking the three classes from their own modules (Bolt is pinned to an exact
+// version) keeps about 120 modules and 6 MB out of start-up (bench/README.md, "Start-up").
+import App, { LogLevel } from '@slack/bolt/dist/App';
+import HTTPReceiver from '@slack/bolt/dist/receivers/HTTPReceiver';
+import SocketModeReceiver from '@slack/bolt/dist/receivers/SocketModeReceiver';
 import { WebClient } from '@slack/web-api';
 import type { Logger } from '../ports';
 import type { JobsAuthResult } from './jobsAuth';
