@@ -97,6 +97,35 @@ export const reasonArg = z
       }),
   );
 
+/** `--break-glass`: a switch (the tokenizer records it as "true"). */
+export const breakGlassArg = z
+  .literal('true')
+  .transform(() => true as const)
+  .optional();
+
+/** `--start`: an RFC 3339 UTC time (2026-12-01T09:00:00Z) or a duration from now (2h). */
+export type StartArg = { at: Date } | { inSeconds: number };
+
+const START_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?Z$/i;
+
+export const startArg = z.string().transform((text, ctx): StartArg => {
+  const seconds = parseDuration(text);
+  if (seconds !== undefined) return { inSeconds: seconds };
+  const match = START_TIME.exec(text);
+  const at = match ? new Date(text.toUpperCase()) : undefined;
+  if (at && Number.isFinite(at.getTime()) && at.toISOString().slice(0, 16) === `${match?.[1]}-${match?.[2]}-${match?.[3]}T${match?.[4]}:${match?.[5]}`) {
+    return { at };
+  }
+  ctx.addIssue({ code: 'custom', message: `\`${text}\` is not a start time: use an RFC 3339 UTC time like 2026-12-01T09:00:00Z, or a duration from now like 2h` });
+  return z.NEVER;
+});
+
+/** The start of a scheduled grant, from `--start` and now. */
+export function startDate(start: StartArg | undefined, now: Date): Date | undefined {
+  if (start === undefined) return undefined;
+  return 'at' in start ? start.at : new Date(now.getTime() + start.inSeconds * 1000);
+}
+
 export const memberArg = z.string().transform((text, ctx) => {
   const member = parseMember(text);
   if (member) return member.member;
@@ -145,7 +174,7 @@ export function parseIdArgs(tokens: Tokens, command: string): ParseArgsResult<Id
 /** The flags of every subcommand that names a service. */
 export const SERVICE_FLAGS = ['project', 'region'] as const;
 
-/** egress and ingress: `<service> <value> [<duration>] <reason…> [--project P] [--region L]`. */
+/** egress and ingress: `<service> <value> [<duration>] <reason…> [--project P] [--region L] [--break-glass]`. */
 export function settingArgsSchema<const V extends readonly [string, ...string[]]>(label: string, values: V) {
   return z.object({
     service: serviceArg,
@@ -154,6 +183,7 @@ export function settingArgsSchema<const V extends readonly [string, ...string[]]
     reason: reasonArg,
     project: projectArg.optional(),
     region: regionArg.optional(),
+    breakGlass: breakGlassArg,
   });
 }
 
@@ -162,12 +192,13 @@ export function parseSettingArgs<S extends z.ZodType>(schema: S, tokens: Tokens,
   const [service, value, ...rest] = tokens.words;
   const slot = optionalDurationWord(rest);
   if (!slot.ok) return slot;
-  return parseWith(schema, tokens, command, SERVICE_FLAGS, {
+  return parseWith(schema, tokens, command, [...SERVICE_FLAGS, 'break-glass'], {
     service,
     value,
     durationSeconds: slot.duration,
     reason: slot.rest,
     project: tokens.flags.get('project'),
     region: tokens.flags.get('region'),
+    breakGlass: tokens.flags.get('break-glass'),
   });
 }

@@ -8,7 +8,7 @@ import type { CommandContext, Reply } from './context';
 
 export const name = 'egress';
 export const usage = (slash = '/warden') =>
-  `${slash} egress <service> <${EGRESS_VALUES.join('|')}> [<duration>] <reason…> [--project P] [--region L]`;
+  `${slash} egress <service> <${EGRESS_VALUES.join('|')}> [<duration>] <reason…> [--project P] [--region L] [--break-glass]`;
 export const summary = "change a service's VPC egress setting, permanently or for a while";
 
 export const argsSchema = settingArgsSchema('egress setting', EGRESS_VALUES);

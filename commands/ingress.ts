@@ -8,7 +8,7 @@ import type { CommandContext, Reply } from './context';
 
 export const name = 'ingress';
 export const usage = (slash = '/warden') =>
-  `${slash} ingress <service> <${INGRESS_VALUES.join('|')}> [<duration>] <reason…> [--project P] [--region L]`;
+  `${slash} ingress <service> <${INGRESS_VALUES.join('|')}> [<duration>] <reason…> [--project P] [--region L] [--break-glass]`;
 export const summary = "change a service's ingress setting, permanently or for a while";
 
 export const argsSchema = settingArgsSchema('ingress setting', INGRESS_VALUES);

@@ -1,6 +1,6 @@
 /** `/warden invoker`: time-bound permission to call a private Cloud Run service. */
 import { z } from 'zod';
-import { durationArg, memberArg, parseWith, splitDurationProblem, projectArg, reasonArg, regionArg, roleArg, serviceArg, type ParseArgsResult } from './args';
+import { breakGlassArg, durationArg, memberArg, parseWith, splitDurationProblem, projectArg, reasonArg, regionArg, roleArg, serviceArg, startArg, startDate, type ParseArgsResult } from './args';
 import type { Tokens } from './tokens';
 import { resolveServiceName } from '../src/domain/resourceNames';
 import { refusal } from '../src/adapters/slack/views/refusal';
@@ -9,7 +9,7 @@ import { submitReply } from './submitReply';
 
 export const name = 'invoker';
 export const usage = (slash = '/warden') =>
-  `${slash} invoker <service> <duration> <reason…> [--member M] [--role R] [--project P] [--region L]`;
+  `${slash} invoker <service> <duration> <reason…> [--member M] [--role R] [--project P] [--region L] [--start <time>] [--break-glass]`;
 export const summary = 'permission to call a private Cloud Run service for a while';
 
 export const argsSchema = z.object({
@@ -20,6 +20,8 @@ export const argsSchema = z.object({
   role: roleArg.optional(),
   project: projectArg.optional(),
   region: regionArg.optional(),
+  start: startArg.optional(),
+  breakGlass: breakGlassArg,
 });
 export type InvokerArgs = z.output<typeof argsSchema>;
 
@@ -28,7 +30,7 @@ export function parseArgs(tokens: Tokens): ParseArgsResult<InvokerArgs> {
   const flag = (key: string) => tokens.flags.get(key);
   const split = duration === undefined ? undefined : splitDurationProblem(duration, reason[0]);
   if (split !== undefined) return { ok: false, error: split };
-  return parseWith(argsSchema, tokens, name, ['member', 'role', 'project', 'region'], {
+  return parseWith(argsSchema, tokens, name, ['member', 'role', 'project', 'region', 'start', 'break-glass'], {
     service,
     durationSeconds: duration,
     reason,
@@ -36,6 +38,8 @@ export function parseArgs(tokens: Tokens): ParseArgsResult<InvokerArgs> {
     role: flag('role'),
     project: flag('project'),
     region: flag('region'),
+    start: flag('start'),
+    breakGlass: flag('break-glass'),
   });
 }
 
@@ -52,6 +56,8 @@ export async function handle(args: InvokerArgs, ctx: CommandContext): Promise<Re
       durationSeconds: args.durationSeconds,
       role: args.role,
       member: args.member,
+      startsAt: startDate(args.start, ctx.useCases.now()),
+      breakGlass: args.breakGlass,
     }),
   );
 }

@@ -10,6 +10,15 @@ export function submitReply(result: SubmitResult): Reply {
   if (!result.ok) return refusal(result.error.userMessage);
   const r = result.request;
   const where = r.message ? ` in <#${r.channel}>` : '';
+  const state = r.status === 'active' || r.status === 'applied' ? 'applied' : r.status === 'failed' ? `failed: ${r.outcome ?? 'see its status'}` : 'being applied';
+  if (r.breakGlass) {
+    return {
+      text: `:rotating_light: Break-glass request \`${r.id}\` (${r.kind} on ${r.target}) was ${state} without approval and announced${where}; the approvers of *${r.approverGroup}* will review it.`,
+    };
+  }
+  if (r.autoApproved) {
+    return { text: `:robot_face: Request \`${r.id}\` (${r.kind} on ${r.target}) was auto-approved under the policy and ${state}.` };
+  }
   const approvals = r.approvalsRequired === 1 ? '1 approval' : `${r.approvalsRequired} approvals`;
   return {
     text: `:hourglass_flowing_sand: Request \`${r.id}\` (${r.kind} on ${r.target}) is waiting for ${approvals} from *${r.approverGroup}*${where}. I’ll DM you at every decision.`,

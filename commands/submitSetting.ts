@@ -11,6 +11,7 @@ export interface SettingArgs {
   reason: string;
   project?: string | undefined;
   region?: string | undefined;
+  breakGlass?: boolean | undefined;
 }
 
 export async function submitSetting(kind: 'egress' | 'ingress', args: SettingArgs, ctx: CommandContext): Promise<Reply> {
@@ -24,6 +25,7 @@ export async function submitSetting(kind: 'egress' | 'ingress', args: SettingArg
       reason: args.reason,
       value: args.value,
       durationSeconds: args.durationSeconds,
+      breakGlass: args.breakGlass,
     }),
   );
 }

@@ -20,6 +20,9 @@ export type TokenizeResult = { ok: true; tokens: Tokens } | { ok: false; error: 
 
 const FLAG_NAME = /^[a-z][a-z0-9-]*$/;
 
+/** Flags that take no value (switches); present means "true". */
+export const SWITCHES: ReadonlySet<string> = new Set(['break-glass']);
+
 /** Undoes what Slack clients do to typed text (smart quotes, em-dash flags, mailto links, zero-width spaces). */
 export function normaliseText(text: string): string {
   return text
@@ -59,6 +62,12 @@ export function tokenizeWords(input: readonly string[]): TokenizeResult {
     const equals = word.indexOf('=');
     const name = (equals >= 0 ? word.slice(2, equals) : word.slice(2)).toLowerCase();
     if (!FLAG_NAME.test(name)) return { ok: false, error: `\`${word}\` is not a valid option` };
+    if (SWITCHES.has(name)) {
+      if (equals >= 0) return { ok: false, error: `--${name} takes no value` };
+      if (flags.has(name)) return { ok: false, error: `--${name} is given twice` };
+      flags.set(name, 'true');
+      continue;
+    }
     let value: string | undefined;
     if (equals >= 0) {
       value = word.slice(equals + 1);

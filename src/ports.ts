@@ -143,6 +143,8 @@ export interface RequestStore {
   /** Requests in these statuses, oldest first; documents that do not validate are skipped and named in `malformed`. */
   listByStatus(statuses: readonly Status[]): Promise<RequestListing>;
   listByRequester(requester: string, statuses: readonly Status[]): Promise<RequestListing>;
+  /** Break-glass requests nobody has reviewed yet, whatever their status, oldest first. */
+  listAwaitingReview(): Promise<RequestListing>;
 }
 
 // ---------------------------------------------------------------- Slack

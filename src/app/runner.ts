@@ -130,8 +130,10 @@ export function createRunner(deps: AppDeps, handlers: Record<AccessRequest['kind
       const reason = `The policy in force no longer allows this change: ${authority.message}`;
       return (await run(request.id, { type: 'apply_failed', holder, reason, retryable: false })).final;
     }
-    const { counted, dropped } = weighApprovals(request.approvals, authority.standing);
-    if (dropped.length > 0 || counted.length < authority.approvalsRequired) {
+    // Break-glass and auto-approved requests stand on the rule (re-checked above), not on people's approvals.
+    const standsOnRule = request.breakGlass === true || request.autoApproved === true;
+    const { counted, dropped } = standsOnRule ? { counted: [], dropped: [] } : weighApprovals(request.approvals, authority.standing);
+    if (!standsOnRule && (dropped.length > 0 || counted.length < authority.approvalsRequired)) {
       return (await run(request.id, { type: 'requeue', holder, approvalsRequired: authority.approvalsRequired, dropped })).final;
     }
     let applied: Applied;

@@ -3,6 +3,8 @@
  *
  *   title        runwarden-<request id>
  *   expression   request.time < timestamp("2026-11-22T23:00:00Z")
+ *                or, for a scheduled grant, both bounds:
+ *                request.time >= timestamp("2026-12-01T09:00:00Z") && request.time < timestamp("2026-12-01T11:00:00Z")
  *   description  runwarden: requested by …; approved by …; reason: …
  *
  * The expression is built only from a Date, never from user text; user text
@@ -18,7 +20,8 @@ export const TITLE_PREFIX = 'runwarden-';
 export const DESCRIPTION_MAX_BYTES = 256;
 
 const TITLE = /^runwarden-([a-z0-9]+)$/;
-const EXPRESSION = /^request\.time < timestamp\("(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z)"\)$/;
+const STAMP = '"(\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z)"';
+const EXPRESSION = new RegExp(`^(?:request\\.time >= timestamp\\(${STAMP}\\) && )?request\\.time < timestamp\\(${STAMP}\\)$`);
 // C0 and C1 controls, DEL, and the Unicode line/paragraph separators.
 const CONTROL = /[\p{Cc}\u2028\u2029]+/gu;
 
@@ -47,31 +50,47 @@ function clean(text: string): string {
 export function buildCondition(input: {
   requestId: string;
   expiresAt: Date;
+  /** a scheduled grant's start: the expression then carries both bounds */
+  startsAt?: Date | undefined;
   requester: string;
   approvers: string[];
   reason: string;
 }): IamCondition {
   const title = titleFor(input.requestId);
-  const expression = `request.time < timestamp("${timestampOf(input.expiresAt)}")`;
+  const end = `request.time < timestamp("${timestampOf(input.expiresAt)}")`;
+  const expression = input.startsAt ? `request.time >= timestamp("${timestampOf(input.startsAt)}") && ${end}` : end;
   const approvers = input.approvers.length > 0 ? input.approvers.join(', ') : 'nobody';
   const description = clean(`runwarden: requested by ${input.requester}; approved by ${approvers}; reason: ${input.reason}`);
   return { title, description: fitUtf8(description, DESCRIPTION_MAX_BYTES), expression };
 }
 
-/** The request id and expiry of a condition runwarden built; anything of another shape is undefined. */
+/** A timestamp exactly as timestampOf writes it, else undefined (impossible dates such as 2026-02-30 too). */
+function dateOf(timestamp: string): Date | undefined {
+  const date = new Date(timestamp);
+  return Number.isFinite(date.getTime()) && timestampOf(date) === timestamp ? date : undefined;
+}
+
+/**
+ * The request id, expiry and (scheduled grants) start of a condition runwarden
+ * built; anything of another shape — including a start not before the end —
+ * is undefined.
+ */
 export function parseCondition(
   condition: Pick<IamCondition, 'title' | 'expression'> | undefined,
-): { requestId: string; expiresAt: Date } | undefined {
+): { requestId: string; expiresAt: Date; startsAt?: Date } | undefined {
   if (!condition) return undefined;
   const title = TITLE.exec(condition.title);
   const expression = EXPRESSION.exec(condition.expression);
   const requestId = title?.[1];
-  const timestamp = expression?.[1];
-  if (requestId === undefined || timestamp === undefined || !isRequestId(requestId)) return undefined;
-  const expiresAt = new Date(timestamp);
-  // Rejects impossible dates (2026-02-30) that Date would roll over.
-  if (!Number.isFinite(expiresAt.getTime()) || timestampOf(expiresAt) !== timestamp) return undefined;
-  return { requestId, expiresAt };
+  const startText = expression?.[1];
+  const endText = expression?.[2];
+  if (requestId === undefined || endText === undefined || !isRequestId(requestId)) return undefined;
+  const expiresAt = dateOf(endText);
+  if (!expiresAt) return undefined;
+  if (startText === undefined) return { requestId, expiresAt };
+  const startsAt = dateOf(startText);
+  if (!startsAt || startsAt.getTime() >= expiresAt.getTime()) return undefined;
+  return { requestId, expiresAt, startsAt };
 }
 
 /** Whether `binding` is the one runwarden made for `requestId` (matched by title, as removal is). */

@@ -38,8 +38,11 @@ export const INGRESS_VALUES = ['all', 'internal', 'internal-and-cloud-load-balan
 export type IngressValue = (typeof INGRESS_VALUES)[number];
 
 export interface Approval {
+  /** Slack user ID, or "runwarden:auto" for an auto-approval */
   approver: string;
   at: Date;
+  /** with approval steps: the step (1-based) this approval counted in */
+  step?: number | undefined;
 }
 
 /**
@@ -123,6 +126,23 @@ export interface AccessRequest {
   extensions?: Extension[] | undefined;
   /** when the requester was warned that the grant ends soon (once per expiry) */
   expiryWarnedAt?: Date | undefined;
+
+  /** approved by runwarden itself under the rule's autoApprove (SPEC §9) */
+  autoApproved?: boolean | undefined;
+  /** applied at once with --break-glass, reviewed afterwards (SPEC §9) */
+  breakGlass?: boolean | undefined;
+  /** the approver who reviewed a break-glass request, and when */
+  reviewedBy?: string | undefined;
+  reviewedAt?: Date | undefined;
+  /** scheduled grant: when the window opens (the binding carries both bounds) */
+  startsAt?: Date | undefined;
+  /** scheduled grant: when the requester was told the window opened */
+  startNotifiedAt?: Date | undefined;
+}
+
+/** A break-glass request nobody has reviewed yet, whatever its status. */
+export function awaitsReview(request: Pick<AccessRequest, 'breakGlass' | 'reviewedAt'>): boolean {
+  return request.breakGlass === true && request.reviewedAt === undefined;
 }
 
 export const EXTENSION_STATUSES = ['pending', 'approved', 'applied', 'denied', 'lapsed', 'failed'] as const;

@@ -23,6 +23,8 @@ import { renewLease } from './lease';
 import { done, holds, leaseIsLive, refuse, wrongState, type Refused, type RequestEvent, type TransitionOutcome } from './transitions';
 import { claimExtend, decideExtension, extend, extensionPosted, finishExtend, lapseOpenExtension } from './extensions';
 import { warnExpiry } from './expiryWarning';
+import { autoApprove, breakGlass, review, reviewReminded } from './powers';
+import { windowOpened } from './schedule';
 
 export type { Effect, Lease, NoticeKind, Refused, RequestEvent, Transitioned, TransitionOutcome } from './transitions';
 
@@ -222,5 +224,15 @@ export function transition(request: AccessRequest, event: RequestEvent, now: Dat
     case 'reminded':
       if (request.status !== 'pending') return wrongState(request, 'reminded about');
       return done(request, { lastRemindedAt: now }, now, SYSTEM_ACTOR, 'reminded', {}, []);
+    case 'auto_approve':
+      return autoApprove(request, event, now);
+    case 'break_glass':
+      return breakGlass(request, event, now);
+    case 'review':
+      return review(request, event, now);
+    case 'review_reminded':
+      return reviewReminded(request, now);
+    case 'window_opened':
+      return windowOpened(request, now);
   }
 }

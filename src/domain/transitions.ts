@@ -24,7 +24,9 @@ export type NoticeKind =
   | 'extension_denied'
   | 'extension_lapsed'
   | 'extension_failed'
-  | 'expiring';
+  | 'expiring'
+  | 'auto_approved'
+  | 'window_open';
 
 export type Effect =
   | { type: 'apply' }
@@ -71,7 +73,12 @@ export type RequestEvent =
   | { type: 'extended'; holder: string; expiresAt: Date }
   | { type: 'extend_failed'; holder: string; reason: string; retryable: boolean }
   | { type: 'extension_posted'; n: number; channel: string; ts: string }
-  | { type: 'warn_expiry' };
+  | { type: 'warn_expiry' }
+  | ({ type: 'auto_approve'; ruleIndex: number } & Lease)
+  | ({ type: 'break_glass'; ruleIndex: number } & Lease)
+  | { type: 'review'; actor: string; isApprover: boolean }
+  | { type: 'review_reminded' }
+  | { type: 'window_opened' };
 
 export interface Transitioned {
   ok: true;

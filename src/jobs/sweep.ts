@@ -2,7 +2,9 @@
  * The scheduled sweep (POST /jobs/sweep, every minute): ends what expired,
  * finishes applies and reverts that were interrupted, times out stale pending
  * requests, re-posts approval messages that never made it, and reminds
- * approvers, and checks active requests for drift (one read per resource).
+ * approvers — of pending requests, and of break-glass requests that await
+ * review (whatever their status) —, tells requesters when the window of a
+ * scheduled grant opens, and checks active requests for drift (one read per resource).
  * Every step is a state-machine transition under a Firestore
  * transaction and lease, so two sweeps at once — or a sweep and a click —
  * never do the same work twice, and a second run finds nothing left to do.
@@ -14,6 +16,8 @@ import { createDriftCheck } from './checkDrift';
 import { expiryWarningDue } from '../domain/expiryWarning';
 import { approverIds, findRule, groupsToResolve } from '../domain/policy/evaluate';
 import { reminderMessage } from '../adapters/slack/views/reminderMessage';
+import { reviewReminder } from '../adapters/slack/views/reviewReminder';
+import { windowOpenDue } from '../domain/schedule';
 import type { AppDeps } from '../app/deps';
 import type { Runner } from '../app/runner';
 import { announce } from '../app/useCases/submit';
@@ -37,6 +41,8 @@ export interface SweepCounts {
   failed: number;
   timedOut: number;
   reminded: number;
+  reviewReminded: number;
+  windowsOpened: number;
   reposted: number;
   /** expiry warnings sent */
   warned: number;
@@ -50,7 +56,7 @@ export interface SweepCounts {
 export type SweepTally = keyof SweepCounts;
 
 export function emptyCounts(): SweepCounts {
-  return { expired: 0, revoked: 0, drifted: 0, applied: 0, retried: 0, failed: 0, timedOut: 0, reminded: 0, reposted: 0, warned: 0, extended: 0, skipped: 0, malformed: 0, errors: 0 };
+  return { expired: 0, revoked: 0, drifted: 0, applied: 0, retried: 0, failed: 0, timedOut: 0, reminded: 0, reviewReminded: 0, windowsOpened: 0, reposted: 0, warned: 0, extended: 0, skipped: 0, malformed: 0, errors: 0 };
 }
 
 /** Which count a sweep step's result belongs to: the request's state after the step, not the step's intent. */
@@ -158,6 +164,25 @@ export function createSweep(deps: AppDeps, runner: Runner, handlers: Record<Requ
     tally(run, 'reminded', request.id);
   }
 
+  async function openWindow(request: AccessRequest, run: SweepRun): Promise<void> {
+    if (!windowOpenDue(request, clock.now())) return;
+    const { outcome } = await runner.run(request.id, { type: 'window_opened' });
+    if (outcome.ok) tally(run, 'windowsOpened', request.id);
+  }
+
+  async function remindReview(request: AccessRequest, run: SweepRun): Promise<void> {
+    const last = (request.lastRemindedAt ?? request.appliedAt ?? request.createdAt).getTime();
+    if (!request.message || last + settings.remindAfterSeconds * 1000 > clock.now().getTime()) return;
+    const { outcome } = await runner.run(request.id, { type: 'review_reminded' });
+    if (!outcome.ok) return;
+    const policy = deps.policy();
+    const match = findRule(policy, request.kind, request.target);
+    const groups = await resolveGroups(deps.directory, groupsToResolve(policy, match?.rule));
+    const approvers = approverIds(policy, request.approverGroup, groups);
+    await deps.chat.post(request.message.channel, { ...reviewReminder(outcome.next, approvers), threadTs: request.message.ts });
+    tally(run, 'reviewReminded', request.id);
+  }
+
   return async function sweep(): Promise<SweepCounts> {
     const run: SweepRun = { counts: emptyCounts(), ids: {} };
     const { requests: open, malformed } = await store.listByStatus(['active', 'approved', 'pending']);
@@ -167,6 +192,7 @@ export function createSweep(deps: AppDeps, runner: Runner, handlers: Record<Requ
     }
     for (const request of open) {
       try {
+        if (request.status === 'active') await openWindow(request, run);
         if (request.status === 'active') await tendActive(request, run);
         else if (request.status === 'approved') await finishApply(request, run);
         else await tendPending(request, run);
@@ -179,6 +205,16 @@ export function createSweep(deps: AppDeps, runner: Runner, handlers: Record<Requ
     const drift = await checkDrift(open.filter((r) => r.status === 'active' && !run.ids.expired?.includes(r.id)));
     for (const id of drift.drifted) tally(run, 'drifted', id);
     for (const target of drift.errors) tally(run, 'errors', target);
+    const glass = await store.listAwaitingReview();
+    for (const bad of glass.malformed) tally(run, 'malformed', bad.id);
+    for (const request of glass.requests) {
+      try {
+        await remindReview(request, run);
+      } catch (error) {
+        tally(run, 'errors', request.id);
+        logger.error('break-glass review reminder failed', { requestId: request.id, error: asWardenError(error).operatorMessage });
+      }
+    }
     const done = run.counts;
     const trouble = done.failed + done.errors + done.malformed + done.retried + done.drifted > 0;
     logger[trouble ? 'warn' : 'info']('sweep finished', { counts: { ...done }, ids: run.ids });

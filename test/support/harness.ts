@@ -97,7 +97,7 @@ export interface Harness {
   slash(user: string, text: string, options?: { timestamp?: number; signature?: string }): Promise<{ status: number; text: string; tag: string }>;
   /** the slash command's answer: the acknowledgement body if it carried text, else the response_url reply */
   ask(user: string, text: string): Promise<string>;
-  click(user: string, action: 'approve' | 'deny' | 'revoke', id: string): Promise<{ status: number; tag: string }>;
+  click(user: string, action: 'approve' | 'deny' | 'revoke' | 'review', id: string): Promise<{ status: number; tag: string }>;
   /** a click on any button: its action id and value, from a channel message (or, without `source`, from App Home) */
   press(user: string, actionId: string, value: string, source?: { channel: string; ts: string }): Promise<{ status: number; text: string; tag: string }>;
   /** the message of extension `n` of request `id` */
@@ -114,7 +114,7 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-const ACTIONS = { approve: 'runwarden_approve', deny: 'runwarden_deny', revoke: 'runwarden_revoke' } as const;
+const ACTIONS = { approve: 'runwarden_approve', deny: 'runwarden_deny', revoke: 'runwarden_revoke', review: 'runwarden_review' } as const;
 
 function messageHasId(message: PostedMessage, id: string): boolean {
   return JSON.stringify(message.blocks ?? []).includes(`"value":"${id}"`) || message.text.includes(id);

@@ -46,7 +46,7 @@ export const requestDocument = z.object({
   reason: z.string(),
   createdAt: date,
   updatedAt: date,
-  approvals: z.array(z.object({ approver: z.string(), at: date })),
+  approvals: z.array(z.object({ approver: z.string(), at: date, step: optional(z.number().int().positive()) })),
   approvalsRequired: z.number().int().positive(),
   approverGroup: z.string(),
   ruleIndex: z.number().int().nonnegative(),
@@ -70,6 +70,12 @@ export const requestDocument = z.object({
   lastRemindedAt: optional(date),
   extensions: optional(z.array(extension)),
   expiryWarnedAt: optional(date),
+  autoApproved: optional(z.boolean()),
+  breakGlass: optional(z.boolean()),
+  reviewedBy: optional(z.string()),
+  reviewedAt: optional(date),
+  startsAt: optional(date),
+  startNotifiedAt: optional(date),
 });
 
 export const eventDocument = z.object({

@@ -6,9 +6,9 @@
  * per-request sequence and are written with create(), so an event is never
  * rewritten.
  */
-import type { Firestore, Transaction } from '@google-cloud/firestore';
+import type { Firestore, QueryDocumentSnapshot, Transaction } from '@google-cloud/firestore';
 import { ErrorCode, WardenError } from '../../domain/errors';
-import type { AuditEvent, Status } from '../../domain/request';
+import { awaitsReview, type AccessRequest, type AuditEvent, type Status } from '../../domain/request';
 import type { TransitionOutcome } from '../../domain/stateMachine';
 import type { RequestListing, RequestStore } from '../../ports';
 import { eventFromDocument, fromDocument, parseDocument, toDocument } from './requestDocument';
@@ -80,6 +80,13 @@ export function createRequestStore(deps: { firestore: Firestore }): RequestStore
     async listByRequester(requester, statuses) {
       return query(statuses, requester);
     },
+
+    async listAwaitingReview() {
+      // One equality filter, no composite index. (A `reviewedAt == null` filter would miss documents
+      // written before the field existed.) Break-glass requests are rare; reviewed ones are dropped here.
+      const snapshot = await requests.where('breakGlass', '==', true).get();
+      return collect(snapshot.docs, awaitsReview);
+    },
   };
 
   async function query(statuses: readonly Status[], requester: string | undefined): Promise<RequestListing> {
@@ -89,12 +96,16 @@ export function createRequestStore(deps: { firestore: Firestore }): RequestStore
     if (requester !== undefined) q = requests.where('requester', '==', requester);
     const snapshot = await q.get();
     const wanted = new Set<Status>(statuses);
+    return collect(snapshot.docs, (request) => wanted.has(request.status));
+  }
+
+  /** The documents that validate and pass `keep`, oldest first; one that does not validate never hides the others. */
+  function collect(docs: readonly QueryDocumentSnapshot[], keep: (request: AccessRequest) => boolean): RequestListing {
     const listing: RequestListing = { requests: [], malformed: [] };
-    // One document that does not validate never hides the others.
-    for (const doc of snapshot.docs) {
+    for (const doc of docs) {
       const parsed = parseDocument(doc.id, doc.data());
       if (!parsed.ok) listing.malformed.push({ id: doc.id, problem: parsed.problem });
-      else if (wanted.has(parsed.request.status)) listing.requests.push(parsed.request);
+      else if (keep(parsed.request)) listing.requests.push(parsed.request);
     }
     listing.requests.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
     return listing;

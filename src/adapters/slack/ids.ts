@@ -17,6 +17,11 @@ export const REVOKE_ACTION = 'runwarden_revoke';
 /** The actions block holding "Revoke now"; present only while active. */
 export const REVOKE_BLOCK = 'runwarden_revoke_block';
 
+/** Review button on a break-glass announcement (value: request id); present until reviewed. */
+export const REVIEW_ACTION = 'runwarden_review';
+/** The actions block holding Review. */
+export const REVIEW_BLOCK = 'runwarden_review_block';
+
 /** Approve / Deny on an extension's own message (value: `<request id>.<extension n>`). */
 export const EXTENSION_APPROVE_ACTION = 'runwarden_extension_approve';
 export const EXTENSION_DENY_ACTION = 'runwarden_extension_deny';
@@ -34,5 +39,5 @@ export const EXTEND_DURATION_BLOCK = 'runwarden_extend_duration';
 export const EXTEND_REASON_BLOCK = 'runwarden_extend_reason';
 
 /** Every action id above, for listeners that register them all. */
-export const ACTION_IDS = [APPROVE_ACTION, DENY_ACTION, REVOKE_ACTION, EXTENSION_APPROVE_ACTION, EXTENSION_DENY_ACTION, EXTEND_OPEN_ACTION, CANCEL_ACTION] as const;
+export const ACTION_IDS = [APPROVE_ACTION, DENY_ACTION, REVOKE_ACTION, EXTENSION_APPROVE_ACTION, EXTENSION_DENY_ACTION, EXTEND_OPEN_ACTION, CANCEL_ACTION, REVIEW_ACTION] as const;
 export type ActionId = (typeof ACTION_IDS)[number];

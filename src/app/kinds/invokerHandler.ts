@@ -18,6 +18,7 @@ function bindingOf(request: AccessRequest, expiresAt: Date): IamBinding {
   const condition = buildCondition({
     requestId: request.id,
     expiresAt,
+    startsAt: request.startsAt,
     requester: request.requester,
     approvers: request.approvals.map((a) => a.approver),
     reason: request.reason,
@@ -59,7 +60,9 @@ export function createInvokerHandler(deps: { iam: IamPolicyPort; services: Servi
         return { expiresAt: planned.expiresAt, result, wrote: false };
       }
       // IAM timestamps are whole seconds: round down so the record and the binding agree exactly.
-      const expiresAt = new Date(Math.floor(now.getTime() / 1000) * 1000 + durationSeconds * 1000);
+      // A scheduled grant runs from its start (both bounds in the condition), whenever it was approved.
+      const from = request.startsAt ?? now;
+      const expiresAt = new Date(Math.floor(from.getTime() / 1000) * 1000 + durationSeconds * 1000);
       const binding = bindingOf(request, expiresAt);
       const expression = binding.condition?.expression ?? '';
       const change = await iam.addBinding(request.target, binding, () => guard('SetIamPolicy', { expression }));

@@ -12,7 +12,7 @@ import type { AppDeps } from '../deps';
 import { resolveGroups } from '../resolveGroups';
 import type { Runner, RunResult } from '../runner';
 
-export type Decision = 'approve' | 'deny' | 'revoke';
+export type Decision = 'approve' | 'deny' | 'revoke' | 'review';
 
 /**
  * Whether `actor` is one of the approvers of `request`'s rule under the
@@ -57,6 +57,8 @@ export function createDecide(deps: AppDeps, runner: Runner) {
         return runner.run(id, { type: 'deny', actor, isApprover: await approverCheck(request, actor) });
       case 'revoke':
         return runner.run(id, { type: 'revoke', actor, isApprover: await approverCheck(request, actor), ...runner.lease() });
+      case 'review':
+        return runner.run(id, { type: 'review', actor, isApprover: await approverCheck(request, actor) });
     }
   };
 }

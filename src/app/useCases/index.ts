@@ -18,7 +18,7 @@ export function createUseCases(deps: AppDeps, handlers: Record<RequestKind, Kind
   const extensions = createExtend(deps, runner);
   return {
     runner,
-    submit: createSubmit(deps, handlers),
+    submit: createSubmit(deps, handlers, runner),
     decide: createDecide(deps, runner),
     extend: extensions.extend,
     decideExtension: extensions.decideExtension,

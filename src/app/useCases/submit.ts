@@ -1,8 +1,12 @@
 /**
  * Submit: a request is checked against the policy (who may ask, for what,
- * for how long), the member's identity is resolved, Google is read so that
- * meaningless changes are refused before anyone is asked, and only then is
- * the request stored and posted to the approvers' channel.
+ * for how long, with what reason), the member's identity is resolved, Google
+ * is read so that meaningless changes are refused before anyone is asked, and
+ * only then is the request stored and posted to the approvers' channel.
+ * The slash command and the request form both come through here, so every
+ * check (justification rules included) is the same for both.
+ * An auto-approved or break-glass request is applied at once (under a lease,
+ * through the runner) and then announced (SPEC §9).
  */
 import { ErrorCode, WardenError } from '../../domain/errors';
 import { approverIds, evaluateRequest, findRule, groupsToResolve, type DenialReason } from '../../domain/policy/evaluate';
@@ -16,6 +20,7 @@ import { identityEmails } from '../authorityFacts';
 import type { AppDeps } from '../deps';
 import type { KindHandler } from '../kinds/kindHandler';
 import { resolveGroups } from '../resolveGroups';
+import type { Runner } from '../runner';
 
 export interface SubmitInput {
   requester: string;
@@ -29,6 +34,10 @@ export interface SubmitInput {
   member?: string | undefined;
   value?: string | undefined;
   rotationPeriodSeconds?: number | undefined;
+  /** --break-glass */
+  breakGlass?: boolean | undefined;
+  /** --start: when a scheduled invoker grant begins */
+  startsAt?: Date | undefined;
 }
 
 export type SubmitResult = { ok: true; request: AccessRequest } | { ok: false; error: WardenError };
@@ -47,12 +56,13 @@ const DENIAL_CODES: Record<DenialReason, ErrorCode> = {
   break_glass_not_allowed: ErrorCode.BreakGlassRefused,
   not_a_break_glass_requester: ErrorCode.BreakGlassRefused,
   break_glass_too_long: ErrorCode.BreakGlassRefused,
+  no_longer_auto_approved: ErrorCode.NotAllowed,
   rotation_period_too_long: ErrorCode.RotationPeriodTooLong,
   member_not_allowed: ErrorCode.MemberNotAllowed,
   member_outside_domains: ErrorCode.IdentityOutsideDomains,
 };
 
-export function createSubmit(deps: AppDeps, handlers: Record<RequestKind, KindHandler>) {
+export function createSubmit(deps: AppDeps, handlers: Record<RequestKind, KindHandler>, runner: Runner) {
   /** The approvers who could count: not the requester, and not the identity being granted (looked up only for another member). */
   async function possibleApprovers(approvers: string[], requester: string, member: string | undefined, self: string): Promise<string[]> {
     const others = approvers.filter((user) => user !== requester);
@@ -66,6 +76,11 @@ export function createSubmit(deps: AppDeps, handlers: Record<RequestKind, KindHa
     const policy = deps.policy();
     const role = input.kind === 'invoker' ? (input.role ?? DEFAULT_INVOKER_ROLE) : undefined;
     const match = findRule(policy, input.kind, input.target);
+    const startsAt = input.startsAt && new Date(Math.floor(input.startsAt.getTime() / 1000) * 1000);
+    const startDelaySeconds = startsAt && (startsAt.getTime() - deps.clock.now().getTime()) / 1000;
+    if (startDelaySeconds !== undefined && startDelaySeconds <= 0) {
+      return { ok: false, error: new WardenError(ErrorCode.UsageError, 'The --start time is in the past: give a future time, or leave --start out to start now.') };
+    }
     const mapped = Object.hasOwn(policy.identities, input.requester);
     const [groups, email] = await Promise.all([
       resolveGroups(deps.directory, groupsToResolve(policy, match?.rule)),
@@ -89,6 +104,8 @@ export function createSubmit(deps: AppDeps, handlers: Record<RequestKind, KindHa
         rotationPeriodSeconds: input.rotationPeriodSeconds,
         member: input.member,
         requesterMember: identity.member,
+        breakGlass: input.breakGlass,
+        startDelaySeconds,
       },
       groups,
     );
@@ -136,15 +153,31 @@ export function createSubmit(deps: AppDeps, handlers: Record<RequestKind, KindHa
       value: input.value,
       rotationPeriodSeconds: input.rotationPeriodSeconds,
       context: prepared.context,
+      breakGlass: decision.mode === 'break_glass' ? true : undefined,
+      startsAt,
     };
     await deps.store.create(request, {
       at: now,
       actor: input.requester,
       action: 'submitted',
-      detail: { kind: request.kind, target: request.target, reason: request.reason, role, member, value: input.value, durationSeconds: input.durationSeconds ?? null },
+      detail: {
+        kind: request.kind,
+        target: request.target,
+        reason: request.reason,
+        role,
+        member,
+        value: input.value,
+        durationSeconds: input.durationSeconds ?? null,
+        ...(startsAt ? { startsAt: startsAt.toISOString() } : {}),
+        ...(request.breakGlass ? { breakGlass: true } : {}),
+      },
     });
-    deps.logger.info('request submitted', { requestId: request.id, kind: request.kind, target: request.target });
-    return { ok: true, request: await announce(deps, request) };
+    deps.logger.info('request submitted', { requestId: request.id, kind: request.kind, target: request.target, mode: decision.mode });
+    if (decision.mode === 'approval') return { ok: true, request: await announce(deps, request) };
+    // Auto-approval and break-glass: Google first, then the (informational or loud) channel message.
+    const event = { type: decision.mode === 'auto' ? 'auto_approve' : 'break_glass', ruleIndex: decision.ruleIndex, ...runner.lease() } as const;
+    const { outcome, final } = await runner.run(request.id, event);
+    return { ok: true, request: await announce(deps, (outcome.ok ? final : undefined) ?? request) };
   };
 }
 

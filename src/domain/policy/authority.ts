@@ -9,7 +9,7 @@
  * Google identities come in as data (see src/app/authorityFacts.ts).
  */
 import type { Approval, AccessRequest } from '../request';
-import { evaluateRequest, isApprover, type DenialReason, type GroupMembers } from './evaluate';
+import { evaluateRequest, isApprover, type DecisionMode, type DenialReason, type GroupMembers } from './evaluate';
 import { memberEmail, resolveIdentity } from './identity';
 import type { Policy } from './schema';
 
@@ -29,6 +29,8 @@ export type Authority =
       ok: true;
       approverGroup: string;
       approvalsRequired: number;
+      /** how the request proceeds now: break-glass and auto-approved requests stand without people's approvals */
+      mode?: DecisionMode | undefined;
       /** per person weighed: null when their approval counts, else why not */
       standing: Readonly<Record<string, StandingReason | null>>;
     }
@@ -36,7 +38,7 @@ export type Authority =
 
 export type RecheckInput = Pick<
   AccessRequest,
-  'kind' | 'target' | 'requester' | 'role' | 'member' | 'durationSeconds' | 'rotationPeriodSeconds' | 'approvals'
+  'kind' | 'target' | 'requester' | 'role' | 'member' | 'durationSeconds' | 'rotationPeriodSeconds' | 'approvals' | 'breakGlass' | 'autoApproved'
 >;
 
 /**
@@ -77,14 +79,19 @@ export function recheckRequest(policy: Policy, request: RecheckInput, facts: Aut
       rotationPeriodSeconds: request.rotationPeriodSeconds,
       member: request.member,
       requesterMember: identity.member,
+      // a break-glass request stands on the rule's breakGlass (its requesters and maxDuration), not on approvals
+      breakGlass: request.breakGlass === true,
     },
     facts.groupMembers,
   );
   if (!decision.allowed) return { ok: false, reason: decision.reason, message: decision.message };
+  if (request.autoApproved === true && decision.mode !== 'auto') {
+    return { ok: false, reason: 'no_longer_auto_approved', message: "it no longer qualifies for the rule's autoApprove" };
+  }
   const people = new Set([...facts.emails.keys(), ...request.approvals.map((a) => a.approver)]);
   const standing: Record<string, StandingReason | null> = {};
   for (const user of people) standing[user] = approvalStanding(policy, decision.approverGroup, request, user, facts);
-  return { ok: true, approverGroup: decision.approverGroup, approvalsRequired: decision.approvalsRequired, standing };
+  return { ok: true, approverGroup: decision.approverGroup, approvalsRequired: decision.approvalsRequired, mode: decision.mode, standing };
 }
 
 /**

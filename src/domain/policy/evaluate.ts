@@ -32,7 +32,8 @@ export type DenialReason =
   | 'break_glass_too_long'
   | 'rotation_period_too_long'
   | 'member_not_allowed'
-  | 'member_outside_domains';
+  | 'member_outside_domains'
+  | 'no_longer_auto_approved';
 
 /**
  * How an allowed request proceeds: decided by people (`approval`), approved by

@@ -31,9 +31,9 @@ function expectFailure(text: string, error: string, usage: string): void {
 describe('usage lines', () => {
   test('are the SPEC §4 grammar, with the configured slash command', () => {
     expect(SUBCOMMANDS.map((subcommand) => subcommand.usage('/jit'))).toEqual([
-      '/jit invoker <service> <duration> <reason…> [--member M] [--role R] [--project P] [--region L]',
-      '/jit egress <service> <all-traffic|private-ranges-only> [<duration>] <reason…> [--project P] [--region L]',
-      '/jit ingress <service> <all|internal|internal-and-cloud-load-balancing> [<duration>] <reason…> [--project P] [--region L]',
+      '/jit invoker <service> <duration> <reason…> [--member M] [--role R] [--project P] [--region L] [--start <time>] [--break-glass]',
+      '/jit egress <service> <all-traffic|private-ranges-only> [<duration>] <reason…> [--project P] [--region L] [--break-glass]',
+      '/jit ingress <service> <all|internal|internal-and-cloud-load-balancing> [<duration>] <reason…> [--project P] [--region L] [--break-glass]',
       '/jit rotate <key> <reason…> [--rotation-period <duration>]',
       '/jit list',
       '/jit status <id>',
@@ -80,7 +80,7 @@ describe('invoker', () => {
     ['an invalid role', 'invoker payments 1h x --role owner', '`owner` is not an IAM role: use roles/x.y or projects/P/roles/R'],
     ['an invalid project', 'invoker payments 1h x --project ACME', '`ACME` is not a Google Cloud project id'],
     ['an invalid region', 'invoker payments 1h x --region moon', '`moon` is not a Cloud Run region (e.g. us-central1)'],
-    ['an unknown option', 'invoker payments 1h x --rotation-period 1d', '`--rotation-period` is not an option of invoker: use --member, --role, --project or --region'],
+    ['an unknown option', 'invoker payments 1h x --rotation-period 1d', '`--rotation-period` is not an option of invoker: use --member, --role, --project, --region, --start or --break-glass'],
     ['an option twice', 'invoker payments 1h x --role roles/run.invoker --role roles/run.viewer', '--role is given twice'],
     ['an option without value', 'invoker payments 1h x --member', '--member needs a value'],
     ['a reason over 500 characters', `invoker payments 1h ${'x'.repeat(501)}`, 'The reason is 501 characters long: keep it to 500.'],
@@ -122,7 +122,7 @@ describe.each([
     ['a duration without its last unit (1h30)', `${name} payments ${value} 1h30 why`, '`1h30` is not a duration: use 90s, 30m, 2h, 1d or 1h30m'],
     ['a number without unit', `${name} payments ${value} 30 why`, '`30` is not a duration: give its unit (use 90s, 30m, 2h, 1d or 1h30m), or begin the reason with a word'],
     ['a duration split in two (1h 30m)', `${name} payments ${value} 1h 30m why`, '`1h 30m` is not a duration: write a duration as one word, without spaces (e.g. 1h30m; use 90s, 30m, 2h, 1d or 1h30m)'],
-    ['a --member, which only invoker takes', `${name} payments ${value} why --member user:a@acme.example`, `\`--member\` is not an option of ${name}: use --project or --region`],
+    ['a --member, which only invoker takes', `${name} payments ${value} why --member user:a@acme.example`, `\`--member\` is not an option of ${name}: use --project, --region or --break-glass`],
   ])('refuses %s', (_description, text, error) => expectFailure(text, error, usage));
 });
 
@@ -220,5 +220,30 @@ describe('extend', () => {
   ])('refuses %s', (_description, text) => {
     const parsed = parseCommand(text);
     expect(parsed).toMatchObject({ ok: false, usage });
+  });
+});
+
+describe('--start and --break-glass', () => {
+  test.each([
+    ['an RFC 3339 UTC start', 'invoker payments 2h OPS-1 window --start 2026-12-01T09:00:00Z', { start: { at: new Date('2026-12-01T09:00:00Z') } }],
+    ['a start without seconds', 'invoker payments 2h OPS-1 window --start 2026-12-01T09:00Z', { start: { at: new Date('2026-12-01T09:00:00Z') } }],
+    ['a start as a duration from now', 'invoker payments 2h OPS-1 window --start 2h', { start: { inSeconds: 7200 } }],
+    ['--break-glass takes no value: the words after it stay in the reason', 'invoker payments 1h --break-glass prod is down', { breakGlass: true, reason: 'prod is down' }],
+    ['--break-glass at the end', 'egress payments all-traffic 1h prod is down --break-glass', { breakGlass: true, reason: 'prod is down', durationSeconds: 3600 }],
+  ])('parses %s', (_description, text, expected) => {
+    const parsed = parseCommand(text);
+    expect(parsed.ok && parsed.command).toMatchObject(expected);
+  });
+
+  test.each([
+    ['a start with an offset instead of UTC', 'invoker payments 2h why --start 2026-12-01T09:00:00+01:00', /not a start time: use an RFC 3339 UTC time like 2026-12-01T09:00:00Z, or a duration from now like 2h/],
+    ['an impossible start date', 'invoker payments 2h why --start 2026-02-30T09:00:00Z', /not a start time/],
+    ['a start that is neither a time nor a duration', 'invoker payments 2h why --start tomorrow', /`tomorrow` is not a start time/],
+    ['--break-glass with a value', 'invoker payments 1h why --break-glass=yes', /--break-glass takes no value/],
+    ['--start on an egress change', 'egress payments all-traffic 1h why --start 2h', /`--start` is not an option of egress/],
+    ['--break-glass on a rotation', 'rotate ring/key why --break-glass', /`--break-glass` is not an option of rotate/],
+  ])('refuses %s', (_description, text, error) => {
+    const parsed = parseCommand(text);
+    expect(parsed.ok ? 'parsed' : parsed.error).toMatch(error);
   });
 });

@@ -13,7 +13,7 @@ import type { ChatPort, Logger } from '../../../ports';
 import type { Decision } from '../../../app/useCases/decide';
 import type { ExtensionDecision } from '../../../app/useCases/extend';
 import type { RunResult } from '../../../app/runner';
-import { APPROVE_ACTION, CANCEL_ACTION, DENY_ACTION, EXTENSION_APPROVE_ACTION, EXTENSION_DENY_ACTION, REVOKE_ACTION } from '../ids';
+import { APPROVE_ACTION, CANCEL_ACTION, DENY_ACTION, EXTENSION_APPROVE_ACTION, EXTENSION_DENY_ACTION, REVIEW_ACTION, REVOKE_ACTION } from '../ids';
 import { tellClicker } from './tellClicker';
 
 const click = z.object({
@@ -39,6 +39,7 @@ export function registerActionListener(app: App, deps: ActionDeps): void {
     [APPROVE_ACTION]: { valid: isRequestId, run: (id, user) => deps.decide('approve', id, user) },
     [DENY_ACTION]: { valid: isRequestId, run: (id, user) => deps.decide('deny', id, user) },
     [REVOKE_ACTION]: { valid: isRequestId, run: (id, user) => deps.decide('revoke', id, user) },
+    [REVIEW_ACTION]: { valid: isRequestId, run: (id, user) => deps.decide('review', id, user) },
     [CANCEL_ACTION]: { valid: isRequestId, run: (id, user) => deps.cancel(id, user) },
     [EXTENSION_APPROVE_ACTION]: { valid: isExtensionRef, run: (ref, user) => deps.decideExtension('approve', ref, user) },
     [EXTENSION_DENY_ACTION]: { valid: isExtensionRef, run: (ref, user) => deps.decideExtension('deny', ref, user) },

@@ -51,9 +51,15 @@ export function shortName(target: string): string {
 }
 
 export function durationText(request: AccessRequest): string {
-  return typeof request.durationSeconds === 'number' && request.durationSeconds > 0
-    ? formatDuration(request.durationSeconds)
-    : 'permanent';
+  if (!(typeof request.durationSeconds === 'number' && request.durationSeconds > 0)) return 'permanent';
+  return `${formatDuration(request.durationSeconds)}${windowText(request)}`;
+}
+
+/** A scheduled grant's window, " from <start> until <end>"; "" for grants that start when applied. */
+export function windowText(request: Pick<AccessRequest, 'startsAt' | 'durationSeconds'>): string {
+  if (request.startsAt === undefined || request.durationSeconds === undefined) return '';
+  const end = new Date(request.startsAt.getTime() + request.durationSeconds * 1000);
+  return ` from ${slackDate(request.startsAt)} until ${slackDate(end)}`;
 }
 
 /** One clause naming the change: "`roles/run.invoker` for `user:a@x` on `svc` for 2h". */
@@ -103,6 +109,9 @@ export function statusLine(request: AccessRequest, now?: Date): string {
     case 'active': {
       const exp = request.expiresAt;
       if (!exp) return ':large_green_circle: Active';
+      if (request.startsAt && (!now || request.startsAt.getTime() > now.getTime())) {
+        return `:large_green_circle: Active — scheduled from ${slackDate(request.startsAt)} until ${slackDate(exp)}`;
+      }
       if (!now) return `:large_green_circle: Active until ${slackDate(exp)}`;
       const left =
         exp.getTime() > now.getTime() ? `expires in ${formatRemaining(exp, now)}` : 'expiry due — being removed';
@@ -129,6 +138,11 @@ export function statusLine(request: AccessRequest, now?: Date): string {
 
 /** "<@B> <date>, <@C> <date> · 1 of 2 approvals" */
 export function approvalsLine(request: AccessRequest): string {
+  if (request.autoApproved) return 'Auto-approved by runwarden under the rule\'s autoApprove';
+  if (request.breakGlass) {
+    const review = request.reviewedBy && request.reviewedAt ? `reviewed by ${mention(request.reviewedBy)} ${slackDate(request.reviewedAt)}` : 'awaiting review';
+    return `Break-glass: applied without approval · ${review}`;
+  }
   const who = request.approvals.map((a) => `${mention(a.approver)} ${slackDate(a.at)}`);
   const count = `${request.approvals.length} of ${plural(request.approvalsRequired, 'approval')}`;
   if (who.length > 0) return `Approved by ${who.join(', ')} · ${count}`;

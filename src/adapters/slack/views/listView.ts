@@ -1,6 +1,6 @@
 /**
  * `/warden list`: the caller's open requests and active grants, and the
- * requests waiting for their approval.
+ * requests waiting for their approval or (break-glass) their review.
  */
 import type { AccessRequest } from '../../../domain/request';
 import { changeSummary, kindLabel, statusLine } from './describe';
@@ -22,6 +22,8 @@ export interface ListInput {
   mine: AccessRequest[];
   /** pending requests the caller may approve */
   awaitingMe: AccessRequest[];
+  /** break-glass requests the caller may review; a section only when there are any */
+  awaitingReview?: AccessRequest[] | undefined;
 }
 
 const EMPTY_MINE =
@@ -32,9 +34,12 @@ const EMPTY_MINE =
 const MAX_IDS_IN_TEXT = 20;
 /** Sections per list (two lists and a header stay under 50 blocks). */
 const MAX_SECTIONS = 20;
+/** Sections of the break-glass review list (with the other two, still at most 50 blocks). */
+const MAX_REVIEW_SECTIONS = 6;
 
 export function listView(input: ListInput, now: Date): SlackView {
   const { mine, awaitingMe } = input;
+  const awaitingReview = input.awaitingReview ?? [];
   const mineTitle = `*Your open requests and active grants* (${mine.length})`;
   const awaitingTitle = `*Waiting for your approval* (${awaitingMe.length})`;
   const blocks = [
@@ -46,10 +51,17 @@ export function listView(input: ListInput, now: Date): SlackView {
     ...(awaitingMe.length === 0
       ? [section(`${awaitingTitle}\nNothing is waiting for you. :tada:`)]
       : linesToSections([awaitingTitle, ...awaitingMe.map(awaitingLine)], MAX_SECTIONS, 'request')),
+    ...(awaitingReview.length === 0
+      ? []
+      : [
+          { type: 'divider' as const },
+          ...linesToSections([`*Break-glass awaiting your review* (${awaitingReview.length})`, ...awaitingReview.map((r) => reviewLine(r, now))], MAX_REVIEW_SECTIONS, 'request'),
+        ]),
   ];
+  const review = awaitingReview.length === 0 ? '' : ` Break-glass awaiting your review: ${awaitingReview.length}${idList(awaitingReview)}.`;
   const text =
     `Your open requests and active grants: ${mine.length}${idList(mine)}. ` +
-    `Waiting for your approval: ${awaitingMe.length}${idList(awaitingMe)}.`;
+    `Waiting for your approval: ${awaitingMe.length}${idList(awaitingMe)}.${review}`;
   return { text: truncate(text, LIMITS.messageText), blocks };
 }
 
@@ -62,6 +74,13 @@ function awaitingLine(r: AccessRequest): string {
     `• ${code(r.id, 100)} · ${mention(r.requester)} asks for ${changeSummary(r)}` +
     ` · ${r.approvals.length} of ${r.approvalsRequired} · in ${channelLink(r.message?.channel ?? r.channel)}` +
     ` · ${slackDate(r.createdAt)}`
+  );
+}
+
+function reviewLine(r: AccessRequest, now: Date): string {
+  return (
+    `• ${code(r.id, 100)} · :rotating_light: break-glass by ${mention(r.requester)}: ${changeSummary(r)}` +
+    ` · in ${channelLink(r.message?.channel ?? r.channel)}\n    ${statusLine(r, now)}`
   );
 }
 

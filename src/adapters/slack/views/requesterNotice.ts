@@ -39,6 +39,8 @@ export const NOTICE_KINDS = [
   'extension_lapsed',
   'extension_failed',
   'expiring',
+  'auto_approved',
+  'window_open',
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
@@ -114,6 +116,10 @@ function noticeSentence(r: AccessRequest, what: NoticeKind): string {
       return `:hourglass: Your request ${id} (${change}) timed out before it got ${plural(r.approvalsRequired, 'approval')}. Submit it again if you still need it.`;
     case 'cancelled':
       return `:wastebasket: ${by} cancelled request ${id} (${change}); nothing was changed.`;
+    case 'auto_approved':
+      return `:robot_face: Your request ${id} (${change}) was auto-approved by runwarden under the policy's autoApprove; it is being applied.`;
+    case 'window_open':
+      return `:large_green_circle: The window of your scheduled grant ${id} is open: ${change}.`;
     case 'drift':
     default: // the extension notices are answered above
       return `:mag: ${code(shortName(r.target), 200)} no longer matches what your request ${id} (${change}) applied${outcome ? `: ${outcome}` : ''}.`;
@@ -129,6 +135,9 @@ function appliedSentence(r: AccessRequest, id: string, change: string): string {
   if (r.kind === 'rotate') {
     const version = r.result?.['version'];
     return `:white_check_mark: Your request ${id} is done: key ${code(shortName(r.target), 200)} was rotated${version ? `; the new primary version is ${code(version, 500)}` : ''}.`;
+  }
+  if (r.startsAt && r.expiresAt) {
+    return `:white_check_mark: Your scheduled grant ${id} is in place: ${change}. I'll DM you when the window opens; \`/warden revoke ${r.id}\` removes it.`;
   }
   if (r.expiresAt) {
     return `:white_check_mark: Your request ${id} is in force: ${change}. It ends ${slackDate(r.expiresAt)}; \`/warden revoke ${r.id}\` ends it earlier.`;

@@ -63,6 +63,7 @@ describe('recheckRequest', () => {
       ok: true,
       approverGroup: 'platform',
       approvalsRequired: 1,
+      mode: 'approval',
       standing: { U0ALICE: 'self_approval', U0BOB: 'member_approval', U0CAROL: null, U0FRANK: null },
     });
   });
@@ -98,5 +99,16 @@ describe('weighApprovals', () => {
       counted: [approvals[1], approvals[2]],
       dropped: [{ approver: 'U0BOB', reason: 'not_an_approver' }],
     });
+  });
+});
+
+describe('recheckRequest of requests that stand on the rule', () => {
+  const glassPolicy = policyFrom(`${POLICY}`.replace('    approvals: 1\n', '    approvals: 1\n    requesters: [U0CAROL]\n    breakGlass: { requesters: [U0ALICE], maxDuration: 1h }\n    autoApprove: { requesters: [U0ALICE], maxDuration: 30m }\n'));
+  test.each([
+    ['a break-glass request by a break-glass requester who is no ordinary requester stays allowed', { ...request, breakGlass: true, durationSeconds: 3600 }, { ok: true, mode: 'break_glass' }],
+    ['a break-glass request longer than breakGlass.maxDuration allows no more', { ...request, breakGlass: true, durationSeconds: 7200 }, { ok: false, reason: 'break_glass_too_long' }],
+    ['an auto-approved request that no longer qualifies (here: the requester may no longer ask) is refused', { ...request, autoApproved: true, durationSeconds: 1800 }, { ok: false, reason: 'not_a_requester' }],
+  ])('%s', (_description, input, expected) => {
+    expect(recheckRequest(glassPolicy, input, facts())).toMatchObject(expected);
   });
 });
