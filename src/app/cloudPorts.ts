@@ -51,7 +51,7 @@ export function createCloudPorts(options: CloudPortsOptions): CloudPorts {
   return {
     store: deferred(
       async () => (await import('../adapters/firestore/requestStore')).createRequestStore({ firestore: await firestore() }),
-      { create: true, get: true, events: true, transact: true, listByStatus: true, listByRequester: true },
+      { create: true, get: true, events: true, transact: true, listByStatus: true, listByRequester: true, listAwaitingReview: true },
     ),
     iam: deferred(
       async () => (await import('../adapters/gcp/runIamPolicy')).createRunIamPolicy({ client: await run(), log: options.logger.child({ component: 'iam' }) }),
