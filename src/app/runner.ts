@@ -25,6 +25,7 @@ import { recheckExtensionAtApply } from './recheck';
 import { recheckRequest, weighApprovals, type AuthorityFacts } from '../domain/policy/authority';
 import { gatherAuthorityFacts } from './authorityFacts';
 import { resolveGroups } from './resolveGroups';
+import type { HomeRefresher } from './homeRefresher';
 
 export interface RunResult {
   outcome: TransitionOutcome;
@@ -41,7 +42,7 @@ export interface Runner {
 /** Errors worth another attempt by the sweep; anything else ends the request. */
 const RETRYABLE = new Set<WardenError['code']>([ErrorCode.Conflict, ErrorCode.Upstream, ErrorCode.Unknown]);
 
-export function createRunner(deps: AppDeps, handlers: Record<AccessRequest['kind'], KindHandler>): Runner {
+export function createRunner(deps: AppDeps, handlers: Record<AccessRequest['kind'], KindHandler>, homes?: HomeRefresher): Runner {
   const { store, chat, clock, logger, settings } = deps;
   let sequence = 0;
 
@@ -55,13 +56,17 @@ export function createRunner(deps: AppDeps, handlers: Record<AccessRequest['kind
 
   async function run(id: string, event: RequestEvent): Promise<RunResult> {
     // The time is read inside the transaction (each attempt reads it again), so events are in commit order.
-    const outcome = await store.transact(id, (current) => transition(current, event, clock.now()));
+    let before: AccessRequest | undefined;
+    const outcome = await store.transact(id, (current) => {
+      before = current;
+      return transition(current, event, clock.now());
+    });
     if (!outcome.ok) return { outcome };
     const log = logger.child({ requestId: id });
     log.info(`request ${outcome.event.action}`, { status: outcome.next.status, actor: outcome.event.actor });
     let final = outcome.next;
     // Google work first, Slack after: a stuck Slack call never delays a change past its lease.
-    const google = (effect: Effect): boolean => effect.type === 'apply' || effect.type === 'revert';
+    const google = (effect: Effect): boolean => effect.type === 'apply' || effect.type === 'revert' || effect.type === 'extend';
     const ordered = [...outcome.effects.filter(google), ...outcome.effects.filter((effect) => !google(effect))];
     for (const effect of ordered) {
       try {
@@ -71,6 +76,8 @@ export function createRunner(deps: AppDeps, handlers: Record<AccessRequest['kind
         log.error('effect failed', { effect: effect.type, error: asWardenError(error).operatorMessage });
       }
     }
+    // Every transition people can see (it has effects) refreshes the App Home of whoever it concerns.
+    if (outcome.effects.length > 0) await homes?.afterTransition(before, outcome.next);
     return { outcome, final };
   }
 

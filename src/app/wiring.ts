@@ -9,6 +9,7 @@ import { createSlackChat } from '../adapters/slack/slackChat';
 import { registerActionListener } from '../adapters/slack/listeners/actionListener';
 import { registerCommandListener } from '../adapters/slack/listeners/commandListener';
 import { registerExtendListener } from '../adapters/slack/listeners/extendListener';
+import { registerHomeListener } from '../adapters/slack/listeners/homeListener';
 import type { Policy } from '../domain/policy/schema';
 import type { RequestKind } from '../domain/request';
 import type { Clock, Logger } from '../ports';
@@ -91,6 +92,7 @@ export function createRunwarden(options: RunwardenOptions): Runwarden {
     logger: options.logger,
     context: { slash: options.slashCommand, useCases, policy: options.policy },
   });
+  registerHomeListener(slack.app, { publish: useCases.home.publish, logger: options.logger });
   registerExtendListener(slack.app, { extend: useCases.extend, chat, views: chat, logger: options.logger });
   registerActionListener(slack.app, {
     decide: useCases.decide,

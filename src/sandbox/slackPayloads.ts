@@ -149,3 +149,57 @@ function channelNameOf(channelId: string): string {
   if (channelId.startsWith('D')) return 'directmessage';
   return channelId.replace(/^C0?/, '').toLowerCase() || channelId.toLowerCase();
 }
+
+/** The Events API `event_callback` body (JSON) for `app_home_opened`: `user` opened the app's Home tab. */
+export function appHomeOpenedBody(input: { userId: string; teamId?: string; apiAppId?: string; now?: Date }): string {
+  const now = input.now ?? new Date();
+  return JSON.stringify({
+    token: SANDBOX_SLACK_DEFAULTS.verificationToken,
+    team_id: input.teamId ?? SANDBOX_SLACK_DEFAULTS.teamId,
+    api_app_id: input.apiAppId ?? SANDBOX_SLACK_DEFAULTS.apiAppId,
+    event: { type: 'app_home_opened', user: input.userId, channel: `D${input.userId}`, tab: 'home', event_ts: slackTs(now) },
+    type: 'event_callback',
+    event_id: `Ev${randomBytes(5).toString('hex').toUpperCase()}`,
+    event_time: Math.floor(now.getTime() / 1000),
+    authorizations: [{ team_id: input.teamId ?? SANDBOX_SLACK_DEFAULTS.teamId, user_id: 'U0WARDEN', is_bot: true, is_enterprise_install: false }],
+    is_ext_shared_channel: false,
+  });
+}
+
+export const JSON_CONTENT_TYPE = 'application/json';
+
+/**
+ * The `view_submission` body for a modal as Slack posts it: the view with its
+ * `state.values`, filled from `values` (block id → typed text or chosen
+ * option value) under each input block's element action id.
+ */
+export function viewSubmissionBody(input: { userId: string; view: Record<string, unknown>; viewId?: string; values: Record<string, string | undefined> }): string {
+  const state: Record<string, Record<string, Record<string, unknown>>> = {};
+  const blocks = Array.isArray(input.view.blocks) ? (input.view.blocks as Array<Record<string, unknown>>) : [];
+  for (const block of blocks) {
+    if (block.type !== 'input' || typeof block.block_id !== 'string') continue;
+    const element = (block.element ?? {}) as { type?: string; action_id?: string };
+    const actionId = element.action_id ?? 'value';
+    const value = input.values[block.block_id];
+    const typed = element.type === 'plain_text_input' || element.type === undefined;
+    state[block.block_id] = {
+      [actionId]: typed
+        ? { type: 'plain_text_input', value: value ?? null }
+        : { type: element.type, selected_option: value === undefined ? null : { text: { type: 'plain_text', text: value }, value } },
+    };
+  }
+  const userName = userNameOf(input.userId);
+  return new URLSearchParams({
+    payload: JSON.stringify({
+      type: 'view_submission',
+      team: { id: SANDBOX_SLACK_DEFAULTS.teamId, domain: SANDBOX_SLACK_DEFAULTS.teamDomain },
+      user: { id: input.userId, username: userName, name: userName, team_id: SANDBOX_SLACK_DEFAULTS.teamId },
+      api_app_id: SANDBOX_SLACK_DEFAULTS.apiAppId,
+      token: SANDBOX_SLACK_DEFAULTS.verificationToken,
+      trigger_id: triggerId(),
+      view: { id: input.viewId ?? 'V0MODAL', team_id: SANDBOX_SLACK_DEFAULTS.teamId, ...input.view, state: { values: state }, hash: '1700000000.abcdef' },
+      response_urls: [],
+      is_enterprise_install: false,
+    }),
+  }).toString();
+}

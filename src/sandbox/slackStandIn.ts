@@ -72,6 +72,15 @@ export interface StandInRequest {
 }
 export type ExtraRoute = (request: StandInRequest) => Promise<{ status: number; body: unknown }>;
 
+/** A modal opened with views.open (and its later views.update versions). */
+export interface OpenedView {
+  id: string;
+  user?: string | undefined;
+  view: Record<string, unknown>;
+  /** every earlier version, oldest first */
+  history: Array<Record<string, unknown>>;
+}
+
 export interface SlackStandInOptions {
   botToken: string;
   users?: StandInUser[];
@@ -95,6 +104,12 @@ export interface SlackStandIn {
   messages(channel?: string): PostedMessage[];
   readonly ephemerals: EphemeralMessage[];
   dms(user: string): PostedMessage[];
+  /** the App Home view last published for `user` (views.publish) */
+  home(user: string): Record<string, unknown> | undefined;
+  /** how many times `user`'s home was published */
+  homePublishes(user: string): number;
+  /** modals opened with views.open, oldest first, with their updates */
+  modals(): OpenedView[];
   responses(tag?: string): RecordedResponse[];
   setUser(user: StandInUser): void;
   setUserGroup(id: string, members: string[]): void;
@@ -146,6 +161,8 @@ export async function startSlackStandIn(options: SlackStandInOptions): Promise<S
   const rateLimits = new Map<string, number[]>();
   const holds = new Map<string, Array<{ arrive: () => void; released: Promise<void> }>>();
   const openedDms = new Set<string>();
+  const homes = new Map<string, { view: Record<string, unknown>; count: number }>();
+  const modals: OpenedView[] = [];
   const changes = new EventEmitter().setMaxListeners(0);
   let sequence = 0;
   const nextTs = (): string => {
@@ -226,8 +243,37 @@ export async function startSlackStandIn(options: SlackStandInOptions): Promise<S
       const members = typeof args.usergroup === 'string' ? groups.get(args.usergroup) : undefined;
       return members ? { ok: true, users: [...members] } : { ok: false, error: 'no_such_subteam' };
     },
-    'views.publish': (args) => ({ ok: true, view: { id: `V${nextTs().replace('.', '')}`, ...objectOf(args.view) } }),
-    'views.open': (args) => ({ ok: true, view: { id: `V${nextTs().replace('.', '')}`, ...objectOf(args.view) } }),
+    'views.publish': (args) => {
+      const user = typeof args.user_id === 'string' ? args.user_id : undefined;
+      if (!user || !USER_ID.test(user)) return { ok: false, error: 'invalid_arguments' };
+      const view = objectOf(args.view);
+      const problem = viewProblem(view, 'home');
+      if (problem) return { ok: false, error: 'invalid_arguments', response_metadata: { messages: [problem] } } as Result;
+      homes.set(user, { view, count: (homes.get(user)?.count ?? 0) + 1 });
+      log(`App Home of ${user} published (${(view.blocks as unknown[]).length} blocks)`);
+      return { ok: true, view: { id: `VH${user}`, ...view } };
+    },
+    'views.open': (args) => {
+      if (typeof args.trigger_id !== 'string' || args.trigger_id === '') return { ok: false, error: 'invalid_trigger_id' };
+      const view = objectOf(args.view);
+      const problem = viewProblem(view, 'modal');
+      if (problem) return { ok: false, error: 'invalid_arguments', response_metadata: { messages: [problem] } } as Result;
+      const opened: OpenedView = { id: `V${nextTs().replace('.', '')}`, view, history: [] };
+      modals.push(opened);
+      log(`modal ${opened.id} opened: ${titleOf(view)}`);
+      return { ok: true, view: { id: opened.id, ...view } };
+    },
+    'views.update': (args) => {
+      const opened = modals.find((m) => m.id === args.view_id);
+      if (!opened) return { ok: false, error: 'not_found' };
+      const view = objectOf(args.view);
+      const problem = viewProblem(view, 'modal');
+      if (problem) return { ok: false, error: 'invalid_arguments', response_metadata: { messages: [problem] } } as Result;
+      opened.history.push(opened.view);
+      opened.view = view;
+      log(`modal ${opened.id} updated: ${titleOf(view)}`);
+      return { ok: true, view: { id: opened.id, ...view } };
+    },
   };
 
   const handleApi = (method: string, request: StandInRequest): Result => {
@@ -283,7 +329,9 @@ export async function startSlackStandIn(options: SlackStandInOptions): Promise<S
     if (request.path.startsWith('/response/') && request.method === 'POST') {
       return handleResponse(decodeURIComponent(request.path.slice('/response/'.length)), request);
     }
-    if (request.path === '/_sandbox/state' && request.method === 'GET') return { status: 200, body: { messages: posted, ephemerals, responses } };
+    if (request.path === '/_sandbox/state' && request.method === 'GET') {
+      return { status: 200, body: { messages: posted, ephemerals, responses, homes: Object.fromEntries([...homes].map(([u, h]) => [u, h.view])), modals } };
+    }
     return { status: 404, body: { ok: false, error: 'not_found' } };
   };
 
@@ -313,6 +361,9 @@ export async function startSlackStandIn(options: SlackStandInOptions): Promise<S
       return structuredClone(ephemerals);
     },
     dms: (user) => structuredClone(posted.filter((m) => m.channel === `D${user}`)),
+    home: (user) => structuredClone(homes.get(user)?.view),
+    homePublishes: (user) => homes.get(user)?.count ?? 0,
+    modals: () => structuredClone(modals),
     responses: (tag) => structuredClone(responses.filter((r) => tag === undefined || r.tag === tag)),
     setUser: (user) => void users.set(user.id, user),
     setUserGroup: (id, members) => void groups.set(id, [...members]),
@@ -410,4 +461,48 @@ function where(channel: string): string {
 function oneLine(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > 300 ? `${flat.slice(0, 299)}…` : flat;
+}
+
+/**
+ * What Slack refuses in a view (https://docs.slack.dev/reference/views): its
+ * type, at most 100 blocks, a modal's title (≤ 24 chars), submit/close (≤ 24),
+ * callback_id (≤ 255), private_metadata (≤ 3000), input blocks with a label
+ * and an element, unique block ids.
+ */
+function viewProblem(view: Record<string, unknown>, type: 'home' | 'modal'): string | undefined {
+  if (view.type !== type) return `view.type must be ${type}`;
+  const blocks = view.blocks;
+  if (!Array.isArray(blocks)) return 'view.blocks must be an array';
+  if (blocks.length > 100) return `view.blocks: ${blocks.length} > 100`;
+  if (type === 'modal') {
+    const text = (field: string): string | undefined => {
+      const value = view[field] as { type?: unknown; text?: unknown } | undefined;
+      return value === undefined ? undefined : typeof value.text === 'string' && value.type === 'plain_text' ? value.text : '';
+    };
+    const title = text('title');
+    if (!title || title.length > 24) return 'view.title must be plain_text of 1–24 characters';
+    for (const field of ['submit', 'close']) {
+      const value = text(field);
+      if (value !== undefined && (value.length === 0 || value.length > 24)) return `view.${field} must be plain_text of 1–24 characters`;
+    }
+    if (typeof view.callback_id === 'string' && view.callback_id.length > 255) return 'view.callback_id too long';
+    if (typeof view.private_metadata === 'string' && view.private_metadata.length > 3000) return 'view.private_metadata too long';
+  }
+  const ids = new Set<string>();
+  for (const [i, block] of blocks.entries()) {
+    const b = objectOf(block);
+    if (typeof b.block_id === 'string') {
+      if (ids.has(b.block_id)) return `view.blocks[${i}]: duplicate block_id ${b.block_id}`;
+      ids.add(b.block_id);
+    }
+    if (b.type === 'input' && (objectOf(b.label).type !== 'plain_text' || typeof objectOf(b.element).type !== 'string')) {
+      return `view.blocks[${i}]: an input needs a plain_text label and an element`;
+    }
+  }
+  return undefined;
+}
+
+function titleOf(view: Record<string, unknown>): string {
+  const title = objectOf(view.title).text;
+  return typeof title === 'string' ? title : '(no title)';
 }

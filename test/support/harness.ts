@@ -14,7 +14,7 @@ import type { Settings } from '../../src/app/deps';
 import { startEmulator, type Emulator } from '../../src/emulator';
 import { createOidcIssuer, type OidcIssuer } from '../../src/sandbox/oidcIssuer';
 import { startSlackStandIn, type SlackStandIn, type PostedMessage } from '../../src/sandbox/slackStandIn';
-import { blockActionsBody, slashCommandBody, FORM_CONTENT_TYPE } from '../../src/sandbox/slackPayloads';
+import { appHomeOpenedBody, blockActionsBody, slashCommandBody, viewSubmissionBody, FORM_CONTENT_TYPE, JSON_CONTENT_TYPE } from '../../src/sandbox/slackPayloads';
 import { postToSlackEndpoint } from '../../src/sandbox/slackSigner';
 
 export const PROJECT = 'acme-prod';
@@ -100,6 +100,10 @@ export interface Harness {
   click(user: string, action: 'approve' | 'deny' | 'revoke' | 'review', id: string): Promise<{ status: number; tag: string }>;
   /** a click on any button: its action id and value, from a channel message (or, without `source`, from App Home) */
   press(user: string, actionId: string, value: string, source?: { channel: string; ts: string }): Promise<{ status: number; text: string; tag: string }>;
+  /** the user opens runwarden's Home tab (a signed app_home_opened event); resolves with the view published next */
+  openHome(user: string): Promise<Record<string, unknown>>;
+  /** submits a modal (a signed view_submission); resolves with runwarden's answer body, undefined when it just closes the modal */
+  submitView(user: string, view: Record<string, unknown>, values: Record<string, string | undefined>, viewId?: string): Promise<Record<string, unknown> | undefined>;
   /** the message of extension `n` of request `id` */
   extensionMessage(id: string, n: number): PostedMessage | undefined;
   sweep(token?: string | null): Promise<{ status: number; body: Record<string, number> }>;
@@ -215,6 +219,19 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       });
       const answer = await postToSlackEndpoint(`${botUrl}/slack/events`, SIGNING_SECRET, body, FORM_CONTENT_TYPE);
       return { ...answer, tag };
+    },
+    async openHome(user) {
+      const before = slack.homePublishes(user);
+      const answer = await postToSlackEndpoint(`${botUrl}/slack/events`, SIGNING_SECRET, appHomeOpenedBody({ userId: user }), JSON_CONTENT_TYPE);
+      if (answer.status !== 200) throw new Error(`app_home_opened answered HTTP ${answer.status}`);
+      await slack.waitFor(() => slack.homePublishes(user) > before, { description: `App Home of ${user}` });
+      return slack.home(user) ?? {};
+    },
+    async submitView(user, view, values, viewId) {
+      const body = viewSubmissionBody({ userId: user, view, values, ...(viewId ? { viewId } : {}) });
+      const answer = await postToSlackEndpoint(`${botUrl}/slack/events`, SIGNING_SECRET, body, FORM_CONTENT_TYPE);
+      if (answer.status !== 200) throw new Error(`view_submission answered HTTP ${answer.status}`);
+      return answer.text.trim() === '' ? undefined : (JSON.parse(answer.text) as Record<string, unknown>);
     },
     extensionMessage(id, n) {
       return slack.messages(APPROVALS_CHANNEL).find((m) => JSON.stringify(m.blocks ?? []).includes(`"value":"${id}.${n}"`) || m.text.startsWith(`Extension ${n} of request ${id}`));

@@ -10,15 +10,25 @@ import { createSweep } from '../../jobs/sweep';
 import { createDecide } from './decide';
 import { createExtend } from './extend';
 import { createQueries } from './queries';
-import { createSubmit } from './submit';
+import { createSubmit, type SubmitInput, type SubmitResult } from './submit';
+import { createHome } from './home';
+import { createHomeRefresher } from '../homeRefresher';
 
 export function createUseCases(deps: AppDeps, handlers: Record<RequestKind, KindHandler>) {
-  const runner: Runner = createRunner(deps, handlers);
   const queries = createQueries(deps);
+  const home = createHome(deps, queries.list);
+  const homes = createHomeRefresher(deps, home.publish);
+  const runner: Runner = createRunner(deps, handlers, homes);
   const extensions = createExtend(deps, runner);
+  const submitRequest = createSubmit(deps, handlers, runner);
   return {
     runner,
-    submit: createSubmit(deps, handlers, runner),
+    async submit(input: SubmitInput): Promise<SubmitResult> {
+      const result = await submitRequest(input);
+      if (result.ok) await homes.afterTransition(undefined, result.request);
+      return result;
+    },
+    home,
     decide: createDecide(deps, runner),
     extend: extensions.extend,
     decideExtension: extensions.decideExtension,

@@ -11,7 +11,7 @@ type TextObject = types.PlainTextElement | types.MrkdwnElement;
 /** `<@U…>` users, `<#C…>` channels, `<!subteam^S…>` groups, `<!date^…|…>` dates. */
 const ALLOWED_TOKEN = /^<(@[UW][A-Z0-9]+|#[CGD][A-Z0-9]+|!subteam\^S[A-Z0-9]+|!date\^\d+\^[^|<>]+\|[^<>]+)>$/;
 
-export function blockKitViolations(view: SlackView): string[] {
+export function blockKitViolations(view: SlackView, maxBlocks = 50): string[] {
   const problems: string[] = [];
   const check = (ok: boolean, what: string): void => {
     if (!ok) problems.push(what);
@@ -25,7 +25,7 @@ export function blockKitViolations(view: SlackView): string[] {
 
   check(view.text.length > 0 && view.text.length <= 3000, `text length ${view.text.length}`);
   for (const bad of unsafeTokens(view.text)) problems.push(`text: unsafe token ${bad}`);
-  check(view.blocks.length >= 1 && view.blocks.length <= 50, `${view.blocks.length} blocks`);
+  check(view.blocks.length >= 1 && view.blocks.length <= maxBlocks, `${view.blocks.length} blocks`);
 
   view.blocks.forEach((block, i) => {
     const where = `block ${i} (${block.type})`;
@@ -66,6 +66,20 @@ export function blockKitViolations(view: SlackView): string[] {
         break;
       case 'divider':
         break;
+      case 'input':
+        check(block.label.type === 'plain_text', `${where}: label must be plain_text`);
+        text(block.label, 2000, `${where} label`);
+        text(block.hint, 2000, `${where} hint`);
+        check(['plain_text_input', 'static_select', 'external_select'].includes(block.element.type), `${where}: element ${block.element.type}`);
+        if (block.element.type === 'static_select') {
+          const options = block.element.options ?? [];
+          check(options.length >= 1 && options.length <= 100, `${where}: ${options.length} options`);
+          options.forEach((o, j) => {
+            text(o.text as TextObject, 75, `${where} option ${j}`);
+            check((o.value ?? '').length <= 150, `${where} option ${j}: value too long`);
+          });
+        }
+        break;
       default:
         problems.push(`${where}: block type not expected in runwarden views`);
     }
@@ -85,4 +99,25 @@ export function unsafeTokens(mrkdwn: string): string[] {
 /** Every string inside a view's blocks and text, for "does it say X anywhere" assertions. */
 export function allText(view: SlackView): string {
   return JSON.stringify(view);
+}
+
+/**
+ * A modal or home view (https://docs.slack.dev/reference/views): at most 100
+ * blocks, each within the Block Kit limits above; a modal's title, submit and
+ * close at most 24 characters, private_metadata at most 3000, unique block ids.
+ */
+export function surfaceViolations(surface: { type: string; blocks: unknown[]; [key: string]: unknown }): string[] {
+  const problems = blockKitViolations({ text: 'surface', blocks: surface.blocks as SlackView['blocks'] }, 100);
+  const ids = (surface.blocks as Array<{ block_id?: string }>).map((b) => b.block_id).filter((id): id is string => id !== undefined);
+  if (new Set(ids).size !== ids.length) problems.push('duplicate block ids');
+  if (surface.type === 'modal') {
+    for (const field of ['title', 'submit', 'close']) {
+      const value = surface[field] as TextObject | undefined;
+      if (field === 'title' || value) {
+        if (!value || value.type !== 'plain_text' || value.text.length < 1 || value.text.length > 24) problems.push(`${field}: 1–24 plain_text characters`);
+      }
+    }
+    if (typeof surface.private_metadata === 'string' && surface.private_metadata.length > 3000) problems.push('private_metadata too long');
+  }
+  return problems;
 }

@@ -1,0 +1,121 @@
+/**
+ * The App Home tab (SPEC §9): a pure function of what the user's requests
+ * are now. Active grants with the time left (**End now**, **Extend** where
+ * the rule allows another extension), pending requests (**Cancel**),
+ * requests and extensions waiting for the user's approval (**Approve**,
+ * **Deny**, re-checked at the click like the channel buttons), and the last
+ * ten finished requests. A home view holds at most 100 blocks: each list
+ * shows its first items and summarises the rest with `/warden status <id>`.
+ */
+import type { AccessRequest } from '../../../domain/request';
+import { openExtension } from '../../../domain/extensions';
+import type { SlackSurface } from '../../../ports';
+import {
+  APPROVE_ACTION,
+  CANCEL_ACTION,
+  DENY_ACTION,
+  EXTEND_OPEN_ACTION,
+  EXTENSION_APPROVE_ACTION,
+  EXTENSION_DENY_ACTION,
+  REVOKE_ACTION,
+} from '../ids';
+import { changeSummary, kindLabel, statusLine } from './describe';
+import { extensionRef } from './extensionMessage';
+import { type Button, type KnownBlock, LIMITS, code, contextBlock, formatRemaining, header, linesToSections, mention, plain, section, slackDate } from './format';
+
+export interface HomeData {
+  /** the user's active grants */
+  active: AccessRequest[];
+  /** the user's requests waiting for approval or being applied */
+  pending: AccessRequest[];
+  /** pending requests the user may approve */
+  awaiting: AccessRequest[];
+  /** active requests whose pending extension the user may approve */
+  extensionsAwaiting: AccessRequest[];
+  /** the user's last finished requests, newest first */
+  history: AccessRequest[];
+  /** ids of active grants the rule lets the user extend now */
+  extendable: ReadonlySet<string>;
+}
+
+/** Slack's limit on a home view's blocks. */
+export const HOME_MAX_BLOCKS = 100;
+/** Items shown per list; with their buttons the whole view stays within HOME_MAX_BLOCKS. */
+export const HOME_MAX_ITEMS = 12;
+
+const button = (actionId: string, text: string, value: string, style?: 'primary' | 'danger'): Button => ({
+  type: 'button',
+  action_id: actionId,
+  text: plain(text, LIMITS.buttonText),
+  value,
+  ...(style ? { style } : {}),
+});
+
+function shown<T>(items: readonly T[], slash: string): { items: T[]; more: KnownBlock[] } {
+  const rest = items.length - HOME_MAX_ITEMS;
+  const more = rest > 0 ? [contextBlock([`…and ${rest} more; \`${slash} list\` lists them all and \`${slash} status &lt;id&gt;\` shows one.`])] : [];
+  return { items: items.slice(0, HOME_MAX_ITEMS), more };
+}
+
+function activeBlocks(r: AccessRequest, data: HomeData, now: Date): KnownBlock[] {
+  const left = r.expiresAt ? (r.expiresAt.getTime() > now.getTime() ? `${formatRemaining(r.expiresAt, now)} left` : 'ending now') : 'in force';
+  const waiting = openExtension(r);
+  const note = waiting ? `\n:hourglass_flowing_sand: Extension ${waiting.n} (+${waiting.duration}) is waiting for approval.` : '';
+  const buttons = [button(REVOKE_ACTION, 'End now', r.id, 'danger')];
+  if (data.extendable.has(r.id)) buttons.push(button(EXTEND_OPEN_ACTION, 'Extend', r.id));
+  return [
+    section(`${code(r.id, 100)} · ${kindLabel(r.kind)} · ${changeSummary(r)}\n*${left}*${r.expiresAt ? ` — ends ${slackDate(r.expiresAt)}` : ''}${note}`),
+    { type: 'actions', block_id: `home_active_${r.id}`, elements: buttons },
+  ];
+}
+
+function pendingBlock(r: AccessRequest, now: Date): KnownBlock {
+  const text = `${code(r.id, 100)} · ${kindLabel(r.kind)} · ${changeSummary(r)}\n${statusLine(r, now)}`;
+  return r.status === 'pending' ? { ...section(text), accessory: button(CANCEL_ACTION, 'Cancel', r.id) } : section(text);
+}
+
+function awaitingBlocks(r: AccessRequest): KnownBlock[] {
+  return [
+    section(`${code(r.id, 100)} · ${mention(r.requester)} asks for ${changeSummary(r)} · ${r.approvals.length} of ${r.approvalsRequired} · ${slackDate(r.createdAt)}`),
+    { type: 'actions', block_id: `home_decide_${r.id}`, elements: [button(APPROVE_ACTION, 'Approve', r.id, 'primary'), button(DENY_ACTION, 'Deny', r.id, 'danger')] },
+  ];
+}
+
+function extensionAwaitingBlocks(r: AccessRequest): KnownBlock[] {
+  const extension = openExtension(r);
+  if (!extension) return [];
+  const ref = extensionRef(r, extension);
+  return [
+    section(`${code(r.id, 100)} · ${mention(r.requester)} asks to extend ${changeSummary(r)} by *${extension.duration}* · ${extension.approvals.length} of ${r.approvalsRequired}`),
+    {
+      type: 'actions',
+      block_id: `home_extension_${ref}`,
+      elements: [button(EXTENSION_APPROVE_ACTION, 'Approve', ref, 'primary'), button(EXTENSION_DENY_ACTION, 'Deny', ref, 'danger')],
+    },
+  ];
+}
+
+export function homeView(data: HomeData, now: Date, slash = '/warden'): SlackSurface {
+  const active = shown(data.active, slash);
+  const pending = shown(data.pending, slash);
+  const awaiting = shown([...data.awaiting, ...data.extensionsAwaiting], slash);
+  const isExtension = (r: AccessRequest): boolean => data.extensionsAwaiting.includes(r);
+  const blocks: KnownBlock[] = [
+    header('runwarden'),
+    contextBlock([`Just-in-time access to Cloud Run. \`${slash}\` opens the request form; \`${slash} help\` lists every command.`]),
+    header(`Your active grants (${data.active.length})`),
+    ...(data.active.length === 0 ? [section('Nothing in force.')] : active.items.flatMap((r) => activeBlocks(r, data, now))),
+    ...active.more,
+    header(`Your pending requests (${data.pending.length})`),
+    ...(data.pending.length === 0 ? [section('Nothing waiting.')] : pending.items.map((r) => pendingBlock(r, now))),
+    ...pending.more,
+    header(`Waiting for your approval (${data.awaiting.length + data.extensionsAwaiting.length})`),
+    ...(awaiting.items.length === 0 ? [section('Nothing is waiting for you.')] : awaiting.items.flatMap((r) => (isExtension(r) ? extensionAwaitingBlocks(r) : awaitingBlocks(r)))),
+    ...awaiting.more,
+    header('Recent history'),
+    ...(data.history.length === 0
+      ? [section('No finished requests yet.')]
+      : linesToSections(data.history.map((r) => `• ${code(r.id, 100)} · ${kindLabel(r.kind)} · ${changeSummary(r)}\n    ${statusLine(r, now)}`), 3, 'request')),
+  ];
+  return { type: 'home', blocks: blocks.slice(0, HOME_MAX_BLOCKS) };
+}

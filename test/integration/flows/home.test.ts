@@ -1,0 +1,110 @@
+/**
+ * App Home end to end (SPEC §9): a signed app_home_opened event publishes the
+ * user's home (views.publish through the stand-in, which checks Slack's view
+ * limits); its buttons act like the channel's; every transition publishes
+ * the requester's home again, and the approvers' when their list changed.
+ */
+import { startHarness, service, PROJECT, APPROVALS_CHANNEL, type Harness } from '../../support/harness';
+
+jest.setTimeout(180_000);
+
+const POLICY = `
+defaults: { project: ${PROJECT}, region: us-central1, kmsLocation: global, channel: ${APPROVALS_CHANNEL} }
+domains: [acme.example]
+identities: { U0ALICE: alice@acme.example }
+approverGroups:
+  platform: [U0BOB, U0CAROL]
+rules:
+  - kind: invoker
+    resources: ["projects/${PROJECT}/locations/*/services/*"]
+    maxDuration: 8h
+    approvers: platform
+    maxExtensions: 2
+`;
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness({ policy: POLICY });
+  h.emulator.seedService({ name: service('hello') });
+  h.emulator.seedService({ name: service('orders') });
+});
+afterAll(async () => {
+  await h.stop();
+});
+
+type Block = { type: string; block_id?: string; text?: { text: string }; elements?: Array<{ action_id?: string; value?: string; text?: { text: string } }>; accessory?: { action_id: string; value: string; text: { text: string } } };
+const blocksOf = (view: Record<string, unknown>): Block[] => view.blocks as Block[];
+const buttonsOf = (view: Record<string, unknown>) =>
+  blocksOf(view).flatMap((b) => [...(b.elements ?? []), ...(b.accessory ? [b.accessory] : [])]).filter((e) => e.action_id).map((e) => [e.text?.text, e.action_id, e.value]);
+
+it('shows the requester their pending request with Cancel, and the approver Approve / Deny; both refresh after a transition', async () => {
+  const id = await h.submit('U0ALICE', 'invoker hello 1h checking the home tab');
+  const alice = await h.openHome('U0ALICE');
+  expect(alice.type).toBe('home');
+  expect(buttonsOf(alice)).toContainEqual(['Cancel', 'runwarden_cancel', id]);
+  expect(JSON.stringify(alice)).toContain('Your pending requests (1)');
+
+  const bob = await h.openHome('U0BOB');
+  expect(buttonsOf(bob)).toEqual(expect.arrayContaining([['Approve', 'runwarden_approve', id], ['Deny', 'runwarden_deny', id]]));
+
+  // Approve from App Home: no channel, no response_url; re-checked like the channel's button
+  const bobBefore = h.slack.homePublishes('U0BOB');
+  const aliceBefore = h.slack.homePublishes('U0ALICE');
+  await h.press('U0BOB', 'runwarden_approve', id);
+  await h.waitForStatus(id, 'active');
+  await h.slack.waitFor(() => h.slack.homePublishes('U0ALICE') > aliceBefore && JSON.stringify(h.slack.home('U0ALICE')).includes('runwarden_revoke'), {
+    description: 'the requester’s home shows the active grant',
+  });
+  const active = h.slack.home('U0ALICE') ?? {};
+  expect(buttonsOf(active)).toEqual(expect.arrayContaining([['End now', 'runwarden_revoke', id], ['Extend', 'runwarden_extend_open', id]]));
+  expect(JSON.stringify(active)).toMatch(/left\*/);
+  await h.slack.waitFor(() => h.slack.homePublishes('U0BOB') > bobBefore && !JSON.stringify(h.slack.home('U0BOB')).includes(`"value":"${id}"`), {
+    description: 'the approver’s home no longer asks for a decision',
+  });
+});
+
+it('a refused click from App Home is told to the clicker by DM', async () => {
+  const id = await h.submit('U0ALICE', 'invoker orders 1h self approval attempt');
+  await h.press('U0ALICE', 'runwarden_approve', id);
+  await h.slack.waitFor(() => h.slack.dms('U0ALICE').find((m) => m.text.includes('own request')), { description: 'refusal DM' });
+  expect((await h.request(id)).status).toBe('pending');
+  await h.press('U0ALICE', 'runwarden_cancel', id);
+  await h.waitForStatus(id, 'cancelled');
+  const home = await h.openHome('U0ALICE');
+  expect(JSON.stringify(home)).toContain('Recent history');
+  expect(JSON.stringify(home)).toContain(id);
+});
+
+it('Extend opens a modal; its submission is checked like the command and puts the extension up for decision', async () => {
+  const id = await h.submit('U0ALICE', 'invoker hello 1h extend from home');
+  await h.click('U0CAROL', 'approve', id);
+  await h.waitForStatus(id, 'active');
+  const opened = h.slack.modals().length;
+  await h.press('U0ALICE', 'runwarden_extend_open', id);
+  const modal = await h.slack.waitFor(() => h.slack.modals()[opened], { description: 'extend modal' });
+  const labels = JSON.stringify(modal.view);
+  expect(labels).toContain('"text":"Duration"');
+  expect(labels).toContain('"text":"Reason"');
+
+  const bad = await h.submitView('U0ALICE', modal.view, { runwarden_extend_duration: 'soon', runwarden_extend_reason: 'more time' });
+  expect(bad).toMatchObject({ response_action: 'errors', errors: { runwarden_extend_duration: expect.stringContaining('soon') } });
+  const tooLong = await h.submitView('U0ALICE', modal.view, { runwarden_extend_duration: '9h', runwarden_extend_reason: 'more time' });
+  expect(tooLong).toMatchObject({ response_action: 'errors', errors: { runwarden_extend_duration: expect.stringContaining('longer than the policy allows') } });
+  expect((await h.request(id)).extensions ?? []).toHaveLength(0);
+
+  const good = await h.submitView('U0ALICE', modal.view, { runwarden_extend_duration: '30m', runwarden_extend_reason: 'more time' });
+  expect(good).toBeUndefined();
+  await h.slack.waitFor(() => h.extensionMessage(id, 1), { description: 'extension message' });
+  await h.slack.waitFor(() => h.slack.dms('U0ALICE').find((m) => m.text.includes(`Extension 1 of request \`${id}\``)), { description: 'confirmation DM' });
+  const bob = await h.openHome('U0BOB');
+  expect(buttonsOf(bob)).toEqual(expect.arrayContaining([['Approve', 'runwarden_extension_approve', `${id}.1`]]));
+});
+
+it('stays within 100 blocks and summarises beyond its lists', async () => {
+  const ids: string[] = [];
+  for (let i = 0; i < 14; i++) ids.push(await h.submit('U0ALICE', `invoker hello 1h many requests ${i}`));
+  const home = await h.openHome('U0ALICE');
+  expect(blocksOf(home).length).toBeLessThanOrEqual(100);
+  expect(JSON.stringify(home)).toContain('more; `/warden list`');
+});

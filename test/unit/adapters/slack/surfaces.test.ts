@@ -1,0 +1,49 @@
+import { homeView, HOME_MAX_ITEMS, type HomeData } from '../../../../src/adapters/slack/views/homeView';
+import { extendModal } from '../../../../src/adapters/slack/views/extendModal';
+import { aRequest, inStatus, NOW, at } from '../../../fixtures/requests';
+import { surfaceViolations } from './blockKitLimits';
+
+const HOSTILE = 'see <!channel> and <https://evil.example|click here> & <@U0MALLORY>';
+
+function data(n: number): HomeData {
+  const many = (status: 'active' | 'pending' | 'expired', prefix: string) =>
+    Array.from({ length: n }, (_, i) => inStatus(aRequest({ id: `${prefix}${String(i).padStart(3, '0')}aaaaaa`, reason: HOSTILE, expiresAt: at('2026-11-22T21:00:00Z') }), status));
+  const actives = many('active', 'a');
+  return {
+    active: actives,
+    pending: many('pending', 'p'),
+    awaiting: many('pending', 'w').map((r) => ({ ...r, requester: 'U0BOB' })),
+    extensionsAwaiting: many('active', 'x').map((r) => ({
+      ...r,
+      requester: 'U0BOB',
+      extensions: [{ n: 1, duration: '1h', durationSeconds: 3600, reason: HOSTILE, status: 'pending' as const, approvals: [], requestedAt: NOW }],
+    })),
+    history: many('expired', 'h').slice(0, 10),
+    extendable: new Set(actives.slice(0, 2).map((r) => r.id)),
+  };
+}
+
+describe('homeView', () => {
+  it.each([0, 1, 3, HOME_MAX_ITEMS, 40])('with %i items per list stays within Slack’s limits', (n) => {
+    const view = homeView(data(n), NOW);
+    expect(surfaceViolations(view)).toEqual([]);
+    expect(view.blocks.length).toBeLessThanOrEqual(100);
+    if (n > HOME_MAX_ITEMS) expect(JSON.stringify(view)).toContain(`…and ${n - HOME_MAX_ITEMS} more`);
+  });
+
+  it('offers End now and Extend only where allowed, Cancel on pending, Approve / Deny on what waits', () => {
+    const view = homeView(data(3), NOW);
+    const texts = JSON.stringify(view);
+    for (const label of ['End now', 'Extend', 'Cancel', 'Approve', 'Deny']) expect(texts).toContain(`"text":"${label}"`);
+    expect(texts.match(/runwarden_extend_open/g)).toHaveLength(2);
+    expect(view).toMatchSnapshot();
+  });
+});
+
+describe('extendModal', () => {
+  it('has Duration and Reason inputs and stays within Slack’s limits', () => {
+    const modal = extendModal('abcdefghjk');
+    expect(surfaceViolations(modal)).toEqual([]);
+    expect(modal).toMatchSnapshot();
+  });
+});
