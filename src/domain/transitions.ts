@@ -67,7 +67,7 @@ export type RequestEvent =
   | { type: 'posted'; channel: string; ts: string }
   | { type: 'reminded' }
   | { type: 'extend'; actor: string; durationSeconds: number; reason: string; maxExtensions: number; maxDurationSeconds?: number | undefined }
-  | ({ type: 'approve_extension'; n: number; actor: string; isApprover: boolean } & Lease)
+  | ({ type: 'approve_extension'; n: number; actor: string; isApprover: boolean; grantsOwnIdentity?: boolean | undefined } & Lease)
   | { type: 'deny_extension'; n: number; actor: string; isApprover: boolean }
   | ({ type: 'claim_extend'; maxAttempts: number } & Lease)
   | { type: 'extended'; holder: string; expiresAt: Date }

@@ -10,6 +10,8 @@ import { findRule } from '../../domain/policy/evaluate';
 import type { AppDeps } from '../deps';
 import type { Runner, RunResult } from '../runner';
 import { createApproverCheck } from './decide';
+import { recheckRequest } from '../../domain/policy/authority';
+import { gatherAuthorityFacts } from '../authorityFacts';
 
 export type ExtensionDecision = 'approve' | 'deny';
 
@@ -42,12 +44,20 @@ export function createExtend(deps: AppDeps, runner: Runner) {
   async function decideExtension(decision: ExtensionDecision, ref: string, actor: string): Promise<RunResult> {
     const parsed = parseExtensionRef(ref);
     if (!parsed) return refused(ErrorCode.NotFound, 'That button does not name an extension.');
-    const check = await approverCheck(parsed.id, actor);
-    if (!check.found) return refused(ErrorCode.NotFound, `There is no request \`${parsed.id}\`.`);
-    const base = { n: parsed.n, actor, isApprover: check.isApprover };
-    return decision === 'approve'
-      ? runner.run(parsed.id, { type: 'approve_extension', ...base, ...runner.lease() })
-      : runner.run(parsed.id, { type: 'deny_extension', ...base });
+    if (decision === 'deny') {
+      const check = await approverCheck(parsed.id, actor);
+      if (!check.found) return refused(ErrorCode.NotFound, `There is no request \`${parsed.id}\`.`);
+      return runner.run(parsed.id, { type: 'deny_extension', n: parsed.n, actor, isApprover: check.isApprover });
+    }
+    // An approval re-checks the whole request as the request's own approvals are (policy/authority.ts).
+    const request = await deps.store.get(parsed.id);
+    if (!request) return refused(ErrorCode.NotFound, `There is no request \`${parsed.id}\`.`);
+    const policy = deps.policy();
+    const authority = recheckRequest(policy, request, await gatherAuthorityFacts(deps.directory, policy, request, [actor]));
+    if (!authority.ok) return refused(ErrorCode.NotAllowed, `Request \`${request.id}\` can no longer be extended: ${authority.message}`);
+    const standing = Object.hasOwn(authority.standing, actor) ? authority.standing[actor] : 'not_an_approver';
+    const event = { n: parsed.n, actor, isApprover: standing === null || standing === 'member_approval', grantsOwnIdentity: standing === 'member_approval' };
+    return runner.run(parsed.id, { type: 'approve_extension', ...event, ...runner.lease() });
   }
 
   return { extend, decideExtension };
