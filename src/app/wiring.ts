@@ -108,6 +108,8 @@ export function createRunwarden(options: RunwardenOptions): Runwarden {
     start: () => slack.start(),
     async stop() {
       await slack.app.stop().catch(() => undefined);
+      // Let work started by Slack requests finish (bounded) before its clients close.
+      await (useCases as UseCases).idle(15_000);
       await cloud.close();
     },
   };

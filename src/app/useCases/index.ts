@@ -13,22 +13,28 @@ import { createQueries } from './queries';
 import { createSubmit, type SubmitInput, type SubmitResult } from './submit';
 import { createHome } from './home';
 import { createHomeRefresher } from '../homeRefresher';
+import { createInflight } from '../inflight';
 
 export function createUseCases(deps: AppDeps, handlers: Record<RequestKind, KindHandler>) {
+  const inflight = createInflight();
   const queries = createQueries(deps);
   const home = createHome(deps, queries.list);
-  const homes = createHomeRefresher(deps, home.publish);
-  const runner: Runner = createRunner(deps, handlers, homes);
+  const publish = inflight.track(home.publish);
+  const homes = createHomeRefresher(deps, publish);
+  const untracked: Runner = createRunner(deps, handlers, homes);
+  const runner: Runner = { ...untracked, run: inflight.track(untracked.run) };
   const extensions = createExtend(deps, runner);
   const submitRequest = createSubmit(deps, handlers, runner);
   return {
     runner,
-    async submit(input: SubmitInput): Promise<SubmitResult> {
+    submit: inflight.track(async (input: SubmitInput): Promise<SubmitResult> => {
       const result = await submitRequest(input);
       if (result.ok) await homes.afterTransition(undefined, result.request);
       return result;
-    },
-    home,
+    }),
+    home: { data: home.data, publish },
+    /** resolves once the work Slack requests started has finished (or after `timeoutMs`), for a graceful stop */
+    idle: (timeoutMs: number): Promise<void> => inflight.idle(timeoutMs),
     decide: createDecide(deps, runner),
     extend: extensions.extend,
     decideExtension: extensions.decideExtension,
