@@ -195,10 +195,13 @@ export function transition(request: AccessRequest, event: RequestEvent, now: Dat
         outcome: event.detail,
         result: { ...request.result, drift: event.observed },
       };
+      const lapse = lapseOpenExtension(request, now, 'The grant ended (changed outside runwarden) before the extension was decided.');
+      if (lapse.extensions) changes.extensions = lapse.extensions;
       return done(request, changes, now, SYSTEM_ACTOR, 'drift_detected', { detail: event.detail, observed: event.observed }, [
         { type: 'refresh_message' },
         { type: 'notify_requester', notice: 'drift' },
         { type: 'notify_approvers', notice: 'drift' },
+        ...lapse.effects,
       ]);
     }
     case 'late_write_undone':
