@@ -13,6 +13,7 @@ import HTTPReceiver from '@slack/bolt/dist/receivers/HTTPReceiver';
 import SocketModeReceiver from '@slack/bolt/dist/receivers/SocketModeReceiver';
 import { WebClient } from '@slack/web-api';
 import type { Logger } from '../ports';
+import { refuseFutureTimestamps } from './futureTimestampGuard';
 import type { JobsAuthResult } from './jobsAuth';
 import type { SweepCounts } from '../jobs/sweep';
 
@@ -116,6 +117,8 @@ export function createSlackApp(options: ServerOptions): { app: App; client: WebC
       processBeforeResponse: false,
       logger,
     });
+    // HTTPReceiver.start() calls this property for every request, so the guard runs before signature checks.
+    receiver.requestListener = refuseFutureTimestamps(receiver.requestListener, options.logger);
     app = new App({ receiver, authorize, clientOptions, logger });
   }
 

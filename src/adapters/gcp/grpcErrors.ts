@@ -1,8 +1,10 @@
 /**
  * Turns what the Google client libraries throw (gRPC status errors, and
  * long-running operation errors, which carry the same codes) into
- * WardenErrors whose user text names the resource and quotes Google's own
- * message — never a stack.
+ * WardenErrors. The user text is a plain sentence naming the resource and
+ * what went wrong; Google's own message (which can name the bot's missing
+ * permissions, its service account, internal resource names) goes only into
+ * the operator text: logs and audit events, never Slack.
  */
 import { ErrorCode, WardenError } from '../../domain/errors';
 
@@ -72,11 +74,11 @@ export function toWardenError(error: unknown, what: string): WardenError {
     case GrpcCode.NotFound:
       return make(ErrorCode.ResourceNotFound, `${what} was not found.`);
     case GrpcCode.PermissionDenied:
-      return make(ErrorCode.PermissionDenied, `runwarden is not allowed to act on ${what}: ${message}`);
+      return make(ErrorCode.PermissionDenied, `runwarden is not allowed to change ${what}; the operators have Google's answer in the logs.`);
     case GrpcCode.FailedPrecondition:
     case GrpcCode.InvalidArgument:
-      return make(ErrorCode.Precondition, `Google Cloud refused the change to ${what}: ${message}`);
+      return make(ErrorCode.Precondition, `Google Cloud refused the change to ${what}; the operators have Google's answer in the logs.`);
     default:
-      return make(ErrorCode.Upstream, `Google Cloud failed on ${what} (${codeName}): ${message}`);
+      return make(ErrorCode.Upstream, `Google Cloud failed on ${what} (${codeName}); runwarden will try again.`);
   }
 }

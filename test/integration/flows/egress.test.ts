@@ -228,14 +228,14 @@ describe('refusals come before any approval is asked', () => {
   });
 });
 
-it('a failed long-running operation ends the request as failed with Google\'s message, in the DM and the approval message', async () => {
+it('a failed long-running operation ends the request as failed: Google\'s message in the audit trail, a plain sentence with the id in the DM and the approval message', async () => {
   const revisionBefore = latestRevision(API);
   const id = await h.submit('U0ALICE', 'egress api all-traffic 1h partner API');
   const google = "Revision 'api-00002' is not ready: VPC connector prod-connector is in state ERROR";
   h.emulator.failNextOperation(API, google);
   await h.click('U0BOB', 'approve', id);
   const failed = await h.waitForStatus(id, 'failed');
-  expect(failed.outcome).toContain(google);
+  expect(failed.outcome).toBe(`Google Cloud refused the change to Cloud Run service ${API}; the operators have Google's answer in the logs. (request \`${id}\`)`);
   expect(failed.appliedAt).toBeUndefined();
   expect(failed.previousValue).toBeUndefined();
   expect(updates(API)).toHaveLength(1);
@@ -243,13 +243,15 @@ it('a failed long-running operation ends the request as failed with Google\'s me
   expect(latestRevision(API)).toBe(revisionBefore);
   const events = await eventsOf(id);
   expect(events.some((e) => e.action === 'applied')).toBe(false);
-  expect(events.find((e) => e.action === 'failed')?.detail.reason).toContain(google);
-  await h.slack.waitFor(() => h.slack.dms('U0ALICE').find((m) => m.text.includes(id) && /failed/.test(m.text) && m.text.includes("is not ready")), {
+  expect(events.find((e) => e.action === 'failed')?.detail.error).toContain(google);
+  const dm = await h.slack.waitFor(() => h.slack.dms('U0ALICE').find((m) => m.text.includes(id) && /failed/.test(m.text) && m.text.includes('refused the change')), {
     description: 'failure DM',
   });
-  await h.slack.waitFor(() => (blocksOf(id).includes('Failed') && blocksOf(id).includes('VPC connector prod-connector is in state ERROR') ? true : undefined), {
+  expect(JSON.stringify(dm)).not.toContain('prod-connector');
+  await h.slack.waitFor(() => (blocksOf(id).includes('Failed') && blocksOf(id).includes('refused the change') ? true : undefined), {
     description: 'failure in the approval message',
   });
+  expect(blocksOf(id)).not.toContain('prod-connector');
   // a failed request is final: the sweep does not retry it
   h.clock.advance(7200);
   await h.sweep();

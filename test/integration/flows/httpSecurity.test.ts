@@ -43,6 +43,21 @@ describe('Slack signatures', () => {
     });
     expect(answer.status).toBe(401);
   });
+
+  // Bolt refuses only old timestamps: one signed 10 minutes ahead stayed replayable for 15 minutes.
+  it('refuses a timestamp more than 5 minutes in the future with 401, even correctly signed', async () => {
+    const answer = await postToSlackEndpoint(`${h.botUrl}/slack/events`, 'test-signing-secret', body(), FORM_CONTENT_TYPE, {
+      timestamp: Math.floor(Date.now() / 1000) + 10 * 60,
+    });
+    expect(answer.status).toBe(401);
+  });
+
+  it('accepts a timestamp slightly ahead (clock skew within the window)', async () => {
+    const answer = await postToSlackEndpoint(`${h.botUrl}/slack/events`, 'test-signing-secret', body(), FORM_CONTENT_TYPE, {
+      timestamp: Math.floor(Date.now() / 1000) + 60,
+    });
+    expect(answer.status).toBe(200);
+  });
 });
 
 describe('/jobs/sweep OIDC', () => {

@@ -114,14 +114,17 @@ it('drift: a different ingress at expiry is left alone and reported', async () =
   expect(thread.text).toMatch(/<@U0BOB>.*<@U0CAROL>/);
 });
 
-it('a failed long-running operation on ingress: failed, Google\'s message shown, nothing changed', async () => {
+it('a failed long-running operation on ingress: failed, a plain sentence in Slack, Google\'s message in the audit trail, nothing changed', async () => {
   const id = await h.submit('U0DAVE', 'ingress web internal 1h incident');
   h.emulator.failNextOperation(WEB, 'Ingress settings cannot be changed while the service is being deleted', 9);
   await h.click('U0BOB', 'approve', id);
   const failed = await h.waitForStatus(id, 'failed');
-  expect(failed.outcome).toMatch(/Ingress settings cannot be changed while the service is being deleted/);
+  expect(failed.outcome).toMatch(new RegExp(`Google Cloud refused the change to .*request \`${id}\``));
+  const events = await h.runwarden.deps.store.events(id);
+  expect(events.find((e) => e.action === 'failed')?.detail.error).toMatch(/Ingress settings cannot be changed while the service is being deleted/);
   expect(h.emulator.service(WEB)?.ingress).toBe('all');
-  await h.slack.waitFor(() => (blocksOf(id).includes('being deleted') ? true : undefined), { description: 'failure in the approval message' });
+  await h.slack.waitFor(() => (blocksOf(id).includes('refused the change') ? true : undefined), { description: 'failure in the approval message' });
+  expect(blocksOf(id)).not.toContain('being deleted');
   const ts = h.approvalMessage(id)?.ts;
   await h.slack.waitFor(() => h.slack.messages(APPROVALS_CHANNEL).find((m) => m.threadTs === ts && /could not finish/.test(m.text)), {
     description: 'failure notice to approvers',

@@ -198,10 +198,15 @@ it('an unknown service and a Google permission error get clear replies', async (
   h.emulator.injectFault({ method: 'SetIamPolicy', code: 7, message: "Permission 'run.services.setIamPolicy' denied on resource", times: 10 });
   await h.click('U0BOB', 'approve', id);
   const failed = await h.waitForStatus(id, 'failed');
-  expect(failed.outcome).toMatch(/run\.services\.setIamPolicy/);
-  await h.slack.waitFor(() => (JSON.stringify(h.approvalMessage(id)?.blocks).includes('setIamPolicy') ? true : undefined), {
+  // Google's text names the bot's missing permission: audit trail and logs only; Slack gets a plain sentence and the id.
+  expect(failed.outcome).toMatch(new RegExp(`runwarden is not allowed to change .*request \`${id}\``));
+  const events = await h.runwarden.deps.store.events(id);
+  expect(events.find((e) => e.action === 'failed')?.detail.error).toMatch(/run\.services\.setIamPolicy/);
+  await h.slack.waitFor(() => (JSON.stringify(h.approvalMessage(id)?.blocks).includes('is not allowed to change') ? true : undefined), {
     description: 'failure shown in the approval message',
   });
+  const everything = JSON.stringify({ messages: h.slack.messages(), ephemerals: h.slack.ephemerals, responses: h.slack.responses() });
+  expect(everything).not.toContain('setIamPolicy');
 });
 
 it('an approve whose apply was interrupted is finished by the sweep', async () => {

@@ -74,6 +74,7 @@ describe('Cloud KMS keys adapter (real client, gRPC emulator)', () => {
     gcp().emulator.injectFault({ method: 'UpdateCryptoKeyPrimaryVersion', code: 7, message: "Permission 'cloudkms.cryptoKeyVersions.update' denied" });
     const denied = await rejectionOf(keys.makePrimary(KEY, `${KEY}/cryptoKeyVersions/1`));
     expect(denied.code).toBe(ErrorCode.PermissionDenied);
-    expect(denied.userMessage).toContain("Permission 'cloudkms.cryptoKeyVersions.update' denied");
+    expect(denied.operatorMessage).toContain("Permission 'cloudkms.cryptoKeyVersions.update' denied");
+    expect(denied.userMessage).not.toContain('cloudkms.cryptoKeyVersions.update');
   });
 });

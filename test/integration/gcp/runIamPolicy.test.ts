@@ -162,12 +162,13 @@ describe('Cloud Run IAM policy adapter (real client, gRPC emulator)', () => {
     expect(error.userMessage).toBe(`the IAM policy of Cloud Run service ${missing} was not found.`);
   });
 
-  it('turns PERMISSION_DENIED into PermissionDenied with Google’s message, without retrying', async () => {
+  it('turns PERMISSION_DENIED into PermissionDenied, Google’s message for the operators only, without retrying', async () => {
     const denied = "Permission 'run.services.setIamPolicy' denied on resource (or it may not exist).";
     gcp().emulator.injectFault({ method: 'SetIamPolicy', code: 7, message: denied });
     const error = await rejectionOf(iam.addBinding(SERVICE, ours));
     expect(error.code).toBe(ErrorCode.PermissionDenied);
-    expect(error.userMessage).toContain(denied);
+    expect(error.operatorMessage).toContain(denied);
+    expect(error.userMessage).not.toContain(denied);
     expect(error.userMessage).toContain(SERVICE);
     expect(gcp().emulator.calls.filter((c) => c.method === 'SetIamPolicy')).toHaveLength(1);
   });

@@ -92,11 +92,12 @@ describe('Cloud Run services adapter (real client, gRPC emulator)', () => {
     });
   });
 
-  it('turns a failed operation into a WardenError with Google’s message', async () => {
+  it('turns a failed operation into a WardenError, Google’s message for the operators only', async () => {
     gcp().emulator.failNextOperation(PAYMENTS, 'Revision payments-00002 is not ready: container failed to start.');
     const error = await rejectionOf(services.setEgress(PAYMENTS, 'all-traffic'));
     expect(error.code).toBe(ErrorCode.Precondition);
-    expect(error.userMessage).toContain('container failed to start');
+    expect(error.operatorMessage).toContain('container failed to start');
+    expect(error.userMessage).not.toContain('container failed to start');
     expect(error.userMessage).toContain(PAYMENTS);
 
     gcp().emulator.failNextOperation(PAYMENTS, 'Internal error while deploying.', 13);
@@ -111,11 +112,12 @@ describe('Cloud Run services adapter (real client, gRPC emulator)', () => {
     expect((await rejectionOf(services.setEgress(missing, 'all-traffic'))).code).toBe(ErrorCode.ResourceNotFound);
   });
 
-  it('turns PERMISSION_DENIED into PermissionDenied with Google’s message', async () => {
+  it('turns PERMISSION_DENIED into PermissionDenied, Google’s message for the operators only', async () => {
     gcp().emulator.injectFault({ method: 'UpdateService', code: 7, message: "Permission 'run.services.update' denied" });
     const error = await rejectionOf(services.setIngress(PAYMENTS, 'all'));
     expect(error.code).toBe(ErrorCode.PermissionDenied);
-    expect(error.userMessage).toContain("Permission 'run.services.update' denied");
+    expect(error.operatorMessage).toContain("Permission 'run.services.update' denied");
+    expect(error.userMessage).not.toContain("Permission 'run.services.update' denied");
   });
 
   it('lists the services of one region, and of every region with "-"', async () => {

@@ -24,25 +24,29 @@ describe('toWardenError', () => {
     expect(error.userMessage).not.toMatch(/\n\s+at /);
     expect(error.operatorMessage).toContain(name);
     expect(error.operatorMessage).toContain('Google says no.');
+    expect(error.userMessage).not.toContain('Google says no.');
   });
 
   it('says "was not found" for NOT_FOUND', () => {
     expect(toWardenError(grpcError(5, 'NOT_FOUND', 'x'), WHAT).userMessage).toBe(`${WHAT} was not found.`);
   });
 
-  it('quotes Google’s own message for permission and precondition errors', () => {
-    const denied = toWardenError(grpcError(7, 'PERMISSION_DENIED', "Permission 'run.services.update' denied"), WHAT);
-    expect(denied.userMessage).toContain("Permission 'run.services.update' denied");
-    expect(denied.userMessage).not.toContain('7 PERMISSION_DENIED');
+  // Google's text can name the bot's missing permissions and service account: logs and audit only, never Slack.
+  it('keeps Google’s own message out of the user text, for the operators only', () => {
+    const denied = toWardenError(grpcError(7, 'PERMISSION_DENIED', "Permission 'run.services.update' denied on sa-runwarden@acme-prod"), WHAT);
+    expect(denied.userMessage).toBe(`runwarden is not allowed to change ${WHAT}; the operators have Google's answer in the logs.`);
+    expect(denied.operatorMessage).toContain("Permission 'run.services.update' denied on sa-runwarden@acme-prod");
     const refused = toWardenError(grpcError(9, 'FAILED_PRECONDITION', 'Revision failed to become ready.'), WHAT);
-    expect(refused.userMessage).toContain('Revision failed to become ready.');
+    expect(refused.userMessage).toBe(`Google Cloud refused the change to ${WHAT}; the operators have Google's answer in the logs.`);
+    expect(refused.operatorMessage).toContain('Revision failed to become ready.');
   });
 
   it('reads long-running operation errors (a message without gRPC prefix, and a code)', () => {
     const operationError = Object.assign(new Error('Container failed to start.'), { code: 9 });
     const error = toWardenError(operationError, WHAT);
     expect(error.code).toBe(ErrorCode.Precondition);
-    expect(error.userMessage).toContain('Container failed to start.');
+    expect(error.userMessage).not.toContain('Container failed to start.');
+    expect(error.operatorMessage).toContain('Container failed to start.');
   });
 
   it('keeps WardenErrors as they are', () => {

@@ -93,7 +93,8 @@ describe('runIamPolicy (real client, emulator fault injection)', () => {
       gcp().emulator.injectFault({ method: 'SetIamPolicy', code: 9, message: 'Conditions are not supported for this role.' });
       const error = await rejectionOf(port.addBinding(RESOURCE, ours));
       expect(error.code).toBe(ErrorCode.Precondition);
-      expect(error.userMessage).toContain('Conditions are not supported for this role.');
+      expect(error.operatorMessage).toContain('Conditions are not supported for this role.');
+      expect(error.userMessage).not.toContain('Conditions are not supported');
       expect(methods().filter((m) => m === 'SetIamPolicy')).toHaveLength(1);
     });
 
