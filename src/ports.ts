@@ -147,6 +147,26 @@ export interface RequestStore {
   listAwaitingReview(): Promise<RequestListing>;
 }
 
+/** The answer given to one delivery of a slash command, kept for its duplicates. */
+export interface DeliveryReply {
+  text: string;
+  blocks?: unknown[] | undefined;
+}
+
+/**
+ * Which Slack deliveries were already handled. Slack may deliver the same
+ * slash command more than once (HTTP retries with X-Slack-Retry-Num, Socket
+ * Mode redelivery); all carry the same trigger_id, the key here.
+ */
+export interface DeliveryLedger {
+  /** Atomically claims `key`: `first` is true for exactly one caller. */
+  claim(key: string, now: Date): Promise<{ first: boolean }>;
+  /** Keeps the first delivery's answer for the duplicates. */
+  record(key: string, reply: DeliveryReply): Promise<void>;
+  /** The first delivery's answer, once recorded. */
+  reply(key: string): Promise<DeliveryReply | undefined>;
+}
+
 // ---------------------------------------------------------------- Slack
 
 export interface ChatMessage {

@@ -7,7 +7,7 @@
  * the first key call. `close()` closes only the clients that were created.
  */
 import type { Firestore } from '@google-cloud/firestore';
-import type { IamPolicyPort, KeysPort, Logger, RequestStore, ServicesPort } from '../ports';
+import type { DeliveryLedger, IamPolicyPort, KeysPort, Logger, RequestStore, ServicesPort } from '../ports';
 import { deferred, once } from './deferred';
 
 export interface CloudPortsOptions {
@@ -20,6 +20,8 @@ export interface CloudPortsOptions {
 
 export interface CloudPorts {
   store: RequestStore;
+  /** which slash-command deliveries were already handled (Firestore, like the store) */
+  deliveries: DeliveryLedger;
   iam: IamPolicyPort;
   services: ServicesPort;
   keys: KeysPort;
@@ -52,6 +54,10 @@ export function createCloudPorts(options: CloudPortsOptions): CloudPorts {
     store: deferred(
       async () => (await import('../adapters/firestore/requestStore')).createRequestStore({ firestore: await firestore() }),
       { create: true, get: true, events: true, transact: true, listByStatus: true, listByRequester: true, listAwaitingReview: true },
+    ),
+    deliveries: deferred(
+      async () => (await import('../adapters/firestore/deliveryLedger')).createDeliveryLedger({ firestore: await firestore() }),
+      { claim: true, record: true, reply: true },
     ),
     iam: deferred(
       async () => (await import('../adapters/gcp/runIamPolicy')).createRunIamPolicy({ client: await run(), log: options.logger.child({ component: 'iam' }) }),

@@ -81,7 +81,12 @@ export function createRunwarden(options: RunwardenOptions): Runwarden {
     clock: options.clock ?? systemClock,
     logger: options.logger,
     policy: () => options.policy,
-    settings: { ...DEFAULT_SETTINGS, instanceId: randomUUID().slice(0, 8), ...options.settings, slashCommand: options.slashCommand },
+    settings: {
+      ...DEFAULT_SETTINGS,
+      instanceId: randomUUID().slice(0, 8),
+      ...options.settings,
+      slashCommand: options.slashCommand,
+    },
     randomBytes: (size) => randomBytes(size),
   };
   const handlers: Record<RequestKind, KindHandler> = createHandlers(deps);
@@ -91,6 +96,8 @@ export function createRunwarden(options: RunwardenOptions): Runwarden {
     slash: options.slashCommand,
     logger: options.logger,
     context: { slash: options.slashCommand, useCases, policy: options.policy },
+    deliveries: cloud.deliveries,
+    now: () => deps.clock.now(),
   });
   registerHomeListener(slack.app, { publish: useCases.home.publish, logger: options.logger });
   registerExtendListener(slack.app, { extend: useCases.extend, chat, views: chat, logger: options.logger });

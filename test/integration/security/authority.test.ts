@@ -5,7 +5,9 @@
  */
 import { loadPolicy } from '../../../src/domain/policy/loadPolicy';
 import type { Policy } from '../../../src/domain/policy/schema';
-import { startHarness, service, PROJECT, type Harness } from '../../support/harness';
+import { FORM_CONTENT_TYPE, slashCommandBody } from '../../../src/sandbox/slackPayloads';
+import { postToSlackEndpoint } from '../../../src/sandbox/slackSigner';
+import { startHarness, service, PROJECT, SIGNING_SECRET, type Harness } from '../../support/harness';
 
 jest.setTimeout(120_000);
 
@@ -191,5 +193,58 @@ describe('5. user text and Google’s limits', () => {
     const description = ourBindings(HELLO)[0]?.condition?.description ?? '';
     expect(Buffer.byteLength(description, 'utf8')).toBeLessThanOrEqual(256);
     expect(description.endsWith('…')).toBe(true);
+  });
+});
+
+describe('6. Slack requests', () => {
+  it('the same slash command delivered three times (Slack retries, same trigger_id) makes one request; every delivery gets the same answer', async () => {
+    const body = slashCommandBody({ text: 'egress hello all-traffic 1h retried', userId: 'U0ALICE', responseUrl: h.slack.responseUrl('retry'), triggerId: '1234.5678.retried' });
+    const url = `${h.botUrl}/slack/events`;
+    const first = await postToSlackEndpoint(url, SIGNING_SECRET, body, FORM_CONTENT_TYPE);
+    const second = await postToSlackEndpoint(url, SIGNING_SECRET, body, FORM_CONTENT_TYPE, { headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } });
+    const third = await postToSlackEndpoint(url, SIGNING_SECRET, body, FORM_CONTENT_TYPE, { headers: { 'x-slack-retry-num': '2', 'x-slack-retry-reason': 'http_timeout' } });
+    expect([first.status, second.status, third.status]).toEqual([200, 200, 200]);
+    const replies = await h.slack.waitFor(() => (h.slack.responses('retry').length === 3 ? h.slack.responses('retry') : undefined), { description: 'three replies' });
+    const texts = replies.map((r) => r.body.text);
+    expect(new Set(texts).size).toBe(1);
+    const id = /`([23456789a-hjkmnp-z]{10})`/.exec(texts[0] ?? '')?.[1] ?? '';
+    expect(id).not.toBe('');
+    const mine = await h.runwarden.deps.store.listByRequester('U0ALICE', ['pending']);
+    expect(mine.requests.filter((r) => r.reason === 'retried')).toHaveLength(1);
+    expect(h.slack.messages('C0APPROVALS').filter((m) => !m.threadTs && JSON.stringify(m.blocks ?? []).includes(id))).toHaveLength(1);
+  });
+
+  it('a different trigger_id is a different command', async () => {
+    const a = await h.submit('U0ALICE', 'egress hello all-traffic 1h twice on purpose');
+    const b = await h.submit('U0ALICE', 'egress hello all-traffic 1h twice on purpose');
+    expect(a).not.toBe(b);
+  });
+});
+
+describe('7. the audit trail records every refused click', () => {
+  it('clicks on a decided request — by an approver, by an outsider — and duplicate approvals are each recorded', async () => {
+    const id = await h.submit('U0ALICE', 'invoker sre-api 1h audit me');
+    await h.click('U0CAROL', 'approve', id);
+    await h.waitForRequest(id, (r) => r.approvals.length === 1);
+    await h.click('U0CAROL', 'approve', id);
+    await ephemeralTo('U0CAROL', id);
+    await h.click('U0ERIN', 'deny', id);
+    await h.waitForStatus(id, 'denied');
+    await h.click('U0BOB', 'approve', id);
+    await h.click('U0MALLORY', 'deny', id);
+    const refusedEvents = async () => (await eventsOf(id)).filter((e) => e.action.endsWith('_refused'));
+    await h.waitForRequest(id, () => true);
+    let refused = await refusedEvents();
+    for (const deadline = Date.now() + 30_000; refused.length < 3 && Date.now() < deadline; refused = await refusedEvents()) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(refused).toEqual([
+      expect.objectContaining({ actor: 'U0CAROL', action: 'approve_refused', detail: { reason: 'duplicate_approval' } }),
+      expect.objectContaining({ actor: 'U0BOB', action: 'approve_refused', detail: { reason: 'already_denied' } }),
+      expect.objectContaining({ actor: 'U0MALLORY', action: 'deny_refused', detail: { reason: 'already_denied' } }),
+    ]);
+    const all = await eventsOf(id);
+    const times = all.map((e) => e.at.getTime());
+    expect([...times].sort((x, y) => x - y)).toEqual(times);
   });
 });

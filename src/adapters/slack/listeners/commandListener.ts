@@ -7,10 +7,20 @@ import type { App } from '@slack/bolt';
 import { parseCommand } from '../../../../commands/parse';
 import { runCommand, type CommandContext } from '../../../../commands/run';
 import { asWardenError } from '../../../domain/errors';
-import type { Logger } from '../../../ports';
+import type { DeliveryLedger, DeliveryReply, Logger } from '../../../ports';
 import { refusal } from '../views/refusal';
+import { answerOnce } from './answerOnce';
 
-export function registerCommandListener(app: App, deps: { slash: string; logger: Logger; context: Omit<CommandContext, 'user'> }): void {
+export interface CommandListenerDeps {
+  slash: string;
+  logger: Logger;
+  context: Omit<CommandContext, 'user'>;
+  /** dedupes deliveries of one command (same trigger_id) */
+  deliveries: DeliveryLedger;
+  now: () => Date;
+}
+
+export function registerCommandListener(app: App, deps: CommandListenerDeps): void {
   app.command(deps.slash, async ({ command, ack, respond }) => {
     const parsed = parseCommand(command.text ?? '', deps.slash);
     if (!parsed.ok) {
@@ -22,13 +32,23 @@ export function registerCommandListener(app: App, deps: { slash: string; logger:
       return;
     }
     await ack();
+    const run = async (): Promise<DeliveryReply> => {
+      try {
+        return await runCommand(parsed.command, { ...deps.context, user: command.user_id });
+      } catch (error) {
+        const failure = asWardenError(error);
+        deps.logger.error('slash command failed', { code: failure.code, error: failure.operatorMessage, user: command.user_id });
+        return refusal(failure.userMessage);
+      }
+    };
+    let reply: DeliveryReply;
     try {
-      const reply = await runCommand(parsed.command, { ...deps.context, user: command.user_id });
-      await respond({ response_type: 'ephemeral', replace_original: false, ...reply });
+      reply = await answerOnce({ ledger: deps.deliveries, logger: deps.logger, now: deps.now }, command.trigger_id, run);
     } catch (error) {
-      const failure = asWardenError(error);
-      deps.logger.error('slash command failed', { code: failure.code, error: failure.operatorMessage, user: command.user_id });
-      await respond({ response_type: 'ephemeral', replace_original: false, ...refusal(failure.userMessage) });
+      // The ledger itself failed: refuse rather than risk running the command twice.
+      deps.logger.error('could not check the command delivery ledger', { error: asWardenError(error).operatorMessage, user: command.user_id });
+      reply = refusal('runwarden could not record this command; nothing was done. Please try again.');
     }
+    await respond({ response_type: 'ephemeral', replace_original: false, ...reply });
   });
 }
