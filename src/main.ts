@@ -3,7 +3,7 @@
  * runwarden for real (HTTP mode on Cloud Run, or Socket Mode with an app
  * token); with none, it starts the local sandbox.
  */
-import { isSandbox } from './app/config';
+import { isSandbox, sandboxRefusal } from './app/config';
 import { startFromEnv } from './app/startFromEnv';
 
 function fail(message: string): never {
@@ -13,6 +13,8 @@ function fail(message: string): never {
 
 async function main(): Promise<void> {
   if (isSandbox(process.env)) {
+    const refusal = sandboxRefusal(process.env);
+    if (refusal !== undefined) fail(refusal);
     const { startSandbox } = await import('./sandbox/sandbox');
     await startSandbox(process.env);
     return;

@@ -57,6 +57,49 @@ export type ConfigResult = { ok: true; config: Config } | { ok: false; message: 
 /** Variables whose presence means "this is a real deployment, not the sandbox". */
 export const DEPLOYMENT_VARIABLES = ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'GOOGLE_CLOUD_PROJECT'] as const;
 
+/** Cloud Run sets K_SERVICE in every container it runs. */
+export function onCloudRun(env: NodeJS.ProcessEnv): boolean {
+  return Boolean(env.K_SERVICE);
+}
+
+/** The explicit opt-in that lets a Cloud Run deployment talk to stand-ins (emulators, plain-http URLs): for test deployments only. */
+export const TEST_DEPLOYMENT_VARIABLE = 'WARDEN_TEST_DEPLOYMENT';
+
+function isTestDeployment(env: NodeJS.ProcessEnv): boolean {
+  return env[TEST_DEPLOYMENT_VARIABLE] === '1' || env[TEST_DEPLOYMENT_VARIABLE] === 'true';
+}
+
+/** Why the sandbox must not start here: on Cloud Run a missing configuration is a broken deployment, never a demo. */
+export function sandboxRefusal(env: NodeJS.ProcessEnv): string | undefined {
+  if (!onCloudRun(env)) return undefined;
+  return (
+    `runwarden cannot start: it is running on Cloud Run (K_SERVICE=${env.K_SERVICE ?? ''}) but ${
+      env.WARDEN_SANDBOX ? 'WARDEN_SANDBOX asks for' : `none of ${DEPLOYMENT_VARIABLES.join(', ')} is set, which would start`
+    } the local sandbox. Set SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN and GOOGLE_CLOUD_PROJECT.`
+  );
+}
+
+/**
+ * On Cloud Run, stand-ins are refused: emulator hosts would send IAM and
+ * Firestore traffic to a plaintext fake, a plain-http Slack API or
+ * certificates URL could be intercepted. A test deployment says so with
+ * WARDEN_TEST_DEPLOYMENT=1. Outside Cloud Run (local runs, CI) they are allowed.
+ */
+export function standInProblems(env: NodeJS.ProcessEnv): string[] {
+  if (!onCloudRun(env) || isTestDeployment(env)) return [];
+  const problems: string[] = [];
+  for (const name of ['FIRESTORE_EMULATOR_HOST', 'RUN_EMULATOR_HOST', 'KMS_EMULATOR_HOST'] as const) {
+    if (env[name]) problems.push(`${name} points at an emulator, which a Cloud Run deployment must not use (set ${TEST_DEPLOYMENT_VARIABLE}=1 for a test deployment)`);
+  }
+  for (const name of ['SLACK_API_URL', 'WARDEN_OIDC_CERTS_URL'] as const) {
+    const value = env[name];
+    if (value && !/^https:\/\//i.test(value.trim())) {
+      problems.push(`${name} must be an https:// URL on Cloud Run (set ${TEST_DEPLOYMENT_VARIABLE}=1 for a test deployment)`);
+    }
+  }
+  return problems;
+}
+
 export function isSandbox(env: NodeJS.ProcessEnv): boolean {
   if (env.WARDEN_SANDBOX === '1' || env.WARDEN_SANDBOX === 'true') return true;
   return DEPLOYMENT_VARIABLES.every((name) => !env[name]);
@@ -68,6 +111,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): ConfigResult {
   const socket = Boolean(env.SLACK_APP_TOKEN);
   if (!socket && !env.SLACK_SIGNING_SECRET) problems.push('SLACK_SIGNING_SECRET is required (or SLACK_APP_TOKEN for Socket Mode)');
   if (socket && !/^xapp-/.test(env.SLACK_APP_TOKEN ?? '')) problems.push('SLACK_APP_TOKEN must be an app-level token (xapp-…)');
+  problems.push(...standInProblems(env));
   if (!parsed.success || problems.length > 0) {
     return { ok: false, message: `runwarden cannot start; fix these environment variables:\n  - ${problems.join('\n  - ')}` };
   }

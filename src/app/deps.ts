@@ -17,6 +17,8 @@ export interface Settings {
   maxAttempts: number;
   /** identifies this process in leases */
   instanceId: string;
+  /** whether /jobs/sweep can be called at all (WARDEN_JOBS_AUDIENCE and WARDEN_JOBS_INVOKERS set): without it nothing temporary ends */
+  sweepConfigured: boolean;
 }
 
 export interface AppDeps {
@@ -42,4 +44,5 @@ export const DEFAULT_SETTINGS: Omit<Settings, 'instanceId'> = {
   remindAfterSeconds: 3600,
   leaseSeconds: 300,
   maxAttempts: 5,
+  sweepConfigured: true,
 };

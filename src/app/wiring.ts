@@ -84,6 +84,7 @@ export function createRunwarden(options: RunwardenOptions): Runwarden {
     settings: {
       ...DEFAULT_SETTINGS,
       instanceId: randomUUID().slice(0, 8),
+      sweepConfigured: Boolean(options.jobs.audience && (options.jobs.invokers?.length ?? 0) > 0),
       ...options.settings,
       slashCommand: options.slashCommand,
     },

@@ -114,6 +114,12 @@ export function createSubmit(deps: AppDeps, handlers: Record<RequestKind, KindHa
       // fail closed until multi-step approvals are wired: never decide a steps rule by its first step alone
       return { ok: false, error: new WardenError(ErrorCode.NotAllowed, 'This rule uses approval steps, which this version of runwarden cannot run yet.') };
     }
+    if ((input.kind === 'egress' || input.kind === 'ingress') && input.durationSeconds !== undefined && !deps.settings.sweepConfigured) {
+      const message =
+        `A temporary ${input.kind} change could never end here: this runwarden's /jobs/sweep is not configured ` +
+        '(WARDEN_JOBS_AUDIENCE and WARDEN_JOBS_INVOKERS), so nothing would revert it. Ask the operators to configure the sweep.';
+      return { ok: false, error: new WardenError(ErrorCode.SweepNotConfigured, message, 'sweep_not_configured') };
+    }
     const member = decision.member;
     const others = await possibleApprovers(approverIds(policy, decision.approverGroup, groups), input.requester, member, identity.member);
     if (others.length < decision.approvalsRequired) {

@@ -95,6 +95,12 @@ it('without the jobs variables it starts, warns, and /jobs/sweep refuses even a 
     expect((await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}` } })).status).toBe(403);
     expect((await fetch(url, { method: 'POST' })).status).toBe(401);
     expect(logs.join('')).toContain('/jobs/sweep refuses every call');
+    // nothing would ever revert a temporary change: refused at submission; a permanent one is still possible
+    const bot = `http://127.0.0.1:${result.started.port}/slack/events`;
+    const temporary = slashCommandBody({ text: 'ingress hello internal 1h no sweep', userId: 'U0ALICE', responseUrl: slack.responseUrl('nosweep') });
+    expect((await postToSlackEndpoint(bot, SIGNING_SECRET, temporary, FORM_CONTENT_TYPE)).status).toBe(200);
+    const refused = await slack.waitFor(() => slack.responses('nosweep')[0], { timeoutMs: 20_000 });
+    expect(refused.body.text).toMatch(/temporary ingress change could never end/);
   } finally {
     await result.started.stop();
   }

@@ -1,4 +1,4 @@
-import { isSandbox, parseConfig } from '../../../src/app/config';
+import { isSandbox, parseConfig, sandboxRefusal } from '../../../src/app/config';
 
 const production = {
   SLACK_SIGNING_SECRET: 'shh-signing',
@@ -62,5 +62,45 @@ describe('isSandbox', () => {
     ['forced', { GOOGLE_CLOUD_PROJECT: 'p', WARDEN_SANDBOX: '1' }, true],
   ])('%s → %s', (_what, env, expected) => {
     expect(isSandbox(env)).toBe(expected);
+  });
+});
+
+describe('Cloud Run never runs the sandbox, nor stand-ins unless it says it is a test deployment', () => {
+  const cloudRun = { K_SERVICE: 'runwarden', K_REVISION: 'runwarden-00001', K_CONFIGURATION: 'runwarden' };
+
+  it.each([
+    ['no configuration at all', cloudRun],
+    ['WARDEN_SANDBOX=1', { ...cloudRun, ...production, WARDEN_SANDBOX: '1' }],
+  ])('refuses the sandbox on Cloud Run with %s, in one clear message', (_what, env) => {
+    expect(sandboxRefusal(env)).toMatch(/^runwarden cannot start: it is running on Cloud Run \(K_SERVICE=runwarden\)/);
+  });
+
+  it('lets the sandbox start off Cloud Run', () => {
+    expect(sandboxRefusal({})).toBeUndefined();
+    expect(isSandbox({})).toBe(true);
+  });
+
+  const standIns = {
+    FIRESTORE_EMULATOR_HOST: '127.0.0.1:8080',
+    RUN_EMULATOR_HOST: '127.0.0.1:9090',
+    KMS_EMULATOR_HOST: '127.0.0.1:9090',
+    SLACK_API_URL: 'http://127.0.0.1:3000/api/',
+    WARDEN_OIDC_CERTS_URL: 'http://127.0.0.1:3001/certs',
+  };
+
+  it('on Cloud Run refuses emulator hosts and non-https URLs, naming each', () => {
+    const result = parseConfig({ ...production, ...cloudRun, ...standIns });
+    expect(result.ok).toBe(false);
+    const message = result.ok ? '' : result.message;
+    for (const name of Object.keys(standIns)) expect(message).toContain(name);
+    expect(message).toContain('WARDEN_TEST_DEPLOYMENT=1');
+  });
+
+  it('on Cloud Run accepts them when WARDEN_TEST_DEPLOYMENT=1 says it is a test deployment', () => {
+    expect(parseConfig({ ...production, ...cloudRun, ...standIns, WARDEN_TEST_DEPLOYMENT: '1' }).ok).toBe(true);
+  });
+
+  it('off Cloud Run (local runs, CI, black-box tests) accepts stand-ins without the opt-in', () => {
+    expect(parseConfig({ ...production, ...standIns }).ok).toBe(true);
   });
 });
