@@ -13,9 +13,10 @@
  */
 import { ErrorCode, asWardenError, type WardenError } from '../domain/errors';
 import { approverIds, findRule, groupsToResolve } from '../domain/policy/evaluate';
-import type { AccessRequest } from '../domain/request';
+import { approvalsInStep, type AccessRequest } from '../domain/request';
 import { transition, type Effect, type NoticeKind, type RequestEvent, type TransitionOutcome } from '../domain/stateMachine';
 import { approvalMessage } from '../adapters/slack/views/approvalMessage';
+import { nextStepMessage } from '../adapters/slack/views/nextStepMessage';
 import { requesterNotice } from '../adapters/slack/views/requesterNotice';
 import type { AppDeps } from './deps';
 import type { Applied, Guard, KindHandler } from './kinds/kindHandler';
@@ -139,8 +140,17 @@ export function createRunner(deps: AppDeps, handlers: Record<AccessRequest['kind
     }
     // Break-glass and auto-approved requests stand on the rule (re-checked above), not on people's approvals.
     const standsOnRule = request.breakGlass === true || request.autoApproved === true;
-    const { counted, dropped } = standsOnRule ? { counted: [], dropped: [] } : weighApprovals(request.approvals, authority.standing);
-    if (!standsOnRule && (dropped.length > 0 || counted.length < authority.approvalsRequired)) {
+    // Multi-step: every step's approvals must still count; a step that lost some fails the request (it is not sent back).
+    for (const level of authority.steps ?? []) {
+      const weighed = weighApprovals(approvalsInStep(request, level.step), level.standing);
+      if (weighed.dropped.length > 0 || weighed.counted.length < level.approvalsRequired) {
+        const reason = `The approvals of step ${level.step} (*${level.approverGroup}*) no longer all count under the policy in force; submit the request again.`;
+        return (await run(request.id, { type: 'apply_failed', holder, reason, retryable: false })).final;
+      }
+    }
+    const multiStep = authority.steps !== undefined;
+    const { counted, dropped } = standsOnRule || multiStep ? { counted: [], dropped: [] } : weighApprovals(request.approvals, authority.standing);
+    if (!standsOnRule && !multiStep && (dropped.length > 0 || counted.length < authority.approvalsRequired)) {
       return (await run(request.id, { type: 'requeue', holder, approvalsRequired: authority.approvalsRequired, dropped })).final;
     }
     let applied: Applied;
@@ -277,6 +287,11 @@ export function createRunner(deps: AppDeps, handlers: Record<AccessRequest['kind
     const match = findRule(policy, request.kind, request.target);
     const groups = await resolveGroups(deps.directory, groupsToResolve(policy, match?.rule));
     const approvers = approverIds(policy, request.approverGroup, groups).filter((u) => u !== request.requester);
+    if (notice === 'step') {
+      const view = nextStepMessage(request, approvers);
+      await chat.post(request.message?.channel ?? request.channel, { ...view, threadTs: request.message?.ts });
+      return;
+    }
     const mentions = approvers.map((u) => `<@${u}>`).join(' ');
     const what = notice === 'drift' ? 'runwarden did not revert it' : 'runwarden could not finish it';
     const text = `${mentions} Request \`${request.id}\` on ${request.target}: ${what}. ${request.outcome ?? ''}`.trim();

@@ -4,8 +4,8 @@
  * own request, each approver counts once, refused clicks are audited.
  */
 import { ErrorCode } from './errors';
-import type { AccessRequest, AuditEvent, Operation } from './request';
-import { SYSTEM_ACTOR } from './request';
+import type { AccessRequest, Approval, AuditEvent, Operation } from './request';
+import { SYSTEM_ACTOR, approvalsInStep } from './request';
 import { lapseOpenExtension } from './extensions';
 import { weighApprovals, type StandingReason } from './policy/authority';
 import { done, holds, leaseIsLive, refuse, wrongState, type Effect, type RequestEvent, type TransitionOutcome } from './transitions';
@@ -21,7 +21,9 @@ const STANDING_REFUSALS: Record<StandingReason, [ErrorCode, (request: AccessRequ
  * force now (see policy/authority.ts): the clicker must count, earlier
  * approvals that no longer count are dropped (each audited), and the request
  * is approved once the approvals that still count reach what the policy
- * requires now.
+ * requires now. With approval steps, only the current step's approvals are
+ * weighed; once it has its approvals the next step's approvers are asked,
+ * and a person who approved in one step never counts in another.
  */
 export function approve(request: AccessRequest, event: Extract<RequestEvent, { type: 'approve' }>, now: Date): TransitionOutcome {
   const record = (reason: string): AuditEvent => ({ at: now, actor: event.actor, action: 'approve_refused', detail: { reason } });
@@ -40,23 +42,38 @@ export function approve(request: AccessRequest, event: Extract<RequestEvent, { t
     return refuse(code, text(request, authority.approverGroup), record(standing));
   }
   if (request.approvals.some((a) => a.approver === event.actor)) {
-    return refuse(ErrorCode.AlreadyApproved, `You have already approved request \`${request.id}\`; each approver counts once.`, record('duplicate_approval'));
+    const text = request.step === undefined ? 'each approver counts once' : 'each approver counts once, in one step only';
+    return refuse(ErrorCode.AlreadyApproved, `You have already approved request \`${request.id}\`; ${text}.`, record('duplicate_approval'));
   }
-  const { counted, dropped } = weighApprovals(request.approvals, authority.standing);
+  const { counted, dropped } = weighApprovals(approvalsInStep(request), authority.standing);
   const also = dropped.map(({ approver, reason }): AuditEvent => ({ at: now, actor: SYSTEM_ACTOR, action: 'approval_dropped', detail: { approver, reason } }));
-  const approvals = [...counted, { approver: event.actor, at: now }];
-  const count = approvals.length;
+  const earlier = request.approvals.filter((a) => a.step !== request.step);
+  const approval: Approval = request.step === undefined ? { approver: event.actor, at: now } : { approver: event.actor, at: now, step: request.step };
+  const approvals = [...earlier, ...counted, approval];
+  const count = counted.length + 1;
   const required = authority.approvalsRequired;
+  const stepDetail = request.step === undefined ? {} : { step: request.step };
   const changes: Partial<AccessRequest> = { approvals, approvalsRequired: required, approverGroup: authority.approverGroup };
   if (count < required) {
-    const outcome = done(request, changes, now, event.actor, 'approved_by', { count, required }, [
+    const outcome = done(request, changes, now, event.actor, 'approved_by', { count, required, ...stepDetail }, [
       { type: 'refresh_message' },
       { type: 'notify_requester', notice: 'approval' },
     ]);
     return { ...outcome, also };
   }
+  const next = request.step !== undefined ? request.steps?.[request.step] : undefined;
+  if (request.step !== undefined && next !== undefined) {
+    // This step has its approvals: the next step's approvers are asked now.
+    const advanced: Partial<AccessRequest> = { approvals, step: request.step + 1, approverGroup: next.approverGroup, approvalsRequired: next.approvalsRequired };
+    const outcome = done(request, advanced, now, event.actor, 'step_approved', { count, required, step: request.step }, [
+      { type: 'refresh_message' },
+      { type: 'notify_requester', notice: 'step' },
+      { type: 'notify_approvers', notice: 'step' },
+    ]);
+    return { ...outcome, also };
+  }
   const op: Operation = { type: 'apply', intent: 'approve', by: SYSTEM_ACTOR, holder: event.holder, leaseUntil: event.leaseUntil, attempts: 1 };
-  const outcome = done(request, { ...changes, status: 'approved', op }, now, event.actor, 'approved', { count, required }, [
+  const outcome = done(request, { ...changes, status: 'approved', op }, now, event.actor, 'approved', { count, required, ...stepDetail }, [
     { type: 'refresh_message' },
     { type: 'notify_requester', notice: 'approved' },
     { type: 'apply' },

@@ -126,6 +126,13 @@ export interface AccessRequest {
   extensions?: Extension[] | undefined;
   /** when the requester was warned that the grant ends soon (once per expiry) */
   expiryWarnedAt?: Date | undefined;
+  /**
+   * Multi-step approvals (the rule's `steps`, SPEC §9): every level in order;
+   * `step` is the current one (1-based), and approverGroup / approvalsRequired
+   * mirror it. Absent for single-step requests.
+   */
+  steps?: ApprovalStep[] | undefined;
+  step?: number | undefined;
 
   /** approved by runwarden itself under the rule's autoApprove (SPEC §9) */
   autoApproved?: boolean | undefined;
@@ -138,6 +145,16 @@ export interface AccessRequest {
   startsAt?: Date | undefined;
   /** scheduled grant: when the requester was told the window opened */
   startNotifiedAt?: Date | undefined;
+}
+
+export interface ApprovalStep {
+  approverGroup: string;
+  approvalsRequired: number;
+}
+
+/** The approvals given in the request's current step (all of them for a single-step request). */
+export function approvalsInStep(request: Pick<AccessRequest, 'approvals' | 'step'>, step = request.step): Approval[] {
+  return request.approvals.filter((a) => a.step === step);
 }
 
 /** A break-glass request nobody has reviewed yet, whatever its status. */

@@ -26,7 +26,8 @@ export type NoticeKind =
   | 'extension_failed'
   | 'expiring'
   | 'auto_approved'
-  | 'window_open';
+  | 'window_open'
+  | 'step';
 
 export type Effect =
   | { type: 'apply' }

@@ -70,6 +70,8 @@ export const requestDocument = z.object({
   lastRemindedAt: optional(date),
   extensions: optional(z.array(extension)),
   expiryWarnedAt: optional(date),
+  steps: optional(z.array(z.object({ approverGroup: z.string(), approvalsRequired: z.number().int().positive() })).min(2)),
+  step: optional(z.number().int().positive()),
   autoApproved: optional(z.boolean()),
   breakGlass: optional(z.boolean()),
   reviewedBy: optional(z.string()),

@@ -25,7 +25,11 @@ export function approverCheckFor(deps: AppDeps) {
     const match = findRule(policy, request.kind, request.target);
     if (!match) return false;
     const groups = await resolveGroups(deps.directory, groupsToResolve(policy, match.rule));
-    return isApprover(policy, match.rule.approvers, actor, groups);
+    // A pending multi-step request is decided by its current step's approvers; afterwards (revoke, review,
+    // extensions) any step's approvers count as the rule's approvers.
+    const step = request.status === 'pending' && request.step !== undefined ? match.rule.steps[request.step - 1] : undefined;
+    const levels = request.status === 'pending' && request.step !== undefined ? (step ? [step] : []) : match.rule.steps;
+    return levels.some((level) => isApprover(policy, level.approvers, actor, groups));
   };
 }
 

@@ -110,10 +110,6 @@ export function createSubmit(deps: AppDeps, handlers: Record<RequestKind, KindHa
       groups,
     );
     if (!decision.allowed) return { ok: false, error: new WardenError(DENIAL_CODES[decision.reason], decision.message, decision.reason) };
-    if (decision.rule.steps.length > 1) {
-      // fail closed until multi-step approvals are wired: never decide a steps rule by its first step alone
-      return { ok: false, error: new WardenError(ErrorCode.NotAllowed, 'This rule uses approval steps, which this version of runwarden cannot run yet.') };
-    }
     if ((input.kind === 'egress' || input.kind === 'ingress') && input.durationSeconds !== undefined && !deps.settings.sweepConfigured) {
       const message =
         `A temporary ${input.kind} change could never end here: this runwarden's /jobs/sweep is not configured ` +
@@ -121,11 +117,22 @@ export function createSubmit(deps: AppDeps, handlers: Record<RequestKind, KindHa
       return { ok: false, error: new WardenError(ErrorCode.SweepNotConfigured, message, 'sweep_not_configured') };
     }
     const member = decision.member;
-    const others = await possibleApprovers(approverIds(policy, decision.approverGroup, groups), input.requester, member, identity.member);
-    if (others.length < decision.approvalsRequired) {
-      const message =
-        `This request needs ${decision.approvalsRequired} approval(s) from *${decision.approverGroup}*, but the group has only ` +
-        `${others.length} member(s) besides you${member !== identity.member ? ' and the member being granted' : ''}, so it could never be approved. Ask an admin to fix the policy.`;
+    const multiStep = decision.rule.steps.length > 1;
+    const everyone = new Set<string>();
+    // Every step must be reachable without the requester and the member being granted; one person counts in one step only.
+    for (const step of decision.rule.steps) {
+      const others = await possibleApprovers(approverIds(policy, step.approvers, groups), input.requester, member, identity.member);
+      others.forEach((u) => everyone.add(u));
+      if (others.length < step.approvals) {
+        const message =
+          `This request needs ${step.approvals} approval(s) from *${step.approvers}*, but the group has only ` +
+          `${others.length} member(s) besides you${member !== identity.member ? ' and the member being granted' : ''}, so it could never be approved. Ask an admin to fix the policy.`;
+        return { ok: false, error: new WardenError(ErrorCode.NotAllowed, message, 'unreachable_approvals') };
+      }
+    }
+    const needed = decision.rule.steps.reduce((sum, step) => sum + step.approvals, 0);
+    if (multiStep && everyone.size < needed) {
+      const message = `This request needs ${needed} different approvers across its steps (one person counts in one step only), but only ${everyone.size} could approve it. Ask an admin to fix the policy.`;
       return { ok: false, error: new WardenError(ErrorCode.NotAllowed, message, 'unreachable_approvals') };
     }
 
@@ -160,6 +167,8 @@ export function createSubmit(deps: AppDeps, handlers: Record<RequestKind, KindHa
       rotationPeriodSeconds: input.rotationPeriodSeconds,
       context: prepared.context,
       breakGlass: decision.mode === 'break_glass' ? true : undefined,
+      steps: multiStep ? decision.rule.steps.map((s) => ({ approverGroup: s.approvers, approvalsRequired: s.approvals })) : undefined,
+      step: multiStep ? 1 : undefined,
       startsAt,
     };
     await deps.store.create(request, {

@@ -8,7 +8,7 @@
  * requester nor the member being granted. Pure: group members and people's
  * Google identities come in as data (see src/app/authorityFacts.ts).
  */
-import type { Approval, AccessRequest } from '../request';
+import { approvalsInStep, type Approval, type AccessRequest } from '../request';
 import { evaluateRequest, isApprover, type DecisionMode, type DenialReason, type GroupMembers } from './evaluate';
 import { memberEmail, resolveIdentity } from './identity';
 import type { Policy } from './schema';
@@ -31,14 +31,28 @@ export type Authority =
       approvalsRequired: number;
       /** how the request proceeds now: break-glass and auto-approved requests stand without people's approvals */
       mode?: DecisionMode | undefined;
+      /**
+       * Multi-step requests: every step under the policy in force, with the
+       * standing of the approvals given in it (approverGroup, approvalsRequired
+       * and standing above are the current step's).
+       */
+      steps?: StepAuthority[] | undefined;
       /** per person weighed: null when their approval counts, else why not */
       standing: Readonly<Record<string, StandingReason | null>>;
     }
-  | { ok: false; reason: DenialReason | 'identity_unknown' | 'identity_outside_domains'; message: string };
+  | { ok: false; reason: DenialReason | 'identity_unknown' | 'identity_outside_domains' | 'steps_changed'; message: string };
+
+export interface StepAuthority {
+  /** 1-based */
+  step: number;
+  approverGroup: string;
+  approvalsRequired: number;
+  standing: Readonly<Record<string, StandingReason | null>>;
+}
 
 export type RecheckInput = Pick<
   AccessRequest,
-  'kind' | 'target' | 'requester' | 'role' | 'member' | 'durationSeconds' | 'rotationPeriodSeconds' | 'approvals' | 'breakGlass' | 'autoApproved'
+  'kind' | 'target' | 'requester' | 'role' | 'member' | 'durationSeconds' | 'rotationPeriodSeconds' | 'approvals' | 'breakGlass' | 'autoApproved' | 'steps' | 'step'
 >;
 
 /**
@@ -88,10 +102,32 @@ export function recheckRequest(policy: Policy, request: RecheckInput, facts: Aut
   if (request.autoApproved === true && decision.mode !== 'auto') {
     return { ok: false, reason: 'no_longer_auto_approved', message: "it no longer qualifies for the rule's autoApprove" };
   }
-  const people = new Set([...facts.emails.keys(), ...request.approvals.map((a) => a.approver)]);
-  const standing: Record<string, StandingReason | null> = {};
-  for (const user of people) standing[user] = approvalStanding(policy, decision.approverGroup, request, user, facts);
-  return { ok: true, approverGroup: decision.approverGroup, approvalsRequired: decision.approvalsRequired, mode: decision.mode, standing };
+  const levels = decision.rule.steps;
+  const multiStep = levels.length > 1;
+  if (multiStep !== (request.steps !== undefined) || (request.steps !== undefined && request.steps.length !== levels.length)) {
+    return { ok: false, reason: 'steps_changed', message: "the rule's approval steps changed since the request was made" };
+  }
+  const weigh = (group: string, users: Iterable<string>): Record<string, StandingReason | null> => {
+    const standing: Record<string, StandingReason | null> = {};
+    for (const user of users) standing[user] = approvalStanding(policy, group, request, user, facts);
+    return standing;
+  };
+  if (!multiStep) {
+    const people = new Set([...facts.emails.keys(), ...request.approvals.map((a) => a.approver)]);
+    const standing = weigh(decision.approverGroup, people);
+    return { ok: true, approverGroup: decision.approverGroup, approvalsRequired: decision.approvalsRequired, mode: decision.mode, standing };
+  }
+  const steps: StepAuthority[] = levels.map((level, index) => ({
+    step: index + 1,
+    approverGroup: level.approvers,
+    approvalsRequired: level.approvals,
+    standing: weigh(level.approvers, approvalsInStep(request, index + 1).map((a) => a.approver)),
+  }));
+  const current = steps[(request.step ?? 1) - 1] ?? steps[0];
+  if (current === undefined) return { ok: false, reason: 'steps_changed', message: "the rule's approval steps changed since the request was made" };
+  const people = new Set([...facts.emails.keys(), ...approvalsInStep(request).map((a) => a.approver)]);
+  const standing = weigh(current.approverGroup, people);
+  return { ok: true, approverGroup: current.approverGroup, approvalsRequired: current.approvalsRequired, mode: decision.mode, standing, steps };
 }
 
 /**

@@ -6,7 +6,7 @@
  * break-glass request a loud one (`<!here>`, the word break-glass, who, what,
  * why) with a Review button until an approver has reviewed it (SPEC §9).
  */
-import { awaitsReview, type AccessRequest } from '../../../domain/request';
+import { approvalsInStep, awaitsReview, type AccessRequest } from '../../../domain/request';
 import { APPROVE_ACTION, DECISION_BLOCK, DENY_ACTION, REVIEW_ACTION, REVIEW_BLOCK, REVOKE_ACTION, REVOKE_BLOCK } from '../ids';
 import { extensionLines } from './extensionMessage';
 import { changeSummary, durationText, kindLabel, requestBlocks, shortName, statusLine } from './describe';
@@ -116,7 +116,8 @@ function revokeButton(request: AccessRequest): KnownBlock {
 
 /** What approving applies, as plain text (confirm dialogs do not render mrkdwn). */
 function confirmText(request: AccessRequest): string {
-  const counts = request.approvals.length + 1 >= request.approvalsRequired;
+  const lastStep = request.steps === undefined || request.step === request.steps.length;
+  const counts = lastStep && approvalsInStep(request).length + 1 >= request.approvalsRequired;
   const effect = counts ? 'Your approval applies' : 'Your approval counts towards';
   return `${effect} ${plainChange(request)}.`;
 }

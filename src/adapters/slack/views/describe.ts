@@ -9,7 +9,7 @@
  *   rotate:         `primaryVersion`, `services` (list: services using the key
  *                   as CMEK), `rotationPeriod` (current schedule, text)
  */
-import { type AccessRequest, type RequestKind, isFinal } from '../../../domain/request';
+import { type AccessRequest, type RequestKind, approvalsInStep, isFinal } from '../../../domain/request';
 import {
   type KnownBlock,
   code,
@@ -90,8 +90,14 @@ function undoneText(request: AccessRequest): string {
   return 'nothing to undo';
 }
 
+/** Approvals still needed in the current step (the whole request when it has no steps). */
 export function remainingApprovals(request: AccessRequest): number {
-  return Math.max(0, request.approvalsRequired - request.approvals.length);
+  return Math.max(0, request.approvalsRequired - approvalsInStep(request).length);
+}
+
+/** " (step 2 of 3)" for a multi-step request, else "". */
+export function stepText(request: AccessRequest): string {
+  return request.step !== undefined && request.steps ? ` (step ${request.step} of ${request.steps.length})` : '';
 }
 
 /** One line for every status (SPEC §7); without `now`, an active grant shows no countdown. */
@@ -102,7 +108,7 @@ export function statusLine(request: AccessRequest, now?: Date): string {
   switch (request.status) {
     case 'pending': {
       const n = remainingApprovals(request);
-      return `:hourglass_flowing_sand: Waiting for ${n} more ${n === 1 ? 'approval' : 'approvals'} from *${safeText(request.approverGroup, 100)}*`;
+      return `:hourglass_flowing_sand: Waiting for ${n} more ${n === 1 ? 'approval' : 'approvals'} from *${safeText(request.approverGroup, 100)}*${stepText(request)}`;
     }
     case 'approved':
       return ':gear: Approved — applying…';
@@ -142,6 +148,16 @@ export function approvalsLine(request: AccessRequest): string {
   if (request.breakGlass) {
     const review = request.reviewedBy && request.reviewedAt ? `reviewed by ${mention(request.reviewedBy)} ${slackDate(request.reviewedAt)}` : 'awaiting review';
     return `Break-glass: applied without approval · ${review}`;
+  }
+  if (request.steps) {
+    // Every step, in order, with who approved it.
+    return request.steps
+      .map((level, index) => {
+        const given = approvalsInStep(request, index + 1);
+        const who = given.map((a) => `${mention(a.approver)} ${slackDate(a.at)}`).join(', ');
+        return `Step ${index + 1} (*${safeText(level.approverGroup, 100)}*): ${who ? `approved by ${who}` : 'no approvals yet'} · ${given.length} of ${plural(level.approvalsRequired, 'approval')}`;
+      })
+      .join('\n');
   }
   const who = request.approvals.map((a) => `${mention(a.approver)} ${slackDate(a.at)}`);
   const count = `${request.approvals.length} of ${plural(request.approvalsRequired, 'approval')}`;

@@ -2,8 +2,8 @@
  * The direct message telling a requester what just happened to their request:
  * at submission, at every decision, when it takes effect and when it ends.
  */
-import type { AccessRequest } from '../../../domain/request';
-import { changeSummary, remainingApprovals, shortName } from './describe';
+import { approvalsInStep, type AccessRequest } from '../../../domain/request';
+import { changeSummary, remainingApprovals, shortName, stepText } from './describe';
 import { EXTEND_OPEN_ACTION } from '../ids';
 import {
   type Button,
@@ -41,6 +41,7 @@ export const NOTICE_KINDS = [
   'expiring',
   'auto_approved',
   'window_open',
+  'step',
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
@@ -98,7 +99,7 @@ function noticeSentence(r: AccessRequest, what: NoticeKind): string {
     case 'approval': {
       const last = r.approvals[r.approvals.length - 1];
       const who = last ? mention(last.approver) : 'An approver';
-      return `:ballot_box_with_check: ${who} approved your request ${id} (${change}) — ${r.approvals.length} of ${plural(r.approvalsRequired, 'approval')}; waiting for ${remainingApprovals(r)} more.`;
+      return `:ballot_box_with_check: ${who} approved your request ${id} (${change}) — ${approvalsInStep(r).length} of ${plural(r.approvalsRequired, 'approval')}${stepText(r)}; waiting for ${remainingApprovals(r)} more.`;
     }
     case 'approved':
       return `:gear: Your request ${id} (${change}) was approved; runwarden is applying it now.`;
@@ -118,6 +119,8 @@ function noticeSentence(r: AccessRequest, what: NoticeKind): string {
       return `:wastebasket: ${by} cancelled request ${id} (${change}); nothing was changed.`;
     case 'auto_approved':
       return `:robot_face: Your request ${id} (${change}) was auto-approved by runwarden under the policy's autoApprove; it is being applied.`;
+    case 'step':
+      return `:arrow_right: Step ${(r.step ?? 2) - 1} of your request ${id} (${change}) is approved; step ${r.step ?? 2} of ${r.steps?.length ?? 2} now needs ${plural(r.approvalsRequired, 'approval')} from *${safeText(r.approverGroup, 100)}*.`;
     case 'window_open':
       return `:large_green_circle: The window of your scheduled grant ${id} is open: ${change}.`;
     case 'drift':

@@ -204,7 +204,7 @@ describe('every view', () => {
 describe('requesterNotice', () => {
   it.each(NOTICE_KINDS.map((k) => [k]))('renders %s for an invoker grant', (kind) => {
     const status: Status =
-      kind === 'submitted' || kind === 'approval' ? 'pending' : kind === 'auto_approved' ? 'approved' : kind === 'applied' || kind === 'drift' || kind.startsWith('ext') || kind === 'expiring' || kind === 'window_open' ? 'active' : (kind as Status);
+      kind === 'submitted' || kind === 'approval' || kind === 'step' ? 'pending' : kind === 'auto_approved' ? 'approved' : kind === 'applied' || kind === 'drift' || kind.startsWith('ext') || kind === 'expiring' || kind === 'window_open' ? 'active' : (kind as Status);
     const request = inStatus(aRequest({ approvalsRequired: 2 }), status);
     if (kind === 'approval') request.approvals = [{ approver: 'U0BOB', at: at('2026-11-22T19:58:00Z') }];
     if (kind === 'drift') request.outcome = 'the runwarden binding is missing from the IAM policy';

@@ -112,3 +112,46 @@ describe('recheckRequest of requests that stand on the rule', () => {
     expect(recheckRequest(glassPolicy, input, facts())).toMatchObject(expected);
   });
 });
+
+describe('recheckRequest of multi-step requests', () => {
+  const stepsPolicy = policyFrom(
+    POLICY.replace('    approvers: platform\n    approvals: 1\n', '    steps: [{ approvers: platform }, { approvers: security }]\n').replace(
+      '  platform: [U0BOB, U0CAROL, S0SRE]\n',
+      '  platform: [U0BOB, U0CAROL, S0SRE]\n  security: [U0DAVE]\n',
+    ),
+  );
+  const steps = [
+    { approverGroup: 'platform', approvalsRequired: 1 },
+    { approverGroup: 'security', approvalsRequired: 1 },
+  ];
+  const twoStep: RecheckInput = { ...request, steps, step: 2, approvals: [{ approver: 'U0BOB', at: T, step: 1 }, { approver: 'U0DAVE', at: T, step: 2 }] };
+  const withDave = facts({ emails: { U0DAVE: 'dave@acme.example' } });
+
+  test("the current step's group decides, and every step's approvals are weighed against their own step's group", () => {
+    const result = recheckRequest(stepsPolicy, twoStep, withDave);
+    expect(result).toMatchObject({
+      ok: true,
+      approverGroup: 'security',
+      steps: [
+        { step: 1, approverGroup: 'platform', standing: { U0BOB: null } },
+        { step: 2, approverGroup: 'security', standing: { U0DAVE: null } },
+      ],
+    });
+  });
+
+  test('a step-1 approver who left the platform group no longer counts in step 1', () => {
+    const shrunk = policyFrom(
+      POLICY.replace('    approvers: platform\n    approvals: 1\n', '    steps: [{ approvers: platform }, { approvers: security }]\n').replace(
+        '  platform: [U0BOB, U0CAROL, S0SRE]\n',
+        '  platform: [U0CAROL, S0SRE]\n  security: [U0DAVE]\n',
+      ),
+    );
+    const result = recheckRequest(shrunk, twoStep, withDave);
+    expect(result.ok && result.steps?.[0]?.standing).toEqual({ U0BOB: 'not_an_approver' });
+  });
+
+  test('a request made under steps is refused once the rule has none (and the other way round)', () => {
+    expect(recheckRequest(policy, twoStep, withDave)).toMatchObject({ ok: false, reason: 'steps_changed' });
+    expect(recheckRequest(stepsPolicy, request, withDave)).toMatchObject({ ok: false, reason: 'steps_changed' });
+  });
+});

@@ -1,0 +1,79 @@
+/** Multi-step approvals in the state machine: one plain-English line per case. */
+import { ErrorCode } from '../../../src/domain/errors';
+import type { Authority } from '../../../src/domain/policy/authority';
+import type { AccessRequest } from '../../../src/domain/request';
+import { transition, type TransitionOutcome } from '../../../src/domain/stateMachine';
+
+const T0 = new Date('2026-11-22T12:00:00Z');
+const at = (seconds: number): Date => new Date(T0.getTime() + seconds * 1000);
+
+function request(overrides: Partial<AccessRequest> = {}): AccessRequest {
+  return {
+    id: 'abcdefghjk',
+    kind: 'invoker',
+    status: 'pending',
+    requester: 'U0ALICE',
+    target: 'projects/acme-prod/locations/us-central1/services/payments',
+    reason: 'settle',
+    createdAt: T0,
+    updatedAt: T0,
+    approvals: [],
+    approvalsRequired: 1,
+    approverGroup: 'platform',
+    ruleIndex: 0,
+    channel: 'C0APPROVALS',
+    durationSeconds: 3600,
+    role: 'roles/run.invoker',
+    member: 'user:alice@acme.example',
+    steps: [
+      { approverGroup: 'platform', approvalsRequired: 1 },
+      { approverGroup: 'security', approvalsRequired: 1 },
+    ],
+    step: 1,
+    ...overrides,
+  };
+}
+
+const authority = (group: string, standing: Record<string, null | 'not_an_approver'>): Authority => ({ ok: true, approverGroup: group, approvalsRequired: 1, standing });
+const approve = (actor: string, auth: Authority) => ({ type: 'approve' as const, actor, authority: auth, holder: 'h1', leaseUntil: at(300) });
+
+function ok(outcome: TransitionOutcome): Extract<TransitionOutcome, { ok: true }> {
+  if (!outcome.ok) throw new Error(`expected a transition, got ${outcome.error.code}: ${outcome.error.message}`);
+  return outcome;
+}
+
+describe('steps', () => {
+  it('step 1 having its approvals moves to step 2: its approvers are asked, nothing is applied yet', () => {
+    const out = ok(transition(request(), approve('U0BOB', authority('platform', { U0BOB: null })), at(1)));
+    expect(out.next).toMatchObject({ status: 'pending', step: 2, approverGroup: 'security', approvalsRequired: 1, approvals: [{ approver: 'U0BOB', at: at(1), step: 1 }] });
+    expect(out.event).toMatchObject({ action: 'step_approved', detail: { step: 1 } });
+    expect(out.effects).toEqual([{ type: 'refresh_message' }, { type: 'notify_requester', notice: 'step' }, { type: 'notify_approvers', notice: 'step' }]);
+  });
+
+  it('the last step having its approvals approves the request and asks to apply', () => {
+    const current = request({ step: 2, approverGroup: 'security', approvals: [{ approver: 'U0BOB', at: at(1), step: 1 }] });
+    const out = ok(transition(current, approve('U0DAVE', authority('security', { U0DAVE: null })), at(2)));
+    expect(out.next.status).toBe('approved');
+    expect(out.next.approvals).toEqual([{ approver: 'U0BOB', at: at(1), step: 1 }, { approver: 'U0DAVE', at: at(2), step: 2 }]);
+    expect(out.effects).toContainEqual({ type: 'apply' });
+  });
+
+  it('someone who approved step 1 does not count in step 2, even when in both groups', () => {
+    const current = request({ step: 2, approverGroup: 'security', approvals: [{ approver: 'U0CAROL', at: at(1), step: 1 }] });
+    const out = transition(current, approve('U0CAROL', authority('security', { U0CAROL: null })), at(2));
+    expect(out).toMatchObject({ ok: false, error: { code: ErrorCode.AlreadyApproved, userMessage: expect.stringContaining('one step only') } });
+  });
+
+  it("a step 2 approval weighs only step 2's approvals: step 1's are kept as they are", () => {
+    const current = request({ step: 2, approverGroup: 'security', approvals: [{ approver: 'U0BOB', at: at(1), step: 1 }] });
+    // Bob is no security approver, but his step-1 approval is not dropped by the step-2 weighing
+    const out = ok(transition(current, approve('U0DAVE', authority('security', { U0DAVE: null, U0BOB: 'not_an_approver' })), at(2)));
+    expect(out.next.approvals.map((a) => a.approver)).toEqual(['U0BOB', 'U0DAVE']);
+  });
+
+  it('a deny at step 2 ends the request', () => {
+    const current = request({ step: 2, approverGroup: 'security', approvals: [{ approver: 'U0BOB', at: at(1), step: 1 }] });
+    const out = ok(transition(current, { type: 'deny', actor: 'U0DAVE', isApprover: true }, at(2)));
+    expect(out.next).toMatchObject({ status: 'denied', decidedBy: 'U0DAVE' });
+  });
+});
