@@ -18,6 +18,7 @@ export const USAGE = `usage:
   warden "<text after /warden>" [--user U…]   send a slash command (default user: the sandbox's requester)
   warden approve <request id> [--user U…]     click Approve on the request's message (default: the sandbox's approver)
   warden deny <request id> [--user U…]        click Deny
+  warden review <request id> [--user U…]      click Review on a break-glass announcement
   warden messages                             what the bot posted: channel messages, DMs, ephemerals
   warden sweep                                run the scheduled sweep now (POST /jobs/sweep with an OIDC token)
   warden show <service | ring/key>            a demo service's settings and IAM bindings, or a key's primary version
@@ -85,7 +86,7 @@ export async function main(argv: string[], io: CliIo = consoleIo): Promise<numbe
   try {
     const sandbox = await readSandbox(args.sandboxFile);
     const [first, second] = args.positionals;
-    if ((first === 'approve' || first === 'deny') && args.positionals.length === 2 && second) {
+    if ((first === 'approve' || first === 'deny' || first === 'review') && args.positionals.length === 2 && second) {
       return await click(sandbox, first, second, args.user ?? sandbox.defaultApprover, io);
     }
     if (first === 'messages' && args.positionals.length === 1) return await printMessages(sandbox, io);
@@ -150,11 +151,12 @@ async function slash(sandbox: Sandbox, text: string, user: string, io: CliIo): P
   return after.met || answer.text.trim() ? 0 : 1;
 }
 
-async function click(sandbox: Sandbox, decision: 'approve' | 'deny', id: string, user: string, io: CliIo): Promise<number> {
+async function click(sandbox: Sandbox, decision: 'approve' | 'deny' | 'review', id: string, user: string, io: CliIo): Promise<number> {
   const before = await readState(sandbox);
   const found = findButton(before, id, decision);
   if (!found) {
-    io.err(`no message with ${decision === 'approve' ? 'an Approve' : 'a Deny'} button for request ${id} (see \`warden messages\`)`);
+    const label = { approve: 'an Approve', deny: 'a Deny', review: 'a Review' }[decision];
+    io.err(`no message with ${label} button for request ${id} (see \`warden messages\`)`);
     return 1;
   }
   const { message, button } = found;
@@ -249,8 +251,12 @@ function printReplies(before: State, after: State, tag: string, user: string, io
 
 interface Button { actionId: string; blockId: string | undefined; text: string }
 
-function findButton(state: State, id: string, decision: 'approve' | 'deny'): { message: Message; button: Button } | undefined {
-  const wantedId = decision === 'approve' ? SANDBOX_SLACK_DEFAULTS.approveActionId : SANDBOX_SLACK_DEFAULTS.denyActionId;
+function findButton(state: State, id: string, decision: 'approve' | 'deny' | 'review'): { message: Message; button: Button } | undefined {
+  const wantedId = {
+    approve: SANDBOX_SLACK_DEFAULTS.approveActionId,
+    deny: SANDBOX_SLACK_DEFAULTS.denyActionId,
+    review: SANDBOX_SLACK_DEFAULTS.reviewActionId,
+  }[decision];
   for (const message of [...state.messages].reverse()) {
     const buttons = buttonsOf(message.blocks ?? []).filter((b) => b.value === id);
     const button = buttons.find((b) => b.actionId === wantedId) ?? buttons.find((b) => new RegExp(decision, 'i').test(b.text));

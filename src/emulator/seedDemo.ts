@@ -1,6 +1,7 @@
 /**
  * The sandbox's demo resources: a few Cloud Run services in us-central1 and
- * europe-west1, a CMEK key used by two of them, and a signing key.
+ * europe-west1, a CMEK key used by two of them, and a signing key; and one
+ * service in the matching staging project (`acme-prod` → `acme-staging`).
  */
 import type { Emulator } from './types';
 
@@ -36,4 +37,5 @@ export function seedDemo(emulator: Emulator, project: string): void {
     networkInterfaces: [{ network: 'default', subnetwork: 'default' }],
     egress: 'all-traffic',
   });
+  emulator.seedService({ name: `projects/${project.replace(/-prod$/, '')}-staging/locations/us-central1/services/hello`, ingress: 'all' });
 }

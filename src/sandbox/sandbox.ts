@@ -29,7 +29,7 @@ export const SANDBOX = {
     { id: 'U0DAVE', name: 'dave', email: 'dave@acme.example' },
     { id: 'U0MALLORY', name: 'mallory', email: 'mallory@evil.example' },
   ],
-  userGroups: { S0SECURITY: ['U0DAVE', 'U0CAROL'] },
+  userGroups: { S0SECURITY: ['U0DAVE', 'U0CAROL'], S0ONCALL: ['U0ALICE'] },
 } as const;
 
 export async function startSandbox(env: NodeJS.ProcessEnv): Promise<void> {
@@ -54,7 +54,7 @@ export async function startSandbox(env: NodeJS.ProcessEnv): Promise<void> {
   const slack = await startSlackStandIn({
     botToken: SANDBOX.botToken,
     users: [...SANDBOX.users],
-    userGroups: { S0SECURITY: [...SANDBOX.userGroups.S0SECURITY] },
+    userGroups: { S0SECURITY: [...SANDBOX.userGroups.S0SECURITY], S0ONCALL: [...SANDBOX.userGroups.S0ONCALL] },
     log: (line) => say(line),
     extraRoutes: { '/_sandbox/oidc-token': async () => ({ status: 200, body: { token: mintToken() } }) },
   });
@@ -96,7 +96,7 @@ export async function startSandbox(env: NodeJS.ProcessEnv): Promise<void> {
 
   say(`runwarden sandbox is up on ${botUrl} (policy: ${policyPath})`);
   say(`  Firestore emulator ${firestoreHost} · Cloud Run/KMS emulator ${emulator.address} · Slack stand-in ${slack.url}`);
-  say('  Demo users: U0ALICE (requester), U0BOB and U0CAROL (platform approvers), U0DAVE (security group S0SECURITY).');
+  say('  Demo users: U0ALICE (requester, on call: S0ONCALL), U0BOB and U0CAROL (platform approvers), U0DAVE (security group S0SECURITY).');
   say('  In another terminal:');
   say('    npm run warden -- "invoker hello 2m testing the sandbox" --user U0ALICE');
   say('    npm run warden -- approve <id> --user U0BOB');

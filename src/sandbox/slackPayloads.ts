@@ -17,6 +17,7 @@ export const SANDBOX_SLACK_DEFAULTS = {
   command: '/warden',
   approveActionId: 'runwarden_approve',
   denyActionId: 'runwarden_deny',
+  reviewActionId: 'runwarden_review',
   decisionBlockId: 'runwarden_decision',
 } as const;
 
