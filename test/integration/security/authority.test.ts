@@ -231,6 +231,8 @@ describe('7. the audit trail records every refused click', () => {
     await h.click('U0ERIN', 'deny', id);
     await h.waitForStatus(id, 'denied');
     await h.click('U0BOB', 'approve', id);
+    // the clicks are acknowledged at once and handled after: wait for Bob's refusal so the audit order is his, then Mallory's
+    await ephemeralTo('U0BOB', id);
     await h.click('U0MALLORY', 'deny', id);
     const refusedEvents = async () => (await eventsOf(id)).filter((e) => e.action.endsWith('_refused'));
     await h.waitForRequest(id, () => true);
