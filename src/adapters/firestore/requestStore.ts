@@ -12,6 +12,7 @@ import { awaitsReview, type AccessRequest, type AuditEvent, type Status } from '
 import type { TransitionOutcome } from '../../domain/stateMachine';
 import type { RequestListing, RequestStore } from '../../ports';
 import { eventFromDocument, fromDocument, parseDocument, toDocument } from './requestDocument';
+import { buildQuery } from './queryShapes';
 
 export const REQUESTS = 'requests';
 export const EVENTS = 'events';
@@ -43,7 +44,7 @@ export function createRequestStore(deps: { firestore: Firestore }): RequestStore
     },
 
     async events(id) {
-      const snapshot = await requests.doc(id).collection(EVENTS).orderBy('__name__').get();
+      const snapshot = await buildQuery(requests.doc(id).collection(EVENTS), 'eventsInOrder', []).get();
       return snapshot.docs.map((doc) => eventFromDocument(doc.data()));
     },
 
@@ -91,9 +92,11 @@ export function createRequestStore(deps: { firestore: Firestore }): RequestStore
 
   async function query(statuses: readonly Status[], requester: string | undefined): Promise<RequestListing> {
     if (statuses.length === 0) return { requests: [], malformed: [] };
-    // Single-field filters only: no composite index is needed in production.
-    let q = requests.where('status', 'in', [...statuses]);
-    if (requester !== undefined) q = requests.where('requester', '==', requester);
+    // Shapes in queryShapes.ts (their composite indexes are checked against infra/firestore.tf).
+    const q =
+      requester === undefined
+        ? buildQuery(requests, 'requestsByStatus', [[...statuses]])
+        : buildQuery(requests, 'requestsByRequester', [requester]);
     const snapshot = await q.get();
     const wanted = new Set<Status>(statuses);
     return collect(snapshot.docs, (request) => wanted.has(request.status));

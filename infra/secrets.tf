@@ -1,0 +1,49 @@
+# Slack credentials live in Secret Manager, never in the environment file or
+# the Terraform state: Terraform creates the secrets, the operator adds their
+# versions (README → Deploy). The policy is not secret, but a Secret Manager
+# version gives it history, access control and audit logs; Terraform writes it
+# from var.policy_file.
+
+resource "google_secret_manager_secret" "slack_signing_secret" {
+  project   = var.project_id
+  secret_id = "${var.service_name}-slack-signing-secret"
+  replication {
+    auto {}
+  }
+  depends_on = [google_project_service.bot]
+}
+
+resource "google_secret_manager_secret" "slack_bot_token" {
+  project   = var.project_id
+  secret_id = "${var.service_name}-slack-bot-token"
+  replication {
+    auto {}
+  }
+  depends_on = [google_project_service.bot]
+}
+
+resource "google_secret_manager_secret" "policy" {
+  project   = var.project_id
+  secret_id = "${var.service_name}-policy"
+  replication {
+    auto {}
+  }
+  depends_on = [google_project_service.bot]
+}
+
+resource "google_secret_manager_secret_version" "policy" {
+  secret      = google_secret_manager_secret.policy.id
+  secret_data = file(var.policy_file)
+}
+
+# The runtime identity may read these three secrets and no other.
+resource "google_secret_manager_secret_iam_member" "runtime_accessor" {
+  for_each = {
+    signing_secret = google_secret_manager_secret.slack_signing_secret.id
+    bot_token      = google_secret_manager_secret.slack_bot_token.id
+    policy         = google_secret_manager_secret.policy.id
+  }
+  secret_id = each.value
+  role      = "roles/secretmanager.secretAccessor"
+  member    = "serviceAccount:${google_service_account.runtime.email}"
+}

@@ -1,0 +1,49 @@
+# runwarden's deployment: a Terraform root module (hashicorp/google provider).
+#
+#   cd infra
+#   terraform init && terraform validate     # needs the provider download
+#   terraform apply -var-file=runwarden.tfvars
+#
+# See README.md → "Deploy" for the whole order (image, apply, Slack app,
+# secrets, policy, channels).
+terraform {
+  required_version = ">= 1.5"
+  required_providers {
+    google = {
+      source  = "hashicorp/google"
+      version = ">= 6.0, < 8.0"
+    }
+  }
+}
+
+provider "google" {
+  project = var.project_id
+  region  = var.region
+}
+
+data "google_project" "bot" {
+  project_id = var.project_id
+}
+
+locals {
+  # Cloud Run's deterministic URL (https://SERVICE-PROJECT_NUMBER.REGION.run.app),
+  # known before the service exists: it is the OIDC audience of /jobs/sweep and
+  # the URL Cloud Scheduler calls, so both can be set in the same apply.
+  service_url = "https://${var.service_name}-${data.google_project.bot.number}.${var.region}.run.app"
+}
+
+# The APIs runwarden's own project uses. (The managed projects already run
+# Cloud Run and Cloud KMS; this module does not enable APIs there.)
+resource "google_project_service" "bot" {
+  for_each = toset([
+    "run.googleapis.com",
+    "firestore.googleapis.com",
+    "secretmanager.googleapis.com",
+    "cloudscheduler.googleapis.com",
+    "iam.googleapis.com",
+    "logging.googleapis.com",
+  ])
+  project            = var.project_id
+  service            = each.value
+  disable_on_destroy = false
+}
