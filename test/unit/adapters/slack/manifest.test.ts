@@ -29,7 +29,8 @@ const Manifest = z.object({
   }),
   oauth_config: z.object({ scopes: z.object({ bot: z.array(z.string()) }).strict() }),
   settings: z.object({
-    interactivity: z.object({ is_enabled: z.boolean(), request_url: z.string() }),
+    event_subscriptions: z.object({ request_url: z.string(), bot_events: z.array(z.string()).max(100) }),
+    interactivity: z.object({ is_enabled: z.boolean(), request_url: z.string(), message_menu_options_url: z.string() }),
     org_deploy_enabled: z.boolean(),
     socket_mode_enabled: z.boolean(),
     token_rotation_enabled: z.boolean(),
@@ -39,25 +40,22 @@ const Manifest = z.object({
 describe('infra/slack-app-manifest.yaml', () => {
   const manifest = Manifest.parse(parse(readFileSync(manifestPath, 'utf8')));
 
-  it('asks for exactly the bot scopes the code uses', () => {
-    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(
-      ['chat:write', 'commands', 'im:write', 'usergroups:read', 'users:read', 'users:read.email'].sort(),
-    );
-  });
+  // The scopes are derived from the code's Web API calls: test/unit/deploy/slackManifest.test.ts.
 
-  it('sends the slash command and interactivity to /slack/events over HTTP mode', () => {
+  it('sends the slash command, events, interactivity and option loads to /slack/events over HTTP mode', () => {
     expect(manifest.features.slash_commands).toEqual([
       expect.objectContaining({ command: '/warden', url: URL, should_escape: false }),
     ]);
     expect(manifest.settings).toEqual({
-      interactivity: { is_enabled: true, request_url: URL },
+      event_subscriptions: { request_url: URL, bot_events: ['app_home_opened'] },
+      interactivity: { is_enabled: true, request_url: URL, message_menu_options_url: URL },
       org_deploy_enabled: false,
       socket_mode_enabled: false,
       token_rotation_enabled: false,
     });
   });
 
-  it('keeps the Messages tab on so direct messages reach the requester', () => {
-    expect(manifest.features.app_home).toEqual({ home_tab_enabled: false, messages_tab_enabled: true });
+  it('enables the Home tab (SPEC §9) and keeps the Messages tab on so direct messages reach the requester', () => {
+    expect(manifest.features.app_home).toEqual({ home_tab_enabled: true, messages_tab_enabled: true });
   });
 });
