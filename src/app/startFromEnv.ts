@@ -4,6 +4,7 @@
  * Returns a one-message failure instead of throwing for bad configuration.
  */
 import { parseConfig } from './config';
+import { createAuditLog } from './auditLog';
 import { createLogger } from './logger';
 import { readPolicyFile } from './policyFile';
 import { createRunwarden } from './wiring';
@@ -38,6 +39,7 @@ export async function startFromEnv(
     jobs: { audience: config.WARDEN_JOBS_AUDIENCE, invokers: config.WARDEN_JOBS_INVOKERS, certsUrl: config.WARDEN_OIDC_CERTS_URL },
     policy: policy.policy,
     logger,
+    auditLog: createAuditLog({ destination: options.logDestination }),
     settings: { pendingTimeoutSeconds: config.WARDEN_PENDING_TIMEOUT, remindAfterSeconds: config.WARDEN_REMIND_AFTER },
   });
   const server = await runwarden.start();

@@ -5,6 +5,8 @@
  * emulators and stand-ins behind the same environment variables.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { withAuditLog } from './auditedStore';
+import { createAuditLog, type AuditLog } from './auditLog';
 import { createSlackChat } from '../adapters/slack/slackChat';
 import { registerActionListener } from '../adapters/slack/listeners/actionListener';
 import { registerCommandListener } from '../adapters/slack/listeners/commandListener';
@@ -36,6 +38,8 @@ export interface RunwardenOptions {
   logger: Logger;
   clock?: Clock | undefined;
   settings?: Partial<Settings> | undefined;
+  /** where every audit event's log line goes (default: one JSON line on stdout, see auditLog.ts) */
+  auditLog?: AuditLog | undefined;
 }
 
 export interface Runwarden {
@@ -71,7 +75,7 @@ export function createRunwarden(options: RunwardenOptions): Runwarden {
   const chat = createSlackChat({ client: slack.client });
 
   const deps: AppDeps = {
-    store: cloud.store,
+    store: withAuditLog(cloud.store, options.auditLog ?? createAuditLog()),
     chat,
     views: chat,
     directory: chat,

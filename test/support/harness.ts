@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { createRunwarden, type Runwarden } from '../../src/app/wiring';
 import { silentLogger } from '../../src/app/logger';
+import { discardAuditLog, type AuditLog } from '../../src/app/auditLog';
 import { loadPolicy } from '../../src/domain/policy/loadPolicy';
 import type { AccessRequest, Status } from '../../src/domain/request';
 import type { Settings } from '../../src/app/deps';
@@ -133,6 +134,8 @@ export interface HarnessOptions {
    * as `peer`. Stopping it leaves the peer's stand-ins running.
    */
   peer?: Harness;
+  /** receives every audit line (default: discarded) */
+  auditLog?: AuditLog;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -159,6 +162,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     jobs: { audience: AUDIENCE, invokers: [SCHEDULER], certsUrl: certs.url },
     policy: loaded.policy,
     logger: silentLogger,
+    auditLog: options.auditLog ?? discardAuditLog,
     clock,
     settings: options.settings,
   });

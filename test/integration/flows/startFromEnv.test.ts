@@ -79,6 +79,8 @@ it('starts from the environment alone and serves a request, a sweep and structur
     expect(sweep.status).toBe(200);
     const lines = logs.join('').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.find((l) => l.message === 'request submitted')).toMatchObject({ severity: 'INFO', requestId: expect.any(String) });
+    // the audit export (src/app/auditLog.ts) shares the log stream
+    expect(lines.find((l) => l.auditSchema === 'runwarden.audit/v1')).toMatchObject({ severity: 'NOTICE', action: 'submitted', status: 'pending' });
     expect(logs.join('')).not.toContain(SIGNING_SECRET);
     expect(logs.join('')).not.toContain(BOT_TOKEN);
   } finally {

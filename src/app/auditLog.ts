@@ -1,0 +1,74 @@
+/**
+ * The audit export: every audit event runwarden stores is also written as ONE
+ * JSON line on stdout with a stable shape, which Cloud Run hands to Cloud
+ * Logging as a structured entry (jsonPayload) and the optional log sink of
+ * infra/audit.tf routes to BigQuery. The Firestore trail stays the record;
+ * this line makes it queryable next to Google's own Cloud Audit Logs.
+ *
+ * Shape (schema "runwarden.audit/v1"; fields are only ever added):
+ *   severity   "NOTICE"
+ *   message    "runwarden audit: <action> <requestId>"
+ *   auditSchema "runwarden.audit/v1"
+ *   requestId, kind, action, actor, target, status (after the event), time (the event's, RFC 3339)
+ *   detail     the event's detail as a JSON string (one BigQuery column whatever it holds)
+ *   logging.googleapis.com/labels  { runwarden_audit: "v1" } (cheap log filter)
+ * It is written regardless of LOG_LEVEL: the audit trail is not a debug log.
+ */
+import type { AccessRequest, AuditEvent } from '../domain/request';
+
+export const AUDIT_SCHEMA = 'runwarden.audit/v1';
+
+export interface AuditLine {
+  severity: 'NOTICE';
+  message: string;
+  auditSchema: typeof AUDIT_SCHEMA;
+  requestId: string;
+  kind: AccessRequest['kind'];
+  action: string;
+  actor: string;
+  target: string;
+  status: AccessRequest['status'];
+  time: string;
+  detail: string;
+  'logging.googleapis.com/labels': { runwarden_audit: 'v1' };
+}
+
+export interface AuditLog {
+  /** writes the line of `event`, which happened to `request` (its state after the event) */
+  record(request: AccessRequest, event: AuditEvent): void;
+}
+
+/** The line of one event (pure). */
+export function auditLine(request: AccessRequest, event: AuditEvent): AuditLine {
+  return {
+    severity: 'NOTICE',
+    message: `runwarden audit: ${event.action} ${request.id}`,
+    auditSchema: AUDIT_SCHEMA,
+    requestId: request.id,
+    kind: request.kind,
+    action: event.action,
+    actor: event.actor,
+    target: request.target,
+    status: request.status,
+    time: event.at.toISOString(),
+    detail: JSON.stringify(event.detail),
+    'logging.googleapis.com/labels': { runwarden_audit: 'v1' },
+  };
+}
+
+/** Writes each line to `destination` (default stdout); a failing write never fails the transition. */
+export function createAuditLog(options: { destination?: Pick<NodeJS.WritableStream, 'write'> | undefined } = {}): AuditLog {
+  const destination = options.destination ?? process.stdout;
+  return {
+    record(request, event) {
+      try {
+        destination.write(`${JSON.stringify(auditLine(request, event))}\n`);
+      } catch {
+        // stdout closed: the event is in Firestore all the same
+      }
+    },
+  };
+}
+
+/** Drops every line (tests that do not look at the audit export). */
+export const discardAuditLog: AuditLog = { record: () => undefined };

@@ -1,0 +1,38 @@
+/**
+ * A RequestStore decorator: after each audit event is committed to Firestore
+ * (create, or a transaction that appended an event — a transition or an
+ * audited refusal), it writes that event's audit line (auditLog.ts). The one
+ * place the audit export happens; wired around the Firestore store in
+ * wiring.ts. Lines are written only after the commit, so a retried or failed
+ * transaction writes none. Every other method is forwarded by name, so a new
+ * store method does not compile here until someone decides whether it writes
+ * audit events.
+ */
+import type { AccessRequest } from '../domain/request';
+import type { RequestStore } from '../ports';
+import type { AuditLog } from './auditLog';
+
+export function withAuditLog(store: RequestStore, auditLog: AuditLog): RequestStore {
+  return {
+    get: (id) => store.get(id),
+    events: (id) => store.events(id),
+    listByStatus: (statuses) => store.listByStatus(statuses),
+    listByRequester: (requester, statuses) => store.listByRequester(requester, statuses),
+    listAwaitingReview: () => store.listAwaitingReview(),
+    async create(request, event) {
+      await store.create(request, event);
+      auditLog.record(request, event);
+    },
+    async transact(id, decide) {
+      // the state the committed attempt decided on (Firestore may retry the function)
+      let seen: AccessRequest | undefined;
+      const outcome = await store.transact(id, (current) => {
+        seen = current;
+        return decide(current);
+      });
+      if (outcome.ok) auditLog.record(outcome.next, outcome.event);
+      else if (outcome.record && seen) auditLog.record(seen, outcome.record);
+      return outcome;
+    },
+  };
+}
