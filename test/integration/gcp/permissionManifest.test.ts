@@ -28,6 +28,7 @@ describe('the gRPC methods runwarden sends are all in the permission manifest', 
       members: ['user:alice@acme.example'],
       condition: { title: 'runwarden-perm00test', description: 'test', expression: 'request.time < timestamp("2030-01-01T00:00:00Z")' },
     };
+    const extended = { ...binding, condition: { ...binding.condition, expression: 'request.time < timestamp("2030-01-02T00:00:00Z")' } };
     const scenarios: Record<string, () => Promise<unknown>> = {
       'services.getService': () => services.getService(SERVICE),
       'services.listServices': () => services.listServices('projects/acme-prod/locations/us-central1'),
@@ -35,8 +36,9 @@ describe('the gRPC methods runwarden sends are all in the permission manifest', 
       'services.setEgress': () => services.setEgress(SERVICE, 'all-traffic'),
       'services.setIngress': () => services.setIngress(SERVICE, 'all'),
       'iam.addBinding': () => iam.addBinding(SERVICE, binding),
+      'iam.replaceBinding': () => iam.replaceBinding(SERVICE, binding, extended),
       'iam.getBindings': () => iam.getBindings(SERVICE),
-      'iam.removeBinding': () => iam.removeBinding(SERVICE, binding),
+      'iam.removeBinding': () => iam.removeBinding(SERVICE, extended),
       'keys.getKey': () => keys.getKey(KEY),
       'keys.createVersion': () => keys.createVersion(KEY),
       'keys.makePrimary': () => keys.makePrimary(KEY, `${KEY}/cryptoKeyVersions/2`),
