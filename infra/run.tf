@@ -110,9 +110,16 @@ resource "google_cloud_run_v2_service" "runwarden" {
     }
   }
 
+  # Rolling a revision with `gcloud run services update --update-labels=…`
+  # (README: new secret versions) is not drift.
+  lifecycle {
+    ignore_changes = [client, client_version, labels, template[0].labels]
+  }
+
   depends_on = [
     google_project_service.bot,
     google_secret_manager_secret_iam_member.runtime_accessor,
+    google_secret_manager_secret_version.slack_placeholder,
     google_firestore_database.runwarden,
   ]
 }

@@ -22,6 +22,22 @@ resource "google_secret_manager_secret" "slack_bot_token" {
   depends_on = [google_project_service.bot]
 }
 
+# A first, placeholder version of each Slack secret, so that the service
+# starts on the first apply (Slack requests fail their signature check until
+# the real versions are added: README → Deploy, step 5). Terraform never
+# touches the versions after that; the real values never enter its state.
+resource "google_secret_manager_secret_version" "slack_placeholder" {
+  for_each = {
+    signing_secret = google_secret_manager_secret.slack_signing_secret.id
+    bot_token      = google_secret_manager_secret.slack_bot_token.id
+  }
+  secret      = each.value
+  secret_data = "placeholder-add-the-real-value-as-a-new-version"
+  lifecycle {
+    ignore_changes = [secret_data, enabled]
+  }
+}
+
 resource "google_secret_manager_secret" "policy" {
   project   = var.project_id
   secret_id = "${var.service_name}-policy"

@@ -28,7 +28,11 @@ const SHAPE = ['action', 'actor', 'auditSchema', 'detail', 'kind', 'logging.goog
 
 it('writes one line per stored audit event, refused clicks included, with the stable shape', async () => {
   const id = await h.submit('U0ALICE', 'invoker hello 1h checking the audit export');
-  await h.click('U0ALICE', 'approve', id); // self-approval: refused, and audited
+  const refused = await h.click('U0ALICE', 'approve', id); // self-approval: refused, and audited
+  // the refusal reaches Alice after its audit event is committed
+  await h.slack.waitFor(() => h.slack.ephemerals.find((e) => e.user === 'U0ALICE') ?? h.slack.responses(refused.tag)[0], {
+    description: 'the refusal of the self-approval',
+  });
   await h.click('U0BOB', 'approve', id);
   await h.waitForStatus(id, 'active');
 
