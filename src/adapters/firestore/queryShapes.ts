@@ -48,6 +48,13 @@ export const QUERY_SHAPES = {
     filters: [{ field: 'requester', op: '==' }],
     orderBy: [],
   },
+  /** listAwaitingReview: break-glass requests (the reviewed ones are dropped in memory) */
+  requestsBreakGlass: {
+    collection: 'requests',
+    scope: 'COLLECTION',
+    filters: [{ field: 'breakGlass', op: '==' }],
+    orderBy: [],
+  },
   /** events: a request's audit trail in document-id (sequence) order */
   eventsInOrder: {
     collection: 'events',

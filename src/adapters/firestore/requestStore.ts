@@ -85,7 +85,7 @@ export function createRequestStore(deps: { firestore: Firestore }): RequestStore
     async listAwaitingReview() {
       // One equality filter, no composite index. (A `reviewedAt == null` filter would miss documents
       // written before the field existed.) Break-glass requests are rare; reviewed ones are dropped here.
-      const snapshot = await requests.where('breakGlass', '==', true).get();
+      const snapshot = await buildQuery(requests, 'requestsBreakGlass', [true]).get();
       return collect(snapshot.docs, awaitsReview);
     },
   };
