@@ -12,6 +12,8 @@ import { registerActionListener } from '../adapters/slack/listeners/actionListen
 import { registerCommandListener } from '../adapters/slack/listeners/commandListener';
 import { registerExtendListener } from '../adapters/slack/listeners/extendListener';
 import { registerHomeListener } from '../adapters/slack/listeners/homeListener';
+import { registerFormListener } from '../adapters/slack/listeners/formListener';
+import { requestForm } from '../adapters/slack/views/requestForm';
 import type { Policy } from '../domain/policy/schema';
 import type { RequestKind } from '../domain/request';
 import type { Clock, Logger } from '../ports';
@@ -97,12 +99,25 @@ export function createRunwarden(options: RunwardenOptions): Runwarden {
   const handlers: Record<RequestKind, KindHandler> = createHandlers(deps);
   useCases = createUseCases(deps, handlers);
 
+  const commandContext = { slash: options.slashCommand, useCases, policy: options.policy };
   registerCommandListener(slack.app, {
     slash: options.slashCommand,
     logger: options.logger,
-    context: { slash: options.slashCommand, useCases, policy: options.policy },
+    context: commandContext,
     deliveries: cloud.deliveries,
     now: () => deps.clock.now(),
+    openForm: async (triggerId) => {
+      await chat.openView(triggerId, requestForm());
+      (useCases as UseCases).requestForm.warm();
+    },
+  });
+  registerFormListener(slack.app, {
+    context: commandContext,
+    suggest: useCases.requestForm.suggest,
+    hints: useCases.requestForm.hints,
+    views: chat,
+    chat,
+    logger: options.logger,
   });
   registerHomeListener(slack.app, { publish: useCases.home.publish, logger: options.logger });
   registerExtendListener(slack.app, { extend: useCases.extend, chat, views: chat, logger: options.logger });

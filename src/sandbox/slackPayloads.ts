@@ -204,3 +204,59 @@ export function viewSubmissionBody(input: { userId: string; view: Record<string,
     }),
   }).toString();
 }
+
+function viewWithState(view: Record<string, unknown>, viewId: string, values: Record<string, string | undefined>): Record<string, unknown> {
+  const state: Record<string, Record<string, unknown>> = {};
+  const blocks = Array.isArray(view.blocks) ? (view.blocks as Array<Record<string, unknown>>) : [];
+  for (const block of blocks) {
+    if (block.type !== 'input' || typeof block.block_id !== 'string') continue;
+    const element = (block.element ?? {}) as { type?: string; action_id?: string };
+    const value = values[block.block_id];
+    state[block.block_id] = {
+      [element.action_id ?? 'value']:
+        element.type === 'plain_text_input'
+          ? { type: 'plain_text_input', value: value ?? null }
+          : { type: element.type, selected_option: value === undefined ? null : { text: { type: 'plain_text', text: value }, value } },
+    };
+  }
+  return { id: viewId, team_id: SANDBOX_SLACK_DEFAULTS.teamId, ...view, state: { values: state }, hash: '1700000000.abcdef' };
+}
+
+/** A `block_suggestion` (options load) body: the user typed `value` into an external_select of an open modal. */
+export function blockSuggestionBody(input: { userId: string; view: Record<string, unknown>; viewId: string; blockId: string; actionId: string; value: string; values?: Record<string, string | undefined> }): string {
+  const userName = userNameOf(input.userId);
+  return new URLSearchParams({
+    payload: JSON.stringify({
+      type: 'block_suggestion',
+      user: { id: input.userId, username: userName, name: userName, team_id: SANDBOX_SLACK_DEFAULTS.teamId },
+      container: { type: 'view', view_id: input.viewId },
+      api_app_id: SANDBOX_SLACK_DEFAULTS.apiAppId,
+      token: SANDBOX_SLACK_DEFAULTS.verificationToken,
+      action_id: input.actionId,
+      block_id: input.blockId,
+      value: input.value,
+      team: { id: SANDBOX_SLACK_DEFAULTS.teamId, domain: SANDBOX_SLACK_DEFAULTS.teamDomain },
+      view: viewWithState(input.view, input.viewId, input.values ?? {}),
+    }),
+  }).toString();
+}
+
+/** A `block_actions` body from a select inside an open modal (dispatch_action): `value` was chosen in `blockId`. */
+export function viewSelectBody(input: { userId: string; view: Record<string, unknown>; viewId: string; blockId: string; actionId: string; value: string }): string {
+  const userName = userNameOf(input.userId);
+  return new URLSearchParams({
+    payload: JSON.stringify({
+      type: 'block_actions',
+      user: { id: input.userId, username: userName, name: userName, team_id: SANDBOX_SLACK_DEFAULTS.teamId },
+      api_app_id: SANDBOX_SLACK_DEFAULTS.apiAppId,
+      token: SANDBOX_SLACK_DEFAULTS.verificationToken,
+      container: { type: 'view', view_id: input.viewId },
+      trigger_id: triggerId(),
+      team: { id: SANDBOX_SLACK_DEFAULTS.teamId, domain: SANDBOX_SLACK_DEFAULTS.teamDomain },
+      view: viewWithState(input.view, input.viewId, { [input.blockId]: input.value }),
+      actions: [
+        { type: 'static_select', action_id: input.actionId, block_id: input.blockId, selected_option: { text: { type: 'plain_text', text: input.value }, value: input.value }, action_ts: slackTs(new Date()) },
+      ],
+    }),
+  }).toString();
+}

@@ -15,7 +15,7 @@ import type { Settings } from '../../src/app/deps';
 import { startEmulator, type Emulator } from '../../src/emulator';
 import { createOidcIssuer, type OidcIssuer } from '../../src/sandbox/oidcIssuer';
 import { startSlackStandIn, type SlackStandIn, type PostedMessage } from '../../src/sandbox/slackStandIn';
-import { appHomeOpenedBody, blockActionsBody, slashCommandBody, viewSubmissionBody, FORM_CONTENT_TYPE, JSON_CONTENT_TYPE } from '../../src/sandbox/slackPayloads';
+import { appHomeOpenedBody, blockActionsBody, slashCommandBody, viewSubmissionBody, blockSuggestionBody, viewSelectBody, FORM_CONTENT_TYPE, JSON_CONTENT_TYPE } from '../../src/sandbox/slackPayloads';
 import { postToSlackEndpoint } from '../../src/sandbox/slackSigner';
 
 export const PROJECT = 'acme-prod';
@@ -105,6 +105,14 @@ export interface Harness {
   openHome(user: string): Promise<Record<string, unknown>>;
   /** submits a modal (a signed view_submission); resolves with runwarden's answer body, undefined when it just closes the modal */
   submitView(user: string, view: Record<string, unknown>, values: Record<string, string | undefined>, viewId?: string): Promise<Record<string, unknown> | undefined>;
+  /** `/warden` with no arguments: resolves with the modal it opened (id and view) */
+  openForm(user: string): Promise<{ id: string; view: Record<string, unknown> }>;
+  /** chooses a Kind in an open form (dispatch_action); resolves with the redrawn view */
+  chooseKind(user: string, modal: { id: string; view: Record<string, unknown> }, kind: string): Promise<Record<string, unknown>>;
+  /** types into the form's Target (block_suggestion); resolves with the options answered */
+  suggest(user: string, modal: { id: string; view: Record<string, unknown> }, typed: string, values?: Record<string, string | undefined>): Promise<Array<{ text: { text: string }; value: string }>>;
+  /** types into Target until options come back (the form's first listing may still be loading) */
+  waitForOptions(user: string, modal: { id: string; view: Record<string, unknown> }, typed: string, timeoutMs?: number): Promise<Array<{ text: { text: string }; value: string }>>;
   /** the message of extension `n` of request `id` */
   extensionMessage(id: string, n: number): PostedMessage | undefined;
   sweep(token?: string | null): Promise<{ status: number; body: Record<string, number> }>;
@@ -236,6 +244,41 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       const answer = await postToSlackEndpoint(`${botUrl}/slack/events`, SIGNING_SECRET, body, FORM_CONTENT_TYPE);
       if (answer.status !== 200) throw new Error(`view_submission answered HTTP ${answer.status}`);
       return answer.text.trim() === '' ? undefined : (JSON.parse(answer.text) as Record<string, unknown>);
+    },
+    async openForm(user) {
+      const before = slack.modals().length;
+      const answer = await harness.slash(user, '');
+      if (answer.status !== 200) throw new Error(`/warden answered HTTP ${answer.status}`);
+      const modal = await slack.waitFor(() => slack.modals()[before], { description: 'the request form' });
+      return { id: modal.id, view: modal.view };
+    },
+    async chooseKind(user, modal, kind) {
+      const updates = slack.modals().find((m) => m.id === modal.id)?.history.length ?? 0;
+      const body = viewSelectBody({ userId: user, view: modal.view, viewId: modal.id, blockId: 'runwarden_form_kind', actionId: 'runwarden_form_kind_select', value: kind });
+      await postToSlackEndpoint(`${botUrl}/slack/events`, SIGNING_SECRET, body, FORM_CONTENT_TYPE);
+      const updated = await slack.waitFor(() => slack.modals().find((m) => m.id === modal.id && m.history.length > updates), { description: 'the redrawn form' });
+      return updated.view;
+    },
+    async suggest(user, modal, typed, values) {
+      const body = blockSuggestionBody({
+        userId: user,
+        view: modal.view,
+        viewId: modal.id,
+        blockId: 'runwarden_form_target',
+        actionId: 'runwarden_form_target_select',
+        value: typed,
+        ...(values ? { values } : {}),
+      });
+      const answer = await postToSlackEndpoint(`${botUrl}/slack/events`, SIGNING_SECRET, body, FORM_CONTENT_TYPE);
+      if (answer.status !== 200) throw new Error(`block_suggestion answered HTTP ${answer.status}: ${answer.text}`);
+      return (JSON.parse(answer.text) as { options: Array<{ text: { text: string }; value: string }> }).options;
+    },
+    async waitForOptions(user, modal, typed, timeoutMs = 30_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const options = await harness.suggest(user, modal, typed);
+        if (options.length > 0 || Date.now() > deadline) return options;
+      }
     },
     extensionMessage(id, n) {
       return slack.messages(APPROVALS_CHANNEL).find((m) => JSON.stringify(m.blocks ?? []).includes(`"value":"${id}.${n}"`) || m.text.startsWith(`Extension ${n} of request ${id}`));

@@ -41,3 +41,14 @@ export const EXTEND_REASON_BLOCK = 'runwarden_extend_reason';
 /** Every action id above, for listeners that register them all. */
 export const ACTION_IDS = [APPROVE_ACTION, DENY_ACTION, REVOKE_ACTION, EXTENSION_APPROVE_ACTION, EXTENSION_DENY_ACTION, EXTEND_OPEN_ACTION, CANCEL_ACTION, REVIEW_ACTION] as const;
 export type ActionId = (typeof ACTION_IDS)[number];
+
+/** The request form (`/warden` with no arguments): its callback id, blocks and actions. */
+export const FORM_VIEW = 'runwarden_request_form';
+export const FORM_KIND_BLOCK = 'runwarden_form_kind';
+export const FORM_KIND_ACTION = 'runwarden_form_kind_select';
+export const FORM_TARGET_BLOCK = 'runwarden_form_target';
+/** the Target external_select: its options come from block_suggestion payloads */
+export const FORM_TARGET_ACTION = 'runwarden_form_target_select';
+export const FORM_SETTING_BLOCK = 'runwarden_form_setting';
+export const FORM_DURATION_BLOCK = 'runwarden_form_duration';
+export const FORM_REASON_BLOCK = 'runwarden_form_reason';

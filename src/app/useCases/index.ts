@@ -12,6 +12,7 @@ import { createExtend } from './extend';
 import { createQueries } from './queries';
 import { createSubmit, type SubmitInput, type SubmitResult } from './submit';
 import { createHome } from './home';
+import { createRequestForm } from './requestForm';
 import { createHomeRefresher } from '../homeRefresher';
 import { createInflight } from '../inflight';
 
@@ -33,6 +34,7 @@ export function createUseCases(deps: AppDeps, handlers: Record<RequestKind, Kind
       return result;
     }),
     home: { data: home.data, publish },
+    requestForm: createRequestForm(deps),
     /** resolves once the work Slack requests started has finished (or after `timeoutMs`), for a graceful stop */
     idle: (timeoutMs: number): Promise<void> => inflight.idle(timeoutMs),
     decide: createDecide(deps, runner),

@@ -18,10 +18,20 @@ export interface CommandListenerDeps {
   /** dedupes deliveries of one command (same trigger_id) */
   deliveries: DeliveryLedger;
   now: () => Date;
+  /** `/warden` with no arguments: views.open of the request form with the command's trigger_id */
+  openForm?: ((triggerId: string) => Promise<unknown>) | undefined;
 }
 
 export function registerCommandListener(app: App, deps: CommandListenerDeps): void {
   app.command(deps.slash, async ({ command, ack, respond }) => {
+    if ((command.text ?? '').trim() === '' && deps.openForm && command.trigger_id) {
+      // The trigger_id lives 3 s: open the form first, before anything slow.
+      const opened = await deps.openForm(command.trigger_id).then(
+        () => true,
+        (error: unknown) => (deps.logger.warn('could not open the request form', { error: String(error) }), false),
+      );
+      if (opened) return void (await ack());
+    }
     const parsed = parseCommand(command.text ?? '', deps.slash);
     if (!parsed.ok) {
       await ack({ response_type: 'ephemeral', text: `:warning: ${parsed.error}\nUsage: \`${parsed.usage}\`` });

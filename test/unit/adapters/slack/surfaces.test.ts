@@ -1,5 +1,6 @@
 import { homeView, HOME_MAX_ITEMS, type HomeData } from '../../../../src/adapters/slack/views/homeView';
 import { extendModal } from '../../../../src/adapters/slack/views/extendModal';
+import { requestForm } from '../../../../src/adapters/slack/views/requestForm';
 import { aRequest, inStatus, NOW, at } from '../../../fixtures/requests';
 import { surfaceViolations } from './blockKitLimits';
 
@@ -45,5 +46,22 @@ describe('extendModal', () => {
     const modal = extendModal('abcdefghjk');
     expect(surfaceViolations(modal)).toEqual([]);
     expect(modal).toMatchSnapshot();
+  });
+});
+
+describe('requestForm', () => {
+  const labels = (view: { blocks: unknown[] }) =>
+    (view.blocks as Array<{ type: string; label?: { text: string } }>).filter((b) => b.type === 'input').map((b) => b.label?.text);
+  it.each([
+    [undefined, ['Kind', 'Target', 'Setting', 'Duration', 'Reason']],
+    ['invoker', ['Kind', 'Target', 'Duration', 'Reason']],
+    ['egress', ['Kind', 'Target', 'Setting', 'Duration', 'Reason']],
+    ['ingress', ['Kind', 'Target', 'Setting', 'Duration', 'Reason']],
+    ['rotate', ['Kind', 'Target', 'Reason']],
+  ] as const)('for kind %s has the SPEC §9 labels and stays within Slack’s limits', (kind, expected) => {
+    const form = requestForm(kind, { maxDuration: '8h', permanentAllowed: true, reason: 'start with the ticket id' });
+    expect(labels(form)).toEqual(expected);
+    expect(surfaceViolations(form)).toEqual([]);
+    expect(form).toMatchSnapshot();
   });
 });

@@ -1,0 +1,124 @@
+/**
+ * The request form: `/warden` with no arguments opens it (views.open with the
+ * command's trigger_id, before anything slow); choosing a Kind redraws it
+ * (views.update); typing in Target is answered from block_suggestion
+ * payloads; a submission is validated by the subcommand's own argument
+ * schema and then submitted by the subcommand's own handler, exactly as the
+ * slash command is. Problems come back inline (`response_action: "errors"`,
+ * keyed by block); a valid request is posted for approval and the requester
+ * gets the command's confirmation by DM.
+ */
+import type { App } from '@slack/bolt';
+import { z } from 'zod';
+import type { CommandContext, Reply } from '../../../../commands/context';
+import * as egress from '../../../../commands/egress';
+import * as ingress from '../../../../commands/ingress';
+import * as invoker from '../../../../commands/invoker';
+import * as rotate from '../../../../commands/rotate';
+import { REQUEST_KINDS, type RequestKind } from '../../../domain/request';
+import type { Logger, ViewsPort, ChatPort } from '../../../ports';
+import type { FormHints } from '../views/requestForm';
+import { requestForm } from '../views/requestForm';
+import { FORM_DURATION_BLOCK, FORM_KIND_ACTION, FORM_KIND_BLOCK, FORM_REASON_BLOCK, FORM_SETTING_BLOCK, FORM_TARGET_ACTION, FORM_TARGET_BLOCK, FORM_VIEW } from '../ids';
+import { INPUT_ACTION } from '../views/extendModal';
+import { inputValue, withinAck } from './viewState';
+
+export interface FormDeps {
+  context: Omit<CommandContext, 'user'>;
+  suggest: (kind: RequestKind | undefined, typed: string) => Promise<Array<{ text: string; value: string }>>;
+  hints: (kind: RequestKind) => FormHints;
+  views: ViewsPort;
+  chat: ChatPort;
+  logger: Logger;
+}
+
+const kindOf = (text: unknown): RequestKind | undefined => REQUEST_KINDS.find((k) => k === text);
+const viewPayload = z.object({ user: z.object({ id: z.string().min(1) }), view: z.object({ id: z.string().optional(), private_metadata: z.string().optional(), state: z.unknown() }) });
+
+/** Which block shows a problem with each argument of the subcommands' schemas. */
+const FIELD_BLOCKS: Record<string, string> = {
+  service: FORM_TARGET_BLOCK,
+  key: FORM_TARGET_BLOCK,
+  value: FORM_SETTING_BLOCK,
+  durationSeconds: FORM_DURATION_BLOCK,
+  reason: FORM_REASON_BLOCK,
+};
+
+/** The block a refusal from the submission is about, from its words. */
+function blockOf(text: string): string {
+  if (/duration|long|short|\b\d+[smhd]\b/i.test(text)) return FORM_DURATION_BLOCK;
+  if (/reason/i.test(text)) return FORM_REASON_BLOCK;
+  if (/egress|ingress|setting|already/i.test(text)) return FORM_SETTING_BLOCK;
+  return FORM_TARGET_BLOCK;
+}
+
+/** Form values → the subcommand's arguments, validated by its own schema; or the problems keyed by block. */
+function parseForm(kind: RequestKind, state: unknown): { ok: true; run: (ctx: CommandContext) => Promise<Reply> } | { ok: false; errors: Record<string, string> } {
+  const target = inputValue(state, FORM_TARGET_BLOCK, FORM_TARGET_ACTION);
+  const setting = inputValue(state, FORM_SETTING_BLOCK, INPUT_ACTION);
+  const duration = inputValue(state, FORM_DURATION_BLOCK, INPUT_ACTION);
+  const reason = inputValue(state, FORM_REASON_BLOCK, INPUT_ACTION)?.split(/\s+/).filter(Boolean);
+  const errors: Record<string, string> = {};
+  const check = <S extends z.ZodType>(schema: S, raw: Record<string, unknown>): z.output<S> | undefined => {
+    const parsed = schema.safeParse(raw);
+    if (parsed.success) return parsed.data;
+    for (const issue of parsed.error.issues) errors[FIELD_BLOCKS[String(issue.path[0])] ?? FORM_TARGET_BLOCK] ??= issue.message;
+    return undefined;
+  };
+  let run: ((ctx: CommandContext) => Promise<Reply>) | undefined;
+  if (kind === 'invoker') {
+    const args = check(invoker.argsSchema, { service: target, durationSeconds: duration, reason });
+    if (args) run = (ctx) => invoker.handle(args, ctx);
+  } else if (kind === 'egress') {
+    const args = check(egress.argsSchema, { service: target, value: setting, durationSeconds: duration, reason });
+    if (args) run = (ctx) => egress.handle(args, ctx);
+  } else if (kind === 'ingress') {
+    const args = check(ingress.argsSchema, { service: target, value: setting, durationSeconds: duration, reason });
+    if (args) run = (ctx) => ingress.handle(args, ctx);
+  } else {
+    const args = check(rotate.argsSchema, { key: target, reason });
+    if (args) run = (ctx) => rotate.handle(args, ctx);
+  }
+  return run && Object.keys(errors).length === 0 ? { ok: true, run } : { ok: false, errors };
+}
+
+export function registerFormListener(app: App, deps: FormDeps): void {
+  app.action(FORM_KIND_ACTION, async ({ ack, body }) => {
+    await ack();
+    const parsed = viewPayload.safeParse(body);
+    const kind = parsed.success ? kindOf(inputValue(parsed.data.view.state, FORM_KIND_BLOCK, FORM_KIND_ACTION)) : undefined;
+    if (!parsed.success || !kind || !parsed.data.view.id) return;
+    await deps.views.updateView(parsed.data.view.id, requestForm(kind, deps.hints(kind))).catch((error: unknown) =>
+      deps.logger.warn('could not redraw the request form', { error: String(error) }),
+    );
+  });
+
+  app.options(FORM_TARGET_ACTION, async ({ ack, body }) => {
+    const parsed = viewPayload.extend({ value: z.string().max(200) }).safeParse(body);
+    if (!parsed.success) return void (await ack({ options: [] }));
+    const { view, value } = parsed.data;
+    const kind = kindOf(view.private_metadata) ?? kindOf(inputValue(view.state, FORM_KIND_BLOCK, FORM_KIND_ACTION));
+    const options = await deps.suggest(kind, value).catch((error: unknown) => {
+      deps.logger.warn('could not list targets for the request form', { error: String(error) });
+      return [];
+    });
+    await ack({ options: options.map((o) => ({ text: { type: 'plain_text' as const, text: o.text }, value: o.value })) });
+  });
+
+  app.view(FORM_VIEW, async ({ ack, body }) => {
+    const parsed = viewPayload.safeParse(body);
+    if (!parsed.success) return void (await ack());
+    const { user, view } = parsed.data;
+    const kind = kindOf(inputValue(view.state, FORM_KIND_BLOCK, FORM_KIND_ACTION));
+    if (!kind) return void (await ack({ response_action: 'errors', errors: { [FORM_KIND_BLOCK]: 'Choose what you are asking for.' } }));
+    const form = parseForm(kind, view.state);
+    if (!form.ok) return void (await ack({ response_action: 'errors', errors: form.errors }));
+    const work = form.run({ ...deps.context, user: user.id }).catch((): Reply => ({ text: ':no_entry: Something went wrong inside runwarden; the operators have the details in the logs.' }));
+    const early = await withinAck(work);
+    if (early?.text.startsWith(':no_entry:')) {
+      return void (await ack({ response_action: 'errors', errors: { [blockOf(early.text)]: early.text.replace(/^:no_entry: /, '').slice(0, 2000) } }));
+    }
+    await ack();
+    await deps.chat.dm(user.id, await work).catch((error: unknown) => deps.logger.warn('could not confirm a form request', { error: String(error) }));
+  });
+}
