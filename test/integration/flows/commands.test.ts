@@ -16,7 +16,7 @@ afterAll(async () => {
 });
 
 it.each([
-  ['an empty command gets help', '', /\/warden invoker <service> <duration>/],
+  ['`help` with extra words', 'help me please', /\/warden invoker <service> <duration>/],
   ['an unknown subcommand', 'grant hello 1h x', /Usage/],
   ['a bad duration', 'invoker hello 3x testing', /3x.*duration/],
   ['a missing reason', 'invoker hello 1h', /reason/i],
@@ -91,4 +91,12 @@ rules:
     expect(await small.ask('U0ALICE', 'invoker hello 30m testing')).toMatch(/only 1 member\(s\) besides you/);
     expect(await small.ask('U0CAROL', 'invoker hello 30m testing')).toMatch(/waiting for 2 approvals/);
   });
+});
+
+it('an empty command opens the request form instead of answering with help (SPEC §4)', async () => {
+  const before = h.slack.modals().length;
+  const answer = await h.slash('U0ALICE', '');
+  expect(answer.status).toBe(200);
+  const modal = await h.slack.waitFor(() => h.slack.modals()[before], { description: 'the request form' });
+  expect(modal.view.callback_id).toBe('runwarden_request_form');
 });
