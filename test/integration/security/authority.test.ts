@@ -240,11 +240,13 @@ describe('7. the audit trail records every refused click', () => {
     for (const deadline = Date.now() + 30_000; refused.length < 3 && Date.now() < deadline; refused = await refusedEvents()) {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    expect(refused).toEqual([
+    // the last two clicks are sent without waiting for each other: their order is the machine's
+    expect(refused).toHaveLength(3);
+    expect(refused).toEqual(expect.arrayContaining([
       expect.objectContaining({ actor: 'U0CAROL', action: 'approve_refused', detail: { reason: 'duplicate_approval' } }),
       expect.objectContaining({ actor: 'U0BOB', action: 'approve_refused', detail: { reason: 'already_denied' } }),
       expect.objectContaining({ actor: 'U0MALLORY', action: 'deny_refused', detail: { reason: 'already_denied' } }),
-    ]);
+    ]));
     const all = await eventsOf(id);
     const times = all.map((e) => e.at.getTime());
     expect([...times].sort((x, y) => x - y)).toEqual(times);
