@@ -62,7 +62,7 @@ async function askExtension(id: string, text = '30m still debugging'): Promise<s
 }
 
 async function pressExtension(user: string, id: string, n: number, decision: 'approve' | 'deny') {
-  const message = await h.slack.waitFor(() => h.extensionMessage(id, n), { description: `extension ${n} message of ${id}` });
+  const message = await h.slack.waitFor(() => h.extensionMessage(id, n), { description: `extension ${n} message of ${id}`, timeoutMs: 60_000 });
   return h.press(user, `runwarden_extension_${decision}`, `${id}.${n}`, message);
 }
 
@@ -75,6 +75,7 @@ it('approved: the binding is replaced in one SetIamPolicy, expiresAt follows, th
   expect(JSON.stringify(message.blocks)).toContain('still debugging');
   const original = await h.slack.waitFor(() => (JSON.stringify(h.approvalMessage(grant.id)?.blocks).includes('Extension 1') ? h.approvalMessage(grant.id) : undefined), {
     description: 'the original message shows the extension',
+    timeoutMs: 60_000,
   });
   expect(JSON.stringify(original.blocks)).toContain('+30m');
   expect((await h.request(grant.id)).extensions).toEqual([expect.objectContaining({ duration: '30m', reason: 'still debugging', status: 'pending', approvals: [] })]);
