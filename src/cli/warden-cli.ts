@@ -12,6 +12,10 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { postToSlackEndpoint } from '../sandbox/slackSigner';
+import { form, suggest } from './formCommands';
+import { home, homeClick } from './homeCommands';
+import { renderView } from './renderView';
+import { readViewState } from './sandboxSlack';
 import { blockActionsBody, FORM_CONTENT_TYPE, SANDBOX_SLACK_DEFAULTS, slashCommandBody } from '../sandbox/slackPayloads';
 
 export const USAGE = `usage:
@@ -19,7 +23,12 @@ export const USAGE = `usage:
   warden approve <request id> [--user U…]     click Approve on the request's message (default: the sandbox's approver)
   warden deny <request id> [--user U…]        click Deny
   warden review <request id> [--user U…]      click Review on a break-glass announcement
-  warden messages                             what the bot posted: channel messages, DMs, ephemerals
+  warden form [--kind K --target T --setting S --duration D --reason R] [--user U…]
+                                              open the request form; with --kind, fill and submit it
+  warden suggest <kind> <text> [--user U…]    the Target options the form offers for <text>
+  warden home [--user U…]                     open the App Home and print the published view
+  warden home-click <action> <id> [--user U…] click approve|deny|cancel|extend|revoke|review (or an action id) in the App Home
+  warden messages                             what the bot posted: channel messages, DMs, ephemerals, modals, App Homes
   warden sweep                                run the scheduled sweep now (POST /jobs/sweep with an OIDC token)
   warden show <service | ring/key>            a demo service's settings and IAM bindings, or a key's primary version
 options: --sandbox FILE (default .sandbox/sandbox.json), --help`;
@@ -89,6 +98,11 @@ export async function main(argv: string[], io: CliIo = consoleIo): Promise<numbe
     if ((first === 'approve' || first === 'deny' || first === 'review') && args.positionals.length === 2 && second) {
       return await click(sandbox, first, second, args.user ?? sandbox.defaultApprover, io);
     }
+    const rest = args.positionals.slice(1);
+    if (first === 'form') return await form(sandbox, rest, args.user ?? sandbox.defaultUser, io);
+    if (first === 'suggest' && rest.length >= 2 && second) return await suggest(sandbox, second, rest.slice(1).join(' '), args.user ?? sandbox.defaultUser, io);
+    if (first === 'home' && rest.length === 0) return await home(sandbox, args.user ?? sandbox.defaultUser, io);
+    if (first === 'home-click' && rest.length === 2 && second && rest[1]) return await homeClick(sandbox, second, rest[1], args.user ?? sandbox.defaultApprover, io);
     if (first === 'messages' && args.positionals.length === 1) return await printMessages(sandbox, io);
     if (first === 'sweep' && args.positionals.length === 1) return await sweep(sandbox, io);
     if (first === 'show' && args.positionals.length === 2 && second) {
@@ -191,6 +205,11 @@ async function printMessages(sandbox: Sandbox, io: CliIo): Promise<number> {
   for (const m of dms) io.out(renderMessage(`to ${m.channel.slice(1)} ${m.ts}`, m.text, m.blocks, m.history.length));
   if (state.ephemerals.length) io.out('Ephemeral messages:');
   for (const e of state.ephemerals) io.out(renderMessage(`to ${e.user} in #${e.channel}`, e.text, e.blocks, 0));
+  const views = await readViewState(sandbox);
+  if (views.modals.length) io.out('Modals:');
+  for (const m of views.modals) io.out(renderView(`modal ${m.id}${m.history.length ? ` (updated ${m.history.length}×)` : ''}`, m.view));
+  if (Object.keys(views.homes).length) io.out('App Homes:');
+  for (const [user, view] of Object.entries(views.homes)) io.out(renderView(`App Home of ${user}`, view));
   return 0;
 }
 
