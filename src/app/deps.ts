@@ -15,6 +15,8 @@ export interface Settings {
   leaseSeconds: number;
   /** applies/reverts tried at most this often before the request fails */
   maxAttempts: number;
+  /** every Firestore call is abandoned after this long (runwarden_database_unavailable) */
+  storeTimeoutMs: number;
   /** identifies this process in leases */
   instanceId: string;
   /** whether /jobs/sweep can be called at all (WARDEN_JOBS_AUDIENCE and WARDEN_JOBS_INVOKERS set): without it nothing temporary ends */
@@ -45,4 +47,5 @@ export const DEFAULT_SETTINGS: Omit<Settings, 'instanceId'> = {
   leaseSeconds: 300,
   maxAttempts: 5,
   sweepConfigured: true,
+  storeTimeoutMs: 10_000,
 };

@@ -7,6 +7,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { withAuditLog } from './auditedStore';
 import { createAuditLog, type AuditLog } from './auditLog';
+import { createBoundedStore } from '../adapters/firestore/boundedStore';
 import { createSlackChat } from '../adapters/slack/slackChat';
 import { registerActionListener } from '../adapters/slack/listeners/actionListener';
 import { registerCommandListener } from '../adapters/slack/listeners/commandListener';
@@ -76,8 +77,15 @@ export function createRunwarden(options: RunwardenOptions): Runwarden {
   });
   const chat = createSlackChat({ client: slack.client });
 
+  const settings: Settings = {
+    ...DEFAULT_SETTINGS,
+    instanceId: randomUUID().slice(0, 8),
+    sweepConfigured: Boolean(options.jobs.audience && (options.jobs.invokers?.length ?? 0) > 0),
+    ...options.settings,
+    slashCommand: options.slashCommand,
+  };
   const deps: AppDeps = {
-    store: withAuditLog(cloud.store, options.auditLog ?? createAuditLog()),
+    store: createBoundedStore(withAuditLog(cloud.store, options.auditLog ?? createAuditLog()), settings.storeTimeoutMs),
     chat,
     views: chat,
     directory: chat,
@@ -87,13 +95,7 @@ export function createRunwarden(options: RunwardenOptions): Runwarden {
     clock: options.clock ?? systemClock,
     logger: options.logger,
     policy: () => options.policy,
-    settings: {
-      ...DEFAULT_SETTINGS,
-      instanceId: randomUUID().slice(0, 8),
-      sweepConfigured: Boolean(options.jobs.audience && (options.jobs.invokers?.length ?? 0) > 0),
-      ...options.settings,
-      slashCommand: options.slashCommand,
-    },
+    settings,
     randomBytes: (size) => randomBytes(size),
   };
   const handlers: Record<RequestKind, KindHandler> = createHandlers(deps);

@@ -125,6 +125,8 @@ export interface Harness {
   approvalMessage(id: string): PostedMessage | undefined;
   submit(user: string, text: string): Promise<string>;
   stop(): Promise<void>;
+  /** stops only the bot's HTTP server, leaving its clients to wind down on their own */
+  stopServing(): Promise<void>;
 }
 
 const ACTIONS = { approve: 'runwarden_approve', deny: 'runwarden_deny', revoke: 'runwarden_revoke', review: 'runwarden_review' } as const;
@@ -172,11 +174,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     logger: silentLogger,
     auditLog: options.auditLog ?? discardAuditLog,
     clock,
-    settings: options.settings,
+    // generous: the Firestore emulator resolves contended transactions slowly on a loaded machine
+    settings: { storeTimeoutMs: 60_000, ...options.settings },
   });
   const server = await runwarden.start();
   const botUrl = `http://127.0.0.1:${server.port}`;
   let tags = 0;
+  // response_url tags are unique across bot instances sharing one Slack stand-in
+  const instance = peer ? `${randomBytes(3).toString('hex')}-` : '';
 
   const harness: Harness = {
     emulator,
@@ -189,7 +194,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     certsUrl: certs.url,
     async slash(user, text, signing = {}) {
       tags += 1;
-      const tag = `cmd${tags}`;
+      const tag = `${instance}cmd${tags}`;
       const body = slashCommandBody({ text, userId: user, responseUrl: slack.responseUrl(tag) });
       const answer = await postToSlackEndpoint(`${botUrl}/slack/events`, SIGNING_SECRET, body, FORM_CONTENT_TYPE, signing);
       return { ...answer, tag };
@@ -208,7 +213,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       const message = harness.approvalMessage(id);
       if (!message) throw new Error(`no approval message for ${id}`);
       tags += 1;
-      const tag = `click${tags}`;
+      const tag = `${instance}click${tags}`;
       const body = blockActionsBody({
         userId: user,
         actionId: ACTIONS[action],
@@ -327,6 +332,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await slack.waitFor(() => harness.approvalMessage(id), { description: `approval message for ${id}` });
       return id;
     },
+    stopServing: () => server.stop(),
     async stop() {
       await runwarden.stop();
       if (!peer) await Promise.allSettled([slack.stop(), certs.stop(), emulator.stop()]);
