@@ -85,6 +85,11 @@ function ruleProblems(rule: Parts, raw: Record<string, unknown>, context: Contex
     if (kind === 'rotate' && maxDuration !== undefined) problems.push(['maxDuration', 'rotate rules take no duration']);
     if (kind === 'rotate' && minDuration !== undefined) problems.push(['minDuration', 'rotate rules take no duration']);
     if (kind === 'rotate' && (rule.maxExtensions ?? 0) > 0) problems.push(['maxExtensions', 'a rotation is permanent, so it cannot be extended']);
+    // An extension is decided by one approval level (the request's first); allowing it on a multi-step
+    // rule would let one level extend what two levels granted.
+    if ((rule.maxExtensions ?? 0) > 0 && (rule.steps?.length ?? 0) > 1) {
+      problems.push(['maxExtensions', 'extensions are decided by a single approval level, so a rule with several steps cannot allow them']);
+    }
     if (kind !== 'invoker' && rule.members !== undefined) problems.push(['members', 'only invoker rules take members']);
     if (kind !== 'rotate' && rule.maxRotationPeriod !== undefined) problems.push(['maxRotationPeriod', 'only rotate rules take maxRotationPeriod']);
   }
