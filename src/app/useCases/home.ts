@@ -1,7 +1,7 @@
 /**
  * App Home (SPEC §9): what one user sees in runwarden's Home tab — their
  * active grants, their pending requests, what waits for their approval
- * (requests and extensions), and their recent history — published with
+ * (requests and extensions), break-glass grants waiting for their review, and their recent history — published with
  * views.publish when they open the tab and again after every transition of
  * one of their requests (and, for approvers, when what waits for them changed).
  */
@@ -46,6 +46,7 @@ export function createHome(deps: AppDeps, list: (user: string) => Promise<Listin
       pending: listing.mine.filter((r) => r.status !== 'active'),
       awaiting: listing.awaitingMe,
       extensionsAwaiting: extensions,
+      awaitingReview: listing.awaitingReview,
       history,
       extendable,
     };

@@ -17,6 +17,7 @@ import {
   EXTEND_OPEN_ACTION,
   EXTENSION_APPROVE_ACTION,
   EXTENSION_DENY_ACTION,
+  REVIEW_ACTION,
   REVOKE_ACTION,
 } from '../ids';
 import { changeSummary, kindLabel, statusLine } from './describe';
@@ -32,11 +33,16 @@ export interface HomeData {
   awaiting: AccessRequest[];
   /** active requests whose pending extension the user may approve */
   extensionsAwaiting: AccessRequest[];
+  /** break-glass requests the user may review (one of the rule's approvers, not the requester), not yet reviewed */
+  awaitingReview: AccessRequest[];
   /** the user's last finished requests, newest first */
   history: AccessRequest[];
   /** ids of active grants the rule lets the user extend now */
   extendable: ReadonlySet<string>;
 }
+
+/** Break-glass requests shown for review; few, loud, and the rest summarised, so the view stays within its blocks. */
+export const HOME_MAX_REVIEWS = 5;
 
 /** Slack's limit on a home view's blocks. */
 export const HOME_MAX_BLOCKS = 100;
@@ -95,6 +101,21 @@ function extensionAwaitingBlocks(r: AccessRequest): KnownBlock[] {
   ];
 }
 
+function reviewBlocks(r: AccessRequest): KnownBlock[] {
+  return [
+    section(`${code(r.id, 100)} · :rotating_light: break-glass by ${mention(r.requester)} · ${changeSummary(r)} · ${slackDate(r.createdAt)}`),
+    { type: 'actions', block_id: `home_review_${r.id}`, elements: [button(REVIEW_ACTION, 'Review', r.id, 'primary')] },
+  ];
+}
+
+function reviewSection(data: HomeData, slash: string): KnownBlock[] {
+  if (data.awaitingReview.length === 0) return [];
+  const items = data.awaitingReview.slice(0, HOME_MAX_REVIEWS);
+  const rest = data.awaitingReview.length - items.length;
+  const more = rest > 0 ? [contextBlock([`…and ${rest} more; \`${slash} list\` lists them all.`])] : [];
+  return [header(`Break-glass awaiting your review (${data.awaitingReview.length})`), ...items.flatMap(reviewBlocks), ...more];
+}
+
 export function homeView(data: HomeData, now: Date, slash = '/warden'): SlackSurface {
   const active = shown(data.active, slash);
   const pending = shown(data.pending, slash);
@@ -112,6 +133,7 @@ export function homeView(data: HomeData, now: Date, slash = '/warden'): SlackSur
     header(`Waiting for your approval (${data.awaiting.length + data.extensionsAwaiting.length})`),
     ...(awaiting.items.length === 0 ? [section('Nothing is waiting for you.')] : awaiting.items.flatMap((r) => (isExtension(r) ? extensionAwaitingBlocks(r) : awaitingBlocks(r)))),
     ...awaiting.more,
+    ...reviewSection(data, slash),
     header('Recent history'),
     ...(data.history.length === 0
       ? [section('No finished requests yet.')]

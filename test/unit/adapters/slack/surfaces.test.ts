@@ -1,4 +1,4 @@
-import { homeView, HOME_MAX_ITEMS, type HomeData } from '../../../../src/adapters/slack/views/homeView';
+import { homeView, HOME_MAX_ITEMS, HOME_MAX_REVIEWS, type HomeData } from '../../../../src/adapters/slack/views/homeView';
 import { extendModal } from '../../../../src/adapters/slack/views/extendModal';
 import { requestForm } from '../../../../src/adapters/slack/views/requestForm';
 import { aRequest, inStatus, NOW, at } from '../../../fixtures/requests';
@@ -19,6 +19,7 @@ function data(n: number): HomeData {
       requester: 'U0BOB',
       extensions: [{ n: 1, duration: '1h', durationSeconds: 3600, reason: HOSTILE, status: 'pending' as const, approvals: [], requestedAt: NOW }],
     })),
+    awaitingReview: [],
     history: many('expired', 'h').slice(0, 10),
     extendable: new Set(actives.slice(0, 2).map((r) => r.id)),
   };
@@ -38,6 +39,26 @@ describe('homeView', () => {
     for (const label of ['End now', 'Extend', 'Cancel', 'Approve', 'Deny']) expect(texts).toContain(`"text":"${label}"`);
     expect(texts.match(/runwarden_extend_open/g)).toHaveLength(2);
     expect(view).toMatchSnapshot();
+  });
+});
+
+describe('homeView: break-glass awaiting review', () => {
+  const glass = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({ ...inStatus(aRequest({ id: `g${String(i).padStart(3, '0')}aaaaaa`, reason: HOSTILE }), 'active'), requester: 'U0BOB', breakGlass: true }));
+
+  it('lists no review section when nothing awaits review', () => {
+    expect(JSON.stringify(homeView(data(3), NOW))).not.toContain('Break-glass awaiting your review');
+  });
+
+  it('offers Review on each break-glass request awaiting the user, and summarises beyond the first few', () => {
+    const view = homeView({ ...data(HOME_MAX_ITEMS + 5), awaitingReview: glass(8) }, NOW);
+    const texts = JSON.stringify(view);
+    expect(texts).toContain('Break-glass awaiting your review (8)');
+    expect(texts.match(/"action_id":"runwarden_review"/g)).toHaveLength(HOME_MAX_REVIEWS);
+    expect(texts).toContain(`…and ${8 - HOME_MAX_REVIEWS} more`);
+    expect(texts).toContain('Recent history');
+    expect(surfaceViolations(view)).toEqual([]);
+    expect(view.blocks.length).toBeLessThanOrEqual(100);
   });
 });
 
