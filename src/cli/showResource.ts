@@ -8,6 +8,7 @@ import { createKmsClient, createRunClient } from '../adapters/gcp/clients';
 import { createKmsKeys } from '../adapters/gcp/kmsKeys';
 import { createRunIamPolicy } from '../adapters/gcp/runIamPolicy';
 import { createRunServices } from '../adapters/gcp/runServices';
+import { formatDuration } from '../domain/duration';
 import { resolveKeyName, resolveServiceName } from '../domain/resourceNames';
 
 export const SANDBOX_DEFAULTS = { project: 'acme-prod', region: 'us-central1', kmsLocation: 'global' };
@@ -21,7 +22,7 @@ export async function showResource(emulator: string, input: string, out: (line: 
     try {
       const info = await createKmsKeys({ client }).getKey(key.name);
       out(`${info.name}\n  purpose ${info.purpose}\n  primary ${info.primaryVersion ?? 'none'}`);
-      if (info.rotationPeriodSeconds) out(`  rotation every ${info.rotationPeriodSeconds}s, next ${info.nextRotationTime?.toISOString() ?? '?'}`);
+      if (info.rotationPeriodSeconds) out(`  rotation every ${formatDuration(info.rotationPeriodSeconds)}, next ${info.nextRotationTime?.toISOString() ?? '?'}`);
       return 0;
     } finally {
       await client.close();
