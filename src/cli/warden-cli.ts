@@ -20,8 +20,9 @@ import { blockActionsBody, FORM_CONTENT_TYPE, SANDBOX_SLACK_DEFAULTS, slashComma
 
 export const USAGE = `usage:
   warden "<text after /warden>" [--user U…]   send a slash command (default user: the sandbox's requester)
-  warden approve <request id> [--user U…]     click Approve on the request's message (default: the sandbox's approver)
-  warden deny <request id> [--user U…]        click Deny
+  warden approve <request id> [--user U…]     click Approve on the request's message (default: the sandbox's approver);
+                                              <request id>.<n> for its extension n
+  warden deny <request id> [--user U…]        click Deny (<request id>.<n> for an extension)
   warden review <request id> [--user U…]      click Review on a break-glass announcement
   warden form [--kind K --target T --setting S --duration D --reason R] [--user U…]
                                               open the request form; with --kind, fill and submit it

@@ -96,7 +96,7 @@ export async function startSandbox(env: NodeJS.ProcessEnv): Promise<void> {
 
   say(`runwarden sandbox is up on ${botUrl} (policy: ${policyPath})`);
   say(`  Firestore emulator ${firestoreHost} · Cloud Run/KMS emulator ${emulator.address} · Slack stand-in ${slack.url}`);
-  say('  Demo users: U0ALICE (requester, on call: S0ONCALL), U0BOB and U0CAROL (platform approvers), U0DAVE (security group S0SECURITY).');
+  say('  Demo users: U0ALICE (requester, on call: S0ONCALL), U0BOB and U0CAROL (platform approvers), U0DAVE and U0CAROL (security group S0SECURITY), U0MALLORY (outside the allowed domains).');
   say('  In another terminal:');
   say('    npm run warden -- "invoker hello 2m testing the sandbox" --user U0ALICE');
   say('    npm run warden -- approve <id> --user U0BOB');
