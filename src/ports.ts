@@ -198,7 +198,11 @@ export interface ViewsPort {
 }
 
 export interface DirectoryPort {
-  /** the user's Slack profile email (users.info, users:read.email), if any */
+  /**
+   * the user's Slack profile email (users.info, users:read.email); undefined
+   * when Slack says the profile has none or the user does not exist. A failed
+   * lookup (rate limit, timeout, auth) throws: it never reads as "no email".
+   */
   emailOf(user: string): Promise<string | undefined>;
   /** members of a Slack user group (usergroups.users.list) */
   membersOf(group: string): Promise<string[]>;

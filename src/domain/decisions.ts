@@ -13,6 +13,10 @@ import { done, holds, leaseIsLive, refuse, wrongState, type Effect, type Request
 const STANDING_REFUSALS: Record<StandingReason, [ErrorCode, (request: AccessRequest, group: string) => string]> = {
   self_approval: [ErrorCode.SelfApproval, () => 'You can’t approve your own request.'],
   member_approval: [ErrorCode.SelfApproval, (r) => `You can’t approve request \`${r.id}\`: it grants access to your own identity, so someone else must.`],
+  identity_unknown: [
+    ErrorCode.SelfApproval,
+    (r) => `You can’t approve request \`${r.id}\`: runwarden does not know your Google identity (no Slack profile email, no identities entry), so it cannot tell that the grant is not to you.`,
+  ],
   not_an_approver: [ErrorCode.NotAnApprover, (r, group) => `Only members of the *${group}* approver group can decide request \`${r.id}\`.`],
 };
 

@@ -113,6 +113,9 @@ export function decideExtension(
   if (event.actor === request.requester) {
     return refuse(ErrorCode.SelfApproval, 'You can’t decide an extension of your own request.', record('self_approval'));
   }
+  if (event.type === 'approve_extension' && event.identityUnknown === true) {
+    return refuse(ErrorCode.SelfApproval, `You can’t approve this extension: runwarden does not know your Google identity, so it cannot tell that request \`${request.id}\` does not grant access to you.`, record('identity_unknown'));
+  }
   if (event.type === 'approve_extension' && event.grantsOwnIdentity === true) {
     return refuse(ErrorCode.SelfApproval, `You can’t approve this extension: request \`${request.id}\` grants access to your own identity, so someone else must.`, record('member_approval'));
   }

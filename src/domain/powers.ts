@@ -38,7 +38,7 @@ export function breakGlass(request: AccessRequest, event: Extract<RequestEvent, 
 
 /**
  * The review of a break-glass request by one of the rule's approvers (never
- * its requester), in any status — also after it ended. Records reviewedBy and
+ * its requester, nor the member it granted access to), in any status — also after it ended. Records reviewedBy and
  * reviewedAt and changes nothing else.
  */
 export function review(request: AccessRequest, event: Extract<RequestEvent, { type: 'review' }>, now: Date): TransitionOutcome {
@@ -52,6 +52,9 @@ export function review(request: AccessRequest, event: Extract<RequestEvent, { ty
   }
   if (!event.isApprover) {
     return refuse(ErrorCode.NotAnApprover, `Only members of the *${request.approverGroup}* approver group can review request \`${request.id}\`.`, record('not_an_approver'));
+  }
+  if (event.ownGrant === true) {
+    return refuse(ErrorCode.SelfApproval, `You can’t review request \`${request.id}\`: it granted access to your own identity (or runwarden cannot tell yours), so someone else must.`, record('member_review'));
   }
   return done(request, { reviewedBy: event.actor, reviewedAt: now }, now, event.actor, 'reviewed', {}, [{ type: 'refresh_message' }]);
 }

@@ -68,7 +68,7 @@ export type RequestEvent =
   | { type: 'posted'; channel: string; ts: string }
   | { type: 'reminded' }
   | { type: 'extend'; actor: string; durationSeconds: number; reason: string; maxExtensions: number; maxDurationSeconds?: number | undefined }
-  | ({ type: 'approve_extension'; n: number; actor: string; isApprover: boolean; grantsOwnIdentity?: boolean | undefined } & Lease)
+  | ({ type: 'approve_extension'; n: number; actor: string; isApprover: boolean; grantsOwnIdentity?: boolean | undefined; identityUnknown?: boolean | undefined } & Lease)
   | { type: 'deny_extension'; n: number; actor: string; isApprover: boolean }
   | ({ type: 'claim_extend'; maxAttempts: number } & Lease)
   | { type: 'extended'; holder: string; expiresAt: Date }
@@ -77,7 +77,7 @@ export type RequestEvent =
   | { type: 'warn_expiry' }
   | ({ type: 'auto_approve'; ruleIndex: number } & Lease)
   | ({ type: 'break_glass'; ruleIndex: number } & Lease)
-  | { type: 'review'; actor: string; isApprover: boolean }
+  | { type: 'review'; actor: string; isApprover: boolean; /** the grant is to the reviewer's own identity, or runwarden cannot tell */ ownGrant?: boolean | undefined }
   | { type: 'review_reminded' }
   | { type: 'window_opened' };
 

@@ -6,6 +6,7 @@
 import type { Block, KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
+import { ErrorCode, WardenError } from '../../domain/errors';
 import type { ChatMessage, ChatPort, DirectoryPort, SlackSurface, ViewsPort } from '../../ports';
 
 const posted = z.object({ channel: z.string(), ts: z.string() });
@@ -13,6 +14,13 @@ const opened = z.object({ channel: z.object({ id: z.string() }) });
 const userInfo = z.object({ user: z.object({ profile: z.object({ email: z.string().optional() }).optional() }).optional() });
 const groupUsers = z.object({ users: z.array(z.string()).default([]) });
 const viewAnswer = z.object({ view: z.object({ id: z.string() }) });
+
+/** Slack's error string of a failed Web API call (`{ok: false, error}`), if it is one. */
+function slackErrorCode(error: unknown): string | undefined {
+  const data = typeof error === 'object' && error !== null && 'data' in error ? (error as { data?: unknown }).data : undefined;
+  const parsed = z.object({ error: z.string() }).safeParse(data);
+  return parsed.success ? parsed.data.error : undefined;
+}
 
 type View = Parameters<WebClient['views']['open']>[0]['view'];
 
@@ -65,12 +73,20 @@ export function createSlackChat(deps: { client: WebClient }): ChatPort & Directo
     },
 
     async emailOf(user) {
+      let answer: unknown;
       try {
-        const answer = userInfo.parse(await client.users.info({ user }));
-        return answer.user?.profile?.email;
-      } catch {
-        return undefined;
+        answer = await client.users.info({ user });
+      } catch (error) {
+        // Only Slack's own "no such user" means "no email"; a failed lookup must not look like one
+        // (an unknown identity would let an approver's own-identity check pass).
+        if (slackErrorCode(error) === 'user_not_found') return undefined;
+        throw new WardenError(
+          ErrorCode.Upstream,
+          'runwarden could not look people up in Slack just now; nothing was changed. Try again in a moment.',
+          `users.info for ${user} failed: ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
+      return userInfo.parse(answer).user?.profile?.email;
     },
 
     async membersOf(group) {

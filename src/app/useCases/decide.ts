@@ -4,7 +4,7 @@
  * checked against the policy in force now, not the one at submission.
  */
 import { ErrorCode, WardenError } from '../../domain/errors';
-import { recheckRequest } from '../../domain/policy/authority';
+import { approvalStanding, recheckRequest } from '../../domain/policy/authority';
 import { findRule, groupsToResolve, isApprover } from '../../domain/policy/evaluate';
 import type { AccessRequest } from '../../domain/request';
 import { gatherAuthorityFacts } from '../authorityFacts';
@@ -61,8 +61,16 @@ export function createDecide(deps: AppDeps, runner: Runner) {
         return runner.run(id, { type: 'deny', actor, isApprover: await approverCheck(request, actor) });
       case 'revoke':
         return runner.run(id, { type: 'revoke', actor, isApprover: await approverCheck(request, actor), ...runner.lease() });
-      case 'review':
-        return runner.run(id, { type: 'review', actor, isApprover: await approverCheck(request, actor) });
+      case 'review': {
+        // A review is a second person's look: never the requester, nor the member the grant went to.
+        const policy = deps.policy();
+        const match = findRule(policy, request.kind, request.target);
+        if (!match) return runner.run(id, { type: 'review', actor, isApprover: false, ownGrant: false });
+        const facts = await gatherAuthorityFacts(deps.directory, policy, request, [actor]);
+        const standing = approvalStanding(policy, match.rule.approvers, request, actor, facts);
+        const ownGrant = standing === 'member_approval' || standing === 'identity_unknown';
+        return runner.run(id, { type: 'review', actor, isApprover: standing !== 'not_an_approver', ownGrant });
+      }
     }
   };
 }

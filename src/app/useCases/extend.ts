@@ -56,7 +56,13 @@ export function createExtend(deps: AppDeps, runner: Runner) {
     const authority = recheckRequest(policy, request, await gatherAuthorityFacts(deps.directory, policy, request, [actor]));
     if (!authority.ok) return refused(ErrorCode.NotAllowed, `Request \`${request.id}\` can no longer be extended: ${authority.message}`);
     const standing = Object.hasOwn(authority.standing, actor) ? authority.standing[actor] : 'not_an_approver';
-    const event = { n: parsed.n, actor, isApprover: standing === null || standing === 'member_approval', grantsOwnIdentity: standing === 'member_approval' };
+    const event = {
+      n: parsed.n,
+      actor,
+      isApprover: standing === null || standing === 'member_approval' || standing === 'identity_unknown',
+      grantsOwnIdentity: standing === 'member_approval',
+      identityUnknown: standing === 'identity_unknown',
+    };
     return runner.run(parsed.id, { type: 'approve_extension', ...event, ...runner.lease() });
   }
 

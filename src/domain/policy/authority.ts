@@ -14,7 +14,7 @@ import { memberEmail, resolveIdentity } from './identity';
 import type { Policy } from './schema';
 
 /** Why a person's approval does not count. */
-export type StandingReason = 'not_an_approver' | 'self_approval' | 'member_approval';
+export type StandingReason = 'not_an_approver' | 'self_approval' | 'member_approval' | 'identity_unknown';
 
 export interface AuthorityFacts {
   /** Slack user-group members, looked up now */
@@ -58,7 +58,9 @@ export type RecheckInput = Pick<
 /**
  * Whether `user` may count towards `request` under `approverGroup`: a member
  * of the group now, not the requester, and not the identity being granted
- * (compared by email, case-insensitively).
+ * (compared by email, case-insensitively). Fails closed: someone whose own
+ * identity runwarden does not know (no identities entry, no Slack profile
+ * email) cannot be told apart from the member, so does not count.
  */
 export function approvalStanding(
   policy: Policy,
@@ -71,7 +73,9 @@ export function approvalStanding(
   if (!isApprover(policy, approverGroup, user, facts.groupMembers)) return 'not_an_approver';
   const granted = request.member === undefined ? undefined : memberEmail(request.member);
   const own = facts.emails.get(user);
-  if (granted !== undefined && own !== undefined && own.toLowerCase() === granted) return 'member_approval';
+  if (granted === undefined) return null;
+  if (own === undefined) return 'identity_unknown';
+  if (own.toLowerCase() === granted) return 'member_approval';
   return null;
 }
 

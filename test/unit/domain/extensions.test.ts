@@ -102,6 +102,7 @@ describe('deciding an extension', () => {
     ['the requester denying', { type: 'deny_extension', n: 1, actor: 'U0ALICE', isApprover: true }, ErrorCode.SelfApproval],
     ['a non-approver', approve('U0MALLORY', false), ErrorCode.NotAnApprover],
     ['an approver whose own identity the grant is', { type: 'approve_extension', n: 1, actor: 'U0BOB', isApprover: true, grantsOwnIdentity: true, ...lease() }, ErrorCode.SelfApproval],
+    ['an approver whose own identity runwarden does not know', { type: 'approve_extension', n: 1, actor: 'U0BOB', isApprover: true, identityUnknown: true, ...lease() }, ErrorCode.SelfApproval],
     ['an unknown extension', approve('U0BOB', true, 7), ErrorCode.NotFound],
   ])('refuses %s', (_name, event, code) => {
     expect(refused(transition(withPending(), event, at(120))).error.code).toBe(code);

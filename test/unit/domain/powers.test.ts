@@ -70,7 +70,7 @@ describe('break-glass', () => {
   });
 
   describe('review', () => {
-    const review = (actor: string, isApprover = true) => ({ type: 'review' as const, actor, isApprover });
+    const review = (actor: string, isApprover = true, ownGrant = false) => ({ type: 'review' as const, actor, isApprover, ownGrant });
 
     it.each(['active', 'expired', 'revoked', 'failed'] as const)('an approver reviews a %s break-glass request: reviewedBy and reviewedAt, nothing else', (status) => {
       const current = glass({ status, expiresAt: at(3600) });
@@ -86,6 +86,11 @@ describe('break-glass', () => {
     ])('refuses %s', (_description, actor, isApprover, code, reason) => {
       const out = transition(glass({ status: 'active' }), review(actor, isApprover), at(60));
       expect(out).toMatchObject({ ok: false, error: { code }, record: { actor, action: 'review_refused', detail: { reason } } });
+    });
+
+    it('refuses the member the break-glass grant went to (or someone whose identity is unknown), audited', () => {
+      const out = transition(glass({ status: 'active' }), review('U0BOB', true, true), at(60));
+      expect(out).toMatchObject({ ok: false, error: { code: ErrorCode.SelfApproval }, record: { actor: 'U0BOB', action: 'review_refused', detail: { reason: 'member_review' } } });
     });
 
     it('refuses a second review, without recording it', () => {

@@ -44,6 +44,7 @@ describe('approvalStanding', () => {
     ['the requester never counts', 'U0ALICE', facts(), 'self_approval'],
     ['someone outside the group', 'U0MALLORY', facts(), 'not_an_approver'],
     ['someone who left the Slack user group', 'U0FRANK', facts({ groups: { S0SRE: [] } }), 'not_an_approver'],
+    ['an approver whose own identity is unknown (cannot be told apart from the member)', 'U0BOB', facts({ emails: { U0BOB: undefined } }), 'identity_unknown'],
   ] as const)('%s', (_title, user, given, expected) => {
     expect(approvalStanding(policy, 'platform', request, user, given)).toBe(expected);
   });
