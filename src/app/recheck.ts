@@ -1,19 +1,23 @@
 /**
- * Extensions are checked again when they are applied (a request's own
- * re-check is domain/policy/authority.ts). Returns why the extension may no
- * longer be applied, or undefined.
+ * Extensions are checked again when they are applied, as a request is
+ * (domain/policy/authority.ts): the request itself must still be allowed, and
+ * the extension's approvals must still count. Pure.
  */
-import type { Policy } from '../domain/policy/schema';
-import { findRule } from '../domain/policy/evaluate';
 import { extensionsUsed } from '../domain/extensions';
+import { recheckRequest, weighApprovals, type AuthorityFacts } from '../domain/policy/authority';
+import { findRule } from '../domain/policy/evaluate';
+import type { Policy } from '../domain/policy/schema';
 import type { AccessRequest, Extension } from '../domain/request';
 
 /**
- * An approved extension is checked again before it is applied: the rule
- * still matches, still allows this many extensions of this length, and the
- * extension has the approvals the rule needs now.
+ * Why an approved extension may no longer be applied, or undefined: the rule
+ * still matches and allows this many extensions of this length; the request
+ * is still allowed under the policy in force (requester, identity, member,
+ * role, duration); and the extension's approvals that still count — by a
+ * current approver who is neither the requester nor the member, per `facts`
+ * (which must cover the extension's approvers) — reach what the policy needs now.
  */
-export function recheckExtensionAtApply(policy: Policy, request: AccessRequest, extension: Extension): string | undefined {
+export function recheckExtensionAtApply(policy: Policy, request: AccessRequest, extension: Extension, facts: AuthorityFacts): string | undefined {
   const match = findRule(policy, request.kind, request.target);
   if (!match) return `No policy rule allows ${request.kind} on ${request.target} any more.`;
   const { rule } = match;
@@ -21,8 +25,13 @@ export function recheckExtensionAtApply(policy: Policy, request: AccessRequest, 
   if (rule.maxDurationSeconds !== undefined && extension.durationSeconds > rule.maxDurationSeconds) {
     return `The policy now allows extensions of at most ${rule.maxDurationSeconds}s for ${request.target}.`;
   }
-  if (extension.approvals.length < rule.approvals) {
-    return `The policy now needs ${rule.approvals} approvals for ${request.target}; this extension has ${extension.approvals.length}.`;
+  // The extension stands on its own approvals, whatever decided the request itself.
+  const authority = recheckRequest(policy, { ...request, approvals: extension.approvals, autoApproved: undefined }, facts);
+  if (!authority.ok) return `The policy in force no longer allows this grant: ${authority.message}`;
+  const { counted, dropped } = weighApprovals(extension.approvals, authority.standing);
+  if (counted.length < authority.approvalsRequired) {
+    const lost = dropped.map((d) => `<@${d.approver}> (${d.reason.replaceAll('_', ' ')})`).join(', ');
+    return `The policy now needs ${authority.approvalsRequired} approval(s) for ${request.target}; this extension has ${counted.length} that still count${lost ? ` (no longer counting: ${lost})` : ''}.`;
   }
   return undefined;
 }

@@ -200,7 +200,16 @@ export function createRunner(deps: AppDeps, handlers: Record<AccessRequest['kind
     const holder = request.op?.holder ?? '';
     const extension = openExtension(request);
     if (!extension) return undefined;
-    const refusal = recheckExtensionAtApply(deps.policy(), request, extension);
+    const policy = deps.policy();
+    let facts: AuthorityFacts;
+    try {
+      facts = await gatherAuthorityFacts(deps.directory, policy, { ...request, approvals: extension.approvals });
+    } catch (error) {
+      logger.warn('could not re-check authority before extending', { requestId: request.id, error: asWardenError(error).operatorMessage });
+      const reason = 'runwarden could not re-check the approvers with Slack; it will try again.';
+      return (await run(request.id, { type: 'extend_failed', holder, reason, retryable: true })).final;
+    }
+    const refusal = recheckExtensionAtApply(policy, request, extension, facts);
     if (refusal) return (await run(request.id, { type: 'extend_failed', holder, reason: refusal, retryable: false })).final;
     const expiresAt = extendedExpiry(request, extension);
     const handler = handlers[request.kind];

@@ -4,6 +4,8 @@
  * Firestore emulator and the project's Cloud Run emulator). Each case gave
  * someone a say over their own access before its fix.
  */
+import { loadPolicy } from '../../../src/domain/policy/loadPolicy';
+import type { Policy } from '../../../src/domain/policy/schema';
 import { startHarness, service, PROJECT, type Harness } from '../../support/harness';
 
 jest.setTimeout(120_000);
@@ -21,10 +23,23 @@ rules:
     maxDuration: 8h
     approvers: platform
     breakGlass: { requesters: [U0ALICE], maxDuration: 2h }
+  - kind: invoker
+    resources: ["projects/${PROJECT}/locations/*/services/ext-*"]
+    members: [self, user]
+    maxDuration: 8h
+    maxExtensions: 2
+    approvers: platform
 `;
+
+function policyFrom(text: string): Policy {
+  const loaded = loadPolicy(text);
+  if (!loaded.ok) throw new Error(loaded.problems.join('; '));
+  return loaded.policy;
+}
 
 let h: Harness;
 const SHARED = service('shared-api');
+const EXT = service('ext-api');
 
 beforeAll(async () => {
   h = await startHarness({ policy: POLICY });
@@ -33,8 +48,10 @@ afterAll(async () => {
   await h.stop();
 });
 beforeEach(() => {
+  h.runwarden.deps.policy = () => policyFrom(POLICY);
   h.emulator.reset();
   h.emulator.seedService({ name: SHARED });
+  h.emulator.seedService({ name: EXT });
 });
 
 const ourBindings = () => h.emulator.policy(SHARED).bindings.filter((b) => b.condition?.title.startsWith('runwarden-'));
@@ -89,5 +106,42 @@ describe('break-glass review', () => {
 
     await h.click('U0CAROL', 'review', id);
     expect((await h.waitForRequest(id, (r) => r.reviewedBy !== undefined)).reviewedBy).toBe('U0CAROL');
+  });
+});
+
+describe('an extension is re-checked at apply like a request', () => {
+  async function extensionLapsedInApply(member = ''): Promise<string> {
+    const id = await h.submit('U0ALICE', `invoker ext-api 1h debugging${member}`);
+    await h.click('U0CAROL', 'approve', id);
+    await h.waitForStatus(id, 'active');
+    expect(await h.ask('U0ALICE', `extend ${id} 30m still debugging`)).toContain('Extension 1');
+    const message = await h.slack.waitFor(() => h.extensionMessage(id, 1), { description: 'extension message' });
+    h.emulator.injectFault({ method: 'SetIamPolicy', code: 14, message: 'unavailable', times: 8 });
+    await h.press('U0BOB', 'runwarden_extension_approve', `${id}.1`, message);
+    await h.waitForRequest(id, (r) => r.extensions?.[0]?.status === 'approved' && r.op !== undefined && r.op.leaseUntil.getTime() <= h.clock.now().getTime());
+    return id;
+  }
+
+  it('an extension approver who left the approver group no longer counts when the sweep finishes the apply', async () => {
+    const id = await extensionLapsedInApply();
+    const before = await h.request(id);
+    const expression = h.emulator.policy(EXT).bindings.find((b) => b.condition?.title === `runwarden-${id}`)?.condition?.expression;
+    expect(expression).toBeDefined();
+    h.runwarden.deps.policy = () => policyFrom(POLICY.replace('platform: [U0BOB, U0CAROL]', 'platform: [U0CAROL, U0DAVE]'));
+    await h.sweep();
+    const after = await h.waitForRequest(id, (r) => r.extensions?.[0]?.status !== 'approved');
+    expect(after.extensions?.[0]?.status).toBe('failed');
+    expect(after.expiresAt).toEqual(before.expiresAt);
+    expect(h.emulator.policy(EXT).bindings.find((b) => b.condition?.title === `runwarden-${id}`)?.condition?.expression).toBe(expression);
+  });
+
+  it('a requester the policy no longer lets ask gets no extension at apply', async () => {
+    const id = await extensionLapsedInApply();
+    const before = await h.request(id);
+    h.runwarden.deps.policy = () => policyFrom(POLICY.replace('    maxExtensions: 2\n', '    maxExtensions: 2\n    requesters: [U0DAVE]\n'));
+    await h.sweep();
+    const after = await h.waitForRequest(id, (r) => r.extensions?.[0]?.status !== 'approved');
+    expect(after.extensions?.[0]?.status).toBe('failed');
+    expect(after.expiresAt).toEqual(before.expiresAt);
   });
 });
