@@ -203,7 +203,7 @@ export function createRunner(deps: AppDeps, handlers: Record<AccessRequest['kind
     const policy = deps.policy();
     let facts: AuthorityFacts;
     try {
-      facts = await gatherAuthorityFacts(deps.directory, policy, { ...request, approvals: extension.approvals });
+      facts = await gatherAuthorityFacts(deps.directory, policy, { ...request, approvals: extension.autoApproved === true ? [] : extension.approvals });
     } catch (error) {
       logger.warn('could not re-check authority before extending', { requestId: request.id, error: asWardenError(error).operatorMessage });
       const reason = 'runwarden could not re-check the approvers with Slack; it will try again.';

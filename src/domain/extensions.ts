@@ -6,6 +6,7 @@
  * ends lapses. Pure: now is a parameter.
  */
 import { formatDuration } from './duration';
+import { AUTO_APPROVER, qualifiesForAutoApproval } from './policy/autoApproval';
 import { ErrorCode } from './errors';
 import type { AccessRequest, AuditEvent, Extension, Operation } from './request';
 import { SYSTEM_ACTOR, isTimeBound } from './request';
@@ -81,6 +82,18 @@ export function extend(request: AccessRequest, event: Extract<RequestEvent, { ty
     requestedAt: now,
   };
   const detail = { n: extension.n, duration: extension.duration, reason: extension.reason };
+  const auto = event.autoApprove;
+  if (auto && qualifiesForAutoApproval(auto.rule, event.actor, event.durationSeconds, auto.groupMembers)) {
+    // Approved by runwarden itself under the rule's autoApprove (SPEC §9), applied at once as decideExtension's completing branch does.
+    const approved: Extension = { ...extension, status: 'approved', approvals: [{ approver: AUTO_APPROVER, at: now }], autoApproved: true };
+    const op: Operation = { type: 'extend', intent: 'extend', by: SYSTEM_ACTOR, holder: auto.holder, leaseUntil: auto.leaseUntil, attempts: 1 };
+    const changes = { extensions: [...(request.extensions ?? []), approved], op };
+    return done(request, changes, now, AUTO_APPROVER, 'extension_auto_approved', { ...detail, rule: auto.ruleIndex }, [
+      { type: 'extend' },
+      { type: 'post_extension', n: extension.n },
+      { type: 'refresh_message' },
+    ]);
+  }
   return done(request, { extensions: [...(request.extensions ?? []), extension] }, now, event.actor, 'extension_requested', detail, [
     { type: 'post_extension', n: extension.n },
     { type: 'refresh_message' },

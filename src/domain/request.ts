@@ -189,7 +189,8 @@ export interface Extension {
   /** why it lapsed or failed */
   outcome?: string | undefined;
   /** its own approval message in the rule's channel */
-  message?: { channel: string; ts: string } | undefined;
+  message?: { channel: string; ts: string } | undefined;  /** approved by runwarden itself under the rule's autoApprove (SPEC §9): approvals is [{approver: "runwarden:auto"}] */
+  autoApproved?: boolean | undefined;
 }
 
 /** One entry of `requests/{id}/events`: appended, never rewritten. */

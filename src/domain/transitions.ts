@@ -5,6 +5,8 @@
  */
 import { ErrorCode, WardenError } from './errors';
 import type { Authority, StandingReason } from './policy/authority';
+import type { GroupMembers } from './policy/evaluate';
+import type { Rule } from './policy/schema';
 import type { AccessRequest, AuditEvent, Operation } from './request';
 
 export type NoticeKind =
@@ -67,7 +69,16 @@ export type RequestEvent =
   | { type: 'drift_found'; observed: string; detail: string; checkedVersion: Date }
   | { type: 'posted'; channel: string; ts: string }
   | { type: 'reminded' }
-  | { type: 'extend'; actor: string; durationSeconds: number; reason: string; maxExtensions: number; maxDurationSeconds?: number | undefined }
+  | {
+      type: 'extend';
+      actor: string;
+      durationSeconds: number;
+      reason: string;
+      maxExtensions: number;
+      maxDurationSeconds?: number | undefined;
+      /** the rule's autoApprove under the policy in force, with its groups resolved; a qualifying extension is approved by runwarden at once */
+      autoApprove?: ({ rule: Pick<Rule, 'autoApprove'>; ruleIndex: number; groupMembers: GroupMembers } & Lease) | undefined;
+    }
   | ({ type: 'approve_extension'; n: number; actor: string; isApprover: boolean; grantsOwnIdentity?: boolean | undefined; identityUnknown?: boolean | undefined } & Lease)
   | { type: 'deny_extension'; n: number; actor: string; isApprover: boolean }
   | ({ type: 'claim_extend'; maxAttempts: number } & Lease)

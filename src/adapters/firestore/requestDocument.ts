@@ -35,6 +35,7 @@ const extension = z.object({
   expiresAt: optional(date),
   outcome: optional(z.string()),
   message: optional(messageRef),
+  autoApproved: optional(z.boolean()),
 });
 
 export const requestDocument = z.object({

@@ -6,7 +6,8 @@
  * (src/domain/extensions.ts) and the runner applies.
  */
 import { ErrorCode, WardenError } from '../../domain/errors';
-import { findRule } from '../../domain/policy/evaluate';
+import { findRule, groupsToResolve } from '../../domain/policy/evaluate';
+import { resolveGroups } from '../resolveGroups';
 import type { AppDeps } from '../deps';
 import type { Runner, RunResult } from '../runner';
 import { createApproverCheck } from './decide';
@@ -29,8 +30,15 @@ export function createExtend(deps: AppDeps, runner: Runner) {
   async function extend(id: string, actor: string, durationSeconds: number, reason: string): Promise<RunResult> {
     const request = await deps.store.get(id);
     if (!request) return refused(ErrorCode.NotFound, `There is no request \`${id}\`.`);
-    const rule = findRule(deps.policy(), request.kind, request.target)?.rule;
-    if (!rule) return refused(ErrorCode.NoMatchingRule, `No policy rule covers request \`${id}\` any more, so it can't be extended.`);
+    const policy = deps.policy();
+    const match = findRule(policy, request.kind, request.target);
+    if (!match) return refused(ErrorCode.NoMatchingRule, `No policy rule covers request \`${id}\` any more, so it can't be extended.`);
+    const { rule } = match;
+    // The rule's autoApprove applies to an extension as to a request (SPEC §9); the transition decides whether it qualifies.
+    const autoApprove =
+      rule.autoApprove === undefined
+        ? undefined
+        : { rule, ruleIndex: match.index, groupMembers: await resolveGroups(deps.directory, groupsToResolve(policy, rule)), ...runner.lease() };
     return runner.run(id, {
       type: 'extend',
       actor,
@@ -38,6 +46,7 @@ export function createExtend(deps: AppDeps, runner: Runner) {
       reason,
       maxExtensions: rule.maxExtensions,
       maxDurationSeconds: rule.maxDurationSeconds,
+      autoApprove,
     });
   }
 

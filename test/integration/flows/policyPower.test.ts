@@ -18,6 +18,7 @@ rules:
     maxDuration: 8h
     approvers: platform
     autoApprove: { requesters: [S0SECURITY, U0ALICE], maxDuration: 1h }
+    maxExtensions: 2
   - kind: invoker
     resources: ["projects/${PROJECT}/locations/*/services/*"]
     maxDuration: 8h
@@ -73,6 +74,33 @@ describe('auto-approval', () => {
     expect(request.autoApproved).toBeUndefined();
     expect(actionIds(h.approvalMessage(id)?.blocks)).toEqual(['runwarden_approve', 'runwarden_deny']);
     expect(ours(STAGING)).toEqual([]);
+  });
+});
+
+describe('auto-approval of extensions', () => {
+  it('an on-call extension within autoApprove.maxDuration is applied without a click; one longer waits for approval', async () => {
+    const reply = await h.ask('U0DAVE', 'invoker staging-api 30m reproduce the bug');
+    const id = /`([a-z0-9]{10})`/.exec(reply)?.[1] ?? '';
+    const grant = await h.waitForStatus(id, 'active');
+    await h.ask('U0DAVE', `extend ${id} 45m still reproducing`);
+    const extended = await h.waitForRequest(id, (r) => r.extensions?.[0]?.status === 'applied' && r.op === undefined);
+    const newExpiry = new Date((grant.expiresAt?.getTime() ?? 0) + 45 * 60_000);
+    expect(extended.expiresAt).toEqual(newExpiry);
+    expect(extended.extensions?.[0]).toMatchObject({ status: 'applied', autoApproved: true, approvals: [{ approver: 'runwarden:auto' }], expiresAt: newExpiry });
+    expect(JSON.stringify(ours(STAGING))).toContain(newExpiry.toISOString().replace('.000Z', 'Z'));
+    const message = await h.slack.waitFor(() => h.extensionMessage(id, 1), { description: 'auto-approved extension message' });
+    expect(message.text).toMatch(/auto-approved/);
+    expect(actionIds(message.blocks)).toEqual([]);
+    const events = await h.runwarden.deps.store.events(id);
+    expect(events.find((e) => e.action === 'extension_auto_approved')).toMatchObject({ actor: 'runwarden:auto', detail: { n: 1, rule: 0 } });
+
+    await h.ask('U0DAVE', `extend ${id} 2h needs longer`);
+    const waiting = await h.waitForRequest(id, (r) => r.extensions?.[1] !== undefined);
+    expect(waiting.extensions?.[1]).toMatchObject({ status: 'pending', approvals: [] });
+    expect(waiting.extensions?.[1]?.autoApproved).toBeUndefined();
+    expect(waiting.expiresAt).toEqual(newExpiry);
+    const pending = await h.slack.waitFor(() => h.extensionMessage(id, 2), { description: 'extension 2 message' });
+    expect(actionIds(pending.blocks)).toEqual(['runwarden_extension_approve', 'runwarden_extension_deny']);
   });
 });
 

@@ -45,6 +45,38 @@ const pendingExtension = (overrides: Partial<Extension> = {}): Extension => ({
   n: 1, duration: '30m', durationSeconds: 1800, reason: 'more', status: 'pending', approvals: [], requestedAt: at(60), ...overrides,
 });
 
+describe('an extension under the rule\'s autoApprove', () => {
+  const rule = { autoApprove: { requesters: ['U0ALICE', 'S0ONCALL'], maxDurationSeconds: 3600 } };
+  const auto = (groupMembers = new Map<string, string[]>()) => ({ rule, ruleIndex: 3, groupMembers, ...lease() });
+
+  it.each<[string, AccessRequest, Map<string, string[]>]>([
+    ['a listed requester', active(), new Map()],
+    ['a member of a listed user group', active({ requester: 'U0DAVE' }), new Map([['S0ONCALL', ['U0DAVE']]])],
+  ])('for %s within autoApprove.maxDuration is approved by runwarden:auto and its apply taken at once', (_who, request, members) => {
+    const out = ok(transition(request, extend({ actor: request.requester, autoApprove: auto(members) }), at(60)));
+    expect(out.next.extensions).toEqual([
+      pendingExtension({ reason: 'still debugging', status: 'approved', approvals: [{ approver: 'runwarden:auto', at: at(60) }], autoApproved: true }),
+    ]);
+    expect(out.next.op).toEqual({ type: 'extend', intent: 'extend', by: 'runwarden', holder: 'h1', leaseUntil: at(300), attempts: 1 });
+    expect(out.next.expiresAt).toEqual(at(3600));
+    expect(out.effects).toEqual([{ type: 'extend' }, { type: 'post_extension', n: 1 }, { type: 'refresh_message' }]);
+    expect(out.event).toMatchObject({ actor: 'runwarden:auto', action: 'extension_auto_approved', detail: { n: 1, duration: '30m', rule: 3 } });
+  });
+
+  it.each<[string, AccessRequest, RequestEvent]>([
+    ['longer than autoApprove.maxDuration', active(), extend({ durationSeconds: 3601, autoApprove: auto() })],
+    ['by a requester autoApprove does not list', active({ requester: 'U0CAROL' }), extend({ actor: 'U0CAROL', autoApprove: auto() })],
+    ['when the rule has no autoApprove', active(), extend()],
+  ])('%s waits for approval as before', (_what, request, event) => {
+    const out = ok(transition(request, event, at(60)));
+    expect(out.next.extensions?.[0]).toMatchObject({ status: 'pending', approvals: [] });
+    expect(out.next.extensions?.[0]?.autoApproved).toBeUndefined();
+    expect(out.next.op).toBeUndefined();
+    expect(out.effects).toEqual([{ type: 'post_extension', n: 1 }, { type: 'refresh_message' }]);
+    expect(out.event.action).toBe('extension_requested');
+  });
+});
+
 describe('asking for an extension', () => {
   it('records a pending extension and asks to post it, leaving the grant as it is', () => {
     const out = ok(transition(active(), extend(), at(60)));

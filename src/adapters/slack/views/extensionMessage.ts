@@ -24,7 +24,7 @@ export function extensionStatusLine(extension: Extension): string {
       return `:hourglass_flowing_sand: ${what}: waiting for approval${got > 0 ? ` (${got} so far)` : ''}`;
     }
     case 'approved':
-      return `:gear: ${what}: approved — applying…`;
+      return `:gear: ${what}: ${extension.autoApproved ? 'auto-approved' : 'approved'} — applying…`;
     case 'applied':
       return `:white_check_mark: ${what}: applied${extension.expiresAt ? `; now ends ${slackDate(extension.expiresAt)}` : ''}`;
     case 'denied':
@@ -45,21 +45,25 @@ export function extensionLines(request: AccessRequest): string[] {
 
 export function extensionMessage(request: AccessRequest, extension: Extension): SlackView {
   const original = `${kindLabel(request.kind)} request ${code(request.id, 100)}`;
-  const headline =
-    `:alarm_clock: ${mention(request.requester)} asks to extend ${original} (${changeSummary(request)}) by *${extension.duration}*` +
-    `${request.expiresAt && extension.status === 'pending' ? `; it now ends ${slackDate(request.expiresAt)}` : ''}.`;
+  // An auto-approved extension is informational: no decision is asked of anyone, so it carries no buttons.
+  const headline = extension.autoApproved
+    ? `:robot_face: ${original} (${changeSummary(request)}) of ${mention(request.requester)} is extended by *${extension.duration}*, auto-approved under the rule's autoApprove.`
+    : `:alarm_clock: ${mention(request.requester)} asks to extend ${original} (${changeSummary(request)}) by *${extension.duration}*` +
+      `${request.expiresAt && extension.status === 'pending' ? `; it now ends ${slackDate(request.expiresAt)}` : ''}.`;
   const blocks: KnownBlock[] = [
     section(headline),
     section(`*Reason*\n${safeText(extension.reason, 2000)}`),
     section(extensionStatusLine(extension)),
   ];
-  if (extension.approvals.length > 0) {
+  if (extension.autoApproved) {
+    blocks.push(contextBlock(["Auto-approved by runwarden under the rule's autoApprove · no decision needed"]));
+  } else if (extension.approvals.length > 0) {
     const who = extension.approvals.map((a) => `${mention(a.approver)} ${slackDate(a.at)}`).join(', ');
     blocks.push(contextBlock([`Approved by ${who} · ${extension.approvals.length} of ${plural(request.approvalsRequired, 'approval')}`]));
   }
-  if (extension.status === 'pending' && request.status === 'active') blocks.push(decisionButtons(request, extension));
+  if (extension.status === 'pending' && request.status === 'active' && !extension.autoApproved) blocks.push(decisionButtons(request, extension));
   blocks.push(contextBlock([`Extension of request ${code(request.id, 100)} · \`/warden status ${request.id}\` shows its history`]));
-  const text = `Extension ${extension.n} of request ${request.id} by ${mention(request.requester)}: +${extension.duration}. Reason: ${safeText(extension.reason, 300)}.`;
+  const text = `Extension ${extension.n} of request ${request.id} by ${mention(request.requester)}: +${extension.duration}${extension.autoApproved ? ' (auto-approved)' : ''}. Reason: ${safeText(extension.reason, 300)}.`;
   return { text: truncate(text, LIMITS.messageText), blocks };
 }
 

@@ -364,4 +364,14 @@ describe('extensionMessage', () => {
     // the original request's message shows the extension
     expect(allText(expectValid(approvalMessage(request, NOW)))).toContain('Extension 1 (+30m)');
   });
+  it('renders an auto-approved extension as information, without Approve or Deny', () => {
+    const auto = { ...extension('approved'), approvals: [{ approver: 'runwarden:auto', at: at('2026-11-22T19:50:00Z') }], autoApproved: true };
+    const request = inStatus(aRequest({ extensions: [auto] }), 'active');
+    const view = expectValid(extensionMessage(request, auto));
+    expect(buttons(view)).toEqual([]);
+    expect(view.text).toContain('auto-approved');
+    expect(allText(view)).not.toContain('<@runwarden:auto>');
+    expect(view).toMatchSnapshot();
+    expect(allText(expectValid(approvalMessage(request, NOW)))).toContain('Extension 1 (+30m): auto-approved');
+  });
 });
