@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { postToSlackEndpoint } from '../sandbox/slackSigner';
+import { describeAnswer } from './describeAnswer';
 
 export interface SlackSandbox {
   botUrl: string;
@@ -46,9 +47,9 @@ export async function waitForView(sandbox: SlackSandbox, until: (state: ViewStat
   return { state, met: until(state) };
 }
 
-/** Posts a signed body to the bot's `/slack/events`, prints `HTTP <status>[: body]`, returns the answer. */
+/** Posts a signed body to the bot's `/slack/events`, prints the answer (`describeAnswer`), returns the answer. */
 export async function postSigned(sandbox: SlackSandbox, body: string, contentType: string, io: Out): Promise<{ status: number; text: string }> {
   const answer = await postToSlackEndpoint(`${sandbox.botUrl}/slack/events`, sandbox.signingSecret, body, contentType);
-  io.out(`HTTP ${answer.status}${answer.text.trim() ? `: ${answer.text.trim()}` : ''}`);
+  for (const line of describeAnswer(answer)) io.out(line);
   return answer;
 }

@@ -17,6 +17,7 @@ import { home, homeClick } from './homeCommands';
 import { renderView } from './renderView';
 import { readViewState } from './sandboxSlack';
 import { blockActionsBody, FORM_CONTENT_TYPE, SANDBOX_SLACK_DEFAULTS, slashCommandBody } from '../sandbox/slackPayloads';
+import { describeAnswer } from './describeAnswer';
 
 export const USAGE = `usage:
   warden "<text after /warden>" [--user U…]   send a slash command (default user: the sandbox's requester)
@@ -157,7 +158,7 @@ async function slash(sandbox: Sandbox, text: string, user: string, io: CliIo): P
   const body = slashCommandBody({ command: sandbox.slashCommand, text, userId: user, teamId: sandbox.teamId, responseUrl });
   io.out(`${user}: ${sandbox.slashCommand} ${text}`);
   const answer = await postToSlackEndpoint(`${sandbox.botUrl}/slack/events`, sandbox.signingSecret, body, FORM_CONTENT_TYPE);
-  io.out(`HTTP ${answer.status}${answer.text.trim() ? `: ${answer.text.trim()}` : ''}`);
+  for (const line of describeAnswer(answer)) io.out(line);
   if (answer.status !== 200) return 1;
   const timeout = answer.text.trim() ? 2000 : REPLY_TIMEOUT_MS;
   const after = await waitForState(sandbox, (state) => state.responses.some((r) => r.tag === tag), timeout);
@@ -184,7 +185,7 @@ async function click(sandbox: Sandbox, decision: 'approve' | 'deny' | 'review', 
   });
   io.out(`${user} clicks "${button.text}" on request ${id}`);
   const answer = await postToSlackEndpoint(`${sandbox.botUrl}/slack/events`, sandbox.signingSecret, body, FORM_CONTENT_TYPE);
-  io.out(`HTTP ${answer.status}${answer.text.trim() ? `: ${answer.text.trim()}` : ''}`);
+  for (const line of describeAnswer(answer)) io.out(line);
   if (answer.status !== 200) return 1;
   const reacted = (state: State): boolean =>
     state.responses.some((r) => r.tag === tag) ||
