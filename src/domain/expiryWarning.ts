@@ -3,7 +3,9 @@
  * active grant ends — once 15 minutes or less remain, or, for grants of 30
  * minutes or less, once half of the grant has passed. Sent by the sweep and
  * recorded (`expiryWarnedAt`), so it goes out once per expiry; an applied
- * extension moves the expiry and clears the record. Pure: now is a parameter.
+ * extension moves the expiry and clears the record. A scheduled grant
+ * (`--start`) counts from its `startsAt`, so it is never warned about before
+ * its window opens. Pure: now is a parameter.
  */
 import { ErrorCode } from './errors';
 import type { AccessRequest } from './request';
@@ -17,7 +19,9 @@ export const SHORT_GRANT_SECONDS = 30 * 60;
 export function expiryWarningAt(request: AccessRequest): Date | undefined {
   if (request.status !== 'active' || request.expiresAt === undefined) return undefined;
   const end = request.expiresAt.getTime();
-  const start = request.appliedAt?.getTime() ?? end - (request.durationSeconds ?? 0) * 1000;
+  // A scheduled grant (`startsAt` after the binding was written) is a grant from its start, not from when it was written.
+  const written = request.appliedAt?.getTime() ?? end - (request.durationSeconds ?? 0) * 1000;
+  const start = Math.max(written, request.startsAt?.getTime() ?? written);
   const span = Math.max(0, end - start);
   return new Date(span <= SHORT_GRANT_SECONDS * 1000 ? end - span / 2 : end - WARN_BEFORE_SECONDS * 1000);
 }

@@ -25,6 +25,18 @@ describe('the expiry warning', () => {
     expect(expiryWarningDue(grant(seconds), at(warnAt))).toBe(true);
   });
 
+  it.each([
+    ['a scheduled 10m grant: halfway through its window, not before it opens', 600, 300],
+    ['a scheduled 2h grant: 15 minutes before', 7200, 7200 - 900],
+  ])('%s', (_name, seconds, warnAt) => {
+    // Written at T0 for a window that opens a day later.
+    const day = 86_400;
+    const scheduled = grant(seconds, { startsAt: at(day), expiresAt: at(day + seconds) });
+    expect(expiryWarningAt(scheduled)).toEqual(at(day + warnAt));
+    expect(expiryWarningDue(scheduled, at(day + warnAt - 1))).toBe(false);
+    expect(expiryWarningDue(scheduled, at(day + warnAt))).toBe(true);
+  });
+
   it('is sent once: recorded, then not due again', () => {
     const out = transition(grant(600), { type: 'warn_expiry' }, at(300));
     if (!out.ok) throw new Error(out.error.message);
