@@ -35,6 +35,15 @@ export type BeforeWrite = () => Promise<void>;
  */
 export type BindingChange<Done extends string> = { type: Done } | { type: 'absent' } | { type: 'foreign'; found: IamBinding };
 
+/** One removal of a batch: the exact binding, and the lease check to run right before the write. */
+export interface BindingRemoval {
+  binding: IamBinding;
+  beforeWrite?: BeforeWrite | undefined;
+}
+
+/** A batched removal's answer: what happened to its binding, or the error of its own lease check (nothing of it written). */
+export type RemovalResult = { ok: true; change: BindingChange<'removed'> } | { ok: false; error: unknown };
+
 /** A resource whose IAM policy runwarden edits (a Cloud Run service). */
 export interface IamPolicyPort {
   /**
@@ -50,6 +59,14 @@ export interface IamPolicyPort {
    * its role, members or expression (nothing written). Nothing else is touched.
    */
   removeBinding(resource: string, binding: IamBinding, beforeWrite?: BeforeWrite): Promise<BindingChange<'removed'>>;
+  /**
+   * Several removals in ONE read-modify-write (one GetIamPolicy, one
+   * SetIamPolicy; an etag conflict redoes all of it): each is judged exactly
+   * as `removeBinding` would judge it alone. A removal whose `beforeWrite`
+   * throws (its lease is lost) is left out of the write and answered with
+   * that error; the others are written. Answers are in the order asked.
+   */
+  removeBindings(resource: string, removals: readonly BindingRemoval[]): Promise<RemovalResult[]>;
   /**
    * Replaces runwarden's binding `from` by `to` (same title) in ONE
    * SetIamPolicy, in place, other bindings untouched: never a moment with no
@@ -126,6 +143,32 @@ export interface RequestListing {
   malformed: MalformedDocument[];
 }
 
+/** Where the previous page ended: its last document's sort value (as the store holds it: opaque) and id. */
+export interface PageCursor {
+  value: unknown;
+  id: string;
+}
+
+/**
+ * A page of one status's requests, in `orderBy` order then by id. `dueBy`
+ * keeps only requests whose expiresAt is at or before it (with orderBy
+ * `expiresAt`). Each shape is served by a composite index on (status,
+ * orderBy) — infra/firestore.tf.
+ */
+export interface PageQuery {
+  status: Status;
+  /** `id`: document id order alone (no composite index needed) */
+  orderBy: 'expiresAt' | 'createdAt' | 'target' | 'id';
+  dueBy?: Date | undefined;
+  after?: PageCursor | undefined;
+  limit: number;
+}
+
+export interface RequestPage extends RequestListing {
+  /** where the next page starts; undefined on the last page */
+  next?: PageCursor | undefined;
+}
+
 export interface RequestStore {
   /** Creates the request with its first audit event; fails if the id exists. */
   create(request: AccessRequest, event: AuditEvent): Promise<void>;
@@ -145,6 +188,10 @@ export interface RequestStore {
   listByRequester(requester: string, statuses: readonly Status[]): Promise<RequestListing>;
   /** Break-glass requests nobody has reviewed yet, whatever their status, oldest first. */
   listAwaitingReview(): Promise<RequestListing>;
+  /** One page of a status's requests (the sweep reads the store this way: never the whole collection at once). */
+  page(query: PageQuery): Promise<RequestPage>;
+  /** How many requests the page query would still reach after `after` (an aggregation query: no document is read). */
+  count(query: Omit<PageQuery, 'limit'>): Promise<number>;
 }
 
 /** The answer given to one delivery of a slash command, kept for its duplicates. */

@@ -19,6 +19,8 @@ export function withAuditLog(store: RequestStore, auditLog: AuditLog): RequestSt
     listByStatus: (statuses) => store.listByStatus(statuses),
     listByRequester: (requester, statuses) => store.listByRequester(requester, statuses),
     listAwaitingReview: () => store.listAwaitingReview(),
+    page: (query) => store.page(query),
+    count: (query) => store.count(query),
     async create(request, event) {
       await store.create(request, event);
       auditLog.record(request, event);

@@ -53,7 +53,7 @@ export function createCloudPorts(options: CloudPortsOptions): CloudPorts {
   return {
     store: deferred(
       async () => (await import('../adapters/firestore/requestStore')).createRequestStore({ firestore: await firestore() }),
-      { create: true, get: true, events: true, transact: true, listByStatus: true, listByRequester: true, listAwaitingReview: true },
+      { create: true, get: true, events: true, transact: true, listByStatus: true, listByRequester: true, listAwaitingReview: true, page: true, count: true },
     ),
     deliveries: deferred(
       async () => (await import('../adapters/firestore/deliveryLedger')).createDeliveryLedger({ firestore: await firestore() }),
@@ -61,7 +61,7 @@ export function createCloudPorts(options: CloudPortsOptions): CloudPorts {
     ),
     iam: deferred(
       async () => (await import('../adapters/gcp/runIamPolicy')).createRunIamPolicy({ client: await run(), log: options.logger.child({ component: 'iam' }) }),
-      { addBinding: true, removeBinding: true, replaceBinding: true, getBindings: true },
+      { addBinding: true, removeBinding: true, removeBindings: true, replaceBinding: true, getBindings: true },
     ),
     services: deferred(
       async () => (await import('../adapters/gcp/runServices')).createRunServices({ client: await run() }),

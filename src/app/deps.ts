@@ -21,6 +21,10 @@ export interface Settings {
   instanceId: string;
   /** whether /jobs/sweep can be called at all (WARDEN_JOBS_AUDIENCE and WARDEN_JOBS_INVOKERS set): without it nothing temporary ends */
   sweepConfigured: boolean;
+  /** a sweep starts no new work after this many seconds (Cloud Scheduler's deadline is far longer); the rest waits for the next run */
+  sweepBudgetSeconds: number;
+  /** services (or other resources) a sweep works on at once */
+  sweepConcurrency: number;
 }
 
 export interface AppDeps {
@@ -48,4 +52,6 @@ export const DEFAULT_SETTINGS: Omit<Settings, 'instanceId'> = {
   maxAttempts: 5,
   sweepConfigured: true,
   storeTimeoutMs: 10_000,
+  sweepBudgetSeconds: 40,
+  sweepConcurrency: 8,
 };

@@ -17,8 +17,9 @@ import { registerFormListener } from '../adapters/slack/listeners/formListener';
 import { requestForm } from '../adapters/slack/views/requestForm';
 import type { Policy } from '../domain/policy/schema';
 import type { RequestKind } from '../domain/request';
-import type { Clock, Logger } from '../ports';
+import type { Clock, Logger, RequestStore } from '../ports';
 import { createCloudPorts } from './cloudPorts';
+import { batchingIam } from './iamBatches';
 import { DEFAULT_SETTINGS, type AppDeps, type Settings } from './deps';
 import { createJobsAuth, type JobsAuthOptions } from './jobsAuth';
 import { createHandlers } from './kinds/handlers';
@@ -43,6 +44,8 @@ export interface RunwardenOptions {
   settings?: Partial<Settings> | undefined;
   /** where every audit event's log line goes (default: one JSON line on stdout, see auditLog.ts) */
   auditLog?: AuditLog | undefined;
+  /** wraps the request store (benchmarks count its calls with it); default: the store as is */
+  wrapStore?: ((store: RequestStore) => RequestStore) | undefined;
 }
 
 export interface Runwarden {
@@ -85,11 +88,15 @@ export function createRunwarden(options: RunwardenOptions): Runwarden {
     slashCommand: options.slashCommand,
   };
   const deps: AppDeps = {
-    store: createBoundedStore(withAuditLog(cloud.store, options.auditLog ?? createAuditLog()), settings.storeTimeoutMs),
+    store: createBoundedStore(
+      withAuditLog(options.wrapStore ? options.wrapStore(cloud.store) : cloud.store, options.auditLog ?? createAuditLog()),
+      settings.storeTimeoutMs,
+    ),
     chat,
     views: chat,
     directory: chat,
-    iam: cloud.iam,
+    // the sweep removes a service's due bindings in one read-modify-write (src/app/iamBatches.ts)
+    iam: batchingIam(cloud.iam),
     services: cloud.services,
     keys: cloud.keys,
     clock: options.clock ?? systemClock,

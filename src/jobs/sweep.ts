@@ -8,6 +8,14 @@
  * Every step is a state-machine transition under a Firestore
  * transaction and lease, so two sweeps at once — or a sweep and a click —
  * never do the same work twice, and a second run finds nothing left to do.
+ *
+ * At scale: the store is read in pages through indexed queries (never the
+ * whole collection at once), due grants first; a service's due invoker grants
+ * are ended together, so their bindings go in ONE IAM read-modify-write
+ * (src/app/iamBatches.ts) while each request is still claimed and ended in
+ * its own transaction; up to `sweepConcurrency` services at a time; and no
+ * new work starts after `sweepBudgetSeconds`: what is left is counted in
+ * `deferred` and waits for the next run.
  */
 import { asWardenError } from '../domain/errors';
 import type { AccessRequest, RequestKind } from '../domain/request';
@@ -22,6 +30,12 @@ import type { AppDeps } from '../app/deps';
 import type { Runner } from '../app/runner';
 import { announce } from '../app/useCases/submit';
 import { resolveGroups } from '../app/resolveGroups';
+import { together } from '../app/iamBatches';
+import type { PageCursor, PageQuery, RequestPage } from '../ports';
+import { forEachLimited } from './forEachLimited';
+
+/** Requests read per page. */
+const PAGE_SIZE = 200;
 
 /**
  * What one sweep did, by what actually happened (the JSON of POST /jobs/sweep;
@@ -30,7 +44,8 @@ import { resolveGroups } from '../app/resolveGroups';
  * applied — interrupted applies finished; retried — an apply or revert that failed and will be tried again;
  * failed — requests that ended failed; timedOut, reminded, reposted;
  * skipped — work another process holds or finished first; malformed — documents that do not validate;
- * errors — steps that threw (logged with the request id).
+ * errors — steps that threw (logged with the request id);
+ * deferred — requests this run did not get to before its time budget ran out (the next run takes them).
  */
 export interface SweepCounts {
   expired: number;
@@ -51,12 +66,13 @@ export interface SweepCounts {
   skipped: number;
   malformed: number;
   errors: number;
+  deferred: number;
 }
 
 export type SweepTally = keyof SweepCounts;
 
 export function emptyCounts(): SweepCounts {
-  return { expired: 0, revoked: 0, drifted: 0, applied: 0, retried: 0, failed: 0, timedOut: 0, reminded: 0, reviewReminded: 0, windowsOpened: 0, reposted: 0, warned: 0, extended: 0, skipped: 0, malformed: 0, errors: 0 };
+  return { expired: 0, revoked: 0, drifted: 0, applied: 0, retried: 0, failed: 0, timedOut: 0, reminded: 0, reviewReminded: 0, windowsOpened: 0, reposted: 0, warned: 0, extended: 0, skipped: 0, malformed: 0, errors: 0, deferred: 0 };
 }
 
 /** Which count a sweep step's result belongs to: the request's state after the step, not the step's intent. */
@@ -115,18 +131,19 @@ export function createSweep(deps: AppDeps, runner: Runner, handlers: Record<Requ
     count(run, outcome.ok ? final : undefined, request.id);
   }
 
-  /** An active request: end it when due, finish an interrupted extension, or warn its requester once. */
+  /** An active request not yet due: finish an interrupted extension or revoke, or warn its requester once. */
   async function tendActive(request: AccessRequest, run: SweepRun): Promise<void> {
     const now = clock.now();
     const due = request.expiresAt !== undefined && request.expiresAt.getTime() <= now.getTime();
-    if (request.op?.type === 'extend' && !due) {
+    if (due) return; // ended by the due phase (or left to the next run)
+    if (request.op?.type === 'extend') {
       if (leaseLive(request, now)) return;
       const { outcome } = await runner.run(request.id, { type: 'claim_extend', maxAttempts: settings.maxAttempts, ...runner.lease() });
       if (outcome.ok) tally(run, 'extended', request.id);
       return;
     }
     await endDue(request, run);
-    if (!due && expiryWarningDue(request, now)) {
+    if (expiryWarningDue(request, now)) {
       const { outcome } = await runner.run(request.id, { type: 'warn_expiry' });
       if (outcome.ok) tally(run, 'warned', request.id);
     }
@@ -183,41 +200,128 @@ export function createSweep(deps: AppDeps, runner: Runner, handlers: Record<Requ
     tally(run, 'reviewReminded', request.id);
   }
 
-  return async function sweep(): Promise<SweepCounts> {
-    const run: SweepRun = { counts: emptyCounts(), ids: {} };
-    const { requests: open, malformed } = await store.listByStatus(['active', 'approved', 'pending']);
-    for (const bad of malformed) {
+  /** One step, its failure counted and logged rather than stopping the sweep. */
+  async function step(request: AccessRequest, run: SweepRun, work: (r: AccessRequest, run: SweepRun) => Promise<void>): Promise<void> {
+    try {
+      await work(request, run);
+    } catch (error) {
+      tally(run, 'errors', request.id);
+      logger.error('sweep step failed', { requestId: request.id, error: asWardenError(error).operatorMessage });
+    }
+  }
+
+  /** A page, its malformed documents counted and logged once each (they are skipped, never guessed at). */
+  async function read(run: SweepRun, query: PageQuery): Promise<RequestPage> {
+    const page = await store.page(query);
+    for (const bad of page.malformed) {
+      if (run.ids.malformed?.includes(bad.id)) continue;
       tally(run, 'malformed', bad.id);
       logger.error('sweep skipped a malformed request document', { requestId: bad.id, problem: bad.problem });
     }
-    for (const request of open) {
-      try {
-        if (request.status === 'active') await openWindow(request, run);
-        if (request.status === 'active') await tendActive(request, run);
-        else if (request.status === 'approved') await finishApply(request, run);
-        else await tendPending(request, run);
-      } catch (error) {
-        tally(run, 'errors', request.id);
-        logger.error('sweep step failed', { requestId: request.id, error: asWardenError(error).operatorMessage });
+    return page;
+  }
+
+  /**
+   * Every page of `query`, each handed to `work` in batches that it runs with
+   * bounded concurrency; stops starting work when the budget runs out and
+   * counts what it did not get to (the rest of the page and, by an
+   * aggregation query, every later page) in `deferred`. False when stopped.
+   */
+  async function pages<T>(
+    run: SweepRun,
+    query: Omit<PageQuery, 'limit' | 'after'>,
+    batches: (requests: AccessRequest[]) => T[][],
+    work: (batch: T[]) => Promise<void>,
+    inBudget: () => boolean,
+  ): Promise<boolean> {
+    let after: PageCursor | undefined;
+    do {
+      if (!inBudget()) {
+        run.counts.deferred += await store.count({ ...query, after });
+        return false;
       }
+      const page = await read(run, { ...query, after, limit: PAGE_SIZE });
+      const left = await forEachLimited(batches(page.requests), settings.sweepConcurrency, work, inBudget);
+      if (left.length > 0) {
+        run.counts.deferred += left.reduce((n, batch) => n + batch.length, 0) + (page.next ? await store.count({ ...query, after: page.next }) : 0);
+        return false;
+      }
+      after = page.next;
+    } while (after);
+    return true;
+  }
+
+  /**
+   * An ordered query never returns a document that lacks its sort field (only
+   * a malformed one can). Two aggregation counts tell whether there is any;
+   * only then are the status's documents read in id order to name them.
+   */
+  async function findUnsortable(run: SweepRun, status: PageQuery['status'], orderBy: PageQuery['orderBy']): Promise<void> {
+    if ((await store.count({ status, orderBy: 'id' })) <= (await store.count({ status, orderBy }))) return;
+    let after: PageCursor | undefined;
+    do {
+      const page = await read(run, { status, orderBy: 'id', after, limit: PAGE_SIZE });
+      after = page.next;
+    } while (after);
+  }
+
+  /** Due grants in batches: a service's invoker grants together (one IAM write), anything else alone. */
+  function dueBatches(requests: AccessRequest[]): AccessRequest[][] {
+    const byService = new Map<string, AccessRequest[]>();
+    const alone: AccessRequest[][] = [];
+    for (const request of requests) {
+      if (request.kind !== 'invoker') alone.push([request]);
+      else byService.set(request.target, [...(byService.get(request.target) ?? []), request]);
     }
-    // One read per resource for every active request not yet due: someone else's change ends the request.
-    const drift = await checkDrift(open.filter((r) => r.status === 'active' && !run.ids.expired?.includes(r.id)));
-    for (const id of drift.drifted) tally(run, 'drifted', id);
-    for (const target of drift.errors) tally(run, 'errors', target);
+    return [...byService.values(), ...alone];
+  }
+
+  function endBatch(run: SweepRun): (batch: AccessRequest[]) => Promise<void> {
+    return async (batch) => {
+      const first = batch[0];
+      if (!first) return;
+      if (batch.length === 1) return step(first, run, endDue);
+      await together(first.target, batch.map((request) => () => step(request, run, endDue)));
+    };
+  }
+
+  const one = (requests: AccessRequest[]): AccessRequest[][] => requests.map((r) => [r]);
+
+  return async function sweep(): Promise<SweepCounts> {
+    const run: SweepRun = { counts: emptyCounts(), ids: {} };
+    // Real elapsed time, not the app clock: the budget is about Cloud Scheduler's deadline.
+    const started = Date.now();
+    const inBudget = (): boolean => Date.now() - started < settings.sweepBudgetSeconds * 1000;
+    const now = clock.now();
+    const each = (work: (r: AccessRequest, run: SweepRun) => Promise<void>) => async (batch: AccessRequest[]) => {
+      for (const request of batch) await step(request, run, work);
+    };
+    // 1. due grants, oldest expiry first, a service's together; 2. interrupted applies; 3. pending requests;
+    // 4. active requests not yet due, by resource: interrupted extensions and revokes, expiry warnings, drift.
+    const finished =
+      (await pages(run, { status: 'active', orderBy: 'expiresAt', dueBy: now }, dueBatches, endBatch(run), inBudget)) &&
+      (await pages(run, { status: 'approved', orderBy: 'createdAt' }, one, each(finishApply), inBudget)) &&
+      (await pages(run, { status: 'pending', orderBy: 'createdAt' }, one, each(tendPending), inBudget)) &&
+      (await pages(run, { status: 'active', orderBy: 'target' }, (requests) => [requests], (batch) => tendActivePage(batch, run), inBudget));
+    if (finished) for (const status of ['active', 'approved', 'pending'] as const) await findUnsortable(run, status, status === 'active' ? 'target' : 'createdAt');
+    // Break-glass requests awaiting review (rare: one equality query).
     const glass = await store.listAwaitingReview();
     for (const bad of glass.malformed) tally(run, 'malformed', bad.id);
-    for (const request of glass.requests) {
-      try {
-        await remindReview(request, run);
-      } catch (error) {
-        tally(run, 'errors', request.id);
-        logger.error('break-glass review reminder failed', { requestId: request.id, error: asWardenError(error).operatorMessage });
-      }
-    }
+    for (const request of glass.requests) await step(request, run, remindReview);
     const done = run.counts;
-    const trouble = done.failed + done.errors + done.malformed + done.retried + done.drifted > 0;
-    logger[trouble ? 'warn' : 'info']('sweep finished', { counts: { ...done }, ids: run.ids });
+    const trouble = done.failed + done.errors + done.malformed + done.retried + done.drifted + done.deferred > 0;
+    logger[trouble ? 'warn' : 'info']('sweep finished', { counts: { ...done }, ids: run.ids, finished, ms: Date.now() - started });
     return done;
   };
+
+  /** A page of active requests (ordered by resource): tend each, then one drift read per resource. */
+  async function tendActivePage(active: AccessRequest[], run: SweepRun): Promise<void> {
+    await forEachLimited(active, settings.sweepConcurrency, async (request) => {
+      await step(request, run, openWindow);
+      await step(request, run, tendActive);
+    });
+    const drift = await checkDrift(active.filter((r) => !run.ids.expired?.includes(r.id)));
+    for (const id of drift.drifted) tally(run, 'drifted', id);
+    for (const target of drift.errors) tally(run, 'errors', target);
+  }
 }

@@ -6,7 +6,7 @@
  * Slack traffic is sent as correctly signed HTTP requests.
  */
 import { randomBytes } from 'node:crypto';
-import { createRunwarden, type Runwarden } from '../../src/app/wiring';
+import { createRunwarden, type Runwarden, type RunwardenOptions } from '../../src/app/wiring';
 import { silentLogger } from '../../src/app/logger';
 import { discardAuditLog, type AuditLog } from '../../src/app/auditLog';
 import { loadPolicy } from '../../src/domain/policy/loadPolicy';
@@ -138,6 +138,8 @@ function messageHasId(message: PostedMessage, id: string): boolean {
 export interface HarnessOptions {
   policy?: string;
   settings?: Partial<Settings>;
+  /** passed to createRunwarden (benchmarks count store calls with it) */
+  wrapStore?: RunwardenOptions['wrapStore'];
   /**
    * A second bot instance: its own process state (leases, Bolt app, clients)
    * on the same Firestore project, Google emulator, Slack stand-in and clock
@@ -176,6 +178,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     clock,
     // generous: the Firestore emulator resolves contended transactions slowly on a loaded machine
     settings: { storeTimeoutMs: 60_000, ...options.settings },
+    wrapStore: options.wrapStore,
   });
   const server = await runwarden.start();
   const botUrl = `http://127.0.0.1:${server.port}`;

@@ -34,5 +34,7 @@ export function createBoundedStore(store: RequestStore, timeoutMs: number): Requ
     listByStatus: (statuses) => bounded('query', timeoutMs, () => store.listByStatus(statuses)),
     listByRequester: (requester, statuses) => bounded('query', timeoutMs, () => store.listByRequester(requester, statuses)),
     listAwaitingReview: () => bounded('query', timeoutMs, () => store.listAwaitingReview()),
+    page: (query) => bounded('query', timeoutMs, () => store.page(query)),
+    count: (query) => bounded('count query', timeoutMs, () => store.count(query)),
   };
 }

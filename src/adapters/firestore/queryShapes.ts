@@ -55,6 +55,46 @@ export const QUERY_SHAPES = {
     filters: [{ field: 'breakGlass', op: '==' }],
     orderBy: [],
   },
+  /** page / count (the sweep): due grants — one status, expiresAt <= now, by expiry then id */
+  requestsDueByExpiry: {
+    collection: 'requests',
+    scope: 'COLLECTION',
+    filters: [
+      { field: 'status', op: '==' },
+      { field: 'expiresAt', op: '<=' },
+    ],
+    orderBy: [
+      { field: 'expiresAt', direction: 'asc' },
+      { field: '__name__', direction: 'asc' },
+    ],
+  },
+  /** page / count (the sweep): one status by creation then id (interrupted applies, pending requests) */
+  requestsByStatusCreated: {
+    collection: 'requests',
+    scope: 'COLLECTION',
+    filters: [{ field: 'status', op: '==' }],
+    orderBy: [
+      { field: 'createdAt', direction: 'asc' },
+      { field: '__name__', direction: 'asc' },
+    ],
+  },
+  /** page / count (the sweep): one status by resource then id (one drift read per resource) */
+  requestsByStatusTarget: {
+    collection: 'requests',
+    scope: 'COLLECTION',
+    filters: [{ field: 'status', op: '==' }],
+    orderBy: [
+      { field: 'target', direction: 'asc' },
+      { field: '__name__', direction: 'asc' },
+    ],
+  },
+  /** page / count (the sweep): one status in document-id order (finds documents that lack a sort field) */
+  requestsByStatusId: {
+    collection: 'requests',
+    scope: 'COLLECTION',
+    filters: [{ field: 'status', op: '==' }],
+    orderBy: [{ field: '__name__', direction: 'asc' }],
+  },
   /** events: a request's audit trail in document-id (sequence) order */
   eventsInOrder: {
     collection: 'events',
@@ -66,20 +106,33 @@ export const QUERY_SHAPES = {
 
 export type QueryName = keyof typeof QUERY_SHAPES;
 
+/** Where a page starts and how long it is: `after` holds one value per orderBy field (startAfter). */
+export interface QueryPage {
+  after?: readonly unknown[] | undefined;
+  limit?: number | undefined;
+}
+
 /**
  * Builds the named query on `collection` with one value per filter, in the
- * shape's order. Throws when the number of values does not match the shape.
+ * shape's order, optionally from a cursor (`page.after`: one value per orderBy
+ * field, the last document's) and with a page size (`page.limit`, else the
+ * shape's). Throws when the number of values does not match the shape.
  */
-export function buildQuery(collection: CollectionReference, name: QueryName, values: readonly unknown[]): Query {
+export function buildQuery(collection: CollectionReference, name: QueryName, values: readonly unknown[], page: QueryPage = {}): Query {
   const shape: QueryShape = QUERY_SHAPES[name];
   if (values.length !== shape.filters.length) {
     throw new Error(`query ${name} takes ${shape.filters.length} value(s), got ${values.length}`);
+  }
+  if (page.after !== undefined && page.after.length !== shape.orderBy.length) {
+    throw new Error(`query ${name} pages after ${shape.orderBy.length} value(s), got ${page.after.length}`);
   }
   let query: Query = collection;
   shape.filters.forEach((filter, i) => {
     query = query.where(filter.field, filter.op, values[i]);
   });
   for (const order of shape.orderBy) query = query.orderBy(order.field, order.direction);
-  if (shape.limit !== undefined) query = query.limit(shape.limit);
+  if (page.after !== undefined) query = query.startAfter(...page.after);
+  const limit = page.limit ?? shape.limit;
+  if (limit !== undefined) query = query.limit(limit);
   return query;
 }

@@ -6,16 +6,18 @@
  * per-request sequence and are written with create(), so an event is never
  * rewritten.
  */
-import type { Firestore, QueryDocumentSnapshot, Transaction } from '@google-cloud/firestore';
+import { type Firestore, type Query, type QueryDocumentSnapshot, type Transaction } from '@google-cloud/firestore';
 import { ErrorCode, WardenError } from '../../domain/errors';
 import { awaitsReview, type AccessRequest, type AuditEvent, type Status } from '../../domain/request';
 import type { TransitionOutcome } from '../../domain/stateMachine';
-import type { RequestListing, RequestStore } from '../../ports';
+import type { PageQuery, RequestListing, RequestPage, RequestStore } from '../../ports';
 import { eventFromDocument, fromDocument, parseDocument, toDocument } from './requestDocument';
 import { buildQuery } from './queryShapes';
 
 export const REQUESTS = 'requests';
 export const EVENTS = 'events';
+/** the latest date Firestore stores (an expiresAt query with no due date reaches every request that has one) */
+const MAX_DATE = new Date('9999-12-31T23:59:59.999Z');
 
 function eventId(sequence: number): string {
   return String(sequence).padStart(6, '0');
@@ -88,7 +90,35 @@ export function createRequestStore(deps: { firestore: Firestore }): RequestStore
       const snapshot = await buildQuery(requests, 'requestsBreakGlass', [true]).get();
       return collect(snapshot.docs, awaitsReview);
     },
+
+    async page(shape) {
+      const snapshot = await pageQuery(shape, shape.limit).get();
+      const page: RequestPage = { requests: [], malformed: [] };
+      for (const doc of snapshot.docs) {
+        const parsed = parseDocument(doc.id, doc.data());
+        if (!parsed.ok) page.malformed.push({ id: doc.id, problem: parsed.problem });
+        else page.requests.push(parsed.request);
+      }
+      const last = snapshot.docs[snapshot.docs.length - 1];
+      // the raw sort value, so that a malformed document moves the cursor on too
+      if (last && snapshot.size === shape.limit) page.next = { value: shape.orderBy === 'id' ? last.id : (last.get(shape.orderBy) as unknown), id: last.id };
+      return page;
+    },
+
+    async count(shape) {
+      const snapshot = await pageQuery(shape, undefined).count().get();
+      return snapshot.data().count;
+    },
   };
+
+  /** status ==, optionally expiresAt <=, ordered by the field then the id: shapes in queryShapes.ts, composite index (status, orderBy). */
+  function pageQuery({ status, orderBy, dueBy, after }: Omit<PageQuery, 'limit'>, limit: number | undefined): Query {
+    if (orderBy === 'id') return buildQuery(requests, 'requestsByStatusId', [status], { after: after && [after.id], limit });
+    const cursor = after && [after.value, after.id];
+    if (orderBy === 'expiresAt') return buildQuery(requests, 'requestsDueByExpiry', [status, dueBy ?? MAX_DATE], { after: cursor, limit });
+    if (dueBy) throw new Error('dueBy goes with orderBy expiresAt');
+    return buildQuery(requests, orderBy === 'createdAt' ? 'requestsByStatusCreated' : 'requestsByStatusTarget', [status], { after: cursor, limit });
+  }
 
   async function query(statuses: readonly Status[], requester: string | undefined): Promise<RequestListing> {
     if (statuses.length === 0) return { requests: [], malformed: [] };

@@ -12,7 +12,7 @@ import type { protos } from '@google-cloud/run';
 import { z } from 'zod';
 import { ErrorCode, WardenError } from '../../domain/errors';
 import { sameBinding } from '../../domain/ownBinding';
-import type { IamBinding, IamPolicyPort, Logger } from '../../ports';
+import type { IamBinding, IamPolicyPort, Logger, RemovalResult } from '../../ports';
 import { GrpcCode, googleMessage, grpcCode, toWardenError } from './grpcErrors';
 
 type Policy = protos.google.iam.v1.IPolicy;
@@ -105,7 +105,7 @@ export function createRunIamPolicy(deps: RunIamPolicyDeps): IamPolicyPort {
     await client.setIamPolicy({ resource, policy: { version: 3, bindings, etag: etag ?? null } }, call);
   }
 
-  return {
+  const port: IamPolicyPort = {
     async addBinding(resource, binding, beforeWrite) {
       const condition = binding.condition;
       if (!condition?.title) {
@@ -151,17 +151,46 @@ export function createRunIamPolicy(deps: RunIamPolicyDeps): IamPolicyPort {
     },
 
     async removeBinding(resource, binding, beforeWrite) {
-      const title = binding.condition?.title;
+      const [result] = await port.removeBindings(resource, [{ binding, beforeWrite }]);
+      if (!result) throw new WardenError(ErrorCode.Unknown, 'runwarden lost track of a binding removal.');
+      if (!result.ok) throw result.error;
+      return result.change;
+    },
+
+    async removeBindings(resource, removals) {
+      // A lease check that failed stays failed: that removal is out of every later attempt.
+      const refused = new Map<number, unknown>();
       return withEtagRetry(what(resource), retry, async () => {
         const current = await read(resource);
-        const titled = current.bindings.filter((b) => b.condition?.title === title);
-        const foreign = titled.find((b) => !sameBinding(b, binding));
-        if (titled.length === 0) return { type: 'absent' as const };
-        if (foreign) return { type: 'foreign' as const, found: foreign };
-        const kept = current.raw.filter((_, i) => current.bindings[i]?.condition?.title !== title);
-        await beforeWrite?.();
+        const removing: boolean[] = [];
+        const results: RemovalResult[] = removals.map((removal, i): RemovalResult => {
+          if (refused.has(i)) return { ok: false, error: refused.get(i) };
+          const title = removal.binding.condition?.title;
+          const titled = current.bindings.filter((b) => b.condition?.title === title);
+          const foreign = titled.find((b) => !sameBinding(b, removal.binding));
+          if (titled.length === 0) return { ok: true, change: { type: 'absent' } };
+          if (foreign) return { ok: true, change: { type: 'foreign', found: foreign } };
+          removing[i] = true;
+          return { ok: true, change: { type: 'removed' } };
+        });
+        // Each removal's own lease check, right before the one write; a lost lease leaves that binding alone.
+        await Promise.all(
+          removals.map(async (removal, i) => {
+            if (!removing[i]) return;
+            try {
+              await removal.beforeWrite?.();
+            } catch (error) {
+              refused.set(i, error);
+              removing[i] = false;
+              results[i] = { ok: false, error };
+            }
+          }),
+        );
+        const titles = new Set(removals.flatMap((removal, i) => (removing[i] ? [removal.binding.condition?.title] : [])));
+        if (titles.size === 0) return results;
+        const kept = current.raw.filter((_, i) => !titles.has(current.bindings[i]?.condition?.title));
         await write(resource, current.etag, kept);
-        return { type: 'removed' as const };
+        return results;
       });
     },
 
@@ -173,6 +202,7 @@ export function createRunIamPolicy(deps: RunIamPolicyDeps): IamPolicyPort {
       }
     },
   };
+  return port;
 }
 
 /** ABORTED, an etag/concurrency FAILED_PRECONDITION, or UNAVAILABLE: redo the read-modify-write. */

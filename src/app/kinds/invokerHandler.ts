@@ -49,25 +49,22 @@ export function createInvokerHandler(deps: { iam: IamPolicyPort; services: Servi
       if (!role || !member || !durationSeconds) {
         throw new WardenError(ErrorCode.InvalidState, `Request \`${request.id}\` lacks its role, member or duration.`);
       }
-      const title = titleFor(request.id);
-      const result = { binding: title, role, member };
-      // A retried apply finds the binding an interrupted attempt wrote: ours only if it is exactly what was recorded before that write.
-      const found = (await iam.getBindings(request.target)).find((b) => b.condition?.title === title);
-      if (found) {
-        const planned = parseCondition(found.condition);
-        const ours = planned && request.writing?.expression === found.condition?.expression && sameBinding(found, bindingOf(request, planned.expiresAt));
-        if (!ours) throw foreignAtApply(request, found);
-        return { expiresAt: planned.expiresAt, result, wrote: false };
-      }
+      const result = { binding: titleFor(request.id), role, member };
       // IAM timestamps are whole seconds: round down so the record and the binding agree exactly.
       // A scheduled grant runs from its start (both bounds in the condition), whenever it was approved.
       const from = request.startsAt ?? now;
       const expiresAt = new Date(Math.floor(from.getTime() / 1000) * 1000 + durationSeconds * 1000);
       const binding = bindingOf(request, expiresAt);
       const expression = binding.condition?.expression ?? '';
+      // One read-modify-write (one GetIamPolicy, one SetIamPolicy): the same read finds a binding already under our title.
       const change = await iam.addBinding(request.target, binding, () => guard('SetIamPolicy', { expression }));
-      if (change.type === 'foreign') throw foreignAtApply(request, change.found);
-      return { expiresAt, result, wrote: change.type === 'added' };
+      if (change.type === 'added') return { expiresAt, result, wrote: true };
+      // A retried apply finds the binding an interrupted attempt wrote: ours only if it is exactly what was recorded before that write.
+      const found = change.type === 'foreign' ? change.found : binding;
+      const planned = parseCondition(found.condition);
+      const ours = planned && request.writing?.expression === found.condition?.expression && sameBinding(found, bindingOf(request, planned.expiresAt));
+      if (!ours) throw foreignAtApply(request, found);
+      return { expiresAt: planned.expiresAt, result, wrote: false };
     },
 
     async extend(request, expiresAt, guard) {

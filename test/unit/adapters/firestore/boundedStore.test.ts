@@ -17,6 +17,8 @@ const silent: RequestStore = {
   listByStatus: () => never(),
   listByRequester: () => never(),
   listAwaitingReview: () => never(),
+  page: () => never(),
+  count: () => never(),
 };
 
 describe('createBoundedStore', () => {
@@ -29,6 +31,8 @@ describe('createBoundedStore', () => {
     ['transaction', (s: RequestStore) => s.transact('23456789ab', () => ({ ok: false, error: new WardenError(ErrorCode.Unknown, 'x') }))],
     ['query', (s: RequestStore) => s.listByStatus(['active'])],
     ['query by requester', (s: RequestStore) => s.listByRequester('U0ALICE', ['active'])],
+    ['page of a query', (s: RequestStore) => s.page({ status: 'active', orderBy: 'expiresAt', dueBy: new Date(0), limit: 200 })],
+    ['count query', (s: RequestStore) => s.count({ status: 'pending', orderBy: 'createdAt' })],
   ])('abandons a %s that does not answer with runwarden_database_unavailable', async (_what, call) => {
     const pending = call(createBoundedStore(silent, 2_000)).then(
       () => undefined,

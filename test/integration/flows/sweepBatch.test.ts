@@ -1,0 +1,113 @@
+/**
+ * Issue 9: the sweep ends a service's due grants with ONE IAM
+ * read-modify-write (one GetIamPolicy, one SetIamPolicy) while each request is
+ * still claimed and ended in its own transaction, with its own audit events;
+ * someone else's binding under a due grant's title is left alone and reported
+ * as drift; two sweeps at once still end each grant once; and a sweep whose
+ * time budget has run out starts nothing and counts what it left in
+ * `deferred`. An apply, without conflicts, is one GetIamPolicy and one
+ * SetIamPolicy.
+ */
+import { titleFor } from '../../../src/domain/iamCondition';
+import { service, startHarness, type Harness } from '../../support/harness';
+
+jest.setTimeout(180_000);
+
+let h: Harness;
+const BATCH = service('batch');
+const OTHER = service('other');
+
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h.stop();
+});
+beforeEach(() => {
+  h.emulator.reset();
+  h.emulator.seedService({ name: BATCH, bindings: [{ role: 'roles/run.admin', members: ['group:admins@acme.example'] }] });
+  h.emulator.seedService({ name: OTHER });
+});
+
+const calls = (method: string, resource: string): number =>
+  h.emulator.calls.filter((c) => c.method === method && (c.request as { resource?: string }).resource === resource).length;
+const ours = (resource: string) => h.emulator.policy(resource).bindings.filter((b) => b.condition?.title.startsWith('runwarden-'));
+
+async function grant(name: string, text: string): Promise<string> {
+  const id = await h.submit('U0ALICE', `invoker ${name} 10m ${text}`);
+  await h.click('U0BOB', 'approve', id);
+  await h.waitForStatus(id, 'active');
+  return id;
+}
+
+it('removes all of a service’s due bindings in one read-modify-write, each request ended in its own transaction', async () => {
+  const ids = [await grant('batch', 'first'), await grant('batch', 'second'), await grant('batch', 'third'), await grant('other', 'elsewhere')];
+  // someone else rewrites the third grant's binding under our title: it must be left alone
+  const third = titleFor(ids[2] ?? '');
+  const tampered = h.emulator.policy(BATCH).bindings.map((b) => (b.condition?.title === third ? { ...b, members: ['user:mallory@evil.example'] } : b));
+  h.emulator.foreignSetBindings(BATCH, tampered);
+  h.clock.advance(601);
+  const before = { get: calls('GetIamPolicy', BATCH), set: calls('SetIamPolicy', BATCH), otherSet: calls('SetIamPolicy', OTHER) };
+
+  const sweep = await h.sweep();
+
+  expect(sweep.status).toBe(200);
+  expect(sweep.body).toMatchObject({ expired: 3, drifted: 1, errors: 0, deferred: 0 });
+  expect(calls('GetIamPolicy', BATCH) - before.get).toBe(1);
+  expect(calls('SetIamPolicy', BATCH) - before.set).toBe(1);
+  expect(calls('SetIamPolicy', OTHER) - before.otherSet).toBe(1);
+  for (const id of [ids[0], ids[1], ids[3]]) {
+    const ended = await h.waitForStatus(id ?? '', 'expired');
+    expect(ended.result?.drift).toBeUndefined();
+    const events = await h.runwarden.deps.store.events(id ?? '');
+    expect(events.filter((e) => e.action === 'expired')).toHaveLength(1);
+  }
+  const drifted = await h.waitForRequest(ids[2] ?? '', (r) => r.status === 'expired' && r.op === undefined);
+  expect(drifted.result?.drift).toBeDefined();
+  // the foreign binding and the admin binding stay; nothing of ours is left
+  expect(ours(BATCH).map((b) => b.members)).toEqual([['user:mallory@evil.example']]);
+  expect(h.emulator.policy(BATCH).bindings.some((b) => b.role === 'roles/run.admin')).toBe(true);
+  expect(ours(OTHER)).toHaveLength(0);
+});
+
+it('two sweeps at once end each grant of a service once, in one write between them', async () => {
+  const ids = [await grant('batch', 'one'), await grant('batch', 'two')];
+  h.clock.advance(601);
+  const setBefore = calls('SetIamPolicy', BATCH);
+  const [a, b] = await Promise.all([h.sweep(), h.sweep()]);
+  expect([a.status, b.status]).toEqual([200, 200]);
+  expect((a.body.expired ?? 0) + (b.body.expired ?? 0)).toBe(2);
+  for (const id of ids) {
+    await h.waitForStatus(id, 'expired');
+    expect((await h.runwarden.deps.store.events(id)).filter((e) => e.action === 'expired')).toHaveLength(1);
+  }
+  expect(ours(BATCH)).toHaveLength(0);
+  // each sweep writes only for the grants it claimed: at most one write each
+  expect(calls('SetIamPolicy', BATCH) - setBefore).toBeLessThanOrEqual(2);
+});
+
+it('a sweep out of time starts nothing and counts what it leaves in deferred', async () => {
+  const laterH = await startHarness({ settings: { sweepBudgetSeconds: 0 } });
+  try {
+    laterH.emulator.seedService({ name: BATCH });
+    const id = await laterH.submit('U0ALICE', 'invoker batch 10m no time left');
+    await laterH.click('U0BOB', 'approve', id);
+    await laterH.waitForStatus(id, 'active');
+    laterH.clock.advance(601);
+    const starved = await laterH.sweep();
+    expect(starved.body).toMatchObject({ expired: 0, deferred: 1 });
+    expect((await laterH.request(id)).status).toBe('active');
+  } finally {
+    await laterH.stop();
+  }
+});
+
+it('an apply without conflicts is one GetIamPolicy and one SetIamPolicy', async () => {
+  const id = await h.submit('U0ALICE', 'invoker batch 10m counting reads');
+  const before = { get: calls('GetIamPolicy', BATCH), set: calls('SetIamPolicy', BATCH) };
+  await h.click('U0BOB', 'approve', id);
+  await h.waitForStatus(id, 'active');
+  expect(calls('GetIamPolicy', BATCH) - before.get).toBe(1);
+  expect(calls('SetIamPolicy', BATCH) - before.set).toBe(1);
+  expect(ours(BATCH).map((b) => b.condition?.title)).toEqual([titleFor(id)]);
+});
