@@ -18,6 +18,8 @@ export interface AppProcess {
   rss(): number;
   /** CPU ms (user + system) used so far */
   cpuMs(): number;
+  /** the highest resident set size so far, bytes (VmHWM) */
+  peakRss(): number;
   stop(): Promise<void>;
 }
 
@@ -31,10 +33,10 @@ async function healthy(port: number): Promise<boolean> {
   }
 }
 
-function rssOf(pid: number): number {
+function rssOf(pid: number, field: 'VmRSS' | 'VmHWM' = 'VmRSS'): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kib = /^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1];
-  if (!kib) throw new Error(`no VmRSS for process ${pid}`);
+  const kib = new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm').exec(status)?.[1];
+  if (!kib) throw new Error(`no ${field} for process ${pid}`);
   return Number(kib) * 1024;
 }
 
@@ -83,6 +85,7 @@ export async function startAppProcess(
     coldStartCpuMs,
     rss: () => rssOf(pid),
     cpuMs: () => cpuMsOf(pid),
+    peakRss: () => rssOf(pid, 'VmHWM'),
     async stop() {
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 5000);

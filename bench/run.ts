@@ -1,11 +1,11 @@
 /**
- * `npm run bench [-- --only core|e2e|imports|compare]`: prints runwarden's benchmark numbers.
+ * `npm run bench [-- --only core|e2e|calls|latency|sweep|imports|compare]`: prints runwarden's benchmark numbers.
  * Benchmarks assert nothing and are not part of `npm test`; see bench/README.md.
  */
 import { cpus, totalmem } from 'node:os';
 import { runCore } from './core';
 
-const PARTS = ['core', 'e2e', 'imports', 'compare'] as const;
+const PARTS = ['core', 'e2e', 'calls', 'latency', 'sweep', 'imports', 'compare'] as const;
 type Part = (typeof PARTS)[number];
 type Only = Part | undefined;
 
@@ -36,6 +36,18 @@ async function main(): Promise<void> {
     // loaded only when wanted, so the core run's memory figures do not include the e2e stack
     const { DEFAULT_E2E, runE2e } = await import('./e2e');
     await runE2e(DEFAULT_E2E);
+  }
+  if (wanted('calls')) {
+    const { runCalls } = await import('./calls');
+    await runCalls();
+  }
+  if (wanted('latency')) {
+    const { runLatency } = await import('./latency');
+    await runLatency();
+  }
+  if (wanted('sweep')) {
+    const { DEFAULT_SWEEP_SCALE, runSweepScale } = await import('./sweepScale');
+    await runSweepScale(DEFAULT_SWEEP_SCALE);
   }
   if (wanted('imports')) {
     const { runStartupImports } = await import('./startupImports');

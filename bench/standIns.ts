@@ -6,7 +6,7 @@
  * that points `node dist/src/main.js` at them, as the image would be started.
  */
 import { resolve } from 'node:path';
-import { startEmulator } from '../src/emulator';
+import { startEmulator, type Emulator } from '../src/emulator';
 import { createOidcIssuer } from '../src/sandbox/oidcIssuer';
 import { startFirestoreEmulator, type RunningFirestoreEmulator } from '../src/sandbox/firestoreEmulator';
 import { startSlackStandIn } from '../src/sandbox/slackStandIn';
@@ -21,6 +21,10 @@ export interface StandIns {
   slackEnv: NodeJS.ProcessEnv;
   /** for runwarden: slackEnv plus Google, Firestore, policy and jobs variables */
   runwardenEnv: NodeJS.ProcessEnv;
+  /** the gRPC emulator both point at (its call log counts Google calls) */
+  emulator: Emulator;
+  /** a Cloud Scheduler OIDC token runwarden accepts on /jobs/* */
+  jobsToken(): string;
   stop(): Promise<void>;
 }
 
@@ -40,9 +44,13 @@ export async function startStandIns(): Promise<StandIns> {
     SLACK_BOT_TOKEN: TOKEN,
     SLACK_API_URL: `${slack.url}/api/`,
   };
+  const audience = 'https://runwarden.bench/jobs';
+  const scheduler = 'scheduler@acme-prod.iam.gserviceaccount.com';
   return {
     root,
     slackEnv,
+    emulator,
+    jobsToken: () => issuer.mint({ aud: audience, email: scheduler }),
     runwardenEnv: {
       ...slackEnv,
       GOOGLE_CLOUD_PROJECT: `bench-${Date.now()}`,
@@ -50,8 +58,8 @@ export async function startStandIns(): Promise<StandIns> {
       RUN_EMULATOR_HOST: emulator.address,
       KMS_EMULATOR_HOST: emulator.address,
       WARDEN_POLICY: resolve(root, 'examples/policy.yaml'),
-      WARDEN_JOBS_AUDIENCE: 'https://runwarden.bench/jobs',
-      WARDEN_JOBS_INVOKERS: 'scheduler@acme-prod.iam.gserviceaccount.com',
+      WARDEN_JOBS_AUDIENCE: audience,
+      WARDEN_JOBS_INVOKERS: scheduler,
       WARDEN_OIDC_CERTS_URL: certs.url,
       LOG_LEVEL: 'info',
     },

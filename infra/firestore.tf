@@ -17,6 +17,71 @@ resource "google_firestore_database" "runwarden" {
 # Real Firestore refuses such a query (FAILED_PRECONDITION); the emulator does
 # not, so that test is the only guard.
 #
-# Today every query filters on a single field (status IN …, requester == …) or
-# reads a subcollection in document order, which Firestore's automatic
-# single-field indexes serve: no composite index is needed yet.
+# The bot's own reads filter on a single field (status IN …, requester == …) or
+# read a subcollection in document order: the automatic single-field indexes
+# serve them. The sweep's paged queries (RequestStore.page / count) filter
+# `status ==`, order by one field and then by document id, and page with a
+# cursor; each needs a composite index:
+#   due grants          status == active,   expiresAt <= now, order by expiresAt
+#   interrupted applies status == approved, order by createdAt
+#   pending requests    status == pending,  order by createdAt
+#   active, by resource status == active,   order by target (one drift read per resource)
+# (status == … ordered by document id alone is served by the single-field index.)
+
+resource "google_firestore_index" "requests_status_expires_at" {
+  project    = var.project_id
+  database   = google_firestore_database.runwarden.name
+  collection = "requests"
+
+  fields {
+    field_path = "status"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "expiresAt"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "__name__"
+    order      = "ASCENDING"
+  }
+}
+
+resource "google_firestore_index" "requests_status_created_at" {
+  project    = var.project_id
+  database   = google_firestore_database.runwarden.name
+  collection = "requests"
+
+  fields {
+    field_path = "status"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "createdAt"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "__name__"
+    order      = "ASCENDING"
+  }
+}
+
+resource "google_firestore_index" "requests_status_target" {
+  project    = var.project_id
+  database   = google_firestore_database.runwarden.name
+  collection = "requests"
+
+  fields {
+    field_path = "status"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "target"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "__name__"
+    order      = "ASCENDING"
+  }
+}
+

@@ -1,7 +1,7 @@
 /**
  * Turns emulator handlers into grpc-js unary handlers: every call is recorded,
- * a held call waits until released, armed faults fire first, and thrown
- * RpcErrors become gRPC statuses.
+ * a held call waits until released, a set latency is added, armed faults fire
+ * first, and thrown RpcErrors become gRPC statuses.
  */
 import { status, type handleUnaryCall, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { RpcError } from './rpcError';
@@ -14,6 +14,8 @@ export type Handlers = Record<string, Handler>;
 export interface RpcContext {
   state: EmulatorState;
   calls: RecordedCall[];
+  /** added before every call is handled (benchmarks: Google's own latency) */
+  latencyMs: number;
 }
 
 function field(value: unknown, key: string): unknown {
@@ -52,8 +54,9 @@ function unary(service: string, method: string, context: RpcContext, handler: Ha
       }
     };
     const held = context.state.faults.takeHold(method, resourceOf(request));
-    if (held) void held.then(handle);
-    else handle();
+    const delayed = context.latencyMs > 0 ? (): void => void setTimeout(handle, context.latencyMs) : handle;
+    if (held) void held.then(delayed);
+    else delayed();
   };
 }
 

@@ -25,7 +25,7 @@ function bind(server: Server, address: string): Promise<number> {
 export async function startEmulator(options: { port?: number; host?: string } = {}): Promise<Emulator> {
   const protos = loadProtos();
   const state = createState();
-  const context: RpcContext = { state, calls: [] };
+  const context: RpcContext = { state, calls: [], latencyMs: 0 };
   const server = new Server();
   server.addService(protos.service('google.cloud.run.v2.Services'), implementation('google.cloud.run.v2.Services', context, runHandlers(state, protos)));
   server.addService(protos.service('google.longrunning.Operations'), implementation('google.longrunning.Operations', context, operationsHandlers(state)));
@@ -81,9 +81,14 @@ export async function startEmulator(options: { port?: number; host?: string } = 
     beforeSetIamPolicy: (hook, hookOptions) => state.faults.addSetIamPolicyHook(hook, hookOptions),
     failNextOperation: (service, message, code) => state.faults.failNextOperation(service, message, code),
     hold: (method, resource) => state.faults.hold(method, resource),
+    setLatency(ms) {
+      if (!Number.isFinite(ms) || ms < 0) throw new Error(`latency must be a non-negative number of ms, got ${ms}`);
+      context.latencyMs = ms;
+    },
     reset() {
       state.clear();
       context.calls.length = 0;
+      context.latencyMs = 0;
     },
   };
 }

@@ -133,6 +133,8 @@ export interface Emulator {
    * handled until `release()`: a request in flight while the test moves on.
    */
   hold(method: string, resource?: string): { reached: Promise<void>; release(): void };
+  /** every later call waits `ms` before it is handled (0: none), like a remote Google API */
+  setLatency(ms: number): void;
   /** every RPC received, in order */
   calls: RecordedCall[];
   /** forgets all state, faults, hooks and calls */

@@ -1,0 +1,81 @@
+/**
+ * Apply and revoke latency with the gRPC emulator adding 0 ms and then 50 ms
+ * to every Google call (Emulator.setLatency), through the real bot
+ * (test/support/harness.ts): click Approve → the binding is in the policy and
+ * → the request is `active`; click Revoke → the binding is gone and → the
+ * request is `revoked`. With 50 ms per call, an apply's two Google calls
+ * (GetIamPolicy + SetIamPolicy) cost 100 ms; what is left of the time is
+ * runwarden's own (Firestore transactions, the Slack re-check, scheduling).
+ */
+import { service, startHarness, type Harness } from '../test/support/harness';
+import { bindingTitles, pollUntil, submitQuietly } from './e2eSteps';
+import { heading, nowMs, summarize, table } from './stats';
+
+const TARGET = service('latency');
+const ROUNDS = 8;
+
+async function waitStatus(h: Harness, id: string, status: string): Promise<number> {
+  for (;;) {
+    const request = await h.request(id);
+    if (request.status === status && request.op === undefined) return nowMs();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+interface Round {
+  applyBinding: number;
+  applyActive: number;
+  revokeBinding: number;
+  revokeDone: number;
+}
+
+async function round(h: Harness, i: number): Promise<Round> {
+  const id = await submitQuietly(h, 'U0ALICE', `invoker latency 1h latency round ${i}`);
+  const title = `runwarden-${id}`;
+  let t0 = nowMs();
+  const written = pollUntil(() => (bindingTitles(h, TARGET).has(title) ? nowMs() : undefined), `binding ${title}`, 60_000);
+  await h.click('U0BOB', 'approve', id);
+  const applyBinding = (await written) - t0;
+  const applyActive = (await waitStatus(h, id, 'active')) - t0;
+  t0 = nowMs();
+  const removed = pollUntil(() => (bindingTitles(h, TARGET).has(title) ? undefined : nowMs()), `removal of ${title}`, 60_000);
+  await h.click('U0ALICE', 'revoke', id);
+  const revokeBinding = (await removed) - t0;
+  const revokeDone = (await waitStatus(h, id, 'revoked')) - t0;
+  return { applyBinding, applyActive, revokeBinding, revokeDone };
+}
+
+export async function runLatency(): Promise<void> {
+  console.log(heading('Apply and revoke latency, with 0 ms and 50 ms added to every Google call'));
+  const h = await startHarness();
+  try {
+    h.emulator.seedService({ name: TARGET });
+    await round(h, -1); // warm-up: connections, JIT, first loads
+    const rows: string[][] = [];
+    for (const latencyMs of [0, 50]) {
+      h.emulator.setLatency(latencyMs);
+      const samples: Round[] = [];
+      const calls = h.emulator.calls.length;
+      for (let i = 0; i < ROUNDS; i += 1) samples.push(await round(h, i));
+      const googleCalls = h.emulator.calls.slice(calls).filter((c) => /IamPolicy$/.test(c.method)).length / ROUNDS;
+      const p50 = (pick: (s: Round) => number): number => summarize('', samples.map(pick)).p50;
+      const google = (googleCalls / 2) * latencyMs;
+      rows.push(
+        [`+${latencyMs} ms`, 'approve → binding written', p50((s) => s.applyBinding).toFixed(0), (p50((s) => s.applyBinding) - google).toFixed(0)],
+        [`+${latencyMs} ms`, 'approve → request active', p50((s) => s.applyActive).toFixed(0), (p50((s) => s.applyActive) - google).toFixed(0)],
+        [`+${latencyMs} ms`, 'revoke → binding removed', p50((s) => s.revokeBinding).toFixed(0), (p50((s) => s.revokeBinding) - google).toFixed(0)],
+        [`+${latencyMs} ms`, 'revoke → request revoked', p50((s) => s.revokeDone).toFixed(0), (p50((s) => s.revokeDone) - google).toFixed(0)],
+        [`+${latencyMs} ms`, 'IAM calls per apply + revoke', googleCalls.toFixed(1), ''],
+      );
+    }
+    h.emulator.setLatency(0);
+    console.log(table(['Google latency', 'from click to', 'p50 ms', 'runwarden’s own ms'], rows));
+    console.log(
+      `\n${ROUNDS} rounds each, sequential, after a warm-up round. "runwarden’s own" subtracts the added latency of the IAM calls\n` +
+        '(an apply and a revoke each make one GetIamPolicy and one SetIamPolicy); the rest is Firestore (emulator), the Slack\n' +
+        'stand-in and the bot itself.',
+    );
+  } finally {
+    await h.stop();
+  }
+}
