@@ -62,6 +62,8 @@ export async function startStandIns(): Promise<StandIns> {
       WARDEN_JOBS_INVOKERS: scheduler,
       WARDEN_OIDC_CERTS_URL: certs.url,
       LOG_LEVEL: 'info',
+      // stand-ins are only refused on Cloud Run (K_SERVICE set); say what this is all the same
+      WARDEN_TEST_DEPLOYMENT: '1',
     },
     async stop() {
       await Promise.allSettled([slack.stop(), certs.stop(), emulator.stop(), firestore?.stop()]);
