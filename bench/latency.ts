@@ -57,7 +57,11 @@ export async function runLatency(): Promise<void> {
       const samples: Round[] = [];
       const calls = h.emulator.calls.length;
       for (let i = 0; i < ROUNDS; i += 1) samples.push(await round(h, i));
-      const googleCalls = h.emulator.calls.slice(calls).filter((c) => /IamPolicy$/.test(c.method)).length / ROUNDS;
+      const made = h.emulator.calls.slice(calls);
+      const googleCalls = made.filter((c) => /IamPolicy$/.test(c.method)).length / ROUNDS;
+      const byMethod = new Map<string, number>();
+      for (const c of made) byMethod.set(c.method, (byMethod.get(c.method) ?? 0) + 1);
+      const allCalls = [...byMethod].map(([m, n]) => `${m} ${(n / ROUNDS).toFixed(1)}`).join(', ');
       const p50 = (pick: (s: Round) => number): number => summarize('', samples.map(pick)).p50;
       const google = (googleCalls / 2) * latencyMs;
       rows.push(
@@ -66,6 +70,7 @@ export async function runLatency(): Promise<void> {
         [`+${latencyMs} ms`, 'revoke → binding removed', p50((s) => s.revokeBinding).toFixed(0), (p50((s) => s.revokeBinding) - google).toFixed(0)],
         [`+${latencyMs} ms`, 'revoke → request revoked', p50((s) => s.revokeDone).toFixed(0), (p50((s) => s.revokeDone) - google).toFixed(0)],
         [`+${latencyMs} ms`, 'IAM calls per apply + revoke', googleCalls.toFixed(1), ''],
+        [`+${latencyMs} ms`, 'all Google calls per round', allCalls, ''],
       );
     }
     h.emulator.setLatency(0);
