@@ -39,6 +39,10 @@ describe('the gRPC methods runwarden sends are all in the permission manifest', 
       'iam.replaceBinding': () => iam.replaceBinding(SERVICE, binding, extended),
       'iam.getBindings': () => iam.getBindings(SERVICE),
       'iam.removeBinding': () => iam.removeBinding(SERVICE, extended),
+      'iam.removeBindings': async () => {
+        await iam.addBinding(SERVICE, binding);
+        return iam.removeBindings(SERVICE, [{ binding }]);
+      },
       'keys.getKey': () => keys.getKey(KEY),
       'keys.createVersion': () => keys.createVersion(KEY),
       'keys.makePrimary': () => keys.makePrimary(KEY, `${KEY}/cryptoKeyVersions/2`),
