@@ -20,7 +20,8 @@ export interface AppProcess {
   cpuMs(): number;
   /** the highest resident set size so far, bytes (VmHWM) */
   peakRss(): number;
-  stop(): Promise<void>;
+  /** SIGTERM, then SIGKILL after `graceMs` (default 5,000) */
+  stop(graceMs?: number): Promise<void>;
 }
 
 async function healthy(port: number): Promise<boolean> {
@@ -86,9 +87,9 @@ export async function startAppProcess(
     rss: () => rssOf(pid),
     cpuMs: () => cpuMsOf(pid),
     peakRss: () => rssOf(pid, 'VmHWM'),
-    async stop() {
+    async stop(graceMs = 5000) {
       child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
       await exited(child);
       clearTimeout(timer);
     },

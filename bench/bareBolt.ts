@@ -3,11 +3,14 @@
  * app with one `/warden help` listener and a `/healthz` route, nothing else —
  * what any Slack bot on Cloud Run costs at the least. Started as its own
  * process (`node dist-bench/bench/bareBolt.js`) with PORT,
- * SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN and SLACK_API_URL, like runwarden.
+ * SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN and SLACK_API_URL, like runwarden, and
+ * BENCH_HELP_TEXT: runwarden's own help text, so both answer the same bytes.
  */
 import { App, HTTPReceiver } from '@slack/bolt';
 
-const HELP = [
+// The same help text runwarden answers (BENCH_HELP_TEXT, set by bench/compare.ts from commands/parse.ts),
+// so both apps send the same bytes; this copy is only for running the file by hand.
+const HELP = process.env.BENCH_HELP_TEXT ?? [
   '*runwarden* — just-in-time, approved, time-bound changes to Cloud Run.',
   '`/warden invoker <service> <duration> <reason…>` ask to call a private service for a while',
   '`/warden egress <service> <all-traffic|private-ranges-only> [<duration>] <reason…>` change VPC egress',

@@ -9,6 +9,7 @@
  */
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
+import { helpText } from '../commands/parse';
 import { freePort } from '../src/sandbox/firestoreEmulator';
 import { startAppProcess } from './appProcess';
 import { helpLoad } from './helpLoad';
@@ -116,7 +117,7 @@ function medianSample(samples: readonly Sample[]): Sample {
 export async function runCompare(options: CompareOptions = DEFAULT_COMPARE, baselineMain = process.env.RUNWARDEN_BENCH_BASELINE): Promise<void> {
   console.log(heading(`runwarden vs a bare Bolt app (${options.rounds} rounds, interleaved, medians)`));
   const standIns = await startStandIns();
-  const bare: Contender = { name: 'bare Bolt', script: resolve(__dirname, 'bareBolt.js'), env: standIns.slackEnv, samples: [] };
+  const bare: Contender = { name: 'bare Bolt', script: resolve(__dirname, 'bareBolt.js'), env: { ...standIns.slackEnv, BENCH_HELP_TEXT: helpText('/warden') }, samples: [] };
   const runwarden: Contender = { name: 'runwarden', script: resolve(standIns.root, 'dist/src/main.js'), env: standIns.runwardenEnv, samples: [] };
   const contenders = [bare, runwarden];
   if (baselineMain) contenders.push({ name: 'baseline', script: resolve(baselineMain), env: { ...standIns.runwardenEnv, NODE_PATH: resolve(standIns.root, 'node_modules') }, samples: [] });

@@ -38,7 +38,8 @@ export async function runStartupImports(): Promise<void> {
     const ack = await postToSlackEndpoint(`http://127.0.0.1:${port}/slack/events`, BENCH_SIGNING_SECRET, list, FORM_CONTENT_TYPE);
     await sleep(3000);
     const afterList = app.rss();
-    await app.stop();
+    // a graceful stop waits for the list's work and closes the Firestore client; the trace is written at exit
+    await app.stop(30_000);
     const traced = JSON.parse(readFileSync(traceFile, 'utf8')) as TracedImport[];
     console.log(
       table(

@@ -17,8 +17,17 @@ export function parseArgs(_tokens: Tokens): ParseArgsResult<HelpArgs> {
   return { ok: true, args: {} };
 }
 
+/** The text per slash command (one: ctx.slash is configuration, never user input), built on first use. */
+const texts = new Map<string, string>();
+
 export async function handle(_args: HelpArgs, ctx: CommandContext): Promise<Reply> {
-  // parse.ts imports this module, so helpText is reached lazily to keep the import graph acyclic
-  const { helpText } = await import('./parse');
-  return { text: helpText(ctx.slash) };
+  let text = texts.get(ctx.slash);
+  if (text === undefined) {
+    // parse.ts imports this module, so helpText is reached lazily (once: a dynamic import resolves the
+    // module path on every call) to keep the import graph acyclic
+    const { helpText } = await import('./parse');
+    text = helpText(ctx.slash);
+    texts.set(ctx.slash, text);
+  }
+  return { text };
 }

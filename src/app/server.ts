@@ -104,11 +104,15 @@ export function createSlackApp(options: ServerOptions): { app: App; client: WebC
     return { botToken: options.botToken, ...(await botIds) };
   };
   const clientOptions = { slackApiUrl: options.slackApiUrl, ...SLACK_CALL_LIMITS };
+  // No conversation store: Bolt's default keeps per-channel state in process memory (wrong with several
+  // instances) and costs every request a lookup that throws "Conversation not found"; runwarden keeps
+  // all its state in Firestore and never calls context.updateConversation.
+  const convoStore = false as const;
 
   let app: App;
   if (options.appToken) {
     const receiver = new SocketModeReceiver({ appToken: options.appToken, customRoutes, installerOptions: { port: options.port }, logger });
-    app = new App({ receiver, authorize, clientOptions, logger });
+    app = new App({ receiver, authorize, clientOptions, logger, convoStore });
   } else {
     const receiver = new HTTPReceiver({
       signingSecret: options.signingSecret ?? '',
@@ -119,7 +123,7 @@ export function createSlackApp(options: ServerOptions): { app: App; client: WebC
     });
     // HTTPReceiver.start() calls this property for every request, so the guard runs before signature checks.
     receiver.requestListener = refuseFutureTimestamps(receiver.requestListener, options.logger);
-    app = new App({ receiver, authorize, clientOptions, logger });
+    app = new App({ receiver, authorize, clientOptions, logger, convoStore });
   }
 
   async function start(): Promise<RunningServer> {

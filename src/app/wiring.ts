@@ -14,6 +14,7 @@ import { registerCommandListener } from '../adapters/slack/listeners/commandList
 import { registerExtendListener } from '../adapters/slack/listeners/extendListener';
 import { registerHomeListener } from '../adapters/slack/listeners/homeListener';
 import { registerFormListener } from '../adapters/slack/listeners/formListener';
+import { createSlackListeners } from '../adapters/slack/listeners/slackListeners';
 import { requestForm } from '../adapters/slack/views/requestForm';
 import type { Policy } from '../domain/policy/schema';
 import type { RequestKind } from '../domain/request';
@@ -109,7 +110,8 @@ export function createRunwarden(options: RunwardenOptions): Runwarden {
   useCases = createUseCases(deps, handlers);
 
   const commandContext = { slash: options.slashCommand, useCases, policy: options.policy };
-  registerCommandListener(slack.app, {
+  const listeners = createSlackListeners(slack.app);
+  registerCommandListener(listeners, {
     slash: options.slashCommand,
     logger: options.logger,
     context: commandContext,
@@ -120,7 +122,7 @@ export function createRunwarden(options: RunwardenOptions): Runwarden {
       (useCases as UseCases).requestForm.warm();
     },
   });
-  registerFormListener(slack.app, {
+  registerFormListener(listeners, {
     context: commandContext,
     suggest: useCases.requestForm.suggest,
     hints: useCases.requestForm.hints,
@@ -128,9 +130,9 @@ export function createRunwarden(options: RunwardenOptions): Runwarden {
     chat,
     logger: options.logger,
   });
-  registerHomeListener(slack.app, { publish: useCases.home.publish, logger: options.logger });
-  registerExtendListener(slack.app, { extend: useCases.extend, chat, views: chat, logger: options.logger });
-  registerActionListener(slack.app, {
+  registerHomeListener(listeners, { publish: useCases.home.publish, logger: options.logger });
+  registerExtendListener(listeners, { extend: useCases.extend, chat, views: chat, logger: options.logger });
+  registerActionListener(listeners, {
     decide: useCases.decide,
     decideExtension: useCases.decideExtension,
     cancel: useCases.cancel,

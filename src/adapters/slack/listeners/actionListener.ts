@@ -5,7 +5,7 @@
  * an id (validated), everything else is read from the store. A refused click
  * is answered to the clicker alone; the refusal is audited by the state machine.
  */
-import type { App } from '@slack/bolt';
+import type { SlackListeners } from './slackListeners';
 import { z } from 'zod';
 import { isRequestId } from '../../../domain/requestId';
 import { asWardenError } from '../../../domain/errors';
@@ -33,7 +33,7 @@ export interface ActionDeps {
 
 type Handler = { valid: (value: string) => boolean; run: (value: string, user: string) => Promise<RunResult> };
 
-export function registerActionListener(app: App, deps: ActionDeps): void {
+export function registerActionListener(app: SlackListeners, deps: ActionDeps): void {
   const isExtensionRef = (value: string): boolean => /^[a-z0-9]+\.[1-9][0-9]*$/.test(value) && isRequestId(value.split('.')[0] ?? '');
   const handlers: Record<string, Handler> = {
     [APPROVE_ACTION]: { valid: isRequestId, run: (id, user) => deps.decide('approve', id, user) },

@@ -3,7 +3,7 @@
  * once (in the acknowledgement, so it is never lost); otherwise acknowledge
  * within Slack's 3 seconds and send the real answer to the response_url.
  */
-import type { App } from '@slack/bolt';
+import type { SlackListeners } from './slackListeners';
 import { parseCommand } from '../../../../commands/parse';
 import { runCommand, type CommandContext } from '../../../../commands/run';
 import { asWardenError } from '../../../domain/errors';
@@ -22,7 +22,7 @@ export interface CommandListenerDeps {
   openForm?: ((triggerId: string) => Promise<unknown>) | undefined;
 }
 
-export function registerCommandListener(app: App, deps: CommandListenerDeps): void {
+export function registerCommandListener(app: SlackListeners, deps: CommandListenerDeps): void {
   app.command(deps.slash, async ({ command, ack, respond }) => {
     if ((command.text ?? '').trim() === '' && deps.openForm && command.trigger_id) {
       // The trigger_id lives 3 s: open the form first, before anything slow.

@@ -6,7 +6,7 @@
  * (`response_action: "errors"`, keyed by the block). A valid extension is put
  * up for decision and the requester gets the command's confirmation by DM.
  */
-import type { App } from '@slack/bolt';
+import type { SlackListeners } from './slackListeners';
 import { z } from 'zod';
 import { argsSchema, extensionReply } from '../../../../commands/extend';
 import { ErrorCode, asWardenError } from '../../../domain/errors';
@@ -35,7 +35,7 @@ const submission = z.object({ user: z.object({ id: z.string().min(1) }), view: z
 /** Which block shows a problem from the extend schema or the state machine. */
 const FIELD_BLOCKS: Record<string, string> = { durationSeconds: EXTEND_DURATION_BLOCK, reason: EXTEND_REASON_BLOCK };
 
-export function registerExtendListener(app: App, deps: ExtendListenerDeps): void {
+export function registerExtendListener(app: SlackListeners, deps: ExtendListenerDeps): void {
   app.action(EXTEND_OPEN_ACTION, async ({ ack, body, respond }) => {
     await ack();
     const parsed = openClick.safeParse(body);

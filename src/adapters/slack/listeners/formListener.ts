@@ -8,7 +8,7 @@
  * keyed by block); a valid request is posted for approval and the requester
  * gets the command's confirmation by DM.
  */
-import type { App } from '@slack/bolt';
+import type { SlackListeners } from './slackListeners';
 import { z } from 'zod';
 import type { CommandContext, Reply } from '../../../../commands/context';
 import * as egress from '../../../../commands/egress';
@@ -82,7 +82,7 @@ function parseForm(kind: RequestKind, state: unknown): { ok: true; run: (ctx: Co
   return run && Object.keys(errors).length === 0 ? { ok: true, run } : { ok: false, errors };
 }
 
-export function registerFormListener(app: App, deps: FormDeps): void {
+export function registerFormListener(app: SlackListeners, deps: FormDeps): void {
   app.action(FORM_KIND_ACTION, async ({ ack, body }) => {
     await ack();
     const parsed = viewPayload.safeParse(body);
