@@ -18,7 +18,7 @@ interface Found {
   at: string;
 }
 
-/** Web API calls (client.chat.postMessage → "chat.postMessage") and Bolt app.event("…") registrations in src/. */
+/** Web API calls (client.chat.postMessage → "chat.postMessage") and Bolt app.event("…") registrations in src/ (by literal type). */
 function slackUsage(): { webApi: Found[]; events: Found[] } {
   const program = sourceProgram();
   const checker = program.getTypeChecker();
@@ -42,8 +42,12 @@ function slackUsage(): { webApi: Found[]; events: Found[] } {
           webApi.push({ method: names.join('.'), at: at(node) });
         }
         if (node.expression.name.text === 'event' && /node_modules[\\/]@slack[\\/]bolt[\\/]/.test(declaredIn)) {
+          // a literal, or a parameter typed as literals (the listener router's `event(type: 'app_home_opened', …)`)
           const first = node.arguments[0];
-          events.push({ method: first && ts.isStringLiteral(first) ? first.text : '(not a literal)', at: at(node) });
+          const type = first && checker.getTypeAtLocation(first);
+          const literals = type ? (type.isUnion() ? type.types : [type]).filter((t) => t.isStringLiteral()).map((t) => (t as ts.StringLiteralType).value) : [];
+          if (literals.length === 0 || (type?.isUnion() && literals.length !== type.types.length)) events.push({ method: '(not a literal)', at: at(node) });
+          for (const method of literals) events.push({ method, at: at(node) });
         }
       }
       ts.forEachChild(node, visit);
@@ -80,6 +84,7 @@ describe('the Slack app manifest', () => {
   });
 
   it('subscribes to every event the app listens to, and to app_home_opened for the App Home (SPEC §9)', () => {
+    expect(usage.events.map((e) => e.method)).toContain('app_home_opened'); // the analysis finds the registration at all
     expect(usage.events.filter((e) => !BOT_EVENTS.includes(e.method)).map((e) => `${e.method} at ${e.at}`)).toEqual([]);
     expect(manifest.settings.event_subscriptions.bot_events).toContain('app_home_opened');
     expect(manifest.features.app_home.home_tab_enabled).toBe(true);
