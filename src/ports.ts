@@ -192,6 +192,11 @@ export interface RequestStore {
   page(query: PageQuery): Promise<RequestPage>;
   /** How many requests the page query would still reach after `after` (an aggregation query: no document is read). */
   count(query: Omit<PageQuery, 'limit'>): Promise<number>;
+  /**
+   * Requests (any status) whose outbox has an entry due by `now` or a claim
+   * lapsed by then (outboxDueAt <= now): one page (queryShapes.ts), the longest-waiting first.
+   */
+  listOutboxDue(now: Date): Promise<RequestListing>;
 }
 
 /** The answer given to one delivery of a slash command, kept for its duplicates. */
@@ -223,6 +228,12 @@ export interface ChatMessage {
   threadTs?: string | undefined;
 }
 
+/**
+ * Slack's chat methods. post, update and dm throw typed errors:
+ * RateLimitedError (HTTP 429, with Retry-After in seconds),
+ * runwarden_slack_refused (Slack will refuse it again: channel_not_found…),
+ * runwarden_upstream_error (anything else, worth another attempt).
+ */
 export interface ChatPort {
   post(channel: string, message: ChatMessage): Promise<{ channel: string; ts: string }>;
   update(channel: string, ts: string, message: ChatMessage): Promise<void>;

@@ -21,6 +21,7 @@ export function withAuditLog(store: RequestStore, auditLog: AuditLog): RequestSt
     listAwaitingReview: () => store.listAwaitingReview(),
     page: (query) => store.page(query),
     count: (query) => store.count(query),
+    listOutboxDue: (now) => store.listOutboxDue(now),
     async create(request, event) {
       await store.create(request, event);
       auditLog.record(request, event);
@@ -32,8 +33,9 @@ export function withAuditLog(store: RequestStore, auditLog: AuditLog): RequestSt
         seen = current;
         return decide(current);
       });
-      if (outcome.ok) auditLog.record(outcome.next, outcome.event);
-      else if (outcome.record && seen) auditLog.record(seen, outcome.record);
+      if (outcome.ok) {
+        if (!outcome.unaudited) auditLog.record(outcome.next, outcome.event);
+      } else if (outcome.record && seen) auditLog.record(seen, outcome.record);
       return outcome;
     },
   };

@@ -10,23 +10,23 @@
  * immediately before each write to Google; a write that still lands after the
  * lease was lost (it was in flight meanwhile) is taken back and recorded.
  * Google work comes first, Slack after: a slow Slack never holds a change up.
+ * Slack messages are not effects run here: the transition queued them in the
+ * request's outbox in the same write, and the runner delivers that outbox
+ * (outbox.ts) once the Google work is done; what it cannot deliver, the sweep will.
  */
 import { ErrorCode, asWardenError, type WardenError } from '../domain/errors';
 import { approverIds, findRule, groupsToResolve } from '../domain/policy/evaluate';
 import { approvalsInStep, type AccessRequest } from '../domain/request';
-import { transition, type Effect, type NoticeKind, type RequestEvent, type TransitionOutcome } from '../domain/stateMachine';
-import { approvalMessage } from '../adapters/slack/views/approvalMessage';
-import { nextStepMessage } from '../adapters/slack/views/nextStepMessage';
-import { requesterNotice } from '../adapters/slack/views/requesterNotice';
+import { transition, type Effect, type RequestEvent, type TransitionOutcome } from '../domain/stateMachine';
 import type { AppDeps } from './deps';
 import type { Applied, Guard, KindHandler } from './kinds/kindHandler';
-import { extendedExpiry, extensionsUsed, openExtension } from '../domain/extensions';
-import { extensionMessage } from '../adapters/slack/views/extensionMessage';
+import { extendedExpiry, openExtension } from '../domain/extensions';
 import { recheckExtensionAtApply } from './recheck';
 import { recheckRequest, weighApprovals, type AuthorityFacts } from '../domain/policy/authority';
 import { gatherAuthorityFacts } from './authorityFacts';
-import { resolveGroups } from './resolveGroups';
 import type { HomeRefresher } from './homeRefresher';
+import { createOutbox, type DeliveryReport } from './outbox';
+import { createSlackDelivery } from './slackDelivery';
 
 export interface RunResult {
   outcome: TransitionOutcome;
@@ -35,7 +35,10 @@ export interface RunResult {
 }
 
 export interface Runner {
+  /** the transition, its Google work, then the delivery of the request's outbox */
   run(id: string, event: RequestEvent): Promise<RunResult>;
+  /** delivers what `request`'s outbox owes now (request as last read); returns the request as last written */
+  deliver(request: AccessRequest): Promise<{ request: AccessRequest; report: DeliveryReport }>;
   /** a lease for this process, valid from now */
   lease(): { holder: string; leaseUntil: Date };
 }
@@ -44,8 +47,9 @@ export interface Runner {
 const RETRYABLE = new Set<WardenError['code']>([ErrorCode.Conflict, ErrorCode.Upstream, ErrorCode.Unknown]);
 
 export function createRunner(deps: AppDeps, handlers: Record<AccessRequest['kind'], KindHandler>, homes?: HomeRefresher): Runner {
-  const { store, chat, clock, logger, settings } = deps;
+  const { store, clock, logger, settings } = deps;
   let sequence = 0;
+  const outbox = createOutbox(deps, createSlackDelivery(deps), () => lease().holder);
 
   function lease(): { holder: string; leaseUntil: Date } {
     sequence += 1;
@@ -56,6 +60,19 @@ export function createRunner(deps: AppDeps, handlers: Record<AccessRequest['kind
   }
 
   async function run(id: string, event: RequestEvent): Promise<RunResult> {
+    const result = await step(id, event);
+    if (!result.outcome.ok || !result.final) return result;
+    try {
+      return { ...result, final: (await outbox.deliver(result.final)).request };
+    } catch (error) {
+      // A message not delivered now stays in the outbox: the sweep delivers it.
+      logger.error('outbox delivery failed', { requestId: id, error: asWardenError(error).operatorMessage });
+      return result;
+    }
+  }
+
+  /** One transition and its Google work (which may run further transitions), without Slack. */
+  async function step(id: string, event: RequestEvent): Promise<RunResult> {
     // The time is read inside the transaction (each attempt reads it again), so events are in commit order.
     let before: AccessRequest | undefined;
     const outcome = await store.transact(id, (current) => {
@@ -66,14 +83,10 @@ export function createRunner(deps: AppDeps, handlers: Record<AccessRequest['kind
     const log = logger.child({ requestId: id });
     log.info(`request ${outcome.event.action}`, { status: outcome.next.status, actor: outcome.event.actor });
     let final = outcome.next;
-    // Google work first, Slack after: a stuck Slack call never delays a change past its lease.
-    const google = (effect: Effect): boolean => effect.type === 'apply' || effect.type === 'revert' || effect.type === 'extend';
-    const ordered = [...outcome.effects.filter(google), ...outcome.effects.filter((effect) => !google(effect))];
-    for (const effect of ordered) {
+    for (const effect of outcome.effects) {
       try {
         final = (await perform(final, effect)) ?? final;
       } catch (error) {
-        // A failed notification never undoes a committed transition.
         log.error('effect failed', { effect: effect.type, error: asWardenError(error).operatorMessage });
       }
     }
@@ -82,25 +95,16 @@ export function createRunner(deps: AppDeps, handlers: Record<AccessRequest['kind
     return { outcome, final };
   }
 
+  /** Google work; the Slack effects wait in the outbox. */
   async function perform(request: AccessRequest, effect: Effect): Promise<AccessRequest | undefined> {
     switch (effect.type) {
       case 'apply':
         return applyChange(request);
       case 'revert':
         return revertChange(request);
-      case 'refresh_message':
-        await refreshMessage(request);
-        return undefined;
-      case 'notify_requester':
-        await chat.dm(request.requester, requesterNotice(request, effect.notice, { extendButton: effect.notice === 'expiring' && mayExtend(request) }));
-        return undefined;
       case 'extend':
         return applyExtension(request);
-      case 'post_extension':
-        await postExtension(request, effect.n);
-        return undefined;
-      case 'notify_approvers':
-        await notifyApprovers(request, effect.notice);
+      default:
         return undefined;
     }
   }
@@ -131,12 +135,12 @@ export function createRunner(deps: AppDeps, handlers: Record<AccessRequest['kind
       const failure = asWardenError(error);
       log.warn('could not re-check authority before applying', { error: failure.operatorMessage });
       const reason = 'runwarden could not re-check the approvers with Slack; it will try again.';
-      return (await run(request.id, { type: 'apply_failed', holder, reason, retryable: true, detail: failure.operatorMessage })).final;
+      return (await step(request.id, { type: 'apply_failed', holder, reason, retryable: true, detail: failure.operatorMessage })).final;
     }
     const authority = recheckRequest(policy, request, facts);
     if (!authority.ok) {
       const reason = `The policy in force no longer allows this change: ${authority.message}`;
-      return (await run(request.id, { type: 'apply_failed', holder, reason, retryable: false })).final;
+      return (await step(request.id, { type: 'apply_failed', holder, reason, retryable: false })).final;
     }
     // Break-glass and auto-approved requests stand on the rule (re-checked above), not on people's approvals.
     const standsOnRule = request.breakGlass === true || request.autoApproved === true;
@@ -145,13 +149,13 @@ export function createRunner(deps: AppDeps, handlers: Record<AccessRequest['kind
       const weighed = weighApprovals(approvalsInStep(request, level.step), level.standing);
       if (weighed.dropped.length > 0 || weighed.counted.length < level.approvalsRequired) {
         const reason = `The approvals of step ${level.step} (*${level.approverGroup}*) no longer all count under the policy in force; submit the request again.`;
-        return (await run(request.id, { type: 'apply_failed', holder, reason, retryable: false })).final;
+        return (await step(request.id, { type: 'apply_failed', holder, reason, retryable: false })).final;
       }
     }
     const multiStep = authority.steps !== undefined;
     const { counted, dropped } = standsOnRule || multiStep ? { counted: [], dropped: [] } : weighApprovals(request.approvals, authority.standing);
     if (!standsOnRule && !multiStep && (dropped.length > 0 || counted.length < authority.approvalsRequired)) {
-      return (await run(request.id, { type: 'requeue', holder, approvalsRequired: authority.approvalsRequired, dropped })).final;
+      return (await step(request.id, { type: 'requeue', holder, approvalsRequired: authority.approvalsRequired, dropped })).final;
     }
     let applied: Applied;
     try {
@@ -165,10 +169,10 @@ export function createRunner(deps: AppDeps, handlers: Record<AccessRequest['kind
       log.warn('apply failed', { code: failure.code, error: failure.operatorMessage });
       const retryable = RETRYABLE.has(failure.code);
       const reason = `${failure.userMessage} (request \`${request.id}\`)`;
-      return (await run(request.id, { type: 'apply_failed', holder, reason, retryable, detail: failure.operatorMessage })).final;
+      return (await step(request.id, { type: 'apply_failed', holder, reason, retryable, detail: failure.operatorMessage })).final;
     }
     const { expiresAt, result, previousValue } = applied;
-    const recorded = await run(request.id, { type: 'applied', holder, expiresAt, result, previousValue });
+    const recorded = await step(request.id, { type: 'applied', holder, expiresAt, result, previousValue });
     if (!recorded.outcome.ok) await undoLateWrite(request, applied);
     return recorded.final;
   }
@@ -190,12 +194,6 @@ export function createRunner(deps: AppDeps, handlers: Record<AccessRequest['kind
     }
   }
 
-  /** Whether the rule lets the requester ask for (another) extension now. */
-  function mayExtend(request: AccessRequest): boolean {
-    const rule = findRule(deps.policy(), request.kind, request.target)?.rule;
-    return rule !== undefined && !openExtension(request) && extensionsUsed(request) < rule.maxExtensions;
-  }
-
   async function applyExtension(request: AccessRequest): Promise<AccessRequest | undefined> {
     const holder = request.op?.holder ?? '';
     const extension = openExtension(request);
@@ -207,10 +205,10 @@ export function createRunner(deps: AppDeps, handlers: Record<AccessRequest['kind
     } catch (error) {
       logger.warn('could not re-check authority before extending', { requestId: request.id, error: asWardenError(error).operatorMessage });
       const reason = 'runwarden could not re-check the approvers with Slack; it will try again.';
-      return (await run(request.id, { type: 'extend_failed', holder, reason, retryable: true })).final;
+      return (await step(request.id, { type: 'extend_failed', holder, reason, retryable: true })).final;
     }
     const refusal = recheckExtensionAtApply(policy, request, extension, facts);
-    if (refusal) return (await run(request.id, { type: 'extend_failed', holder, reason: refusal, retryable: false })).final;
+    if (refusal) return (await step(request.id, { type: 'extend_failed', holder, reason: refusal, retryable: false })).final;
     const expiresAt = extendedExpiry(request, extension);
     const handler = handlers[request.kind];
     try {
@@ -223,9 +221,9 @@ export function createRunner(deps: AppDeps, handlers: Record<AccessRequest['kind
       }
       logger.warn('extension failed', { requestId: request.id, code: failure.code, error: failure.operatorMessage });
       const retryable = RETRYABLE.has(failure.code);
-      return (await run(request.id, { type: 'extend_failed', holder, reason: failure.userMessage, retryable })).final;
+      return (await step(request.id, { type: 'extend_failed', holder, reason: failure.userMessage, retryable })).final;
     }
-    const recorded = await run(request.id, { type: 'extended', holder, expiresAt });
+    const recorded = await step(request.id, { type: 'extended', holder, expiresAt });
     if (!recorded.outcome.ok) await undoLateExtension(request, expiresAt);
     return recorded.final;
   }
@@ -241,13 +239,6 @@ export function createRunner(deps: AppDeps, handlers: Record<AccessRequest['kind
     } catch (error) {
       log.error('a late extension could not be undone; check the binding by hand', { error: asWardenError(error).operatorMessage });
     }
-  }
-
-  async function postExtension(request: AccessRequest, n: number): Promise<void> {
-    const extension = request.extensions?.find((e) => e.n === n);
-    if (!extension) return;
-    const posted = await chat.post(request.channel, extensionMessage(request, extension));
-    await store.transact(request.id, (current) => transition(current, { type: 'extension_posted', n, ...posted }, clock.now()));
   }
 
   async function revertChange(request: AccessRequest): Promise<AccessRequest | undefined> {
@@ -275,41 +266,8 @@ export function createRunner(deps: AppDeps, handlers: Record<AccessRequest['kind
         event = { type: 'revert_failed', holder, reason: failure.userMessage };
       }
     }
-    return (await run(request.id, event)).final;
+    return (await step(request.id, event)).final;
   }
 
-  async function refreshMessage(request: AccessRequest): Promise<void> {
-    const latest = request.extensions?.[request.extensions.length - 1];
-    const view = approvalMessage(request, clock.now());
-    if (request.message) {
-      await chat.update(request.message.channel, request.message.ts, view);
-    } else if (request.status === 'pending') {
-      // The first post failed or never happened: post now and remember it.
-      const posted = await chat.post(request.channel, view);
-      await store.transact(request.id, (current) => transition(current, { type: 'posted', ...posted }, clock.now()));
-    }
-    if (latest?.message) await chat.update(latest.message.channel, latest.message.ts, extensionMessage(request, latest));
-  }
-
-  async function notifyApprovers(request: AccessRequest, notice: NoticeKind): Promise<void> {
-    const policy = deps.policy();
-    const match = findRule(policy, request.kind, request.target);
-    const groups = await resolveGroups(deps.directory, groupsToResolve(policy, match?.rule));
-    const approvers = approverIds(policy, request.approverGroup, groups).filter((u) => u !== request.requester);
-    if (notice === 'step') {
-      const view = nextStepMessage(request, approvers);
-      await chat.post(request.message?.channel ?? request.channel, { ...view, threadTs: request.message?.ts });
-      return;
-    }
-    const mentions = approvers.map((u) => `<@${u}>`).join(' ');
-    const what = notice === 'drift' ? 'runwarden did not revert it' : 'runwarden could not finish it';
-    const text = `${mentions} Request \`${request.id}\` on ${request.target}: ${what}. ${request.outcome ?? ''}`.trim();
-    if (request.message) {
-      await chat.post(request.message.channel, { text, threadTs: request.message.ts });
-    } else {
-      await chat.post(request.channel, { text });
-    }
-  }
-
-  return { run, lease };
+  return { run, lease, deliver: (request) => outbox.deliver(request) };
 }

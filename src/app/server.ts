@@ -38,10 +38,14 @@ export interface RunningServer {
 /**
  * Every Slack Web API call has a deadline: 10 s per HTTP attempt, at most 2
  * retries, 30 s in all (p-retry's maxRetryTime). The WebClient has no timeout
- * by default, so one stuck call could hold a process forever.
+ * by default, so one stuck call could hold a process forever. An HTTP 429 is
+ * not waited out inside the call (by default the WebClient sleeps for the
+ * whole Retry-After and pauses every other call meanwhile): it fails at once
+ * with the Retry-After, and the outbox tries the message again after it.
  */
 export const SLACK_CALL_LIMITS = {
   timeout: 10_000,
+  rejectRateLimitedCalls: true,
   retryConfig: { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 2_000, maxRetryTime: 30_000 },
 } as const;
 

@@ -34,6 +34,10 @@ export const ErrorCode = {
   MalformedRecord: 'runwarden_malformed_record',
   DatabaseUnavailable: 'runwarden_database_unavailable',
   Upstream: 'runwarden_upstream_error',
+  /** Slack answered HTTP 429: try again after its Retry-After */
+  RateLimited: 'runwarden_rate_limited',
+  /** Slack refused a message for good (channel_not_found, invalid_blocks…): trying again changes nothing */
+  SlackRefused: 'runwarden_slack_refused',
   Config: 'runwarden_config_error',
   Unknown: 'runwarden_unknown_error',
 } as const;
@@ -52,6 +56,17 @@ export class WardenError extends Error {
     this.code = code;
     this.userMessage = userMessage;
     this.operatorMessage = operatorMessage ?? userMessage;
+  }
+}
+
+/** Slack answered HTTP 429 with `Retry-After: retryAfterSeconds` (https://docs.slack.dev/apis/web-api/rate-limits). */
+export class RateLimitedError extends WardenError {
+  readonly retryAfterSeconds: number;
+
+  constructor(retryAfterSeconds: number, operatorMessage: string) {
+    super(ErrorCode.RateLimited, 'Slack asked runwarden to slow down; the message will follow shortly.', operatorMessage);
+    this.name = 'RateLimitedError';
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 

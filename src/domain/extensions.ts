@@ -207,10 +207,3 @@ export function finishExtend(
     { type: 'notify_requester', notice: 'extension_failed' },
   ]);
 }
-
-export function extensionPosted(request: AccessRequest, event: Extract<RequestEvent, { type: 'extension_posted' }>, now: Date): TransitionOutcome {
-  const extension = (request.extensions ?? []).find((e) => e.n === event.n);
-  if (!extension || extension.message) return refuse(ErrorCode.InvalidState, `Extension ${event.n} of request \`${request.id}\` already has its message.`);
-  const message = { channel: event.channel, ts: event.ts };
-  return done(request, { extensions: replace(request, { ...extension, message }) }, now, SYSTEM_ACTOR, 'extension_message_posted', { n: event.n, ...message }, []);
-}

@@ -25,6 +25,7 @@ export function autoApprove(request: AccessRequest, event: Extract<RequestEvent,
   };
   return done(request, changes, now, AUTO_APPROVER, 'auto_approved', { rule: event.ruleIndex, durationSeconds: request.durationSeconds ?? null }, [
     { type: 'apply' },
+    { type: 'post_message' },
   ]);
 }
 
@@ -33,6 +34,7 @@ export function breakGlass(request: AccessRequest, event: Extract<RequestEvent, 
   if (request.status !== 'pending' || request.breakGlass !== true || request.approvals.length > 0) return wrongState(request, 'applied with break-glass');
   return done(request, { status: 'approved', op: applyOp(event) }, now, request.requester, 'break_glass', { rule: event.ruleIndex, reason: request.reason }, [
     { type: 'apply' },
+    { type: 'post_message' },
   ]);
 }
 
@@ -57,10 +59,4 @@ export function review(request: AccessRequest, event: Extract<RequestEvent, { ty
     return refuse(ErrorCode.SelfApproval, `You can’t review request \`${request.id}\`: it granted access to your own identity (or runwarden cannot tell yours), so someone else must.`, record('member_review'));
   }
   return done(request, { reviewedBy: event.actor, reviewedAt: now }, now, event.actor, 'reviewed', {}, [{ type: 'refresh_message' }]);
-}
-
-/** The sweep reminded the approvers of an unreviewed break-glass request. */
-export function reviewReminded(request: AccessRequest, now: Date): TransitionOutcome {
-  if (!awaitsReview(request)) return refuse(ErrorCode.InvalidState, `Request \`${request.id}\` does not await review.`);
-  return done(request, { lastRemindedAt: now }, now, SYSTEM_ACTOR, 'review_reminded', {}, []);
 }

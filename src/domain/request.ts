@@ -3,6 +3,7 @@
  * everything that happened to it. Stored as a Firestore document (SPEC §7),
  * read back through a zod converter. Pure data; no I/O.
  */
+import type { NoticeKind } from './transitions';
 
 export const REQUEST_KINDS = ['invoker', 'egress', 'ingress', 'rotate'] as const;
 export type RequestKind = (typeof REQUEST_KINDS)[number];
@@ -145,6 +146,52 @@ export interface AccessRequest {
   startsAt?: Date | undefined;
   /** scheduled grant: when the requester was told the window opened */
   startNotifiedAt?: Date | undefined;
+
+  /**
+   * Slack deliveries still owed (src/domain/outbox.ts): written in the same
+   * transaction as the transition that asked for them, removed once Slack
+   * accepted them. Absent when nothing is owed.
+   */
+  outbox?: Delivery[] | undefined;
+  /** the earliest time an outbox entry may be tried (or its claim lapses); absent when the outbox is empty */
+  outboxDueAt?: Date | undefined;
+  /** how many deliveries were ever queued: entry ids are `d<n>`, never reused */
+  outboxSeq?: number | undefined;
+}
+
+export const DELIVERY_TYPES = [
+  'post_message',
+  'refresh_message',
+  'notify_requester',
+  'notify_approvers',
+  'post_extension',
+  'remind_approvers',
+  'remind_review',
+] as const;
+export type DeliveryType = (typeof DELIVERY_TYPES)[number];
+
+/**
+ * One Slack message runwarden owes (SPEC §7 allows fields beyond its list).
+ * Its content is rendered when it is delivered, from the request as it is
+ * then; only what to send is stored here.
+ */
+export interface Delivery {
+  /** `d<n>`, unique within the request for ever */
+  id: string;
+  type: DeliveryType;
+  /** notify_requester / notify_approvers: which notice */
+  notice?: NoticeKind | undefined;
+  /** post_extension: which extension */
+  n?: number | undefined;
+  enqueuedAt: Date;
+  /** not tried before this time (backoff, or Slack's Retry-After) */
+  notBefore: Date;
+  /** failed attempts so far (a rate limit is not one) */
+  attempts: number;
+  /** a process delivering it now, until when; a lapsed claim may be taken over */
+  claim?: { holder: string; until: Date } | undefined;
+  /** the last failure, for the operator */
+  lastError?: string | undefined;
 }
 
 export interface ApprovalStep {

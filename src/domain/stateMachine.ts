@@ -21,9 +21,11 @@ import { SYSTEM_ACTOR, isTimeBound } from './request';
 import { approve, deny, requeue, revoke } from './decisions';
 import { renewLease } from './lease';
 import { done, holds, leaseIsLive, refuse, wrongState, type Refused, type RequestEvent, type TransitionOutcome } from './transitions';
-import { claimExtend, decideExtension, extend, extensionPosted, finishExtend, lapseOpenExtension } from './extensions';
+import { claimExtend, decideExtension, extend, finishExtend, lapseOpenExtension } from './extensions';
 import { warnExpiry } from './expiryWarning';
-import { autoApprove, breakGlass, review, reviewReminded } from './powers';
+import { autoApprove, breakGlass, review } from './powers';
+import { claimDelivery, deliveriesOf, deliveryFailed, deliverySucceeded, enqueue } from './outbox';
+import { remind } from './reminders';
 import { windowOpened } from './schedule';
 
 export type { Effect, Lease, NoticeKind, Refused, RequestEvent, Transitioned, TransitionOutcome } from './transitions';
@@ -38,7 +40,18 @@ function staleResult(request: AccessRequest, event: { type: string; holder: stri
   return { ...refused, record: { at: now, actor: SYSTEM_ACTOR, action: 'stale_result', detail: { holder: event.holder, result: event.type } } };
 }
 
+/**
+ * The next state of `request` after `event` at `now`. A transition's Slack
+ * effects are queued in the request's outbox (src/domain/outbox.ts) in the
+ * same document write, so they are delivered even if the process that made
+ * the transition dies before sending them.
+ */
 export function transition(request: AccessRequest, event: RequestEvent, now: Date): TransitionOutcome {
+  const outcome = decide(request, event, now);
+  return outcome.ok ? { ...outcome, next: enqueue(outcome.next, deliveriesOf(outcome.effects), now) } : outcome;
+}
+
+function decide(request: AccessRequest, event: RequestEvent, now: Date): TransitionOutcome {
   switch (event.type) {
     case 'approve':
       return approve(request, event, now);
@@ -207,9 +220,12 @@ export function transition(request: AccessRequest, event: RequestEvent, now: Dat
     case 'late_write_undone':
       // A write that landed after this process had lost its lease, and was taken back.
       return done(request, {}, now, SYSTEM_ACTOR, 'late_write_undone', event.detail, []);
-    case 'posted':
-      if (request.message) return refuse(ErrorCode.InvalidState, `Request \`${request.id}\` already has its message.`);
-      return done(request, { message: { channel: event.channel, ts: event.ts } }, now, SYSTEM_ACTOR, 'message_posted', { channel: event.channel, ts: event.ts }, []);
+    case 'claim_delivery':
+      return claimDelivery(request, event, now);
+    case 'delivered':
+      return deliverySucceeded(request, event, now);
+    case 'delivery_failed':
+      return deliveryFailed(request, event, now);
     case 'extend':
       return extend(request, event, now);
     case 'approve_extension':
@@ -220,21 +236,17 @@ export function transition(request: AccessRequest, event: RequestEvent, now: Dat
     case 'extended':
     case 'extend_failed':
       return finishExtend(request, event, now);
-    case 'extension_posted':
-      return extensionPosted(request, event, now);
     case 'warn_expiry':
       return warnExpiry(request, now);
     case 'reminded':
-      if (request.status !== 'pending') return wrongState(request, 'reminded about');
-      return done(request, { lastRemindedAt: now }, now, SYSTEM_ACTOR, 'reminded', {}, []);
+    case 'review_reminded':
+      return remind(request, event, now);
     case 'auto_approve':
       return autoApprove(request, event, now);
     case 'break_glass':
       return breakGlass(request, event, now);
     case 'review':
       return review(request, event, now);
-    case 'review_reminded':
-      return reviewReminded(request, now);
     case 'window_opened':
       return windowOpened(request, now);
   }

@@ -7,33 +7,40 @@ import { ErrorCode, WardenError } from './errors';
 import type { Authority, StandingReason } from './policy/authority';
 import type { GroupMembers } from './policy/evaluate';
 import type { Rule } from './policy/schema';
-import type { AccessRequest, AuditEvent, Operation } from './request';
+import type { AccessRequest, AuditEvent, Delivery, Operation } from './request';
 
-export type NoticeKind =
-  | 'submitted'
-  | 'approval'
-  | 'approved'
-  | 'applied'
-  | 'denied'
-  | 'expired'
-  | 'revoked'
-  | 'failed'
-  | 'timed_out'
-  | 'cancelled'
-  | 'drift'
-  | 'extension_approval'
-  | 'extended'
-  | 'extension_denied'
-  | 'extension_lapsed'
-  | 'extension_failed'
-  | 'expiring'
-  | 'auto_approved'
-  | 'window_open'
-  | 'step';
+/** What to deliver, without the outbox's bookkeeping. */
+export type DeliveryWork = Pick<Delivery, 'type' | 'notice' | 'n'>;
+
+export const NOTICE_KINDS = [
+  'submitted',
+  'approval',
+  'approved',
+  'applied',
+  'denied',
+  'expired',
+  'revoked',
+  'failed',
+  'timed_out',
+  'cancelled',
+  'drift',
+  'extension_approval',
+  'extended',
+  'extension_denied',
+  'extension_lapsed',
+  'extension_failed',
+  'expiring',
+  'auto_approved',
+  'window_open',
+  'step',
+] as const;
+export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
 export type Effect =
   | { type: 'apply' }
   | { type: 'revert' }
+  /** post the approval message (the request's announcement) to the rule's channel */
+  | { type: 'post_message' }
   | { type: 'refresh_message' }
   | { type: 'extend' }
   | { type: 'post_extension'; n: number }
@@ -67,8 +74,19 @@ export type RequestEvent =
   | { type: 'renew_lease'; holder: string; leaseUntil: Date; call: string; writing?: Record<string, string> | undefined }
   | { type: 'late_write_undone'; detail: Record<string, string> }
   | { type: 'drift_found'; observed: string; detail: string; checkedVersion: Date }
-  | { type: 'posted'; channel: string; ts: string }
-  | { type: 'reminded' }
+  | { type: 'reminded'; remindAfterSeconds: number }
+  | { type: 'claim_delivery'; delivery: string; holder: string; until: Date }
+  | { type: 'delivered'; delivery: string; holder: string; work: DeliveryWork; posted?: { channel: string; ts: string } | undefined }
+  | {
+      type: 'delivery_failed';
+      delivery: string;
+      holder: string;
+      error: string;
+      /** Slack answered HTTP 429 with this Retry-After (seconds) */
+      retryAfterSeconds?: number | undefined;
+      /** Slack refused it for good (channel_not_found, invalid_blocks…) */
+      permanent: boolean;
+    }
   | {
       type: 'extend';
       actor: string;
@@ -84,12 +102,11 @@ export type RequestEvent =
   | ({ type: 'claim_extend'; maxAttempts: number } & Lease)
   | { type: 'extended'; holder: string; expiresAt: Date }
   | { type: 'extend_failed'; holder: string; reason: string; retryable: boolean }
-  | { type: 'extension_posted'; n: number; channel: string; ts: string }
   | { type: 'warn_expiry' }
   | ({ type: 'auto_approve'; ruleIndex: number } & Lease)
   | ({ type: 'break_glass'; ruleIndex: number } & Lease)
   | { type: 'review'; actor: string; isApprover: boolean; /** the grant is to the reviewer's own identity, or runwarden cannot tell */ ownGrant?: boolean | undefined }
-  | { type: 'review_reminded' }
+  | { type: 'review_reminded'; remindAfterSeconds: number }
   | { type: 'window_opened' };
 
 export interface Transitioned {
@@ -99,6 +116,8 @@ export interface Transitioned {
   /** audit events to append before `event` (an approval that no longer counts, dropped) */
   also?: AuditEvent[] | undefined;
   effects: Effect[];
+  /** outbox bookkeeping (a claim, a retry scheduled): the document is written, no audit event is appended */
+  unaudited?: true | undefined;
 }
 
 export interface Refused {

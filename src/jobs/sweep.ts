@@ -22,17 +22,14 @@ import type { AccessRequest, RequestKind } from '../domain/request';
 import type { KindHandler } from '../app/kinds/kindHandler';
 import { createDriftCheck } from './checkDrift';
 import { expiryWarningDue } from '../domain/expiryWarning';
-import { approverIds, findRule, groupsToResolve } from '../domain/policy/evaluate';
-import { reminderMessage } from '../adapters/slack/views/reminderMessage';
-import { reviewReminder } from '../adapters/slack/views/reviewReminder';
+import { reminderDue, reviewReminderDue } from '../domain/reminders';
 import { windowOpenDue } from '../domain/schedule';
 import type { AppDeps } from '../app/deps';
 import type { Runner } from '../app/runner';
-import { announce } from '../app/useCases/submit';
-import { resolveGroups } from '../app/resolveGroups';
 import { together } from '../app/iamBatches';
 import type { PageCursor, PageQuery, RequestPage } from '../ports';
 import { forEachLimited } from './forEachLimited';
+import { createOutboxSweep } from './sweepOutbox';
 
 /** Requests read per page. */
 const PAGE_SIZE = 200;
@@ -42,7 +39,11 @@ const PAGE_SIZE = 200;
  * the ids behind each count are in the `sweep finished` log line):
  * expired / revoked / drifted — ended (drifted: someone else's change found and left alone);
  * applied — interrupted applies finished; retried — an apply or revert that failed and will be tried again;
- * failed — requests that ended failed; timedOut, reminded, reposted;
+ * failed — requests that ended failed; timedOut, reminded;
+ * delivered — Slack messages that had waited in an outbox (failed, rate limited, or left by a process that died)
+ * and were delivered now (a step's own messages are sent right after it and show here only if they had to wait);
+ * reposted — approval messages among them; deliveryFailed — outbox messages tried and failed again (retried later);
+ * deliveryDropped — outbox messages given up (permanent Slack error, too many attempts, too old);
  * skipped — work another process holds or finished first; malformed — documents that do not validate;
  * errors — steps that threw (logged with the request id);
  * deferred — requests this run did not get to before its time budget ran out (the next run takes them).
@@ -59,6 +60,9 @@ export interface SweepCounts {
   reviewReminded: number;
   windowsOpened: number;
   reposted: number;
+  delivered: number;
+  deliveryFailed: number;
+  deliveryDropped: number;
   /** expiry warnings sent */
   warned: number;
   /** interrupted extensions taken over */
@@ -72,7 +76,7 @@ export interface SweepCounts {
 export type SweepTally = keyof SweepCounts;
 
 export function emptyCounts(): SweepCounts {
-  return { expired: 0, revoked: 0, drifted: 0, applied: 0, retried: 0, failed: 0, timedOut: 0, reminded: 0, reviewReminded: 0, windowsOpened: 0, reposted: 0, warned: 0, extended: 0, skipped: 0, malformed: 0, errors: 0, deferred: 0 };
+  return { expired: 0, revoked: 0, drifted: 0, applied: 0, retried: 0, failed: 0, timedOut: 0, reminded: 0, reviewReminded: 0, windowsOpened: 0, reposted: 0, delivered: 0, deliveryFailed: 0, deliveryDropped: 0, warned: 0, extended: 0, skipped: 0, malformed: 0, errors: 0, deferred: 0 };
 }
 
 /** Which count a sweep step's result belongs to: the request's state after the step, not the step's intent. */
@@ -113,6 +117,7 @@ function leaseLive(request: AccessRequest, now: Date): boolean {
 export function createSweep(deps: AppDeps, runner: Runner, handlers: Record<RequestKind, KindHandler>) {
   const { store, clock, settings, logger } = deps;
   const checkDrift = createDriftCheck(deps, runner, handlers);
+  const sweepOutbox = createOutboxSweep(deps, runner);
 
   function tally(run: SweepRun, what: SweepTally, id: string): void {
     run.counts[what] += 1;
@@ -162,23 +167,10 @@ export function createSweep(deps: AppDeps, runner: Runner, handlers: Record<Requ
       count(run, outcome.ok ? final : undefined, request.id);
       return;
     }
-    if (!request.message) {
-      const posted = await announce(deps, request);
-      if (posted.message) tally(run, 'reposted', request.id);
-      return;
-    }
-    const last = (request.lastRemindedAt ?? request.createdAt).getTime();
-    if (last + settings.remindAfterSeconds * 1000 > now) return;
-    const { outcome } = await runner.run(request.id, { type: 'reminded' });
-    if (!outcome.ok) return;
-    const policy = deps.policy();
-    const match = findRule(policy, request.kind, request.target);
-    const groups = await resolveGroups(deps.directory, groupsToResolve(policy, match?.rule));
-    const waitingOn = approverIds(policy, request.approverGroup, groups).filter(
-      (u) => u !== request.requester && !request.approvals.some((a) => a.approver === u),
-    );
-    await deps.chat.post(request.message.channel, { ...reminderMessage(outcome.next, waitingOn), threadTs: request.message.ts });
-    tally(run, 'reminded', request.id);
+    // An approval message not posted yet is owed in the outbox; the outbox pass below posts it.
+    if (!reminderDue(request, clock.now(), settings.remindAfterSeconds)) return;
+    const { outcome } = await runner.run(request.id, { type: 'reminded', remindAfterSeconds: settings.remindAfterSeconds });
+    if (outcome.ok) tally(run, 'reminded', request.id);
   }
 
   async function openWindow(request: AccessRequest, run: SweepRun): Promise<void> {
@@ -188,16 +180,9 @@ export function createSweep(deps: AppDeps, runner: Runner, handlers: Record<Requ
   }
 
   async function remindReview(request: AccessRequest, run: SweepRun): Promise<void> {
-    const last = (request.lastRemindedAt ?? request.appliedAt ?? request.createdAt).getTime();
-    if (!request.message || last + settings.remindAfterSeconds * 1000 > clock.now().getTime()) return;
-    const { outcome } = await runner.run(request.id, { type: 'review_reminded' });
-    if (!outcome.ok) return;
-    const policy = deps.policy();
-    const match = findRule(policy, request.kind, request.target);
-    const groups = await resolveGroups(deps.directory, groupsToResolve(policy, match?.rule));
-    const approvers = approverIds(policy, request.approverGroup, groups);
-    await deps.chat.post(request.message.channel, { ...reviewReminder(outcome.next, approvers), threadTs: request.message.ts });
-    tally(run, 'reviewReminded', request.id);
+    if (!reviewReminderDue(request, clock.now(), settings.remindAfterSeconds)) return;
+    const { outcome } = await runner.run(request.id, { type: 'review_reminded', remindAfterSeconds: settings.remindAfterSeconds });
+    if (outcome.ok) tally(run, 'reviewReminded', request.id);
   }
 
   /** One step, its failure counted and logged rather than stopping the sweep. */
@@ -308,8 +293,14 @@ export function createSweep(deps: AppDeps, runner: Runner, handlers: Record<Requ
     const glass = await store.listAwaitingReview();
     for (const bad of glass.malformed) tally(run, 'malformed', bad.id);
     for (const request of glass.requests) await step(request, run, remindReview);
+    // Slack messages still owed (any status): after the steps above, which deliver their own first.
+    if (inBudget()) {
+      const outbox = await sweepOutbox(inBudget);
+      for (const bad of outbox.malformed) if (!run.ids.malformed?.includes(bad.id)) tally(run, 'malformed', bad.id);
+      for (const what of ['delivered', 'reposted', 'deliveryFailed', 'deliveryDropped', 'errors', 'deferred'] as const) for (const id of outbox[what]) tally(run, what, id);
+    }
     const done = run.counts;
-    const trouble = done.failed + done.errors + done.malformed + done.retried + done.drifted + done.deferred > 0;
+    const trouble = done.failed + done.errors + done.malformed + done.retried + done.drifted + done.deferred + done.deliveryFailed + done.deliveryDropped > 0;
     logger[trouble ? 'warn' : 'info']('sweep finished', { counts: { ...done }, ids: run.ids, finished, ms: Date.now() - started });
     return done;
   };

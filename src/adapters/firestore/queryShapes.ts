@@ -95,6 +95,14 @@ export const QUERY_SHAPES = {
     filters: [{ field: 'status', op: '==' }],
     orderBy: [{ field: '__name__', direction: 'asc' }],
   },
+  /** listOutboxDue: requests owing Slack messages now, whatever their status, the longest-waiting first */
+  requestsOutboxDue: {
+    collection: 'requests',
+    scope: 'COLLECTION',
+    filters: [{ field: 'outboxDueAt', op: '<=' }],
+    orderBy: [{ field: 'outboxDueAt', direction: 'asc' }],
+    limit: 200,
+  },
   /** events: a request's audit trail in document-id (sequence) order */
   eventsInOrder: {
     collection: 'events',

@@ -5,7 +5,8 @@
 import { Timestamp, type DocumentData } from '@google-cloud/firestore';
 import { z } from 'zod';
 import { ErrorCode, WardenError } from '../../domain/errors';
-import { EXTENSION_STATUSES, REQUEST_KINDS, STATUSES, type AccessRequest, type AuditEvent } from '../../domain/request';
+import { DELIVERY_TYPES, EXTENSION_STATUSES, REQUEST_KINDS, STATUSES, type AccessRequest, type AuditEvent } from '../../domain/request';
+import { NOTICE_KINDS } from '../../domain/transitions';
 
 const date = z.union([z.instanceof(Timestamp).transform((t) => t.toDate()), z.date()]);
 const optional = <T extends z.ZodTypeAny>(schema: T) => schema.nullish().transform((v) => v ?? undefined);
@@ -36,6 +37,18 @@ const extension = z.object({
   outcome: optional(z.string()),
   message: optional(messageRef),
   autoApproved: optional(z.boolean()),
+});
+
+const delivery = z.object({
+  id: z.string().min(1),
+  type: z.enum(DELIVERY_TYPES),
+  notice: optional(z.enum(NOTICE_KINDS)),
+  n: optional(z.number().int().positive()),
+  enqueuedAt: date,
+  notBefore: date,
+  attempts: z.number().int().nonnegative(),
+  claim: optional(z.object({ holder: z.string().min(1), until: date })),
+  lastError: optional(z.string()),
 });
 
 export const requestDocument = z.object({
@@ -79,6 +92,9 @@ export const requestDocument = z.object({
   reviewedAt: optional(date),
   startsAt: optional(date),
   startNotifiedAt: optional(date),
+  outbox: optional(z.array(delivery)),
+  outboxDueAt: optional(date),
+  outboxSeq: optional(z.number().int().nonnegative()),
 });
 
 export const eventDocument = z.object({

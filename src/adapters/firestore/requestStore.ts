@@ -61,7 +61,10 @@ export function createRequestStore(deps: { firestore: Firestore }): RequestStore
         const current = fromDocument(id, data);
         let sequence = (typeof data?.eventCount === 'number' ? data.eventCount : 0) + 1;
         const outcome = decide(current);
-        if (outcome.ok) {
+        if (outcome.ok && outcome.unaudited) {
+          // outbox bookkeeping: the document changes, the audit trail does not
+          tx.set(ref, { ...toDocument(outcome.next), eventCount: sequence - 1 });
+        } else if (outcome.ok) {
           for (const event of outcome.also ?? []) {
             appendEvent(tx, id, sequence, event);
             sequence += 1;
@@ -82,6 +85,12 @@ export function createRequestStore(deps: { firestore: Firestore }): RequestStore
 
     async listByRequester(requester, statuses) {
       return query(statuses, requester);
+    },
+
+    async listOutboxDue(now) {
+      // One single-field inequality (no composite index); documents with an empty outbox have no outboxDueAt.
+      const snapshot = await buildQuery(requests, 'requestsOutboxDue', [now]).get();
+      return collect(snapshot.docs, () => true);
     },
 
     async listAwaitingReview() {

@@ -8,6 +8,7 @@ import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import { ErrorCode, WardenError } from '../../domain/errors';
 import type { ChatMessage, ChatPort, DirectoryPort, SlackSurface, ViewsPort } from '../../ports';
+import { slackCallError } from './slackCallError';
 
 const posted = z.object({ channel: z.string(), ts: z.string() });
 const opened = z.object({ channel: z.object({ id: z.string() }) });
@@ -38,12 +39,17 @@ export function createSlackChat(deps: { client: WebClient }): ChatPort & Directo
   const { client } = deps;
   return {
     async post(channel, message) {
-      const answer = posted.parse(await client.chat.postMessage({ channel, ...payload(message) }));
-      return { channel: answer.channel, ts: answer.ts };
+      const answer = await client.chat.postMessage({ channel, ...payload(message) }).catch((error: unknown) => {
+        throw slackCallError('chat.postMessage', error);
+      });
+      const parsed = posted.parse(answer);
+      return { channel: parsed.channel, ts: parsed.ts };
     },
 
     async update(channel, ts, message) {
-      await client.chat.update({ channel, ts, text: message.text, ...(message.blocks ? { blocks: message.blocks as Blocks } : {}) });
+      await client.chat.update({ channel, ts, text: message.text, ...(message.blocks ? { blocks: message.blocks as Blocks } : {}) }).catch((error: unknown) => {
+        throw slackCallError('chat.update', error);
+      });
     },
 
     async dm(user, message) {
@@ -52,7 +58,9 @@ export function createSlackChat(deps: { client: WebClient }): ChatPort & Directo
         .open({ users: user })
         .then((answer) => opened.parse(answer).channel.id)
         .catch(() => user);
-      await client.chat.postMessage({ channel, ...payload(message) });
+      await client.chat.postMessage({ channel, ...payload(message) }).catch((error: unknown) => {
+        throw slackCallError('chat.postMessage', error);
+      });
     },
 
     async ephemeral(channel, user, message) {

@@ -6,7 +6,8 @@
  * The slash command and the request form both come through here, so every
  * check (justification rules included) is the same for both.
  * An auto-approved or break-glass request is applied at once (under a lease,
- * through the runner) and then announced (SPEC §9).
+ * through the runner) and then announced (SPEC §9). The announcement waits in
+ * the request's outbox until Slack accepts it.
  */
 import { ErrorCode, WardenError } from '../../domain/errors';
 import { approverIds, evaluateRequest, findRule, groupsToResolve, type DenialReason } from '../../domain/policy/evaluate';
@@ -14,8 +15,7 @@ import { memberEmail, resolveIdentity } from '../../domain/policy/identity';
 import { DEFAULT_INVOKER_ROLE } from '../../domain/policy/schema';
 import type { AccessRequest, RequestKind } from '../../domain/request';
 import { newRequestId } from '../../domain/requestId';
-import { transition } from '../../domain/stateMachine';
-import { approvalMessage } from '../../adapters/slack/views/approvalMessage';
+import { enqueue } from '../../domain/outbox';
 import { identityEmails } from '../authorityFacts';
 import type { AppDeps } from '../deps';
 import type { KindHandler } from '../kinds/kindHandler';
@@ -171,7 +171,10 @@ export function createSubmit(deps: AppDeps, handlers: Record<RequestKind, KindHa
       step: multiStep ? 1 : undefined,
       startsAt,
     };
-    await deps.store.create(request, {
+    // The approval message is owed from the start (outbox): posted below, or by the sweep if that fails.
+    // Auto-approved and break-glass requests owe it from their transition on, after the Google work.
+    const stored = decision.mode === 'approval' ? enqueue(request, [{ type: 'post_message' }], now) : request;
+    await deps.store.create(stored, {
       at: now,
       actor: input.requester,
       action: 'submitted',
@@ -188,25 +191,10 @@ export function createSubmit(deps: AppDeps, handlers: Record<RequestKind, KindHa
       },
     });
     deps.logger.info('request submitted', { requestId: request.id, kind: request.kind, target: request.target, mode: decision.mode });
-    if (decision.mode === 'approval') return { ok: true, request: await announce(deps, request) };
+    if (decision.mode === 'approval') return { ok: true, request: (await runner.deliver(stored)).request };
     // Auto-approval and break-glass: Google first, then the (informational or loud) channel message.
     const event = { type: decision.mode === 'auto' ? 'auto_approve' : 'break_glass', ruleIndex: decision.ruleIndex, ...runner.lease() } as const;
     const { outcome, final } = await runner.run(request.id, event);
-    return { ok: true, request: await announce(deps, (outcome.ok ? final : undefined) ?? request) };
+    return { ok: true, request: (outcome.ok ? final : undefined) ?? request };
   };
-}
-
-/** Posts the approval message and records where it is; a failed post is retried by the sweep. */
-export async function announce(deps: AppDeps, request: AccessRequest): Promise<AccessRequest> {
-  try {
-    const posted = await deps.chat.post(request.channel, approvalMessage(request, deps.clock.now()));
-    const outcome = await deps.store.transact(request.id, (current) => transition(current, { type: 'posted', ...posted }, deps.clock.now()));
-    return outcome.ok ? outcome.next : request;
-  } catch (error) {
-    deps.logger.error('could not post the approval message; the sweep will retry', {
-      requestId: request.id,
-      error: error instanceof Error ? error.message : String(error),
-    });
-    return request;
-  }
 }

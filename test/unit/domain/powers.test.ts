@@ -44,7 +44,7 @@ describe('auto-approval', () => {
     expect(out.next).toMatchObject({ status: 'approved', autoApproved: true, approvals: [{ approver: 'runwarden:auto', at: at(1) }] });
     expect(out.next.op).toMatchObject({ type: 'apply', holder: 'h1' });
     expect(out.event).toMatchObject({ actor: 'runwarden:auto', action: 'auto_approved', detail: { rule: 2, durationSeconds: 3600 } });
-    expect(out.effects).toEqual([{ type: 'apply' }]);
+    expect(out.effects).toEqual([{ type: 'apply' }, { type: 'post_message' }]);
   });
 
   it.each([
@@ -62,7 +62,7 @@ describe('break-glass', () => {
     const out = ok(transition(glass(), { type: 'break_glass', ruleIndex: 2, ...lease }, at(1)));
     expect(out.next).toMatchObject({ status: 'approved', approvals: [], breakGlass: true });
     expect(out.event).toMatchObject({ actor: 'U0ALICE', action: 'break_glass', detail: { rule: 2, reason: 'INC-1 prod down' } });
-    expect(out.effects).toEqual([{ type: 'apply' }]);
+    expect(out.effects).toEqual([{ type: 'apply' }, { type: 'post_message' }]);
   });
 
   it('refuses a request not submitted as break-glass', () => {
@@ -75,7 +75,10 @@ describe('break-glass', () => {
     it.each(['active', 'expired', 'revoked', 'failed'] as const)('an approver reviews a %s break-glass request: reviewedBy and reviewedAt, nothing else', (status) => {
       const current = glass({ status, expiresAt: at(3600) });
       const out = ok(transition(current, review('U0BOB'), at(60)));
-      expect(out.next).toEqual({ ...current, reviewedBy: 'U0BOB', reviewedAt: at(60), updatedAt: at(60) });
+      const { outbox, outboxDueAt, outboxSeq, ...rest } = out.next;
+      expect(rest).toEqual({ ...current, reviewedBy: 'U0BOB', reviewedAt: at(60), updatedAt: at(60) });
+      // the message refresh is owed in the outbox, written with the transition
+      expect({ outbox, outboxDueAt, outboxSeq }).toMatchObject({ outbox: [{ id: 'd1', type: 'refresh_message', notBefore: at(60) }], outboxDueAt: at(60), outboxSeq: 1 });
       expect(out.event).toMatchObject({ actor: 'U0BOB', action: 'reviewed' });
       expect(out.effects).toEqual([{ type: 'refresh_message' }]);
     });
@@ -104,14 +107,23 @@ describe('break-glass', () => {
     });
   });
 
-  it('a reminder about an unreviewed break-glass request records when, also after it expired', () => {
-    const out = ok(transition(glass({ status: 'expired' }), { type: 'review_reminded' }, at(3600)));
+  const remind = { type: 'review_reminded', remindAfterSeconds: 3600 } as const;
+  const posted = { message: { channel: 'C0APPROVALS', ts: '1.000100' } };
+
+  it('a reminder about an unreviewed break-glass request records when, also after it expired, and owes the reminder in the outbox', () => {
+    const out = ok(transition(glass({ status: 'expired', ...posted }), remind, at(3600)));
     expect(out.next.lastRemindedAt).toEqual(at(3600));
     expect(out.event.action).toBe('review_reminded');
+    expect(out.next.outbox).toMatchObject([{ type: 'remind_review', notBefore: at(3600) }]);
   });
 
   it('no reminder once reviewed', () => {
-    expect(transition(glass({ status: 'active', reviewedBy: 'U0BOB', reviewedAt: at(5) }), { type: 'review_reminded' }, at(3600))).toMatchObject({ ok: false });
+    expect(transition(glass({ status: 'active', reviewedBy: 'U0BOB', reviewedAt: at(5), ...posted }), remind, at(3600))).toMatchObject({ ok: false });
+  });
+
+  it('no second reminder within the interval (two sweeps at once record one)', () => {
+    const first = ok(transition(glass({ status: 'active', appliedAt: T0, ...posted }), remind, at(3600)));
+    expect(transition(first.next, remind, at(3601))).toMatchObject({ ok: false });
   });
 });
 

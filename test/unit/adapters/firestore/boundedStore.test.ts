@@ -19,6 +19,7 @@ const silent: RequestStore = {
   listAwaitingReview: () => never(),
   page: () => never(),
   count: () => never(),
+  listOutboxDue: () => never(),
 };
 
 describe('createBoundedStore', () => {

@@ -1,0 +1,51 @@
+/**
+ * What a failed Slack Web API call means for a message runwarden owes, as a
+ * typed error: RateLimitedError (HTTP 429, with Slack's Retry-After in
+ * seconds; the WebClient is built with `rejectRateLimitedCalls`, so it throws
+ * `slack_webapi_rate_limited_error` carrying `retryAfter` instead of sleeping),
+ * runwarden_slack_refused (Slack will refuse it again, whatever the time:
+ * the errors of chat.postMessage / chat.update that depend only on the
+ * message or its channel, https://docs.slack.dev/reference/methods/chat.postMessage),
+ * or runwarden_upstream_error (anything else: a timeout, a 5xx, internal_error,
+ * an auth problem an operator can fix — worth another attempt).
+ */
+import { z } from 'zod';
+import { ErrorCode, RateLimitedError, WardenError } from '../../domain/errors';
+
+/** Slack errors that no retry can cure. */
+export const PERMANENT_SLACK_ERRORS: ReadonlySet<string> = new Set([
+  'channel_not_found',
+  'not_in_channel',
+  'is_archived',
+  'msg_too_long',
+  'no_text',
+  'invalid_blocks',
+  'invalid_blocks_format',
+  'invalid_arguments',
+  'invalid_arg_name',
+  'too_many_attachments',
+  'message_not_found',
+  'cant_update_message',
+  'edit_window_closed',
+  'user_not_found',
+  'messages_tab_disabled',
+  'restricted_action',
+]);
+
+const rateLimited = z.object({ code: z.literal('slack_webapi_rate_limited_error'), retryAfter: z.number().nonnegative() });
+const platform = z.object({ code: z.literal('slack_webapi_platform_error'), data: z.object({ error: z.string() }) });
+
+/** Any error thrown by a WebClient call → RateLimitedError, or a WardenError coded SlackRefused / Upstream. */
+export function slackCallError(method: string, error: unknown): WardenError {
+  const limited = rateLimited.safeParse(error);
+  if (limited.success) return new RateLimitedError(limited.data.retryAfter, `${method}: rate limited, Retry-After ${limited.data.retryAfter} s`);
+  const refused = platform.safeParse(error);
+  const text = refused.success ? refused.data.data.error : error instanceof Error ? error.message : String(error);
+  const permanent = refused.success && PERMANENT_SLACK_ERRORS.has(refused.data.data.error);
+  return new WardenError(
+    permanent ? ErrorCode.SlackRefused : ErrorCode.Upstream,
+    'runwarden could not reach Slack just now; the message will follow.',
+    `${method} failed: ${text}`,
+    { cause: error },
+  );
+}

@@ -1,0 +1,186 @@
+/**
+ * The outbox: Slack messages a request still owes, kept on the request
+ * document itself so that they are written in the same Firestore transaction
+ * as the transition that asked for them (a committed transition can never
+ * lose its notices), and delivered by whichever process gets to them first —
+ * the one that made the transition, or any sweep — until Slack accepts them.
+ *
+ * Each entry is claimed in a transaction before it is sent (so two sweeps
+ * never post the same message twice), removed once Slack accepted it, and
+ * otherwise rescheduled: after Slack's Retry-After on HTTP 429, after an
+ * exponential backoff on other transient failures. A permanent Slack error,
+ * DELIVERY_LIMITS.maxAttempts failed attempts or DELIVERY_LIMITS.maxAgeSeconds
+ * drop the entry, audited. `outboxDueAt` (the earliest time any entry may be
+ * tried or its claim lapses) lets the sweep find owed messages with one
+ * single-field query, whatever the request's status.
+ *
+ * Outbox bookkeeping (claims, reschedules) does not move `updatedAt` and is
+ * not audited; a delivered or dropped message is. Pure: now is a parameter.
+ */
+import { ErrorCode } from './errors';
+import type { AccessRequest, Delivery } from './request';
+import { SYSTEM_ACTOR } from './request';
+import { refuse, type DeliveryWork, type Effect, type RequestEvent, type Transitioned, type TransitionOutcome } from './transitions';
+
+export type { DeliveryWork } from './transitions';
+
+export const DELIVERY_LIMITS = {
+  /** failed attempts (a rate limit is not one) before an entry is dropped */
+  maxAttempts: 10,
+  /** an entry older than this is dropped at its next failure */
+  maxAgeSeconds: 24 * 3600,
+  /** how long a claim holds: longer than the longest bounded Slack delivery (three calls of at most 40 s) */
+  claimSeconds: 180,
+  /** backoff after the n-th failure: 0 for the first, then 60 s doubling, at most 30 min */
+  backoffBaseSeconds: 60,
+  backoffMaxSeconds: 1800,
+} as const;
+
+type OutboxEvent<T extends string> = Extract<RequestEvent, { type: T }>;
+
+/** The Slack work among a transition's effects (apply, revert and extend are Google work, run by the runner). */
+export function deliveriesOf(effects: readonly Effect[]): DeliveryWork[] {
+  const work: DeliveryWork[] = [];
+  for (const effect of effects) {
+    switch (effect.type) {
+      case 'apply':
+      case 'revert':
+      case 'extend':
+        break;
+      case 'post_message':
+      case 'refresh_message':
+        work.push({ type: effect.type });
+        break;
+      case 'post_extension':
+        work.push({ type: 'post_extension', n: effect.n });
+        break;
+      case 'notify_requester':
+      case 'notify_approvers':
+        work.push({ type: effect.type, notice: effect.notice });
+        break;
+    }
+  }
+  return work;
+}
+
+function claimLive(delivery: Delivery, now: Date): boolean {
+  return delivery.claim !== undefined && delivery.claim.until.getTime() > now.getTime();
+}
+
+/** The earliest time the sweep should look at this outbox: an entry's notBefore, or its live claim's end. */
+export function outboxDueAt(outbox: readonly Delivery[], now: Date): Date | undefined {
+  let due: number | undefined;
+  for (const delivery of outbox) {
+    const at = claimLive(delivery, now) ? (delivery.claim as { until: Date }).until.getTime() : delivery.notBefore.getTime();
+    due = due === undefined ? at : Math.min(due, at);
+  }
+  return due === undefined ? undefined : new Date(due);
+}
+
+/** The request with `outbox` replaced and `outboxDueAt` kept in step (both absent when empty). */
+function withOutbox(request: AccessRequest, outbox: Delivery[], now: Date): AccessRequest {
+  return { ...request, outbox: outbox.length > 0 ? outbox : undefined, outboxDueAt: outboxDueAt(outbox, now) };
+}
+
+/**
+ * Appends deliveries to the request's outbox, due at once. A message refresh
+ * already waiting (not being sent right now) is not queued twice: it is
+ * rendered from the request as it is when delivered.
+ */
+export function enqueue(request: AccessRequest, work: readonly DeliveryWork[], now: Date): AccessRequest {
+  if (work.length === 0) return request;
+  const outbox = [...(request.outbox ?? [])];
+  let seq = request.outboxSeq ?? 0;
+  for (const item of work) {
+    if (item.type === 'refresh_message' && outbox.some((d) => d.type === 'refresh_message' && !claimLive(d, now))) continue;
+    seq += 1;
+    outbox.push({ id: `d${seq}`, ...item, enqueuedAt: now, notBefore: now, attempts: 0 });
+  }
+  return { ...withOutbox(request, outbox, now), outboxSeq: seq };
+}
+
+/** The entries that may be sent now: due, and not claimed by a live process. */
+export function dueDeliveries(request: AccessRequest, now: Date): Delivery[] {
+  return (request.outbox ?? []).filter((d) => d.notBefore.getTime() <= now.getTime() && !claimLive(d, now));
+}
+
+/** Seconds to wait after the `attempts`-th failed attempt. */
+export function backoffSeconds(attempts: number): number {
+  if (attempts <= 1) return 0;
+  const { backoffBaseSeconds, backoffMaxSeconds } = DELIVERY_LIMITS;
+  return Math.min(backoffMaxSeconds, backoffBaseSeconds * 2 ** Math.min(attempts - 2, 20));
+}
+
+/** An outbox change: not an audited transition unless `audit` is given, and `updatedAt` stays. */
+function bookkeeping(request: AccessRequest, next: AccessRequest, now: Date, audit?: { action: string; detail: Record<string, unknown> }): Transitioned {
+  const event = { at: now, actor: SYSTEM_ACTOR, action: audit?.action ?? 'outbox', detail: audit?.detail ?? {} };
+  return { ok: true, next: { ...next, updatedAt: request.updatedAt }, event, effects: [], ...(audit ? {} : { unaudited: true as const }) };
+}
+
+function describe(delivery: DeliveryWork & { id: string }): Record<string, unknown> {
+  return { delivery: delivery.id, type: delivery.type, ...(delivery.notice ? { notice: delivery.notice } : {}), ...(delivery.n ? { n: delivery.n } : {}) };
+}
+
+/** Claims an entry for `holder` until `until`: refused when it is gone, not due, or claimed by a live process. */
+export function claimDelivery(request: AccessRequest, event: OutboxEvent<'claim_delivery'>, now: Date): TransitionOutcome {
+  const found = request.outbox?.find((d) => d.id === event.delivery);
+  if (!found) return refuse(ErrorCode.InvalidState, `Delivery ${event.delivery} of request \`${request.id}\` is no longer owed.`);
+  if (claimLive(found, now)) return refuse(ErrorCode.Conflict, `Delivery ${event.delivery} of request \`${request.id}\` is being sent.`);
+  if (found.notBefore.getTime() > now.getTime()) return refuse(ErrorCode.InvalidState, `Delivery ${event.delivery} of request \`${request.id}\` is not due yet.`);
+  const outbox = (request.outbox ?? []).map((d) => (d.id === found.id ? { ...d, claim: { holder: event.holder, until: event.until } } : d));
+  return bookkeeping(request, withOutbox(request, outbox, now), now);
+}
+
+/**
+ * Slack accepted a delivery: the entry goes, a posted message is recorded
+ * (the first one wins; a second post after a lapsed claim is audited as a
+ * duplicate). A message refresh sent by a holder that had lost its claim may
+ * have drawn an older state over a newer one, so another refresh is queued.
+ */
+export function deliverySucceeded(request: AccessRequest, event: OutboxEvent<'delivered'>, now: Date): TransitionOutcome {
+  const found = request.outbox?.find((d) => d.id === event.delivery);
+  const stillHeld = found?.claim?.holder === event.holder;
+  let next = withOutbox(request, (request.outbox ?? []).filter((d) => d.id !== event.delivery), now);
+  const detail = describe({ id: event.delivery, ...event.work });
+  const posted = event.posted;
+  if (event.work.type === 'post_message' && posted) {
+    if (request.message) return bookkeeping(request, next, now, { action: 'message_posted_twice', detail: { ...detail, ...posted, kept: request.message.ts } });
+    return bookkeeping(request, { ...next, message: posted }, now, { action: 'message_posted', detail: { ...detail, ...posted } });
+  }
+  if (event.work.type === 'post_extension' && posted) {
+    const extension = request.extensions?.find((e) => e.n === event.work.n);
+    if (extension && !extension.message) {
+      next = { ...next, extensions: (request.extensions ?? []).map((e) => (e === extension ? { ...e, message: posted } : e)) };
+      return bookkeeping(request, next, now, { action: 'extension_message_posted', detail: { ...detail, ...posted } });
+    }
+    return bookkeeping(request, next, now, { action: 'message_posted_twice', detail: { ...detail, ...posted } });
+  }
+  if (event.work.type === 'refresh_message' && !stillHeld) next = enqueue(next, [{ type: 'refresh_message' }], now);
+  return bookkeeping(request, next, now, { action: 'delivered', detail });
+}
+
+/**
+ * Slack did not accept a delivery. Rate limited: tried again after Slack's
+ * Retry-After, not counted as a failure. A permanent error, too many failures
+ * or an entry too old: dropped, audited. Otherwise tried again after a backoff.
+ * Refused when the entry is gone or another process holds it now.
+ */
+export function deliveryFailed(request: AccessRequest, event: OutboxEvent<'delivery_failed'>, now: Date): TransitionOutcome {
+  const found = request.outbox?.find((d) => d.id === event.delivery);
+  if (!found || found.claim?.holder !== event.holder) {
+    return refuse(ErrorCode.Conflict, `Delivery ${event.delivery} of request \`${request.id}\` is no longer held by ${event.holder}.`);
+  }
+  const rateLimited = event.retryAfterSeconds !== undefined;
+  const attempts = found.attempts + (rateLimited ? 0 : 1);
+  const tooOld = now.getTime() - found.enqueuedAt.getTime() >= DELIVERY_LIMITS.maxAgeSeconds * 1000;
+  const rest = (request.outbox ?? []).filter((d) => d.id !== found.id);
+  if (event.permanent || attempts >= DELIVERY_LIMITS.maxAttempts || tooOld) {
+    const why = event.permanent ? 'permanent_error' : tooOld ? 'too_old' : 'too_many_attempts';
+    const detail = { ...describe(found), attempts, error: event.error, why };
+    return bookkeeping(request, withOutbox(request, rest, now), now, { action: 'delivery_dropped', detail });
+  }
+  const waitSeconds = event.retryAfterSeconds ?? backoffSeconds(attempts);
+  const retry: Delivery = { ...found, attempts, notBefore: new Date(now.getTime() + waitSeconds * 1000), claim: undefined, lastError: event.error };
+  const outbox = (request.outbox ?? []).map((d) => (d.id === found.id ? retry : d));
+  return bookkeeping(request, withOutbox(request, outbox, now), now);
+}

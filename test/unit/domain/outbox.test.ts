@@ -1,0 +1,204 @@
+/**
+ * The outbox, pure: what a transition owes Slack is written with it; an entry
+ * is claimed before it is sent (one holder at a time, a lapsed claim taken
+ * over), removed once delivered (a posted message recorded), rescheduled
+ * after Slack's Retry-After or a backoff, dropped on a permanent error or
+ * after too many attempts — and `outboxDueAt` always tells the sweep when to
+ * look next. One plain-English line per case.
+ */
+import { ErrorCode } from '../../../src/domain/errors';
+import { DELIVERY_LIMITS, backoffSeconds, dueDeliveries, enqueue, outboxDueAt } from '../../../src/domain/outbox';
+import type { AccessRequest } from '../../../src/domain/request';
+import { transition, type TransitionOutcome } from '../../../src/domain/stateMachine';
+
+const T0 = new Date('2026-11-22T12:00:00Z');
+const at = (seconds: number): Date => new Date(T0.getTime() + seconds * 1000);
+const MESSAGE = { channel: 'C0APPROVALS', ts: '1700000000.000100' };
+
+function request(overrides: Partial<AccessRequest> = {}): AccessRequest {
+  return {
+    id: 'abcdefghjk',
+    kind: 'invoker',
+    status: 'active',
+    requester: 'U0ALICE',
+    target: 'projects/acme-prod/locations/us-central1/services/hello',
+    reason: 'INC-1 prod down',
+    createdAt: T0,
+    updatedAt: T0,
+    approvals: [{ approver: 'U0BOB', at: T0 }],
+    approvalsRequired: 1,
+    approverGroup: 'platform',
+    ruleIndex: 1,
+    channel: 'C0APPROVALS',
+    message: MESSAGE,
+    durationSeconds: 3600,
+    appliedAt: T0,
+    expiresAt: at(3600),
+    role: 'roles/run.invoker',
+    member: 'user:alice@acme.example',
+    ...overrides,
+  };
+}
+
+function ok(outcome: TransitionOutcome): Extract<TransitionOutcome, { ok: true }> {
+  if (!outcome.ok) throw new Error(`expected a transition, got ${outcome.error.code}: ${outcome.error.message}`);
+  return outcome;
+}
+
+/** An expired request owing its message refresh and the requester's DM, as the `reverted` transition leaves it. */
+function expired(): AccessRequest {
+  const claimed = ok(transition(request(), { type: 'claim_revert', maxAttempts: 5, holder: 'h1', leaseUntil: at(3900) }, at(3600)));
+  return ok(transition(claimed.next, { type: 'reverted', holder: 'h1', detail: {} }, at(3601))).next;
+}
+
+const claim = (delivery: string, holder: string, until: Date) => ({ type: 'claim_delivery', delivery, holder, until }) as const;
+
+describe('a transition writes its Slack effects to the outbox', () => {
+  it('expiry owes the message refresh and the requester DM, due at once, with the transition', () => {
+    const next = expired();
+    expect(next.status).toBe('expired');
+    expect(next.outbox).toEqual([
+      { id: 'd1', type: 'refresh_message', enqueuedAt: at(3601), notBefore: at(3601), attempts: 0 },
+      { id: 'd2', type: 'notify_requester', notice: 'expired', enqueuedAt: at(3601), notBefore: at(3601), attempts: 0 },
+    ]);
+    expect(next.outboxDueAt).toEqual(at(3601));
+    expect(next.outboxSeq).toBe(2);
+  });
+
+  it('Google work (apply, revert, extend) is not Slack work: a claimed revert owes nothing yet', () => {
+    const claimed = ok(transition(request(), { type: 'claim_revert', maxAttempts: 5, holder: 'h1', leaseUntil: at(3900) }, at(3600)));
+    expect(claimed.effects).toEqual([{ type: 'revert' }]);
+    expect(claimed.next.outbox).toBeUndefined();
+    expect(claimed.next.outboxDueAt).toBeUndefined();
+  });
+
+  it('a refresh already waiting is not queued twice (it is drawn from the state at delivery)', () => {
+    const once = enqueue(request(), [{ type: 'refresh_message' }], at(1));
+    const twice = enqueue(once, [{ type: 'refresh_message' }, { type: 'notify_requester', notice: 'revoked' }], at(2));
+    expect(twice.outbox?.map((d) => d.type)).toEqual(['refresh_message', 'notify_requester']);
+    expect(twice.outbox?.map((d) => d.id)).toEqual(['d1', 'd2']);
+  });
+
+  it('a refresh being sent right now does not stand for a newer state: another is queued', () => {
+    const once = enqueue(request(), [{ type: 'refresh_message' }], at(1));
+    const sending = ok(transition(once, claim('d1', 'h1', at(181)), at(1))).next;
+    const again = enqueue(sending, [{ type: 'refresh_message' }], at(2));
+    expect(again.outbox?.map((d) => d.id)).toEqual(['d1', 'd2']);
+  });
+
+  it('ids are never reused, even after the outbox emptied', () => {
+    const first = enqueue(request(), [{ type: 'notify_requester', notice: 'applied' }], at(1));
+    const delivered = ok(transition(first, { type: 'delivered', delivery: 'd1', holder: 'h1', work: { type: 'notify_requester', notice: 'applied' } }, at(2))).next;
+    expect(delivered.outbox).toBeUndefined();
+    expect(enqueue(delivered, [{ type: 'notify_requester', notice: 'expiring' }], at(3)).outbox?.[0]?.id).toBe('d2');
+  });
+
+  it('reminders are owed only when due: of two sweeps at once, one records it', () => {
+    const pending = request({ status: 'pending', approvals: [], appliedAt: undefined, expiresAt: undefined });
+    const event = { type: 'reminded', remindAfterSeconds: 3600 } as const;
+    expect(transition(pending, event, at(3599))).toMatchObject({ ok: false, error: { code: ErrorCode.InvalidState } });
+    const first = ok(transition(pending, event, at(3600)));
+    expect(first.next.outbox).toMatchObject([{ type: 'remind_approvers' }]);
+    expect(transition(first.next, event, at(3600))).toMatchObject({ ok: false });
+  });
+});
+
+describe('claims', () => {
+  it('one holder at a time: a second claim is refused while the first is live', () => {
+    const claimed = ok(transition(expired(), claim('d1', 'h1', at(3781)), at(3601)));
+    expect(claimed.unaudited).toBe(true);
+    expect(claimed.next.updatedAt).toEqual(at(3601));
+    expect(transition(claimed.next, claim('d1', 'h2', at(3800)), at(3700))).toMatchObject({ ok: false, error: { code: ErrorCode.Conflict } });
+  });
+
+  it('a lapsed claim (its holder died) is taken over, and outboxDueAt says when it lapses', () => {
+    const claimed = ok(transition(expired(), claim('d1', 'h1', at(3781)), at(3601))).next;
+    const onlyD1 = { ...claimed, outbox: claimed.outbox?.filter((d) => d.id === 'd1') };
+    expect(outboxDueAt(onlyD1.outbox ?? [], at(3601))).toEqual(at(3781));
+    expect(dueDeliveries(onlyD1, at(3700))).toEqual([]);
+    const taken = ok(transition(onlyD1, claim('d1', 'h2', at(3961)), at(3781)));
+    expect(taken.next.outbox?.[0]?.claim).toEqual({ holder: 'h2', until: at(3961) });
+  });
+
+  it('an entry not due yet, or already delivered, cannot be claimed', () => {
+    const waiting = enqueue(request(), [], at(0));
+    expect(transition(waiting, claim('d1', 'h1', at(200)), at(10))).toMatchObject({ ok: false });
+    const later = { ...expired(), outbox: expired().outbox?.map((d) => ({ ...d, notBefore: at(4000) })) };
+    expect(transition(later, claim('d1', 'h1', at(3800)), at(3700))).toMatchObject({ ok: false, error: { code: ErrorCode.InvalidState } });
+  });
+});
+
+describe('delivered', () => {
+  it('removes the entry, audited; outboxDueAt goes once the outbox is empty', () => {
+    let state = expired();
+    for (const d of ['d1', 'd2']) {
+      state = ok(transition(state, claim(d, 'h1', at(3781)), at(3601))).next;
+      const done = ok(transition(state, { type: 'delivered', delivery: d, holder: 'h1', work: { type: 'refresh_message' } }, at(3602)));
+      expect(done.event).toMatchObject({ action: 'delivered', detail: { delivery: d } });
+      expect(done.unaudited).toBeUndefined();
+      state = done.next;
+    }
+    expect(state.outbox).toBeUndefined();
+    expect(state.outboxDueAt).toBeUndefined();
+  });
+
+  it('an approval message post records the message; a second post (after a lapsed claim) keeps the first and is audited', () => {
+    const pending = enqueue(request({ status: 'pending', message: undefined, approvals: [] }), [{ type: 'post_message' }], at(0));
+    const claimed = ok(transition(pending, claim('d1', 'h1', at(180)), at(0))).next;
+    const work = { type: 'post_message' } as const;
+    const posted = ok(transition(claimed, { type: 'delivered', delivery: 'd1', holder: 'h1', work, posted: MESSAGE }, at(1)));
+    expect(posted.next.message).toEqual(MESSAGE);
+    expect(posted.event.action).toBe('message_posted');
+    const twice = ok(transition(posted.next, { type: 'delivered', delivery: 'd1', holder: 'h2', work, posted: { channel: 'C0APPROVALS', ts: '2.0' } }, at(2)));
+    expect(twice.next.message).toEqual(MESSAGE);
+    expect(twice.event).toMatchObject({ action: 'message_posted_twice', detail: { kept: MESSAGE.ts } });
+  });
+
+  it('a refresh sent by a holder whose claim lapsed (it may have drawn an older state) queues another refresh', () => {
+    const claimed = ok(transition(expired(), claim('d1', 'h1', at(3781)), at(3601))).next;
+    const taken = ok(transition(claimed, claim('d1', 'h2', at(3962)), at(3782))).next;
+    const late = ok(transition(taken, { type: 'delivered', delivery: 'd1', holder: 'h1', work: { type: 'refresh_message' } }, at(3790)));
+    expect(late.next.outbox?.filter((d) => d.type === 'refresh_message').map((d) => d.id)).toEqual(['d3']);
+  });
+});
+
+describe('delivery_failed', () => {
+  const failed = (state: AccessRequest, extra: { retryAfterSeconds?: number; permanent?: boolean } = {}, now = at(3602)) =>
+    transition(state, { type: 'delivery_failed', delivery: 'd2', holder: 'h1', error: 'chat.postMessage failed', permanent: false, ...extra }, now);
+  const claimedD2 = (state: AccessRequest, now = at(3601)) => ok(transition(state, claim('d2', 'h1', new Date(now.getTime() + 180_000)), now)).next;
+
+  it('HTTP 429: not before Retry-After, and not counted as a failed attempt', () => {
+    const out = ok(failed(claimedD2(expired()), { retryAfterSeconds: 120 }));
+    const d2 = out.next.outbox?.find((d) => d.id === 'd2');
+    expect(d2).toMatchObject({ attempts: 0, notBefore: at(3722), lastError: 'chat.postMessage failed' });
+    expect(d2?.claim).toBeUndefined();
+    expect(out.unaudited).toBe(true);
+    expect(dueDeliveries(out.next, at(3721)).map((d) => d.id)).toEqual(['d1']);
+    expect(dueDeliveries(out.next, at(3722)).map((d) => d.id)).toEqual(['d1', 'd2']);
+  });
+
+  it('other failures back off exponentially: at once, then 60 s doubling up to 30 min', () => {
+    expect([1, 2, 3, 4, 5, 6, 7, 8].map(backoffSeconds)).toEqual([0, 60, 120, 240, 480, 960, 1800, 1800]);
+    const out = ok(failed(claimedD2(expired())));
+    expect(out.next.outbox?.find((d) => d.id === 'd2')).toMatchObject({ attempts: 1, notBefore: at(3602) });
+  });
+
+  it(`dropped after ${DELIVERY_LIMITS.maxAttempts} failed attempts, audited`, () => {
+    const worn = { ...expired(), outbox: expired().outbox?.map((d) => ({ ...d, attempts: DELIVERY_LIMITS.maxAttempts - 1 })) };
+    const out = ok(failed(claimedD2(worn)));
+    expect(out.next.outbox?.map((d) => d.id)).toEqual(['d1']);
+    expect(out.event).toMatchObject({ action: 'delivery_dropped', detail: { delivery: 'd2', type: 'notify_requester', notice: 'expired', why: 'too_many_attempts' } });
+    expect(out.unaudited).toBeUndefined();
+  });
+
+  it('dropped at once on a permanent Slack error, and when older than a day', () => {
+    expect(ok(failed(claimedD2(expired()), { permanent: true })).event.detail).toMatchObject({ why: 'permanent_error' });
+    const dayLater = at(3601 + DELIVERY_LIMITS.maxAgeSeconds);
+    expect(ok(failed(claimedD2(expired(), dayLater), {}, dayLater)).event.detail).toMatchObject({ why: 'too_old' });
+  });
+
+  it('a failure reported by a process that no longer holds the entry changes nothing', () => {
+    const taken = ok(transition(claimedD2(expired()), claim('d2', 'h2', at(3962)), at(3782))).next;
+    expect(failed(taken, {}, at(3790))).toMatchObject({ ok: false, error: { code: ErrorCode.Conflict } });
+  });
+});
