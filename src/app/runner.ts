@@ -15,7 +15,6 @@
  * (outbox.ts) once the Google work is done; what it cannot deliver, the sweep will.
  */
 import { ErrorCode, asWardenError, type WardenError } from '../domain/errors';
-import { approverIds, findRule, groupsToResolve } from '../domain/policy/evaluate';
 import { approvalsInStep, type AccessRequest } from '../domain/request';
 import { transition, type Effect, type RequestEvent, type TransitionOutcome } from '../domain/stateMachine';
 import type { AppDeps } from './deps';
