@@ -50,7 +50,8 @@ export async function form(sandbox: SlackSandbox, words: string[], user: string,
   const errors = z.object({ response_action: z.literal('errors'), errors: z.record(z.string(), z.string()) }).safeParse(parseJson(answer.text));
   if (errors.success) {
     for (const [block, message] of Object.entries(errors.data.errors)) io.out(`  error in ${labelOf(modal.view, block)}: ${message}`);
-    return 1;
+    // The bot answered (a refusal is its answer, as in Slack): exit 0, like a refused slash command.
+    return 0;
   }
   const after = await waitForView(sandbox, (s) => dmCount(s) > dmCount(before));
   for (const m of after.state.messages.filter((x) => x.channel === `D${user}`).slice(-1)) io.out(renderView(`DM to ${user}`, { blocks: [{ type: 'section', text: { type: 'mrkdwn', text: m.text } }, ...(m.blocks ?? [])] }));

@@ -85,7 +85,9 @@ export interface CliIo {
 }
 
 const consoleIo: CliIo = { out: (line) => console.log(line), err: (line) => console.error(line) };
-const REPLY_TIMEOUT_MS = 10_000;
+/** How long the CLI watches for the bot's answer (a first command on a loaded machine can take over 10 s: the bot loads its Google clients). */
+const REPLY_TIMEOUT_MS = 30_000;
+const STILL_WORKING = 'the bot may still answer: check `npm run warden -- messages` or `list` before sending it again';
 
 /** Runs the CLI; resolves to the process exit code. */
 export async function main(argv: string[], io: CliIo = consoleIo): Promise<number> {
@@ -163,7 +165,7 @@ async function slash(sandbox: Sandbox, text: string, user: string, io: CliIo): P
   const timeout = answer.text.trim() ? 2000 : REPLY_TIMEOUT_MS;
   const after = await waitForState(sandbox, (state) => state.responses.some((r) => r.tag === tag), timeout);
   printReplies(before, after.state, tag, user, io);
-  if (!after.met && !answer.text.trim()) io.err(`(no reply on the response_url within ${REPLY_TIMEOUT_MS / 1000} s)`);
+  if (!after.met && !answer.text.trim()) io.err(`(no reply on the response_url within ${REPLY_TIMEOUT_MS / 1000} s; ${STILL_WORKING})`);
   return after.met || answer.text.trim() ? 0 : 1;
 }
 
@@ -193,7 +195,7 @@ async function click(sandbox: Sandbox, decision: 'approve' | 'deny' | 'review', 
     (state.messages.find((m) => m.ts === message.ts && m.channel === message.channel)?.history.length ?? 0) > message.history.length;
   const after = await waitForState(sandbox, reacted, REPLY_TIMEOUT_MS);
   printReplies(before, after.state, tag, user, io);
-  if (!after.met) io.err(`(the bot did not answer the click within ${REPLY_TIMEOUT_MS / 1000} s)`);
+  if (!after.met) io.err(`(the bot did not answer the click within ${REPLY_TIMEOUT_MS / 1000} s; ${STILL_WORKING})`);
   return after.met ? 0 : 1;
 }
 

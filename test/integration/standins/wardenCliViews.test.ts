@@ -115,7 +115,9 @@ describe('warden CLI: form, suggestions, App Home', () => {
 
   it('prints the inline errors of a refused submission', async () => {
     const result = await run('form', '--kind', 'invoker', '--target', 'hello', '--duration', '2h', '--user', 'U0ALICE');
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(0);
+    expect(result.out).toContain('(the form shows errors)');
+    expect(result.out).not.toContain('response_action');
     expect(result.out).toMatch(/error in Reason.*: Say why you need it\./);
     expect(await run('form', '--colour', 'red')).toMatchObject({ code: 1, err: expect.stringContaining('unexpected "--colour"') });
   });

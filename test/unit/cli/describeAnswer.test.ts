@@ -21,8 +21,10 @@ describe('describeAnswer', () => {
 
   it('prints any other body as it came', () => {
     expect(describeAnswer({ status: 401, text: 'invalid signature' })).toEqual(['HTTP 401: invalid signature']);
-    expect(describeAnswer({ status: 200, text: '{"response_action":"errors","errors":{"reason":"Give a reason"}}' })).toEqual([
-      'HTTP 200: {"response_action":"errors","errors":{"reason":"Give a reason"}}',
-    ]);
+    expect(describeAnswer({ status: 200, text: '{"ok":true}' })).toEqual(['HTTP 200: {"ok":true}']);
+  });
+
+  it('announces a modal answered with inline errors (the caller lists them by label)', () => {
+    expect(describeAnswer({ status: 200, text: '{"response_action":"errors","errors":{"reason":"Give a reason"}}' })).toEqual(['HTTP 200 (the form shows errors):']);
   });
 });
