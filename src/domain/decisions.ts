@@ -17,8 +17,21 @@ const STANDING_REFUSALS: Record<StandingReason, [ErrorCode, (request: AccessRequ
     ErrorCode.SelfApproval,
     (r) => `You can’t approve request \`${r.id}\`: runwarden does not know your Google identity (no Slack profile email, no identities entry), so it cannot tell that the grant is not to you.`,
   ],
-  not_an_approver: [ErrorCode.NotAnApprover, (r, group) => `Only members of the *${group}* approver group can decide request \`${r.id}\`.`],
+  not_an_approver: [ErrorCode.NotAnApprover, (r, group) => notAnApproverText(r, group)],
 };
+
+/**
+ * Why a click by someone outside the deciding group is refused. With approval
+ * steps it names the step and who comes after, so a later step's approver
+ * knows to wait rather than reading it as "not allowed at all".
+ */
+export function notAnApproverText(request: Pick<AccessRequest, 'id' | 'step' | 'steps'>, group: string): string {
+  const { step, steps } = request;
+  if (step === undefined || steps === undefined) return `Only members of the *${group}* approver group can decide request \`${request.id}\`.`;
+  const later = steps.slice(step).map((s) => `*${s.approverGroup}*`);
+  const after = later.length === 0 ? '' : `; ${later.join(', then ')} ${later.length === 1 ? 'is' : 'are'} asked after it`;
+  return `Step ${step} of ${steps.length} of request \`${request.id}\` is decided by the *${group}* approver group${after}.`;
+}
 
 /**
  * An approval, weighed against the authority computed from the policy in
@@ -107,11 +120,7 @@ export function deny(request: AccessRequest, event: Extract<RequestEvent, { type
     return refuse(ErrorCode.SelfApproval, 'You can’t decide your own request; use `cancel` to withdraw it.', record('self_decision'));
   }
   if (!event.isApprover) {
-    return refuse(
-      ErrorCode.NotAnApprover,
-      `Only members of the *${request.approverGroup}* approver group can decide request \`${request.id}\`.`,
-      record('not_an_approver'),
-    );
+    return refuse(ErrorCode.NotAnApprover, notAnApproverText(request, request.approverGroup), record('not_an_approver'));
   }
   return done(request, { status: 'denied', decidedBy: event.actor, endedAt: now }, now, event.actor, 'denied', {}, [
     { type: 'refresh_message' },

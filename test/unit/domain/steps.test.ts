@@ -76,4 +76,19 @@ describe('steps', () => {
     const out = ok(transition(current, { type: 'deny', actor: 'U0DAVE', isApprover: true }, at(2)));
     expect(out.next).toMatchObject({ status: 'denied', decidedBy: 'U0DAVE' });
   });
+  it("a later step's approver clicking during step 1 is told whose step it is and that theirs follows", () => {
+    const out = transition(request(), approve('U0DAVE', authority('platform', { U0DAVE: 'not_an_approver' })), at(2));
+    expect(out).toMatchObject({
+      ok: false,
+      error: { code: ErrorCode.NotAnApprover, userMessage: 'Step 1 of 2 of request `abcdefghjk` is decided by the *platform* approver group; *security* is asked after it.' },
+    });
+    const deny = transition(request(), { type: 'deny', actor: 'U0DAVE', isApprover: false }, at(2));
+    expect(deny).toMatchObject({ ok: false, error: { userMessage: expect.stringContaining('*security* is asked after it') } });
+  });
+
+  it('at the last step nobody else is named', () => {
+    const current = request({ step: 2, approverGroup: 'security', approvals: [{ approver: 'U0BOB', at: at(1), step: 1 }] });
+    const out = transition(current, approve('U0MALLORY', authority('security', { U0MALLORY: 'not_an_approver' })), at(2));
+    expect(out).toMatchObject({ ok: false, error: { userMessage: 'Step 2 of 2 of request `abcdefghjk` is decided by the *security* approver group.' } });
+  });
 });
