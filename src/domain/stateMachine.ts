@@ -59,9 +59,14 @@ function decide(request: AccessRequest, event: RequestEvent, now: Date): Transit
       return deny(request, event, now);
     case 'cancel': {
       const record = (reason: string): AuditEvent => ({ at: now, actor: event.actor, action: 'cancel_refused', detail: { reason } });
+      if (request.status === 'active') {
+        const text = `Request \`${request.id}\` is already active, so it can't be cancelled; to end it now: \`/warden revoke ${request.id}\`.`;
+        return refuse(ErrorCode.InvalidState, text, record('already_active'));
+      }
       if (request.status !== 'pending') return wrongState(request, 'cancelled', record(`already_${request.status}`));
       if (event.actor !== request.requester) {
-        return refuse(ErrorCode.NotAllowed, `Only the requester can cancel request \`${request.id}\`.`, record('not_the_requester'));
+        const text = `Only the requester can cancel request \`${request.id}\`; an approver decides it with *Deny*.`;
+        return refuse(ErrorCode.NotAllowed, text, record('not_the_requester'));
       }
       return done(request, { status: 'cancelled', decidedBy: event.actor, endedAt: now }, now, event.actor, 'cancelled', {}, [
         { type: 'refresh_message' },

@@ -151,7 +151,18 @@ describe('deny, cancel, timeout', () => {
 
   it('only the requester cancels', () => {
     expect(ok(transition(pending(), { type: 'cancel', actor: 'U0ALICE' }, at(5))).next.status).toBe('cancelled');
-    expect(refused(transition(pending(), { type: 'cancel', actor: 'U0BOB' }, at(5))).error.code).toBe(ErrorCode.NotAllowed);
+    expect(refused(transition(pending(), { type: 'cancel', actor: 'U0BOB' }, at(5))).error).toMatchObject({
+      code: ErrorCode.NotAllowed,
+      userMessage: expect.stringContaining('an approver decides it with *Deny*'),
+    });
+  });
+
+  it('cancelling an active grant is refused with the way to end it: revoke', () => {
+    const active = pending({ status: 'active', approvals: [{ approver: 'U0BOB', at: at(10) }], appliedAt: at(11), expiresAt: at(7211) });
+    const out = refused(transition(active, { type: 'cancel', actor: 'U0ALICE' }, at(20)));
+    expect(out.error.code).toBe(ErrorCode.InvalidState);
+    expect(out.error.userMessage).toContain(`to end it now: \`/warden revoke ${active.id}\``);
+    expect(out.record).toMatchObject({ action: 'cancel_refused', detail: { reason: 'already_active' } });
   });
 
   it('times out only when stale', () => {
