@@ -86,9 +86,9 @@ export function createInvokerHandler(deps: { iam: IamPolicyPort; services: Servi
       const title = titleFor(request.id);
       if (!request.expiresAt) throw new WardenError(ErrorCode.InvalidState, `Request \`${request.id}\` has no expiry recorded.`);
       const change = await iam.removeBinding(request.target, bindingOf(request, request.expiresAt), () => guard('SetIamPolicy', { removing: title }));
-      if (change.type === 'removed') return { type: 'reverted', detail: { binding: 'removed' } };
+      if (change.type === 'removed') return { type: 'reverted', detail: { removed: title } };
       // A retried revert may find its own earlier, unrecorded removal done: that is no drift.
-      if (change.type === 'absent' && request.writing?.removing === title) return { type: 'reverted', detail: { binding: 'removed' } };
+      if (change.type === 'absent' && request.writing?.removing === title) return { type: 'reverted', detail: { removed: title } };
       if (change.type === 'absent') {
         return { type: 'drift', observed: 'absent', detail: `The binding ${title} was no longer on ${request.target}: someone removed it before runwarden did.` };
       }
