@@ -85,3 +85,21 @@ export function asWardenError(error: unknown): WardenError {
     { cause: error },
   );
 }
+
+/** Codes that mean the person asked for something that cannot be (a typo, a refused request), not that runwarden or Google failed. */
+const CALLER_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  ErrorCode.UsageError, ErrorCode.NoMatchingRule, ErrorCode.NotARequester, ErrorCode.RoleNotAllowed, ErrorCode.DurationTooLong,
+  ErrorCode.DurationTooShort, ErrorCode.DurationRequired, ErrorCode.ReasonRejected, ErrorCode.StartTooLate, ErrorCode.BreakGlassRefused,
+  ErrorCode.IdentityUnknown, ErrorCode.IdentityOutsideDomains, ErrorCode.MemberNotAllowed, ErrorCode.RotationPeriodTooLong,
+  ErrorCode.SelfApproval, ErrorCode.NotAnApprover, ErrorCode.AlreadyApproved, ErrorCode.NotFound, ErrorCode.InvalidState,
+  ErrorCode.NotAllowed, ErrorCode.ResourceNotFound, ErrorCode.Precondition,
+]);
+
+/**
+ * The log severity for a failure answered to a person: `info` when the person
+ * caused it (a mistyped service is not an incident — error-based alerting must
+ * not fire on typos), `error` when runwarden, its database or Google failed.
+ */
+export function severityOf(code: ErrorCode): 'info' | 'error' {
+  return CALLER_CODES.has(code) ? 'info' : 'error';
+}

@@ -12,6 +12,7 @@ import { discardAuditLog, type AuditLog } from '../../src/app/auditLog';
 import { loadPolicy } from '../../src/domain/policy/loadPolicy';
 import type { AccessRequest, Status } from '../../src/domain/request';
 import type { Settings } from '../../src/app/deps';
+import type { Logger } from '../../src/ports';
 import { startEmulator, type Emulator } from '../../src/emulator';
 import { createOidcIssuer, type OidcIssuer } from '../../src/sandbox/oidcIssuer';
 import { startSlackStandIn, type SlackStandIn, type PostedMessage } from '../../src/sandbox/slackStandIn';
@@ -148,6 +149,8 @@ export interface HarnessOptions {
   peer?: Harness;
   /** receives every audit line (default: discarded) */
   auditLog?: AuditLog;
+  /** the bot's operational logger (default: silent) */
+  logger?: Logger;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -173,7 +176,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     kmsEmulatorHost: emulator.address,
     jobs: { audience: AUDIENCE, invokers: [SCHEDULER], certsUrl: certs.url },
     policy: loaded.policy,
-    logger: silentLogger,
+    logger: options.logger ?? silentLogger,
     auditLog: options.auditLog ?? discardAuditLog,
     clock,
     // generous: the Firestore emulator resolves contended transactions slowly on a loaded machine

@@ -8,7 +8,7 @@
 import type { SlackListeners } from './slackListeners';
 import { z } from 'zod';
 import { isRequestId } from '../../../domain/requestId';
-import { asWardenError } from '../../../domain/errors';
+import { asWardenError, severityOf } from '../../../domain/errors';
 import type { ChatPort, Logger } from '../../../ports';
 import type { Decision } from '../../../app/useCases/decide';
 import type { ExtensionDecision } from '../../../app/useCases/extend';
@@ -61,7 +61,7 @@ export function registerActionListener(app: SlackListeners, deps: ActionDeps): v
         if (!outcome.ok) await tell(outcome.error.userMessage);
       } catch (error) {
         const failure = asWardenError(error);
-        deps.logger.error('button handling failed', { requestId: value, code: failure.code, error: failure.operatorMessage });
+        deps.logger[severityOf(failure.code)]('button handling failed', { requestId: value, code: failure.code, error: failure.operatorMessage });
         await tell(failure.userMessage);
       }
     });

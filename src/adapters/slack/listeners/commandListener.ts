@@ -6,7 +6,7 @@
 import type { SlackListeners } from './slackListeners';
 import { parseCommand } from '../../../../commands/parse';
 import { runCommand, type CommandContext } from '../../../../commands/run';
-import { asWardenError } from '../../../domain/errors';
+import { asWardenError, severityOf } from '../../../domain/errors';
 import type { DeliveryLedger, DeliveryReply, Logger } from '../../../ports';
 import { refusal } from '../views/refusal';
 import { answerOnce } from './answerOnce';
@@ -47,7 +47,7 @@ export function registerCommandListener(app: SlackListeners, deps: CommandListen
         return await runCommand(parsed.command, { ...deps.context, user: command.user_id });
       } catch (error) {
         const failure = asWardenError(error);
-        deps.logger.error('slash command failed', { code: failure.code, error: failure.operatorMessage, user: command.user_id });
+        deps.logger[severityOf(failure.code)]('slash command failed', { code: failure.code, error: failure.operatorMessage, user: command.user_id });
         return refusal(failure.userMessage);
       }
     };
