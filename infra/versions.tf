@@ -1,11 +1,14 @@
 # runwarden's deployment: a Terraform root module (hashicorp/google provider).
 #
 #   cd infra
-#   terraform init && terraform validate     # needs the provider download
-#   terraform apply -var-file=runwarden.tfvars
+#   cp backend.tf.example backend.tf                      # recommended: state in Cloud Storage
+#   terraform init -backend-config="bucket=$STATE_BUCKET"  # plain `terraform init` keeps a local state
+#   terraform validate                                     # needs the provider download
+#   terraform plan -var-file=runwarden.tfvars -out=runwarden.tfplan
+#   terraform apply runwarden.tfplan
 #
-# See README.md → "Deploy" for the whole order (image, apply, Slack app,
-# secrets, policy, channels).
+# See README.md → "Deploy" for the whole order (prerequisites and the roles
+# whoever runs this needs, image, apply, Slack app, secrets, channels).
 terraform {
   required_version = ">= 1.5"
   required_providers {
