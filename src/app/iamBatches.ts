@@ -32,6 +32,7 @@ interface Batch {
 
 interface Participant {
   batch: Batch;
+  /** asked for its removal, or left the batch without asking: counted as settled */
   joined: boolean;
 }
 
@@ -75,6 +76,22 @@ export function batchingIam(inner: IamPolicyPort): IamPolicyPort {
 }
 
 /**
+ * Called by the runner once a request's Google work is over and only Slack
+ * work (outbox delivery, App Home) remains: a task that asked for no removal
+ * settles now, so one request's slow Slack never holds back the IAM write
+ * that ends the other due grants on its service (Google first, Slack after).
+ * A no-op outside `together` or for a task that already joined; a removal the
+ * task still makes afterwards goes straight to the adapter (its own
+ * read-modify-write), never into a batch already written.
+ */
+export function leaveBatch(): void {
+  const participant = context.getStore();
+  if (!participant || participant.joined) return;
+  participant.joined = true;
+  settle(participant.batch);
+}
+
+/**
  * Runs the tasks concurrently; the removals they make on `resource` through a
  * `batchingIam` port are written as one read-modify-write. Resolves with every
  * task's outcome once all have finished.
@@ -85,7 +102,10 @@ export function together<T>(resource: string, tasks: ReadonlyArray<() => Promise
     tasks.map((task) => {
       const participant: Participant = { batch, joined: false };
       return context.run(participant, task).finally(() => {
-        if (!participant.joined) settle(batch);
+        if (!participant.joined) {
+          participant.joined = true;
+          settle(batch);
+        }
       });
     }),
   );

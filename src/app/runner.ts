@@ -25,6 +25,7 @@ import { recheckRequest, weighApprovals, type AuthorityFacts } from '../domain/p
 import { gatherAuthorityFacts } from './authorityFacts';
 import type { HomeRefresher } from './homeRefresher';
 import { createOutbox, type DeliveryReport } from './outbox';
+import { leaveBatch } from './iamBatches';
 import { createSlackDelivery } from './slackDelivery';
 
 export interface RunResult {
@@ -60,6 +61,7 @@ export function createRunner(deps: AppDeps, handlers: Record<AccessRequest['kind
 
   async function run(id: string, event: RequestEvent): Promise<RunResult> {
     const result = await step(id, event);
+    leaveBatch(); // only Slack work is left: never hold a sweep's IAM batch for it
     if (!result.outcome.ok || !result.final) return result;
     try {
       return { ...result, final: (await outbox.deliver(result.final)).request };
@@ -90,6 +92,7 @@ export function createRunner(deps: AppDeps, handlers: Record<AccessRequest['kind
       }
     }
     // Every transition people can see (it has effects) refreshes the App Home of whoever it concerns.
+    leaveBatch();
     if (outcome.effects.length > 0) await homes?.afterTransition(before, outcome.next);
     return { outcome, final };
   }
