@@ -9,24 +9,16 @@ import { withAuditLog } from './auditedStore';
 import { createAuditLog, type AuditLog } from './auditLog';
 import { createBoundedStore } from '../adapters/firestore/boundedStore';
 import { createSlackChat } from '../adapters/slack/slackChat';
-import { registerActionListener } from '../adapters/slack/listeners/actionListener';
-import { registerCommandListener } from '../adapters/slack/listeners/commandListener';
-import { registerExtendListener } from '../adapters/slack/listeners/extendListener';
-import { registerHomeListener } from '../adapters/slack/listeners/homeListener';
-import { registerFormListener } from '../adapters/slack/listeners/formListener';
 import { createSlackListeners } from '../adapters/slack/listeners/slackListeners';
-import { requestForm } from '../adapters/slack/views/requestForm';
 import type { Policy } from '../domain/policy/schema';
-import type { RequestKind } from '../domain/request';
 import type { Clock, Logger, RequestStore } from '../ports';
 import { createCloudPorts } from './cloudPorts';
+import { once } from './deferred';
 import { batchingIam } from './iamBatches';
 import { DEFAULT_SETTINGS, type AppDeps, type Settings } from './deps';
 import { createJobsAuth, type JobsAuthOptions } from './jobsAuth';
-import { createHandlers } from './kinds/handlers';
-import type { KindHandler } from './kinds/kindHandler';
 import { createSlackApp, type RunningServer } from './server';
-import { createUseCases, type UseCases } from './useCases';
+import type { UseCases } from './useCases';
 
 export interface RunwardenOptions {
   port: number;
@@ -50,7 +42,8 @@ export interface RunwardenOptions {
 }
 
 export interface Runwarden {
-  useCases: UseCases;
+  /** the use cases, loaded with the request path on first use (see requestPath.ts) */
+  useCases(): Promise<UseCases>;
   deps: AppDeps;
   start(): Promise<RunningServer>;
   stop(): Promise<void>;
@@ -67,7 +60,14 @@ export function createRunwarden(options: RunwardenOptions): Runwarden {
     logger: options.logger,
   });
 
-  let useCases: UseCases | undefined;
+  // The request path (use cases, commands, listeners: ~100 modules) loads with the first Slack request or
+  // sweep, not at start-up (bench/README.md, "Start-up"); every Slack dispatch awaits it.
+  let loaded: UseCases | undefined;
+  const requestPath = once(async (): Promise<UseCases> => {
+    const { createRequestPath } = await import('./requestPath');
+    loaded ??= createRequestPath({ deps, chat, deliveries: cloud.deliveries, listeners, slashCommand: options.slashCommand, policy: options.policy });
+    return loaded;
+  });
   const authorizeJobs = createJobsAuth(options.jobs);
   const slack = createSlackApp({
     port: options.port,
@@ -77,7 +77,7 @@ export function createRunwarden(options: RunwardenOptions): Runwarden {
     slackApiUrl: options.slackApiUrl,
     logger: options.logger,
     authorizeJobs,
-    sweep: () => (useCases as UseCases).sweep(),
+    sweep: async () => (await requestPath()).sweep(),
   });
   const chat = createSlackChat({ client: slack.client });
 
@@ -106,48 +106,16 @@ export function createRunwarden(options: RunwardenOptions): Runwarden {
     settings,
     randomBytes: (size) => randomBytes(size),
   };
-  const handlers: Record<RequestKind, KindHandler> = createHandlers(deps);
-  useCases = createUseCases(deps, handlers);
-
-  const commandContext = { slash: options.slashCommand, useCases, policy: options.policy };
-  const listeners = createSlackListeners(slack.app);
-  registerCommandListener(listeners, {
-    slash: options.slashCommand,
-    logger: options.logger,
-    context: commandContext,
-    deliveries: cloud.deliveries,
-    now: () => deps.clock.now(),
-    openForm: async (triggerId) => {
-      await chat.openView(triggerId, requestForm());
-      (useCases as UseCases).requestForm.warm();
-    },
-  });
-  registerFormListener(listeners, {
-    context: commandContext,
-    suggest: useCases.requestForm.suggest,
-    hints: useCases.requestForm.hints,
-    views: chat,
-    chat,
-    logger: options.logger,
-  });
-  registerHomeListener(listeners, { publish: useCases.home.publish, logger: options.logger });
-  registerExtendListener(listeners, { extend: useCases.extend, chat, views: chat, logger: options.logger });
-  registerActionListener(listeners, {
-    decide: useCases.decide,
-    decideExtension: useCases.decideExtension,
-    cancel: useCases.cancel,
-    chat,
-    logger: options.logger,
-  });
+  const listeners = createSlackListeners(slack.app, requestPath);
 
   return {
-    useCases,
+    useCases: requestPath,
     deps,
     start: () => slack.start(),
     async stop() {
       await slack.app.stop().catch(() => undefined);
       // Let work started by Slack requests finish (bounded) before its clients close.
-      await (useCases as UseCases).idle(15_000);
+      await loaded?.idle(15_000);
       await cloud.close();
     },
   };

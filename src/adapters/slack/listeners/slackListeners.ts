@@ -6,15 +6,16 @@
  * Why not one Bolt listener per id: Bolt runs the middleware chain of EVERY
  * registered listener for EVERY request (App.processEvent maps over all of
  * them, each with its own promise chain and argument copies), so each listener
- * costs every slash command a few µs whether it matches or not. With fourteen
- * listeners that was a quarter of a `help` command's CPU (bench/README.md,
- * "Where a help command's time goes"). Routing by id keeps it at five.
+ * costs every request whether it matches or not (bench/README.md, "Where a
+ * help command's time goes"). Routing by id keeps it at five, however many
+ * buttons and modals runwarden has.
  *
- * Matching is Bolt's own, by exact id: an action listener sees only
- * `block_actions` payloads whose `action_id` it registered (Bolt's string
- * `action_id` constraint matches block payloads only), a view listener only
- * `view_submission` payloads whose `view.callback_id` it registered. Anything
- * else is left unacknowledged, as with no listener at all.
+ * Matching is by exact id, as with Bolt's string constraints: an action
+ * listener sees only `block_actions` payloads whose `action_id` it registered,
+ * a view listener only `view_submission` payloads whose `view.callback_id` it
+ * registered, an options listener only `block_suggestion` payloads of its
+ * `action_id`, a command listener only its command. Anything else is left
+ * unacknowledged, as with no listener at all.
  */
 import type {
   AllMiddlewareArgs,
@@ -50,31 +51,34 @@ function registerOnce<L>(what: string, routes: Map<string, L>, id: string, liste
   routes.set(id, listener);
 }
 
-/** Registers on `app`; the action and view routers are added to Bolt on their first route. */
-export function createSlackListeners(app: App): SlackListeners {
+/**
+ * Registers the five Bolt listeners on `app` at once; routes are added by id
+ * afterwards. `ready` (optional) is awaited before every dispatch: runwarden
+ * passes the first-use load of its request path (src/app/requestPath.ts),
+ * which registers the routes, so nothing of it loads before the first Slack
+ * request while no payload can arrive before its route.
+ */
+export function createSlackListeners(app: App, ready: () => Promise<unknown> = () => Promise.resolve()): SlackListeners {
+  const commands = new Map<string, Listener<SlackCommandMiddlewareArgs>>();
   const actions = new Map<string, ActionListener>();
   const views = new Map<string, ViewListener>();
+  const options = new Map<string, Listener<SlackOptionsMiddlewareArgs<'block_suggestion'>>>();
+  const events = new Map<string, Listener<SlackEventMiddlewareArgs<'app_home_opened'>>>();
+  const dispatch = async <A>(routes: Map<string, Listener<A>>, id: () => string, args: A & AllMiddlewareArgs): Promise<void> => {
+    await ready();
+    const route = routes.get(id());
+    if (route) await route(args);
+  };
+  app.command(/^\//, (args) => dispatch(commands, () => args.command.command, args));
+  app.action<BlockAction>({ type: 'block_actions' }, (args) => dispatch(actions, () => args.action.action_id, args));
+  app.view<ViewSubmitAction>({ type: 'view_submission' }, (args) => dispatch(views, () => args.view.callback_id, args));
+  app.options<'block_suggestion'>({ type: 'block_suggestion' }, (args) => dispatch(options, () => args.payload.action_id, args));
+  app.event('app_home_opened', (args) => dispatch(events, () => args.event.type, args));
   return {
-    command: (name, listener) => app.command(name, listener),
-    options: (actionId, listener) => app.options(actionId, listener),
-    event: (type, listener) => app.event(type, listener),
-    action(actionId, listener) {
-      if (actions.size === 0) {
-        app.action<BlockAction>({ type: 'block_actions' }, async (args) => {
-          const route = actions.get(args.action.action_id);
-          if (route) await route(args);
-        });
-      }
-      registerOnce('action', actions, actionId, listener);
-    },
-    view(callbackId, listener) {
-      if (views.size === 0) {
-        app.view<ViewSubmitAction>({ type: 'view_submission' }, async (args) => {
-          const route = views.get(args.view.callback_id);
-          if (route) await route(args);
-        });
-      }
-      registerOnce('view', views, callbackId, listener);
-    },
+    command: (name, listener) => registerOnce('command', commands, name, listener),
+    action: (actionId, listener) => registerOnce('action', actions, actionId, listener),
+    view: (callbackId, listener) => registerOnce('view', views, callbackId, listener),
+    options: (actionId, listener) => registerOnce('options', options, actionId, listener),
+    event: (type, listener) => registerOnce('event', events, type, listener),
   };
 }

@@ -84,6 +84,34 @@ describe('createSlackListeners', () => {
     expect(seen).toEqual(['command:help']);
   });
 
+  test('a block_suggestion reaches the options listener of its action_id; another command reaches no command listener', async () => {
+    const bolt = app();
+    const listeners = createSlackListeners(bolt);
+    const seen: string[] = [];
+    listeners.options('target', async ({ ack, payload }) => void (await ack({ options: [] }), seen.push(`options:${payload.value}`)));
+    listeners.command('/warden', async ({ ack }) => void (await ack(), seen.push('warden')));
+
+    const suggestion = { type: 'block_suggestion', team: { id: 'T0' }, user: { id: 'U0ALICE' }, action_id: 'target', block_id: 'b', value: 'pay', view: { id: 'V1' } };
+    expect(await deliver(bolt, suggestion)).toEqual({ acked: 1 });
+    expect(await deliver(bolt, { ...suggestion, action_id: 'other' })).toEqual({ acked: 0 });
+    const other = { command: '/other', text: 'help', team_id: 'T0', user_id: 'U0ALICE', channel_id: 'C0', trigger_id: '1.2.3', response_url: 'https://hooks.slack.invalid/1' };
+    expect(await deliver(bolt, other)).toEqual({ acked: 0 });
+    expect(seen).toEqual(['options:pay']);
+  });
+
+  test('routes registered while `ready` loads (the first request) serve that very request', async () => {
+    const bolt = app();
+    let loads = 0;
+    const seen: string[] = [];
+    const listeners = createSlackListeners(bolt, async () => {
+      if (loads++ === 0) listeners.action('approve', async ({ ack }) => void (await ack(), seen.push('approve')));
+    });
+
+    expect(await deliver(bolt, blockAction('approve'))).toEqual({ acked: 1 });
+    expect(await deliver(bolt, blockAction('approve'))).toEqual({ acked: 1 });
+    expect(seen).toEqual(['approve', 'approve']);
+  });
+
   test('two listeners for one id is a wiring mistake, refused at start-up', () => {
     const listeners = createSlackListeners(app());
     listeners.action('approve', () => Promise.resolve());
