@@ -5,7 +5,11 @@
  * send it twice), send it (slackDelivery.ts), then in a transaction remove
  * it and record what it posted — or, when Slack did not take it, schedule
  * the next attempt (Retry-After on HTTP 429, backoff otherwise) or drop it
- * (permanent error, too many attempts), audited and logged as an error.
+ * (permanent error, too many attempts, too old), audited and logged as an
+ * error. A notice no longer true (src/domain/obsoleteNotice.ts) is dropped
+ * by the claim itself, audited, never sent. Refreshes of one message go one
+ * at a time, and one rendered from a state that has since moved on is sent
+ * again (src/domain/outbox.ts), so Slack's last update shows the latest state.
  *
  * Delivery is at least once: a process that dies between Slack's answer and
  * the record leaves the entry claimed; once the claim lapses
@@ -25,6 +29,8 @@ export interface DeliveryReport {
   failed: Delivery[];
   /** given up: permanent error, too many attempts or too old */
   dropped: Delivery[];
+  /** not sent because no longer true (an expiry warning for a grant that has ended...) */
+  obsolete: Delivery[];
 }
 
 export interface Outbox {
@@ -50,7 +56,7 @@ export function createOutbox(deps: AppDeps, send: SendDelivery, holder: () => st
 
   return {
     async deliver(start) {
-      const report: DeliveryReport = { delivered: [], failed: [], dropped: [] };
+      const report: DeliveryReport = { delivered: [], failed: [], dropped: [], obsolete: [] };
       const tried = new Set<string>();
       const log = logger.child({ requestId: start.id });
       const me = holder();
@@ -76,6 +82,11 @@ export function createOutbox(deps: AppDeps, send: SendDelivery, holder: () => st
     const until = new Date(clock.now().getTime() + DELIVERY_LIMITS.claimSeconds * 1000);
     const claimed = await store.transact(id, (current) => transition(current, { type: 'claim_delivery', delivery: delivery.id, holder: me, until }, clock.now()));
     if (!claimed.ok) return undefined; // delivered, rescheduled or being sent by another process
+    if (claimed.event.action === 'delivery_obsolete') {
+      report.obsolete.push(delivery);
+      log.info('slack message not sent: no longer true', { delivery: delivery.id, type: delivery.type, detail: claimed.event.detail });
+      return claimed.next;
+    }
     const fields = { delivery: delivery.id, type: delivery.type, ...(delivery.notice ? { notice: delivery.notice } : {}) };
     const work = { type: delivery.type, notice: delivery.notice, n: delivery.n };
     try {

@@ -20,6 +20,7 @@
 import { ErrorCode } from './errors';
 import type { AccessRequest, Delivery } from './request';
 import { SYSTEM_ACTOR } from './request';
+import { obsoleteNotice } from './obsoleteNotice';
 import { refuse, type DeliveryWork, type Effect, type RequestEvent, type Transitioned, type TransitionOutcome } from './transitions';
 
 export type { DeliveryWork } from './transitions';
@@ -27,13 +28,15 @@ export type { DeliveryWork } from './transitions';
 export const DELIVERY_LIMITS = {
   /** failed attempts (a rate limit is not one) before an entry is dropped */
   maxAttempts: 10,
-  /** an entry older than this is dropped at its next failure */
+  /** an entry older than this is dropped at its next failure or rate limit */
   maxAgeSeconds: 24 * 3600,
   /** how long a claim holds: longer than the longest bounded Slack delivery (three calls of at most 40 s) */
   claimSeconds: 180,
   /** backoff after the n-th failure: 0 for the first, then 60 s doubling, at most 30 min */
   backoffBaseSeconds: 60,
   backoffMaxSeconds: 1800,
+  /** the longest Slack Retry-After honoured (seconds; Slack's own are seconds to a minute): a longer one is cut to this */
+  retryAfterMaxSeconds: 1800,
 } as const;
 
 type OutboxEvent<T extends string> = Extract<RequestEvent, { type: T }>;
@@ -67,11 +70,24 @@ function claimLive(delivery: Delivery, now: Date): boolean {
   return delivery.claim !== undefined && delivery.claim.until.getTime() > now.getTime();
 }
 
-/** The earliest time the sweep should look at this outbox: an entry's notBefore, or its live claim's end. */
+/**
+ * A message refresh waits while another refresh of the same message is being
+ * sent (at most one in flight, so Slack gets them in order): the end of that
+ * live claim, or undefined when nothing blocks `delivery`.
+ */
+function blockedUntil(outbox: readonly Delivery[], delivery: Delivery, now: Date): number | undefined {
+  if (delivery.type !== 'refresh_message') return undefined;
+  const inFlight = outbox.filter((d) => d.id !== delivery.id && d.type === 'refresh_message' && claimLive(d, now));
+  return inFlight.length === 0 ? undefined : Math.max(...inFlight.map((d) => (d.claim as { until: Date }).until.getTime()));
+}
+
+/** The earliest time the sweep should look at this outbox: an entry's notBefore, or the end of the live claim holding it (back). */
 export function outboxDueAt(outbox: readonly Delivery[], now: Date): Date | undefined {
   let due: number | undefined;
   for (const delivery of outbox) {
-    const at = claimLive(delivery, now) ? (delivery.claim as { until: Date }).until.getTime() : delivery.notBefore.getTime();
+    const at = claimLive(delivery, now)
+      ? (delivery.claim as { until: Date }).until.getTime()
+      : Math.max(delivery.notBefore.getTime(), blockedUntil(outbox, delivery, now) ?? 0);
     due = due === undefined ? at : Math.min(due, at);
   }
   return due === undefined ? undefined : new Date(due);
@@ -85,7 +101,8 @@ function withOutbox(request: AccessRequest, outbox: Delivery[], now: Date): Acce
 /**
  * Appends deliveries to the request's outbox, due at once. A message refresh
  * already waiting (not being sent right now) is not queued twice: it is
- * rendered from the request as it is when delivered.
+ * rendered from the request as it is when delivered. One queued while another
+ * refresh is being sent waits until that one is done (blockedUntil).
  */
 export function enqueue(request: AccessRequest, work: readonly DeliveryWork[], now: Date): AccessRequest {
   if (work.length === 0) return request;
@@ -99,9 +116,10 @@ export function enqueue(request: AccessRequest, work: readonly DeliveryWork[], n
   return { ...withOutbox(request, outbox, now), outboxSeq: seq };
 }
 
-/** The entries that may be sent now: due, and not claimed by a live process. */
+/** The entries that may be sent now: due, not claimed by a live process, and not waiting for a refresh in flight. */
 export function dueDeliveries(request: AccessRequest, now: Date): Delivery[] {
-  return (request.outbox ?? []).filter((d) => d.notBefore.getTime() <= now.getTime() && !claimLive(d, now));
+  const outbox = request.outbox ?? [];
+  return outbox.filter((d) => d.notBefore.getTime() <= now.getTime() && !claimLive(d, now) && blockedUntil(outbox, d, now) === undefined);
 }
 
 /** Seconds to wait after the `attempts`-th failed attempt. */
@@ -121,21 +139,39 @@ function describe(delivery: DeliveryWork & { id: string }): Record<string, unkno
   return { delivery: delivery.id, type: delivery.type, ...(delivery.notice ? { notice: delivery.notice } : {}), ...(delivery.n ? { n: delivery.n } : {}) };
 }
 
-/** Claims an entry for `holder` until `until`: refused when it is gone, not due, or claimed by a live process. */
+/**
+ * Claims an entry for `holder` until `until`, noting the request's
+ * `updatedAt` (the state its content will be rendered from): refused when it
+ * is gone, not due, claimed by a live process, or a refresh waiting for
+ * another in flight. A notice no longer true (obsoleteNotice) is dropped
+ * instead, audited `delivery_obsolete`, and not claimed.
+ */
 export function claimDelivery(request: AccessRequest, event: OutboxEvent<'claim_delivery'>, now: Date): TransitionOutcome {
   const found = request.outbox?.find((d) => d.id === event.delivery);
   if (!found) return refuse(ErrorCode.InvalidState, `Delivery ${event.delivery} of request \`${request.id}\` is no longer owed.`);
   if (claimLive(found, now)) return refuse(ErrorCode.Conflict, `Delivery ${event.delivery} of request \`${request.id}\` is being sent.`);
   if (found.notBefore.getTime() > now.getTime()) return refuse(ErrorCode.InvalidState, `Delivery ${event.delivery} of request \`${request.id}\` is not due yet.`);
-  const outbox = (request.outbox ?? []).map((d) => (d.id === found.id ? { ...d, claim: { holder: event.holder, until: event.until } } : d));
+  if (blockedUntil(request.outbox ?? [], found, now) !== undefined) {
+    return refuse(ErrorCode.Conflict, `Delivery ${event.delivery} of request \`${request.id}\` waits for the refresh being sent.`);
+  }
+  const obsolete = obsoleteNotice(request, found, now);
+  if (obsolete) {
+    const rest = (request.outbox ?? []).filter((d) => d.id !== found.id);
+    return bookkeeping(request, withOutbox(request, rest, now), now, { action: 'delivery_obsolete', detail: { ...describe(found), why: obsolete } });
+  }
+  const claim = { holder: event.holder, until: event.until, stateAt: request.updatedAt };
+  const outbox = (request.outbox ?? []).map((d) => (d.id === found.id ? { ...d, claim } : d));
   return bookkeeping(request, withOutbox(request, outbox, now), now);
 }
 
 /**
  * Slack accepted a delivery: the entry goes, a posted message is recorded
  * (the first one wins; a second post after a lapsed claim is audited as a
- * duplicate). A message refresh sent by a holder that had lost its claim may
- * have drawn an older state over a newer one, so another refresh is queued.
+ * duplicate). A message refresh that may have drawn an older state over a
+ * newer one — sent by a holder that had lost its claim, or rendered from a
+ * state the request has moved on from since the claim — queues another
+ * refresh (rendered from the state as it is then), so Slack's last update is
+ * of the latest state.
  */
 export function deliverySucceeded(request: AccessRequest, event: OutboxEvent<'delivered'>, now: Date): TransitionOutcome {
   const found = request.outbox?.find((d) => d.id === event.delivery);
@@ -155,22 +191,27 @@ export function deliverySucceeded(request: AccessRequest, event: OutboxEvent<'de
     }
     return bookkeeping(request, next, now, { action: 'message_posted_twice', detail: { ...detail, ...posted } });
   }
-  if (event.work.type === 'refresh_message' && !stillHeld) next = enqueue(next, [{ type: 'refresh_message' }], now);
+  const stale = !stillHeld || found?.claim?.stateAt === undefined || request.updatedAt.getTime() > found.claim.stateAt.getTime();
+  if (event.work.type === 'refresh_message' && stale) next = enqueue(next, [{ type: 'refresh_message' }], now);
   return bookkeeping(request, next, now, { action: 'delivered', detail });
 }
 
 /**
  * Slack did not accept a delivery. Rate limited: tried again after Slack's
- * Retry-After, not counted as a failure. A permanent error, too many failures
- * or an entry too old: dropped, audited. Otherwise tried again after a backoff.
- * Refused when the entry is gone or another process holds it now.
+ * Retry-After (at most DELIVERY_LIMITS.retryAfterMaxSeconds; a value that is
+ * not a finite non-negative number counts as a failure), not counted as a
+ * failure. A permanent error, too many failures or an entry too old (whatever
+ * the reason it was not delivered, rate limits included): dropped, audited.
+ * Otherwise tried again after a backoff. Refused when the entry is gone or
+ * another process holds it now.
  */
 export function deliveryFailed(request: AccessRequest, event: OutboxEvent<'delivery_failed'>, now: Date): TransitionOutcome {
   const found = request.outbox?.find((d) => d.id === event.delivery);
   if (!found || found.claim?.holder !== event.holder) {
     return refuse(ErrorCode.Conflict, `Delivery ${event.delivery} of request \`${request.id}\` is no longer held by ${event.holder}.`);
   }
-  const rateLimited = event.retryAfterSeconds !== undefined;
+  const retryAfter = event.retryAfterSeconds;
+  const rateLimited = retryAfter !== undefined && Number.isFinite(retryAfter) && retryAfter >= 0;
   const attempts = found.attempts + (rateLimited ? 0 : 1);
   const tooOld = now.getTime() - found.enqueuedAt.getTime() >= DELIVERY_LIMITS.maxAgeSeconds * 1000;
   const rest = (request.outbox ?? []).filter((d) => d.id !== found.id);
@@ -179,7 +220,7 @@ export function deliveryFailed(request: AccessRequest, event: OutboxEvent<'deliv
     const detail = { ...describe(found), attempts, error: event.error, why };
     return bookkeeping(request, withOutbox(request, rest, now), now, { action: 'delivery_dropped', detail });
   }
-  const waitSeconds = event.retryAfterSeconds ?? backoffSeconds(attempts);
+  const waitSeconds = rateLimited ? Math.min(Math.ceil(retryAfter), DELIVERY_LIMITS.retryAfterMaxSeconds) : backoffSeconds(attempts);
   const retry: Delivery = { ...found, attempts, notBefore: new Date(now.getTime() + waitSeconds * 1000), claim: undefined, lastError: event.error };
   const outbox = (request.outbox ?? []).map((d) => (d.id === found.id ? retry : d));
   return bookkeeping(request, withOutbox(request, outbox, now), now);

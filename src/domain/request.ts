@@ -188,8 +188,11 @@ export interface Delivery {
   notBefore: Date;
   /** failed attempts so far (a rate limit is not one) */
   attempts: number;
-  /** a process delivering it now, until when; a lapsed claim may be taken over */
-  claim?: { holder: string; until: Date } | undefined;
+  /**
+   * a process delivering it now, until when (a lapsed claim may be taken
+   * over), and the request's `updatedAt` when it was claimed
+   */
+  claim?: { holder: string; until: Date; stateAt?: Date | undefined } | undefined;
   /** the last failure, for the operator */
   lastError?: string | undefined;
 }

@@ -47,7 +47,7 @@ const delivery = z.object({
   enqueuedAt: date,
   notBefore: date,
   attempts: z.number().int().nonnegative(),
-  claim: optional(z.object({ holder: z.string().min(1), until: date })),
+  claim: optional(z.object({ holder: z.string().min(1), until: date, stateAt: optional(date) })),
   lastError: optional(z.string()),
 });
 

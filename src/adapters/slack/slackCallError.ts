@@ -32,7 +32,8 @@ export const PERMANENT_SLACK_ERRORS: ReadonlySet<string> = new Set([
   'restricted_action',
 ]);
 
-const rateLimited = z.object({ code: z.literal('slack_webapi_rate_limited_error'), retryAfter: z.number().nonnegative() });
+/** Retry-After is whole seconds (RFC 9110 §10.2.3); anything else is not a rate limit runwarden can honour, so an ordinary failure. */
+const rateLimited = z.object({ code: z.literal('slack_webapi_rate_limited_error'), retryAfter: z.number().int().nonnegative().finite() });
 const platform = z.object({ code: z.literal('slack_webapi_platform_error'), data: z.object({ error: z.string() }) });
 
 /** Any error thrown by a WebClient call → RateLimitedError, or a WardenError coded SlackRefused / Upstream. */

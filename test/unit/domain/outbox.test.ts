@@ -8,6 +8,7 @@
  */
 import { ErrorCode } from '../../../src/domain/errors';
 import { DELIVERY_LIMITS, backoffSeconds, dueDeliveries, enqueue, outboxDueAt } from '../../../src/domain/outbox';
+import { obsoleteNotice } from '../../../src/domain/obsoleteNotice';
 import type { AccessRequest } from '../../../src/domain/request';
 import { transition, type TransitionOutcome } from '../../../src/domain/stateMachine';
 
@@ -86,6 +87,18 @@ describe('a transition writes its Slack effects to the outbox', () => {
     expect(again.outbox?.map((d) => d.id)).toEqual(['d1', 'd2']);
   });
 
+  it('refreshes of one message go one at a time: the newer waits (not due, not claimable) until the one in flight is done or its claim lapses', () => {
+    const once = enqueue(request(), [{ type: 'refresh_message' }], at(1));
+    const sending = ok(transition(once, claim('d1', 'h1', at(181)), at(1))).next;
+    const again = enqueue(sending, [{ type: 'refresh_message' }, { type: 'notify_requester', notice: 'applied' }], at(2));
+    expect(dueDeliveries(again, at(2)).map((d) => d.id)).toEqual(['d3']);
+    expect(transition(again, claim('d2', 'h2', at(182)), at(2))).toMatchObject({ ok: false, error: { code: ErrorCode.Conflict } });
+    expect(outboxDueAt(again.outbox?.filter((d) => d.id !== 'd3') ?? [], at(2))).toEqual(at(181));
+    expect(dueDeliveries(again, at(181)).map((d) => d.id)).toEqual(['d1', 'd2', 'd3']);
+    const done = ok(transition(again, { type: 'delivered', delivery: 'd1', holder: 'h1', work: { type: 'refresh_message' } }, at(3))).next;
+    expect(dueDeliveries(done, at(3)).map((d) => d.id)).toEqual(['d2', 'd3']);
+  });
+
   it('ids are never reused, even after the outbox emptied', () => {
     const first = enqueue(request(), [{ type: 'notify_requester', notice: 'applied' }], at(1));
     const delivered = ok(transition(first, { type: 'delivered', delivery: 'd1', holder: 'h1', work: { type: 'notify_requester', notice: 'applied' } }, at(2))).next;
@@ -117,7 +130,7 @@ describe('claims', () => {
     expect(outboxDueAt(onlyD1.outbox ?? [], at(3601))).toEqual(at(3781));
     expect(dueDeliveries(onlyD1, at(3700))).toEqual([]);
     const taken = ok(transition(onlyD1, claim('d1', 'h2', at(3961)), at(3781)));
-    expect(taken.next.outbox?.[0]?.claim).toEqual({ holder: 'h2', until: at(3961) });
+    expect(taken.next.outbox?.[0]?.claim).toEqual({ holder: 'h2', until: at(3961), stateAt: onlyD1.updatedAt });
   });
 
   it('an entry not due yet, or already delivered, cannot be claimed', () => {
@@ -152,6 +165,19 @@ describe('delivered', () => {
     const twice = ok(transition(posted.next, { type: 'delivered', delivery: 'd1', holder: 'h2', work, posted: { channel: 'C0APPROVALS', ts: '2.0' } }, at(2)));
     expect(twice.next.message).toEqual(MESSAGE);
     expect(twice.event).toMatchObject({ action: 'message_posted_twice', detail: { kept: MESSAGE.ts } });
+  });
+
+  it('a refresh drawn from a state the request has moved on from since its claim queues another refresh, once', () => {
+    const once = enqueue(request(), [{ type: 'refresh_message' }], at(1));
+    const sending = ok(transition(once, claim('d1', 'h1', at(181)), at(1))).next;
+    const moved = { ...sending, updatedAt: at(5) };
+    const done = ok(transition(moved, { type: 'delivered', delivery: 'd1', holder: 'h1', work: { type: 'refresh_message' } }, at(6))).next;
+    expect(done.outbox?.map((d) => [d.id, d.type])).toEqual([['d2', 'refresh_message']]);
+    const queuedMeanwhile = enqueue(moved, [{ type: 'refresh_message' }], at(5));
+    const once2 = ok(transition(queuedMeanwhile, { type: 'delivered', delivery: 'd1', holder: 'h1', work: { type: 'refresh_message' } }, at(6))).next;
+    expect(once2.outbox?.map((d) => d.id)).toEqual(['d2']);
+    const unchanged = ok(transition(sending, { type: 'delivered', delivery: 'd1', holder: 'h1', work: { type: 'refresh_message' } }, at(6))).next;
+    expect(unchanged.outbox).toBeUndefined();
   });
 
   it('a refresh sent by a holder whose claim lapsed (it may have drawn an older state) queues another refresh', () => {
@@ -197,8 +223,61 @@ describe('delivery_failed', () => {
     expect(ok(failed(claimedD2(expired(), dayLater), {}, dayLater)).event.detail).toMatchObject({ why: 'too_old' });
   });
 
+  it('Retry-After is honoured up to DELIVERY_LIMITS.retryAfterMaxSeconds (a year-long one waits 30 min); one that is no number of seconds counts as a failure', () => {
+    const year = ok(failed(claimedD2(expired()), { retryAfterSeconds: 365 * 24 * 3600 }));
+    expect(year.next.outbox?.find((d) => d.id === 'd2')).toMatchObject({ attempts: 0, notBefore: at(3602 + DELIVERY_LIMITS.retryAfterMaxSeconds) });
+    expect(year.next.outboxDueAt).toEqual(at(3601));
+    for (const bad of [Number.POSITIVE_INFINITY, Number.NaN, -5]) {
+      const out = ok(failed(claimedD2(expired()), { retryAfterSeconds: bad }));
+      expect(out.next.outbox?.find((d) => d.id === 'd2')).toMatchObject({ attempts: 1, notBefore: at(3602) });
+    }
+  });
+
+  it('a rate-limited entry older than a day is dropped too, audited', () => {
+    const dayLater = at(3601 + DELIVERY_LIMITS.maxAgeSeconds);
+    const out = ok(failed(claimedD2(expired(), dayLater), { retryAfterSeconds: 60 }, dayLater));
+    expect(out.next.outbox?.map((d) => d.id)).toEqual(['d1']);
+    expect(out.event).toMatchObject({ action: 'delivery_dropped', detail: { delivery: 'd2', why: 'too_old', attempts: 0 } });
+  });
+
   it('a failure reported by a process that no longer holds the entry changes nothing', () => {
     const taken = ok(transition(claimedD2(expired()), claim('d2', 'h2', at(3962)), at(3782))).next;
     expect(failed(taken, {}, at(3790))).toMatchObject({ ok: false, error: { code: ErrorCode.Conflict } });
+  });
+});
+
+describe('notices no longer true are dropped, audited, not sent', () => {
+  const warned = (overrides: Partial<AccessRequest> = {}) => enqueue(request({ expiryWarnedAt: at(1800), ...overrides }), [{ type: 'notify_requester', notice: 'expiring' }], at(1800));
+
+  it('an expiry warning, once the grant is no longer active, has ended, or its expiry moved', () => {
+    const warning = warned();
+    const d1 = warning.outbox?.[0] as NonNullable<AccessRequest['outbox']>[number];
+    expect(obsoleteNotice(warning, d1, at(1900))).toBeUndefined();
+    expect(obsoleteNotice({ ...warning, status: 'expired' }, d1, at(1900))).toBe('the request is expired');
+    expect(obsoleteNotice({ ...warning, status: 'revoked' }, d1, at(1900))).toBe('the request is revoked');
+    expect(obsoleteNotice(warning, d1, at(3600))).toBe('the grant has ended');
+    expect(obsoleteNotice({ ...warning, expiryWarnedAt: undefined, expiresAt: at(7200) }, d1, at(1900))).toBe('the expiry has moved since the warning');
+  });
+
+  it('a "window open" notice once the grant has ended; notices that stay true (expired, denied, revoked) never are', () => {
+    const open = enqueue(request({ startsAt: at(0) }), [{ type: 'notify_requester', notice: 'window_open' }], at(0));
+    const d1 = open.outbox?.[0] as NonNullable<AccessRequest['outbox']>[number];
+    expect(obsoleteNotice(open, d1, at(10))).toBeUndefined();
+    expect(obsoleteNotice({ ...open, status: 'expired' }, d1, at(3601))).toBe('the request is expired');
+    const ended = expired();
+    for (const d of ended.outbox ?? []) expect(obsoleteNotice(ended, d, at(99_999))).toBeUndefined();
+    for (const notice of ['denied', 'revoked', 'cancelled', 'failed'] as const) {
+      const late = enqueue(request({ status: 'revoked' }), [{ type: 'notify_requester', notice }], at(0));
+      expect(obsoleteNotice(late, late.outbox?.[0] as NonNullable<AccessRequest['outbox']>[number], at(99_999))).toBeUndefined();
+    }
+  });
+
+  it('the claim drops it instead of claiming it, audited delivery_obsolete', () => {
+    const warning = { ...warned(), status: 'expired' as const };
+    const out = ok(transition(warning, claim('d1', 'h1', at(2100)), at(1900)));
+    expect(out.next.outbox).toBeUndefined();
+    expect(out.next.outboxDueAt).toBeUndefined();
+    expect(out.unaudited).toBeUndefined();
+    expect(out.event).toMatchObject({ action: 'delivery_obsolete', detail: { delivery: 'd1', notice: 'expiring', why: 'the request is expired' } });
   });
 });
