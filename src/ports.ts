@@ -194,9 +194,11 @@ export interface RequestStore {
   count(query: Omit<PageQuery, 'limit'>): Promise<number>;
   /**
    * Requests (any status) whose outbox has an entry due by `now` or a claim
-   * lapsed by then (outboxDueAt <= now): one page (queryShapes.ts), the longest-waiting first.
+   * lapsed by then (outboxDueAt <= now): one page (queryShapes.ts), the
+   * longest-waiting first (then by id), from after `after`; `next` is set
+   * when the page is full.
    */
-  listOutboxDue(now: Date): Promise<RequestListing>;
+  listOutboxDue(now: Date, after?: PageCursor): Promise<RequestPage>;
 }
 
 /** The answer given to one delivery of a slash command, kept for its duplicates. */

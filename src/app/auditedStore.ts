@@ -21,7 +21,7 @@ export function withAuditLog(store: RequestStore, auditLog: AuditLog): RequestSt
     listAwaitingReview: () => store.listAwaitingReview(),
     page: (query) => store.page(query),
     count: (query) => store.count(query),
-    listOutboxDue: (now) => store.listOutboxDue(now),
+    listOutboxDue: (now, after) => store.listOutboxDue(now, after),
     async create(request, event) {
       await store.create(request, event);
       auditLog.record(request, event);

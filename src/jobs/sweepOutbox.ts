@@ -6,17 +6,22 @@
  * two sweeps at once send it once). Requests whose Google work runs under a
  * live lease are left to the lease holder, which delivers after it: Google
  * first, Slack after, whichever process does it.
- * One single-field query (`outboxDueAt <= now`, queryShapes.ts: at most 200
- * requests per sweep, the longest-waiting first; the rest wait for the next
- * sweep), up to `sweepConcurrency` requests at a time, none started once the
- * sweep's time budget ran out (those counted in `deferred`).
+ * Single-field queries (`outboxDueAt <= now`, queryShapes.ts), page after
+ * page of 200 requests, the longest-waiting first, so that documents it
+ * cannot deliver now (malformed, or held by another process's lease) never
+ * crowd out the rest: at most MAX_PAGES pages per sweep, up to
+ * `sweepConcurrency` requests at a time, none started once the sweep's time
+ * budget ran out (those of the page read counted in `deferred`).
  */
 import { asWardenError } from '../domain/errors';
 import type { AccessRequest } from '../domain/request';
-import type { MalformedDocument } from '../ports';
+import type { MalformedDocument, PageCursor } from '../ports';
 import type { AppDeps } from '../app/deps';
 import type { Runner } from '../app/runner';
 import { forEachLimited } from './forEachLimited';
+
+/** Pages of owed requests one sweep reads at most (200 each). */
+export const MAX_OUTBOX_PAGES = 10;
 
 /** What the pass did, by request id: counted by the sweep as `delivered`, `reposted`, `deliveryFailed`, `deliveryDropped`, `errors`. */
 export interface OutboxSweep {
@@ -39,10 +44,20 @@ export function createOutboxSweep(deps: AppDeps, runner: Runner): (inBudget: () 
   const { store, clock, logger, settings } = deps;
   return async function sweepOutbox(inBudget) {
     const done: OutboxSweep = { delivered: [], reposted: [], deliveryFailed: [], deliveryDropped: [], errors: [], deferred: [], malformed: [] };
-    const { requests, malformed } = await store.listOutboxDue(clock.now());
-    done.malformed = malformed;
-    const left = await forEachLimited(requests, settings.sweepConcurrency, deliver, inBudget);
-    done.deferred = left.map((r) => r.id);
+    const now = clock.now();
+    // A request rescheduled during this pass may come round again on a later page: it is tended once.
+    const seen = new Set<string>();
+    let after: PageCursor | undefined;
+    for (let pages = 0; pages < MAX_OUTBOX_PAGES && inBudget(); pages += 1) {
+      const page = await store.listOutboxDue(now, after);
+      done.malformed.push(...page.malformed);
+      const fresh = page.requests.filter((r) => !seen.has(r.id));
+      for (const request of fresh) seen.add(request.id);
+      const left = await forEachLimited(fresh, settings.sweepConcurrency, deliver, inBudget);
+      done.deferred.push(...left.map((r) => r.id));
+      after = page.next;
+      if (!after || left.length > 0) break;
+    }
     return done;
 
     async function deliver(request: AccessRequest): Promise<void> {

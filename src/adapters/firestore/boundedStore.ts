@@ -36,6 +36,6 @@ export function createBoundedStore(store: RequestStore, timeoutMs: number): Requ
     listAwaitingReview: () => bounded('query', timeoutMs, () => store.listAwaitingReview()),
     page: (query) => bounded('query', timeoutMs, () => store.page(query)),
     count: (query) => bounded('count query', timeoutMs, () => store.count(query)),
-    listOutboxDue: (now) => bounded('query', timeoutMs, () => store.listOutboxDue(now)),
+    listOutboxDue: (now, after) => bounded('query', timeoutMs, () => store.listOutboxDue(now, after)),
   };
 }

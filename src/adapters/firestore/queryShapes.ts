@@ -100,7 +100,10 @@ export const QUERY_SHAPES = {
     collection: 'requests',
     scope: 'COLLECTION',
     filters: [{ field: 'outboxDueAt', op: '<=' }],
-    orderBy: [{ field: 'outboxDueAt', direction: 'asc' }],
+    orderBy: [
+      { field: 'outboxDueAt', direction: 'asc' },
+      { field: '__name__', direction: 'asc' },
+    ],
     limit: 200,
   },
   /** events: a request's audit trail in document-id (sequence) order */

@@ -12,7 +12,7 @@ import { awaitsReview, type AccessRequest, type AuditEvent, type Status } from '
 import type { TransitionOutcome } from '../../domain/stateMachine';
 import type { PageQuery, RequestListing, RequestPage, RequestStore } from '../../ports';
 import { eventFromDocument, fromDocument, parseDocument, toDocument } from './requestDocument';
-import { buildQuery } from './queryShapes';
+import { QUERY_SHAPES, buildQuery } from './queryShapes';
 
 export const REQUESTS = 'requests';
 export const EVENTS = 'events';
@@ -87,10 +87,14 @@ export function createRequestStore(deps: { firestore: Firestore }): RequestStore
       return query(statuses, requester);
     },
 
-    async listOutboxDue(now) {
+    async listOutboxDue(now, after) {
       // One single-field inequality (no composite index); documents with an empty outbox have no outboxDueAt.
-      const snapshot = await buildQuery(requests, 'requestsOutboxDue', [now]).get();
-      return collect(snapshot.docs, () => true);
+      const snapshot = await buildQuery(requests, 'requestsOutboxDue', [now], { after: after && [after.value, after.id] }).get();
+      const page = pageOf(snapshot.docs);
+      const last = snapshot.docs[snapshot.docs.length - 1];
+      // the raw value, so that a malformed document moves the cursor on too
+      if (last && snapshot.size === QUERY_SHAPES.requestsOutboxDue.limit) page.next = { value: last.get('outboxDueAt') as unknown, id: last.id };
+      return page;
     },
 
     async listAwaitingReview() {
@@ -102,12 +106,7 @@ export function createRequestStore(deps: { firestore: Firestore }): RequestStore
 
     async page(shape) {
       const snapshot = await pageQuery(shape, shape.limit).get();
-      const page: RequestPage = { requests: [], malformed: [] };
-      for (const doc of snapshot.docs) {
-        const parsed = parseDocument(doc.id, doc.data());
-        if (!parsed.ok) page.malformed.push({ id: doc.id, problem: parsed.problem });
-        else page.requests.push(parsed.request);
-      }
+      const page = pageOf(snapshot.docs);
       const last = snapshot.docs[snapshot.docs.length - 1];
       // the raw sort value, so that a malformed document moves the cursor on too
       if (last && snapshot.size === shape.limit) page.next = { value: shape.orderBy === 'id' ? last.id : (last.get(shape.orderBy) as unknown), id: last.id };
@@ -139,6 +138,17 @@ export function createRequestStore(deps: { firestore: Firestore }): RequestStore
     const snapshot = await q.get();
     const wanted = new Set<Status>(statuses);
     return collect(snapshot.docs, (request) => wanted.has(request.status));
+  }
+
+  /** The documents in query order, those that do not validate apart. */
+  function pageOf(docs: readonly QueryDocumentSnapshot[]): RequestPage {
+    const page: RequestPage = { requests: [], malformed: [] };
+    for (const doc of docs) {
+      const parsed = parseDocument(doc.id, doc.data());
+      if (!parsed.ok) page.malformed.push({ id: doc.id, problem: parsed.problem });
+      else page.requests.push(parsed.request);
+    }
+    return page;
   }
 
   /** The documents that validate and pass `keep`, oldest first; one that does not validate never hides the others. */

@@ -8,8 +8,10 @@
  * audited, not sent. Two bot instances share one Firestore, one Google
  * emulator, one Slack stand-in and one clock.
  */
+import { Firestore } from '@google-cloud/firestore';
 import { APPROVE_ACTION, REVOKE_ACTION } from '../../../src/adapters/slack/ids';
 import { DELIVERY_LIMITS } from '../../../src/domain/outbox';
+import { transition } from '../../../src/domain/stateMachine';
 import { service, startHarness, type Harness } from '../../support/harness';
 
 jest.setTimeout(180_000);
@@ -116,4 +118,30 @@ it('a slow refresh of an older state does not land after a newer one: the messag
   expect(offers(id, REVOKE_ACTION)).toBe(true);
   await a.ask('U0ALICE', `revoke ${id}`);
   await a.waitForStatus(id, 'revoked');
+});
+
+it('200 documents the sweep cannot deliver (malformed) at the front of the owed queue do not crowd out a request that owes a message: the sweep pages past them', async () => {
+  const id = await a.submit('U0ALICE', 'invoker hello 10m behind a crowd');
+  await settled(id);
+  const firestore = new Firestore({ projectId: a.projectId });
+  const crowd = Array.from({ length: 200 }, (_, i) => `crowd${String(i).padStart(5, '0')}`);
+  try {
+    const batch = firestore.batch();
+    for (const doc of crowd) batch.set(firestore.collection('requests').doc(doc), { kind: 'teleport', outboxDueAt: new Date(0) });
+    await batch.commit();
+    // a transition committed by a process that died before telling Slack
+    const committed = await a.runwarden.deps.store.transact(id, (current) => transition(current, { type: 'cancel', actor: 'U0ALICE' }, a.clock.now()));
+    expect(committed.ok).toBe(true);
+
+    const swept = await b.sweep();
+    expect(dmsAbout(id, /cancelled/)).toHaveLength(1);
+    expect(offers(id, APPROVE_ACTION)).toBe(false);
+    expect(swept.body).toMatchObject({ delivered: 2, malformed: 200 });
+    expect((await a.request(id)).outbox).toBeUndefined();
+  } finally {
+    const cleanup = firestore.batch();
+    for (const doc of crowd) cleanup.delete(firestore.collection('requests').doc(doc));
+    await cleanup.commit();
+    await firestore.terminate();
+  }
 });
