@@ -11,6 +11,7 @@ import type { CustomRoute, Logger as BoltLogger } from '@slack/bolt';
 import App, { LogLevel } from '@slack/bolt/dist/App';
 import HTTPReceiver from '@slack/bolt/dist/receivers/HTTPReceiver';
 import SocketModeReceiver from '@slack/bolt/dist/receivers/SocketModeReceiver';
+import { envelopeProblem } from '../adapters/slack/listeners/envelope';
 import { WebClient } from '@slack/web-api';
 import type { Logger } from '../ports';
 import { refuseFutureTimestamps } from './futureTimestampGuard';
@@ -129,6 +130,15 @@ export function createSlackApp(options: ServerOptions): { app: App; client: WebC
     receiver.requestListener = refuseFutureTimestamps(receiver.requestListener, options.logger);
     app = new App({ receiver, authorize, clientOptions, logger, convoStore });
   }
+
+  // A signed but malformed body must not reach Bolt's routing, which reads fields before any listener runs.
+  const processEvent = app.processEvent.bind(app);
+  app.processEvent = async (event) => {
+    const problem = envelopeProblem(event.body);
+    if (problem === undefined) return processEvent(event);
+    options.logger.warn('ignored a malformed Slack payload', { problem });
+    await event.ack();
+  };
 
   async function start(): Promise<RunningServer> {
     const started: unknown = await app.start(options.port);
