@@ -9,7 +9,7 @@ import type { RequestStore } from '../src/ports';
 export type StoreCounts = Record<keyof RequestStore, number>;
 
 export function emptyStoreCounts(): StoreCounts {
-  return { create: 0, get: 0, events: 0, transact: 0, listByStatus: 0, listByRequester: 0, listAwaitingReview: 0, page: 0, count: 0, listOutboxDue: 0 };
+  return { create: 0, get: 0, events: 0, transact: 0, listByStatus: 0, listByRequester: 0, listAwaitingReview: 0, page: 0, count: 0, recentByRequester: 0, countByRequester: 0, listPendingExtensions: 0, listOutboxDue: 0 };
 }
 
 export function countingStore(store: RequestStore, counts: StoreCounts): RequestStore {
@@ -24,5 +24,8 @@ export function countingStore(store: RequestStore, counts: StoreCounts): Request
     page: (...args) => ((counts.page += 1), store.page(...args)),
     count: (...args) => ((counts.count += 1), store.count(...args)),
     listOutboxDue: (...args) => ((counts.listOutboxDue += 1), store.listOutboxDue(...args)),
+    recentByRequester: (...args) => ((counts.recentByRequester += 1), store.recentByRequester(...args)),
+    countByRequester: (...args) => ((counts.countByRequester += 1), store.countByRequester(...args)),
+    listPendingExtensions: (...args) => ((counts.listPendingExtensions += 1), store.listPendingExtensions(...args)),
   };
 }

@@ -27,6 +27,10 @@ resource "google_firestore_database" "runwarden" {
 #   pending requests    status == pending,  order by createdAt
 #   active, by resource status == active,   order by target (one drift read per resource)
 # (status == … ordered by document id alone is served by the single-field index.)
+# App Home reads each of a user's sections as its most recent page:
+#   requester ==, status IN (…), order by createdAt desc (active, pending)
+#   requester ==, status IN (final statuses), order by updatedAt desc (history)
+# (its counts and the pending-extension query use equality filters only.)
 
 resource "google_firestore_index" "requests_status_expires_at" {
   project    = var.project_id
@@ -85,3 +89,48 @@ resource "google_firestore_index" "requests_status_target" {
   }
 }
 
+resource "google_firestore_index" "requests_requester_status_created_at" {
+  project    = var.project_id
+  database   = google_firestore_database.runwarden.name
+  collection = "requests"
+
+  fields {
+    field_path = "requester"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "status"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "createdAt"
+    order      = "DESCENDING"
+  }
+  fields {
+    field_path = "__name__"
+    order      = "DESCENDING"
+  }
+}
+
+resource "google_firestore_index" "requests_requester_status_updated_at" {
+  project    = var.project_id
+  database   = google_firestore_database.runwarden.name
+  collection = "requests"
+
+  fields {
+    field_path = "requester"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "status"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "updatedAt"
+    order      = "DESCENDING"
+  }
+  fields {
+    field_path = "__name__"
+    order      = "DESCENDING"
+  }
+}

@@ -169,6 +169,15 @@ export interface RequestPage extends RequestListing {
   next?: PageCursor | undefined;
 }
 
+/** A user's most recent requests in some statuses (the Home tab's sections). */
+export interface RecentQuery {
+  requester: string;
+  statuses: readonly Status[];
+  /** newest first by this field (then by id) */
+  orderBy: 'createdAt' | 'updatedAt';
+  limit: number;
+}
+
 export interface RequestStore {
   /** Creates the request with its first audit event; fails if the id exists. */
   create(request: AccessRequest, event: AuditEvent): Promise<void>;
@@ -199,6 +208,12 @@ export interface RequestStore {
    * when the page is full.
    */
   listOutboxDue(now: Date, after?: PageCursor): Promise<RequestPage>;
+  /** A user's most recent requests in some statuses, newest first, at most `limit` (one indexed, bounded read). */
+  recentByRequester(query: RecentQuery): Promise<RequestListing>;
+  /** How many of a user's requests are in these statuses (an aggregation query: no document is read). */
+  countByRequester(requester: string, statuses: readonly Status[]): Promise<number>;
+  /** Active requests whose extension waits for a decision, at most `limit`, in id order (one indexed, bounded read). */
+  listPendingExtensions(limit: number): Promise<RequestListing>;
 }
 
 /** The answer given to one delivery of a slash command, kept for its duplicates. */

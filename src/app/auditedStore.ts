@@ -22,6 +22,9 @@ export function withAuditLog(store: RequestStore, auditLog: AuditLog): RequestSt
     page: (query) => store.page(query),
     count: (query) => store.count(query),
     listOutboxDue: (now, after) => store.listOutboxDue(now, after),
+    recentByRequester: (query) => store.recentByRequester(query),
+    countByRequester: (requester, statuses) => store.countByRequester(requester, statuses),
+    listPendingExtensions: (limit) => store.listPendingExtensions(limit),
     async create(request, event) {
       await store.create(request, event);
       auditLog.record(request, event);

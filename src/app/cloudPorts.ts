@@ -53,7 +53,7 @@ export function createCloudPorts(options: CloudPortsOptions): CloudPorts {
   return {
     store: deferred(
       async () => (await import('../adapters/firestore/requestStore')).createRequestStore({ firestore: await firestore() }),
-      { create: true, get: true, events: true, transact: true, listByStatus: true, listByRequester: true, listAwaitingReview: true, page: true, count: true, listOutboxDue: true },
+      { create: true, get: true, events: true, transact: true, listByStatus: true, listByRequester: true, listAwaitingReview: true, page: true, count: true, recentByRequester: true, countByRequester: true, listPendingExtensions: true, listOutboxDue: true },
     ),
     deliveries: deferred(
       async () => (await import('../adapters/firestore/deliveryLedger')).createDeliveryLedger({ firestore: await firestore() }),

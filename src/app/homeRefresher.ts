@@ -4,7 +4,16 @@
  * changed (a request entered or left `pending`, an extension was asked for
  * or decided), theirs too — the approver group is resolved once, as for a
  * reminder. Best effort: a failed publish is logged and never undoes anything.
+ *
+ * Inside `collecting` (the sweep) nothing is published at once: the users
+ * whose Home the transitions concern are gathered, each once however many of
+ * their requests changed, and the caller publishes them at the end (so a
+ * sweep that ends N grants of one user publishes that user's Home once, not N
+ * times). The collection is found through an AsyncLocalStorage context, like
+ * the IAM batches (iamBatches.ts): a click handled meanwhile, in its own
+ * context, still refreshes at once.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { approverIds, findRule, groupsToResolve } from '../domain/policy/evaluate';
 import type { AccessRequest } from '../domain/request';
 import type { AppDeps } from './deps';
@@ -13,6 +22,19 @@ import { resolveGroups } from './resolveGroups';
 export interface HomeRefresher {
   /** after a committed transition from `before` to `next` */
   afterTransition(before: AccessRequest | undefined, next: AccessRequest): Promise<void>;
+  /**
+   * Runs `work`; the Home tabs its transitions concern are collected instead
+   * of published, and returned (each user once) for the caller to publish.
+   */
+  collecting<T>(work: () => Promise<T>): Promise<{ result: T; users: Set<string> }>;
+  /** publishes one user's Home now (best effort: never throws) */
+  publish(user: string): Promise<void>;
+}
+
+interface Collection {
+  users: Set<string>;
+  /** approvers by rule and approver group, looked up once per collection */
+  approvers: Map<string, Promise<string[]>>;
 }
 
 function extensionState(request: AccessRequest | undefined): string {
@@ -20,23 +42,50 @@ function extensionState(request: AccessRequest | undefined): string {
 }
 
 export function createHomeRefresher(deps: AppDeps, publish: (user: string) => Promise<void>): HomeRefresher {
+  const collections = new AsyncLocalStorage<Collection>();
+
   async function approversOf(request: AccessRequest): Promise<string[]> {
     const policy = deps.policy();
     const rule = findRule(policy, request.kind, request.target)?.rule;
     const groups = await resolveGroups(deps.directory, groupsToResolve(policy, rule));
-    return approverIds(policy, request.approverGroup, groups).filter((u) => u !== request.requester);
+    return approverIds(policy, request.approverGroup, groups);
+  }
+
+  /** The rule's approvers; within a collection each rule's (per approver group) are looked up once. */
+  function approversCached(request: AccessRequest, collection: Collection | undefined): Promise<string[]> {
+    if (!collection) return approversOf(request);
+    const key = `${request.kind}\u0000${request.target}\u0000${request.approverGroup}`;
+    let found = collection.approvers.get(key);
+    if (!found) {
+      found = approversOf(request);
+      found.catch(() => collection.approvers.delete(key));
+      collection.approvers.set(key, found);
+    }
+    return found;
   }
 
   return {
     async afterTransition(before, next) {
+      const collection = collections.getStore();
       try {
         const users = new Set<string>([next.requester]);
         const pendingChanged = (before?.status === 'pending') !== (next.status === 'pending') || before?.approvals.length !== next.approvals.length;
-        if (pendingChanged || extensionState(before) !== extensionState(next)) for (const u of await approversOf(next)) users.add(u);
-        await Promise.all([...users].map((user) => publish(user)));
+        if (pendingChanged || extensionState(before) !== extensionState(next)) {
+          for (const u of await approversCached(next, collection)) if (u !== next.requester) users.add(u);
+        }
+        if (collection) for (const user of users) collection.users.add(user);
+        else await Promise.all([...users].map((user) => publish(user)));
       } catch (error) {
         deps.logger.warn('could not refresh App Home', { requestId: next.id, error: error instanceof Error ? error.message : String(error) });
       }
     },
+
+    async collecting(work) {
+      const collection: Collection = { users: new Set(), approvers: new Map() };
+      const result = await collections.run(collection, work);
+      return { result, users: collection.users };
+    },
+
+    publish,
   };
 }

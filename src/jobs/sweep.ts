@@ -15,7 +15,9 @@
  * (src/app/iamBatches.ts) while each request is still claimed and ended in
  * its own transaction; up to `sweepConcurrency` services at a time; and no
  * new work starts after `sweepBudgetSeconds`: what is left is counted in
- * `deferred` and waits for the next run.
+ * `deferred` and waits for the next run. The App Home tabs the run's
+ * transitions concern are published at the end, each user's once
+ * (sweepHomes.ts), with the same concurrency and within the same budget.
  */
 import { asWardenError } from '../domain/errors';
 import type { AccessRequest, RequestKind } from '../domain/request';
@@ -30,6 +32,8 @@ import { together } from '../app/iamBatches';
 import type { PageCursor, PageQuery, RequestPage } from '../ports';
 import { forEachLimited } from './forEachLimited';
 import { createOutboxSweep } from './sweepOutbox';
+import { createSweepHomes } from './sweepHomes';
+import type { HomeRefresher } from '../app/homeRefresher';
 
 /** Requests read per page. */
 const PAGE_SIZE = 200;
@@ -114,7 +118,7 @@ function leaseLive(request: AccessRequest, now: Date): boolean {
   return request.op !== undefined && request.op.leaseUntil.getTime() > now.getTime();
 }
 
-export function createSweep(deps: AppDeps, runner: Runner, handlers: Record<RequestKind, KindHandler>) {
+export function createSweep(deps: AppDeps, runner: Runner, handlers: Record<RequestKind, KindHandler>, homes?: HomeRefresher) {
   const { store, clock, settings, logger } = deps;
   const checkDrift = createDriftCheck(deps, runner, handlers);
   const sweepOutbox = createOutboxSweep(deps, runner);
@@ -272,11 +276,23 @@ export function createSweep(deps: AppDeps, runner: Runner, handlers: Record<Requ
 
   const one = (requests: AccessRequest[]): AccessRequest[][] => requests.map((r) => [r]);
 
+  const withHomes = createSweepHomes(homes, settings.sweepConcurrency);
+
   return async function sweep(): Promise<SweepCounts> {
-    const run: SweepRun = { counts: emptyCounts(), ids: {} };
     // Real elapsed time, not the app clock: the budget is about Cloud Scheduler's deadline.
     const started = Date.now();
     const inBudget = (): boolean => Date.now() - started < settings.sweepBudgetSeconds * 1000;
+    // Home tabs the run's transitions concern are published once each, at the end.
+    const { result, homes: published } = await withHomes(() => sweepOnce(inBudget), inBudget);
+    const { run, finished } = result;
+    const done = run.counts;
+    const trouble = done.failed + done.errors + done.malformed + done.retried + done.drifted + done.deferred + done.deliveryFailed + done.deliveryDropped > 0;
+    logger[trouble ? 'warn' : 'info']('sweep finished', { counts: { ...done }, ids: run.ids, finished, homes: published, ms: Date.now() - started });
+    return done;
+  };
+
+  async function sweepOnce(inBudget: () => boolean): Promise<{ run: SweepRun; finished: boolean }> {
+    const run: SweepRun = { counts: emptyCounts(), ids: {} };
     const now = clock.now();
     const each = (work: (r: AccessRequest, run: SweepRun) => Promise<void>) => async (batch: AccessRequest[]) => {
       for (const request of batch) await step(request, run, work);
@@ -299,11 +315,8 @@ export function createSweep(deps: AppDeps, runner: Runner, handlers: Record<Requ
       for (const bad of outbox.malformed) if (!run.ids.malformed?.includes(bad.id)) tally(run, 'malformed', bad.id);
       for (const what of ['delivered', 'reposted', 'deliveryFailed', 'deliveryDropped', 'errors', 'deferred'] as const) for (const id of outbox[what]) tally(run, what, id);
     }
-    const done = run.counts;
-    const trouble = done.failed + done.errors + done.malformed + done.retried + done.drifted + done.deferred + done.deliveryFailed + done.deliveryDropped > 0;
-    logger[trouble ? 'warn' : 'info']('sweep finished', { counts: { ...done }, ids: run.ids, finished, ms: Date.now() - started });
-    return done;
-  };
+    return { run, finished };
+  }
 
   /** A page of active requests (ordered by resource): tend each, then one drift read per resource. */
   async function tendActivePage(active: AccessRequest[], run: SweepRun): Promise<void> {

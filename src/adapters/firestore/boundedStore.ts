@@ -37,5 +37,8 @@ export function createBoundedStore(store: RequestStore, timeoutMs: number): Requ
     page: (query) => bounded('query', timeoutMs, () => store.page(query)),
     count: (query) => bounded('count query', timeoutMs, () => store.count(query)),
     listOutboxDue: (now, after) => bounded('query', timeoutMs, () => store.listOutboxDue(now, after)),
+    recentByRequester: (query) => bounded('query', timeoutMs, () => store.recentByRequester(query)),
+    countByRequester: (requester, statuses) => bounded('count query', timeoutMs, () => store.countByRequester(requester, statuses)),
+    listPendingExtensions: (limit) => bounded('query', timeoutMs, () => store.listPendingExtensions(limit)),
   };
 }

@@ -106,6 +106,52 @@ export const QUERY_SHAPES = {
     ],
     limit: 200,
   },
+  /** recentByRequester (App Home): a user's requests in some statuses, newest created first, a page */
+  requestsOfRequesterByCreated: {
+    collection: 'requests',
+    scope: 'COLLECTION',
+    filters: [
+      { field: 'requester', op: '==' },
+      { field: 'status', op: 'in' },
+    ],
+    orderBy: [
+      { field: 'createdAt', direction: 'desc' },
+      { field: '__name__', direction: 'desc' },
+    ],
+  },
+  /** recentByRequester (App Home's history): a user's requests in some statuses, last changed first, a page */
+  requestsOfRequesterByUpdated: {
+    collection: 'requests',
+    scope: 'COLLECTION',
+    filters: [
+      { field: 'requester', op: '==' },
+      { field: 'status', op: 'in' },
+    ],
+    orderBy: [
+      { field: 'updatedAt', direction: 'desc' },
+      { field: '__name__', direction: 'desc' },
+    ],
+  },
+  /** countByRequester (App Home's section totals): equality filters only, an aggregation */
+  requestsOfRequesterInStatuses: {
+    collection: 'requests',
+    scope: 'COLLECTION',
+    filters: [
+      { field: 'requester', op: '==' },
+      { field: 'status', op: 'in' },
+    ],
+    orderBy: [],
+  },
+  /** listPendingExtensions (App Home): active requests whose extension waits for a decision (the stored extensionPending flag) */
+  requestsWithPendingExtension: {
+    collection: 'requests',
+    scope: 'COLLECTION',
+    filters: [
+      { field: 'status', op: '==' },
+      { field: 'extensionPending', op: '==' },
+    ],
+    orderBy: [],
+  },
   /** events: a request's audit trail in document-id (sequence) order */
   eventsInOrder: {
     collection: 'events',

@@ -5,6 +5,7 @@
 import { Timestamp, type DocumentData } from '@google-cloud/firestore';
 import { z } from 'zod';
 import { ErrorCode, WardenError } from '../../domain/errors';
+import { openExtension } from '../../domain/extensions';
 import { DELIVERY_TYPES, EXTENSION_STATUSES, REQUEST_KINDS, STATUSES, type AccessRequest, type AuditEvent } from '../../domain/request';
 import { NOTICE_KINDS } from '../../domain/transitions';
 
@@ -122,12 +123,18 @@ export function fromDocument(id: string, data: DocumentData | undefined): Access
   );
 }
 
-/** AccessRequest → Firestore fields; absent optional fields are deleted, not left stale. */
+/**
+ * AccessRequest → Firestore fields; absent optional fields are deleted, not
+ * left stale. One derived field is stored for queries only (never read back):
+ * `extensionPending`, true while the request's extension waits for a decision
+ * (App Home finds what waits for an approver with it, by an equality filter).
+ */
 export function toDocument(request: AccessRequest): DocumentData {
   const out: DocumentData = {};
   for (const [key, value] of Object.entries(request)) {
     out[key] = value === undefined ? null : value;
   }
+  out.extensionPending = openExtension(request)?.status === 'pending';
   return out;
 }
 

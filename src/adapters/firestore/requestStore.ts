@@ -117,6 +117,22 @@ export function createRequestStore(deps: { firestore: Firestore }): RequestStore
       const snapshot = await pageQuery(shape, undefined).count().get();
       return snapshot.data().count;
     },
+
+    async recentByRequester({ requester, statuses, orderBy, limit }) {
+      if (statuses.length === 0) return { requests: [], malformed: [] };
+      const name = orderBy === 'createdAt' ? 'requestsOfRequesterByCreated' : 'requestsOfRequesterByUpdated';
+      return pageOf((await buildQuery(requests, name, [requester, [...statuses]], { limit }).get()).docs);
+    },
+
+    async countByRequester(requester, statuses) {
+      if (statuses.length === 0) return 0;
+      const snapshot = await buildQuery(requests, 'requestsOfRequesterInStatuses', [requester, [...statuses]]).count().get();
+      return snapshot.data().count;
+    },
+
+    async listPendingExtensions(limit) {
+      return pageOf((await buildQuery(requests, 'requestsWithPendingExtension', ['active', true], { limit }).get()).docs);
+    },
   };
 
   /** status ==, optionally expiresAt <=, ordered by the field then the id: shapes in queryShapes.ts, composite index (status, orderBy). */

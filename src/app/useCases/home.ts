@@ -1,54 +1,78 @@
 /**
  * App Home (SPEC §9): what one user sees in runwarden's Home tab — their
  * active grants, their pending requests, what waits for their approval
- * (requests and extensions), break-glass grants waiting for their review, and their recent history — published with
- * views.publish when they open the tab and again after every transition of
- * one of their requests (and, for approvers, when what waits for them changed).
+ * (requests and extensions), break-glass grants waiting for their review, and
+ * their recent history — published with views.publish when they open the tab
+ * and again after transitions of their requests (and, for approvers, when
+ * what waits for them changed; the sweep publishes each user's once per run).
+ *
+ * Every read is bounded and indexed, whatever the user's or the workspace's
+ * number of requests: each of the user's sections is its most recent
+ * HOME_MAX_ITEMS (what the view shows) plus an aggregation count for its
+ * header; what waits for the user's decision is found among at most
+ * HOME_SCAN pending requests (oldest first) and HOME_SCAN pending extensions.
  */
 import { extensionsUsed, openExtension } from '../../domain/extensions';
-import { findRule, groupsToResolve, isApprover } from '../../domain/policy/evaluate';
-import { FINAL_STATUSES, type AccessRequest } from '../../domain/request';
-import { homeView, type HomeData } from '../../adapters/slack/views/homeView';
+import { findRule } from '../../domain/policy/evaluate';
+import { FINAL_STATUSES, type Status } from '../../domain/request';
+import { HOME_MAX_ITEMS, homeView, type HomeData } from '../../adapters/slack/views/homeView';
+import type { RequestListing } from '../../ports';
 import type { AppDeps } from '../deps';
-import { resolveGroups } from '../resolveGroups';
-import type { Listing } from './queries';
+import { mayDecide } from './queries';
 
 export const HISTORY_SIZE = 10;
+/** Pending requests (and, apart, pending extensions) one Home publish reads at most to find what waits for the user. */
+export const HOME_SCAN = 200;
 
-export function createHome(deps: AppDeps, list: (user: string) => Promise<Listing>) {
-  async function extensionsAwaiting(user: string): Promise<AccessRequest[]> {
-    const { requests } = await deps.store.listByStatus(['active']);
-    const policy = deps.policy();
-    const candidates = requests
-      .filter((r) => r.requester !== user && openExtension(r)?.status === 'pending' && !openExtension(r)?.approvals.some((a) => a.approver === user))
-      .map((request) => ({ request, rule: findRule(policy, request.kind, request.target)?.rule }));
-    const groups = await resolveGroups(deps.directory, candidates.flatMap((c) => (c.rule ? groupsToResolve(policy, c.rule) : [])));
-    return candidates.filter((c) => c.rule !== undefined && isApprover(policy, c.rule.approvers, user, groups)).map((c) => c.request);
-  }
+const OPEN: readonly Status[] = ['pending', 'approved'];
 
-  /** Everything the user's Home tab shows, read now. */
+export function createHome(deps: AppDeps) {
+  const { store } = deps;
+
+  /** Everything the user's Home tab shows, read now (about eight bounded queries and the group lookups). */
   async function data(user: string): Promise<HomeData> {
-    const [listing, extensions, finals] = await Promise.all([
-      list(user),
-      extensionsAwaiting(user),
-      deps.store.listByRequester(user, [...FINAL_STATUSES]),
+    const recent = (statuses: readonly Status[], orderBy: 'createdAt' | 'updatedAt', limit: number) =>
+      store.recentByRequester({ requester: user, statuses, orderBy, limit });
+    const [active, activeTotal, open, openTotal, history, waiting, extensions, glass] = await Promise.all([
+      recent(['active'], 'createdAt', HOME_MAX_ITEMS),
+      store.countByRequester(user, ['active']),
+      recent(OPEN, 'createdAt', HOME_MAX_ITEMS),
+      store.countByRequester(user, OPEN),
+      recent([...FINAL_STATUSES], 'updatedAt', HISTORY_SIZE),
+      store.page({ status: 'pending', orderBy: 'createdAt', limit: HOME_SCAN }),
+      store.listPendingExtensions(HOME_SCAN),
+      store.listAwaitingReview(),
+    ]);
+    const listings: RequestListing[] = [active, open, history, waiting, extensions, glass];
+    for (const bad of listings.flatMap((l) => l.malformed)) {
+      deps.logger.error('skipped a malformed request document', { requestId: bad.id, problem: bad.problem, reader: 'home' });
+    }
+    const [decidable, extensionsAwaiting] = await Promise.all([
+      mayDecide(deps, user, [...waiting.requests, ...glass.requests]),
+      mayDecide(
+        deps,
+        user,
+        extensions.requests.filter((r) => openExtension(r)?.status === 'pending'),
+        (r) => openExtension(r)?.approvals ?? [],
+      ),
     ]);
     const policy = deps.policy();
     const extendable = new Set(
-      listing.mine
-        .filter((r) => r.status === 'active' && r.expiresAt !== undefined && !openExtension(r))
+      active.requests
+        .filter((r) => r.expiresAt !== undefined && !openExtension(r))
         .filter((r) => extensionsUsed(r) < (findRule(policy, r.kind, r.target)?.rule.maxExtensions ?? 0))
         .map((r) => r.id),
     );
-    const history = [...finals.requests].sort((a, b) => b.updatedAt.getTime() - a.updatedAt.getTime()).slice(0, HISTORY_SIZE);
     return {
-      active: listing.mine.filter((r) => r.status === 'active'),
-      pending: listing.mine.filter((r) => r.status !== 'active'),
-      awaiting: listing.awaitingMe,
-      extensionsAwaiting: extensions,
-      awaitingReview: listing.awaitingReview,
-      history,
+      active: active.requests,
+      pending: open.requests,
+      awaiting: decidable.filter((r) => r.status === 'pending'),
+      extensionsAwaiting,
+      awaitingReview: decidable.filter((r) => r.status !== 'pending'),
+      history: history.requests,
       extendable,
+      totals: { active: activeTotal, pending: openTotal },
+      awaitingPartial: waiting.next !== undefined || extensions.requests.length + extensions.malformed.length >= HOME_SCAN,
     };
   }
 

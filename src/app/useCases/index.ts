@@ -19,7 +19,7 @@ import { createInflight } from '../inflight';
 export function createUseCases(deps: AppDeps, handlers: Record<RequestKind, KindHandler>) {
   const inflight = createInflight();
   const queries = createQueries(deps);
-  const home = createHome(deps, queries.list);
+  const home = createHome(deps);
   const publish = inflight.track(home.publish);
   const homes = createHomeRefresher(deps, publish);
   const untracked: Runner = createRunner(deps, handlers, homes);
@@ -43,7 +43,7 @@ export function createUseCases(deps: AppDeps, handlers: Record<RequestKind, Kind
     cancel: (id: string, actor: string): Promise<RunResult> => runner.run(id, { type: 'cancel', actor }),
     list: queries.list,
     status: queries.status,
-    sweep: createSweep(deps, runner, handlers),
+    sweep: createSweep(deps, runner, handlers, homes),
     now: (): Date => deps.clock.now(),
   };
 }

@@ -13,6 +13,26 @@ export interface Listing {
   awaitingReview: AccessRequest[];
 }
 
+/**
+ * Which of `requests` the user may decide: one of its rule's approvers, not
+ * its requester, and not yet counted (`approvalsOf`: the request's approvals,
+ * or its open extension's). Each user group is looked up once, however many
+ * requests name it.
+ */
+export async function mayDecide(
+  deps: AppDeps,
+  user: string,
+  requests: readonly AccessRequest[],
+  approvalsOf: (request: AccessRequest) => readonly { approver: string }[] = (request) => request.approvals,
+): Promise<AccessRequest[]> {
+  const policy = deps.policy();
+  const candidates = requests
+    .filter((r) => r.requester !== user && !approvalsOf(r).some((a) => a.approver === user))
+    .map((request) => ({ request, rule: findRule(policy, request.kind, request.target)?.rule }));
+  const groups = await resolveGroups(deps.directory, candidates.flatMap((c) => (c.rule ? groupsToResolve(policy, c.rule) : [])));
+  return candidates.filter((c) => c.rule !== undefined && isApprover(policy, c.rule.approvers, user, groups)).map((c) => c.request);
+}
+
 export function createQueries(deps: AppDeps) {
   async function list(user: string): Promise<Listing> {
     const own = await deps.store.listByRequester(user, ['pending', 'approved', 'active']);
@@ -22,17 +42,9 @@ export function createQueries(deps: AppDeps) {
       deps.logger.error('skipped a malformed request document', { requestId: bad.id, problem: bad.problem, reader: 'list' });
     }
     const mine = own.requests;
-    const pending = open.requests;
-    const unreviewed = glass.requests.filter((r) => r.requester !== user);
-    const policy = deps.policy();
-    const candidates = [...pending, ...unreviewed]
-      .filter((r) => r.requester !== user && !r.approvals.some((a) => a.approver === user))
-      .map((request) => ({ request, rule: findRule(policy, request.kind, request.target)?.rule }));
-    // one lookup per user group, however many requests name it
-    const groups = await resolveGroups(deps.directory, candidates.flatMap((c) => (c.rule ? groupsToResolve(policy, c.rule) : [])));
-    const mayDecide = candidates.filter((c) => c.rule !== undefined && isApprover(policy, c.rule.approvers, user, groups)).map((c) => c.request);
-    const awaitingMe = mayDecide.filter((r) => r.status === 'pending');
-    const awaitingReview = mayDecide.filter((r) => r.status !== 'pending');
+    const decidable = await mayDecide(deps, user, [...open.requests, ...glass.requests]);
+    const awaitingMe = decidable.filter((r) => r.status === 'pending');
+    const awaitingReview = decidable.filter((r) => r.status !== 'pending');
     return { mine, awaitingMe, awaitingReview };
   }
 

@@ -108,3 +108,49 @@ it('stays within 100 blocks and summarises beyond its lists', async () => {
   expect(blocksOf(home).length).toBeLessThanOrEqual(100);
   expect(JSON.stringify(home)).toContain('more; `/warden list`');
 });
+
+it('a sweep that ends many of a user’s grants publishes their Home once, after its transitions', async () => {
+  const ids: string[] = [];
+  for (let i = 0; i < 6; i++) {
+    const id = await h.submit('U0ALICE', `invoker ${i % 2 === 0 ? 'hello' : 'orders'} 10m swept together ${i}`);
+    await h.click('U0BOB', 'approve', id);
+    ids.push(id);
+  }
+  for (const id of ids) await h.waitForStatus(id, 'active');
+  // every click's Home refreshes have finished; what the sweep publishes is counted from here
+  await h.runwarden.useCases.idle(60_000);
+  const before = { alice: h.slack.homePublishes('U0ALICE'), bob: h.slack.homePublishes('U0BOB'), carol: h.slack.homePublishes('U0CAROL') };
+  h.clock.advance(601);
+
+  const sweep = await h.sweep();
+
+  expect(sweep.status).toBe(200);
+  expect(sweep.body).toMatchObject({ expired: 6, errors: 0, deferred: 0 });
+  expect(h.slack.homePublishes('U0ALICE') - before.alice).toBe(1);
+  // expiry changes nothing that waits for approvers: their Homes are not republished
+  expect(h.slack.homePublishes('U0BOB') - before.bob).toBe(0);
+  expect(h.slack.homePublishes('U0CAROL') - before.carol).toBe(0);
+  const home = JSON.stringify(h.slack.home('U0ALICE'));
+  for (const id of ids) expect(home).not.toContain(`"value":"${id}"`); // no End now / Extend left for an ended grant
+  expect(home).toContain('Recent history');
+});
+
+it('a sweep that times out several pending requests publishes each approver’s Home once', async () => {
+  const ids: string[] = [];
+  for (let i = 0; i < 4; i++) ids.push(await h.submit('U0ALICE', `invoker hello 1h left waiting ${i}`));
+  const waiting = /Waiting for your approval \((\d+)\)/.exec(JSON.stringify(await h.openHome('U0BOB')))?.[1];
+  expect(Number(waiting)).toBeGreaterThanOrEqual(ids.length);
+  await h.runwarden.useCases.idle(60_000);
+  const before = { alice: h.slack.homePublishes('U0ALICE'), bob: h.slack.homePublishes('U0BOB'), carol: h.slack.homePublishes('U0CAROL') };
+  h.clock.advance(3 * 86_400); // past the pending timeout (and every grant of the tests above)
+
+  const sweep = await h.sweep();
+
+  expect(sweep.status).toBe(200);
+  expect(sweep.body).toMatchObject({ errors: 0, deferred: 0 });
+  expect(sweep.body.timedOut).toBeGreaterThanOrEqual(ids.length);
+  expect(h.slack.homePublishes('U0ALICE') - before.alice).toBe(1);
+  expect(h.slack.homePublishes('U0BOB') - before.bob).toBe(1);
+  expect(h.slack.homePublishes('U0CAROL') - before.carol).toBe(1);
+  expect(JSON.stringify(h.slack.home('U0BOB'))).toContain('Waiting for your approval (0)');
+});

@@ -4,8 +4,11 @@
  * the rule allows another extension), pending requests (**Cancel**),
  * requests and extensions waiting for the user's approval (**Approve**,
  * **Deny**, re-checked at the click like the channel buttons), and the last
- * ten finished requests. A home view holds at most 100 blocks: each list
- * shows its first items and summarises the rest with `/warden status <id>`.
+ * ten finished requests. A home view holds at most 100 blocks
+ * (https://api.slack.com/reference/surfaces/views): each list shows its
+ * first items (the user's own: the most recent) and summarises the rest —
+ * counted in `totals` when the list holds only the first — with
+ * `/warden list` and `/warden status <id>`.
  */
 import type { AccessRequest } from '../../../domain/request';
 import { openExtension } from '../../../domain/extensions';
@@ -39,6 +42,10 @@ export interface HomeData {
   history: AccessRequest[];
   /** ids of active grants the rule lets the user extend now */
   extendable: ReadonlySet<string>;
+  /** how many there are in all where a list holds only the most recent (default: the list's length) */
+  totals?: { active?: number | undefined; pending?: number | undefined } | undefined;
+  /** what waits for the user was looked for among a bounded number of requests: there may be more than listed */
+  awaitingPartial?: boolean | undefined;
 }
 
 /** Break-glass requests shown for review; few, loud, and the rest summarised, so the view stays within its blocks. */
@@ -57,10 +64,13 @@ const button = (actionId: string, text: string, value: string, style?: 'primary'
   ...(style ? { style } : {}),
 });
 
-function shown<T>(items: readonly T[], slash: string): { items: T[]; more: KnownBlock[] } {
-  const rest = items.length - HOME_MAX_ITEMS;
-  const more = rest > 0 ? [contextBlock([`…and ${rest} more; \`${slash} list\` lists them all and \`${slash} status &lt;id&gt;\` shows one.`])] : [];
-  return { items: items.slice(0, HOME_MAX_ITEMS), more };
+/** The first HOME_MAX_ITEMS of a list of `total` (at least the list's length) and, for the rest, a line saying where to find them. */
+function shown<T>(items: readonly T[], slash: string, total = items.length, partial = false): { items: T[]; more: KnownBlock[] } {
+  const first = items.slice(0, HOME_MAX_ITEMS);
+  const rest = Math.max(total, items.length) - first.length;
+  const tail = `; \`${slash} list\` lists them all and \`${slash} status &lt;id&gt;\` shows one.`;
+  const more = rest > 0 ? [contextBlock([`…and ${rest} more${tail}`])] : partial ? [contextBlock([`…and possibly more${tail}`])] : [];
+  return { items: first, more };
 }
 
 function activeBlocks(r: AccessRequest, data: HomeData, now: Date): KnownBlock[] {
@@ -117,20 +127,23 @@ function reviewSection(data: HomeData, slash: string): KnownBlock[] {
 }
 
 export function homeView(data: HomeData, now: Date, slash = '/warden'): SlackSurface {
-  const active = shown(data.active, slash);
-  const pending = shown(data.pending, slash);
-  const awaiting = shown([...data.awaiting, ...data.extensionsAwaiting], slash);
+  const activeTotal = Math.max(data.totals?.active ?? 0, data.active.length);
+  const pendingTotal = Math.max(data.totals?.pending ?? 0, data.pending.length);
+  const active = shown(data.active, slash, activeTotal);
+  const pending = shown(data.pending, slash, pendingTotal);
+  const awaiting = shown([...data.awaiting, ...data.extensionsAwaiting], slash, undefined, data.awaitingPartial === true);
+  const awaitingCount = `${data.awaiting.length + data.extensionsAwaiting.length}${data.awaitingPartial === true ? '+' : ''}`;
   const isExtension = (r: AccessRequest): boolean => data.extensionsAwaiting.includes(r);
   const blocks: KnownBlock[] = [
     header('runwarden'),
     contextBlock([`Just-in-time access to Cloud Run. \`${slash}\` opens the request form; \`${slash} help\` lists every command.`]),
-    header(`Your active grants (${data.active.length})`),
+    header(`Your active grants (${activeTotal})`),
     ...(data.active.length === 0 ? [section('Nothing in force.')] : active.items.flatMap((r) => activeBlocks(r, data, now))),
     ...active.more,
-    header(`Your pending requests (${data.pending.length})`),
+    header(`Your pending requests (${pendingTotal})`),
     ...(data.pending.length === 0 ? [section('Nothing waiting.')] : pending.items.map((r) => pendingBlock(r, now))),
     ...pending.more,
-    header(`Waiting for your approval (${data.awaiting.length + data.extensionsAwaiting.length})`),
+    header(`Waiting for your approval (${awaitingCount})`),
     ...(awaiting.items.length === 0 ? [section('Nothing is waiting for you.')] : awaiting.items.flatMap((r) => (isExtension(r) ? extensionAwaitingBlocks(r) : awaitingBlocks(r)))),
     ...awaiting.more,
     ...reviewSection(data, slash),

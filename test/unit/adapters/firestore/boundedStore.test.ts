@@ -20,6 +20,9 @@ const silent: RequestStore = {
   page: () => never(),
   count: () => never(),
   listOutboxDue: () => never(),
+  recentByRequester: () => never(),
+  countByRequester: () => never(),
+  listPendingExtensions: () => never(),
 };
 
 describe('createBoundedStore', () => {
@@ -34,6 +37,9 @@ describe('createBoundedStore', () => {
     ['query by requester', (s: RequestStore) => s.listByRequester('U0ALICE', ['active'])],
     ['page of a query', (s: RequestStore) => s.page({ status: 'active', orderBy: 'expiresAt', dueBy: new Date(0), limit: 200 })],
     ['count query', (s: RequestStore) => s.count({ status: 'pending', orderBy: 'createdAt' })],
+    ['recent requests of a user', (s: RequestStore) => s.recentByRequester({ requester: 'U0ALICE', statuses: ['active'], orderBy: 'createdAt', limit: 12 })],
+    ['count of a user’s requests', (s: RequestStore) => s.countByRequester('U0ALICE', ['pending', 'approved'])],
+    ['query of pending extensions', (s: RequestStore) => s.listPendingExtensions(200)],
   ])('abandons a %s that does not answer with runwarden_database_unavailable', async (_what, call) => {
     const pending = call(createBoundedStore(silent, 2_000)).then(
       () => undefined,

@@ -33,6 +33,20 @@ describe('homeView', () => {
     if (n > HOME_MAX_ITEMS) expect(JSON.stringify(view)).toContain(`…and ${n - HOME_MAX_ITEMS} more`);
   });
 
+  it('counts a list from its total when it holds only the most recent, and says when what waits may be more', () => {
+    const few = data(3);
+    const view = JSON.stringify(homeView({ ...few, totals: { active: 40, pending: 2 }, awaitingPartial: true }, NOW));
+    expect(view).toContain('Your active grants (40)');
+    expect(view).toContain('…and 37 more');
+    expect(view).toContain('Your pending requests (3)'); // never fewer than listed
+    expect(view).toContain('Waiting for your approval (6+)');
+    expect(view).toContain('…and possibly more');
+    const exact = JSON.stringify(homeView(few, NOW));
+    expect(exact).toContain('Your active grants (3)');
+    expect(exact).toContain('Waiting for your approval (6)');
+    expect(exact).not.toContain('more;');
+  });
+
   it('offers End now and Extend only where allowed, Cancel on pending, Approve / Deny on what waits', () => {
     const view = homeView(data(3), NOW);
     const texts = JSON.stringify(view);
