@@ -46,8 +46,8 @@ async function main(): Promise<void> {
     await runLatency();
   }
   if (wanted('sweep')) {
-    const { DEFAULT_SWEEP_SCALE, runSweepScale } = await import('./sweepScale');
-    await runSweepScale(DEFAULT_SWEEP_SCALE);
+    const { runSweepScale, sweepScaleFromEnv } = await import('./sweepScale');
+    await runSweepScale(sweepScaleFromEnv());
   }
   if (wanted('imports')) {
     const { runStartupImports } = await import('./startupImports');

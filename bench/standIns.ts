@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { startEmulator, type Emulator } from '../src/emulator';
 import { createOidcIssuer } from '../src/sandbox/oidcIssuer';
 import { startFirestoreEmulator, type RunningFirestoreEmulator } from '../src/sandbox/firestoreEmulator';
-import { startSlackStandIn } from '../src/sandbox/slackStandIn';
+import { startSlackStandIn, type SlackStandIn } from '../src/sandbox/slackStandIn';
 
 export const BENCH_SIGNING_SECRET = 'bench-signing-secret';
 const TOKEN = 'xoxb-bench-token';
@@ -23,6 +23,8 @@ export interface StandIns {
   runwardenEnv: NodeJS.ProcessEnv;
   /** the gRPC emulator both point at (its call log counts Google calls) */
   emulator: Emulator;
+  /** the Slack Web API stand-in (its views count App Home publishes) */
+  slack: SlackStandIn;
   /** a Cloud Scheduler OIDC token runwarden accepts on /jobs/* */
   jobsToken(): string;
   stop(): Promise<void>;
@@ -50,6 +52,7 @@ export async function startStandIns(): Promise<StandIns> {
     root,
     slackEnv,
     emulator,
+    slack,
     jobsToken: () => issuer.mint({ aud: audience, email: scheduler }),
     runwardenEnv: {
       ...slackEnv,

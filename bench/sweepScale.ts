@@ -7,7 +7,11 @@
  * Cloud Scheduler token until nothing is deferred. Printed per size: the
  * sweep runs it took (each stops starting work after its time budget),
  * SetIamPolicy and GetIamPolicy calls, wall time, the bot's RSS before and its
- * peak (VmHWM) after, and the counts.
+ * peak (VmHWM) after, its RSS sampled every 250 ms through the runs, the
+ * requester's App Home publishes (the Slack stand-in's views.publish count),
+ * and the counts. RUNWARDEN_BENCH_SWEEP="40/4,200/20" picks other sizes;
+ * RUNWARDEN_BENCH_SWEEP_MAIN=<an older build's dist/src/main.js> sweeps with
+ * that build instead (before/after under the same conditions).
  */
 import { Firestore } from '@google-cloud/firestore';
 import { resolve } from 'node:path';
@@ -30,6 +34,17 @@ export const DEFAULT_SWEEP_SCALE: SweepScaleOptions = {
     { grants: 10_000, services: 500 },
   ],
 };
+
+/** RUNWARDEN_BENCH_SWEEP="40/4,200/20" (grants/services, comma-separated) replaces the default sizes. */
+export function sweepScaleFromEnv(value = process.env.RUNWARDEN_BENCH_SWEEP): SweepScaleOptions {
+  if (!value) return DEFAULT_SWEEP_SCALE;
+  const sizes = value.split(',').map((pair) => {
+    const [grants, services] = pair.split('/').map((n) => Number(n.trim()));
+    if (!grants || !services || !Number.isInteger(grants) || !Number.isInteger(services)) throw new Error(`RUNWARDEN_BENCH_SWEEP: expected grants/services, got ${JSON.stringify(pair)}`);
+    return { grants, services };
+  });
+  return { sizes };
+}
 
 const PROJECT = 'acme-prod';
 const mib = (bytes: number): string => (bytes / 2 ** 20).toFixed(0);
@@ -110,20 +125,29 @@ async function measure(standIns: StandIns, grants: number, services: number): Pr
   const projectId = `bench-sweep-${grants}-${Date.now()}`;
   const seedMs = await seed(standIns, projectId, grants, services);
   const calls = (method: string): number => standIns.emulator.calls.filter((c) => c.method === method).length;
-  const app = await startAppProcess(resolve(standIns.root, 'dist/src/main.js'), await freePort(), { ...standIns.runwardenEnv, GOOGLE_CLOUD_PROJECT: projectId, LOG_LEVEL: 'warn' });
+  const script = process.env.RUNWARDEN_BENCH_SWEEP_MAIN ?? resolve(standIns.root, 'dist/src/main.js');
+  const app = await startAppProcess(script, await freePort(), { ...standIns.runwardenEnv, GOOGLE_CLOUD_PROJECT: projectId, LOG_LEVEL: 'warn' });
   try {
     const idleRss = app.rss();
-    const before = { set: calls('SetIamPolicy'), get: calls('GetIamPolicy') };
+    const before = { set: calls('SetIamPolicy'), get: calls('GetIamPolicy'), homes: standIns.slack.homePublishes('U0ALICE') };
     const totals: Record<string, number> = {};
     let runs = 0;
+    // the bot's RSS every 250 ms while it sweeps: flat memory means these do not grow with the grants
+    const samples: number[] = [];
+    const sampler = setInterval(() => samples.push(app.rss()), 250);
     const t0 = nowMs();
-    for (;;) {
-      const counts = await sweepOnce(`http://127.0.0.1:${app.port}`, standIns.jobsToken());
-      runs += 1;
-      for (const [key, value] of Object.entries(counts)) totals[key] = (totals[key] ?? 0) + value;
-      if ((counts.deferred ?? 0) === 0 || runs >= 50) break;
+    try {
+      for (;;) {
+        const counts = await sweepOnce(`http://127.0.0.1:${app.port}`, standIns.jobsToken());
+        runs += 1;
+        for (const [key, value] of Object.entries(counts)) totals[key] = (totals[key] ?? 0) + value;
+        if ((counts.deferred ?? 0) === 0 || runs >= 50) break;
+      }
+    } finally {
+      clearInterval(sampler);
     }
     const wallMs = nowMs() - t0;
+    const sorted = [...samples].sort((a, b) => a - b);
     const interesting = Object.entries(totals).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ');
     return [
       `${grants.toLocaleString('en-US')} / ${services}`,
@@ -134,7 +158,9 @@ async function measure(standIns: StandIns, grants: number, services: number): Pr
       `${(wallMs / 1000).toFixed(1)} s`,
       `${((wallMs / grants) * 1000).toFixed(0)} µs`,
       mib(idleRss),
+      `${mib(sorted[Math.floor(sorted.length / 2)] ?? 0)} / ${mib(sorted[sorted.length - 1] ?? 0)}`,
       mib(app.peakRss()),
+      String(standIns.slack.homePublishes('U0ALICE') - before.homes),
       interesting,
     ];
   } finally {
@@ -144,17 +170,19 @@ async function measure(standIns: StandIns, grants: number, services: number): Pr
 
 export async function runSweepScale(options: SweepScaleOptions = DEFAULT_SWEEP_SCALE): Promise<void> {
   console.log(heading('The sweep at scale: due invoker grants over many services, one sweep process'));
+  if (process.env.RUNWARDEN_BENCH_SWEEP_MAIN) console.log(`bot: ${process.env.RUNWARDEN_BENCH_SWEEP_MAIN}`);
   const standIns = await startStandIns();
   try {
     const rows: string[][] = [];
     for (const size of options.sizes) rows.push(await measure(standIns, size.grants, size.services));
     console.log(
-      table(['grants / services', 'seeding', 'sweep runs', 'SetIamPolicy', 'GetIamPolicy', 'wall (all runs)', 'per grant', 'bot RSS before MiB', 'bot peak RSS MiB', 'counts (all runs)'], rows),
+      table(['grants / services', 'seeding', 'sweep runs', 'SetIamPolicy', 'GetIamPolicy', 'wall (all runs)', 'per grant', 'bot RSS before MiB', 'RSS sampled p50 / max MiB', 'bot peak RSS (VmHWM) MiB', 'Home publishes', 'counts (all runs)'], rows),
     );
     console.log(
       '\nEach run is one POST /jobs/sweep; a run starts no new work after its time budget (sweepBudgetSeconds, 40 s) and counts the rest\n' +
         'as deferred, so big backlogs take several runs (one a minute under Cloud Scheduler). Goal: one SetIamPolicy per service\n' +
-        '(plus retries), memory that does not grow with the number of grants (the store is read in pages of 200).',
+        '(plus retries), memory that does not grow with the number of grants (the store is read in pages of 200), and the\n' +
+        'requester\'s App Home published once per run that ended some of their grants (all grants are one user\'s: the worst case).',
     );
   } finally {
     await standIns.stop();
