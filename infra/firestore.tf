@@ -23,6 +23,7 @@ resource "google_firestore_database" "runwarden" {
 # `status ==`, order by one field and then by document id, and page with a
 # cursor; each needs a composite index:
 #   due grants          status == active,   expiresAt <= now, order by expiresAt
+#   one service's due   status == active,   target ==, expiresAt <= now, order by expiresAt
 #   interrupted applies status == approved, order by createdAt
 #   pending requests    status == pending,  order by createdAt
 #   active, by resource status == active,   order by target (one drift read per resource)
@@ -39,6 +40,29 @@ resource "google_firestore_index" "requests_status_expires_at" {
 
   fields {
     field_path = "status"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "expiresAt"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "__name__"
+    order      = "ASCENDING"
+  }
+}
+
+resource "google_firestore_index" "requests_status_target_expires_at" {
+  project    = var.project_id
+  database   = google_firestore_database.runwarden.name
+  collection = "requests"
+
+  fields {
+    field_path = "status"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "target"
     order      = "ASCENDING"
   }
   fields {

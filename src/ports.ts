@@ -153,13 +153,15 @@ export interface PageCursor {
  * A page of one status's requests, in `orderBy` order then by id. `dueBy`
  * keeps only requests whose expiresAt is at or before it (with orderBy
  * `expiresAt`). Each shape is served by a composite index on (status,
- * orderBy) — infra/firestore.tf.
+ * orderBy), or (status, target, expiresAt) — infra/firestore.tf.
  */
 export interface PageQuery {
   status: Status;
   /** `id`: document id order alone (no composite index needed) */
   orderBy: 'expiresAt' | 'createdAt' | 'target' | 'id';
   dueBy?: Date | undefined;
+  /** only requests on this resource (with orderBy `expiresAt` and `dueBy`: one service's due grants) */
+  target?: string | undefined;
   after?: PageCursor | undefined;
   limit: number;
 }

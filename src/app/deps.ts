@@ -25,6 +25,8 @@ export interface Settings {
   sweepBudgetSeconds: number;
   /** services (or other resources) a sweep works on at once */
   sweepConcurrency: number;
+  /** requests a sweep reads per page (a service's due invoker grants: up to this many in one IAM write) */
+  sweepPageSize: number;
 }
 
 export interface AppDeps {
@@ -54,4 +56,5 @@ export const DEFAULT_SETTINGS: Omit<Settings, 'instanceId'> = {
   storeTimeoutMs: 10_000,
   sweepBudgetSeconds: 40,
   sweepConcurrency: 8,
+  sweepPageSize: 200,
 };

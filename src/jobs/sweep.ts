@@ -12,7 +12,7 @@
  * At scale: the store is read in pages through indexed queries (never the
  * whole collection at once), due grants first; a service's due invoker grants
  * are ended together, so their bindings go in ONE IAM read-modify-write
- * (src/app/iamBatches.ts) while each request is still claimed and ended in
+ * (endDueGrants.ts, src/app/iamBatches.ts) while each request is still claimed and ended in
  * its own transaction; up to `sweepConcurrency` services at a time; and no
  * new work starts after `sweepBudgetSeconds`: what is left is counted in
  * `deferred` and waits for the next run. The App Home tabs the run's
@@ -28,15 +28,12 @@ import { reminderDue, reviewReminderDue } from '../domain/reminders';
 import { windowOpenDue } from '../domain/schedule';
 import type { AppDeps } from '../app/deps';
 import type { Runner } from '../app/runner';
-import { together } from '../app/iamBatches';
 import type { PageCursor, PageQuery, RequestPage } from '../ports';
 import { forEachLimited } from './forEachLimited';
+import { endDueGrants } from './endDueGrants';
 import { createOutboxSweep } from './sweepOutbox';
 import { createSweepHomes } from './sweepHomes';
 import type { HomeRefresher } from '../app/homeRefresher';
-
-/** Requests read per page. */
-const PAGE_SIZE = 200;
 
 /**
  * What one sweep did, by what actually happened (the JSON of POST /jobs/sweep;
@@ -229,7 +226,7 @@ export function createSweep(deps: AppDeps, runner: Runner, handlers: Record<Requ
         run.counts.deferred += await store.count({ ...query, after });
         return false;
       }
-      const page = await read(run, { ...query, after, limit: PAGE_SIZE });
+      const page = await read(run, { ...query, after, limit: settings.sweepPageSize });
       const left = await forEachLimited(batches(page.requests), settings.sweepConcurrency, work, inBudget);
       if (left.length > 0) {
         run.counts.deferred += left.reduce((n, batch) => n + batch.length, 0) + (page.next ? await store.count({ ...query, after: page.next }) : 0);
@@ -249,29 +246,23 @@ export function createSweep(deps: AppDeps, runner: Runner, handlers: Record<Requ
     if ((await store.count({ status, orderBy: 'id' })) <= (await store.count({ status, orderBy }))) return;
     let after: PageCursor | undefined;
     do {
-      const page = await read(run, { status, orderBy: 'id', after, limit: PAGE_SIZE });
+      const page = await read(run, { status, orderBy: 'id', after, limit: settings.sweepPageSize });
       after = page.next;
     } while (after);
   }
 
-  /** Due grants in batches: a service's invoker grants together (one IAM write), anything else alone. */
-  function dueBatches(requests: AccessRequest[]): AccessRequest[][] {
-    const byService = new Map<string, AccessRequest[]>();
-    const alone: AccessRequest[][] = [];
-    for (const request of requests) {
-      if (request.kind !== 'invoker') alone.push([request]);
-      else byService.set(request.target, [...(byService.get(request.target) ?? []), request]);
-    }
-    return [...byService.values(), ...alone];
-  }
-
-  function endBatch(run: SweepRun): (batch: AccessRequest[]) => Promise<void> {
-    return async (batch) => {
-      const first = batch[0];
-      if (!first) return;
-      if (batch.length === 1) return step(first, run, endDue);
-      await together(first.target, batch.map((request) => () => step(request, run, endDue)));
+  /** Phase 1 (endDueGrants.ts): false when the budget ran out, the due grants left counted in `deferred`. */
+  async function endAllDue(run: SweepRun, now: Date, inBudget: () => boolean): Promise<boolean> {
+    const deps = {
+      read: (query: PageQuery) => read(run, query),
+      count: (query: Omit<PageQuery, 'limit'>) => store.count(query),
+      end: (request: AccessRequest) => step(request, run, endDue),
+      pageSize: settings.sweepPageSize,
+      concurrency: settings.sweepConcurrency,
     };
+    const { complete, deferred } = await endDueGrants(deps, now, inBudget);
+    run.counts.deferred += deferred;
+    return complete;
   }
 
   const one = (requests: AccessRequest[]): AccessRequest[][] => requests.map((r) => [r]);
@@ -300,7 +291,7 @@ export function createSweep(deps: AppDeps, runner: Runner, handlers: Record<Requ
     // 1. due grants, oldest expiry first, a service's together; 2. interrupted applies; 3. pending requests;
     // 4. active requests not yet due, by resource: interrupted extensions and revokes, expiry warnings, drift.
     const finished =
-      (await pages(run, { status: 'active', orderBy: 'expiresAt', dueBy: now }, dueBatches, endBatch(run), inBudget)) &&
+      (await endAllDue(run, now, inBudget)) &&
       (await pages(run, { status: 'approved', orderBy: 'createdAt' }, one, each(finishApply), inBudget)) &&
       (await pages(run, { status: 'pending', orderBy: 'createdAt' }, one, each(tendPending), inBudget)) &&
       (await pages(run, { status: 'active', orderBy: 'target' }, (requests) => [requests], (batch) => tendActivePage(batch, run), inBudget));

@@ -68,6 +68,20 @@ export const QUERY_SHAPES = {
       { field: '__name__', direction: 'asc' },
     ],
   },
+  /** page / count (the sweep): one resource's due grants — one status and target, expiresAt <= now, by expiry then id */
+  requestsDueOnTarget: {
+    collection: 'requests',
+    scope: 'COLLECTION',
+    filters: [
+      { field: 'status', op: '==' },
+      { field: 'target', op: '==' },
+      { field: 'expiresAt', op: '<=' },
+    ],
+    orderBy: [
+      { field: 'expiresAt', direction: 'asc' },
+      { field: '__name__', direction: 'asc' },
+    ],
+  },
   /** page / count (the sweep): one status by creation then id (interrupted applies, pending requests) */
   requestsByStatusCreated: {
     collection: 'requests',

@@ -135,10 +135,12 @@ export function createRequestStore(deps: { firestore: Firestore }): RequestStore
     },
   };
 
-  /** status ==, optionally expiresAt <=, ordered by the field then the id: shapes in queryShapes.ts, composite index (status, orderBy). */
-  function pageQuery({ status, orderBy, dueBy, after }: Omit<PageQuery, 'limit'>, limit: number | undefined): Query {
+  /** status == (and target ==), optionally expiresAt <=, ordered by the field then the id: shapes in queryShapes.ts, composite index (status, [target,] orderBy). */
+  function pageQuery({ status, orderBy, dueBy, target, after }: Omit<PageQuery, 'limit'>, limit: number | undefined): Query {
     if (orderBy === 'id') return buildQuery(requests, 'requestsByStatusId', [status], { after: after && [after.id], limit });
     const cursor = after && [after.value, after.id];
+    if (orderBy === 'expiresAt' && target !== undefined) return buildQuery(requests, 'requestsDueOnTarget', [status, target, dueBy ?? MAX_DATE], { after: cursor, limit });
+    if (target !== undefined) throw new Error('target goes with orderBy expiresAt');
     if (orderBy === 'expiresAt') return buildQuery(requests, 'requestsDueByExpiry', [status, dueBy ?? MAX_DATE], { after: cursor, limit });
     if (dueBy) throw new Error('dueBy goes with orderBy expiresAt');
     return buildQuery(requests, orderBy === 'createdAt' ? 'requestsByStatusCreated' : 'requestsByStatusTarget', [status], { after: cursor, limit });

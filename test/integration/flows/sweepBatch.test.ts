@@ -102,6 +102,36 @@ it('a sweep out of time starts nothing and counts what it leaves in deferred', a
   }
 });
 
+it('a service’s due grants spread over several pages of the due query still take one write', async () => {
+  const paged = await startHarness({ settings: { sweepPageSize: 2 } });
+  const services = ['alpha', 'beta', 'gamma'].map((name) => service(name));
+  const setCalls = (resource: string): number =>
+    paged.emulator.calls.filter((c) => c.method === 'SetIamPolicy' && (c.request as { resource?: string }).resource === resource).length;
+  try {
+    for (const name of services) paged.emulator.seedService({ name });
+    // due in the order alpha, beta, gamma, alpha, beta, gamma: every page of 2 mixes services
+    const ids: string[] = [];
+    for (const round of [1, 2]) {
+      for (const name of ['alpha', 'beta', 'gamma']) {
+        const id = await paged.submit('U0ALICE', `invoker ${name} 10m spread over pages ${round}`);
+        await paged.click('U0BOB', 'approve', id);
+        await paged.waitForStatus(id, 'active');
+        ids.push(id);
+      }
+    }
+    paged.clock.advance(601);
+    const before = services.map(setCalls);
+
+    const sweep = await paged.sweep();
+
+    expect(sweep.body).toMatchObject({ expired: 6, errors: 0, deferred: 0 });
+    expect(services.map((name, i) => setCalls(name) - (before[i] ?? 0))).toEqual([1, 1, 1]);
+    for (const id of ids) await paged.waitForStatus(id, 'expired');
+  } finally {
+    await paged.stop();
+  }
+});
+
 it('an apply without conflicts is one GetIamPolicy and one SetIamPolicy', async () => {
   const id = await h.submit('U0ALICE', 'invoker batch 10m counting reads');
   const before = { get: calls('GetIamPolicy', BATCH), set: calls('SetIamPolicy', BATCH) };
