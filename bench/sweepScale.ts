@@ -138,8 +138,11 @@ async function measure(standIns: StandIns, grants: number, services: number): Pr
     const t0 = nowMs();
     try {
       for (;;) {
+        const runStarted = nowMs();
         const counts = await sweepOnce(`http://127.0.0.1:${app.port}`, standIns.jobsToken());
         runs += 1;
+        const done = Object.entries(counts).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ');
+        console.log(`  ${grants}/${services} run ${runs}: ${((nowMs() - runStarted) / 1000).toFixed(1)} s, RSS ${mib(app.rss())} MiB, ${done}`);
         for (const [key, value] of Object.entries(counts)) totals[key] = (totals[key] ?? 0) + value;
         if ((counts.deferred ?? 0) === 0 || runs >= 50) break;
       }
@@ -174,7 +177,10 @@ export async function runSweepScale(options: SweepScaleOptions = DEFAULT_SWEEP_S
   const standIns = await startStandIns();
   try {
     const rows: string[][] = [];
-    for (const size of options.sizes) rows.push(await measure(standIns, size.grants, size.services));
+    for (const size of options.sizes) {
+      rows.push(await measure(standIns, size.grants, size.services));
+      console.log(`  ${rows[rows.length - 1]?.join(' | ') ?? ''}`);
+    }
     console.log(
       table(['grants / services', 'seeding', 'sweep runs', 'SetIamPolicy', 'GetIamPolicy', 'wall (all runs)', 'per grant', 'bot RSS before MiB', 'RSS sampled p50 / max MiB', 'bot peak RSS (VmHWM) MiB', 'Home publishes', 'counts (all runs)'], rows),
     );
