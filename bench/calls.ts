@@ -40,7 +40,7 @@ async function phase(h: Harness, counts: StoreCounts, name: string, work: () => 
   const storeBefore = { ...counts };
   await work();
   // what the phase started after its state was reached (App Home publishes) belongs to it too
-  await h.runwarden.useCases.idle(60_000);
+  await (await h.runwarden.useCases()).idle(60_000);
   const calls = h.emulator.calls.slice(callsBefore);
   const storeOps = (Object.keys(counts) as (keyof StoreCounts)[]).reduce((sum, key) => sum + counts[key] - storeBefore[key], 0);
   return [name, String(calls.length), google(calls), String(storeOps), firestore(counts, storeBefore)];

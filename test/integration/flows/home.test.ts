@@ -118,7 +118,7 @@ it('a sweep that ends many of a user’s grants publishes their Home once, after
   }
   for (const id of ids) await h.waitForStatus(id, 'active');
   // every click's Home refreshes have finished; what the sweep publishes is counted from here
-  await h.runwarden.useCases.idle(60_000);
+  await (await h.runwarden.useCases()).idle(60_000);
   const before = { alice: h.slack.homePublishes('U0ALICE'), bob: h.slack.homePublishes('U0BOB'), carol: h.slack.homePublishes('U0CAROL') };
   h.clock.advance(601);
 
@@ -140,7 +140,7 @@ it('a sweep that times out several pending requests publishes each approver’s 
   for (let i = 0; i < 4; i++) ids.push(await h.submit('U0ALICE', `invoker hello 1h left waiting ${i}`));
   const waiting = /Waiting for your approval \((\d+)\)/.exec(JSON.stringify(await h.openHome('U0BOB')))?.[1];
   expect(Number(waiting)).toBeGreaterThanOrEqual(ids.length);
-  await h.runwarden.useCases.idle(60_000);
+  await (await h.runwarden.useCases()).idle(60_000);
   const before = { alice: h.slack.homePublishes('U0ALICE'), bob: h.slack.homePublishes('U0BOB'), carol: h.slack.homePublishes('U0CAROL') };
   h.clock.advance(3 * 86_400); // past the pending timeout (and every grant of the tests above)
 
