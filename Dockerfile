@@ -17,8 +17,7 @@ RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY commands ./commands
-RUN node node_modules/typescript/bin/tsc -p tsconfig.build.json \
- && rm -rf dist/src/sandbox dist/src/emulator dist/src/cli
+RUN node node_modules/typescript/bin/tsc -p tsconfig.build.json
 
 # 2. Production dependencies only, exactly as package-lock.json pins them.
 FROM node:24-slim AS deps

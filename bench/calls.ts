@@ -6,7 +6,7 @@
  * (bench/countingStore.ts). Printed per phase; nothing is asserted.
  */
 import type { Status } from '../src/domain/request';
-import type { RecordedCall } from '../src/emulator/types';
+import type { RecordedCall } from '../dev/emulator/types';
 import type { RequestStore } from '../src/ports';
 import { service, startHarness, type Harness } from '../test/support/harness';
 import { countingStore, emptyStoreCounts, type StoreCounts } from './countingStore';

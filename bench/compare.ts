@@ -10,7 +10,7 @@
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { helpText } from '../commands/parse';
-import { freePort } from '../src/sandbox/firestoreEmulator';
+import { freePort } from '../dev/sandbox/firestoreEmulator';
 import { startAppProcess } from './appProcess';
 import { helpLoad } from './helpLoad';
 import { BENCH_SIGNING_SECRET, startStandIns } from './standIns';

@@ -7,7 +7,7 @@
  *   (d)   M requests approved at once on the same service (IAM etag conflicts → retries)
  *   (e)   one sweep expiring the N grants of (a–c)
  */
-import { startFirestoreEmulator, type RunningFirestoreEmulator } from '../src/sandbox/firestoreEmulator';
+import { startFirestoreEmulator, type RunningFirestoreEmulator } from '../dev/sandbox/firestoreEmulator';
 import type { AccessRequest } from '../src/domain/request';
 import { service, startHarness, type Harness } from '../test/support/harness';
 import { approveTimed, bindingTitles, countCalls, pollUntil, submitQuietly, submitTimed } from './e2eSteps';

@@ -7,7 +7,7 @@
  */
 import type { Harness } from '../test/support/harness';
 import { APPROVALS_CHANNEL } from '../test/support/harness';
-import type { RecordedCall } from '../src/emulator/types';
+import type { RecordedCall } from '../dev/emulator/types';
 import { nowMs } from './stats';
 
 const WAIT_MS = 30_000;

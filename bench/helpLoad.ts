@@ -1,13 +1,13 @@
 /**
  * Load for the comparison benchmark: signed `/warden help` slash commands
- * (Slack's v0 signature, src/sandbox/slackSigner.ts) posted to an app's
+ * (Slack's v0 signature, dev/sandbox/slackSigner.ts) posted to an app's
  * /slack/events with a fixed number in flight over keep-alive connections.
  * Bodies are signed before the clock starts, so the load generator spends its
  * CPU on sending, not on HMACs.
  */
 import { Agent, request } from 'node:http';
-import { FORM_CONTENT_TYPE, slashCommandBody } from '../src/sandbox/slackPayloads';
-import { signSlackRequest } from '../src/sandbox/slackSigner';
+import { FORM_CONTENT_TYPE, slashCommandBody } from '../dev/sandbox/slackPayloads';
+import { signSlackRequest } from '../dev/sandbox/slackSigner';
 import { nowMs } from './stats';
 
 export interface LoadResult {

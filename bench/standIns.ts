@@ -6,10 +6,10 @@
  * that points `node dist/src/main.js` at them, as the image would be started.
  */
 import { resolve } from 'node:path';
-import { startEmulator, type Emulator } from '../src/emulator';
-import { createOidcIssuer } from '../src/sandbox/oidcIssuer';
-import { startFirestoreEmulator, type RunningFirestoreEmulator } from '../src/sandbox/firestoreEmulator';
-import { startSlackStandIn, type SlackStandIn } from '../src/sandbox/slackStandIn';
+import { startEmulator, type Emulator } from '../dev/emulator';
+import { createOidcIssuer } from '../dev/sandbox/oidcIssuer';
+import { startFirestoreEmulator, type RunningFirestoreEmulator } from '../dev/sandbox/firestoreEmulator';
+import { startSlackStandIn, type SlackStandIn } from '../dev/sandbox/slackStandIn';
 
 export const BENCH_SIGNING_SECRET = 'bench-signing-secret';
 const TOKEN = 'xoxb-bench-token';

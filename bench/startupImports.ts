@@ -9,13 +9,13 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { freePort } from '../src/sandbox/firestoreEmulator';
+import { freePort } from '../dev/sandbox/firestoreEmulator';
 import { startAppProcess } from './appProcess';
 import { helpLoad } from './helpLoad';
 import type { TracedImport } from './importTracer';
 import { BENCH_SIGNING_SECRET, startStandIns } from './standIns';
-import { FORM_CONTENT_TYPE, slashCommandBody } from '../src/sandbox/slackPayloads';
-import { postToSlackEndpoint } from '../src/sandbox/slackSigner';
+import { FORM_CONTENT_TYPE, slashCommandBody } from '../dev/sandbox/slackPayloads';
+import { postToSlackEndpoint } from '../dev/sandbox/slackSigner';
 import { heading, table } from './stats';
 
 const mib = (bytes: number): string => (bytes / 2 ** 20).toFixed(1);

@@ -19,7 +19,7 @@ import { createRequestStore } from '../src/adapters/firestore/requestStore';
 import { buildCondition } from '../src/domain/iamCondition';
 import type { AccessRequest } from '../src/domain/request';
 import { REQUEST_ID_ALPHABET } from '../src/domain/requestId';
-import { freePort } from '../src/sandbox/firestoreEmulator';
+import { freePort } from '../dev/sandbox/firestoreEmulator';
 import { startAppProcess } from './appProcess';
 import { startStandIns, type StandIns } from './standIns';
 import { heading, nowMs, table } from './stats';

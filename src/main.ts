@@ -1,9 +1,11 @@
 /**
- * Entry point of `npm start`. With Slack/Google configuration it runs
- * runwarden for real (HTTP mode on Cloud Run, or Socket Mode with an app
- * token); with none, it starts the local sandbox.
+ * Production entry point (`node dist/src/main.js`, the image's CMD): runs
+ * runwarden from its environment (SPEC §2) — HTTP mode on Cloud Run, or
+ * Socket Mode with an app token. Missing or invalid configuration ends the
+ * process with one message naming every offending variable. The local
+ * sandbox is not part of the product: `npm start` runs dev/start.ts, which
+ * starts it when nothing is configured and this entry otherwise.
  */
-import { isSandbox, sandboxRefusal } from './app/config';
 import { startFromEnv } from './app/startFromEnv';
 
 function fail(message: string): never {
@@ -12,13 +14,6 @@ function fail(message: string): never {
 }
 
 async function main(): Promise<void> {
-  if (isSandbox(process.env)) {
-    const refusal = sandboxRefusal(process.env);
-    if (refusal !== undefined) fail(refusal);
-    const { startSandbox } = await import('./sandbox/sandbox');
-    await startSandbox(process.env);
-    return;
-  }
   const result = await startFromEnv(process.env);
   if (!result.ok) fail(result.message);
   const { started } = result;

@@ -3,7 +3,7 @@
  * (.ci/run) starts one and exports FIRESTORE_EMULATOR_HOST; a plain `npm test`
  * on a developer machine starts one here and stops it in globalTeardown.
  */
-import { startFirestoreEmulator } from '../../src/sandbox/firestoreEmulator';
+import { startFirestoreEmulator } from '../../dev/sandbox/firestoreEmulator';
 
 export default async function globalSetup(): Promise<void> {
   process.env.METADATA_SERVER_DETECTION = 'none';

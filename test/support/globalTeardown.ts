@@ -1,4 +1,4 @@
-import type { RunningFirestoreEmulator } from '../../src/sandbox/firestoreEmulator';
+import type { RunningFirestoreEmulator } from '../../dev/sandbox/firestoreEmulator';
 
 export default async function globalTeardown(): Promise<void> {
   const emulator = (globalThis as { __firestoreEmulator?: RunningFirestoreEmulator }).__firestoreEmulator;

@@ -13,11 +13,11 @@ import { loadPolicy } from '../../src/domain/policy/loadPolicy';
 import type { AccessRequest, Status } from '../../src/domain/request';
 import type { Settings } from '../../src/app/deps';
 import type { Logger } from '../../src/ports';
-import { startEmulator, type Emulator } from '../../src/emulator';
-import { createOidcIssuer, type OidcIssuer } from '../../src/sandbox/oidcIssuer';
-import { startSlackStandIn, type SlackStandIn, type PostedMessage } from '../../src/sandbox/slackStandIn';
-import { appHomeOpenedBody, blockActionsBody, slashCommandBody, viewSubmissionBody, blockSuggestionBody, viewSelectBody, FORM_CONTENT_TYPE, JSON_CONTENT_TYPE } from '../../src/sandbox/slackPayloads';
-import { postToSlackEndpoint } from '../../src/sandbox/slackSigner';
+import { startEmulator, type Emulator } from '../../dev/emulator';
+import { createOidcIssuer, type OidcIssuer } from '../../dev/sandbox/oidcIssuer';
+import { startSlackStandIn, type SlackStandIn, type PostedMessage } from '../../dev/sandbox/slackStandIn';
+import { appHomeOpenedBody, blockActionsBody, slashCommandBody, viewSubmissionBody, blockSuggestionBody, viewSelectBody, FORM_CONTENT_TYPE, JSON_CONTENT_TYPE } from '../../dev/sandbox/slackPayloads';
+import { postToSlackEndpoint } from '../../dev/sandbox/slackSigner';
 
 export const PROJECT = 'acme-prod';
 export const SIGNING_SECRET = 'test-signing-secret';

@@ -4,7 +4,7 @@
  * for key policies.
  */
 import { status } from '@grpc/grpc-js';
-import { startEmulator, type Emulator, type PlainBinding } from '../../../src/emulator';
+import { startEmulator, type Emulator, type PlainBinding } from '../../../dev/emulator';
 import { emulatorClients, type EmulatorClients } from '../../support/emulatorClients';
 
 const SERVICE = 'projects/acme-test/locations/us-central1/services/hello';

@@ -2,7 +2,7 @@
  * Cloud KMS on the emulator, driven by the real KeyManagementServiceClient.
  */
 import { status } from '@grpc/grpc-js';
-import { startEmulator, type Emulator } from '../../../src/emulator';
+import { startEmulator, type Emulator } from '../../../dev/emulator';
 import { emulatorClients, type EmulatorClients } from '../../support/emulatorClients';
 
 const RING = 'projects/acme-test/locations/global/keyRings/run-cmek';

@@ -2,7 +2,7 @@
  * Cloud Run Admin API v2 on the emulator, driven by the real ServicesClient.
  */
 import { status } from '@grpc/grpc-js';
-import { startEmulator, type Emulator } from '../../../src/emulator';
+import { startEmulator, type Emulator } from '../../../dev/emulator';
 import { emulatorClients, type EmulatorClients } from '../../support/emulatorClients';
 
 const PROJECT = 'acme-test';

@@ -1,5 +1,5 @@
 /** The sandbox's demo data, as the real clients see it. */
-import { seedDemo, startEmulator, type Emulator } from '../../../src/emulator';
+import { seedDemo, startEmulator, type Emulator } from '../../../dev/emulator';
 import { emulatorClients, type EmulatorClients } from '../../support/emulatorClients';
 
 const PROJECT = 'acme-prod';

@@ -5,7 +5,7 @@
  * not change is not "restored" at expiry.
  */
 import { titleFor } from '../../../src/domain/iamCondition';
-import type { PlainBinding } from '../../../src/emulator';
+import type { PlainBinding } from '../../../dev/emulator';
 import { APPROVALS_CHANNEL, service, startHarness, type Harness } from '../../support/harness';
 
 jest.setTimeout(120_000);

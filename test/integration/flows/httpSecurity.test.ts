@@ -2,8 +2,8 @@
  * The HTTP surface refuses what it must: forged or stale Slack signatures,
  * and every kind of bad OIDC token on /jobs/sweep.
  */
-import { FORM_CONTENT_TYPE, slashCommandBody } from '../../../src/sandbox/slackPayloads';
-import { postToSlackEndpoint } from '../../../src/sandbox/slackSigner';
+import { FORM_CONTENT_TYPE, slashCommandBody } from '../../../dev/sandbox/slackPayloads';
+import { postToSlackEndpoint } from '../../../dev/sandbox/slackSigner';
 import { AUDIENCE, SCHEDULER, startHarness, type Harness } from '../../support/harness';
 
 jest.setTimeout(60_000);

@@ -3,8 +3,8 @@
  * view_submission without a view made Bolt throw, HTTP 500) are acknowledged
  * and ignored — nothing routed, nothing recorded — and the bot keeps working.
  */
-import { blockActionsPayload, FORM_CONTENT_TYPE, JSON_CONTENT_TYPE } from '../../../src/sandbox/slackPayloads';
-import { postToSlackEndpoint } from '../../../src/sandbox/slackSigner';
+import { blockActionsPayload, FORM_CONTENT_TYPE, JSON_CONTENT_TYPE } from '../../../dev/sandbox/slackPayloads';
+import { postToSlackEndpoint } from '../../../dev/sandbox/slackSigner';
 import { SIGNING_SECRET, startHarness, type Harness } from '../../support/harness';
 
 jest.setTimeout(120_000);

@@ -8,11 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { startFromEnv } from '../../../src/app/startFromEnv';
-import { startEmulator, type Emulator } from '../../../src/emulator';
-import { createOidcIssuer, type OidcIssuer } from '../../../src/sandbox/oidcIssuer';
-import { FORM_CONTENT_TYPE, slashCommandBody } from '../../../src/sandbox/slackPayloads';
-import { postToSlackEndpoint } from '../../../src/sandbox/slackSigner';
-import { startSlackStandIn, type SlackStandIn } from '../../../src/sandbox/slackStandIn';
+import { startEmulator, type Emulator } from '../../../dev/emulator';
+import { createOidcIssuer, type OidcIssuer } from '../../../dev/sandbox/oidcIssuer';
+import { FORM_CONTENT_TYPE, slashCommandBody } from '../../../dev/sandbox/slackPayloads';
+import { postToSlackEndpoint } from '../../../dev/sandbox/slackSigner';
+import { startSlackStandIn, type SlackStandIn } from '../../../dev/sandbox/slackStandIn';
 import { AUDIENCE, BOT_TOKEN, SCHEDULER, SIGNING_SECRET, TEST_POLICY, USERS, service } from '../../support/harness';
 
 jest.setTimeout(60_000);

@@ -7,7 +7,7 @@ import type { KeyManagementServiceClient } from '@google-cloud/kms';
 import type { ServicesClient } from '@google-cloud/run';
 import { createKmsClient, createRunClient } from '../../../src/adapters/gcp/clients';
 import { WardenError } from '../../../src/domain/errors';
-import { startEmulator, type Emulator } from '../../../src/emulator';
+import { startEmulator, type Emulator } from '../../../dev/emulator';
 
 export interface GcpHarness {
   emulator: Emulator;

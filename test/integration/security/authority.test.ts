@@ -5,8 +5,8 @@
  */
 import { loadPolicy } from '../../../src/domain/policy/loadPolicy';
 import type { Policy } from '../../../src/domain/policy/schema';
-import { FORM_CONTENT_TYPE, slashCommandBody } from '../../../src/sandbox/slackPayloads';
-import { postToSlackEndpoint } from '../../../src/sandbox/slackSigner';
+import { FORM_CONTENT_TYPE, slashCommandBody } from '../../../dev/sandbox/slackPayloads';
+import { postToSlackEndpoint } from '../../../dev/sandbox/slackSigner';
 import { startHarness, service, PROJECT, SIGNING_SECRET, type Harness } from '../../support/harness';
 
 jest.setTimeout(120_000);

@@ -1,5 +1,5 @@
 import { OAuth2Client } from 'google-auth-library';
-import { createOidcIssuer, type OidcIssuer } from '../../../src/sandbox/oidcIssuer';
+import { createOidcIssuer, type OidcIssuer } from '../../../dev/sandbox/oidcIssuer';
 
 const AUDIENCE = 'https://runwarden.example/jobs';
 const SCHEDULER = 'scheduler@acme-prod.iam.gserviceaccount.com';

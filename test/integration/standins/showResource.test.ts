@@ -1,5 +1,5 @@
-import { showResource } from '../../../src/cli/showResource';
-import { seedDemo, startEmulator, type Emulator } from '../../../src/emulator';
+import { showResource } from '../../../dev/cli/showResource';
+import { seedDemo, startEmulator, type Emulator } from '../../../dev/emulator';
 
 /** `warden show` against the sandbox's seeded emulator, through the real clients. */
 describe('warden show', () => {

@@ -1,5 +1,5 @@
 import { WebClient, type WebAPIPlatformError } from '@slack/web-api';
-import { startSlackStandIn, type SlackStandIn } from '../../../src/sandbox/slackStandIn';
+import { startSlackStandIn, type SlackStandIn } from '../../../dev/sandbox/slackStandIn';
 
 const TOKEN = 'xoxb-sandbox-token';
 

@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, LogLevel, type BlockAction, type ButtonAction } from '@slack/bolt';
-import { main, type CliIo } from '../../../src/cli/warden-cli';
-import { startSlackStandIn, type SlackStandIn } from '../../../src/sandbox/slackStandIn';
+import { main, type CliIo } from '../../../dev/cli/warden-cli';
+import { startSlackStandIn, type SlackStandIn } from '../../../dev/sandbox/slackStandIn';
 
 const TOKEN = 'xoxb-cli-test';
 const SECRET = 'cli-test-signing-secret';

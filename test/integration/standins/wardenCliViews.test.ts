@@ -8,8 +8,8 @@ import {
   CANCEL_ACTION, FORM_DURATION_BLOCK, FORM_KIND_ACTION, FORM_KIND_BLOCK, FORM_REASON_BLOCK, FORM_TARGET_ACTION, FORM_TARGET_BLOCK, FORM_VIEW,
 } from '../../../src/adapters/slack/ids';
 import { requestForm } from '../../../src/adapters/slack/views/requestForm';
-import { main, type CliIo } from '../../../src/cli/warden-cli';
-import { startSlackStandIn, type SlackStandIn } from '../../../src/sandbox/slackStandIn';
+import { main, type CliIo } from '../../../dev/cli/warden-cli';
+import { startSlackStandIn, type SlackStandIn } from '../../../dev/sandbox/slackStandIn';
 
 const TOKEN = 'xoxb-cli-views-test';
 const SECRET = 'cli-views-test-signing-secret';

@@ -1,4 +1,4 @@
-import { describeAnswer } from '../../../src/cli/describeAnswer';
+import { describeAnswer } from '../../../dev/cli/describeAnswer';
 
 describe('describeAnswer', () => {
   it('shows an inline slash-command reply as Slack would, not as JSON', () => {

@@ -5,8 +5,8 @@
  * trace), and --url / --slash reach the manifest.
  */
 import { parse } from 'yaml';
-import { CHECKED_IN_MANIFEST, slackManifest, USAGE } from '../../../src/cli/slackManifest';
-import { renderSlackManifest } from '../../../src/cli/renderSlackManifest';
+import { CHECKED_IN_MANIFEST, slackManifest, USAGE } from '../../../dev/cli/slackManifest';
+import { renderSlackManifest } from '../../../dev/cli/renderSlackManifest';
 
 interface Run {
   code: number;

@@ -41,7 +41,7 @@ describe('the production image (Dockerfile)', () => {
     const [runtime, script] = startCommand();
     expect(runtime).toBe('node');
     // dist/src/main.js is compiled from src/main.ts (tsconfig.build.json: rootDir ".", outDir "dist")
-    graph = importGraph(String(script).replace(/^dist\//, '').replace(/\.js$/, '.ts'), ['src/sandbox/']);
+    graph = importGraph(String(script).replace(/^dist\//, '').replace(/\.js$/, '.ts'), ['dev/']);
   }, 120_000);
 
   it('is built FROM node:24-slim in every stage, without HEALTHCHECK', () => {
@@ -72,10 +72,9 @@ describe('the production image (Dockerfile)', () => {
     expect(depsStage.find((i) => i.getKeyword() === 'RUN')?.getArgumentsContent()).toMatch(/npm ci --omit=dev/);
   });
 
-  it('the start command loads only src/ and commands/ files, none of the sandbox, emulator, CLI or tests', () => {
+  it('the start command loads only src/ and commands/ files, none of the development tooling (dev/) or tests', () => {
     expect(graph.files).toContain('src/main.ts');
     expect(graph.files.filter((f) => !/^(src|commands)\//.test(f))).toEqual([]);
-    expect(graph.files.filter((f) => /^src\/(sandbox|emulator|cli)\//.test(f))).toEqual([]);
   });
 
   it('copies the compiled form of every file the start command loads', () => {
@@ -101,8 +100,8 @@ describe('the production image (Dockerfile)', () => {
     expect(graph.packages.filter((p) => p in pkg.devDependencies)).toEqual([]);
   });
 
-  it('reaches the sandbox only through the dynamic import used when nothing is configured (not shipped)', () => {
-    expect(graph.dynamic).toEqual(['src/sandbox/sandbox.ts']);
+  it('never reaches the development tooling, not even through a dynamic import', () => {
+    expect(graph.dynamic).toEqual([]);
   });
 
   it('.dockerignore keeps tests, git, local state and infra out, and lets the build inputs in', () => {

@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseHcl } from '@cdktn/hcl2json';
-import { USAGE } from '../../../src/cli/slackManifest';
+import { USAGE } from '../../../dev/cli/slackManifest';
 import { ROOT } from '../../support/clientCalls';
 import { INFRA_DIR, readTerraform, type TerraformModule } from '../../support/terraform';
 

@@ -9,7 +9,7 @@ import { join, relative, sep } from 'node:path';
 import * as ts from 'typescript';
 import { parse } from 'yaml';
 import { BOT_EVENTS, slackAppManifest, WEB_API_SCOPES } from '../../../src/adapters/slack/appManifest';
-import { renderSlackManifest } from '../../../src/cli/renderSlackManifest';
+import { renderSlackManifest } from '../../../dev/cli/renderSlackManifest';
 import { SUBCOMMANDS } from '../../../commands/parse';
 import { ROOT, sourceProgram } from '../../support/clientCalls';
 
@@ -26,7 +26,7 @@ function slackUsage(): { webApi: Found[]; events: Found[] } {
   const events: Found[] = [];
   for (const file of program.getSourceFiles()) {
     const rel = relative(ROOT, file.fileName).split(sep).join('/');
-    if (!rel.startsWith('src/') || rel.startsWith('src/sandbox/') || rel.startsWith('src/emulator/')) continue;
+    if (!rel.startsWith('src/')) continue;
     const at = (node: ts.Node): string => `${rel}:${file.getLineAndCharacterOfPosition(node.getStart()).line + 1}`;
     const visit = (node: ts.Node): void => {
       if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)) {

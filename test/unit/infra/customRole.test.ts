@@ -74,7 +74,7 @@ describe('the Terraform custom roles equal the permission manifest', () => {
 });
 
 describe('every Google client method the code calls is in the manifest', () => {
-  const calls = googleClientCalls(['src/', 'commands/'], ['src/emulator/', 'src/sandbox/', 'src/cli/']);
+  const calls = googleClientCalls(['src/', 'commands/'], []);
   const key = (owner: string, method: string): string => `${ADAPTER_CLIENT_OWNERS[owner] ?? owner}.${method}`;
   const apiCalls = calls.filter((c) => !NOT_AN_API_CALL.has(c.method));
   const listed = new Set(PERMISSION_MANIFEST.map((e) => `${e.client}.${e.method}`));

@@ -4,7 +4,7 @@ import {
   SANDBOX_SLACK_DEFAULTS,
   slackTs,
   slashCommandBody,
-} from '../../../src/sandbox/slackPayloads';
+} from '../../../dev/sandbox/slackPayloads';
 
 describe('slashCommandBody', () => {
   it('carries every field Slack sends for a slash command', () => {

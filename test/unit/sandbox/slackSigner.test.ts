@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isValidSlackRequest } from '@slack/bolt';
-import { postToSlackEndpoint, signSlackRequest } from '../../../src/sandbox/slackSigner';
+import { postToSlackEndpoint, signSlackRequest } from '../../../dev/sandbox/slackSigner';
 
 // The worked example from Slack's "Verifying requests from Slack" guide.
 const SECRET = '8f742231b10e8888abcd99yyyzzz85a5';

@@ -1,5 +1,5 @@
 import { envelopeProblem } from '../../../../src/adapters/slack/listeners/envelope';
-import { blockActionsPayload } from '../../../../src/sandbox/slackPayloads';
+import { blockActionsPayload } from '../../../../dev/sandbox/slackPayloads';
 
 describe('envelopeProblem', () => {
   it('passes what Slack sends', () => {

@@ -1,5 +1,5 @@
 /**
- * Standalone emulator: `node dist/src/emulator/main.js`. Listens on PORT (or a
+ * Standalone emulator: `node dist/dev/emulator/main.js`. Listens on PORT (or a
  * random port), seeds the demo for GOOGLE_CLOUD_PROJECT (default acme-prod)
  * and prints {"address": "127.0.0.1:PORT"} as one JSON line.
  */

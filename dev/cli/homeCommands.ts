@@ -7,7 +7,7 @@
  * prints what changed: the home, opened modals, posted or updated messages.
  */
 import { z } from 'zod';
-import { APPROVE_ACTION, CANCEL_ACTION, DENY_ACTION, EXTEND_OPEN_ACTION, REVIEW_ACTION, REVOKE_ACTION } from '../adapters/slack/ids';
+import { APPROVE_ACTION, CANCEL_ACTION, DENY_ACTION, EXTEND_OPEN_ACTION, REVIEW_ACTION, REVOKE_ACTION } from '../../src/adapters/slack/ids';
 import { appHomeOpenedBody, blockActionsBody, FORM_CONTENT_TYPE, JSON_CONTENT_TYPE } from '../sandbox/slackPayloads';
 import { renderView } from './renderView';
 import { postSigned, readViewState, waitForView, type Out, type SlackSandbox, type ViewState } from './sandboxSlack';

@@ -11,7 +11,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { FORM_DURATION_BLOCK, FORM_KIND_ACTION, FORM_KIND_BLOCK, FORM_REASON_BLOCK, FORM_SETTING_BLOCK, FORM_TARGET_ACTION, FORM_TARGET_BLOCK, FORM_VIEW } from '../adapters/slack/ids';
+import { FORM_DURATION_BLOCK, FORM_KIND_ACTION, FORM_KIND_BLOCK, FORM_REASON_BLOCK, FORM_SETTING_BLOCK, FORM_TARGET_ACTION, FORM_TARGET_BLOCK, FORM_VIEW } from '../../src/adapters/slack/ids';
 import { blockSuggestionBody, FORM_CONTENT_TYPE, slashCommandBody, viewSelectBody, viewSubmissionBody } from '../sandbox/slackPayloads';
 import { renderView } from './renderView';
 import { postSigned, readViewState, waitForView, type Out, type SlackSandbox } from './sandboxSlack';

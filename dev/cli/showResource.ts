@@ -4,12 +4,12 @@
  * client libraries), so a newcomer can watch a binding appear and expire, an
  * egress setting flip and revert, or a key gain a new primary version.
  */
-import { createKmsClient, createRunClient } from '../adapters/gcp/clients';
-import { createKmsKeys } from '../adapters/gcp/kmsKeys';
-import { createRunIamPolicy } from '../adapters/gcp/runIamPolicy';
-import { createRunServices } from '../adapters/gcp/runServices';
-import { formatDuration } from '../domain/duration';
-import { resolveKeyName, resolveServiceName } from '../domain/resourceNames';
+import { createKmsClient, createRunClient } from '../../src/adapters/gcp/clients';
+import { createKmsKeys } from '../../src/adapters/gcp/kmsKeys';
+import { createRunIamPolicy } from '../../src/adapters/gcp/runIamPolicy';
+import { createRunServices } from '../../src/adapters/gcp/runServices';
+import { formatDuration } from '../../src/domain/duration';
+import { resolveKeyName, resolveServiceName } from '../../src/domain/resourceNames';
 
 export const SANDBOX_DEFAULTS = { project: 'acme-prod', region: 'us-central1', kmsLocation: 'global' };
 

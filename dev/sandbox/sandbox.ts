@@ -8,9 +8,9 @@
  */
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { createLogger } from '../app/logger';
-import { readPolicyFile } from '../app/policyFile';
-import { createRunwarden } from '../app/wiring';
+import { createLogger } from '../../src/app/logger';
+import { readPolicyFile } from '../../src/app/policyFile';
+import { createRunwarden } from '../../src/app/wiring';
 import { seedDemo, startEmulator } from '../emulator';
 import { startFirestoreEmulator } from './firestoreEmulator';
 import { createOidcIssuer } from './oidcIssuer';
