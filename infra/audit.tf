@@ -7,7 +7,7 @@
 #   key version creation, primary and schedule changes on Cloud KMS keys —
 #   whoever made them, table cloudaudit_googleapis_com_activity.
 # Joined on the binding's condition title (runwarden-<request id>), they answer
-# "who asked for and who approved this binding?" (README → Operator runbook).
+# "who asked for and who approved this binding?" (docs/runbook.md).
 
 locals {
   audit_export      = var.audit_dataset_id != null

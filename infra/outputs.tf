@@ -1,7 +1,7 @@
-# Every value the README's Deploy steps and runbook need comes from here
+# Every value docs/deployment.md and docs/runbook.md need comes from here
 # (`terraform -chdir=infra output -raw NAME`), never from a name typed by hand:
 # the names follow var.service_name. test/unit/deploy/readmeDeploy.test.ts
-# checks that each output the README reads exists.
+# checks that each output the docs read exists.
 
 output "service_url" {
   description = "runwarden's URL. Slack's request URLs are this + /slack/events (npm run slack-manifest -- --url)."

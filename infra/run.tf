@@ -111,7 +111,7 @@ resource "google_cloud_run_v2_service" "runwarden" {
   }
 
   # Rolling a revision with `gcloud run services update --update-labels=…`
-  # (README: new secret versions) is not drift.
+  # (docs/deployment.md: new secret versions) is not drift.
   lifecycle {
     ignore_changes = [client, client_version, labels, template[0].labels]
   }

@@ -1,6 +1,6 @@
 # Slack credentials live in Secret Manager, never in the environment file or
 # the Terraform state: Terraform creates the secrets, the operator adds their
-# versions (README → Deploy). The policy is not secret, but a Secret Manager
+# versions (docs/deployment.md). The policy is not secret, but a Secret Manager
 # version gives it history, access control and audit logs; Terraform writes it
 # from var.policy_file.
 
@@ -24,7 +24,7 @@ resource "google_secret_manager_secret" "slack_bot_token" {
 
 # A first, placeholder version of each Slack secret, so that the service
 # starts on the first apply (Slack requests fail their signature check until
-# the real versions are added: README → Deploy, step 5). Terraform never
+# the real versions are added: docs/deployment.md, step 5). Terraform never
 # touches the versions after that; the real values never enter its state.
 resource "google_secret_manager_secret_version" "slack_placeholder" {
   for_each = {

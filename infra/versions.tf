@@ -7,7 +7,7 @@
 #   terraform plan -var-file=runwarden.tfvars -out=runwarden.tfplan
 #   terraform apply runwarden.tfplan
 #
-# See README.md → "Deploy" for the whole order (prerequisites and the roles
+# See docs/deployment.md for the whole order (prerequisites and the roles
 # whoever runs this needs, image, apply, Slack app, secrets, channels).
 terraform {
   required_version = ">= 1.5"

@@ -1,5 +1,5 @@
 /**
- * The README's Deploy section and Operator runbook against infra/ and the
+ * docs/deployment.md and docs/runbook.md against infra/ and the
  * slack-manifest CLI: the commands a newcomer pastes read every name from
  * `terraform output` (and each output exists), use the two shell variables
  * set once at the top (BOT_PROJECT, REGION) instead of placeholders or a
@@ -16,14 +16,9 @@ import { USAGE } from '../../../dev/cli/slackManifest';
 import { ROOT } from '../../support/clientCalls';
 import { INFRA_DIR, readTerraform, type TerraformModule } from '../../support/terraform';
 
-const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
-
-/** The text of a level-2 section, up to the next level-2 heading. */
-function section(heading: string): string {
-  const start = README.indexOf(`\n## ${heading}\n`);
-  if (start < 0) throw new Error(`README has no "## ${heading}" section`);
-  const end = README.indexOf('\n## ', start + 1);
-  return README.slice(start, end < 0 ? undefined : end);
+/** A page of docs/, whole. */
+function page(name: string): string {
+  return readFileSync(join(ROOT, 'docs', name), 'utf8');
 }
 
 interface CodeBlock {
@@ -52,15 +47,15 @@ function codeBlocks(markdown: string): CodeBlock[] {
   return blocks;
 }
 
-const deploy = section('Deploy');
-const runbook = section('Operator runbook');
+const deploy = page('deployment.md');
+const runbook = page('runbook.md');
 const shellBlocks = [...codeBlocks(deploy), ...codeBlocks(runbook)].filter((b) => b.lang === 'sh');
 const shellCommands = shellBlocks.flatMap((b) => b.commands);
 /** Inline `code` spans of the runbook's prose that are commands. */
 const inlineCommands = [...runbook.matchAll(/`((?:gcloud|terraform|bq|npm) [^`]+)`/g)].map((m) => (m[1] ?? '').replace(/\s+/g, ' '));
 const allCommands = [...shellCommands, ...inlineCommands];
 
-describe('README → Deploy and Operator runbook', () => {
+describe('docs/deployment.md and docs/runbook.md', () => {
   let tf: TerraformModule;
   beforeAll(async () => {
     tf = await readTerraform();
@@ -73,7 +68,7 @@ describe('README → Deploy and Operator runbook', () => {
   });
 
   it('every `terraform output -raw NAME` it reads is an output of infra/', () => {
-    const read = [...README.matchAll(/terraform(?: -chdir=infra)? output -raw ([a-z_]+)/g)].map((m) => m[1] ?? '');
+    const read = [...[deploy, runbook].join('\n').matchAll(/terraform(?: -chdir=infra)? output -raw ([a-z_]+)/g)].map((m) => m[1] ?? '');
     expect(read).toEqual(expect.arrayContaining(['service_url', 'slash_command', 'slack_signing_secret_id', 'slack_bot_token_id', 'service_name', 'sweep_job_name']));
     const outputs = Object.keys(tf.outputs());
     expect([...new Set(read)].filter((name) => !outputs.includes(name))).toEqual([]);
