@@ -6,7 +6,7 @@
  */
 import type { z } from 'zod';
 import { globCouldMatch } from './glob';
-import { approverGroupSchema, MIN_ROTATION_PERIOD_SECONDS, policySchema, RESOURCE_SHAPES, ruleFields, SLACK_USER_ID } from './schema';
+import { approverGroupSchema, MIN_ROTATION_PERIOD_SECONDS, policySchema, postureSchema, RESOURCE_SHAPES, ruleFields, SLACK_USER_ID } from './schema';
 
 type RuleFields = z.output<typeof ruleFields>;
 type Parts = { [K in keyof RuleFields]?: RuleFields[K] };
@@ -115,6 +115,30 @@ function ruleProblems(rule: Parts, raw: Record<string, unknown>, context: Contex
   return problems;
 }
 
+/** `posture`: its approver group exists and can give its approvals, it has a channel, its globs can match services. */
+function postureProblems(raw: Record<string, unknown>, context: Context): string[] {
+  const problems: [string, string][] = [];
+  const shape = postureSchema.shape;
+  const approvers = shape.approvers.safeParse(raw.approvers);
+  const approvals = shape.approvals.safeParse(raw.approvals);
+  if (approvers.success) problems.push(...groupProblems(approvers.data, approvals.success ? approvals.data : undefined, '', context));
+  const channel = shape.channel.safeParse(raw.channel);
+  if (channel.success && channel.data === undefined && context.defaultChannel === undefined) {
+    problems.push(['channel', 'no channel for findings summaries and conversion requests: set posture.channel or defaults.channel']);
+  }
+  for (const key of ['public', 'requireCmek'] as const) {
+    const globs = shape[key].safeParse(raw[key]);
+    (globs.success ? globs.data : []).forEach((glob, index) => {
+      if (!globCouldMatch(glob, RESOURCE_SHAPES.invoker)) problems.push([`${key}[${index}]`, `\`${glob}\` can never match a Cloud Run service name`]);
+    });
+  }
+  const rotation = shape.maxKeyRotation.safeParse(raw.maxKeyRotation);
+  if (rotation.success && rotation.data !== undefined && rotation.data < MIN_ROTATION_PERIOD_SECONDS) {
+    problems.push(['maxKeyRotation', 'is shorter than 1d, the shortest rotation period Cloud KMS accepts']);
+  }
+  return problems.map(([key, message]) => `posture.${key}: ${message}`);
+}
+
 /** zod drops `__proto__` keys silently; in a security policy nothing may be dropped silently. */
 function protoKeys(value: unknown, path: string): string[] {
   if (Array.isArray(value)) return value.flatMap((item, index) => protoKeys(item, `${path}[${index}]`));
@@ -143,6 +167,7 @@ export function crossCheck(raw: unknown): string[] {
     if (rule.kind === 'invoker') invokerRules += 1;
     for (const [field, message] of ruleProblems(rule, rawRule, context)) problems.push(`rules[${index}].${field}: ${message}`);
   });
+  if (isObject(raw.posture)) problems.push(...postureProblems(raw.posture, context));
   if (invokerRules > 0 && domains.success && domains.data.length === 0) {
     problems.push('domains: invoker rules grant access to Google identities, so list at least one domain');
   }

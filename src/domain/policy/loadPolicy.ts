@@ -8,7 +8,7 @@
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { crossCheck } from './crossCheck';
-import { DEFAULT_INVOKER_ROLE, DEFAULT_MAX_ROTATION_PERIOD_SECONDS, DEFAULT_MAX_START_DELAY_SECONDS, policySchema, type Policy } from './schema';
+import { DEFAULT_INVOKER_ROLE, DEFAULT_MAX_KEY_ROTATION_SECONDS, DEFAULT_MAX_ROTATION_PERIOD_SECONDS, DEFAULT_MAX_START_DELAY_SECONDS, policySchema, type Policy, type PostureSettings } from './schema';
 
 export type LoadPolicyResult = { ok: true; policy: Policy } | { ok: false; problems: string[] };
 
@@ -36,8 +36,23 @@ function readYaml(text: string): { ok: true; value: unknown } | { ok: false; pro
   return { ok: true, value };
 }
 
+function normalisePosture(posture: NonNullable<z.output<typeof policySchema>['posture']>, defaultChannel: string | undefined): PostureSettings {
+  const channel = posture.channel ?? defaultChannel;
+  if (channel === undefined) throw new Error('unreachable: crossCheck reports a posture section without a channel');
+  return {
+    scope: [...new Set(posture.scope)],
+    approvers: posture.approvers,
+    approvals: posture.approvals,
+    channel,
+    public: posture.public,
+    requireCmek: posture.requireCmek,
+    maxKeyRotationSeconds: posture.maxKeyRotation ?? DEFAULT_MAX_KEY_ROTATION_SECONDS,
+  };
+}
+
 function normalise(data: z.output<typeof policySchema>): Policy {
   return {
+    ...(data.posture ? { posture: normalisePosture(data.posture, data.defaults.channel) } : {}),
     defaults: data.defaults,
     domains: [...new Set(data.domains)],
     identities: data.identities,

@@ -111,6 +111,24 @@ export const ruleFields = z.strictObject({
   maxRotationPeriod: duration.optional(),
 });
 
+/** A `posture.scope` entry (SPEC §5): a project (by id or number), a folder or an organization. */
+export const POSTURE_SCOPE = /^(?:projects\/(?:[a-z][a-z0-9-]{4,28}[a-z0-9]|[0-9]{1,20})|folders\/[0-9]{1,20}|organizations\/[0-9]{1,20})$/;
+/** SPEC §5: a key rotating less often than this (or never) is a finding, unless the policy says otherwise (Google's recommendation for symmetric keys). */
+export const DEFAULT_MAX_KEY_ROTATION_SECONDS = 90 * 86_400;
+
+/** `posture` (SPEC §5, §11): turns on the posture scan; checks across fields are in crossCheck.ts. */
+export const postureSchema = z.strictObject({
+  scope: z
+    .array(pattern(POSTURE_SCOPE, 'a scope: projects/PROJECT_ID, folders/FOLDER_NUMBER or organizations/ORGANIZATION_NUMBER'))
+    .min(1, 'must list at least one project, folder or organization'),
+  approvers: z.string().min(1, 'must name an approver group'),
+  approvals: z.number().int('must be a whole number').min(1, 'must be at least 1').default(1),
+  channel: channelId.optional(),
+  public: z.array(resourceGlob).default([]),
+  requireCmek: z.array(resourceGlob).default([]),
+  maxKeyRotation: duration.optional(),
+});
+
 /** The file's shape, field by field; checks across fields are in crossCheck.ts. */
 export const policySchema = z.strictObject({
   defaults: defaultsSchema.default({}),
@@ -122,6 +140,7 @@ export const policySchema = z.strictObject({
     .default({}),
   approverGroups: z.record(pattern(GROUP_NAME, 'a group name (letters, digits, _ and -)'), approverGroupSchema),
   rules: z.array(ruleFields).min(1, 'must hold at least one rule'),
+  posture: postureSchema.optional(),
 });
 
 export type PolicyDefaults = z.output<typeof defaultsSchema>;
@@ -187,6 +206,23 @@ export interface Rule {
   maxRotationPeriodSeconds?: number | undefined;
 }
 
+/** The posture scan's settings (SPEC §5 `posture`), normalised. */
+export interface PostureSettings {
+  /** projects/P, folders/N, organizations/N: where the scan reads (never writes) */
+  scope: string[];
+  /** the approver group deciding conversions */
+  approvers: string;
+  approvals: number;
+  /** where scan summaries and conversion requests go (posture.channel, else defaults.channel) */
+  channel: string;
+  /** service globs that may be public and have ingress all */
+  public: string[];
+  /** service globs that must have a customer-managed encryption key */
+  requireCmek: string[];
+  /** a key protecting a service must rotate at least this often (default 90d) */
+  maxKeyRotationSeconds: number;
+}
+
 export interface Policy {
   defaults: PolicyDefaults;
   /** lower-cased domains whose identities may be granted anything */
@@ -196,4 +232,6 @@ export interface Policy {
   /** group name → Slack user and user-group IDs */
   approverGroups: Record<string, string[]>;
   rules: Rule[];
+  /** present when the policy turns the posture scan on */
+  posture?: PostureSettings | undefined;
 }
