@@ -1,7 +1,10 @@
 /**
  * Configuration, parsed once from the environment with zod (SPEC §2). Every
  * problem is reported at once, by variable name; values are never echoed
- * (some are secrets).
+ * (some are secrets). Secrets and tokens are trimmed of surrounding
+ * whitespace first (a newline pasted into Secret Manager with `echo` would
+ * otherwise fail every signature check): each trimmed variable comes back as
+ * a warning naming it, never its value.
  */
 import { z } from 'zod';
 import { parseDuration } from '../domain/duration';
@@ -40,10 +43,15 @@ const base = z.object({
 
 const required = z.string({ error: 'is required' }).min(1, 'is required');
 
+/** A secret or token: never empty, no whitespace inside (what surrounded it was trimmed by trimSecrets). */
+const secret = z.string().regex(/^\S+$/, 'must not contain whitespace');
+
 const production = base.extend({
-  SLACK_SIGNING_SECRET: z.string().optional(),
-  SLACK_BOT_TOKEN: required,
-  SLACK_APP_TOKEN: z.string().optional(),
+  SLACK_SIGNING_SECRET: secret.optional(),
+  /** accepted alongside SLACK_SIGNING_SECRET while a rotation is under way (docs/runbook.md) */
+  SLACK_SIGNING_SECRET_PREVIOUS: secret.optional(),
+  SLACK_BOT_TOKEN: required.pipe(secret),
+  SLACK_APP_TOKEN: secret.optional(),
   GOOGLE_CLOUD_PROJECT: required,
   /** without these two, /jobs/* refuses every call (fail closed) */
   WARDEN_JOBS_AUDIENCE: z.string().min(1, 'must not be empty').optional(),
@@ -52,7 +60,42 @@ const production = base.extend({
 
 export type Config = z.infer<typeof production> & { mode: 'http' | 'socket' };
 
-export type ConfigResult = { ok: true; config: Config } | { ok: false; message: string };
+export type ConfigResult = { ok: true; config: Config; warnings: ConfigWarning[] } | { ok: false; message: string };
+
+/** Something start-up logs at WARNING: the variable's name and what was done, never its value. */
+export interface ConfigWarning {
+  variable: string;
+  message: string;
+}
+
+/** The secrets and tokens runwarden reads from its environment. */
+export const SECRET_VARIABLES = ['SLACK_SIGNING_SECRET', 'SLACK_SIGNING_SECRET_PREVIOUS', 'SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN'] as const;
+
+/**
+ * `env` with each secret trimmed of surrounding whitespace (`echo` stores a
+ * trailing newline, a paste can add spaces) and unset when nothing is left;
+ * one warning per variable that changed. Whitespace inside a value is left
+ * for validation to refuse: trimming it would guess.
+ */
+export function trimSecrets(env: NodeJS.ProcessEnv): { env: NodeJS.ProcessEnv; warnings: ConfigWarning[] } {
+  const trimmed: NodeJS.ProcessEnv = { ...env };
+  const warnings: ConfigWarning[] = [];
+  for (const name of SECRET_VARIABLES) {
+    const value = env[name];
+    if (value === undefined || value === value.trim()) continue;
+    const clean = value.trim();
+    if (clean === '') delete trimmed[name];
+    else trimmed[name] = clean;
+    warnings.push({
+      variable: name,
+      message:
+        clean === ''
+          ? `${name} held only whitespace and is treated as unset`
+          : `${name} had whitespace around its value (a pasted newline?) and was trimmed; store the secret without it (docs/runbook.md, "Secrets")`,
+    });
+  }
+  return { env: trimmed, warnings };
+}
 
 /** Variables whose presence means "this is a real deployment, not the sandbox". */
 export const DEPLOYMENT_VARIABLES = ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'GOOGLE_CLOUD_PROJECT'] as const;
@@ -105,7 +148,8 @@ export function isSandbox(env: NodeJS.ProcessEnv): boolean {
   return DEPLOYMENT_VARIABLES.every((name) => !env[name]);
 }
 
-export function parseConfig(env: NodeJS.ProcessEnv): ConfigResult {
+export function parseConfig(raw: NodeJS.ProcessEnv): ConfigResult {
+  const { env, warnings } = trimSecrets(raw);
   const parsed = production.safeParse(env);
   const problems: string[] = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`);
   const socket = Boolean(env.SLACK_APP_TOKEN);
@@ -115,5 +159,31 @@ export function parseConfig(env: NodeJS.ProcessEnv): ConfigResult {
   if (!parsed.success || problems.length > 0) {
     return { ok: false, message: `runwarden cannot start; fix these environment variables:\n  - ${problems.join('\n  - ')}` };
   }
-  return { ok: true, config: { ...parsed.data, mode: socket ? 'socket' : 'http' } };
+  return { ok: true, config: { ...parsed.data, mode: socket ? 'socket' : 'http' }, warnings: [...warnings, ...secretNotes(parsed.data, socket)] };
+}
+
+/**
+ * The first version infra/secrets.tf gives each Slack secret, so that the
+ * service starts before the operator has added the real one.
+ */
+export const TERRAFORM_PLACEHOLDER = 'placeholder-add-the-real-value-as-a-new-version';
+
+function secretNotes(config: z.infer<typeof production>, socket: boolean): ConfigWarning[] {
+  const notes: ConfigWarning[] = [];
+  for (const name of ['SLACK_SIGNING_SECRET', 'SLACK_SIGNING_SECRET_PREVIOUS', 'SLACK_BOT_TOKEN'] as const) {
+    if (config[name] === TERRAFORM_PLACEHOLDER) {
+      notes.push({ variable: name, message: `${name} is still Terraform's placeholder: Slack calls fail until the real value is added as a new secret version (docs/deployment.md, step 5)` });
+    }
+  }
+  if (config.SLACK_SIGNING_SECRET_PREVIOUS !== undefined) {
+    notes.push(
+      socket
+        ? { variable: 'SLACK_SIGNING_SECRET_PREVIOUS', message: 'SLACK_SIGNING_SECRET_PREVIOUS is ignored in Socket Mode (Slack does not sign Socket Mode envelopes)' }
+        : {
+            variable: 'SLACK_SIGNING_SECRET_PREVIOUS',
+            message: 'SLACK_SIGNING_SECRET_PREVIOUS is set: Slack requests signed with the previous signing secret are accepted too; remove it once the rotation is done (docs/runbook.md, "Rotate the Slack signing secret")',
+          },
+    );
+  }
+  return notes;
 }

@@ -14,13 +14,15 @@ import SocketModeReceiver from '@slack/bolt/dist/receivers/SocketModeReceiver';
 import { envelopeProblem } from '../adapters/slack/listeners/envelope';
 import { WebClient } from '@slack/web-api';
 import type { Logger } from '../ports';
-import { refuseFutureTimestamps } from './futureTimestampGuard';
+import { guardSlackEndpoint } from './slackSignature';
 import type { JobsAuthResult } from './jobsAuth';
 import type { SweepCounts } from '../jobs/sweep';
 
 export interface ServerOptions {
   port: number;
   signingSecret?: string | undefined;
+  /** also accepted while the signing secret is being rotated (SLACK_SIGNING_SECRET_PREVIOUS) */
+  previousSigningSecret?: string | undefined;
   appToken?: string | undefined;
   botToken: string;
   slackApiUrl: string;
@@ -49,6 +51,9 @@ export const SLACK_CALL_LIMITS = {
   rejectRateLimitedCalls: true,
   retryConfig: { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 2_000, maxRetryTime: 30_000 },
 } as const;
+
+/** Where Slack sends commands, interactions, options loads and events in HTTP mode (SPEC §3). */
+export const SLACK_EVENTS_PATH = '/slack/events';
 
 export function boltLogger(logger: Logger): BoltLogger {
   let level = LogLevel.INFO;
@@ -119,15 +124,22 @@ export function createSlackApp(options: ServerOptions): { app: App; client: WebC
     const receiver = new SocketModeReceiver({ appToken: options.appToken, customRoutes, installerOptions: { port: options.port }, logger });
     app = new App({ receiver, authorize, clientOptions, logger, convoStore });
   } else {
+    // Signatures are checked by slackSignature.ts (the current secret, or the previous one during a
+    // rotation, and a replay window in both directions), not by Bolt, which knows only one secret.
     const receiver = new HTTPReceiver({
-      signingSecret: options.signingSecret ?? '',
-      endpoints: '/slack/events',
+      signingSecret: options.signingSecret ?? '', // required by the type; unused with signatureVerification off
+      signatureVerification: false,
+      endpoints: SLACK_EVENTS_PATH,
       customRoutes,
       processBeforeResponse: false,
       logger,
     });
-    // HTTPReceiver.start() calls this property for every request, so the guard runs before signature checks.
-    receiver.requestListener = refuseFutureTimestamps(receiver.requestListener, options.logger);
+    // HTTPReceiver.start() calls this property for every request, so the guard runs before Bolt reads anything.
+    receiver.requestListener = guardSlackEndpoint(receiver.requestListener, {
+      path: SLACK_EVENTS_PATH,
+      secrets: { current: options.signingSecret ?? '', previous: options.previousSigningSecret },
+      logger: options.logger,
+    });
     app = new App({ receiver, authorize, clientOptions, logger, convoStore });
   }
 

@@ -26,10 +26,13 @@ export async function startFromEnv(
   if (!policy.ok) return policy;
 
   const logger = createLogger({ level: config.LOG_LEVEL, destination: options.logDestination });
+  // Before anything else is logged: what start-up changed or noticed about the secrets (names, never values).
+  for (const warning of parsed.warnings) logger.warn(warning.message, { variable: warning.variable });
   const runwarden = createRunwarden({
     port: config.PORT,
     slashCommand: config.WARDEN_SLASH_COMMAND,
     signingSecret: config.SLACK_SIGNING_SECRET,
+    previousSigningSecret: config.mode === 'http' ? config.SLACK_SIGNING_SECRET_PREVIOUS : undefined,
     appToken: config.SLACK_APP_TOKEN,
     botToken: config.SLACK_BOT_TOKEN,
     slackApiUrl: config.SLACK_API_URL,

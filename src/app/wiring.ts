@@ -24,6 +24,8 @@ export interface RunwardenOptions {
   port: number;
   slashCommand: string;
   signingSecret?: string | undefined;
+  /** SLACK_SIGNING_SECRET_PREVIOUS: also accepted while the signing secret is rotated */
+  previousSigningSecret?: string | undefined;
   appToken?: string | undefined;
   botToken: string;
   slackApiUrl: string;
@@ -72,6 +74,7 @@ export function createRunwarden(options: RunwardenOptions): Runwarden {
   const slack = createSlackApp({
     port: options.port,
     signingSecret: options.signingSecret,
+    previousSigningSecret: options.previousSigningSecret,
     appToken: options.appToken,
     botToken: options.botToken,
     slackApiUrl: options.slackApiUrl,

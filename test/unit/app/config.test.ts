@@ -1,4 +1,6 @@
-import { isSandbox, parseConfig, sandboxRefusal } from '../../../src/app/config';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isSandbox, parseConfig, sandboxRefusal, TERRAFORM_PLACEHOLDER } from '../../../src/app/config';
 
 const production = {
   SLACK_SIGNING_SECRET: 'shh-signing',
@@ -102,5 +104,61 @@ describe('Cloud Run never runs the sandbox, nor stand-ins unless it says it is a
 
   it('off Cloud Run (local runs, CI, black-box tests) accepts stand-ins without the opt-in', () => {
     expect(parseConfig({ ...production, ...standIns }).ok).toBe(true);
+  });
+});
+
+describe('secrets and tokens from the environment', () => {
+  it('trims a pasted newline or spaces around each secret, and warns by name, never with the value', () => {
+    const result = parseConfig({
+      ...production,
+      SLACK_SIGNING_SECRET: 'shh-signing\n',
+      SLACK_BOT_TOKEN: '  xoxb-1 ',
+      SLACK_SIGNING_SECRET_PREVIOUS: '\told-signing\r\n',
+    });
+    if (!result.ok) throw new Error(result.message);
+    expect(result.config).toMatchObject({ SLACK_SIGNING_SECRET: 'shh-signing', SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET_PREVIOUS: 'old-signing' });
+    const trimmed = result.warnings.filter((w) => /whitespace/.test(w.message)).map((w) => w.variable);
+    expect(trimmed.sort()).toEqual(['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_SIGNING_SECRET_PREVIOUS']);
+    const said = JSON.stringify(result.warnings);
+    for (const value of ['shh-signing', 'xoxb-1', 'old-signing']) expect(said).not.toContain(value);
+  });
+
+  it('trims the app token too, and still recognises it', () => {
+    const result = parseConfig({ ...production, SLACK_SIGNING_SECRET: undefined, SLACK_APP_TOKEN: 'xapp-1-A-2\n' });
+    expect(result.ok && result.config).toMatchObject({ mode: 'socket', SLACK_APP_TOKEN: 'xapp-1-A-2' });
+  });
+
+  it('says nothing about secrets stored cleanly', () => {
+    const result = parseConfig(production);
+    expect(result.ok && result.warnings).toEqual([]);
+  });
+
+  it('treats a secret of whitespace only as unset (and a required one as missing)', () => {
+    const result = parseConfig({ ...production, SLACK_SIGNING_SECRET: '\n' });
+    expect(result.ok).toBe(false);
+    expect(result.ok ? '' : result.message).toContain('SLACK_SIGNING_SECRET is required');
+    const previous = parseConfig({ ...production, SLACK_SIGNING_SECRET_PREVIOUS: ' ' });
+    expect(previous.ok && previous.config.SLACK_SIGNING_SECRET_PREVIOUS).toBeUndefined();
+  });
+
+  it('refuses whitespace inside a secret, naming the variable, not the value', () => {
+    const result = parseConfig({ ...production, SLACK_BOT_TOKEN: 'xoxb-1 xoxb-2' });
+    expect(result.ok).toBe(false);
+    const message = result.ok ? '' : result.message;
+    expect(message).toContain('SLACK_BOT_TOKEN must not contain whitespace');
+    expect(message).not.toContain('xoxb-1');
+  });
+
+  it('accepts SLACK_SIGNING_SECRET_PREVIOUS alongside the current one, and says to remove it once the rotation is done', () => {
+    const result = parseConfig({ ...production, SLACK_SIGNING_SECRET_PREVIOUS: 'old-signing' });
+    if (!result.ok) throw new Error(result.message);
+    expect(result.config.SLACK_SIGNING_SECRET_PREVIOUS).toBe('old-signing');
+    expect(result.warnings).toEqual([expect.objectContaining({ variable: 'SLACK_SIGNING_SECRET_PREVIOUS', message: expect.stringContaining('remove it once the rotation is done') })]);
+  });
+
+  it('warns when a secret is still Terraform’s placeholder version (infra/secrets.tf)', () => {
+    const result = parseConfig({ ...production, SLACK_SIGNING_SECRET: TERRAFORM_PLACEHOLDER });
+    expect(result.ok && result.warnings).toEqual([expect.objectContaining({ variable: 'SLACK_SIGNING_SECRET', message: expect.stringContaining('placeholder') })]);
+    expect(readFileSync(join(__dirname, '..', '..', '..', 'infra', 'secrets.tf'), 'utf8')).toContain(`secret_data = "${TERRAFORM_PLACEHOLDER}"`);
   });
 });
