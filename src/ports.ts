@@ -265,11 +265,19 @@ export interface ChatPort {
 /** A modal or Home tab view (Block Kit `view` object: type modal|home, blocks, …). */
 export type SlackSurface = Record<string, unknown> & { type: 'modal' | 'home'; blocks: unknown[] };
 
+/** What views.update did: the view is now this version (`hash`, when Slack said), or it had changed since `hash`. */
+export type ViewUpdate = { outcome: 'updated'; hash: string | undefined } | { outcome: 'hash_conflict' };
+
 export interface ViewsPort {
   /** views.open with an interaction's trigger_id (valid for 3 s); returns the view id */
   openView(triggerId: string, view: SlackSurface): Promise<{ id: string }>;
-  /** views.update of an open modal by its id */
-  updateView(viewId: string, view: SlackSurface): Promise<void>;
+  /**
+   * views.update of an open modal by its id. With `hash` (the view's current
+   * hash, from a payload or an earlier update), Slack refuses the update when
+   * the view has changed since: `hash_conflict`, nothing changed. Resolves to
+   * the new version's hash; any other failure throws.
+   */
+  updateView(viewId: string, view: SlackSurface, options?: { hash?: string | undefined }): Promise<ViewUpdate>;
   /** views.publish of a user's App Home */
   publishHome(user: string, view: SlackSurface): Promise<void>;
 }

@@ -198,7 +198,7 @@ export function viewSubmissionBody(input: { userId: string; view: Record<string,
       api_app_id: SANDBOX_SLACK_DEFAULTS.apiAppId,
       token: SANDBOX_SLACK_DEFAULTS.verificationToken,
       trigger_id: triggerId(),
-      view: { id: input.viewId ?? 'V0MODAL', team_id: SANDBOX_SLACK_DEFAULTS.teamId, ...input.view, state: { values: state }, hash: '1700000000.abcdef' },
+      view: { id: input.viewId ?? 'V0MODAL', team_id: SANDBOX_SLACK_DEFAULTS.teamId, ...input.view, state: { values: state }, hash: hashOf(input.view) },
       response_urls: [],
       is_enterprise_install: false,
     }),
@@ -219,7 +219,12 @@ function viewWithState(view: Record<string, unknown>, viewId: string, values: Re
           : { type: element.type, selected_option: value === undefined ? null : { text: { type: 'plain_text', text: value }, value } },
     };
   }
-  return { id: viewId, team_id: SANDBOX_SLACK_DEFAULTS.teamId, ...view, state: { values: state }, hash: '1700000000.abcdef' };
+  return { id: viewId, team_id: SANDBOX_SLACK_DEFAULTS.teamId, ...view, state: { values: state }, hash: hashOf(view) };
+}
+
+/** The view's `hash` as Slack sends it in payloads (the stand-in keeps it on each view); a fixed one for views built by hand. */
+function hashOf(view: Record<string, unknown>): string {
+  return typeof view.hash === 'string' ? view.hash : '1700000000.abcdef';
 }
 
 /** A `block_suggestion` (options load) body: the user typed `value` into an external_select of an open modal. */
@@ -241,8 +246,11 @@ export function blockSuggestionBody(input: { userId: string; view: Record<string
   }).toString();
 }
 
-/** A `block_actions` body from a select inside an open modal (dispatch_action): `value` was chosen in `blockId`. */
-export function viewSelectBody(input: { userId: string; view: Record<string, unknown>; viewId: string; blockId: string; actionId: string; value: string }): string {
+/**
+ * A `block_actions` body from a select inside an open modal (dispatch_action): `value` was chosen in `blockId`
+ * at `now` (the action's `action_ts`; default the present). The payload's view carries the view's `hash`.
+ */
+export function viewSelectBody(input: { userId: string; view: Record<string, unknown>; viewId: string; blockId: string; actionId: string; value: string; now?: Date }): string {
   const userName = userNameOf(input.userId);
   return new URLSearchParams({
     payload: JSON.stringify({
@@ -255,7 +263,7 @@ export function viewSelectBody(input: { userId: string; view: Record<string, unk
       team: { id: SANDBOX_SLACK_DEFAULTS.teamId, domain: SANDBOX_SLACK_DEFAULTS.teamDomain },
       view: viewWithState(input.view, input.viewId, { [input.blockId]: input.value }),
       actions: [
-        { type: 'static_select', action_id: input.actionId, block_id: input.blockId, selected_option: { text: { type: 'plain_text', text: input.value }, value: input.value }, action_ts: slackTs(new Date()) },
+        { type: 'static_select', action_id: input.actionId, block_id: input.blockId, selected_option: { text: { type: 'plain_text', text: input.value }, value: input.value }, action_ts: slackTs(input.now ?? new Date()) },
       ],
     }),
   }).toString();

@@ -6,6 +6,7 @@
  * posted so tests can assert on it and the sandbox can print it.
  */
 import { EventEmitter } from 'node:events';
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
@@ -72,11 +73,17 @@ export interface StandInRequest {
 }
 export type ExtraRoute = (request: StandInRequest) => Promise<{ status: number; body: unknown }>;
 
-/** A modal opened with views.open (and its later views.update versions). */
+/**
+ * A modal opened with views.open (and its later views.update versions). `view`
+ * is the view as Slack holds it and sends it in payloads: what the bot sent,
+ * plus its `id` and its current `hash`.
+ */
 export interface OpenedView {
   id: string;
   user?: string | undefined;
   view: Record<string, unknown>;
+  /** the current version's hash: views.update with another `hash` is refused with hash_conflict */
+  hash: string;
   /** every earlier version, oldest first */
   history: Array<Record<string, unknown>>;
 }
@@ -161,7 +168,7 @@ export async function startSlackStandIn(options: SlackStandInOptions): Promise<S
   const rateLimits = new Map<string, number[]>();
   const holds = new Map<string, Array<{ arrive: () => void; released: Promise<void> }>>();
   const openedDms = new Set<string>();
-  const homes = new Map<string, { view: Record<string, unknown>; count: number }>();
+  const homes = new Map<string, { view: Record<string, unknown>; count: number; hash: string }>();
   const modals: OpenedView[] = [];
   const changes = new EventEmitter().setMaxListeners(0);
   let sequence = 0;
@@ -170,6 +177,8 @@ export async function startSlackStandIn(options: SlackStandInOptions): Promise<S
     return `${1_700_000_000 + Math.floor(sequence / 10_000)}.${String((sequence % 10_000) * 100).padStart(6, '0')}`;
   };
   const log = (line: string): void => options.log?.(`[slack] ${line}`);
+  /** A new version's hash, shaped like Slack's (`1569262015.55b5e41b`): every views.open/update/publish makes one. */
+  const nextHash = (): string => `${Math.floor(Date.now() / 1000)}.${randomBytes(4).toString('hex')}`;
 
   /** C…/G… channels always exist; D… once opened; a user id means that user's DM, as Slack does. */
   const resolveChannel = (channel: string | undefined): string | undefined => {
@@ -249,19 +258,25 @@ export async function startSlackStandIn(options: SlackStandInOptions): Promise<S
       const view = objectOf(args.view);
       const problem = viewProblem(view, 'home');
       if (problem) return { ok: false, error: 'invalid_arguments', response_metadata: { messages: [problem] } } as Result;
-      homes.set(user, { view, count: (homes.get(user)?.count ?? 0) + 1 });
+      const current = homes.get(user);
+      // Slack refuses a publish whose `hash` is not the current view's (https://docs.slack.dev/reference/methods/views.publish)
+      if (typeof args.hash === 'string' && args.hash !== '' && current && args.hash !== current.hash) return { ok: false, error: 'hash_conflict' };
+      const hash = nextHash();
+      homes.set(user, { view, count: (current?.count ?? 0) + 1, hash });
       log(`App Home of ${user} published (${(view.blocks as unknown[]).length} blocks)`);
-      return { ok: true, view: { id: `VH${user}`, ...view } };
+      return { ok: true, view: { id: `VH${user}`, ...view, hash } };
     },
     'views.open': (args) => {
       if (typeof args.trigger_id !== 'string' || args.trigger_id === '') return { ok: false, error: 'invalid_trigger_id' };
       const view = objectOf(args.view);
       const problem = viewProblem(view, 'modal');
       if (problem) return { ok: false, error: 'invalid_arguments', response_metadata: { messages: [problem] } } as Result;
-      const opened: OpenedView = { id: `V${nextTs().replace('.', '')}`, view, history: [] };
+      const id = `V${nextTs().replace('.', '')}`;
+      const hash = nextHash();
+      const opened: OpenedView = { id, view: { ...view, id, hash }, hash, history: [] };
       modals.push(opened);
       log(`modal ${opened.id} opened: ${titleOf(view)}`);
-      return { ok: true, view: { id: opened.id, ...view } };
+      return { ok: true, view: opened.view };
     },
     'views.update': (args) => {
       const opened = modals.find((m) => m.id === args.view_id);
@@ -269,10 +284,17 @@ export async function startSlackStandIn(options: SlackStandInOptions): Promise<S
       const view = objectOf(args.view);
       const problem = viewProblem(view, 'modal');
       if (problem) return { ok: false, error: 'invalid_arguments', response_metadata: { messages: [problem] } } as Result;
+      // "hash_conflict: the provided hash doesn't match the current stored value" (https://docs.slack.dev/reference/methods/views.update);
+      // without a hash the update is unconditional, as on Slack.
+      if (typeof args.hash === 'string' && args.hash !== '' && args.hash !== opened.hash) {
+        log(`modal ${opened.id} not updated: hash ${args.hash} is not the current ${opened.hash}`);
+        return { ok: false, error: 'hash_conflict' };
+      }
       opened.history.push(opened.view);
-      opened.view = view;
+      opened.hash = nextHash();
+      opened.view = { ...view, id: opened.id, hash: opened.hash };
       log(`modal ${opened.id} updated: ${titleOf(view)}`);
-      return { ok: true, view: { id: opened.id, ...view } };
+      return { ok: true, view: opened.view };
     },
   };
 

@@ -15,6 +15,7 @@ const opened = z.object({ channel: z.object({ id: z.string() }) });
 const userInfo = z.object({ user: z.object({ profile: z.object({ email: z.string().optional() }).optional() }).optional() });
 const groupUsers = z.object({ users: z.array(z.string()).default([]) });
 const viewAnswer = z.object({ view: z.object({ id: z.string() }) });
+const updatedView = z.object({ view: z.object({ hash: z.string().optional() }) });
 
 /** Slack's error string of a failed Web API call (`{ok: false, error}`), if it is one. */
 function slackErrorCode(error: unknown): string | undefined {
@@ -72,8 +73,14 @@ export function createSlackChat(deps: { client: WebClient }): ChatPort & Directo
       return { id: answer.view.id };
     },
 
-    async updateView(viewId, view) {
-      await client.views.update({ view_id: viewId, view: view as unknown as View });
+    async updateView(viewId, view, options = {}) {
+      try {
+        const answer = await client.views.update({ view_id: viewId, view: view as unknown as View, ...(options.hash ? { hash: options.hash } : {}) });
+        return { outcome: 'updated', hash: updatedView.safeParse(answer).data?.view.hash };
+      } catch (error) {
+        if (slackErrorCode(error) === 'hash_conflict') return { outcome: 'hash_conflict' };
+        throw slackCallError('views.update', error);
+      }
     },
 
     async publishHome(user, view) {

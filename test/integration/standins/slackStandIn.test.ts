@@ -120,6 +120,29 @@ describe('Slack stand-in driven by the real @slack/web-api client', () => {
     ]);
   });
 
+  it('enforces a view hash as Slack does: each version has one, an update with an older one is refused with hash_conflict', async () => {
+    const modal = (title: string) => ({ type: 'modal' as const, title: { type: 'plain_text' as const, text: title }, blocks: [] });
+    const opened = await client.views.open({ trigger_id: '1.2.3', view: modal('first') });
+    const id = opened.view?.id ?? '';
+    const h0 = opened.view?.hash ?? '';
+    expect(h0).toMatch(/^\d+\.[0-9a-f]{8}$/);
+    const second = await client.views.update({ view_id: id, hash: h0, view: modal('second') });
+    const h1 = second.view?.hash ?? '';
+    expect(h1).not.toBe(h0);
+    // the stale hash is refused and nothing changes
+    expect(await errorOf(client.views.update({ view_id: id, hash: h0, view: modal('stale') }))).toBe('hash_conflict');
+    expect(standIn.modals()[0]).toMatchObject({ hash: h1, view: { id, hash: h1, title: { text: 'second' } } });
+    // without a hash an update is unconditional
+    await client.views.update({ view_id: id, view: modal('third') });
+    expect(standIn.modals()[0]?.view).toMatchObject({ title: { text: 'third' } });
+    expect(standIn.modals()[0]?.history.map((v) => (v.title as { text: string }).text)).toEqual(['first', 'second']);
+    // App Home publishes too
+    const home = await client.views.publish({ user_id: 'U0ALICE', view: { type: 'home', blocks: [] } });
+    expect(await errorOf(client.views.publish({ user_id: 'U0ALICE', hash: '1.00000000', view: { type: 'home', blocks: [] } }))).toBe('hash_conflict');
+    await client.views.publish({ user_id: 'U0ALICE', hash: home.view?.hash ?? '', view: { type: 'home', blocks: [] } });
+    expect(standIn.homePublishes('U0ALICE')).toBe(2);
+  });
+
   it('waitFor resolves when a matching message arrives, and rejects clearly on timeout', async () => {
     const arrived = standIn.waitFor(() => standIn.messages('C0APPROVALS').find((m) => m.text.includes('abc')));
     await client.chat.postMessage({ channel: 'C0APPROVALS', text: 'unrelated' });

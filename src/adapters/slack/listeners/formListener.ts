@@ -1,7 +1,8 @@
 /**
  * The request form: `/warden` with no arguments opens it (views.open with the
  * command's trigger_id, before anything slow); choosing a Kind redraws it
- * (views.update); typing in Target is answered from block_suggestion
+ * (views.update, in the order of the choices: the last one wins, see
+ * viewRedraws.ts); typing in Target is answered from block_suggestion
  * payloads; a submission is validated by the subcommand's own argument
  * schema and then submitted by the subcommand's own handler, exactly as the
  * slash command is. Problems come back inline (`response_action: "errors"`,
@@ -21,6 +22,7 @@ import type { FormHints } from '../views/requestForm';
 import { requestForm } from '../views/requestForm';
 import { FORM_DURATION_BLOCK, FORM_KIND_ACTION, FORM_KIND_BLOCK, FORM_REASON_BLOCK, FORM_SETTING_BLOCK, FORM_TARGET_ACTION, FORM_TARGET_BLOCK, FORM_VIEW } from '../ids';
 import { INPUT_ACTION } from '../views/extendModal';
+import { createViewRedraws } from './viewRedraws';
 import { inputValue, withinAck } from './viewState';
 
 export interface FormDeps {
@@ -82,15 +84,22 @@ function parseForm(kind: RequestKind, state: unknown): { ok: true; run: (ctx: Co
   return run && Object.keys(errors).length === 0 ? { ok: true, run } : { ok: false, errors };
 }
 
+/** A Kind choice: the view as the user's client has it (id, hash, state) and when they chose (`action_ts`). */
+const kindChoice = viewPayload.extend({
+  view: z.object({ id: z.string().min(1), hash: z.string().optional(), state: z.unknown() }),
+  actions: z.array(z.looseObject({ action_ts: z.string().optional() })).optional(),
+});
+
 export function registerFormListener(app: SlackListeners, deps: FormDeps): void {
+  const redraws = createViewRedraws({ views: deps.views, logger: deps.logger });
+
   app.action(FORM_KIND_ACTION, async ({ ack, body }) => {
     await ack();
-    const parsed = viewPayload.safeParse(body);
+    const parsed = kindChoice.safeParse(body);
     const kind = parsed.success ? kindOf(inputValue(parsed.data.view.state, FORM_KIND_BLOCK, FORM_KIND_ACTION)) : undefined;
-    if (!parsed.success || !kind || !parsed.data.view.id) return;
-    await deps.views.updateView(parsed.data.view.id, requestForm(kind, deps.hints(kind))).catch((error: unknown) =>
-      deps.logger.warn('could not redraw the request form', { error: String(error) }),
-    );
+    if (!parsed.success || !kind) return;
+    const { view, actions } = parsed.data;
+    await redraws.redraw({ viewId: view.id, hash: view.hash, actionTs: actions?.[0]?.action_ts, render: () => requestForm(kind, deps.hints(kind)) });
   });
 
   app.options(FORM_TARGET_ACTION, async ({ ack, body }) => {
