@@ -5,11 +5,10 @@ import * as cancel from './cancel';
 import type { CommandContext, Reply } from './context';
 import * as egress from './egress';
 import * as extend from './extend';
-import * as help from './help';
 import * as ingress from './ingress';
 import * as invoker from './invoker';
 import * as list from './list';
-import type { Command } from './parse';
+import { helpText, type Command } from './parse';
 import * as revoke from './revoke';
 import * as rotate from './rotate';
 import * as status from './status';
@@ -37,6 +36,6 @@ export function runCommand(command: Command, ctx: CommandContext): Promise<Reply
     case 'extend':
       return extend.handle(command, ctx);
     case 'help':
-      return help.handle(command, ctx);
+      return Promise.resolve({ text: helpText(ctx.slash) });
   }
 }

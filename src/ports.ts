@@ -3,22 +3,11 @@
  * Adapters implement them (src/adapters/*); use cases receive them through
  * createX(deps). Nothing here does I/O.
  */
+import type { IamBinding } from './domain/iamBinding';
 import type { AccessRequest, AuditEvent, EgressValue, IngressValue, Status } from './domain/request';
 import type { TransitionOutcome } from './domain/stateMachine';
 
 // ---------------------------------------------------------------- Google IAM
-
-export interface IamCondition {
-  title: string;
-  description: string;
-  expression: string;
-}
-
-export interface IamBinding {
-  role: string;
-  members: string[];
-  condition?: IamCondition | undefined;
-}
 
 /**
  * Called immediately before each write to Google. Throws (runwarden_lease_lost)

@@ -11,7 +11,7 @@
  * goes into the description alone, which IAM never evaluates. Our bindings are
  * recognised by the title, so nothing else on a policy is ever touched.
  */
-import type { IamBinding, IamCondition } from '../ports';
+import type { IamBinding, IamCondition } from './iamBinding';
 import { fitUtf8 } from './fitUtf8';
 import { isRequestId } from './requestId';
 

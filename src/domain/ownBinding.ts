@@ -5,7 +5,7 @@
  * that title is someone else's (drift), never adopted and never removed.
  * Pure.
  */
-import type { IamBinding } from '../ports';
+import type { IamBinding } from './iamBinding';
 
 /** Same title, role, members (as a set) and expression; descriptions are not compared (IAM may rewrite them). */
 export function sameBinding(a: IamBinding, b: IamBinding): boolean {

@@ -3,7 +3,6 @@
  * everything that happened to it. Stored as a Firestore document (SPEC §7),
  * read back through a zod converter. Pure data; no I/O.
  */
-import type { NoticeKind } from './transitions';
 
 export const REQUEST_KINDS = ['invoker', 'egress', 'ingress', 'rotate'] as const;
 export type RequestKind = (typeof REQUEST_KINDS)[number];
@@ -158,6 +157,31 @@ export interface AccessRequest {
   /** how many deliveries were ever queued: entry ids are `d<n>`, never reused */
   outboxSeq?: number | undefined;
 }
+
+/** Which message a requester or the approvers are sent (src/adapters/slack/views/requesterNotice.ts words each). */
+export const NOTICE_KINDS = [
+  'submitted',
+  'approval',
+  'approved',
+  'applied',
+  'denied',
+  'expired',
+  'revoked',
+  'failed',
+  'timed_out',
+  'cancelled',
+  'drift',
+  'extension_approval',
+  'extended',
+  'extension_denied',
+  'extension_lapsed',
+  'extension_failed',
+  'expiring',
+  'auto_approved',
+  'window_open',
+  'step',
+] as const;
+export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
 export const DELIVERY_TYPES = [
   'post_message',

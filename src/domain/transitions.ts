@@ -7,34 +7,12 @@ import { ErrorCode, WardenError } from './errors';
 import type { Authority, StandingReason } from './policy/authority';
 import type { GroupMembers } from './policy/evaluate';
 import type { Rule } from './policy/schema';
-import type { AccessRequest, AuditEvent, Delivery, Operation } from './request';
+import type { AccessRequest, AuditEvent, Delivery, NoticeKind, Operation } from './request';
 
 /** What to deliver, without the outbox's bookkeeping. */
 export type DeliveryWork = Pick<Delivery, 'type' | 'notice' | 'n'>;
 
-export const NOTICE_KINDS = [
-  'submitted',
-  'approval',
-  'approved',
-  'applied',
-  'denied',
-  'expired',
-  'revoked',
-  'failed',
-  'timed_out',
-  'cancelled',
-  'drift',
-  'extension_approval',
-  'extended',
-  'extension_denied',
-  'extension_lapsed',
-  'extension_failed',
-  'expiring',
-  'auto_approved',
-  'window_open',
-  'step',
-] as const;
-export type NoticeKind = (typeof NOTICE_KINDS)[number];
+export { NOTICE_KINDS, type NoticeKind } from './request';
 
 export type Effect =
   | { type: 'apply' }

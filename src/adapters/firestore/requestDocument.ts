@@ -6,8 +6,7 @@ import { Timestamp, type DocumentData } from '@google-cloud/firestore';
 import { z } from 'zod';
 import { ErrorCode, WardenError } from '../../domain/errors';
 import { openExtension } from '../../domain/extensions';
-import { DELIVERY_TYPES, EXTENSION_STATUSES, REQUEST_KINDS, STATUSES, type AccessRequest, type AuditEvent } from '../../domain/request';
-import { NOTICE_KINDS } from '../../domain/transitions';
+import { DELIVERY_TYPES, EXTENSION_STATUSES, NOTICE_KINDS, REQUEST_KINDS, STATUSES, type AccessRequest, type AuditEvent } from '../../domain/request';
 
 const date = z.union([z.instanceof(Timestamp).transform((t) => t.toDate()), z.date()]);
 const optional = <T extends z.ZodTypeAny>(schema: T) => schema.nullish().transform((v) => v ?? undefined);

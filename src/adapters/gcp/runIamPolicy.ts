@@ -12,7 +12,8 @@ import type { protos } from '@google-cloud/run';
 import { z } from 'zod';
 import { ErrorCode, WardenError } from '../../domain/errors';
 import { sameBinding } from '../../domain/ownBinding';
-import type { IamBinding, IamPolicyPort, Logger, RemovalResult } from '../../ports';
+import type { IamBinding } from '../../domain/iamBinding';
+import type { IamPolicyPort, Logger, RemovalResult } from '../../ports';
 import { GrpcCode, googleMessage, grpcCode, toWardenError } from './grpcErrors';
 
 type Policy = protos.google.iam.v1.IPolicy;

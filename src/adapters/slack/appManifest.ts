@@ -12,7 +12,7 @@
  * `npm run slack-manifest` prints it (or writes infra/slack-app-manifest.yaml);
  * the checked-in file is tested for drift.
  */
-import { SUBCOMMANDS } from '../../../commands/parse';
+import { SUBCOMMANDS } from '../../../commands';
 
 /**
  * Scopes each Web API method needs (Slack's method reference, "Required

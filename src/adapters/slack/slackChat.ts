@@ -7,7 +7,7 @@ import type { Block, KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import { ErrorCode, WardenError } from '../../domain/errors';
-import type { ChatMessage, ChatPort, DirectoryPort, SlackSurface, ViewsPort } from '../../ports';
+import type { ChatMessage, ChatPort, DirectoryPort, ViewsPort } from '../../ports';
 import { slackCallError } from './slackCallError';
 
 const posted = z.object({ channel: z.string(), ts: z.string() });

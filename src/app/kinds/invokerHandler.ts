@@ -8,7 +8,8 @@ import { ErrorCode, WardenError } from '../../domain/errors';
 import { buildCondition, parseCondition, titleFor } from '../../domain/iamCondition';
 import { describeBinding, sameBinding } from '../../domain/ownBinding';
 import type { AccessRequest } from '../../domain/request';
-import type { IamBinding, IamPolicyPort, ServicesPort } from '../../ports';
+import type { IamBinding } from '../../domain/iamBinding';
+import type { IamPolicyPort, ServicesPort } from '../../ports';
 import type { Drift, KindHandler } from './kindHandler';
 
 /** The binding the record says this request has (or will have) with this expiry. */

@@ -6,8 +6,7 @@
  * Permanent changes (no duration) never qualify, and rotate rules cannot
  * carry autoApprove at all (refused at load). Pure.
  */
-import type { GroupMembers } from './evaluate';
-import { isListed } from './isListed';
+import { isListed, type GroupMembers } from './isListed';
 import type { Rule } from './schema';
 
 /** Actor recorded in `approvals` for an auto-approval (SPEC §7). */

@@ -10,11 +10,11 @@ import { parseMember } from '../resourceNames';
 import { qualifiesForAutoApproval } from './autoApproval';
 import { matchGlob } from './glob';
 import { checkMember } from './identity';
-import { isListed } from './isListed';
+import { isListed, type GroupMembers } from './isListed';
 import { reasonProblem } from './reasonRules';
 import { DEFAULT_INVOKER_ROLE, SLACK_GROUP_ID, type MemberKind, type Policy, type Rule } from './schema';
 
-export type GroupMembers = ReadonlyMap<string, readonly string[]>;
+export type { GroupMembers } from './isListed';
 
 export type DenialReason =
   | 'no_matching_rule'

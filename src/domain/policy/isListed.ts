@@ -4,6 +4,9 @@
  */
 import { SLACK_GROUP_ID } from './schema';
 
-export function isListed(entries: readonly string[], user: string, groupMembers: ReadonlyMap<string, readonly string[]>): boolean {
+/** Slack user-group ID (S…) → its members' user IDs, looked up before a pure check runs. */
+export type GroupMembers = ReadonlyMap<string, readonly string[]>;
+
+export function isListed(entries: readonly string[], user: string, groupMembers: GroupMembers): boolean {
   return entries.some((entry) => entry === '*' || entry === user || (SLACK_GROUP_ID.test(entry) && (groupMembers.get(entry) ?? []).includes(user)));
 }

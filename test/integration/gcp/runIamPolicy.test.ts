@@ -5,7 +5,8 @@
  */
 import { createRunIamPolicy } from '../../../src/adapters/gcp/runIamPolicy';
 import { ErrorCode, WardenError } from '../../../src/domain/errors';
-import type { IamBinding, IamPolicyPort } from '../../../src/ports';
+import type { IamBinding } from '../../../src/domain/iamBinding';
+import type { IamPolicyPort } from '../../../src/ports';
 import { rejectionOf, useGcpEmulator } from './harness';
 
 const SERVICE = 'projects/acme-prod/locations/us-central1/services/payments';

@@ -4,8 +4,7 @@
  * within Slack's 3 seconds and send the real answer to the response_url.
  */
 import type { SlackListeners } from './slackListeners';
-import { parseCommand } from '../../../../commands/parse';
-import { runCommand, type CommandContext } from '../../../../commands/run';
+import { parseCommand, runCommand, type CommandContext } from '../../../../commands';
 import { asWardenError, severityOf } from '../../../domain/errors';
 import type { DeliveryLedger, DeliveryReply, Logger } from '../../../ports';
 import { refusal } from '../views/refusal';

@@ -8,7 +8,7 @@
  */
 import type { SlackListeners } from './slackListeners';
 import { z } from 'zod';
-import { argsSchema, extensionReply } from '../../../../commands/extend';
+import { extendArgsSchema as argsSchema, extensionReply } from '../../../../commands';
 import { ErrorCode, asWardenError } from '../../../domain/errors';
 import { isRequestId } from '../../../domain/requestId';
 import type { ChatPort, Logger, ViewsPort } from '../../../ports';

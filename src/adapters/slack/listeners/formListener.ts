@@ -11,11 +11,7 @@
  */
 import type { SlackListeners } from './slackListeners';
 import { z } from 'zod';
-import type { CommandContext, Reply } from '../../../../commands/context';
-import * as egress from '../../../../commands/egress';
-import * as ingress from '../../../../commands/ingress';
-import * as invoker from '../../../../commands/invoker';
-import * as rotate from '../../../../commands/rotate';
+import { egress, ingress, invoker, rotate, type CommandContext, type Reply } from '../../../../commands';
 import { REQUEST_KINDS, type RequestKind } from '../../../domain/request';
 import type { Logger, ViewsPort, ChatPort } from '../../../ports';
 import type { FormHints } from '../views/requestForm';

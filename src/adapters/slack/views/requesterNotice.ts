@@ -2,7 +2,7 @@
  * The direct message telling a requester what just happened to their request:
  * at submission, at every decision, when it takes effect and when it ends.
  */
-import { approvalsInStep, type AccessRequest } from '../../../domain/request';
+import { approvalsInStep, type AccessRequest, type NoticeKind } from '../../../domain/request';
 import { changeSummary, remainingApprovals, shortName, stepText } from './describe';
 import { EXTEND_OPEN_ACTION } from '../ids';
 import {
@@ -21,29 +21,6 @@ import {
   truncate,
 } from './format';
 
-export const NOTICE_KINDS = [
-  'submitted',
-  'approval',
-  'approved',
-  'applied',
-  'denied',
-  'expired',
-  'revoked',
-  'failed',
-  'timed_out',
-  'cancelled',
-  'drift',
-  'extension_approval',
-  'extended',
-  'extension_denied',
-  'extension_lapsed',
-  'extension_failed',
-  'expiring',
-  'auto_approved',
-  'window_open',
-  'step',
-] as const;
-export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
 /**
  * `options.extendButton`: offer **Extend** (the expiry warning, where the

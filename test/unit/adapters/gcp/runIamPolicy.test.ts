@@ -7,7 +7,8 @@
  */
 import { createRunIamPolicy } from '../../../../src/adapters/gcp/runIamPolicy';
 import { ErrorCode } from '../../../../src/domain/errors';
-import type { IamBinding, IamPolicyPort } from '../../../../src/ports';
+import type { IamBinding } from '../../../../src/domain/iamBinding';
+import type { IamPolicyPort } from '../../../../src/ports';
 import { rejectionOf, useGcpEmulator } from '../../../integration/gcp/harness';
 
 const RESOURCE = 'projects/acme-prod/locations/us-central1/services/payments';

@@ -11,7 +11,8 @@ import { extensionMessage } from '../../../../src/adapters/slack/views/extension
 import { listView } from '../../../../src/adapters/slack/views/listView';
 import { refusal } from '../../../../src/adapters/slack/views/refusal';
 import { reminderMessage } from '../../../../src/adapters/slack/views/reminderMessage';
-import { NOTICE_KINDS, requesterNotice } from '../../../../src/adapters/slack/views/requesterNotice';
+import { requesterNotice } from '../../../../src/adapters/slack/views/requesterNotice';
+import { NOTICE_KINDS } from '../../../../src/domain/request';
 import { statusView } from '../../../../src/adapters/slack/views/statusView';
 import type { Button, KnownBlock, SlackView } from '../../../../src/adapters/slack/views/format';
 import {
