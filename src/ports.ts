@@ -87,14 +87,46 @@ export interface ServiceInfo {
   encryptionKey?: string | undefined;
 }
 
+/** The service settings runwarden changes: `ingress`, or the VPC egress (`template.vpc_access.egress`). */
+export type SettingField = 'ingress' | 'egress';
+
+/**
+ * What one attempt of a setting's read-modify-write does with the service as
+ * it read it: write `value` (an EgressValue or IngressValue, per the field), or leave it.
+ */
+export type SettingPlan = { type: 'write'; value: string } | { type: 'keep' };
+
+export interface SettingUpdate {
+  /** the service as the last attempt read it (before its write, when it wrote) */
+  read: ServiceInfo;
+  /** what the plan decided on that read */
+  plan: SettingPlan;
+  /** the service's latest revision after the write (a write under `template` makes one) */
+  revision?: string | undefined;
+}
+
 export interface ServicesPort {
   getService(name: string): Promise<ServiceInfo>;
   /** parent: projects/P/locations/L (L may be "-" for all regions) */
   listServices(parent: string): Promise<ServiceInfo[]>;
-  /** UpdateService touching only template.vpc_access.egress; waits for the LRO (bounded). */
-  setEgress(name: string, value: EgressValue, beforeWrite?: BeforeWrite): Promise<{ revision?: string | undefined }>;
-  /** UpdateService touching only ingress; waits for the LRO (bounded). */
-  setIngress(name: string, value: IngressValue, beforeWrite?: BeforeWrite): Promise<{ revision?: string | undefined }>;
+  /**
+   * A read-modify-write of one setting: reads the service, asks `plan` (pure;
+   * called again on every attempt) what to do with it, and to write sends an
+   * UpdateService carrying the etag it read, whose mask names only that field
+   * — plus `template.revision`, cleared so that Cloud Run names the new
+   * revision, when an egress change meets a template that carries a revision
+   * name — then waits for the LRO (bounded). When the service changed between
+   * the read and the write (ABORTED, or FAILED_PRECONDITION about the etag),
+   * the whole read-plan-write is redone with backoff; after its attempts,
+   * runwarden_conflict. `beforeWrite` runs immediately before each
+   * UpdateService with the service as read and the value about to be written.
+   */
+  updateSetting(
+    name: string,
+    field: SettingField,
+    plan: (service: ServiceInfo) => SettingPlan,
+    beforeWrite?: (read: ServiceInfo, value: string) => Promise<void>,
+  ): Promise<SettingUpdate>;
 }
 
 // ---------------------------------------------------------------- Cloud KMS

@@ -181,6 +181,7 @@ export function serviceSnapshot(record: ServiceRecord): EmulatedService {
     ...(vpc?.connector ? { vpcConnector: vpc.connector } : {}),
     networkInterfaces: interfaces,
     ...(record.template.encryptionKey ? { encryptionKey: record.template.encryptionKey } : {}),
+    ...(record.template.revision ? { templateRevision: record.template.revision } : {}),
     labels: { ...record.labels },
     revisions: [...record.revisions],
     latestCreatedRevision: revision,

@@ -39,6 +39,11 @@ function seedTemplate(seed: SeedService): TemplateRecord {
     };
   }
   if (seed.encryptionKey) template.encryptionKey = seed.encryptionKey;
+  if (seed.templateRevision !== undefined) {
+    const id = seed.name.split('/').pop() ?? '';
+    if (!seed.templateRevision.startsWith(`${id}-`)) throw new Error(`seedService ${seed.name}: templateRevision must start with '${id}-'`);
+    template.revision = seed.templateRevision;
+  }
   return template;
 }
 
@@ -79,7 +84,11 @@ export function setBindings(state: EmulatorState, resource: string, bindings: Pl
   }
 }
 
-export function foreignUpdateService(state: EmulatorState, name: string, change: { ingress?: string; egress?: string }): void {
+export function foreignUpdateService(
+  state: EmulatorState,
+  name: string,
+  change: { ingress?: string; egress?: string; templateRevision?: string },
+): void {
   const record = state.services.get(name);
   if (!record) throw new Error(`foreignUpdateService: no emulated service ${name}`);
   const before = JSON.stringify(record.template);
@@ -91,6 +100,17 @@ export function foreignUpdateService(state: EmulatorState, name: string, change:
     if (!isEgressName(change.egress)) throw new Error(`foreignUpdateService: unknown egress '${change.egress}'`);
     if (!record.template.vpcAccess) throw new Error(`foreignUpdateService: ${name} has no VPC access to change egress on`);
     record.template.vpcAccess.egress = EGRESS_WIRE[change.egress];
+  }
+  if (change.templateRevision !== undefined) {
+    // a deploy that names its revision (gcloud run deploy --revision-suffix)
+    const id = name.split('/').pop() ?? '';
+    if (!change.templateRevision.startsWith(`${id}-`)) throw new Error(`foreignUpdateService: templateRevision must start with '${id}-'`);
+    if (record.revisions.some((r) => r.endsWith(`/revisions/${change.templateRevision}`))) {
+      throw new Error(`foreignUpdateService: revision ${change.templateRevision} exists already`);
+    }
+    record.template.revision = change.templateRevision;
+    const tag = change.templateRevision;
+    record.template.containers = record.template.containers.map((c) => ({ ...c, image: `${c.image.replace(/:[^/]*$/, '')}:${tag}` }));
   }
   record.generation += 1;
   record.etag = newServiceEtag();

@@ -28,6 +28,11 @@ export interface SeedService {
   networkInterfaces?: NetworkInterface[];
   egress?: EgressName;
   encryptionKey?: string;
+  /**
+   * template.revision: a revision name set on the template, as deploy tools do
+   * (`gcloud run deploy --revision-suffix`); must start with "<service>-"
+   */
+  templateRevision?: string;
   bindings?: PlainBinding[];
 }
 
@@ -57,6 +62,8 @@ export interface EmulatedService {
   vpcConnector?: string;
   networkInterfaces: NetworkInterface[];
   encryptionKey?: string;
+  /** template.revision, when the template names its revision */
+  templateRevision?: string;
   labels: Record<string, string>;
   /** full revision names, oldest first */
   revisions: string[];
@@ -120,8 +127,12 @@ export interface Emulator {
   policy(resource: string): PolicySnapshot;
   /** a write by someone else: replaces the policy's bindings, bumps the etag */
   foreignSetBindings(resource: string, bindings: PlainBinding[]): void;
-  /** changes a service's ingress/egress behind runwarden's back (drift) */
-  foreignUpdateService(name: string, change: { ingress?: string; egress?: string }): void;
+  /**
+   * changes a service behind runwarden's back: its ingress/egress (drift), or
+   * a deploy of a new image whose revision is named `templateRevision` (as
+   * `gcloud run deploy --revision-suffix` does: the template keeps the name)
+   */
+  foreignUpdateService(name: string, change: { ingress?: string; egress?: string; templateRevision?: string }): void;
   /** the next `times` (default 1) calls of `method` (optionally for `resource`) fail with `code` */
   injectFault(fault: InjectedFault): void;
   /** runs inside the next `times` SetIamPolicy calls, before the etag check */

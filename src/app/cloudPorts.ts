@@ -64,8 +64,8 @@ export function createCloudPorts(options: CloudPortsOptions): CloudPorts {
       { addBinding: true, removeBinding: true, removeBindings: true, replaceBinding: true, getBindings: true },
     ),
     services: deferred(
-      async () => (await import('../adapters/gcp/runServices')).createRunServices({ client: await run() }),
-      { getService: true, listServices: true, setEgress: true, setIngress: true },
+      async () => (await import('../adapters/gcp/runServices')).createRunServices({ client: await run(), log: options.logger.child({ component: 'run' }) }),
+      { getService: true, listServices: true, updateSetting: true },
     ),
     keys: deferred(
       async () => (await import('../adapters/gcp/kmsKeys')).createKmsKeys({ client: await kms() }),

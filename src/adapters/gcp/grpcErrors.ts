@@ -12,6 +12,7 @@ import { ErrorCode, WardenError } from '../../domain/errors';
 export const GrpcCode = {
   InvalidArgument: 3,
   NotFound: 5,
+  AlreadyExists: 6,
   PermissionDenied: 7,
   FailedPrecondition: 9,
   Aborted: 10,
@@ -77,6 +78,7 @@ export function toWardenError(error: unknown, what: string): WardenError {
       return make(ErrorCode.PermissionDenied, `runwarden is not allowed to change ${what}; the operators have Google's answer in the logs.`);
     case GrpcCode.FailedPrecondition:
     case GrpcCode.InvalidArgument:
+    case GrpcCode.AlreadyExists:
       return make(ErrorCode.Precondition, `Google Cloud refused the change to ${what}; the operators have Google's answer in the logs.`);
     default:
       return make(ErrorCode.Upstream, `Google Cloud failed on ${what} (${codeName}); runwarden will try again.`);

@@ -13,8 +13,9 @@ import { z } from 'zod';
 import { ErrorCode, WardenError } from '../../domain/errors';
 import { sameBinding } from '../../domain/ownBinding';
 import type { IamBinding } from '../../domain/iamBinding';
-import type { IamPolicyPort, Logger, RemovalResult } from '../../ports';
-import { GrpcCode, googleMessage, grpcCode, toWardenError } from './grpcErrors';
+import type { IamPolicyPort, RemovalResult } from '../../ports';
+import { toWardenError } from './grpcErrors';
+import { retryOptions, withEtagRetry, type RetryDeps } from './readModifyWrite';
 
 type Policy = protos.google.iam.v1.IPolicy;
 type Binding = protos.google.iam.v1.IBinding;
@@ -25,19 +26,10 @@ export interface IamPolicyClient {
   setIamPolicy(request: protos.google.iam.v1.ISetIamPolicyRequest, options?: { timeout?: number }): Promise<[Policy, ...unknown[]]>;
 }
 
-export interface RunIamPolicyDeps {
+export interface RunIamPolicyDeps extends RetryDeps {
   client: IamPolicyClient;
   /** deadline of each RPC, retries included (gax `timeout`; default 30 000 ms) */
   callTimeoutMs?: number | undefined;
-  /** read-modify-write attempts before giving up with ErrorCode.Conflict (default 8) */
-  maxAttempts?: number | undefined;
-  /** backoff base: attempt n waits random() * min(maxDelayMs, baseDelayMs * 2^n) (default 100) */
-  baseDelayMs?: number | undefined;
-  /** backoff cap (default 5000) */
-  maxDelayMs?: number | undefined;
-  sleep?: ((ms: number) => Promise<void>) | undefined;
-  random?: (() => number) | undefined;
-  log?: Logger | undefined;
 }
 
 const exprSchema = z.object({
@@ -60,25 +52,9 @@ interface ReadPolicy {
   bindings: IamBinding[];
 }
 
-interface RetryOptions {
-  maxAttempts: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
-  sleep: (ms: number) => Promise<void>;
-  random: () => number;
-  log?: Logger | undefined;
-}
-
 export function createRunIamPolicy(deps: RunIamPolicyDeps): IamPolicyPort {
   const { client } = deps;
-  const retry: RetryOptions = {
-    maxAttempts: Math.max(1, deps.maxAttempts ?? 8),
-    baseDelayMs: deps.baseDelayMs ?? 100,
-    maxDelayMs: deps.maxDelayMs ?? 5_000,
-    sleep: deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
-    random: deps.random ?? Math.random,
-    log: deps.log,
-  };
+  const retry = retryOptions(deps);
   const what = (resource: string): string => `the IAM policy of Cloud Run service ${resource}`;
   const call = { timeout: deps.callTimeoutMs ?? 30_000 };
 
@@ -204,40 +180,4 @@ export function createRunIamPolicy(deps: RunIamPolicyDeps): IamPolicyPort {
     },
   };
   return port;
-}
-
-/** ABORTED, an etag/concurrency FAILED_PRECONDITION, or UNAVAILABLE: redo the read-modify-write. */
-function isRetryable(error: unknown): boolean {
-  const code = grpcCode(error);
-  if (code === GrpcCode.Aborted || code === GrpcCode.Unavailable) return true;
-  return code === GrpcCode.FailedPrecondition && /etag|concurren/i.test(googleMessage(error));
-}
-
-/** Runs the whole read-modify-write again on a retryable error, with full-jitter exponential backoff. */
-async function withEtagRetry<T>(what: string, options: RetryOptions, readModifyWrite: () => Promise<T>): Promise<T> {
-  let lastError: unknown;
-  for (let attempt = 0; attempt < options.maxAttempts; attempt++) {
-    try {
-      return await readModifyWrite();
-    } catch (error) {
-      if (error instanceof WardenError) throw error;
-      if (!isRetryable(error)) throw toWardenError(error, what);
-      lastError = error;
-      if (attempt + 1 === options.maxAttempts) break;
-      const delayMs = options.random() * Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** attempt);
-      options.log?.warn('IAM policy changed concurrently; retrying the read-modify-write', {
-        what,
-        attempt: attempt + 1,
-        delayMs: Math.round(delayMs),
-        google: googleMessage(error),
-      });
-      await options.sleep(delayMs);
-    }
-  }
-  throw new WardenError(
-    ErrorCode.Conflict,
-    `${what} kept changing while runwarden was editing it (${options.maxAttempts} attempts); please try again shortly.`,
-    `${what}: gave up after ${options.maxAttempts} attempts; last error: ${googleMessage(lastError)}`,
-    { cause: lastError },
-  );
 }

@@ -1,14 +1,28 @@
 /**
  * ServicesPort on the Cloud Run Admin API v2: reads a service's network
  * posture and changes exactly one field (ingress, or the VPC egress) with an
- * UpdateService whose update mask names only that field.
+ * UpdateService whose update mask names only that field, in a
+ * read-modify-write guarded by the service's etag: a change someone else made
+ * between runwarden's read and its write makes Google refuse the write
+ * (ABORTED), and the whole read-decide-write is redone on the fresh service.
+ *
+ * A change under `template` (the egress) makes a new revision. A template
+ * that carries a revision name (`template.revision`, set by deploy tools such
+ * as `gcloud run deploy --revision-suffix`) would name the new revision like
+ * the existing one, and Cloud Run refuses that with ALREADY_EXISTS ("Revision
+ * named … with different configuration already exists"). Google documents
+ * the field as "the unique name for the revision; if omitted, it will be
+ * automatically generated" (RevisionTemplate.revision), so such a write also
+ * clears it (mask `template.revision`, empty): Cloud Run names the new
+ * revision itself, as Terraform's autogenerate_revision_name does.
  */
 import type { protos, ServicesClient } from '@google-cloud/run';
 import { z } from 'zod';
 import { ErrorCode, WardenError } from '../../domain/errors';
 import type { EgressValue, IngressValue } from '../../domain/request';
-import type { IngressSetting, ServiceInfo, ServicesPort } from '../../ports';
+import type { IngressSetting, ServiceInfo, ServicesPort, SettingField } from '../../ports';
 import { toWardenError } from './grpcErrors';
+import { retryOptions, withEtagRetry, type RetryDeps } from './readModifyWrite';
 
 /** The part of ServicesClient this adapter uses. */
 export type RunServicesClient = Pick<
@@ -16,7 +30,7 @@ export type RunServicesClient = Pick<
   'getService' | 'listServicesAsync' | 'listLocationsAsync' | 'updateService'
 >;
 
-export interface RunServicesDeps {
+export interface RunServicesDeps extends RetryDeps {
   client: RunServicesClient;
   /**
    * Deadline of each RPC, retries included (gax `timeout`, which also bounds
@@ -35,9 +49,11 @@ const revisionsSchema = z.object({
 });
 const serviceSchema = revisionsSchema.extend({
   name: z.string().min(1),
+  etag: z.string().nullish(),
   ingress: enumValue,
   template: z
     .object({
+      revision: z.string().nullish(),
       encryptionKey: z.string().nullish(),
       vpcAccess: z
         .object({
@@ -77,6 +93,7 @@ export function createRunServices(deps: RunServicesDeps): ServicesPort {
   const { client } = deps;
   const what = (name: string): string => `Cloud Run service ${name}`;
   const call = { timeout: deps.callTimeoutMs ?? 30_000 };
+  const retry = retryOptions(deps);
   const longrunning = {
     initialRetryDelayMillis: 250,
     retryDelayMultiplier: 1.5,
@@ -86,7 +103,7 @@ export function createRunServices(deps: RunServicesDeps): ServicesPort {
 
   async function listIn(parent: string): Promise<ServiceInfo[]> {
     const services: ServiceInfo[] = [];
-    for await (const service of client.listServicesAsync({ parent }, { autoPaginate: false, ...call })) services.push(toServiceInfo(service));
+    for await (const service of client.listServicesAsync({ parent }, { autoPaginate: false, ...call })) services.push(toServiceInfo(serviceSchema.parse(service)));
     return services;
   }
 
@@ -99,28 +116,25 @@ export function createRunServices(deps: RunServicesDeps): ServicesPort {
     return ids;
   }
 
-  async function update(
-    name: string,
-    service: Omit<protos.google.cloud.run.v2.IService, 'name'>,
-    path: string,
-    beforeWrite: (() => Promise<void>) | undefined,
-  ): Promise<{ revision?: string | undefined }> {
-    await beforeWrite?.();
-    try {
-      const [operation] = await client.updateService({ service: { name, ...service }, updateMask: { paths: [path] } }, { ...call, longrunning });
-      const [result] = await operation.promise();
-      const revisions = revisionsSchema.parse(result);
-      return { revision: revisions.latestReadyRevision || revisions.latestCreatedRevision || undefined };
-    } catch (error) {
-      throw toWardenError(error, what(name));
-    }
+  /** One UpdateService of `field` with the etag read, waited for; the new latest revision. */
+  async function write(read: ReadService, field: SettingField, value: string): Promise<string | undefined> {
+    const { service, paths } = changeOf(read, field, value);
+    const [operation] = await client.updateService({ service: { name: read.info.name, etag: read.etag, ...service }, updateMask: { paths } }, { ...call, longrunning });
+    const [result] = await operation.promise();
+    const revisions = revisionsSchema.parse(result);
+    return revisions.latestReadyRevision || revisions.latestCreatedRevision || undefined;
+  }
+
+  async function readService(name: string): Promise<ReadService> {
+    const [service] = await client.getService({ name }, call);
+    const parsed = serviceSchema.parse(service);
+    return { info: toServiceInfo(parsed), etag: parsed.etag ?? undefined, templateRevision: parsed.template?.revision || undefined };
   }
 
   return {
     async getService(name) {
       try {
-        const [service] = await client.getService({ name }, call);
-        return toServiceInfo(service);
+        return (await readService(name)).info;
       } catch (error) {
         throw toWardenError(error, what(name));
       }
@@ -142,18 +156,48 @@ export function createRunServices(deps: RunServicesDeps): ServicesPort {
       }
     },
 
-    setEgress(name, value, beforeWrite) {
-      return update(name, { template: { vpcAccess: { egress: EGRESS_TO_API[value] } } }, 'template.vpc_access.egress', beforeWrite);
-    },
-
-    setIngress(name, value, beforeWrite) {
-      return update(name, { ingress: INGRESS_TO_API[value] }, 'ingress', beforeWrite);
+    updateSetting(name, field, plan, beforeWrite) {
+      return withEtagRetry(what(name), retry, async () => {
+        const read = await readService(name);
+        const planned = plan(read.info);
+        if (planned.type === 'keep') return { read: read.info, plan: planned };
+        await beforeWrite?.(read.info, planned.value);
+        const revision = await write(read, field, planned.value);
+        return { read: read.info, plan: planned, revision };
+      });
     },
   };
 }
 
-function toServiceInfo(raw: unknown): ServiceInfo {
-  const service = serviceSchema.parse(raw);
+/** A service as read for a read-modify-write: what runwarden decides on, and what its write must carry. */
+interface ReadService {
+  info: ServiceInfo;
+  etag: string | undefined;
+  /** template.revision: a revision name a deploy tool set on the template */
+  templateRevision: string | undefined;
+}
+
+/**
+ * The UpdateService body and mask that change `field` to `value` and nothing
+ * else — except a template's revision name, cleared so the new revision gets
+ * a fresh one (see the header).
+ */
+function changeOf(read: ReadService, field: SettingField, value: string): { service: protos.google.cloud.run.v2.IService; paths: string[] } {
+  if (field === 'ingress') {
+    if (!isKey(INGRESS_TO_API, value)) throw new WardenError(ErrorCode.InvalidState, `\`${value}\` is not an ingress setting runwarden knows.`);
+    return { service: { ingress: INGRESS_TO_API[value] }, paths: ['ingress'] };
+  }
+  if (!isKey(EGRESS_TO_API, value)) throw new WardenError(ErrorCode.InvalidState, `\`${value}\` is not an egress setting runwarden knows.`);
+  const template: protos.google.cloud.run.v2.IRevisionTemplate = { vpcAccess: { egress: EGRESS_TO_API[value] } };
+  if (!read.templateRevision) return { service: { template }, paths: ['template.vpc_access.egress'] };
+  return { service: { template: { ...template, revision: '' } }, paths: ['template.vpc_access.egress', 'template.revision'] };
+}
+
+function isKey<T extends object>(table: T, key: string): key is Extract<keyof T, string> {
+  return Object.hasOwn(table, key);
+}
+
+function toServiceInfo(service: z.infer<typeof serviceSchema>): ServiceInfo {
   const vpc = service.template?.vpcAccess ?? undefined;
   const networkInterfaces = (vpc?.networkInterfaces ?? []).map((ni) =>
     [ni.network, ni.subnetwork].filter((part): part is string => !!part).join('/'),

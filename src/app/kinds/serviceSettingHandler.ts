@@ -7,8 +7,8 @@
  */
 import { ErrorCode, WardenError } from '../../domain/errors';
 import { checkSettingChange, currentSetting, hasVpcAccess, planRevert, type SettingKind } from '../../domain/kinds/serviceSetting';
-import { isTimeBound, type AccessRequest, type EgressValue, type IngressValue } from '../../domain/request';
-import type { BeforeWrite, ServiceInfo, ServicesPort } from '../../ports';
+import { isTimeBound, type AccessRequest } from '../../domain/request';
+import type { ServiceInfo, ServicesPort, SettingPlan } from '../../ports';
 import type { Applied, Drift, KindHandler, Reverted } from './kindHandler';
 
 /** Whole seconds, like every other expiry runwarden records. */
@@ -19,12 +19,6 @@ function expiryOf(request: AccessRequest, now: Date): Date | undefined {
 
 export function createServiceSettingHandler(kind: SettingKind, deps: { services: ServicesPort }): KindHandler {
   const { services } = deps;
-
-  async function set(service: string, value: string, beforeWrite?: BeforeWrite): Promise<{ revision?: string | undefined }> {
-    return kind === 'egress'
-      ? services.setEgress(service, value as EgressValue, beforeWrite)
-      : services.setIngress(service, value as IngressValue, beforeWrite);
-  }
 
   function context(service: ServiceInfo, current: string): Record<string, string | string[]> {
     const facts: Record<string, string | string[]> = { current };
@@ -46,23 +40,31 @@ export function createServiceSettingHandler(kind: SettingKind, deps: { services:
     async apply(request, now, guard): Promise<Applied> {
       const value = request.value;
       if (!value) throw new WardenError(ErrorCode.InvalidState, `Request \`${request.id}\` has no value to set.`);
-      const service = await services.getService(request.target);
-      if (kind === 'egress' && !hasVpcAccess(service)) {
-        throw new WardenError(ErrorCode.Precondition, `${service.name} no longer has VPC access, so its egress setting would change nothing.`);
-      }
-      const current = currentSetting(kind, service);
       const expiresAt = expiryOf(request, now);
-      if (current === value) {
+      // Read, decide and write with the service's etag: a change made by someone else in between is read again, never overwritten unseen.
+      const update = await services.updateSetting(
+        request.target,
+        kind,
+        (service): SettingPlan => {
+          if (kind === 'egress' && !hasVpcAccess(service)) {
+            throw new WardenError(ErrorCode.Precondition, `${service.name} no longer has VPC access, so its egress setting would change nothing.`);
+          }
+          return currentSetting(kind, service) === value ? { type: 'keep' } : { type: 'write', value };
+        },
+        (read, written) => guard('UpdateService', { value: written, previous: currentSetting(kind, read) }),
+      );
+      const current = currentSetting(kind, update.read);
+      if (update.plan.type === 'keep') {
         // Our own earlier, interrupted write (recorded before it was sent): the value to restore is what the service had then.
         const earlier = request.writing?.value === value ? request.writing.previous : undefined;
         if (earlier !== undefined) {
-          const revision = service.latestReadyRevision;
+          const revision = update.read.latestReadyRevision;
           return { expiresAt, previousValue: earlier, wrote: false, result: { [kind]: value, previous: earlier, ...(revision ? { revision } : {}) } };
         }
         // Someone else set it already: runwarden changes nothing now, so it has nothing to set back at expiry.
         return { expiresAt, wrote: false, result: { [kind]: value, unchanged: 'true' } };
       }
-      const { revision } = await set(request.target, value, () => guard('UpdateService', { value, previous: current }));
+      const { revision } = update;
       return { expiresAt, previousValue: current, wrote: true, result: { [kind]: value, previous: current, ...(revision ? { revision } : {}) } };
     },
 
@@ -81,16 +83,28 @@ export function createServiceSettingHandler(kind: SettingKind, deps: { services:
       if (!previous || previous === 'unspecified') {
         throw new WardenError(ErrorCode.Precondition, `Request \`${request.id}\` has no recorded previous ${kind} to revert to.`);
       }
-      const service = await services.getService(request.target);
+      // Read, decide and write with the service's etag: a value someone changed between the read and the write is drift, left alone.
+      const update = await services.updateSetting(
+        request.target,
+        kind,
+        (service): SettingPlan => {
+          const plan = planRevert(kind, service, applied, previous);
+          return plan.type === 'revert' ? { type: 'write', value: plan.to } : { type: 'keep' };
+        },
+        () => guard('UpdateService', { reverting: previous }),
+      );
+      const service = update.read;
       const plan = planRevert(kind, service, applied, previous);
-      const revertRevision: Record<string, string> = service.latestReadyRevision ? { revertRevision: service.latestReadyRevision } : {};
+      if (plan.type === 'revert') {
+        const { revision } = update;
+        return { type: 'reverted', detail: { revertedTo: plan.to, ...(revision ? { revertRevision: revision } : {}) } };
+      }
       // A retried revert may find its own earlier, unrecorded revert done: that is no drift.
-      if (plan.type === 'drift' && request.writing?.reverting === previous && plan.observed === previous) {
+      if (request.writing?.reverting === previous && plan.observed === previous) {
+        const revertRevision: Record<string, string> = service.latestReadyRevision ? { revertRevision: service.latestReadyRevision } : {};
         return { type: 'reverted', detail: { revertedTo: previous, ...revertRevision } };
       }
-      if (plan.type === 'drift') return { type: 'drift', detail: plan.detail, observed: plan.observed };
-      const { revision } = await set(request.target, plan.to, () => guard('UpdateService', { reverting: plan.to }));
-      return { type: 'reverted', detail: { revertedTo: plan.to, ...(revision ? { revertRevision: revision } : {}) } };
+      return { type: 'drift', detail: plan.detail, observed: plan.observed };
     },
 
     async inspect(target, requests): Promise<Drift[]> {
@@ -105,15 +119,18 @@ export function createServiceSettingHandler(kind: SettingKind, deps: { services:
         }));
     },
 
-    async undo(request, applied, current): Promise<Record<string, string> | undefined> {
-      const previous = applied.previousValue;
-      if (!applied.wrote || !previous || previous === 'unspecified' || !request.value) return undefined;
+    async undo(request, late, current): Promise<Record<string, string> | undefined> {
+      const previous = late.previousValue;
+      const written = request.value;
+      if (!late.wrote || !previous || previous === 'unspecified' || !written) return undefined;
       // Another instance finished this apply and the record owns the change now.
       if (current?.status === 'active' || current?.status === 'applied') return undefined;
-      const service = await services.getService(request.target);
-      if (currentSetting(kind, service) !== request.value) return undefined;
-      await set(request.target, previous);
-      return { [kind]: request.value, undone: `set back to ${previous}` };
+      // Only while the service still carries the late write; a value changed since is someone else's.
+      const update = await services.updateSetting(request.target, kind, (service): SettingPlan =>
+        currentSetting(kind, service) === written ? { type: 'write', value: previous } : { type: 'keep' },
+      );
+      if (update.plan.type === 'keep') return undefined;
+      return { [kind]: written, undone: `set back to ${previous}` };
     },
   };
 }

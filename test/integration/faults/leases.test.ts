@@ -84,7 +84,7 @@ it('a Google read that hangs past the lease: the stalled process writes nothing 
   expect(calls('UpdateService')).toBe(2); // b's apply and b's revert; nothing from a
 });
 
-it('a write in flight when the lease lapsed, landing after the sweep reverted: it is undone and recorded', async () => {
+it('a write in flight when the lease lapsed, arriving after the sweep applied and reverted: Google refuses its stale etag, and the stalled process writes nothing', async () => {
   const id = await a.submit('U0ALICE', 'egress payments-api all-traffic 1h partner debugging');
   await a.click('U0BOB', 'approve', id);
   const inFlight = a.emulator.hold('UpdateService', PAYMENTS);
@@ -99,11 +99,35 @@ it('a write in flight when the lease lapsed, landing after the sweep reverted: i
   await a.waitForStatus(id, 'expired');
   expect(a.emulator.service(PAYMENTS)?.egress).toBe('private-ranges-only');
 
-  inFlight.release(); // the stalled write lands now: all-traffic, untracked
-  await waitForAction(id, 'late_write_undone');
+  inFlight.release(); // the stalled write arrives now, with the etag of the service before b's two writes
+  await waitForAction(id, 'lease_lost'); // refused (ABORTED); its fresh read-modify-write stops at the lease check
   expect(a.emulator.service(PAYMENTS)?.egress).toBe('private-ranges-only');
-  const undone = (await a.runwarden.deps.store.events(id)).find((e) => e.action === 'late_write_undone');
-  expect(undone?.detail).toMatchObject({ egress: 'all-traffic', undone: 'set back to private-ranges-only' });
+  expect(await actions(id)).not.toContain('late_write_undone');
+});
+
+it('a write in flight when the lease lapsed that still lands (nobody wrote the service since: the takeover ended the request without writing) is undone and recorded', async () => {
+  // an instance that gives up at once: its sweep ends the lapsed apply as failed, writing nothing
+  const c = await startHarness({ peer: a, settings: { maxAttempts: 1 } });
+  try {
+    const id = await a.submit('U0ALICE', 'egress payments-api all-traffic 1h partner debugging');
+    await a.click('U0BOB', 'approve', id);
+    const inFlight = a.emulator.hold('UpdateService', PAYMENTS);
+    await a.click('U0CAROL', 'approve', id);
+    await inFlight.reached;
+
+    a.clock.advance(LEASE_SECONDS + 1);
+    await c.sweep();
+    await a.waitForStatus(id, 'failed');
+    expect(a.emulator.service(PAYMENTS)?.egress).toBe('private-ranges-only');
+
+    inFlight.release(); // the stalled write lands now: all-traffic, on a failed request
+    await waitForAction(id, 'late_write_undone');
+    expect(a.emulator.service(PAYMENTS)?.egress).toBe('private-ranges-only');
+    const undone = (await a.runwarden.deps.store.events(id)).find((e) => e.action === 'late_write_undone');
+    expect(undone?.detail).toMatchObject({ egress: 'all-traffic', undone: 'set back to private-ranges-only' });
+  } finally {
+    await c.stop();
+  }
 });
 
 it('a lease that lapses while its holder is alive: the sweep of another instance takes the apply over, once', async () => {

@@ -273,8 +273,8 @@ it('revoke sets a temporary change back early', async () => {
 
 it('an apply interrupted after Google made the change is finished by the sweep without a second UpdateService', async () => {
   const id = await h.submit('U0ALICE', 'egress api all-traffic 1h flaky poll');
-  // the change is made, then polling its operation fails: the apply cannot know it succeeded
-  h.emulator.injectFault({ method: 'GetOperation', code: 14, message: 'unavailable', times: 1 });
+  // the change is made, then polling its operation times out: the apply cannot know it succeeded
+  h.emulator.injectFault({ method: 'GetOperation', code: 4, message: 'deadline exceeded', times: 1 });
   await h.click('U0BOB', 'approve', id);
   const request = await h.waitForLapsedApply(id);
   expect(request.status).toBe('approved');

@@ -33,8 +33,10 @@ describe('the gRPC methods runwarden sends are all in the permission manifest', 
       'services.getService': () => services.getService(SERVICE),
       'services.listServices': () => services.listServices('projects/acme-prod/locations/us-central1'),
       'services.listServices (all regions)': () => services.listServices('projects/acme-prod/locations/-'),
-      'services.setEgress': () => services.setEgress(SERVICE, 'all-traffic'),
-      'services.setIngress': () => services.setIngress(SERVICE, 'all'),
+      'services.updateSetting': async () => {
+        await services.updateSetting(SERVICE, 'egress', () => ({ type: 'write', value: 'all-traffic' }));
+        return services.updateSetting(SERVICE, 'ingress', () => ({ type: 'write', value: 'all' }));
+      },
       'iam.addBinding': () => iam.addBinding(SERVICE, binding),
       'iam.replaceBinding': () => iam.replaceBinding(SERVICE, binding, extended),
       'iam.getBindings': () => iam.getBindings(SERVICE),
