@@ -143,8 +143,18 @@ export interface KeyInfo {
 
 export interface KeysPort {
   getKey(name: string): Promise<KeyInfo>;
-  /** createCryptoKeyVersion (waits until ENABLED); the full name of the new version */
-  createVersion(name: string, beforeWrite?: BeforeWrite): Promise<{ version: string }>;
+  /**
+   * createCryptoKeyVersion: the full name of the new version, at once — an
+   * HSM key's may still be PENDING_GENERATION (`pending`); record it before
+   * waiting for it (waitUntilEnabled), so that a retry reuses it.
+   */
+  createVersion(name: string, beforeWrite?: BeforeWrite): Promise<{ version: string; pending: boolean }>;
+  /**
+   * Waits (bounded) while a version is PENDING_GENERATION; runwarden_upstream_error
+   * ("still being generated") when it still is at the end. Other states
+   * return at once (making a disabled version primary is refused by Google).
+   */
+  waitUntilEnabled(version: string): Promise<void>;
   /** updateCryptoKeyPrimaryVersion to `version` (a full version name) */
   makePrimary(name: string, version: string, beforeWrite?: BeforeWrite): Promise<void>;
   /** updateCryptoKey with update mask rotation_period,next_rotation_time */

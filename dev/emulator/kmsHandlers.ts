@@ -1,7 +1,7 @@
 /** google.cloud.kms.v1.KeyManagementService and the KMS IAMPolicy mixin. */
 import { z } from 'zod';
 import { iamHandlers } from './iamHandlers';
-import { keyRingToWire, keyToWire, versionToWire, type KeyRecord } from './kmsModel';
+import { keyRingToWire, keyToWire, versionToWire, type KeyRecord, type KeyVersionRecord } from './kmsModel';
 import { parseUpdateCryptoKey, updatedKey } from './kmsUpdate';
 import { isKmsIamResource, parseCryptoKeyName, parseCryptoKeyVersionName, parseKeyRingName, parseKmsLocation } from './names';
 import { failedPrecondition, invalidArgument, notFound, unimplemented } from './rpcError';
@@ -47,7 +47,9 @@ function createVersion(state: EmulatorState, raw: unknown): object {
   const request = parseRequest(createVersionSchema, raw);
   const key = requireKey(state, request.parent);
   const id = key.versions.reduce((max, v) => Math.max(max, v.id), 0) + 1;
-  const version = { id, state: 'ENABLED' as const, createTime: new Date() };
+  // an HSM key's version is generated asynchronously: PENDING_GENERATION until Cloud KMS is done
+  const generating = state.generationHeld.has(key.name);
+  const version: KeyVersionRecord = { id, state: generating ? 'PENDING_GENERATION' : 'ENABLED', createTime: new Date() };
   key.versions.push(version);
   return versionToWire(key, version);
 }

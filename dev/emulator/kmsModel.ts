@@ -70,7 +70,8 @@ export function versionToWire(key: KeyRecord, version: KeyVersionRecord): object
     protectionLevel: 'SOFTWARE',
     algorithm: ALGORITHM[key.purpose],
     createTime: toTimestamp(version.createTime),
-    generateTime: toTimestamp(version.createTime),
+    // Cloud KMS sets generate_time once the key material exists
+    ...(version.state === 'PENDING_GENERATION' ? {} : { generateTime: toTimestamp(version.createTime) }),
   };
 }
 

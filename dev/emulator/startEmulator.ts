@@ -81,6 +81,16 @@ export async function startEmulator(options: { port?: number; host?: string } = 
     beforeSetIamPolicy: (hook, hookOptions) => state.faults.addSetIamPolicyHook(hook, hookOptions),
     failNextOperation: (service, message, code) => state.faults.failNextOperation(service, message, code),
     hold: (method, resource) => state.faults.hold(method, resource),
+    holdKeyGeneration(key) {
+      if (!state.keys.has(key)) throw new Error(`holdKeyGeneration: no emulated key ${key}`);
+      state.generationHeld.add(key);
+      return {
+        release() {
+          state.generationHeld.delete(key);
+          for (const version of state.keys.get(key)?.versions ?? []) if (version.state === 'PENDING_GENERATION') version.state = 'ENABLED';
+        },
+      };
+    },
     setLatency(ms) {
       if (!Number.isFinite(ms) || ms < 0) throw new Error(`latency must be a non-negative number of ms, got ${ms}`);
       context.latencyMs = ms;

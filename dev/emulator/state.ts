@@ -30,6 +30,8 @@ export interface EmulatorState {
   keyRings: Map<string, KeyRingRecord>;
   keys: Map<string, KeyRecord>;
   operations: Map<string, OperationRecord>;
+  /** keys whose new versions stay PENDING_GENERATION for now */
+  generationHeld: Set<string>;
   faults: Faults;
   readPolicy(resource: string): StoredPolicy;
   /** stores the bindings as given (already normalised) with a fresh etag */
@@ -49,6 +51,7 @@ export function createState(): EmulatorState {
     keyRings: new Map(),
     keys: new Map(),
     operations: new Map(),
+    generationHeld: new Set(),
     faults: createFaults(),
     readPolicy: (resource) => policies.get(resource) ?? { bindings: [], etag: EMPTY_POLICY_ETAG },
     writePolicy(resource, bindings) {
@@ -61,6 +64,7 @@ export function createState(): EmulatorState {
       state.keyRings.clear();
       state.keys.clear();
       state.operations.clear();
+      state.generationHeld.clear();
       state.faults.clear();
       policies.clear();
     },

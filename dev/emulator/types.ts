@@ -72,7 +72,7 @@ export interface EmulatedService {
   updateTime: Date;
 }
 
-export type VersionState = 'ENABLED' | 'DISABLED' | 'DESTROYED' | 'DESTROY_SCHEDULED';
+export type VersionState = 'PENDING_GENERATION' | 'ENABLED' | 'DISABLED' | 'DESTROYED' | 'DESTROY_SCHEDULED';
 
 export interface EmulatedKeyVersion {
   /** …/cryptoKeyVersions/N */
@@ -144,6 +144,11 @@ export interface Emulator {
    * handled until `release()`: a request in flight while the test moves on.
    */
   hold(method: string, resource?: string): { reached: Promise<void>; release(): void };
+  /**
+   * New versions of `key` stay PENDING_GENERATION (as an HSM key's do while
+   * Cloud KMS generates them) until `release()`, which makes them ENABLED.
+   */
+  holdKeyGeneration(key: string): { release(): void };
   /** every later call waits `ms` before it is handled (0: none), like a remote Google API */
   setLatency(ms: number): void;
   /** every RPC received, in order */

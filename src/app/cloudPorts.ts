@@ -16,6 +16,8 @@ export interface CloudPortsOptions {
   runEmulatorHost?: string | undefined;
   kmsEmulatorHost?: string | undefined;
   logger: Logger;
+  /** how long KeysPort.waitUntilEnabled waits for a version being generated (default: the adapter's) */
+  keyGenerationWaitMs?: number | undefined;
 }
 
 export interface CloudPorts {
@@ -68,8 +70,8 @@ export function createCloudPorts(options: CloudPortsOptions): CloudPorts {
       { getService: true, listServices: true, updateSetting: true },
     ),
     keys: deferred(
-      async () => (await import('../adapters/gcp/kmsKeys')).createKmsKeys({ client: await kms() }),
-      { getKey: true, createVersion: true, makePrimary: true, setRotationSchedule: true },
+      async () => (await import('../adapters/gcp/kmsKeys')).createKmsKeys({ client: await kms(), generationWaitMs: options.keyGenerationWaitMs }),
+      { getKey: true, createVersion: true, waitUntilEnabled: true, makePrimary: true, setRotationSchedule: true },
     ),
     async close() {
       await Promise.allSettled(closers.map((close) => close()));

@@ -17,6 +17,12 @@ export interface Settings {
   maxAttempts: number;
   /** every Firestore call is abandoned after this long (runwarden_database_unavailable) */
   storeTimeoutMs: number;
+  /**
+   * how long an apply waits for a new key version Cloud KMS is still
+   * generating (HSM keys) before leaving it to the sweep's next retry, which
+   * reuses that version
+   */
+  keyGenerationWaitSeconds: number;
   /** identifies this process in leases */
   instanceId: string;
   /** whether /jobs/sweep can be called at all (WARDEN_JOBS_AUDIENCE and WARDEN_JOBS_INVOKERS set): without it nothing temporary ends */
@@ -54,6 +60,7 @@ export const DEFAULT_SETTINGS: Omit<Settings, 'instanceId'> = {
   maxAttempts: 5,
   sweepConfigured: true,
   storeTimeoutMs: 10_000,
+  keyGenerationWaitSeconds: 30,
   sweepBudgetSeconds: 40,
   sweepConcurrency: 8,
   sweepPageSize: 200,

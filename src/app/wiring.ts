@@ -54,12 +54,21 @@ export interface Runwarden {
 export const systemClock: Clock = { now: () => new Date() };
 
 export function createRunwarden(options: RunwardenOptions): Runwarden {
+  const settings: Settings = {
+    ...DEFAULT_SETTINGS,
+    instanceId: randomUUID().slice(0, 8),
+    sweepConfigured: Boolean(options.jobs.audience && (options.jobs.invokers?.length ?? 0) > 0),
+    ...options.settings,
+    slashCommand: options.slashCommand,
+  };
+
   // Google's clients load on first use, not here: start-up stays light (bench/README.md, "Start-up").
   const cloud = createCloudPorts({
     projectId: options.projectId,
     runEmulatorHost: options.runEmulatorHost,
     kmsEmulatorHost: options.kmsEmulatorHost,
     logger: options.logger,
+    keyGenerationWaitMs: settings.keyGenerationWaitSeconds * 1000,
   });
 
   // The request path (use cases, commands, listeners: ~100 modules) loads with the first Slack request or
@@ -84,13 +93,6 @@ export function createRunwarden(options: RunwardenOptions): Runwarden {
   });
   const chat = createSlackChat({ client: slack.client });
 
-  const settings: Settings = {
-    ...DEFAULT_SETTINGS,
-    instanceId: randomUUID().slice(0, 8),
-    sweepConfigured: Boolean(options.jobs.audience && (options.jobs.invokers?.length ?? 0) > 0),
-    ...options.settings,
-    slashCommand: options.slashCommand,
-  };
   const deps: AppDeps = {
     store: createBoundedStore(
       withAuditLog(options.wrapStore ? options.wrapStore(cloud.store) : cloud.store, options.auditLog ?? createAuditLog()),

@@ -18,8 +18,8 @@ export interface KmsKeysDeps {
   client: KmsKeysClient;
   /** waits between checks of a new version still being generated (HSM keys); default setTimeout */
   sleep?: ((ms: number) => Promise<void>) | undefined;
-  /** how many times to check a pending new version before giving up (default 30, 1 s apart) */
-  pendingChecks?: number | undefined;
+  /** how long waitUntilEnabled waits for a version still being generated (default 30 000 ms), checking once a second */
+  generationWaitMs?: number | undefined;
   /** deadline of each RPC, retries included (gax `timeout`; default 30 000 ms) */
   callTimeoutMs?: number | undefined;
 }
@@ -57,7 +57,7 @@ const isPendingGeneration = (state: string | number | null | undefined): boolean
 export function createKmsKeys(deps: KmsKeysDeps): KeysPort {
   const { client } = deps;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const pendingChecks = deps.pendingChecks ?? 30;
+  const generationWaitMs = deps.generationWaitMs ?? 30_000;
   const what = (name: string): string => `Cloud KMS key ${name}`;
   const call = { timeout: deps.callTimeoutMs ?? 30_000 };
 
@@ -75,18 +75,22 @@ export function createKmsKeys(deps: KmsKeysDeps): KeysPort {
     };
   }
 
-  /** A new version of a software key is ENABLED at once; an HSM one may be PENDING_GENERATION briefly. */
-  async function waitUntilEnabled(version: z.infer<typeof versionSchema>): Promise<void> {
-    let state = version.state;
-    for (let check = 0; isPendingGeneration(state); check++) {
-      if (check >= pendingChecks) {
+  /** A new version of a software key is ENABLED at once; an HSM one is PENDING_GENERATION for a while. */
+  async function waitUntilEnabled(name: string): Promise<void> {
+    const [first] = await client.getCryptoKeyVersion({ name }, call);
+    let state = versionSchema.parse(first).state;
+    for (let waited = 0; isPendingGeneration(state); ) {
+      if (waited >= generationWaitMs) {
         throw new WardenError(
           ErrorCode.Upstream,
-          `The new key version ${version.name} is still being generated; try again in a minute.`,
+          `The new key version ${name} is still being generated; runwarden will try again (with that same version).`,
+          `${name} still PENDING_GENERATION after ${generationWaitMs} ms`,
         );
       }
-      await sleep(1_000);
-      const [current] = await client.getCryptoKeyVersion({ name: version.name }, call);
+      const step = Math.min(1_000, generationWaitMs - waited);
+      await sleep(step);
+      waited += step;
+      const [current] = await client.getCryptoKeyVersion({ name }, call);
       state = versionSchema.parse(current).state;
     }
   }
@@ -112,10 +116,17 @@ export function createKmsKeys(deps: KmsKeysDeps): KeysPort {
         await beforeWrite?.();
         const [created] = await client.createCryptoKeyVersion({ parent: name, cryptoKeyVersion: {} }, call);
         const version = versionSchema.parse(created);
-        await waitUntilEnabled(version);
-        return { version: version.name };
+        return { version: version.name, pending: isPendingGeneration(version.state) };
       } catch (error) {
         throw toWardenError(error, what(name));
+      }
+    },
+
+    async waitUntilEnabled(version) {
+      try {
+        await waitUntilEnabled(version);
+      } catch (error) {
+        throw toWardenError(error, `Cloud KMS key version ${version}`);
       }
     },
 

@@ -125,7 +125,7 @@ export const PERMISSION_MANIFEST: readonly ManifestEntry[] = [
     client: 'KeyManagementServiceClient',
     method: 'getCryptoKeyVersion',
     rpc: 'google.cloud.kms.v1.KeyManagementService/GetCryptoKeyVersion',
-    usedBy: ['KeysPort.createVersion (a new HSM version still PENDING_GENERATION)'],
+    usedBy: ['KeysPort.waitUntilEnabled (a new HSM version still PENDING_GENERATION)'],
     api: 'cloudkms',
     permissions: [project('cloudkms.cryptoKeyVersions.get')],
   },

@@ -56,17 +56,23 @@ export function createRotateHandler(deps: {
       const key = await keys.getKey(request.target);
       const rotatable = checkRotatable(key);
       if (!rotatable.ok) throw new WardenError(ErrorCode.Precondition, rotatable.message);
-      // The version an interrupted attempt created is recorded before it is made primary: a retry reuses it.
+      // The version an interrupted attempt created is recorded before anything waits on it: a retry reuses it.
       let version = request.writing?.version;
       let wrote = false;
+      // a version this attempt did not create just now (an earlier attempt's) may still be being generated
+      let pending = true;
       const approvedAt = request.approvals.at(-1)?.at;
       if (!version && alreadyRotated(key.primaryCreateTime, approvedAt) && key.primaryVersion) version = key.primaryVersion;
       if (!version) {
-        version = (await keys.createVersion(request.target, () => guard('CreateCryptoKeyVersion'))).version;
+        const created = await keys.createVersion(request.target, () => guard('CreateCryptoKeyVersion'));
+        ({ version, pending } = created);
         wrote = true;
       }
       if (key.primaryVersion !== version) {
         const created = version;
+        // Recorded (with the lease renewed) before waiting: an HSM key's version may outlast this attempt's wait.
+        if (request.writing?.version !== created) await guard('UpdateCryptoKeyPrimaryVersion', { version: created });
+        if (pending) await keys.waitUntilEnabled(created);
         await keys.makePrimary(request.target, created, () => guard('UpdateCryptoKeyPrimaryVersion', { version: created }));
         wrote = true;
       }

@@ -37,14 +37,37 @@ describe('Cloud KMS keys adapter (real client, gRPC emulator)', () => {
   });
 
   it('createVersion adds an ENABLED version; makePrimary makes it the primary', async () => {
-    const { version } = await keys.createVersion(KEY);
+    const { version, pending } = await keys.createVersion(KEY);
     expect(version).toBe(`${KEY}/cryptoKeyVersions/3`);
+    expect(pending).toBe(false);
+    await keys.waitUntilEnabled(version);
     expect(gcp().emulator.key(KEY)?.primaryVersion).not.toBe(version);
     await keys.makePrimary(KEY, version);
     const key = gcp().emulator.key(KEY);
     expect(key?.primaryVersion).toBe(version);
     expect(key?.versions.map((v) => v.state)).toEqual(['ENABLED', 'ENABLED', 'ENABLED']);
     await expect(keys.getKey(KEY)).resolves.toMatchObject({ primaryVersion: version });
+  });
+
+  it('a version still being generated: createVersion answers at once with it, waitUntilEnabled waits its bound, then says so; once generated it returns', async () => {
+    const sleeps: number[] = [];
+    const waiting = createKmsKeys({ client: gcp().kms, generationWaitMs: 2_500, sleep: async (ms) => void sleeps.push(ms) });
+    const generation = gcp().emulator.holdKeyGeneration(KEY);
+    const { version, pending } = await waiting.createVersion(KEY);
+    expect({ version, pending }).toEqual({ version: `${KEY}/cryptoKeyVersions/3`, pending: true });
+
+    const error = await rejectionOf(waiting.waitUntilEnabled(version));
+    expect(error.code).toBe(ErrorCode.Upstream);
+    expect(error.userMessage).toContain('still being generated');
+    expect(sleeps).toEqual([1_000, 1_000, 500]);
+    expect(gcp().emulator.key(KEY)?.versions.map((v) => v.state)).toEqual(['ENABLED', 'ENABLED', 'PENDING_GENERATION']);
+    // Google refuses to make it primary meanwhile
+    expect((await rejectionOf(waiting.makePrimary(KEY, version))).code).toBe(ErrorCode.Precondition);
+
+    generation.release();
+    await waiting.waitUntilEnabled(version);
+    await waiting.makePrimary(KEY, version);
+    expect(gcp().emulator.key(KEY)?.primaryVersion).toBe(version);
   });
 
   it('setRotationSchedule writes the period and the next rotation time, through the update mask', async () => {

@@ -47,6 +47,7 @@ describe('the gRPC methods runwarden sends are all in the permission manifest', 
       },
       'keys.getKey': () => keys.getKey(KEY),
       'keys.createVersion': () => keys.createVersion(KEY),
+      'keys.waitUntilEnabled': () => keys.waitUntilEnabled(`${KEY}/cryptoKeyVersions/2`),
       'keys.makePrimary': () => keys.makePrimary(KEY, `${KEY}/cryptoKeyVersions/2`),
       'keys.setRotationSchedule': () => keys.setRotationSchedule(KEY, 30 * 86_400, new Date('2030-01-01T00:00:00Z')),
     };
