@@ -16,7 +16,7 @@ import { blockSuggestionBody, FORM_CONTENT_TYPE, slashCommandBody, viewSelectBod
 import { renderView } from './renderView';
 import { postSigned, readViewState, waitForView, type Out, type SlackSandbox } from './sandboxSlack';
 
-type Modal = { id: string; view: Record<string, unknown> };
+export type Modal = { id: string; view: Record<string, unknown> };
 
 /** The form's fields as `--kind X --target Y --setting Z --duration D --reason R` (also `--flag=value`). */
 export function formFields(words: string[]): Record<string, string> {
@@ -41,10 +41,18 @@ export async function form(sandbox: SlackSandbox, words: string[], user: string,
     io.out(renderView(`modal ${modal.id}`, modal.view));
     return 0;
   }
-  const before = await readViewState(sandbox);
-  const dmCount = (s: typeof before): number => s.messages.filter((m) => m.channel === `D${user}`).reduce((n, m) => n + 1 + m.history.length, 0);
   io.out(`${user} submits the form: ${Object.entries(fields).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ')}`);
   const values = { [FORM_KIND_BLOCK]: fields.kind, [FORM_TARGET_BLOCK]: fields.target, [FORM_SETTING_BLOCK]: fields.setting, [FORM_DURATION_BLOCK]: fields.duration, [FORM_REASON_BLOCK]: fields.reason };
+  return submitModal(sandbox, user, modal, values, io);
+}
+
+/**
+ * Submits an open modal as Slack does (a view_submission with `values`, block id → text or option value), then
+ * prints its inline errors, or the confirmation DM the bot sends. Exit code: 0 when the bot answered either way.
+ */
+export async function submitModal(sandbox: SlackSandbox, user: string, modal: Modal, values: Record<string, string | undefined>, io: Out): Promise<number> {
+  const before = await readViewState(sandbox);
+  const dmCount = (s: typeof before): number => s.messages.filter((m) => m.channel === `D${user}`).reduce((n, m) => n + 1 + m.history.length, 0);
   const answer = await postSigned(sandbox, viewSubmissionBody({ userId: user, view: modal.view, viewId: modal.id, values }), FORM_CONTENT_TYPE, io);
   if (answer.status !== 200) return 1;
   const errors = z.object({ response_action: z.literal('errors'), errors: z.record(z.string(), z.string()) }).safeParse(parseJson(answer.text));
@@ -54,7 +62,10 @@ export async function form(sandbox: SlackSandbox, words: string[], user: string,
     return 0;
   }
   const after = await waitForView(sandbox, (s) => dmCount(s) > dmCount(before));
-  for (const m of after.state.messages.filter((x) => x.channel === `D${user}`).slice(-1)) io.out(renderView(`DM to ${user}`, { blocks: [{ type: 'section', text: { type: 'mrkdwn', text: m.text } }, ...(m.blocks ?? [])] }));
+  const context = { now: new Date(), users: after.state.users };
+  for (const m of after.state.messages.filter((x) => x.channel === `D${user}`).slice(-1)) {
+    io.out(renderView(`DM to ${user}`, { blocks: [{ type: 'section', text: { type: 'mrkdwn', text: m.text } }, ...(m.blocks ?? [])] }, context));
+  }
   if (!after.met) io.err('(no confirmation DM within 10 s)');
   return after.met ? 0 : 1;
 }

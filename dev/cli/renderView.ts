@@ -5,6 +5,7 @@
  * skipped, never thrown on. Block fields follow Slack's Block Kit reference.
  */
 import { z } from 'zod';
+import { renderSlackText, type SlackTextContext } from './slackText';
 
 const textObject = z.looseObject({ text: z.string() });
 const elementSchema = z.looseObject({
@@ -25,8 +26,9 @@ const blockSchema = z.looseObject({
 });
 const viewSchema = z.looseObject({ type: z.string().optional(), title: textObject.optional(), blocks: z.array(z.unknown()).optional() });
 
-/** `heading` then one indented line per visible part of `view`'s blocks. */
-export function renderView(heading: string, view: unknown): string {
+/** `heading` then one indented line per visible part of `view`'s blocks; with `context`, Slack markup rendered (slackText.ts). */
+export function renderView(heading: string, view: unknown, context?: SlackTextContext): string {
+  const text = (raw: string): string => (context ? renderSlackText(raw, context) : raw);
   const parsed = viewSchema.safeParse(view);
   if (!parsed.success) return `[${heading}] (not a view)`;
   const lines = [`[${heading}]${parsed.data.title ? ` ${parsed.data.title.text}` : ''}`];
@@ -41,7 +43,7 @@ export function renderView(heading: string, view: unknown): string {
     if (b.type === 'input' && b.label) parts.push(`${b.label.text}: <${b.element?.type ?? 'input'} ${b.block_id ?? ''}>`);
     const buttons = [...(b.elements ?? []), ...(b.accessory ? [b.accessory] : [])].map(describeElement).filter(Boolean);
     if (buttons.length) parts.push(buttons.join(b.type === 'context' ? ' · ' : ' '));
-    for (const part of parts) if (part.trim()) lines.push(...part.split('\n').map((line) => `    ${line}`));
+    for (const part of parts) if (part.trim()) lines.push(...text(part).split('\n').map((line) => `    ${line}`));
   }
   return lines.join('\n');
 }

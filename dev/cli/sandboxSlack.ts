@@ -25,6 +25,8 @@ const viewStateSchema = z.object({
   ephemerals: z.array(z.looseObject({ channel: z.string(), user: z.string(), text: z.string() })),
   homes: z.record(z.string(), viewObject).default({}),
   modals: z.array(z.object({ id: z.string(), view: viewObject, history: z.array(z.unknown()) })).default([]),
+  /** Slack user id → name, for rendering mentions */
+  users: z.record(z.string(), z.string()).default({}),
 });
 export type ViewState = z.infer<typeof viewStateSchema>;
 

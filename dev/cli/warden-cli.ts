@@ -4,8 +4,8 @@
  * `/slack/events`, replies read back from the local Slack stand-in, and the
  * sweep called with a stand-in OIDC token.
  *
- *   npm run warden -- "invoker hello 30m debugging" --user U0ALICE
- *   npm run warden -- approve <id> --user U0BOB
+ *   npm run -s warden -- "invoker hello 30m debugging" --user U0ALICE
+ *   npm run -s warden -- approve <id> --user U0BOB
  */
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -18,6 +18,8 @@ import { renderView } from './renderView';
 import { readViewState } from './sandboxSlack';
 import { blockActionsBody, FORM_CONTENT_TYPE, SANDBOX_SLACK_DEFAULTS, slashCommandBody } from '../sandbox/slackPayloads';
 import { describeAnswer } from './describeAnswer';
+import { messageFilter, selectMessages, type MessageFilter } from './messageFilter';
+import { renderSlackText, type SlackTextContext } from './slackText';
 
 export const USAGE = `usage:
   warden "<text after /warden>" [--user U…]   send a slash command (default user: the sandbox's requester)
@@ -29,8 +31,13 @@ export const USAGE = `usage:
                                               open the request form; with --kind, fill and submit it
   warden suggest <kind> <text> [--user U…]    the Target options the form offers for <text>
   warden home [--user U…]                     open the App Home and print the published view
-  warden home-click <action> <id> [--user U…] click approve|deny|cancel|extend|revoke|review (or an action id) in the App Home
-  warden messages                             what the bot posted: channel messages, DMs, ephemerals, modals, App Homes
+  warden home-click <action> <id> [--user U…] click approve|deny|cancel|extend|revoke|review (or an action id) in the App Home;
+                                              extend [--duration D --reason R] also fills and submits the Extend modal
+  warden messages [<request id>] [--user U…] [--since <duration|time>]
+                                              what the bot posted: channel messages (thread replies marked), DMs,
+                                              ephemerals, modals, App Homes; only those about one request, those a
+                                              user received or is mentioned in, or those since 10m ago / an RFC 3339 time
+  warden "" [--user U…]                       an empty command opens the request form, as /warden alone does
   warden sweep                                run the scheduled sweep now (POST /jobs/sweep with an OIDC token)
   warden show <service | ring/key>            a demo service's settings and IAM bindings, or a key's primary version
 options: --sandbox FILE (default .sandbox/sandbox.json), --help`;
@@ -69,12 +76,16 @@ const messageSchema = z.object({
   ts: z.string(),
   text: z.string(),
   blocks: z.array(z.unknown()).optional(),
-  history: z.array(z.unknown()),
+  threadTs: z.string().optional(),
+  postedAt: z.string(),
+  history: z.array(z.looseObject({ at: z.string().optional() })),
 });
 const stateSchema = z.object({
   messages: z.array(messageSchema),
-  ephemerals: z.array(z.object({ channel: z.string(), user: z.string(), text: z.string(), blocks: z.array(z.unknown()).optional() })),
+  ephemerals: z.array(z.object({ channel: z.string(), user: z.string(), text: z.string(), blocks: z.array(z.unknown()).optional(), postedAt: z.string() })),
   responses: z.array(z.object({ tag: z.string(), body: z.looseObject({ text: z.string().optional(), blocks: z.array(z.unknown()).optional() }) })),
+  /** Slack user id → name, for rendering mentions */
+  users: z.record(z.string(), z.string()).default({}),
 });
 type State = z.infer<typeof stateSchema>;
 type Message = z.infer<typeof messageSchema>;
@@ -87,7 +98,7 @@ export interface CliIo {
 const consoleIo: CliIo = { out: (line) => console.log(line), err: (line) => console.error(line) };
 /** How long the CLI watches for the bot's answer (a first command on a loaded machine can take over 10 s: the bot loads its Google clients). */
 const REPLY_TIMEOUT_MS = 30_000;
-const STILL_WORKING = 'the bot may still answer: check `npm run warden -- messages` or `list` before sending it again';
+const STILL_WORKING = 'the bot may still answer: check `npm run -s warden -- messages` or `list` before sending it again';
 
 /** Runs the CLI; resolves to the process exit code. */
 export async function main(argv: string[], io: CliIo = consoleIo): Promise<number> {
@@ -103,11 +114,13 @@ export async function main(argv: string[], io: CliIo = consoleIo): Promise<numbe
       return await click(sandbox, first, second, args.user ?? sandbox.defaultApprover, io);
     }
     const rest = args.positionals.slice(1);
+    // `/warden` alone opens the form (a modal, no reply on the response_url): show it instead of waiting for a reply
+    if (args.positionals.join(' ').trim() === '') return await form(sandbox, [], args.user ?? sandbox.defaultUser, io);
     if (first === 'form') return await form(sandbox, rest, args.user ?? sandbox.defaultUser, io);
     if (first === 'suggest' && rest.length >= 2 && second) return await suggest(sandbox, second, rest.slice(1).join(' '), args.user ?? sandbox.defaultUser, io);
     if (first === 'home' && rest.length === 0) return await home(sandbox, args.user ?? sandbox.defaultUser, io);
-    if (first === 'home-click' && rest.length === 2 && second && rest[1]) return await homeClick(sandbox, second, rest[1], args.user ?? sandbox.defaultApprover, io);
-    if (first === 'messages' && args.positionals.length === 1) return await printMessages(sandbox, io);
+    if (first === 'home-click' && rest.length >= 2 && second && rest[1]) return await homeClick(sandbox, second, rest[1], rest.slice(2), args.user ?? sandbox.defaultApprover, io);
+    if (first === 'messages') return await printMessages(sandbox, messageFilter(rest, args.user, new Date()), io);
     if (first === 'sweep' && args.positionals.length === 1) return await sweep(sandbox, io);
     if (first === 'show' && args.positionals.length === 2 && second) {
       if (!sandbox.emulator) throw new Error('the sandbox file names no emulator');
@@ -199,21 +212,28 @@ async function click(sandbox: Sandbox, decision: 'approve' | 'deny' | 'review', 
   return after.met ? 0 : 1;
 }
 
-async function printMessages(sandbox: Sandbox, io: CliIo): Promise<number> {
+async function printMessages(sandbox: Sandbox, filter: MessageFilter, io: CliIo): Promise<number> {
   const state = await readState(sandbox);
-  const channel = state.messages.filter((m) => !m.channel.startsWith('D'));
-  const dms = state.messages.filter((m) => m.channel.startsWith('D'));
-  io.out(channel.length ? 'Channel messages:' : 'No channel messages yet.');
-  for (const m of channel) io.out(renderMessage(`#${m.channel} ${m.ts}`, m.text, m.blocks, m.history.length));
-  io.out(dms.length ? 'Direct messages:' : 'No direct messages yet.');
-  for (const m of dms) io.out(renderMessage(`to ${m.channel.slice(1)} ${m.ts}`, m.text, m.blocks, m.history.length));
-  if (state.ephemerals.length) io.out('Ephemeral messages:');
-  for (const e of state.ephemerals) io.out(renderMessage(`to ${e.user} in #${e.channel}`, e.text, e.blocks, 0));
   const views = await readViewState(sandbox);
-  if (views.modals.length) io.out('Modals:');
-  for (const m of views.modals) io.out(renderView(`modal ${m.id}${m.history.length ? ` (updated ${m.history.length}×)` : ''}`, m.view));
-  if (Object.keys(views.homes).length) io.out('App Homes:');
-  for (const [user, view] of Object.entries(views.homes)) io.out(renderView(`App Home of ${user}`, view));
+  const context = { now: new Date(), users: state.users };
+  const shown = selectMessages(state, filter);
+  const channel = shown.messages.filter((m) => !m.channel.startsWith('D'));
+  const dms = shown.messages.filter((m) => m.channel.startsWith('D'));
+  const heading = (m: Message, where: string): string =>
+    `${where} ${m.ts}${m.threadTs ? ` ↳ reply in the thread of ${m.threadTs}` : ''} · ${clock(m.postedAt)}`;
+  if (filter.description) io.out(`(only messages ${filter.description})`);
+  io.out(channel.length ? 'Channel messages:' : 'No channel messages.');
+  for (const m of channel) io.out(renderMessage(heading(m, `#${m.channel}`), m.text, m.blocks, m.history.length, context));
+  io.out(dms.length ? 'Direct messages:' : 'No direct messages.');
+  for (const m of dms) io.out(renderMessage(heading(m, `to ${m.channel.slice(1)}`), m.text, m.blocks, m.history.length, context));
+  if (shown.ephemerals.length) io.out('Ephemeral messages:');
+  for (const e of shown.ephemerals) io.out(renderMessage(`to ${e.user} in #${e.channel} · ${clock(e.postedAt)}`, e.text, e.blocks, 0, context));
+  const modals = views.modals.filter((m) => filter.matchesView(JSON.stringify(m.view), undefined));
+  if (modals.length) io.out('Modals:');
+  for (const m of modals) io.out(renderView(`modal ${m.id}${m.history.length ? ` (updated ${m.history.length}×)` : ''}`, m.view, context));
+  const homes = Object.entries(views.homes).filter(([user, view]) => filter.matchesView(JSON.stringify(view), user));
+  if (homes.length) io.out('App Homes:');
+  for (const [user, view] of homes) io.out(renderView(`App Home of ${user}`, view, context));
   return 0;
 }
 
@@ -260,15 +280,17 @@ async function waitForState(sandbox: Sandbox, until: (state: State) => boolean, 
 }
 
 function printReplies(before: State, after: State, tag: string, user: string, io: CliIo): void {
-  for (const r of after.responses.filter((x) => x.tag === tag)) io.out(renderMessage('reply (response_url)', r.body.text ?? '', r.body.blocks, 0));
+  const context = { now: new Date(), users: after.users };
+  for (const r of after.responses.filter((x) => x.tag === tag)) io.out(renderMessage('reply (response_url)', r.body.text ?? '', r.body.blocks, 0, context));
   for (const e of after.ephemerals.slice(before.ephemerals.length)) {
-    io.out(renderMessage(e.user === user ? 'reply (ephemeral)' : `ephemeral to ${e.user}`, e.text, e.blocks, 0));
+    io.out(renderMessage(e.user === user ? 'reply (ephemeral)' : `ephemeral to ${e.user}`, e.text, e.blocks, 0, context));
   }
   for (const m of after.messages) {
     const old = before.messages.find((x) => x.channel === m.channel && x.ts === m.ts);
     if (old && old.history.length === m.history.length) continue;
     const where = m.channel.startsWith('D') ? `DM to ${m.channel.slice(1)}` : `#${m.channel}`;
-    io.out(renderMessage(`${old ? 'updated' : 'posted'} ${where} ${m.ts}`, m.text, m.blocks, m.history.length));
+    const thread = m.threadTs ? ` ↳ reply in the thread of ${m.threadTs}` : '';
+    io.out(renderMessage(`${old ? 'updated' : 'posted'} ${where} ${m.ts}${thread}`, m.text, m.blocks, m.history.length, context));
   }
 }
 
@@ -299,7 +321,9 @@ function buttonsOf(blocks: unknown[]): Array<Button & { value: string }> {
   });
 }
 
-function renderMessage(heading: string, text: string, blocks: unknown[] | undefined, updates: number): string {
+/** A message as the Slack client shows it: mentions, channels, links and `<!date^…>` tokens rendered (slackText.ts). */
+function renderMessage(heading: string, raw: string, blocks: unknown[] | undefined, updates: number, context: SlackTextContext): string {
+  const text = renderSlackText(raw, context);
   const lines = [`[${heading}]${updates ? ` (updated ${updates}×)` : ''} ${text}`];
   for (const raw of blocks ?? []) {
     const block = blockSchema.safeParse(raw);
@@ -308,9 +332,14 @@ function renderMessage(heading: string, text: string, blocks: unknown[] | undefi
     const elements = block.data.elements ?? [];
     if (block.data.type === 'actions') parts.push(elements.map((e) => `[${labelOf(e.text)}]`).join(' '));
     else parts.push(elements.map((e) => labelOf(e.text)).filter(Boolean).join(' · '));
-    for (const part of parts) if (part?.trim()) lines.push(...part.split('\n').map((line) => `    ${line}`));
+    for (const part of parts) if (part?.trim()) lines.push(...renderSlackText(part, context).split('\n').map((line) => `    ${line}`));
   }
   return lines.join('\n');
+}
+
+/** "03:14:28" (UTC) of a recorded ISO time. */
+function clock(iso: string): string {
+  return iso.slice(11, 19);
 }
 
 function labelOf(text: string | { text: string } | undefined): string {

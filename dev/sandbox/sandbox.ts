@@ -4,16 +4,18 @@
  * seeded with demo resources, gcloud's Firestore emulator, a Slack Web API
  * stand-in and a stand-in for Google's OIDC certificates — so a newcomer can
  * drive request → approve → apply → expire from the terminal
- * (`npm run warden -- …`, see README).
+ * (`npm run -s warden -- …`, see README).
  */
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { createAuditLog } from '../../src/app/auditLog';
 import { createLogger } from '../../src/app/logger';
 import { readPolicyFile } from '../../src/app/policyFile';
 import { createRunwarden } from '../../src/app/wiring';
 import { seedDemo, startEmulator } from '../emulator';
 import { startFirestoreEmulator } from './firestoreEmulator';
 import { createOidcIssuer } from './oidcIssuer';
+import { readableLogStream } from './readableLog';
 import { startSlackStandIn } from './slackStandIn';
 
 export const SANDBOX = {
@@ -34,7 +36,9 @@ export const SANDBOX = {
 
 export async function startSandbox(env: NodeJS.ProcessEnv): Promise<void> {
   const say = (line: string): void => void process.stdout.write(`${line}\n`);
-  const logger = createLogger({ level: env.LOG_LEVEL ?? 'warn' });
+  // readable lines at the terminal; production (src/main.ts) writes the same records as JSON
+  const readable = readableLogStream({ colorize: process.stdout.isTTY });
+  const logger = createLogger({ level: env.LOG_LEVEL ?? 'warn', destination: readable });
   const policyPath = env.WARDEN_POLICY ?? (existsSync('./policy.yaml') ? './policy.yaml' : resolve(__dirname, '../../../examples/policy.yaml'));
   const policy = readPolicyFile(policyPath);
   if (!policy.ok) throw new Error(policy.message);
@@ -72,6 +76,7 @@ export async function startSandbox(env: NodeJS.ProcessEnv): Promise<void> {
     jobs: { audience: SANDBOX.audience, invokers: [SANDBOX.scheduler], certsUrl: certs.url },
     policy: policy.policy,
     logger,
+    auditLog: createAuditLog({ destination: readable }),
   });
   const server = await runwarden.start();
   const botUrl = `http://127.0.0.1:${server.port}`;
@@ -98,9 +103,9 @@ export async function startSandbox(env: NodeJS.ProcessEnv): Promise<void> {
   say(`  Firestore emulator ${firestoreHost} · Cloud Run/KMS emulator ${emulator.address} · Slack stand-in ${slack.url}`);
   say('  Demo users: U0ALICE (requester, on call: S0ONCALL), U0BOB and U0CAROL (platform approvers), U0DAVE and U0CAROL (security group S0SECURITY), U0MALLORY (outside the allowed domains).');
   say('  In another terminal:');
-  say('    npm run warden -- "invoker hello 2m testing the sandbox" --user U0ALICE');
-  say('    npm run warden -- approve <id> --user U0BOB');
-  say('    npm run warden -- messages');
+  say('    npm run -s warden -- "invoker hello 2m testing the sandbox" --user U0ALICE');
+  say('    npm run -s warden -- approve <id> --user U0BOB');
+  say('    npm run -s warden -- messages');
   say('  Press Ctrl-C to stop.');
 
   const stop = async (): Promise<void> => {

@@ -35,6 +35,8 @@ export interface PostedMessage {
   text: string;
   blocks: unknown[] | undefined;
   threadTs?: string | undefined;
+  /** when the stand-in received it (its `ts` is a sequence, not a time) */
+  postedAt: Date;
   /** every update applied, oldest first */
   history: MessageVersion[];
 }
@@ -44,6 +46,7 @@ export interface EphemeralMessage {
   ts: string;
   text: string;
   blocks: unknown[] | undefined;
+  postedAt: Date;
 }
 export interface ResponseBody {
   text?: string;
@@ -210,7 +213,7 @@ export async function startSlackStandIn(options: SlackStandInOptions): Promise<S
       const channel = resolveChannel(args.channel);
       if (!channel) return { ok: false, error: 'channel_not_found' };
       if (args.text === undefined && args.blocks === undefined) return { ok: false, error: 'no_text' };
-      const message: PostedMessage = { channel, ts: nextTs(), text: args.text ?? '', blocks: args.blocks, threadTs: args.thread_ts, history: [] };
+      const message: PostedMessage = { channel, ts: nextTs(), text: args.text ?? '', blocks: args.blocks, threadTs: args.thread_ts, postedAt: new Date(), history: [] };
       posted.push(message);
       log(`${where(channel)} posted ${message.ts}: ${oneLine(message.text)}`);
       return { ok: true, channel, ts: message.ts, message: asSlackMessage(message) };
@@ -228,7 +231,7 @@ export async function startSlackStandIn(options: SlackStandInOptions): Promise<S
       if (!channel) return { ok: false, error: 'channel_not_found' };
       if (!args.user) return { ok: false, error: 'user_not_found' };
       if (args.text === undefined && args.blocks === undefined) return { ok: false, error: 'no_text' };
-      const ephemeral: EphemeralMessage = { channel, user: args.user, ts: nextTs(), text: args.text ?? '', blocks: args.blocks };
+      const ephemeral: EphemeralMessage = { channel, user: args.user, ts: nextTs(), text: args.text ?? '', blocks: args.blocks, postedAt: new Date() };
       ephemerals.push(ephemeral);
       log(`${where(channel)} ephemeral to ${ephemeral.user}: ${oneLine(ephemeral.text)}`);
       return { ok: true, message_ts: ephemeral.ts };
@@ -352,7 +355,8 @@ export async function startSlackStandIn(options: SlackStandInOptions): Promise<S
       return handleResponse(decodeURIComponent(request.path.slice('/response/'.length)), request);
     }
     if (request.path === '/_sandbox/state' && request.method === 'GET') {
-      return { status: 200, body: { messages: posted, ephemerals, responses, homes: Object.fromEntries([...homes].map(([u, h]) => [u, h.view])), modals } };
+      const names = Object.fromEntries([...users.values()].map((u) => [u.id, u.name ?? u.id]));
+      return { status: 200, body: { messages: posted, ephemerals, responses, homes: Object.fromEntries([...homes].map(([u, h]) => [u, h.view])), modals, users: names } };
     }
     return { status: 404, body: { ok: false, error: 'not_found' } };
   };

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, LogLevel, type BlockAction, type ButtonAction } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
 import { main, type CliIo } from '../../../dev/cli/warden-cli';
 import { startSlackStandIn, type SlackStandIn } from '../../../dev/sandbox/slackStandIn';
 
@@ -132,6 +133,37 @@ describe('warden CLI', () => {
     expect(result.out).toContain('Channel messages:');
     expect(result.out).toMatch(/#C0APPROVALS .*\(updated 1×\) Request req1 approved by U0BOB/);
     expect(result.out).toContain('Ephemeral messages:');
+  });
+
+  it('filters messages by request, user and time, marks thread replies and renders mentions and dates', async () => {
+    const id = 'abcdefghjk';
+    const client = new WebClient(TOKEN, { slackApiUrl: `${standIn.url}/api/`, retryConfig: { retries: 0 } });
+    const expires = Math.floor(Date.now() / 1000) + 2 * 3600;
+    const parent = await client.chat.postMessage({ channel: 'C0APPROVALS', text: `Request \`${id}\` by <@U0ALICE>: expires <!date^${expires}^{date_short_pretty} {time}|later>` });
+    await client.chat.postMessage({ channel: 'C0APPROVALS', thread_ts: parent.ts ?? '', text: 'Step 2: <!subteam^S0SECURITY>, please decide' });
+    await client.chat.postMessage({ channel: 'U0BOB', text: 'unrelated DM to bob' });
+
+    const about = await run('messages', id);
+    expect(about.code).toBe(0);
+    expect(about.out).toContain(`(only messages about request ${id})`);
+    expect(about.out).toContain(`Request \`${id}\` by @U0ALICE: expires today `);
+    expect(about.out).toMatch(/ UTC\n|UTC$/m);
+    expect(about.out).not.toContain('<!date^');
+    expect(about.out).toContain(`↳ reply in the thread of ${parent.ts}`);
+    expect(about.out).toContain('Step 2: @S0SECURITY, please decide');
+    expect(about.out).not.toContain('req1');
+    expect(about.out).not.toContain('unrelated DM');
+
+    const bob = await run('messages', '--user', 'U0BOB');
+    expect(bob.out).toContain('unrelated DM to bob');
+    expect(bob.out).not.toContain(id);
+
+    const recent = await run('messages', '--since', '1d');
+    expect(recent.out).toContain('unrelated DM to bob');
+    const future = await run('messages', '--since', new Date(Date.now() + 3600_000).toISOString().replace(/\.\d+Z$/, 'Z'));
+    expect(future.out).toContain('No channel messages.');
+    expect(future.out).not.toContain('unrelated DM to bob');
+    expect(await run('messages', '--since', 'soon')).toMatchObject({ code: 1, err: expect.stringContaining('--since needs a duration') });
   });
 
   it('calls the sweep with the token the sandbox mints', async () => {

@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, LogLevel, type BlockAction, type ButtonAction, type StaticSelectAction } from '@slack/bolt';
 import {
-  CANCEL_ACTION, FORM_DURATION_BLOCK, FORM_KIND_ACTION, FORM_KIND_BLOCK, FORM_REASON_BLOCK, FORM_TARGET_ACTION, FORM_TARGET_BLOCK, FORM_VIEW,
+  CANCEL_ACTION, EXTEND_DURATION_BLOCK, EXTEND_OPEN_ACTION, EXTEND_REASON_BLOCK, EXTEND_VIEW, FORM_DURATION_BLOCK, FORM_KIND_ACTION, FORM_KIND_BLOCK, FORM_REASON_BLOCK, FORM_TARGET_ACTION, FORM_TARGET_BLOCK, FORM_VIEW,
 } from '../../../src/adapters/slack/ids';
+import { extendModal } from '../../../src/adapters/slack/views/extendModal';
 import { requestForm } from '../../../src/adapters/slack/views/requestForm';
 import { main, type CliIo } from '../../../dev/cli/warden-cli';
 import { startSlackStandIn, type SlackStandIn } from '../../../dev/sandbox/slackStandIn';
@@ -25,6 +26,7 @@ function homeFor(user: string, pending: string[]): { type: 'home'; blocks: unkno
         text: { type: 'mrkdwn', text: `*${id}* pending for ${user}` },
         accessory: { type: 'button', action_id: CANCEL_ACTION, value: id, text: { type: 'plain_text', text: 'Cancel' } },
       })),
+      { type: 'actions', block_id: 'active_req-5', elements: [{ type: 'button', action_id: EXTEND_OPEN_ACTION, value: 'req-5', text: { type: 'plain_text', text: 'Extend' } }] },
     ],
   };
 }
@@ -42,6 +44,7 @@ describe('warden CLI: form, suggestions, App Home', () => {
   const submitted: Array<Record<string, unknown>> = [];
   const homeClicks: Array<{ container: unknown; value: string | undefined }> = [];
   const pending = ['req-9'];
+  const extended: Array<Record<string, string | undefined>> = [];
 
   beforeAll(async () => {
     standIn = await startSlackStandIn({ botToken: TOKEN });
@@ -75,6 +78,17 @@ describe('warden CLI: form, suggestions, App Home', () => {
       pending.splice(0, pending.length);
       await client.views.publish({ user_id: body.user.id, view: homeFor(body.user.id, pending) as never });
     });
+    app.action<BlockAction<ButtonAction>>(EXTEND_OPEN_ACTION, async ({ ack, body, client }) => {
+      await ack();
+      await client.views.open({ trigger_id: body.trigger_id, view: extendModal(body.actions[0]?.value ?? '') as never });
+    });
+    app.view(EXTEND_VIEW, async ({ ack, view, body, client }) => {
+      const value = (block: string): string | undefined => Object.values(view.state.values[block] ?? {})[0]?.value ?? undefined;
+      extended.push({ id: view.private_metadata, duration: value(EXTEND_DURATION_BLOCK), reason: value(EXTEND_REASON_BLOCK) });
+      if (value(EXTEND_DURATION_BLOCK) === 'forever') return void (await ack({ response_action: 'errors', errors: { [EXTEND_DURATION_BLOCK]: 'Not a duration.' } }));
+      await ack();
+      await client.chat.postMessage({ channel: body.user.id, text: `Extension 1 of request ${view.private_metadata} sent for approval` });
+    });
     const server = (await app.start({ port: 0, host: '127.0.0.1' })) as Server;
     dir = await mkdtemp(join(tmpdir(), 'warden-cli-views-'));
     sandboxFile = join(dir, 'sandbox.json');
@@ -100,6 +114,16 @@ describe('warden CLI: form, suggestions, App Home', () => {
     expect(result.out).toContain('HTTP 200');
     expect(result.out).toMatch(/\[modal V\d+\] /);
     expect(result.out).toContain(`<static_select ${FORM_KIND_BLOCK}>`);
+  });
+
+  it('an empty command opens the request form and prints it at once, as /warden alone does', async () => {
+    const started = Date.now();
+    const result = await run('', '--user', 'U0ALICE');
+    expect(result).toMatchObject({ code: 0, err: '' });
+    expect(result.out).toMatch(/\[modal V\d+\] /);
+    expect(result.out).toContain(`<static_select ${FORM_KIND_BLOCK}>`);
+    expect(result.out).not.toContain('no reply on the response_url');
+    expect(Date.now() - started).toBeLessThan(25_000); // it used to wait out the 30 s reply timeout
   });
 
   it('submits the form with the state values Slack sends and prints the confirmation DM', async () => {
@@ -145,5 +169,18 @@ describe('warden CLI: form, suggestions, App Home', () => {
     expect(listed.out).toContain('Modals:');
     expect(listed.out).toContain('App Homes:');
     expect(listed.out).toContain('Your access');
+  });
+
+  it('clicks Extend in the App Home and submits the Extend modal with a duration and a reason', async () => {
+    await run('home', '--user', 'U0ALICE');
+    const refused = await run('home-click', 'extend', 'req-5', '--duration', 'forever', '--reason', 'more time', '--user', 'U0ALICE');
+    expect(refused.code).toBe(0);
+    expect(refused.out).toContain('U0ALICE submits the Extend modal: duration="forever" reason="more time"');
+    expect(refused.out).toMatch(/error in Duration: Not a duration\./);
+    const sent = await run('home-click', 'extend', 'req-5', '--duration=30m', '--reason', 'still debugging', '--user', 'U0ALICE');
+    expect(sent).toMatchObject({ code: 0, err: '' });
+    expect(sent.out).toContain('Extension 1 of request req-5 sent for approval');
+    expect(extended.at(-1)).toEqual({ id: 'req-5', duration: '30m', reason: 'still debugging' });
+    expect(await run('home-click', 'cancel', 'req-9', '--reason', 'x', '--user', 'U0ALICE')).toMatchObject({ code: 1, err: expect.stringContaining('only home-click extend takes') });
   });
 });
