@@ -4,7 +4,7 @@
  * seeded with demo resources, gcloud's Firestore emulator, a Slack Web API
  * stand-in and a stand-in for Google's OIDC certificates — so a newcomer can
  * drive request → approve → apply → expire from the terminal
- * (`npm run -s warden -- …`, see README).
+ * (`npm run -s warden -- …`, see docs/sandbox.md).
  */
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
