@@ -75,7 +75,9 @@ function examples(): Example[] {
   return found;
 }
 
-const documented = [...page.matchAll(/^\| `([^`]+)` \|/gm)].map((m) => m[1] ?? '');
+/** The rows of the `## Reference` section's tables (other tables of the page are not field lists). */
+const reference = page.slice(page.indexOf('\n## Reference\n'), page.indexOf('\n## ', page.indexOf('\n## Reference\n') + 1));
+const documented = [...reference.matchAll(/^\| `([^`]+)` \|/gm)].map((m) => m[1] ?? '');
 const fields = schemaFields(policySchema, '');
 
 it('finds the schema fields and the reference rows (the walk itself works)', () => {
