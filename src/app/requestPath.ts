@@ -40,7 +40,7 @@ export function createRequestPath({ deps, chat, deliveries, listeners, slashComm
     now: () => deps.clock.now(),
     openForm: async (triggerId) => {
       await chat.openView(triggerId, requestForm());
-      useCases.requestForm.warm();
+      void useCases.requestForm.warm();
     },
   });
   registerFormListener(listeners, {

@@ -68,6 +68,39 @@ export function boltLogger(logger: Logger): BoltLogger {
   };
 }
 
+/** After a failed auth.test, how long before it is asked again (never once per request while Slack struggles). */
+const IDENTITY_RETRY_MS = 60_000;
+
+/**
+ * Bolt's `authorize`, which runs before any listener (so before any ack):
+ * it answers at once with the bot token and whatever is known of the bot's
+ * own ids, never waiting for Slack. The ids (auth.test) are asked in the
+ * background on the first request — they only serve Bolt's filter of the
+ * bot's own events, and runwarden subscribes to none its bot posts — and
+ * asked again, at most once a minute, after a failure. A slow Slack at
+ * start-up therefore delays no acknowledgement.
+ */
+export function createAuthorize(client: WebClient, botToken: string, logger: Logger): () => Promise<{ botToken: string; botId?: string; botUserId?: string }> {
+  let ids: { botId?: string; botUserId?: string } = {};
+  let askedAt: number | undefined;
+  let known = false;
+  const ask = (): void => {
+    if (known || (askedAt !== undefined && Date.now() - askedAt < IDENTITY_RETRY_MS)) return;
+    askedAt = Date.now();
+    client.auth.test().then(
+      (r) => {
+        ids = { ...(r.bot_id ? { botId: r.bot_id } : {}), ...(r.user_id ? { botUserId: r.user_id } : {}) };
+        known = true;
+      },
+      (error: unknown) => logger.warn('auth.test failed; the bot’s own ids stay unknown for now', { error: error instanceof Error ? error.message : String(error) }),
+    );
+  };
+  return () => {
+    ask();
+    return Promise.resolve({ botToken, ...ids });
+  };
+}
+
 function json(res: import('node:http').ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(JSON.stringify(body));
@@ -104,15 +137,7 @@ export function createSlackApp(options: ServerOptions): { app: App; client: WebC
   const logger = boltLogger(options.logger.child({ component: 'bolt' }));
   const customRoutes = jobRoutes(options);
   const client = new WebClient(options.botToken, { slackApiUrl: options.slackApiUrl, logger, ...SLACK_CALL_LIMITS });
-  // auth.test is asked lazily and never blocks a request: the bot's own ids only matter for ignoring its own events.
-  let botIds: Promise<{ botId?: string; botUserId?: string }> | undefined;
-  const authorize = async () => {
-    botIds ??= client.auth
-      .test()
-      .then((r) => ({ ...(r.bot_id ? { botId: r.bot_id } : {}), ...(r.user_id ? { botUserId: r.user_id } : {}) }))
-      .catch(() => ({}));
-    return { botToken: options.botToken, ...(await botIds) };
-  };
+  const authorize = createAuthorize(client, options.botToken, options.logger);
   const clientOptions = { slackApiUrl: options.slackApiUrl, ...SLACK_CALL_LIMITS };
   // No conversation store: Bolt's default keeps per-channel state in process memory (wrong with several
   // instances) and costs every request a lookup that throws "Conversation not found"; runwarden keeps

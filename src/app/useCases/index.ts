@@ -34,7 +34,8 @@ export function createUseCases(deps: AppDeps, handlers: Record<RequestKind, Kind
       return result;
     }),
     home: { data: home.data, publish },
-    requestForm: createRequestForm(deps),
+    // the listing started when the form opens is tracked: a graceful stop lets it end before its client closes
+    requestForm: trackWarm(createRequestForm(deps), inflight),
     /** resolves once the work Slack requests started has finished (or after `timeoutMs`), for a graceful stop */
     idle: (timeoutMs: number): Promise<void> => inflight.idle(timeoutMs),
     decide: createDecide(deps, runner),
@@ -46,6 +47,10 @@ export function createUseCases(deps: AppDeps, handlers: Record<RequestKind, Kind
     sweep: createSweep(deps, runner, handlers, homes),
     now: (): Date => deps.clock.now(),
   };
+}
+
+function trackWarm(form: ReturnType<typeof createRequestForm>, inflight: ReturnType<typeof createInflight>): ReturnType<typeof createRequestForm> {
+  return { ...form, warm: inflight.track(form.warm) };
 }
 
 export type UseCases = ReturnType<typeof createUseCases>;

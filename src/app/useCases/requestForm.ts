@@ -80,9 +80,12 @@ export function createRequestForm(deps: AppDeps) {
     };
   }
 
-  /** Starts a listing (when the form opens) so that the first keystroke is answered from memory. */
-  function warm(): void {
-    services().catch((error: unknown) => deps.logger.warn('could not list services for the request form', { error: String(error) }));
+  /** Starts a listing (when the form opens) so that the first keystroke is answered from memory; settles (never rejects) with it. */
+  function warm(): Promise<void> {
+    return services().then(
+      () => undefined,
+      (error: unknown) => deps.logger.warn('could not list services for the request form', { error: String(error) }),
+    );
   }
 
   return { suggest, hints, warm };

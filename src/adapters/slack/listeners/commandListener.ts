@@ -23,13 +23,17 @@ export interface CommandListenerDeps {
 
 export function registerCommandListener(app: SlackListeners, deps: CommandListenerDeps): void {
   app.command(deps.slash, async ({ command, ack, respond }) => {
-    if ((command.text ?? '').trim() === '' && deps.openForm && command.trigger_id) {
-      // The trigger_id lives 3 s: open the form first, before anything slow.
-      const opened = await deps.openForm(command.trigger_id).then(
-        () => true,
-        (error: unknown) => (deps.logger.warn('could not open the request form', { error: String(error) }), false),
-      );
-      if (opened) return void (await ack());
+    const openForm = deps.openForm;
+    if ((command.text ?? '').trim() === '' && openForm && command.trigger_id) {
+      // Acknowledged first: nothing waits for Slack before the ack. The trigger_id lives 3 s from the
+      // user's command, so the form is opened right after, before anything slow.
+      await ack();
+      await openForm(command.trigger_id).catch(async (error: unknown) => {
+        deps.logger.warn('could not open the request form', { error: String(error) });
+        const usage = `Use \`${deps.slash} help\` to see the commands, and type the request instead.`;
+        await respond({ response_type: 'ephemeral', replace_original: false, text: `:warning: runwarden could not open the request form just now. ${usage}` });
+      });
+      return;
     }
     const parsed = parseCommand(command.text ?? '', deps.slash);
     if (!parsed.ok) {
