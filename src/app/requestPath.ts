@@ -50,6 +50,8 @@ export function createRequestPath({ deps, chat, deliveries, listeners, slashComm
     views: chat,
     chat,
     logger: deps.logger,
+    deliveries,
+    now: () => deps.clock.now(),
   });
   registerHomeListener(listeners, { publish: useCases.home.publish, logger: deps.logger });
   registerExtendListener(listeners, { extend: useCases.extend, chat, views: chat, logger: deps.logger });

@@ -3,7 +3,7 @@
  * verified, 5-minute replay window) — or Socket Mode when an app token is
  * set — plus our own GET /healthz and POST /jobs/sweep (OIDC-protected).
  */
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { CustomRoute, Logger as BoltLogger } from '@slack/bolt';
 // Bolt's package index also loads receivers runwarden never uses (ExpressReceiver with express,
 // AwsLambdaReceiver): taking the three classes from their own modules (Bolt is pinned to an exact
@@ -145,9 +145,18 @@ export function createSlackApp(options: ServerOptions): { app: App; client: WebC
   const convoStore = false as const;
 
   let app: App;
+  let socket: SocketModeReceiver | undefined;
   if (options.appToken) {
-    const receiver = new SocketModeReceiver({ appToken: options.appToken, customRoutes, installerOptions: { port: options.port }, logger });
-    app = new App({ receiver, authorize, clientOptions, logger, convoStore });
+    // Socket Mode: Slack's payloads arrive over a WebSocket whose URL apps.connections.open returns,
+    // asked of the same Web API base as every other call (SLACK_API_URL), with the app-level token.
+    // No signatures (the connection is authenticated by the token). /healthz and /jobs/* are served
+    // by runwarden's own HTTP server (startRoutes below), not Bolt's, so the port is known and closed on stop.
+    socket = new SocketModeReceiver({
+      appToken: options.appToken,
+      installerOptions: { clientOptions: { slackApiUrl: options.slackApiUrl, timeout: SLACK_CALL_LIMITS.timeout } },
+      logger,
+    });
+    app = new App({ receiver: socket, authorize, clientOptions, logger, convoStore });
   } else {
     // Signatures are checked by slackSignature.ts (the current secret, or the previous one during a
     // rotation, and a replay window in both directions), not by Bolt, which knows only one secret.
@@ -178,11 +187,57 @@ export function createSlackApp(options: ServerOptions): { app: App; client: WebC
   };
 
   async function start(): Promise<RunningServer> {
+    if (socket) return startSocketMode(socket);
     const started: unknown = await app.start(options.port);
     const server = typeof started === 'object' && started !== null && 'address' in started ? (started as Server) : undefined;
     const address = server?.address();
     const port = typeof address === 'object' && address ? address.port : options.port;
     return { app, client, port, stop: () => app.stop().then(() => undefined) };
   }
+
+  /** Listens for /healthz and /jobs/* first, then connects (resolves once Slack's `hello` arrived). */
+  async function startSocketMode(receiver: SocketModeReceiver): Promise<RunningServer> {
+    const routes = await startRoutes(customRoutes, options.port);
+    try {
+      await app.start();
+    } catch (error) {
+      await routes.close();
+      throw error;
+    }
+    options.logger.info('connected to Slack over Socket Mode', {});
+    const stop = async (): Promise<void> => {
+      // Bolt's receiver.stop() does not wait for the close handshake; the client's disconnect() does.
+      await receiver.client.disconnect();
+      await routes.close();
+    };
+    return { app, client, port: routes.port, stop };
+  }
   return { app, client, start };
+}
+
+/** A plain HTTP server for Bolt-style custom routes (exact path and method; anything else 404). */
+async function startRoutes(routes: CustomRoute[], port: number): Promise<{ port: number; close(): Promise<void> }> {
+  const server = createServer((req, res) => {
+    const { pathname } = new URL(req.url ?? '/', 'http://localhost');
+    const method = (req.method ?? '').toUpperCase();
+    const route = routes.find((r) => r.path === pathname && (Array.isArray(r.method) ? r.method : [r.method]).some((m) => m.toUpperCase() === method));
+    if (!route) {
+      res.writeHead(404).end();
+      return;
+    }
+    void route.handler(Object.assign(req, { params: {} }), res);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, () => resolve());
+  });
+  const address = server.address();
+  return {
+    port: typeof address === 'object' && address ? address.port : port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
 }

@@ -113,12 +113,14 @@ export function createRunwarden(options: RunwardenOptions): Runwarden {
   };
   const listeners = createSlackListeners(slack.app, requestPath);
 
+  let running: RunningServer | undefined;
   return {
     useCases: requestPath,
     deps,
-    start: () => slack.start(),
+    start: async () => (running = await slack.start()),
     async stop() {
-      await slack.app.stop().catch(() => undefined);
+      // the started server's own stop: in Socket Mode it also closes the connection and the /jobs server
+      await (running ? running.stop() : slack.app.stop()).catch(() => undefined);
       // Let work started by Slack requests finish (bounded) before its clients close.
       await loaded?.idle(15_000);
       await cloud.close();

@@ -17,11 +17,13 @@ import { startEmulator, type Emulator } from '../../dev/emulator';
 import { createOidcIssuer, type OidcIssuer } from '../../dev/sandbox/oidcIssuer';
 import { startSlackStandIn, type SlackStandIn, type PostedMessage } from '../../dev/sandbox/slackStandIn';
 import { appHomeOpenedBody, blockActionsBody, slashCommandBody, viewSubmissionBody, blockSuggestionBody, viewSelectBody, FORM_CONTENT_TYPE, JSON_CONTENT_TYPE } from '../../dev/sandbox/slackPayloads';
-import { postToSlackEndpoint } from '../../dev/sandbox/slackSigner';
+import { postToSlackEndpoint, type PostToSlackEndpointOptions } from '../../dev/sandbox/slackSigner';
+import { startSocketModeStandIn, type SocketModeStandIn } from '../../dev/sandbox/socketModeStandIn';
 
 export const PROJECT = 'acme-prod';
 export const SIGNING_SECRET = 'test-signing-secret';
 export const BOT_TOKEN = 'xoxb-test-token';
+export const APP_TOKEN = 'xapp-1-A0WARDEN-1-test';
 export const AUDIENCE = 'https://runwarden.test/jobs';
 export const SCHEDULER = 'scheduler@acme-prod.iam.gserviceaccount.com';
 export const APPROVALS_CHANNEL = 'C0APPROVALS';
@@ -89,6 +91,8 @@ export class TestClock {
 export interface Harness {
   emulator: Emulator;
   slack: SlackStandIn;
+  /** with `socketMode`: the Socket Mode stand-in every Slack payload goes through */
+  socket?: SocketModeStandIn | undefined;
   issuer: OidcIssuer;
   runwarden: Runwarden;
   clock: TestClock;
@@ -151,6 +155,13 @@ export interface HarnessOptions {
   auditLog?: AuditLog;
   /** the bot's operational logger (default: silent) */
   logger?: Logger;
+  /**
+   * Socket Mode (SLACK_APP_TOKEN): the bot connects to a Socket Mode stand-in
+   * (dev/sandbox/socketModeStandIn.ts) and every Slack payload below arrives
+   * as an envelope on that connection instead of a signed HTTP request; the
+   * answers are the envelopes' acknowledgements. Not with `peer`.
+   */
+  socketMode?: boolean;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -161,14 +172,17 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const emulator = peer?.emulator ?? (await startEmulator());
   const issuer = peer?.issuer ?? (await createOidcIssuer());
   const certs = peer ? { url: peer.certsUrl, stop: async () => undefined } : await issuer.serve();
+  // Slack allows 3 s for an acknowledgement; the tests wait longer (a loaded machine, the first payload loads the request path).
+  const socket = options.socketMode && !peer ? await startSocketModeStandIn({ appToken: APP_TOKEN, botToken: BOT_TOKEN, ackTimeoutMs: 30_000 }) : undefined;
   const slack =
-    peer?.slack ?? (await startSlackStandIn({ botToken: BOT_TOKEN, users: USERS, userGroups: { S0SECURITY: ['U0DAVE', 'U0ERIN'] } }));
+    peer?.slack ??
+    (await startSlackStandIn({ botToken: BOT_TOKEN, users: USERS, userGroups: { S0SECURITY: ['U0DAVE', 'U0ERIN'] }, ...(socket ? { extraRoutes: socket.routes } : {}) }));
   const clock = peer?.clock ?? new TestClock();
   const projectId = peer?.projectId ?? `${PROJECT}-${randomBytes(4).toString('hex')}`;
   const runwarden = createRunwarden({
     port: 0,
     slashCommand: '/warden',
-    signingSecret: SIGNING_SECRET,
+    ...(socket ? { appToken: APP_TOKEN } : { signingSecret: SIGNING_SECRET }),
     botToken: BOT_TOKEN,
     slackApiUrl: `${slack.url}/api/`,
     projectId,
@@ -185,6 +199,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   });
   const server = await runwarden.start();
   const botUrl = `http://127.0.0.1:${server.port}`;
+  /** One Slack payload to the bot: a signed POST to /slack/events, or (Socket Mode) an envelope and its acknowledgement. */
+  const send = async (body: string, contentType: string, signing: PostToSlackEndpointOptions = {}): Promise<{ status: number; text: string }> => {
+    if (!socket) return postToSlackEndpoint(`${botUrl}/slack/events`, SIGNING_SECRET, body, contentType, signing);
+    const ack = await socket.deliverBody(body, contentType);
+    return { status: 200, text: Object.keys(ack.payload).length > 0 ? JSON.stringify(ack.payload) : '' };
+  };
   let tags = 0;
   // response_url tags are unique across bot instances sharing one Slack stand-in
   const instance = peer ? `${randomBytes(3).toString('hex')}-` : '';
@@ -192,6 +212,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const harness: Harness = {
     emulator,
     slack,
+    socket,
     issuer,
     runwarden,
     clock,
@@ -202,7 +223,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       tags += 1;
       const tag = `${instance}cmd${tags}`;
       const body = slashCommandBody({ text, userId: user, responseUrl: slack.responseUrl(tag) });
-      const answer = await postToSlackEndpoint(`${botUrl}/slack/events`, SIGNING_SECRET, body, FORM_CONTENT_TYPE, signing);
+      const answer = await send(body, FORM_CONTENT_TYPE, signing);
       return { ...answer, tag };
     },
     async ask(user, text) {
@@ -228,7 +249,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         messageTs: message.ts,
         responseUrl: slack.responseUrl(tag),
       });
-      const answer = await postToSlackEndpoint(`${botUrl}/slack/events`, SIGNING_SECRET, body, FORM_CONTENT_TYPE);
+      const answer = await send(body, FORM_CONTENT_TYPE);
       return { status: answer.status, tag };
     },
     async press(user, actionId, value, source) {
@@ -240,19 +261,19 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         value,
         ...(source ? { channelId: source.channel, messageTs: source.ts, responseUrl: slack.responseUrl(tag) } : {}),
       });
-      const answer = await postToSlackEndpoint(`${botUrl}/slack/events`, SIGNING_SECRET, body, FORM_CONTENT_TYPE);
+      const answer = await send(body, FORM_CONTENT_TYPE);
       return { ...answer, tag };
     },
     async openHome(user) {
       const before = slack.homePublishes(user);
-      const answer = await postToSlackEndpoint(`${botUrl}/slack/events`, SIGNING_SECRET, appHomeOpenedBody({ userId: user }), JSON_CONTENT_TYPE);
+      const answer = await send(appHomeOpenedBody({ userId: user }), JSON_CONTENT_TYPE);
       if (answer.status !== 200) throw new Error(`app_home_opened answered HTTP ${answer.status}`);
       await slack.waitFor(() => slack.homePublishes(user) > before, { description: `App Home of ${user}` });
       return slack.home(user) ?? {};
     },
     async submitView(user, view, values, viewId) {
       const body = viewSubmissionBody({ userId: user, view, values, ...(viewId ? { viewId } : {}) });
-      const answer = await postToSlackEndpoint(`${botUrl}/slack/events`, SIGNING_SECRET, body, FORM_CONTENT_TYPE);
+      const answer = await send(body, FORM_CONTENT_TYPE);
       if (answer.status !== 200) throw new Error(`view_submission answered HTTP ${answer.status}`);
       return answer.text.trim() === '' ? undefined : (JSON.parse(answer.text) as Record<string, unknown>);
     },
@@ -266,7 +287,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     async chooseKind(user, modal, kind) {
       const updates = slack.modals().find((m) => m.id === modal.id)?.history.length ?? 0;
       const body = viewSelectBody({ userId: user, view: modal.view, viewId: modal.id, blockId: 'runwarden_form_kind', actionId: 'runwarden_form_kind_select', value: kind });
-      await postToSlackEndpoint(`${botUrl}/slack/events`, SIGNING_SECRET, body, FORM_CONTENT_TYPE);
+      await send(body, FORM_CONTENT_TYPE);
       const updated = await slack.waitFor(() => slack.modals().find((m) => m.id === modal.id && m.history.length > updates), { description: 'the redrawn form' });
       return updated.view;
     },
@@ -280,7 +301,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         value: typed,
         ...(values ? { values } : {}),
       });
-      const answer = await postToSlackEndpoint(`${botUrl}/slack/events`, SIGNING_SECRET, body, FORM_CONTENT_TYPE);
+      const answer = await send(body, FORM_CONTENT_TYPE);
       if (answer.status !== 200) throw new Error(`block_suggestion answered HTTP ${answer.status}: ${answer.text}`);
       return (JSON.parse(answer.text) as { options: Array<{ text: { text: string }; value: string }> }).options;
     },
@@ -341,7 +362,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     stopServing: () => server.stop(),
     async stop() {
       await runwarden.stop();
-      if (!peer) await Promise.allSettled([slack.stop(), certs.stop(), emulator.stop()]);
+      if (!peer) await Promise.allSettled([slack.stop(), certs.stop(), emulator.stop(), ...(socket ? [socket.stop()] : [])]);
     },
   };
   return harness;

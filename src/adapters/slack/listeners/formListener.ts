@@ -13,7 +13,8 @@ import type { SlackListeners } from './slackListeners';
 import { z } from 'zod';
 import { egress, ingress, invoker, rotate, type CommandContext, type Reply } from '../../../../commands';
 import { REQUEST_KINDS, type RequestKind } from '../../../domain/request';
-import type { Logger, ViewsPort, ChatPort } from '../../../ports';
+import { createHash } from 'node:crypto';
+import type { DeliveryLedger, Logger, ViewsPort, ChatPort } from '../../../ports';
 import type { FormHints } from '../views/requestForm';
 import { requestForm } from '../views/requestForm';
 import { FORM_DURATION_BLOCK, FORM_KIND_ACTION, FORM_KIND_BLOCK, FORM_REASON_BLOCK, FORM_SETTING_BLOCK, FORM_TARGET_ACTION, FORM_TARGET_BLOCK, FORM_VIEW } from '../ids';
@@ -28,7 +29,20 @@ export interface FormDeps {
   views: ViewsPort;
   chat: ChatPort;
   logger: Logger;
+  /**
+   * dedupes deliveries of one submission: Slack sends an envelope again when it saw no
+   * acknowledgement (a Socket Mode connection dropped mid-way), and a second delivery must not file a second request
+   */
+  deliveries?: DeliveryLedger | undefined;
+  now?: (() => Date) | undefined;
 }
+
+/** One submission of one modal with these values: a redelivery has the same key, a corrected resubmission another. */
+export function submissionKey(viewId: string, state: unknown): string {
+  return `view_submission:${viewId}:${createHash('sha256').update(JSON.stringify(state ?? null)).digest('hex')}`;
+}
+
+const REFUSED = ':no_entry:';
 
 const kindOf = (text: unknown): RequestKind | undefined => REQUEST_KINDS.find((k) => k === text);
 const viewPayload = z.object({ user: z.object({ id: z.string().min(1) }), view: z.object({ id: z.string().optional(), private_metadata: z.string().optional(), state: z.unknown() }) });
@@ -118,12 +132,39 @@ export function registerFormListener(app: SlackListeners, deps: FormDeps): void 
     if (!kind) return void (await ack({ response_action: 'errors', errors: { [FORM_KIND_BLOCK]: 'Choose what you are asking for.' } }));
     const form = parseForm(kind, view.state);
     if (!form.ok) return void (await ack({ response_action: 'errors', errors: form.errors }));
-    const work = form.run({ ...deps.context, user: user.id }).catch((): Reply => ({ text: ':no_entry: Something went wrong inside runwarden; the operators have the details in the logs.' }));
+    const key = deps.deliveries && view.id ? submissionKey(view.id, view.state) : undefined;
+    if (key && deps.deliveries) {
+      const seen = await firstDelivery(deps.deliveries, key, deps.now?.() ?? new Date()).catch(() => undefined);
+      if (seen === undefined) {
+        // The ledger itself failed: refuse rather than risk filing the request twice.
+        return void (await ack({ response_action: 'errors', errors: { [FORM_TARGET_BLOCK]: 'runwarden could not record this submission; nothing was done. Please submit again.' } }));
+      }
+      if (!seen) {
+        deps.logger.info('a request form submission was delivered again; the first delivery handles it');
+        return void (await ack());
+      }
+    }
+    const work = form.run({ ...deps.context, user: user.id }).catch((): Reply => ({ text: `${REFUSED} Something went wrong inside runwarden; the operators have the details in the logs.` }));
+    if (key && deps.deliveries) {
+      const ledger = deps.deliveries;
+      void work.then((reply) => ledger.record(key, reply)).catch((error: unknown) => deps.logger.warn('could not record a form submission for its duplicates', { error: String(error) }));
+    }
     const early = await withinAck(work);
-    if (early?.text.startsWith(':no_entry:')) {
+    if (early?.text.startsWith(REFUSED)) {
       return void (await ack({ response_action: 'errors', errors: { [blockOf(early.text)]: early.text.replace(/^:no_entry: /, '').slice(0, 2000) } }));
     }
     await ack();
     await deps.chat.dm(user.id, await work).catch((error: unknown) => deps.logger.warn('could not confirm a form request', { error: String(error) }));
   });
+}
+
+/**
+ * Whether this delivery of a submission should run: the first one does; a
+ * duplicate does only if the first was refused (nothing was filed, so judging
+ * it again is safe), never while the first is still running or once it filed.
+ */
+async function firstDelivery(ledger: DeliveryLedger, key: string, now: Date): Promise<boolean> {
+  if ((await ledger.claim(key, now)).first) return true;
+  const earlier = await ledger.reply(key);
+  return earlier?.text.startsWith(REFUSED) === true;
 }
