@@ -6,6 +6,8 @@
 import type { IamBinding } from './domain/iamBinding';
 import type { AccessRequest, AuditEvent, EgressValue, IngressValue, Status } from './domain/request';
 import type { TransitionOutcome } from './domain/stateMachine';
+import type { Finding, FindingDraft, FindingKind } from './domain/posture/finding';
+import type { InventoryKey, InventoryPolicy, InventoryService } from './domain/posture/inventory';
 
 // ---------------------------------------------------------------- Google IAM
 
@@ -336,4 +338,101 @@ export interface Logger {
   warn(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
   child(fields: Record<string, unknown>): Logger;
+}
+
+// ---------------------------------------------------------------- Posture (SPEC §11)
+
+/** One page of an Asset Inventory search, read into the domain's inventory items. */
+export interface InventoryPage<T> {
+  items: T[];
+  /** results the adapter could not read (an unexpected shape): skipped and named, never guessed at */
+  skipped: Array<{ name: string; problem: string }>;
+  /** project number → project id pairs this page showed (Asset Inventory names a project by number in some places) */
+  projects: Array<{ number: string; id: string }>;
+  /** the next page's token; undefined on the last page */
+  next?: string | undefined;
+}
+
+/**
+ * Google's inventory, read-only (Cloud Asset Inventory: SearchAllResources,
+ * SearchAllIamPolicies), one bounded page per call. `scope` is a
+ * posture.scope entry: projects/P, folders/N or organizations/N. A scope the
+ * bot may not read throws runwarden_permission_denied; every call has a deadline.
+ */
+export interface AssetInventoryPort {
+  /** Cloud Run services in the scope (run.googleapis.com/Service), with ingress, runtime identity and encryption key */
+  services(scope: string, pageToken?: string): Promise<InventoryPage<InventoryService>>;
+  /** Cloud KMS keys in the scope (cloudkms.googleapis.com/CryptoKey), with purpose and rotation period */
+  keys(scope: string, pageToken?: string): Promise<InventoryPage<InventoryKey>>;
+  /** IAM policies set directly on Cloud Run services and on projects in the scope; a project may be named projects/NUMBER */
+  policies(scope: string, pageToken?: string): Promise<InventoryPage<InventoryPolicy>>;
+}
+
+/** Which open findings a posture query reads: all, or those of one scope entry, project or resource. */
+export type FindingFilter = { all: true } | { scope: string } | { project: string } | { resource: string };
+
+/** What one write of a scan's page did. */
+export interface FindingsRecorded {
+  /** findings seen for the first time */
+  created: FindingDraft[];
+  /** findings seen again after they had been resolved or converted */
+  reopened: FindingDraft[];
+  /** open findings seen again (lastSeenAt moved, detail updated) */
+  updated: number;
+}
+
+/** The record of one posture scan (collection postureScans). */
+export interface PostureScan {
+  id: string;
+  startedAt: Date;
+  finishedAt: Date;
+  /** each posture.scope entry: read completely, or why not */
+  scopes: Array<{ scope: string; ok: boolean; problem?: string | undefined }>;
+  /** findings seen by this scan, by kind */
+  found: Record<FindingKind, number>;
+  /** findings open after this scan (all scopes), by kind */
+  open: Record<FindingKind, number>;
+  created: number;
+  reopened: number;
+  resolved: number;
+  /** Asset Inventory calls made */
+  assetCalls: number;
+  /** the channel summary: owed (to be posted), posted, skipped (nothing changed), failed (given up) */
+  summary: { status: 'owed' | 'posted' | 'skipped' | 'failed'; attempts: number; error?: string | undefined };
+}
+
+/** The posture scan's Firestore records: findings (collection findings, document id = finding id), scans and the scan lease. */
+export interface FindingStore {
+  /**
+   * Records one page of findings seen by a scan, in transactions (a bounded
+   * number of documents each): a new finding is created open (firstSeenAt =
+   * lastSeenAt = `seen.at`); one already stored is updated in place
+   * (lastSeenAt, detail, severity, scope, scanId) and reopened when it was
+   * resolved or converted. Never creates a second document for a finding.
+   * A key_rotation finding already seen by the same scan keeps the services
+   * found before (merged).
+   */
+  record(drafts: readonly FindingDraft[], seen: { scanId: string; scope: string; at: Date }): Promise<FindingsRecorded>;
+  /**
+   * Resolves up to `limit` open findings of `scope` not seen since `before`
+   * (status resolved, resolvedAt = `at`), each in a transaction that checks
+   * it is still unseen; returns the findings resolved (fewer than `limit`: none left).
+   */
+  resolveUnseen(scope: string, before: Date, at: Date, limit: number): Promise<Finding[]>;
+  get(id: string): Promise<Finding | undefined>;
+  /** open findings by kind (aggregation queries: no document is read) */
+  countOpen(filter: FindingFilter): Promise<Record<FindingKind, number>>;
+  /** the worst open findings first (severity, then the oldest), at most `limit`; documents that do not validate are named in `malformed` */
+  listOpen(filter: FindingFilter, limit: number): Promise<{ findings: Finding[]; malformed: MalformedDocument[] }>;
+  /** takes the scan lease until `until` unless another holder's is live; the live holder's lease when refused */
+  acquireScanLease(holder: string, until: Date, now: Date): Promise<{ ok: true } | { ok: false; holder: string; until: Date }>;
+  /** gives the lease back (only when `holder` still holds it) */
+  releaseScanLease(holder: string): Promise<void>;
+  saveScan(scan: PostureScan): Promise<void>;
+  /** the latest scan that finished at or before `at` */
+  scanFinishedBy(at: Date): Promise<PostureScan | undefined>;
+  /** scans whose channel summary is still owed, oldest first, at most `limit` */
+  owedSummaries(limit: number): Promise<PostureScan[]>;
+  /** records the summary's fate, in a transaction; refused (false) when it is no longer owed (another process took it) */
+  settleSummary(scanId: string, summary: PostureScan['summary'], expected: 'owed'): Promise<boolean>;
 }

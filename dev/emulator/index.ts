@@ -1,4 +1,4 @@
-/** The project's gRPC emulator of Cloud Run Admin API v2 and Cloud KMS. */
+/** The project's gRPC emulator of Cloud Run Admin API v2, Cloud KMS and Cloud Asset Inventory's search. */
 export { startEmulator } from './startEmulator';
 export { seedDemo } from './seedDemo';
 export type {
@@ -15,6 +15,8 @@ export type {
   PlainCondition,
   PolicySnapshot,
   RecordedCall,
+  SeedFolder,
   SeedKey,
+  SeedProject,
   SeedService,
 } from './types';

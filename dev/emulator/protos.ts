@@ -1,6 +1,6 @@
 /**
  * Loads the .proto files shipped by the client libraries (Cloud Run v2, Cloud
- * KMS v1) and by google-gax (IAM, long-running operations, locations), so the
+ * KMS v1, Cloud Asset Inventory v1) and by google-gax (IAM, long-running operations, locations), so the
  * emulator speaks exactly the wire format the real clients encode.
  */
 import { dirname, join } from 'node:path';
@@ -15,6 +15,7 @@ const PROTO_FILES = [
   'google/iam/v1/iam_policy.proto',
   'google/longrunning/operations.proto',
   'google/cloud/location/locations.proto',
+  'google/cloud/asset/v1/asset_service.proto',
 ];
 
 export type GrpcServiceName =
@@ -22,7 +23,8 @@ export type GrpcServiceName =
   | 'google.cloud.kms.v1.KeyManagementService'
   | 'google.iam.v1.IAMPolicy'
   | 'google.longrunning.Operations'
-  | 'google.cloud.location.Locations';
+  | 'google.cloud.location.Locations'
+  | 'google.cloud.asset.v1.AssetService';
 
 export interface EmulatorProtos {
   service(name: GrpcServiceName): GrpcServiceDefinition;
@@ -33,9 +35,10 @@ export interface EmulatorProtos {
 function includeDirs(): string[] {
   const runDir = dirname(require.resolve('@google-cloud/run/package.json'));
   const kmsDir = dirname(require.resolve('@google-cloud/kms/package.json'));
+  const assetDir = dirname(require.resolve('@google-cloud/asset/package.json'));
   // google-gax does not export its package.json; its main is build/src/index.js.
   const gaxBuild = dirname(dirname(require.resolve('google-gax', { paths: [runDir] })));
-  return [join(runDir, 'build/protos'), join(kmsDir, 'build/protos'), join(gaxBuild, 'protos')];
+  return [join(runDir, 'build/protos'), join(kmsDir, 'build/protos'), join(assetDir, 'build/protos'), join(gaxBuild, 'protos')];
 }
 
 let cached: EmulatorProtos | undefined;

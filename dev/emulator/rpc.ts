@@ -28,6 +28,7 @@ export function resourceOf(request: unknown): string | undefined {
     field(request, 'name'),
     field(request, 'resource'),
     field(request, 'parent'),
+    field(request, 'scope'),
     field(field(request, 'service'), 'name'),
     field(field(request, 'cryptoKey'), 'name'),
   ];

@@ -54,7 +54,8 @@ export interface ServiceRecord {
 
 export const newServiceEtag = (): string => `"${randomBytes(12).toString('base64url')}"`;
 
-function projectNumber(project: string): string {
+/** The project number the emulator gives a project id (stable: derived from the id). */
+export function projectNumber(project: string): string {
   return String(BigInt(`0x${createHash('sha256').update(project).digest('hex').slice(0, 10)}`)).padStart(12, '1');
 }
 

@@ -8,6 +8,7 @@ import { newKeyRecord } from './kmsModel';
 import { parseCryptoKeyName, parseServiceName } from './names';
 import {
   addRevision,
+  projectNumber,
   defaultTemplate,
   EGRESS_WIRE,
   INGRESS_WIRE,
@@ -18,7 +19,8 @@ import {
   type TemplateRecord,
 } from './runModel';
 import type { EmulatorState } from './state';
-import type { PlainBinding, SeedKey, SeedService } from './types';
+import { knownProjects } from './assetModel';
+import type { PlainBinding, SeedFolder, SeedKey, SeedProject, SeedService } from './types';
 
 function seedError(what: string, error: unknown): Error {
   return new Error(`${what}: ${error instanceof Error ? error.message : String(error)}`);
@@ -44,6 +46,7 @@ function seedTemplate(seed: SeedService): TemplateRecord {
     if (!seed.templateRevision.startsWith(`${id}-`)) throw new Error(`seedService ${seed.name}: templateRevision must start with '${id}-'`);
     template.revision = seed.templateRevision;
   }
+  if (seed.serviceAccount) template.serviceAccount = seed.serviceAccount;
   return template;
 }
 
@@ -72,9 +75,26 @@ export function seedKey(state: EmulatorState, seed: SeedKey): void {
   state.keys.set(seed.name, newKeyRecord(seed, now));
 }
 
+const PARENT = /^(?:folders|organizations)\/[0-9]{1,20}$/;
+
+export function seedProject(state: EmulatorState, seed: SeedProject): void {
+  if (!/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(seed.id)) throw new Error(`seedProject: '${seed.id}' is not a project id`);
+  if (seed.parent !== undefined && !PARENT.test(seed.parent)) throw new Error(`seedProject ${seed.id}: parent must be folders/N or organizations/N`);
+  state.projects.set(seed.id, { id: seed.id, number: projectNumber(seed.id), ...(seed.parent ? { parent: seed.parent } : {}) });
+  if (seed.bindings) setBindings(state, `projects/${seed.id}`, seed.bindings);
+}
+
+export function seedFolder(state: EmulatorState, seed: SeedFolder): void {
+  if (!/^folders\/[0-9]{1,20}$/.test(seed.name)) throw new Error(`seedFolder: '${seed.name}' is not folders/N`);
+  if (seed.parent !== undefined && !PARENT.test(seed.parent)) throw new Error(`seedFolder ${seed.name}: parent must be folders/N or organizations/N`);
+  state.folders.set(seed.name, { name: seed.name, ...(seed.parent ? { parent: seed.parent } : {}) });
+}
+
 /** Replaces a policy's bindings as another IAM client would (new etag). */
 export function setBindings(state: EmulatorState, resource: string, bindings: PlainBinding[]): void {
-  if (!state.services.has(resource) && !state.keys.has(resource) && !state.keyRings.has(resource)) {
+  const project = /^projects\/([^/]+)$/.exec(resource)?.[1];
+  const knownProject = project !== undefined && knownProjects(state).has(project);
+  if (!knownProject && !state.services.has(resource) && !state.keys.has(resource) && !state.keyRings.has(resource)) {
     throw new Error(`no emulated resource ${resource}`);
   }
   try {

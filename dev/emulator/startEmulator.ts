@@ -1,8 +1,10 @@
 /**
  * Starts the emulator: one plaintext gRPC server on 127.0.0.1 serving Cloud
- * Run Admin v2 Services, Cloud KMS, IAMPolicy, Operations and Locations.
+ * Run Admin v2 Services, Cloud KMS, IAMPolicy, Operations, Locations and
+ * Cloud Asset Inventory's search methods (from the same state).
  */
 import { Server, ServerCredentials } from '@grpc/grpc-js';
+import { assetHandlers } from './assetHandlers';
 import { copyBinding, hasConditions } from './iamRules';
 import { kmsHandlers, kmsIamHandlers } from './kmsHandlers';
 import { keySnapshot } from './kmsModel';
@@ -12,7 +14,7 @@ import { loadProtos } from './protos';
 import { implementation, type RpcContext } from './rpc';
 import { runHandlers } from './runHandlers';
 import { serviceSnapshot } from './runModel';
-import { foreignUpdateService, seedKey, seedService, setBindings } from './seed';
+import { foreignUpdateService, seedFolder, seedKey, seedProject, seedService, setBindings } from './seed';
 import { createState } from './state';
 import type { Emulator } from './types';
 
@@ -35,6 +37,10 @@ export async function startEmulator(options: { port?: number; host?: string } = 
     implementation('google.cloud.kms.v1.KeyManagementService', context, kmsHandlers(state)),
   );
   server.addService(protos.service('google.iam.v1.IAMPolicy'), implementation('google.iam.v1.IAMPolicy', context, kmsIamHandlers(state)));
+  server.addService(
+    protos.service('google.cloud.asset.v1.AssetService'),
+    implementation('google.cloud.asset.v1.AssetService', context, assetHandlers(state)),
+  );
 
   const host = options.host ?? '127.0.0.1';
   const port = await bind(server, `${host}:${options.port ?? 0}`);
@@ -59,6 +65,15 @@ export async function startEmulator(options: { port?: number; host?: string } = 
     },
     seedService: (seed) => seedService(state, seed),
     seedKey: (seed) => seedKey(state, seed),
+    seedProject: (seed) => seedProject(state, seed),
+    seedFolder: (seed) => seedFolder(state, seed),
+    denyAssetScope(scope) {
+      state.asset.deniedScopes.add(scope);
+    },
+    setServiceAssetVersions(versions) {
+      if (versions.length === 0) throw new Error('setServiceAssetVersions: name at least one of v1, v2');
+      state.asset.serviceVersions = [...versions];
+    },
     service(name) {
       const record = state.services.get(name);
       return record ? serviceSnapshot(record) : undefined;

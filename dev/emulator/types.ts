@@ -33,7 +33,25 @@ export interface SeedService {
    * (`gcloud run deploy --revision-suffix`); must start with "<service>-"
    */
   templateRevision?: string;
+  /** the runtime identity (template.service_account); default: the project's Compute Engine default service account */
+  serviceAccount?: string;
   bindings?: PlainBinding[];
+}
+
+/** A project of the resource hierarchy Asset Inventory scopes name (its number is derived from its id). */
+export interface SeedProject {
+  id: string;
+  /** folders/N or organizations/N */
+  parent?: string;
+  /** the project's own IAM policy */
+  bindings?: PlainBinding[];
+}
+
+export interface SeedFolder {
+  /** folders/N */
+  name: string;
+  /** folders/N or organizations/N */
+  parent?: string;
 }
 
 export type KeyPurpose = 'ENCRYPT_DECRYPT' | 'ASYMMETRIC_SIGN' | 'ASYMMETRIC_DECRYPT' | 'MAC';
@@ -122,10 +140,17 @@ export interface Emulator {
   /** replaces an existing service of the same name (and its IAM policy) */
   seedService(seed: SeedService): void;
   seedKey(seed: SeedKey): void;
+  /** a project in the hierarchy (projects named by services and keys exist without it, outside any folder) */
+  seedProject(seed: SeedProject): void;
+  seedFolder(seed: SeedFolder): void;
+  /** Asset Inventory answers PERMISSION_DENIED for searches on this scope (the bot may not read it) */
+  denyAssetScope(scope: string): void;
+  /** the versions of a Cloud Run service Asset Inventory shows in versioned_resources (default v1 and v2) */
+  setServiceAssetVersions(versions: ReadonlyArray<'v1' | 'v2'>): void;
   service(name: string): EmulatedService | undefined;
   key(name: string): EmulatedKey | undefined;
   policy(resource: string): PolicySnapshot;
-  /** a write by someone else: replaces the policy's bindings, bumps the etag */
+  /** a write by someone else: replaces the policy's bindings (of a service, key, key ring or known project), bumps the etag */
   foreignSetBindings(resource: string, bindings: PlainBinding[]): void;
   /**
    * changes a service behind runwarden's back: its ingress/egress (drift), or

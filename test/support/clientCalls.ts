@@ -1,8 +1,8 @@
 /**
  * Every call runwarden's code makes to a Google client library method, found
  * with the TypeScript type checker (not by name): a call counts when the
- * called method is declared in @google-cloud/run, @google-cloud/kms or
- * google-gax, or on one of the narrow client interfaces the gcp adapters
+ * called method is declared in @google-cloud/run, @google-cloud/kms,
+ * @google-cloud/asset or google-gax, or on one of the narrow client interfaces the gcp adapters
  * declare for themselves ("the part of ServicesClient this adapter uses").
  */
 import { join, relative, sep } from 'node:path';
@@ -18,7 +18,7 @@ export interface ClientCall {
   at: string;
 }
 
-const LIBRARY = /node_modules[\\/](@google-cloud[\\/](run|kms)|google-gax)[\\/]/;
+const LIBRARY = /node_modules[\\/](@google-cloud[\\/](run|kms|asset)|google-gax)[\\/]/;
 const ADAPTER_CLIENT_TYPES = join(ROOT, 'src', 'adapters', 'gcp') + sep;
 
 let program: ts.Program | undefined;

@@ -40,7 +40,8 @@ export function createKmsClient(options: GcpClientOptions = {}): KeyManagementSe
     : new KeyManagementServiceClient();
 }
 
-function emulatorOptions(emulatorHost: string): EmulatorClientOptions {
+/** The client options that point a Google client library at a plaintext gRPC stand-in, without any ADC lookup. */
+export function emulatorOptions(emulatorHost: string): EmulatorClientOptions {
   const match = /^(\[[^\]]+\]|[^:]+):(\d{1,5})$/.exec(emulatorHost.trim());
   const port = Number(match?.[2]);
   if (!match?.[1] || !Number.isInteger(port) || port < 1 || port > 65535) {

@@ -11,6 +11,8 @@
  * - `serviceAccount`: granted only on the service accounts listed in the
  *   Terraform variable (never project-wide): UpdateService must "act as" the
  *   runtime service account of the service it changes.
+ * - `postureScope`: in the posture role, bound on each posture.scope entry
+ *   (project, folder or organization: infra/posture.tf), read-only.
  *
  * Sources (Google's documentation, checked one by one):
  * - Cloud Run: https://cloud.google.com/run/docs/reference/iam/permissions
@@ -20,19 +22,24 @@
  *   actAs: https://cloud.google.com/run/docs/configuring/services/service-accounts
  *   ("creating or updating a service ... require[s] the deployer account to
  *   have permissions on the service identity resource").
+ * - Cloud Asset Inventory: https://cloud.google.com/asset-inventory/docs/access-control
+ *   (SearchAllResources: cloudasset.assets.searchAllResources,
+ *   SearchAllIamPolicies: cloudasset.assets.searchAllIamPolicies, each on the
+ *   scope searched; every call also needs serviceusage.services.use on the
+ *   calling project, granted in infra/posture.tf).
  * - Cloud KMS REST reference, "Authorization requires the following IAM
  *   permission" on each method page: cryptoKeys.get, cryptoKeys.patch and
  *   cryptoKeys.updatePrimaryVersion (cloudkms.cryptoKeys.update),
  *   cryptoKeyVersions.create, cryptoKeyVersions.get.
  */
 
-export type PermissionScope = 'project' | 'serviceAccount';
+export type PermissionScope = 'project' | 'serviceAccount' | 'postureScope';
 
-export type GoogleApi = 'run' | 'cloudkms';
+export type GoogleApi = 'run' | 'cloudkms' | 'cloudasset';
 
 export interface ManifestEntry {
   /** the client library class whose method the adapter calls */
-  client: 'ServicesClient' | 'KeyManagementServiceClient' | 'LROperation';
+  client: 'ServicesClient' | 'KeyManagementServiceClient' | 'AssetServiceClient' | 'LROperation';
   /** the method called on it (google-gax's LROperation.promise() polls GetOperation) */
   method: string;
   /** the gRPC method on the wire, "package.Service/Method" */
@@ -144,6 +151,22 @@ export const PERMISSION_MANIFEST: readonly ManifestEntry[] = [
     usedBy: ['KeysPort.setRotationSchedule'],
     api: 'cloudkms',
     permissions: [project('cloudkms.cryptoKeys.update')],
+  },
+  {
+    client: 'AssetServiceClient',
+    method: 'searchAllResources',
+    rpc: 'google.cloud.asset.v1.AssetService/SearchAllResources',
+    usedBy: ['AssetInventoryPort.services', 'AssetInventoryPort.keys'],
+    api: 'cloudasset',
+    permissions: [{ permission: 'cloudasset.assets.searchAllResources', scope: 'postureScope' }],
+  },
+  {
+    client: 'AssetServiceClient',
+    method: 'searchAllIamPolicies',
+    rpc: 'google.cloud.asset.v1.AssetService/SearchAllIamPolicies',
+    usedBy: ['AssetInventoryPort.policies'],
+    api: 'cloudasset',
+    permissions: [{ permission: 'cloudasset.assets.searchAllIamPolicies', scope: 'postureScope' }],
   },
 ];
 

@@ -1,10 +1,12 @@
 /**
- * The permission manifest against the wire: every port method of the three
+ * The permission manifest against the wire: every port method of the four
  * Google adapters is driven through the real client libraries against the
  * gRPC emulator, and every gRPC method the emulator saw must be a manifest
  * entry's `rpc` (so its permission is granted by infra/iam.tf). A new port
  * method fails here until it has a scenario below.
  */
+import { createAssetClient } from '../../../src/adapters/gcp/assetClient';
+import { createAssetInventory } from '../../../src/adapters/gcp/assetInventory';
 import { createKmsKeys } from '../../../src/adapters/gcp/kmsKeys';
 import { PERMISSION_MANIFEST } from '../../../src/adapters/gcp/permissions';
 import { createRunIamPolicy } from '../../../src/adapters/gcp/runIamPolicy';
@@ -23,6 +25,8 @@ describe('the gRPC methods runwarden sends are all in the permission manifest', 
     const services = createRunServices({ client: gcp().run });
     const iam = createRunIamPolicy({ client: gcp().run });
     const keys = createKmsKeys({ client: gcp().kms });
+    const assetClient = createAssetClient({ emulatorHost: gcp().emulator.address });
+    const inventory = createAssetInventory({ client: assetClient });
     const binding = {
       role: 'roles/run.invoker',
       members: ['user:alice@acme.example'],
@@ -50,16 +54,24 @@ describe('the gRPC methods runwarden sends are all in the permission manifest', 
       'keys.waitUntilEnabled': () => keys.waitUntilEnabled(`${KEY}/cryptoKeyVersions/2`),
       'keys.makePrimary': () => keys.makePrimary(KEY, `${KEY}/cryptoKeyVersions/2`),
       'keys.setRotationSchedule': () => keys.setRotationSchedule(KEY, 30 * 86_400, new Date('2030-01-01T00:00:00Z')),
+      'inventory.services': () => inventory.services('projects/acme-prod'),
+      'inventory.keys': () => inventory.keys('projects/acme-prod'),
+      'inventory.policies': () => inventory.policies('projects/acme-prod'),
     };
     const covered = new Set(Object.keys(scenarios).map((name) => name.split(' ')[0]));
     const portMethods = [
       ...Object.keys(services).map((m) => `services.${m}`),
       ...Object.keys(iam).map((m) => `iam.${m}`),
       ...Object.keys(keys).map((m) => `keys.${m}`),
+      ...Object.keys(inventory).map((m) => `inventory.${m}`),
     ];
     expect(portMethods.filter((m) => !covered.has(m))).toEqual([]);
 
-    for (const run of Object.values(scenarios)) await run();
+    try {
+      for (const run of Object.values(scenarios)) await run();
+    } finally {
+      await assetClient.close();
+    }
 
     const listed = new Set(PERMISSION_MANIFEST.map((entry) => entry.rpc));
     const seen = [...new Set(gcp().emulator.calls.map((call) => `${call.service}/${call.method}`))];
