@@ -60,6 +60,7 @@ export async function startStandIns(): Promise<StandIns> {
       FIRESTORE_EMULATOR_HOST: firestore?.host ?? process.env.FIRESTORE_EMULATOR_HOST,
       RUN_EMULATOR_HOST: emulator.address,
       KMS_EMULATOR_HOST: emulator.address,
+      ASSET_EMULATOR_HOST: emulator.address,
       WARDEN_POLICY: resolve(root, 'examples/policy.yaml'),
       WARDEN_JOBS_AUDIENCE: audience,
       WARDEN_JOBS_INVOKERS: scheduler,

@@ -10,13 +10,14 @@ import * as help from './help';
 import * as ingress from './ingress';
 import * as invoker from './invoker';
 import * as list from './list';
+import * as posture from './posture';
 import * as revoke from './revoke';
 import * as rotate from './rotate';
 import * as status from './status';
 import { orList, splitWords, tokenizeWords, type Tokens } from './tokens';
 
 /** In the order help lists them. */
-export const SUBCOMMANDS = [invoker, egress, ingress, rotate, list, status, revoke, cancel, extend, help] as const;
+export const SUBCOMMANDS = [invoker, egress, ingress, rotate, list, status, revoke, cancel, extend, posture, help] as const;
 export type CommandName = (typeof SUBCOMMANDS)[number]['name'];
 
 export type Command =
@@ -29,6 +30,7 @@ export type Command =
   | ({ name: 'revoke' } & revoke.RevokeArgs)
   | ({ name: 'cancel' } & cancel.CancelArgs)
   | ({ name: 'extend' } & extend.ExtendArgs)
+  | ({ name: 'posture' } & posture.PostureArgs)
   | ({ name: 'help' } & help.HelpArgs);
 
 export type ParseCommandResult = { ok: true; command: Command } | { ok: false; error: string; usage: string };
@@ -73,6 +75,8 @@ function parseArgsOf(name: CommandName, tokens: Tokens): ParseArgsResult<Command
       return named(name, cancel.parseArgs(tokens));
     case 'extend':
       return named(name, extend.parseArgs(tokens));
+    case 'posture':
+      return named(name, posture.parseArgs(tokens));
     case 'help':
       return named(name, help.parseArgs(tokens));
   }

@@ -9,6 +9,7 @@ import * as ingress from './ingress';
 import * as invoker from './invoker';
 import * as list from './list';
 import { helpText, type Command } from './parse';
+import * as posture from './posture';
 import * as revoke from './revoke';
 import * as rotate from './rotate';
 import * as status from './status';
@@ -35,6 +36,8 @@ export function runCommand(command: Command, ctx: CommandContext): Promise<Reply
       return cancel.handle(command, ctx);
     case 'extend':
       return extend.handle(command, ctx);
+    case 'posture':
+      return posture.handle(command, ctx);
     case 'help':
       return Promise.resolve({ text: helpText(ctx.slash) });
   }

@@ -359,13 +359,19 @@ export interface InventoryPage<T> {
  * posture.scope entry: projects/P, folders/N or organizations/N. A scope the
  * bot may not read throws runwarden_permission_denied; every call has a deadline.
  */
+/** Which page to read: the previous page's `next` (none: the first) and how many results at most (Asset Inventory caps it at 500). */
+export interface PageRequest {
+  token?: string | undefined;
+  size: number;
+}
+
 export interface AssetInventoryPort {
   /** Cloud Run services in the scope (run.googleapis.com/Service), with ingress, runtime identity and encryption key */
-  services(scope: string, pageToken?: string): Promise<InventoryPage<InventoryService>>;
+  services(scope: string, page: PageRequest): Promise<InventoryPage<InventoryService>>;
   /** Cloud KMS keys in the scope (cloudkms.googleapis.com/CryptoKey), with purpose and rotation period */
-  keys(scope: string, pageToken?: string): Promise<InventoryPage<InventoryKey>>;
+  keys(scope: string, page: PageRequest): Promise<InventoryPage<InventoryKey>>;
   /** IAM policies set directly on Cloud Run services and on projects in the scope; a project may be named projects/NUMBER */
-  policies(scope: string, pageToken?: string): Promise<InventoryPage<InventoryPolicy>>;
+  policies(scope: string, page: PageRequest): Promise<InventoryPage<InventoryPolicy>>;
 }
 
 /** Which open findings a posture query reads: all, or those of one scope entry, project or resource. */
@@ -414,11 +420,11 @@ export interface FindingStore {
    */
   record(drafts: readonly FindingDraft[], seen: { scanId: string; scope: string; at: Date }): Promise<FindingsRecorded>;
   /**
-   * Resolves up to `limit` open findings of `scope` not seen since `before`
-   * (status resolved, resolvedAt = `at`), each in a transaction that checks
-   * it is still unseen; returns the findings resolved (fewer than `limit`: none left).
+   * Resolves every open finding of `scope` not seen since `before` (status
+   * resolved, resolvedAt = `at`), a bounded page at a time, each page in a
+   * transaction that checks each is still unseen; how many, by kind.
    */
-  resolveUnseen(scope: string, before: Date, at: Date, limit: number): Promise<Finding[]>;
+  resolveUnseen(scope: string, before: Date, at: Date): Promise<{ resolved: Record<FindingKind, number>; malformed: MalformedDocument[] }>;
   get(id: string): Promise<Finding | undefined>;
   /** open findings by kind (aggregation queries: no document is read) */
   countOpen(filter: FindingFilter): Promise<Record<FindingKind, number>>;

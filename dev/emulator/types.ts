@@ -134,7 +134,7 @@ export interface RecordedCall {
 }
 
 export interface Emulator {
-  /** "127.0.0.1:PORT": the value for RUN_EMULATOR_HOST / KMS_EMULATOR_HOST */
+  /** "127.0.0.1:PORT": the value for RUN_EMULATOR_HOST / KMS_EMULATOR_HOST / ASSET_EMULATOR_HOST */
   address: string;
   stop(): Promise<void>;
   /** replaces an existing service of the same name (and its IAM policy) */

@@ -73,6 +73,7 @@ export async function startSandbox(env: NodeJS.ProcessEnv): Promise<void> {
     projectId: SANDBOX.project,
     runEmulatorHost: emulator.address,
     kmsEmulatorHost: emulator.address,
+    assetEmulatorHost: emulator.address,
     jobs: { audience: SANDBOX.audience, invokers: [SANDBOX.scheduler], certsUrl: certs.url },
     policy: policy.policy,
     logger,

@@ -4,10 +4,11 @@
  * use (src/app/deferred.ts). Nothing here imports a Google library at load
  * time: `@google-cloud/firestore` loads with the first store call,
  * `@google-cloud/run` with the first Cloud Run call, `@google-cloud/kms` with
- * the first key call. `close()` closes only the clients that were created.
+ * the first key call, `@google-cloud/asset` with the first posture scan.
+ * `close()` closes only the clients that were created.
  */
 import type { Firestore } from '@google-cloud/firestore';
-import type { DeliveryLedger, IamPolicyPort, KeysPort, Logger, RequestStore, ServicesPort } from '../ports';
+import type { AssetInventoryPort, DeliveryLedger, FindingStore, IamPolicyPort, KeysPort, Logger, RequestStore, ServicesPort } from '../ports';
 import { deferred, once } from './deferred';
 
 export interface CloudPortsOptions {
@@ -15,6 +16,8 @@ export interface CloudPortsOptions {
   /** "host:port" of the gRPC stand-in for Cloud Run / KMS; unset: Google's endpoints with ADC */
   runEmulatorHost?: string | undefined;
   kmsEmulatorHost?: string | undefined;
+  /** "host:port" of the gRPC stand-in for Cloud Asset Inventory; unset: Google's endpoint with ADC */
+  assetEmulatorHost?: string | undefined;
   logger: Logger;
   /** how long KeysPort.waitUntilEnabled waits for a version being generated (default: the adapter's) */
   keyGenerationWaitMs?: number | undefined;
@@ -27,6 +30,10 @@ export interface CloudPorts {
   iam: IamPolicyPort;
   services: ServicesPort;
   keys: KeysPort;
+  /** Cloud Asset Inventory (the posture scan) */
+  assets: AssetInventoryPort;
+  /** posture findings and scans (Firestore, like the store) */
+  findings: FindingStore;
   close(): Promise<void>;
 }
 
@@ -52,6 +59,13 @@ export function createCloudPorts(options: CloudPortsOptions): CloudPorts {
     return client;
   });
 
+  const asset = once(async () => {
+    const { createAssetClient } = await import('../adapters/gcp/assetClient');
+    const client = createAssetClient({ emulatorHost: options.assetEmulatorHost });
+    closers.push(() => client.close());
+    return client;
+  });
+
   return {
     store: deferred(
       async () => (await import('../adapters/firestore/requestStore')).createRequestStore({ firestore: await firestore() }),
@@ -72,6 +86,14 @@ export function createCloudPorts(options: CloudPortsOptions): CloudPorts {
     keys: deferred(
       async () => (await import('../adapters/gcp/kmsKeys')).createKmsKeys({ client: await kms(), generationWaitMs: options.keyGenerationWaitMs }),
       { getKey: true, createVersion: true, waitUntilEnabled: true, makePrimary: true, setRotationSchedule: true },
+    ),
+    assets: deferred(
+      async () => (await import('../adapters/gcp/assetInventory')).createAssetInventory({ client: await asset() }),
+      { services: true, keys: true, policies: true },
+    ),
+    findings: deferred(
+      async () => (await import('../adapters/firestore/findingStore')).createFindingStore({ firestore: await firestore() }),
+      { record: true, resolveUnseen: true, get: true, countOpen: true, listOpen: true, acquireScanLease: true, releaseScanLease: true, saveScan: true, scanFinishedBy: true, owedSummaries: true, settleSummary: true },
     ),
     async close() {
       await Promise.allSettled(closers.map((close) => close()));

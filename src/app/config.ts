@@ -35,6 +35,7 @@ const base = z.object({
   FIRESTORE_EMULATOR_HOST: hostPort.optional(),
   RUN_EMULATOR_HOST: hostPort.optional(),
   KMS_EMULATOR_HOST: hostPort.optional(),
+  ASSET_EMULATOR_HOST: hostPort.optional(),
   WARDEN_OIDC_CERTS_URL: z.url({ error: 'must be a URL' }).default('https://www.googleapis.com/oauth2/v1/certs'),
   WARDEN_PENDING_TIMEOUT: seconds('24h'),
   WARDEN_REMIND_AFTER: seconds('1h'),
@@ -131,7 +132,7 @@ export function sandboxRefusal(env: NodeJS.ProcessEnv): string | undefined {
 export function standInProblems(env: NodeJS.ProcessEnv): string[] {
   if (!onCloudRun(env) || isTestDeployment(env)) return [];
   const problems: string[] = [];
-  for (const name of ['FIRESTORE_EMULATOR_HOST', 'RUN_EMULATOR_HOST', 'KMS_EMULATOR_HOST'] as const) {
+  for (const name of ['FIRESTORE_EMULATOR_HOST', 'RUN_EMULATOR_HOST', 'KMS_EMULATOR_HOST', 'ASSET_EMULATOR_HOST'] as const) {
     if (env[name]) problems.push(`${name} points at an emulator, which a Cloud Run deployment must not use (set ${TEST_DEPLOYMENT_VARIABLE}=1 for a test deployment)`);
   }
   for (const name of ['SLACK_API_URL', 'WARDEN_OIDC_CERTS_URL'] as const) {

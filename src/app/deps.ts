@@ -3,7 +3,7 @@
  * (src/app/wiring.ts). Tests build the same object around emulators.
  */
 import type { Policy } from '../domain/policy/schema';
-import type { ChatPort, Clock, DirectoryPort, IamPolicyPort, KeysPort, Logger, RequestStore, ServicesPort, ViewsPort } from '../ports';
+import type { AssetInventoryPort, ChatPort, Clock, DirectoryPort, FindingStore, IamPolicyPort, KeysPort, Logger, RequestStore, ServicesPort, ViewsPort } from '../ports';
 
 export interface Settings {
   slashCommand: string;
@@ -33,6 +33,10 @@ export interface Settings {
   sweepConcurrency: number;
   /** requests a sweep reads per page (a service's due invoker grants: up to this many in one IAM write) */
   sweepPageSize: number;
+  /** Asset Inventory results per page of the posture scan (Google caps it at 500): the scan holds about this many at a time */
+  posturePageSize: number;
+  /** a posture scan starts no new page after this many seconds (within Cloud Run's request timeout); what is left is read by the next scan */
+  postureBudgetSeconds: number;
 }
 
 export interface AppDeps {
@@ -44,6 +48,10 @@ export interface AppDeps {
   iam: IamPolicyPort;
   services: ServicesPort;
   keys: KeysPort;
+  /** Cloud Asset Inventory, read by the posture scan (SPEC §11) */
+  assets: AssetInventoryPort;
+  /** posture findings and scans (Firestore) */
+  findings: FindingStore;
   clock: Clock;
   logger: Logger;
   /** the policy in force (read at start-up; a function so it can be reloaded) */
@@ -64,4 +72,6 @@ export const DEFAULT_SETTINGS: Omit<Settings, 'instanceId'> = {
   sweepBudgetSeconds: 40,
   sweepConcurrency: 8,
   sweepPageSize: 200,
+  posturePageSize: 500,
+  postureBudgetSeconds: 240,
 };

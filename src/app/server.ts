@@ -1,7 +1,8 @@
 /**
  * The HTTP surface (SPEC §3): Bolt serves POST /slack/events (signature
  * verified, 5-minute replay window) — or Socket Mode when an app token is
- * set — plus our own GET /healthz and POST /jobs/sweep (OIDC-protected).
+ * set — plus our own GET /healthz and POST /jobs/sweep and /jobs/posture
+ * (both behind the same OIDC check).
  */
 import { createServer, type Server } from 'node:http';
 import type { CustomRoute, Logger as BoltLogger } from '@slack/bolt';
@@ -17,6 +18,7 @@ import type { Logger } from '../ports';
 import { guardSlackEndpoint } from './slackSignature';
 import type { JobsAuthResult } from './jobsAuth';
 import type { SweepCounts } from '../jobs/sweep';
+import type { PostureRun } from '../jobs/posture';
 
 export interface ServerOptions {
   port: number;
@@ -29,6 +31,8 @@ export interface ServerOptions {
   logger: Logger;
   authorizeJobs: (authorization: string | undefined) => Promise<JobsAuthResult>;
   sweep: () => Promise<SweepCounts>;
+  /** the posture scan (SPEC §11) */
+  posture: () => Promise<PostureRun>;
 }
 
 export interface RunningServer {
@@ -106,29 +110,49 @@ function json(res: import('node:http').ServerResponse, status: number, body: unk
   res.end(JSON.stringify(body));
 }
 
-export function jobRoutes(options: Pick<ServerOptions, 'authorizeJobs' | 'sweep' | 'logger'>): CustomRoute[] {
+/** A POST /jobs/* route: the OIDC check first (401/403 refused and logged), then the job; its answer as JSON. */
+function jobRoute(path: string, options: Pick<ServerOptions, 'authorizeJobs' | 'logger'>, job: () => Promise<{ status: number; body: unknown }>): CustomRoute {
+  return {
+    path,
+    method: ['POST'],
+    handler: (req, res) => {
+      void (async () => {
+        const auth = await options.authorizeJobs(req.headers.authorization);
+        if (!auth.ok) {
+          options.logger.warn(`refused a ${path} call`, { status: auth.status, reason: auth.reason });
+          json(res, auth.status, { error: auth.status === 401 ? 'unauthenticated' : 'forbidden' });
+          return;
+        }
+        try {
+          const { status, body } = await job();
+          json(res, status, body);
+        } catch (error) {
+          const name = path.slice('/jobs/'.length);
+          options.logger.error(`${name} failed`, { error: error instanceof Error ? error.message : String(error) });
+          json(res, 500, { error: `${name} failed` });
+        }
+      })();
+    },
+  };
+}
+
+/** What POST /jobs/posture answers: the counts by kind; a busy or disabled scan says so (200: nothing for Cloud Scheduler to retry). */
+function postureAnswer(run: PostureRun): { status: number; body: unknown } {
+  switch (run.status) {
+    case 'done':
+      return { status: 200, body: run.counts };
+    case 'busy':
+      return { status: 200, body: { skipped: `another posture scan is running (its lease ends ${run.until.toISOString()})` } };
+    case 'disabled':
+      return { status: 200, body: { skipped: 'the policy has no posture section (SPEC §5): nothing to scan' } };
+  }
+}
+
+export function jobRoutes(options: Pick<ServerOptions, 'authorizeJobs' | 'sweep' | 'posture' | 'logger'>): CustomRoute[] {
   return [
     { path: '/healthz', method: ['GET'], handler: (_req, res) => json(res, 200, { ok: true }) },
-    {
-      path: '/jobs/sweep',
-      method: ['POST'],
-      handler: (req, res) => {
-        void (async () => {
-          const auth = await options.authorizeJobs(req.headers.authorization);
-          if (!auth.ok) {
-            options.logger.warn('refused a /jobs/sweep call', { status: auth.status, reason: auth.reason });
-            json(res, auth.status, { error: auth.status === 401 ? 'unauthenticated' : 'forbidden' });
-            return;
-          }
-          try {
-            json(res, 200, await options.sweep());
-          } catch (error) {
-            options.logger.error('sweep failed', { error: error instanceof Error ? error.message : String(error) });
-            json(res, 500, { error: 'sweep failed' });
-          }
-        })();
-      },
-    },
+    jobRoute('/jobs/sweep', options, async () => ({ status: 200, body: await options.sweep() })),
+    jobRoute('/jobs/posture', options, async () => postureAnswer(await options.posture())),
   ];
 }
 

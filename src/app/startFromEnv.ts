@@ -39,6 +39,7 @@ export async function startFromEnv(
     projectId: config.GOOGLE_CLOUD_PROJECT,
     runEmulatorHost: config.RUN_EMULATOR_HOST,
     kmsEmulatorHost: config.KMS_EMULATOR_HOST,
+    assetEmulatorHost: config.ASSET_EMULATOR_HOST,
     jobs: { audience: config.WARDEN_JOBS_AUDIENCE, invokers: config.WARDEN_JOBS_INVOKERS, certsUrl: config.WARDEN_OIDC_CERTS_URL },
     policy: policy.policy,
     logger,

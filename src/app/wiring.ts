@@ -32,6 +32,8 @@ export interface RunwardenOptions {
   projectId: string;
   runEmulatorHost?: string | undefined;
   kmsEmulatorHost?: string | undefined;
+  /** ASSET_EMULATOR_HOST: the gRPC stand-in for Cloud Asset Inventory (the posture scan) */
+  assetEmulatorHost?: string | undefined;
   jobs: JobsAuthOptions;
   policy: Policy;
   logger: Logger;
@@ -67,6 +69,7 @@ export function createRunwarden(options: RunwardenOptions): Runwarden {
     projectId: options.projectId,
     runEmulatorHost: options.runEmulatorHost,
     kmsEmulatorHost: options.kmsEmulatorHost,
+    assetEmulatorHost: options.assetEmulatorHost,
     logger: options.logger,
     keyGenerationWaitMs: settings.keyGenerationWaitSeconds * 1000,
   });
@@ -80,6 +83,7 @@ export function createRunwarden(options: RunwardenOptions): Runwarden {
     return loaded;
   });
   const authorizeJobs = createJobsAuth(options.jobs);
+  const postureScan = once(async () => (await import('../jobs/posture')).createPostureScan(deps));
   const slack = createSlackApp({
     port: options.port,
     signingSecret: options.signingSecret,
@@ -90,6 +94,8 @@ export function createRunwarden(options: RunwardenOptions): Runwarden {
     logger: options.logger,
     authorizeJobs,
     sweep: async () => (await requestPath()).sweep(),
+    // the posture scan loads with its first run (it never needs the request path)
+    posture: async () => (await postureScan()).run(),
   });
   const chat = createSlackChat({ client: slack.client });
 
@@ -105,6 +111,8 @@ export function createRunwarden(options: RunwardenOptions): Runwarden {
     iam: batchingIam(cloud.iam),
     services: cloud.services,
     keys: cloud.keys,
+    assets: cloud.assets,
+    findings: cloud.findings,
     clock: options.clock ?? systemClock,
     logger: options.logger,
     policy: () => options.policy,

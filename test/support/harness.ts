@@ -188,6 +188,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     projectId,
     runEmulatorHost: emulator.address,
     kmsEmulatorHost: emulator.address,
+    assetEmulatorHost: emulator.address,
     jobs: { audience: AUDIENCE, invokers: [SCHEDULER], certsUrl: certs.url },
     policy: loaded.policy,
     logger: options.logger ?? silentLogger,

@@ -16,6 +16,8 @@ export interface TerraformModule {
   resources(type: string): Record<string, Block>;
   variables(): Record<string, Block>;
   outputs(): Record<string, Block>;
+  /** every `locals` block of every file, merged: name → its (parsed) expression */
+  locals(): Record<string, unknown>;
 }
 
 function first(value: unknown): Block {
@@ -39,6 +41,8 @@ export async function readTerraform(dir = INFRA_DIR): Promise<TerraformModule> {
     resources: (type) => blocks(resources[type] ?? {}),
     variables: () => blocks(section('variable')),
     outputs: () => blocks(section('output')),
+    locals: () =>
+      Object.assign({}, ...parsed.flatMap((p) => (Array.isArray(p.locals) ? p.locals : p.locals ? [p.locals] : []) as Record<string, unknown>[])) as Record<string, unknown>,
   };
 }
 

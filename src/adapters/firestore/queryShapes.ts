@@ -173,6 +173,132 @@ export const QUERY_SHAPES = {
     filters: [],
     orderBy: [{ field: '__name__', direction: 'asc' }],
   },
+  /** resolveUnseen (posture scan): one scope's open findings not seen since the scan began, oldest sighting first */
+  findingsUnseenInScope: {
+    collection: 'findings',
+    scope: 'COLLECTION',
+    filters: [
+      { field: 'status', op: '==' },
+      { field: 'scope', op: '==' },
+      { field: 'lastSeenAt', op: '<' },
+    ],
+    orderBy: [
+      { field: 'lastSeenAt', direction: 'asc' },
+      { field: '__name__', direction: 'asc' },
+    ],
+  },
+  /** listOpen (`/warden posture`, App Home): open findings, worst first, then the oldest */
+  findingsOpenBySeverity: {
+    collection: 'findings',
+    scope: 'COLLECTION',
+    filters: [{ field: 'status', op: '==' }],
+    orderBy: [
+      { field: 'severity', direction: 'asc' },
+      { field: 'firstSeenAt', direction: 'asc' },
+      { field: '__name__', direction: 'asc' },
+    ],
+  },
+  /** listOpen of one posture.scope entry */
+  findingsOpenOfScopeBySeverity: {
+    collection: 'findings',
+    scope: 'COLLECTION',
+    filters: [
+      { field: 'status', op: '==' },
+      { field: 'scope', op: '==' },
+    ],
+    orderBy: [
+      { field: 'severity', direction: 'asc' },
+      { field: 'firstSeenAt', direction: 'asc' },
+      { field: '__name__', direction: 'asc' },
+    ],
+  },
+  /** listOpen of one project */
+  findingsOpenOfProjectBySeverity: {
+    collection: 'findings',
+    scope: 'COLLECTION',
+    filters: [
+      { field: 'status', op: '==' },
+      { field: 'project', op: '==' },
+    ],
+    orderBy: [
+      { field: 'severity', direction: 'asc' },
+      { field: 'firstSeenAt', direction: 'asc' },
+      { field: '__name__', direction: 'asc' },
+    ],
+  },
+  /** listOpen of one resource (a service) */
+  findingsOpenOfResourceBySeverity: {
+    collection: 'findings',
+    scope: 'COLLECTION',
+    filters: [
+      { field: 'status', op: '==' },
+      { field: 'resource', op: '==' },
+    ],
+    orderBy: [
+      { field: 'severity', direction: 'asc' },
+      { field: 'firstSeenAt', direction: 'asc' },
+      { field: '__name__', direction: 'asc' },
+    ],
+  },
+  /** countOpen: open findings of one kind (an aggregation; equality filters only) */
+  findingsOpenOfKind: {
+    collection: 'findings',
+    scope: 'COLLECTION',
+    filters: [
+      { field: 'status', op: '==' },
+      { field: 'kind', op: '==' },
+    ],
+    orderBy: [],
+  },
+  /** countOpen of one kind in one posture.scope entry, project or resource (equality filters only: index merging) */
+  findingsOpenOfKindInScope: {
+    collection: 'findings',
+    scope: 'COLLECTION',
+    filters: [
+      { field: 'status', op: '==' },
+      { field: 'kind', op: '==' },
+      { field: 'scope', op: '==' },
+    ],
+    orderBy: [],
+  },
+  findingsOpenOfKindInProject: {
+    collection: 'findings',
+    scope: 'COLLECTION',
+    filters: [
+      { field: 'status', op: '==' },
+      { field: 'kind', op: '==' },
+      { field: 'project', op: '==' },
+    ],
+    orderBy: [],
+  },
+  findingsOpenOfKindOnResource: {
+    collection: 'findings',
+    scope: 'COLLECTION',
+    filters: [
+      { field: 'status', op: '==' },
+      { field: 'kind', op: '==' },
+      { field: 'resource', op: '==' },
+    ],
+    orderBy: [],
+  },
+  /** scanFinishedBy (the summary's weekly trend): the latest scan finished by a time */
+  postureScansFinishedBy: {
+    collection: 'postureScans',
+    scope: 'COLLECTION',
+    filters: [{ field: 'finishedAt', op: '<=' }],
+    orderBy: [
+      { field: 'finishedAt', direction: 'desc' },
+      { field: '__name__', direction: 'desc' },
+    ],
+    limit: 1,
+  },
+  /** owedSummaries: scans whose channel summary was not delivered yet (equality only) */
+  postureScansSummaryOwed: {
+    collection: 'postureScans',
+    scope: 'COLLECTION',
+    filters: [{ field: 'summary.status', op: '==' }],
+    orderBy: [],
+  },
 } as const satisfies Record<string, QueryShape>;
 
 export type QueryName = keyof typeof QUERY_SHAPES;

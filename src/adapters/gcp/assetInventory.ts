@@ -31,7 +31,7 @@ import { z } from 'zod';
 import { ErrorCode, WardenError } from '../../domain/errors';
 import type { InventoryBinding, InventoryIngress, InventoryKey, InventoryPolicy, InventoryService } from '../../domain/posture/inventory';
 import { parseKeyName, parseServiceName } from '../../domain/resourceNames';
-import type { AssetInventoryPort, InventoryPage } from '../../ports';
+import type { AssetInventoryPort, InventoryPage, PageRequest } from '../../ports';
 import { GrpcCode, grpcCode, toWardenError } from './grpcErrors';
 
 /** The part of AssetServiceClient this adapter uses. */
@@ -39,8 +39,6 @@ export type AssetClient = Pick<AssetServiceClient, 'searchAllResources' | 'searc
 
 export interface AssetInventoryDeps {
   client: AssetClient;
-  /** results per page (Asset Inventory caps it at 500); default 500 */
-  pageSize?: number | undefined;
   /** deadline of each call, gax's retries included; default 60 000 ms */
   callTimeoutMs?: number | undefined;
 }
@@ -201,7 +199,7 @@ function projectPair(projectField: string | null | undefined, name: string): { n
 
 export function createAssetInventory(deps: AssetInventoryDeps): AssetInventoryPort {
   const { client } = deps;
-  const pageSize = Math.min(deps.pageSize ?? 500, 500);
+  const sizeOf = (page: PageRequest): number => Math.max(1, Math.min(Math.floor(page.size), 500));
   const options = { autoPaginate: false, timeout: deps.callTimeoutMs ?? 60_000 };
 
   function failure(error: unknown, scope: string, permission: string): WardenError {
@@ -219,13 +217,16 @@ export function createAssetInventory(deps: AssetInventoryDeps): AssetInventoryPo
   async function searchResources<T>(
     scope: string,
     assetType: string,
-    pageToken: string | undefined,
+    request: PageRequest,
     read: (name: string, versions: Array<{ version: string; resource: { [key: string]: Json } }>) => Read<T>,
     prefix: string,
   ): Promise<InventoryPage<T>> {
     let answer: [readonly unknown[], unknown, unknown];
     try {
-      answer = await client.searchAllResources({ scope, assetTypes: [assetType], pageSize, readMask: READ_MASK, ...(pageToken ? { pageToken } : {}) }, options);
+      answer = await client.searchAllResources(
+        { scope, assetTypes: [assetType], pageSize: sizeOf(request), readMask: READ_MASK, ...(request.token ? { pageToken: request.token } : {}) },
+        options,
+      );
     } catch (error) {
       throw failure(error, scope, 'cloudasset.assets.searchAllResources');
     }
@@ -254,16 +255,19 @@ export function createAssetInventory(deps: AssetInventoryDeps): AssetInventoryPo
   }
 
   return {
-    services: (scope, pageToken) =>
-      searchResources(scope, SERVICE_ASSET_TYPE, pageToken, (name, versions) => (parseServiceName(name) ? readService(name, versions) : { ok: false, problem: 'not a Cloud Run service name' }), RUN_PREFIX),
+    services: (scope, page) =>
+      searchResources(scope, SERVICE_ASSET_TYPE, page, (name, versions) => (parseServiceName(name) ? readService(name, versions) : { ok: false, problem: 'not a Cloud Run service name' }), RUN_PREFIX),
 
-    keys: (scope, pageToken) =>
-      searchResources(scope, KEY_ASSET_TYPE, pageToken, (name, versions) => (parseKeyName(name) ? readKey(name, versions) : { ok: false, problem: 'not a Cloud KMS key name' }), KMS_PREFIX),
+    keys: (scope, page) =>
+      searchResources(scope, KEY_ASSET_TYPE, page, (name, versions) => (parseKeyName(name) ? readKey(name, versions) : { ok: false, problem: 'not a Cloud KMS key name' }), KMS_PREFIX),
 
-    async policies(scope, pageToken) {
+    async policies(scope, request) {
       let answer: [readonly unknown[], unknown, unknown];
       try {
-        answer = await client.searchAllIamPolicies({ scope, assetTypes: [SERVICE_ASSET_TYPE, PROJECT_ASSET_TYPE], pageSize, ...(pageToken ? { pageToken } : {}) }, options);
+        answer = await client.searchAllIamPolicies(
+          { scope, assetTypes: [SERVICE_ASSET_TYPE, PROJECT_ASSET_TYPE], pageSize: sizeOf(request), ...(request.token ? { pageToken: request.token } : {}) },
+          options,
+        );
       } catch (error) {
         throw failure(error, scope, 'cloudasset.assets.searchAllIamPolicies');
       }

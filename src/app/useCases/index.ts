@@ -12,6 +12,7 @@ import { createExtend } from './extend';
 import { createQueries } from './queries';
 import { createSubmit, type SubmitInput, type SubmitResult } from './submit';
 import { createHome } from './home';
+import { createPostureQueries } from './posture';
 import { createRequestForm } from './requestForm';
 import { createHomeRefresher } from '../homeRefresher';
 import { createInflight } from '../inflight';
@@ -44,6 +45,8 @@ export function createUseCases(deps: AppDeps, handlers: Record<RequestKind, Kind
     cancel: (id: string, actor: string): Promise<RunResult> => runner.run(id, { type: 'cancel', actor }),
     list: queries.list,
     status: queries.status,
+    /** posture findings (SPEC §11): `/warden posture`, the approvers' App Home */
+    posture: createPostureQueries(deps),
     sweep: createSweep(deps, runner, handlers, homes),
     now: (): Date => deps.clock.now(),
   };

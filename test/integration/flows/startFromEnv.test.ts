@@ -53,6 +53,7 @@ function env(overrides: Record<string, string | undefined> = {}): NodeJS.Process
     FIRESTORE_EMULATOR_HOST: process.env.FIRESTORE_EMULATOR_HOST,
     RUN_EMULATOR_HOST: emulator.address,
     KMS_EMULATOR_HOST: emulator.address,
+    ASSET_EMULATOR_HOST: emulator.address,
     WARDEN_POLICY: policy,
     WARDEN_JOBS_AUDIENCE: AUDIENCE,
     WARDEN_JOBS_INVOKERS: SCHEDULER,

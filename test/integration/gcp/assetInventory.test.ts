@@ -15,6 +15,7 @@ import { rejectionOf, useGcpEmulator } from './harness';
 const PROD = 'projects/acme-prod';
 const svc = (project: string, name: string, region = 'us-central1') => `projects/${project}/locations/${region}/services/${name}`;
 const KEY = 'projects/acme-prod/locations/global/keyRings/run/cryptoKeys/orders';
+const FULL = { size: 500 };
 
 describe('Asset Inventory through the real client', () => {
   const gcp = useGcpEmulator();
@@ -48,7 +49,7 @@ describe('Asset Inventory through the real client', () => {
     emulator.seedService({ name: svc('acme-prod', 'orders'), ingress: 'internal', encryptionKey: KEY, serviceAccount: 'orders@acme-prod.iam.gserviceaccount.com' });
     emulator.seedService({ name: svc('acme-prod', 'hello'), ingress: 'all' });
 
-    const services = await inventory.services(PROD);
+    const services = await inventory.services(PROD, FULL);
     expect(services.items).toEqual([
       { name: svc('acme-prod', 'hello'), ingress: 'all', serviceAccount: expect.stringMatching(/^[0-9]+-compute@developer\.gserviceaccount\.com$/), encryptionKey: undefined },
       { name: svc('acme-prod', 'orders'), ingress: 'internal', serviceAccount: 'orders@acme-prod.iam.gserviceaccount.com', encryptionKey: KEY },
@@ -57,7 +58,7 @@ describe('Asset Inventory through the real client', () => {
     expect(services.next).toBeUndefined();
     expect(services.projects[0]).toEqual({ number: expect.stringMatching(/^[0-9]+$/), id: 'acme-prod' });
 
-    const keys = await inventory.keys(PROD);
+    const keys = await inventory.keys(PROD, FULL);
     expect(keys.items).toEqual([{ name: KEY, purpose: 'ENCRYPT_DECRYPT', rotationPeriodSeconds: 30 * 86_400 }]);
   });
 
@@ -66,7 +67,7 @@ describe('Asset Inventory through the real client', () => {
     emulator.setServiceAssetVersions(['v1']);
     emulator.seedService({ name: svc('acme-prod', 'orders'), ingress: 'internal-and-cloud-load-balancing', encryptionKey: KEY, serviceAccount: 'orders@acme-prod.iam.gserviceaccount.com' });
     emulator.seedService({ name: svc('acme-prod', 'hello'), ingress: 'all' });
-    const { items } = await all((t) => inventory.services(PROD, t));
+    const { items } = await all((t) => inventory.services(PROD, { token: t, size: 500 }));
     expect(items).toEqual([
       { name: svc('acme-prod', 'hello'), ingress: 'all', serviceAccount: expect.stringMatching(/-compute@developer\.gserviceaccount\.com$/), encryptionKey: undefined },
       { name: svc('acme-prod', 'orders'), ingress: 'internal-and-cloud-load-balancing', serviceAccount: 'orders@acme-prod.iam.gserviceaccount.com', encryptionKey: KEY },
@@ -76,10 +77,10 @@ describe('Asset Inventory through the real client', () => {
   test('a binding written through Cloud Run’s SetIamPolicy is found by the next policy search', async () => {
     const { emulator, run } = gcp();
     emulator.seedService({ name: svc('acme-prod', 'orders') });
-    expect((await inventory.policies(PROD)).items).toEqual([]);
+    expect((await inventory.policies(PROD, FULL)).items).toEqual([]);
     const [policy] = await run.getIamPolicy({ resource: svc('acme-prod', 'orders') });
     await run.setIamPolicy({ resource: svc('acme-prod', 'orders'), policy: { etag: policy.etag, bindings: [{ role: 'roles/run.invoker', members: ['group:eng@acme.example'] }] } });
-    expect((await inventory.policies(PROD)).items).toEqual([
+    expect((await inventory.policies(PROD, FULL)).items).toEqual([
       { resource: svc('acme-prod', 'orders'), level: 'service', bindings: [{ role: 'roles/run.invoker', members: ['group:eng@acme.example'] }] },
     ]);
   });
@@ -89,7 +90,7 @@ describe('Asset Inventory through the real client', () => {
     const condition = { title: 'runwarden-abc', description: 'd', expression: 'request.time < timestamp("2026-01-01T00:00:00Z")' };
     emulator.seedService({ name: svc('acme-prod', 'orders'), bindings: [{ role: 'roles/run.invoker', members: ['user:a@acme.example'], condition }] });
     emulator.seedProject({ id: 'acme-prod', bindings: [{ role: 'roles/run.developer', members: ['group:eng@acme.example'] }] });
-    const page = await inventory.policies(PROD);
+    const page = await inventory.policies(PROD, FULL);
     const project = page.items.find((p) => p.level === 'project');
     expect(project?.resource).toMatch(/^projects\/[0-9]+$/);
     expect(page.projects).toContainEqual({ number: project?.resource.slice('projects/'.length), id: 'acme-prod' });
@@ -103,11 +104,10 @@ describe('Asset Inventory through the real client', () => {
   test('pages honour page_size and page_token: every item once, in order', async () => {
     const { emulator } = gcp();
     for (let i = 0; i < 7; i += 1) emulator.seedService({ name: svc('acme-prod', `s${i}`), bindings: [{ role: 'roles/run.invoker', members: [`user:u${i}@acme.example`] }] });
-    const small = createAssetInventory({ client, pageSize: 3 });
-    const services = await all((t) => small.services(PROD, t));
+        const services = await all((t) => inventory.services(PROD, { token: t, size: 3 }));
     expect(services.pages).toBe(3);
     expect(services.items.map((s) => s.name)).toEqual([0, 1, 2, 3, 4, 5, 6].map((i) => svc('acme-prod', `s${i}`)));
-    const policies = await all((t) => small.policies(PROD, t));
+    const policies = await all((t) => inventory.policies(PROD, { token: t, size: 3 }));
     expect(policies.pages).toBe(3);
     expect(policies.items).toHaveLength(7);
     const sizes = gcp().emulator.calls.filter((c) => c.method === 'SearchAllIamPolicies').map((c) => (c.request as { pageSize?: number }).pageSize);
@@ -123,10 +123,10 @@ describe('Asset Inventory through the real client', () => {
     emulator.seedService({ name: svc('acme-prod', 'orders') });
     emulator.seedService({ name: svc('acme-dev', 'sandbox') });
     emulator.seedService({ name: svc('other-corp', 'x') });
-    const names = async (scope: string) => (await inventory.services(scope)).items.map((s) => s.name);
+    const names = async (scope: string) => (await inventory.services(scope, FULL)).items.map((s) => s.name);
     expect(await names('folders/100')).toEqual([svc('acme-prod', 'orders')]);
     expect(await names('organizations/1')).toEqual([svc('acme-dev', 'sandbox'), svc('acme-prod', 'orders')]);
-    const number = (await inventory.services(PROD)).projects[0]?.number ?? '';
+    const number = (await inventory.services(PROD, FULL)).projects[0]?.number ?? '';
     expect(await names(`projects/${number}`)).toEqual([svc('acme-prod', 'orders')]);
   });
 
@@ -135,13 +135,13 @@ describe('Asset Inventory through the real client', () => {
     emulator.seedService({ name: svc('acme-prod', 'orders') });
     emulator.seedService({ name: svc('acme-secret', 'vault') });
     emulator.denyAssetScope('projects/acme-secret');
-    const refused = await rejectionOf(inventory.services('projects/acme-secret'));
+    const refused = await rejectionOf(inventory.services('projects/acme-secret', FULL));
     expect(refused.code).toBe(ErrorCode.PermissionDenied);
     expect(refused.userMessage).toBe(
       'runwarden may not read the inventory of projects/acme-secret: it needs cloudasset.assets.searchAllResources there (roles/cloudasset.viewer or runwarden’s posture role), and the Cloud Asset API enabled.'.replace('’', "'"),
     );
-    expect((await rejectionOf(inventory.policies('projects/acme-secret'))).userMessage).toContain('cloudasset.assets.searchAllIamPolicies');
-    expect((await inventory.services(PROD)).items).toHaveLength(1);
+    expect((await rejectionOf(inventory.policies('projects/acme-secret', FULL))).userMessage).toContain('cloudasset.assets.searchAllIamPolicies');
+    expect((await inventory.services(PROD, FULL)).items).toHaveLength(1);
   });
 
   test.each([
@@ -171,7 +171,7 @@ describe('Asset Inventory through the real client', () => {
     gcp().emulator.seedService({ name: svc('acme-prod', 'orders') });
     const [bare] = await client.searchAllResources({ scope: PROD }, { autoPaginate: false });
     expect(bare[0]?.versionedResources ?? []).toEqual([]);
-    await inventory.services(PROD);
+    await inventory.services(PROD, FULL);
     const last = gcp().emulator.calls.filter((c) => c.method === 'SearchAllResources').pop();
     expect(last?.request).toMatchObject({ readMask: { paths: expect.arrayContaining(['versionedResources']) }, assetTypes: ['run.googleapis.com/Service'] });
   });

@@ -54,9 +54,9 @@ describe('the gRPC methods runwarden sends are all in the permission manifest', 
       'keys.waitUntilEnabled': () => keys.waitUntilEnabled(`${KEY}/cryptoKeyVersions/2`),
       'keys.makePrimary': () => keys.makePrimary(KEY, `${KEY}/cryptoKeyVersions/2`),
       'keys.setRotationSchedule': () => keys.setRotationSchedule(KEY, 30 * 86_400, new Date('2030-01-01T00:00:00Z')),
-      'inventory.services': () => inventory.services('projects/acme-prod'),
-      'inventory.keys': () => inventory.keys('projects/acme-prod'),
-      'inventory.policies': () => inventory.policies('projects/acme-prod'),
+      'inventory.services': () => inventory.services('projects/acme-prod', { size: 10 }),
+      'inventory.keys': () => inventory.keys('projects/acme-prod', { size: 10 }),
+      'inventory.policies': () => inventory.policies('projects/acme-prod', { size: 10 }),
     };
     const covered = new Set(Object.keys(scenarios).map((name) => name.split(' ')[0]));
     const portMethods = [

@@ -86,6 +86,7 @@ describe('Cloud Run never runs the sandbox, nor stand-ins unless it says it is a
     FIRESTORE_EMULATOR_HOST: '127.0.0.1:8080',
     RUN_EMULATOR_HOST: '127.0.0.1:9090',
     KMS_EMULATOR_HOST: '127.0.0.1:9090',
+    ASSET_EMULATOR_HOST: '127.0.0.1:9090',
     SLACK_API_URL: 'http://127.0.0.1:3000/api/',
     WARDEN_OIDC_CERTS_URL: 'http://127.0.0.1:3001/certs',
   };

@@ -28,6 +28,28 @@ function expectFailure(text: string, error: string, usage: string): void {
   expect(parseCommand(text)).toEqual({ ok: false, error, usage });
 }
 
+describe('posture', () => {
+  test.each([
+    ['no scope: the whole posture scope', 'posture', { name: 'posture', scope: undefined }],
+    ['a project', 'posture projects/acme-prod', { name: 'posture', scope: 'projects/acme-prod' }],
+    ['a folder', 'posture folders/123', { name: 'posture', scope: 'folders/123' }],
+    ['a short service name', 'posture hello', { name: 'posture', scope: 'hello' }],
+    ['a full service name', 'posture projects/acme-prod/locations/us-central1/services/hello', { name: 'posture', scope: 'projects/acme-prod/locations/us-central1/services/hello' }],
+  ])('%s', (_, text, command) => {
+    expect(parseCommand(text)).toEqual({ ok: true, command });
+  });
+
+  test.each([
+    ['two scopes', 'posture hello world', 'posture takes at most one scope'],
+    ['an option', 'posture --project acme-prod', 'posture takes no options (`--project`)'],
+    ['a word that cannot name anything', 'posture <hello>', '`<hello>` is not a scope, project or service name'],
+  ])('refuses %s', (_, text, error) => {
+    const parsed = parseCommand(text);
+    expect(parsed.ok ? '' : parsed.error).toContain(error);
+    expect(parsed.ok ? '' : parsed.usage).toBe('/warden posture [<scope>]');
+  });
+});
+
 describe('usage lines', () => {
   test('are the SPEC §4 grammar, with the configured slash command', () => {
     expect(SUBCOMMANDS.map((subcommand) => subcommand.usage('/jit'))).toEqual([
@@ -40,6 +62,7 @@ describe('usage lines', () => {
       '/jit revoke <id>',
       '/jit cancel <id>',
       '/jit extend <id> <duration> <reason…>',
+      '/jit posture [<scope>]',
       '/jit help',
     ]);
   });
@@ -189,15 +212,15 @@ describe('list and help', () => {
 
 describe('unknown commands', () => {
   test.each<Failure>([
-    ['an unknown subcommand', 'grant payments 1h', '`grant` is not a runwarden command: use invoker, egress, ingress, rotate, list, status, revoke, cancel, extend or help (`/warden help` explains them)'],
-    ['an option before any subcommand', '--member user:a@b.cd invoker', 'Start with a command: use invoker, egress, ingress, rotate, list, status, revoke, cancel, extend or help (`/warden help` explains them)'],
+    ['an unknown subcommand', 'grant payments 1h', '`grant` is not a runwarden command: use invoker, egress, ingress, rotate, list, status, revoke, cancel, extend, posture or help (`/warden help` explains them)'],
+    ['an option before any subcommand', '--member user:a@b.cd invoker', 'Start with a command: use invoker, egress, ingress, rotate, list, status, revoke, cancel, extend, posture or help (`/warden help` explains them)'],
   ])('refuse %s, with the overview as usage', (_description, text, error) => expectFailure(text, error, overviewUsage()));
 
   test('name the configured slash command', () => {
     expect(parseCommand('grant', '/jit')).toEqual({
       ok: false,
-      error: '`grant` is not a runwarden command: use invoker, egress, ingress, rotate, list, status, revoke, cancel, extend or help (`/jit help` explains them)',
-      usage: '/jit <invoker|egress|ingress|rotate|list|status|revoke|cancel|extend|help> …',
+      error: '`grant` is not a runwarden command: use invoker, egress, ingress, rotate, list, status, revoke, cancel, extend, posture or help (`/jit help` explains them)',
+      usage: '/jit <invoker|egress|ingress|rotate|list|status|revoke|cancel|extend|posture|help> …',
     });
   });
 

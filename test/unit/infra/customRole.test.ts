@@ -27,8 +27,24 @@ describe('the Terraform custom roles equal the permission manifest', () => {
     tf = await readTerraform();
   }, 60_000);
 
-  it('declares the three runwarden roles and no other custom role', () => {
-    expect(Object.keys(tf.resources('google_project_iam_custom_role')).sort()).toEqual(['act_as', 'cloud_run', 'kms']);
+  it('declares the four runwarden project roles, one organization role (posture on folders and organizations) and no other custom role', () => {
+    expect(Object.keys(tf.resources('google_project_iam_custom_role')).sort()).toEqual(['act_as', 'cloud_run', 'kms', 'posture']);
+    expect(Object.keys(tf.resources('google_organization_iam_custom_role'))).toEqual(['posture']);
+  });
+
+  it('the posture roles hold exactly the manifest cloudasset.* permissions, read-only, granted at each posture scope', () => {
+    expect(permissionsOf('postureScope')).toEqual(['cloudasset.assets.searchAllIamPolicies', 'cloudasset.assets.searchAllResources']);
+    const locals = tf.locals();
+    expect(sorted(locals.posture_permissions)).toEqual(permissionsOf('postureScope'));
+    for (const role of [tf.resources('google_project_iam_custom_role').posture, tf.resources('google_organization_iam_custom_role').posture]) {
+      expect(role?.permissions).toBe('${local.posture_permissions}');
+    }
+    // bound on the scope entries, never more widely: project scopes on their project, folders and organizations on themselves
+    expect(tf.resources('google_project_iam_member').posture).toMatchObject({ for_each: '${local.posture_projects}', project: '${each.key}', role: '${google_project_iam_custom_role.posture[each.key].id}' });
+    expect(tf.resources('google_folder_iam_member').posture).toMatchObject({ for_each: '${local.posture_folders}', folder: '${each.key}' });
+    expect(tf.resources('google_organization_iam_member').posture).toMatchObject({ for_each: '${local.posture_organizations}', org_id: '${each.key}' });
+    // Asset Inventory's one other need: serviceusage.services.use on runwarden's own project (a read-only predefined role)
+    expect(tf.resources('google_project_iam_member').posture_service_usage).toMatchObject({ project: '${var.project_id}', role: 'roles/serviceusage.serviceUsageConsumer' });
   });
 
   it('the Cloud Run role holds exactly the manifest run.* permissions', () => {
@@ -57,8 +73,9 @@ describe('the Terraform custom roles equal the permission manifest', () => {
   it('every manifest permission is in exactly one role (nothing granted twice or forgotten)', () => {
     const roles = tf.resources('google_project_iam_custom_role');
     const granted = Object.values(roles).flatMap((r) => r.permissions as string[]);
-    const manifest = [...permissionsOf('project'), ...permissionsOf('serviceAccount')];
-    expect(granted.sort()).toEqual(manifest.sort());
+    const manifest = [...permissionsOf('project'), ...permissionsOf('serviceAccount'), ...permissionsOf('postureScope')];
+    const postureLocal = tf.locals().posture_permissions as string[];
+    expect(granted.flatMap((p) => (p === '${local.posture_permissions}' ? postureLocal : [p])).sort()).toEqual(manifest.sort());
   });
 
   it('binds the KMS role with a resource-name condition, and the Cloud Run role without one (run.googleapis.com has no resource attributes)', () => {
