@@ -8,7 +8,7 @@
  */
 import type { DocumentReference, Firestore, QueryDocumentSnapshot } from '@google-cloud/firestore';
 import { FINDING_KINDS, type Finding, type FindingDraft, type FindingKind } from '../../domain/posture/finding';
-import type { FindingFilter, FindingStore, FindingsRecorded, MalformedDocument, PostureScan } from '../../ports';
+import type { FindingFilter, FindingStore, FindingsRecorded, MalformedDocument } from '../../ports';
 import { findingToDocument, leaseDocument, parseFinding, parseScan, withoutUndefined } from './findingDocument';
 import { buildQuery, type QueryName } from './queryShapes';
 

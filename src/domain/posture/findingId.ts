@@ -2,12 +2,12 @@
  * Finding ids: stable, so that every scan that sees the same thing updates
  * the same document. `f-` and 10 characters of the request-id alphabet (no
  * look-alikes, URL-safe, a Firestore document id), taken from a SHA-256 of the
- * finding's kind and the parts that say what it is about (resource, role,
+ * finding's kind (@noble/hashes: pure code, so the domain stays free of I/O) and the parts that say what it is about (resource, role,
  * member…). The `f-` keeps a finding id apart from a request id in every
  * message. 31^10 ≈ 8·10^14 ids: a collision among a few hundred thousand
  * findings has odds below one in ten million.
  */
-import { createHash } from 'node:crypto';
+import { sha256 } from '@noble/hashes/sha2';
 import { REQUEST_ID_ALPHABET } from '../requestId';
 import type { FindingKind } from './finding';
 
@@ -17,10 +17,11 @@ const PATTERN = new RegExp(`^${FINDING_ID_PREFIX}[${REQUEST_ID_ALPHABET}]{${LENG
 
 /** The id of the finding of `kind` about `parts` (each part may hold any text: they are length-prefixed, never confused). */
 export function findingId(kind: FindingKind, parts: readonly string[]): string {
-  const hash = createHash('sha256');
-  for (const part of [kind, ...parts]) hash.update(`${Buffer.byteLength(part, 'utf8')}:${part}\u0000`);
-  const digest = hash.digest();
-  let value = BigInt(`0x${digest.subarray(0, 8).toString('hex')}`);
+  const encoder = new TextEncoder();
+  const text = [kind, ...parts].map((part) => `${encoder.encode(part).length}:${part}\u0000`).join('');
+  const digest = sha256(encoder.encode(text));
+  let value = 0n;
+  for (const byte of digest.subarray(0, 8)) value = (value << 8n) | BigInt(byte);
   let id = '';
   const base = BigInt(REQUEST_ID_ALPHABET.length);
   for (let i = 0; i < LENGTH; i += 1) {
