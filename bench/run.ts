@@ -1,11 +1,11 @@
 /**
- * `npm run bench [-- --only core|e2e|calls|latency|sweep|imports|compare]`: prints runwarden's benchmark numbers.
+ * `npm run bench [-- --only core|e2e|calls|latency|sweep|posture|imports|compare]`: prints runwarden's benchmark numbers.
  * Benchmarks assert nothing and are not part of `npm test`; see bench/README.md.
  */
 import { cpus, totalmem } from 'node:os';
 import { runCore } from './core';
 
-const PARTS = ['core', 'e2e', 'calls', 'latency', 'sweep', 'imports', 'compare'] as const;
+const PARTS = ['core', 'e2e', 'calls', 'latency', 'sweep', 'posture', 'imports', 'compare'] as const;
 type Part = (typeof PARTS)[number];
 type Only = Part | undefined;
 
@@ -48,6 +48,10 @@ async function main(): Promise<void> {
   if (wanted('sweep')) {
     const { runSweepScale, sweepScaleFromEnv } = await import('./sweepScale');
     await runSweepScale(sweepScaleFromEnv());
+  }
+  if (wanted('posture')) {
+    const { runPostureScale, postureScaleFromEnv } = await import('./postureScale');
+    await runPostureScale(postureScaleFromEnv());
   }
   if (wanted('imports')) {
     const { runStartupImports } = await import('./startupImports');

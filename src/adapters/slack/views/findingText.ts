@@ -36,10 +36,10 @@ export function findingSubject(finding: Pick<FindingDraft, 'detail' | 'resource'
   }
 }
 
-/** The guidance reference: "Google's …" linked to its page. */
+/** The guidance reference: its name and its page (a bare URL, which Slack links by itself). */
 export function guidanceLink(kind: FindingKind): string {
   const g = GUIDANCE[kind];
-  return `<${g.url}|${safeText(g.source, 300)}>`;
+  return `${safeText(g.source, 300)} (${g.url})`;
 }
 
 /** A finding in full: severity, id, kind, what was found, what to do, where the advice comes from. */
@@ -48,7 +48,7 @@ export function findingBlockText(finding: Finding | (FindingDraft & { status?: u
     `*${severityLabel(finding.severity)}* · ${code(finding.id, 20)} · *${kindTitle(finding.kind)}*`,
     findingSubject(finding),
     `→ ${safeText(whatToDo(finding, slash), 1500)}`,
-    `_From ${guidanceLink(finding.kind)}._`,
+    `From ${guidanceLink(finding.kind)}.`,
   ].join('\n');
 }
 

@@ -35,7 +35,7 @@ export function postureReport(input: PostureReportInput): SlackView {
     blocks.push(section(total === 0 ? 'Nothing open. :tada:' : 'No open finding could be read (see the logs).'));
   } else {
     blocks.push({ type: 'divider' }, ...shown.map((finding) => section(findingBlockText(finding, input.slash))));
-    if (total > shown.length) blocks.push(contextBlock([`…and ${total - shown.length} more, less severe. Narrow it: \`${input.slash} posture <project or service>\`.`]));
+    if (total > shown.length) blocks.push(contextBlock([`…and ${total - shown.length} more, less severe. Narrow it: \`${input.slash} posture &lt;project or service&gt;\`.`]));
   }
   const text = `Posture (${input.what}): ${total} open — ${countLine}${shown[0] ? `. Worst: ${shown[0].id} ${kindTitle(shown[0].kind)} on ${shown[0].resource}` : ''}`;
   return { text: safeText(text, 2900), blocks };
