@@ -1,6 +1,7 @@
 /** The project's gRPC emulator of Cloud Run Admin API v2, Cloud KMS and Cloud Asset Inventory's search. */
 export { startEmulator } from './startEmulator';
 export { seedDemo } from './seedDemo';
+export { seedPostureDemo } from './seedPostureDemo';
 export type {
   Emulator,
   EmulatedKey,

@@ -4,7 +4,7 @@
  * and prints {"address": "127.0.0.1:PORT"} as one JSON line.
  */
 import { z } from 'zod';
-import { seedDemo, startEmulator } from './index';
+import { seedDemo, seedPostureDemo, startEmulator } from './index';
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).optional(),
@@ -23,6 +23,7 @@ async function main(): Promise<void> {
   }
   const emulator = await startEmulator(parsed.data.PORT !== undefined ? { port: parsed.data.PORT } : {});
   seedDemo(emulator, parsed.data.GOOGLE_CLOUD_PROJECT);
+  seedPostureDemo(emulator, parsed.data.GOOGLE_CLOUD_PROJECT);
   process.stdout.write(`${JSON.stringify({ address: emulator.address })}\n`);
   const stop = (): void => {
     void emulator.stop().then(() => process.exit(0));

@@ -12,7 +12,7 @@ import { createAuditLog } from '../../src/app/auditLog';
 import { createLogger } from '../../src/app/logger';
 import { readPolicyFile } from '../../src/app/policyFile';
 import { createRunwarden } from '../../src/app/wiring';
-import { seedDemo, startEmulator } from '../emulator';
+import { seedDemo, seedPostureDemo, startEmulator } from '../emulator';
 import { startFirestoreEmulator } from './firestoreEmulator';
 import { createOidcIssuer } from './oidcIssuer';
 import { readableLogStream } from './readableLog';
@@ -52,6 +52,7 @@ export async function startSandbox(env: NodeJS.ProcessEnv): Promise<void> {
 
   const emulator = await startEmulator();
   seedDemo(emulator, SANDBOX.project);
+  seedPostureDemo(emulator, SANDBOX.project);
   const issuer = await createOidcIssuer();
   const certs = await issuer.serve();
   const mintToken = (): string => issuer.mint({ aud: SANDBOX.audience, email: SANDBOX.scheduler });
@@ -100,6 +101,19 @@ export async function startSandbox(env: NodeJS.ProcessEnv): Promise<void> {
       .catch(() => undefined);
   }, 15_000);
 
+  // …and the daily posture scan: once now, so the first `/warden posture` shows a report, then every 10 minutes.
+  const postureScan = (): void =>
+    void fetch(`${botUrl}/jobs/posture`, { method: 'POST', headers: { authorization: `Bearer ${mintToken()}` } })
+      .then(async (r) => {
+        const counts = (await r.json()) as Record<string, unknown>;
+        if (typeof counts.new !== 'number') return;
+        const changed = ['new', 'reopened', 'resolved'].filter((k) => Number(counts[k]) > 0).map((k) => `${k}=${String(counts[k])}`);
+        if (changed.length > 0) say(`[posture] ${changed.join(' ')} (\`npm run -s warden -- posture --user U0DAVE\`)`);
+      })
+      .catch(() => undefined);
+  postureScan();
+  const postureTicker = setInterval(postureScan, 10 * 60_000);
+
   say(`runwarden sandbox is up on ${botUrl} (policy: ${policyPath})`);
   say(`  Firestore emulator ${firestoreHost} · Cloud Run/KMS emulator ${emulator.address} · Slack stand-in ${slack.url}`);
   say('  Demo users: U0ALICE (requester, on call: S0ONCALL), U0BOB and U0CAROL (platform approvers), U0DAVE and U0CAROL (security group S0SECURITY), U0MALLORY (outside the allowed domains).');
@@ -107,10 +121,12 @@ export async function startSandbox(env: NodeJS.ProcessEnv): Promise<void> {
   say('    npm run -s warden -- "invoker hello 2m testing the sandbox" --user U0ALICE');
   say('    npm run -s warden -- approve <id> --user U0BOB');
   say('    npm run -s warden -- messages');
+  say('    npm run -s warden -- posture --user U0DAVE        # the posture findings (a scan ran at start)');
   say('  Press Ctrl-C to stop.');
 
   const stop = async (): Promise<void> => {
     clearInterval(ticker);
+    clearInterval(postureTicker);
     await runwarden.stop();
     await Promise.allSettled([slack.stop(), certs.stop(), emulator.stop(), firestore?.stop()]);
     process.exit(0);

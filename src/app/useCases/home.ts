@@ -19,6 +19,7 @@ import { HOME_MAX_ITEMS, homeView, type HomeData } from '../../adapters/slack/vi
 import type { RequestListing } from '../../ports';
 import type { AppDeps } from '../deps';
 import { mayDecide } from './queries';
+import { createPostureQueries } from './posture';
 
 export const HISTORY_SIZE = 10;
 /** Pending requests (and, apart, pending extensions) one Home publish reads at most to find what waits for the user. */
@@ -28,11 +29,17 @@ const OPEN: readonly Status[] = ['pending', 'approved'];
 
 export function createHome(deps: AppDeps) {
   const { store } = deps;
+  const posture = createPostureQueries(deps);
 
   /** Everything the user's Home tab shows, read now (about eight bounded queries and the group lookups). */
   async function data(user: string): Promise<HomeData> {
     const recent = (statuses: readonly Status[], orderBy: 'createdAt' | 'updatedAt', limit: number) =>
       store.recentByRequester({ requester: user, statuses, orderBy, limit });
+    // a posture approver's open findings (SPEC §11): best effort, never in the way of the user's own requests
+    const postureSection = posture.home(user).catch((error: unknown) => {
+      deps.logger.warn('could not read the posture findings for App Home', { user, error: error instanceof Error ? error.message : String(error) });
+      return undefined;
+    });
     const [active, activeTotal, open, openTotal, history, waiting, extensions, glass] = await Promise.all([
       recent(['active'], 'createdAt', HOME_MAX_ITEMS),
       store.countByRequester(user, ['active']),
@@ -73,6 +80,7 @@ export function createHome(deps: AppDeps) {
       extendable,
       totals: { active: activeTotal, pending: openTotal },
       awaitingPartial: waiting.next !== undefined || extensions.requests.length + extensions.malformed.length >= HOME_SCAN,
+      posture: await postureSection,
     };
   }
 

@@ -173,6 +173,17 @@ describe('the posture scan, end to end', () => {
     expect(byProject).toContain('Posture: 9 open findings');
   });
 
+  test('a posture approver’s App Home shows the open findings, the worst first; anyone else’s shows none', async () => {
+    const stored = await openFindings(h);
+    const dave = JSON.stringify(await h.openHome('U0DAVE'));
+    expect(dave).toContain('Posture: 9 open findings');
+    expect(dave).toContain(stored[0]?.id ?? 'missing');
+    expect(dave).toContain('…and 4 more: `/warden posture`');
+    const alice = JSON.stringify(await h.openHome('U0ALICE'));
+    expect(alice).not.toContain('Posture:');
+    expect(alice).not.toContain(stored[0]?.id ?? 'missing');
+  });
+
   test('someone outside the policy’s domains may not read the findings', async () => {
     const reply = await h.ask('U0MALLORY', 'posture');
     expect(reply).toContain("Posture findings are shown to the posture approvers and to people whose Google account is in the policy's domains");

@@ -25,6 +25,7 @@ import {
 } from '../ids';
 import { changeSummary, kindLabel, statusLine } from './describe';
 import { extensionRef } from './extensionMessage';
+import { postureHomeBlocks, type PostureHomeData } from './postureHome';
 import { type Button, type KnownBlock, LIMITS, code, contextBlock, formatRemaining, header, linesToSections, mention, plain, section, slackDate } from './format';
 
 export interface HomeData {
@@ -46,6 +47,8 @@ export interface HomeData {
   totals?: { active?: number | undefined; pending?: number | undefined } | undefined;
   /** what waits for the user was looked for among a bounded number of requests: there may be more than listed */
   awaitingPartial?: boolean | undefined;
+  /** the open posture findings, for a posture approver (SPEC §11); absent for everyone else */
+  posture?: PostureHomeData | undefined;
 }
 
 /** Break-glass requests shown for review; few, loud, and the rest summarised, so the view stays within its blocks. */
@@ -147,6 +150,7 @@ export function homeView(data: HomeData, now: Date, slash = '/warden'): SlackSur
     ...(awaiting.items.length === 0 ? [section('Nothing is waiting for you.')] : awaiting.items.flatMap((r) => (isExtension(r) ? extensionAwaitingBlocks(r) : awaitingBlocks(r)))),
     ...awaiting.more,
     ...reviewSection(data, slash),
+    ...(data.posture ? postureHomeBlocks(data.posture, slash) : []),
     header('Recent history'),
     ...(data.history.length === 0
       ? [section('No finished requests yet.')]
