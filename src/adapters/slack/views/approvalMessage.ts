@@ -6,22 +6,19 @@
  * break-glass request a loud one (`<!here>`, the word break-glass, who, what,
  * why) with a Review button until an approver has reviewed it (SPEC §9).
  */
-import { approvalsInStep, awaitsReview, type AccessRequest } from '../../../domain/request';
+import { awaitsReview, type AccessRequest } from '../../../domain/request';
 import { APPROVE_ACTION, DECISION_BLOCK, DENY_ACTION, REVIEW_ACTION, REVIEW_BLOCK, REVOKE_ACTION, REVOKE_BLOCK } from '../ids';
+import { approveConfirm, revokeConfirm } from './confirmations';
 import { extensionLines } from './extensionMessage';
-import { changeSummary, durationText, kindLabel, requestBlocks, shortName, statusLine } from './describe';
+import { changeSummary, kindLabel, requestBlocks, statusLine } from './describe';
 import {
   type Button,
   type KnownBlock,
   type SlackView,
   LIMITS,
   contextBlock,
-  contextList,
-  formatDuration,
   mention,
   plain,
-  plainDate,
-  plural,
   safeText,
   section,
   truncate,
@@ -80,12 +77,7 @@ function decisionButtons(request: AccessRequest): KnownBlock {
     text: plain('Approve', LIMITS.buttonText),
     style: 'primary',
     value: request.id,
-    confirm: {
-      title: plain(`Approve request ${request.id}?`, LIMITS.confirmTitle),
-      text: plain(confirmText(request), LIMITS.confirmText),
-      confirm: plain('Approve', LIMITS.confirmButton),
-      deny: plain('Cancel', LIMITS.confirmButton),
-    },
+    confirm: approveConfirm(request),
   };
   const deny: Button = {
     type: 'button',
@@ -103,51 +95,7 @@ function revokeButton(request: AccessRequest): KnownBlock {
     action_id: REVOKE_ACTION,
     text: plain('Revoke now', LIMITS.buttonText),
     value: request.id,
-    confirm: {
-      title: plain(`Revoke request ${request.id}?`, LIMITS.confirmTitle),
-      text: plain(revokeText(request), LIMITS.confirmText),
-      confirm: plain('Revoke now', LIMITS.confirmButton),
-      deny: plain('Keep it', LIMITS.confirmButton),
-      style: 'danger',
-    },
+    confirm: revokeConfirm(request),
   };
   return { type: 'actions', block_id: REVOKE_BLOCK, elements: [revoke] };
-}
-
-/** What approving applies, as plain text (confirm dialogs do not render mrkdwn). */
-function confirmText(request: AccessRequest): string {
-  const lastStep = request.steps === undefined || request.step === request.steps.length;
-  const counts = lastStep && approvalsInStep(request).length + 1 >= request.approvalsRequired;
-  const effect = counts ? 'Your approval applies' : 'Your approval counts towards';
-  return `${effect} ${plainChange(request)}.`;
-}
-
-function revokeText(request: AccessRequest): string {
-  const service = shortName(request.target);
-  const when = request.expiresAt ? `instead of at ${plainDate(request.expiresAt)}` : 'instead of at expiry';
-  if (request.kind === 'invoker') {
-    return `This removes ${request.role ?? 'roles/run.invoker'} for ${request.member ?? 'the requester'} on service ${service} now, ${when}.`;
-  }
-  const back = request.previousValue ? ` to ${request.previousValue}` : '';
-  return `This sets ${request.kind} of service ${service} back${back} now, ${when}.`;
-}
-
-function plainChange(request: AccessRequest): string {
-  const service = shortName(request.target);
-  switch (request.kind) {
-    case 'invoker':
-      return `${request.role ?? 'roles/run.invoker'} for ${request.member ?? 'the requester'} on service ${service} for ${durationText(request)}`;
-    case 'egress':
-    case 'ingress': {
-      const lasting = request.durationSeconds ? `for ${durationText(request)}` : 'permanently';
-      return `${request.kind} ${request.value ?? '?'} on service ${service} ${lasting}`;
-    }
-    case 'rotate': {
-      const used = contextList(request.context, 'services').length;
-      const period = request.rotationPeriodSeconds
-        ? ` and rotation every ${formatDuration(request.rotationPeriodSeconds)}`
-        : '';
-      return `a new primary version of key ${service}${period}; ${used === 0 ? 'no Cloud Run service uses it' : `${plural(used, 'service')} use it`}`;
-    }
-  }
 }

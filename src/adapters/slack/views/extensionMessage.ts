@@ -6,6 +6,7 @@
  */
 import type { AccessRequest, Extension } from '../../../domain/request';
 import { EXTENSION_APPROVE_ACTION, EXTENSION_DECISION_BLOCK, EXTENSION_DENY_ACTION } from '../ids';
+import { extensionApproveConfirm } from './confirmations';
 import { changeSummary, kindLabel } from './describe';
 import { type Button, type KnownBlock, type SlackView, LIMITS, code, contextBlock, mention, plain, plural, safeText, section, slackDate, truncate } from './format';
 
@@ -75,12 +76,7 @@ function decisionButtons(request: AccessRequest, extension: Extension): KnownBlo
     text: plain('Approve', LIMITS.buttonText),
     style: 'primary',
     value,
-    confirm: {
-      title: plain(`Extend request ${request.id}?`, LIMITS.confirmTitle),
-      text: plain(`Your approval counts towards ${extension.duration} more for request ${request.id}.`, LIMITS.confirmText),
-      confirm: plain('Approve', LIMITS.confirmButton),
-      deny: plain('Cancel', LIMITS.confirmButton),
-    },
+    confirm: extensionApproveConfirm(request, extension),
   };
   const deny: Button = { type: 'button', action_id: EXTENSION_DENY_ACTION, text: plain('Deny', LIMITS.buttonText), style: 'danger', value };
   return { type: 'actions', block_id: EXTENSION_DECISION_BLOCK, elements: [approve, deny] };

@@ -3,7 +3,8 @@
  * are now. Active grants with the time left (**End now**, **Extend** where
  * the rule allows another extension), pending requests (**Cancel**),
  * requests and extensions waiting for the user's approval (**Approve**,
- * **Deny**, re-checked at the click like the channel buttons), and the last
+ * **Deny**, re-checked at the click like the channel buttons; End now,
+ * Approve and Deny ask for confirmation first, as in the channel), and the last
  * ten finished requests. A home view holds at most 100 blocks
  * (https://api.slack.com/reference/surfaces/views): each list shows its
  * first items (the user's own: the most recent) and summarises the rest —
@@ -23,6 +24,8 @@ import {
   REVIEW_ACTION,
   REVOKE_ACTION,
 } from '../ids';
+import type { ConfirmationDialog } from '@slack/types';
+import { approveConfirm, denyConfirm, extensionApproveConfirm, extensionDenyConfirm, revokeConfirm } from './confirmations';
 import { changeSummary, kindLabel, statusLine } from './describe';
 import { extensionRef } from './extensionMessage';
 import { postureHomeBlocks, type PostureHomeData } from './postureHome';
@@ -59,12 +62,13 @@ export const HOME_MAX_BLOCKS = 100;
 /** Items shown per list; with their buttons the whole view stays within HOME_MAX_BLOCKS. */
 export const HOME_MAX_ITEMS = 12;
 
-const button = (actionId: string, text: string, value: string, style?: 'primary' | 'danger'): Button => ({
+const button = (actionId: string, text: string, value: string, style?: 'primary' | 'danger', confirm?: ConfirmationDialog): Button => ({
   type: 'button',
   action_id: actionId,
   text: plain(text, LIMITS.buttonText),
   value,
   ...(style ? { style } : {}),
+  ...(confirm ? { confirm } : {}),
 });
 
 /** The first HOME_MAX_ITEMS of a list of `total` (at least the list's length) and, for the rest, a line saying where to find them. */
@@ -80,7 +84,7 @@ function activeBlocks(r: AccessRequest, data: HomeData, now: Date): KnownBlock[]
   const left = r.expiresAt ? (r.expiresAt.getTime() > now.getTime() ? `${formatRemaining(r.expiresAt, now)} left` : 'ending now') : 'in force';
   const waiting = openExtension(r);
   const note = waiting ? `\n:hourglass_flowing_sand: Extension ${waiting.n} (+${waiting.duration}) is waiting for approval.` : '';
-  const buttons = [button(REVOKE_ACTION, 'End now', r.id, 'danger')];
+  const buttons = [button(REVOKE_ACTION, 'End now', r.id, 'danger', revokeConfirm(r))];
   if (data.extendable.has(r.id)) buttons.push(button(EXTEND_OPEN_ACTION, 'Extend', r.id));
   return [
     section(`${code(r.id, 100)} · ${kindLabel(r.kind)} · ${changeSummary(r)}\n*${left}*${r.expiresAt ? ` — ends ${slackDate(r.expiresAt)}` : ''}${note}`),
@@ -96,7 +100,7 @@ function pendingBlock(r: AccessRequest, now: Date): KnownBlock {
 function awaitingBlocks(r: AccessRequest): KnownBlock[] {
   return [
     section(`${code(r.id, 100)} · ${mention(r.requester)} asks for ${changeSummary(r)} · ${r.approvals.length} of ${r.approvalsRequired} · ${slackDate(r.createdAt)}`),
-    { type: 'actions', block_id: `home_decide_${r.id}`, elements: [button(APPROVE_ACTION, 'Approve', r.id, 'primary'), button(DENY_ACTION, 'Deny', r.id, 'danger')] },
+    { type: 'actions', block_id: `home_decide_${r.id}`, elements: [button(APPROVE_ACTION, 'Approve', r.id, 'primary', approveConfirm(r)), button(DENY_ACTION, 'Deny', r.id, 'danger', denyConfirm(r))] },
   ];
 }
 
@@ -109,7 +113,10 @@ function extensionAwaitingBlocks(r: AccessRequest): KnownBlock[] {
     {
       type: 'actions',
       block_id: `home_extension_${ref}`,
-      elements: [button(EXTENSION_APPROVE_ACTION, 'Approve', ref, 'primary'), button(EXTENSION_DENY_ACTION, 'Deny', ref, 'danger')],
+      elements: [
+        button(EXTENSION_APPROVE_ACTION, 'Approve', ref, 'primary', extensionApproveConfirm(r, extension)),
+        button(EXTENSION_DENY_ACTION, 'Deny', ref, 'danger', extensionDenyConfirm(r, extension)),
+      ],
     },
   ];
 }
