@@ -105,7 +105,7 @@ export function runCore(): void {
 
   const policy = loadBigPolicy();
   const groups: GroupMembers = new Map([['S0ENGINEERS', ['U0DAVE', 'U0ERIN']]]);
-  const input = { kind: 'invoker' as const, target: `projects/${PROJECT}/locations/us-central1/services/hello`, requester: 'U0ALICE', durationSeconds: 7200 };
+  const input = { kind: 'invoker' as const, target: `projects/${PROJECT}/locations/us-central1/services/hello`, requester: 'U0ALICE', requesterMember: 'user:alice@acme.example', durationSeconds: 7200 };
   const decision = evaluateRequest(policy, input, groups);
   if (!decision.allowed || decision.ruleIndex !== RULES - 1) throw new Error('bench policy: the last rule should match');
   summaries.push(timeSync(`evaluateRequest (${RULES} rules, match = last)`, 5_000, () => evaluateRequest(policy, input, groups), 200));

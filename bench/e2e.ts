@@ -7,7 +7,6 @@
  *   (d)   M requests approved at once on the same service (IAM etag conflicts → retries)
  *   (e)   one sweep expiring the N grants of (a–c)
  */
-import { startFirestoreEmulator, type RunningFirestoreEmulator } from '../dev/sandbox/firestoreEmulator';
 import type { AccessRequest } from '../src/domain/request';
 import { service, startHarness, type Harness } from '../test/support/harness';
 import { approveTimed, bindingTitles, countCalls, pollUntil, submitQuietly, submitTimed } from './e2eSteps';
@@ -166,19 +165,13 @@ export async function runE2e(options: E2eOptions = DEFAULT_E2E): Promise<void> {
   console.log(heading('End to end (real HTTP, gRPC emulator, Firestore emulator, Slack stand-in)'));
   const before = memory();
   const setupStart = nowMs();
-  let firestore: RunningFirestoreEmulator | undefined;
-  if (!process.env.FIRESTORE_EMULATOR_HOST) {
-    firestore = await startFirestoreEmulator({ timeoutMs: 120_000 });
-    process.env.FIRESTORE_EMULATOR_HOST = firestore.host;
-  }
   let h: Harness | undefined;
   try {
     h = await startHarness();
     h.emulator.seedService({ name: HELLO, bindings: [{ role: 'roles/run.admin', members: ['group:admins@acme.example'] }] });
     h.emulator.seedService({ name: BUSY });
     h.emulator.seedService({ name: WARMUP });
-    const where = firestore ? `started here on ${firestore.host}` : `FIRESTORE_EMULATOR_HOST=${process.env.FIRESTORE_EMULATOR_HOST ?? ''}`;
-    console.log(`set-up ${(nowMs() - setupStart).toFixed(0)} ms (Firestore emulator ${where})`);
+    console.log(`set-up ${(nowMs() - setupStart).toFixed(0)} ms`);
 
     const start = nowMs();
     const warm = await warmUp(h);
@@ -194,7 +187,6 @@ export async function runE2e(options: E2eOptions = DEFAULT_E2E): Promise<void> {
     console.log(`\nmeasured part: ${((nowMs() - start) / 1000).toFixed(1)} s`);
   } finally {
     await h?.stop();
-    await firestore?.stop();
   }
   console.log('');
   console.log(memoryTable(before, memory()));

@@ -2,8 +2,9 @@
  * `npm run bench [-- --only core|e2e|calls|latency|sweep|posture|imports|compare]`: prints runwarden's benchmark numbers.
  * Benchmarks assert nothing and are not part of `npm test`; see bench/README.md.
  */
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { runCore } from './core';
+import { firestoreForBench, type BenchFirestore } from './firestoreForBench';
 
 const PARTS = ['core', 'e2e', 'calls', 'latency', 'sweep', 'posture', 'imports', 'compare'] as const;
 type Part = (typeof PARTS)[number];
@@ -29,9 +30,21 @@ async function main(): Promise<void> {
   const only = parseArgs(process.argv.slice(2));
   process.env.METADATA_SERVER_DETECTION = 'none';
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
-  console.log(`runwarden benchmarks — node ${process.version}, ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB`);
+  console.log(`runwarden benchmarks — node ${process.version}, ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   const wanted = (part: Part): boolean => only === undefined || only === part;
   if (wanted('core')) runCore();
+  if (only === 'core') return;
+  // every other part talks to Firestore: one emulator for the whole run
+  const firestore: BenchFirestore = await firestoreForBench();
+  console.log(`Firestore emulator ${firestore.host} (${firestore.origin})`);
+  try {
+    await runParts(wanted);
+  } finally {
+    await firestore.stop();
+  }
+}
+
+async function runParts(wanted: (part: Part) => boolean): Promise<void> {
   if (wanted('e2e')) {
     // loaded only when wanted, so the core run's memory figures do not include the e2e stack
     const { DEFAULT_E2E, runE2e } = await import('./e2e');

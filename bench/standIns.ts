@@ -1,14 +1,13 @@
 /**
  * The local stand-ins a production-mode runwarden process talks to in the
- * start-up benchmarks — the Firestore emulator (FIRESTORE_EMULATOR_HOST or one
- * started here), the project's gRPC emulator of Cloud Run and KMS, the Slack
+ * start-up benchmarks — the Firestore emulator (FIRESTORE_EMULATOR_HOST, set by
+ * bench/run.ts), the project's gRPC emulator of Cloud Run and KMS, the Slack
  * Web API stand-in and the OIDC certificates stand-in — and the environment
  * that points `node dist/src/main.js` at them, as the image would be started.
  */
 import { resolve } from 'node:path';
 import { startEmulator, type Emulator } from '../dev/emulator';
 import { createOidcIssuer } from '../dev/sandbox/oidcIssuer';
-import { startFirestoreEmulator, type RunningFirestoreEmulator } from '../dev/sandbox/firestoreEmulator';
 import { startSlackStandIn, type SlackStandIn } from '../dev/sandbox/slackStandIn';
 
 export const BENCH_SIGNING_SECRET = 'bench-signing-secret';
@@ -32,8 +31,8 @@ export interface StandIns {
 
 export async function startStandIns(): Promise<StandIns> {
   const root = resolve(__dirname, '../..');
-  let firestore: RunningFirestoreEmulator | undefined;
-  if (!process.env.FIRESTORE_EMULATOR_HOST) firestore = await startFirestoreEmulator({ timeoutMs: 120_000 });
+  const firestoreHost = process.env.FIRESTORE_EMULATOR_HOST;
+  if (!firestoreHost) throw new Error('FIRESTORE_EMULATOR_HOST is unset: bench/run.ts sets it (bench/firestoreForBench.ts) before any part that needs it');
   const emulator = await startEmulator();
   const issuer = await createOidcIssuer();
   const certs = await issuer.serve();
@@ -57,7 +56,7 @@ export async function startStandIns(): Promise<StandIns> {
     runwardenEnv: {
       ...slackEnv,
       GOOGLE_CLOUD_PROJECT: `bench-${Date.now()}`,
-      FIRESTORE_EMULATOR_HOST: firestore?.host ?? process.env.FIRESTORE_EMULATOR_HOST,
+      FIRESTORE_EMULATOR_HOST: firestoreHost,
       RUN_EMULATOR_HOST: emulator.address,
       KMS_EMULATOR_HOST: emulator.address,
       ASSET_EMULATOR_HOST: emulator.address,
@@ -70,7 +69,7 @@ export async function startStandIns(): Promise<StandIns> {
       WARDEN_TEST_DEPLOYMENT: '1',
     },
     async stop() {
-      await Promise.allSettled([slack.stop(), certs.stop(), emulator.stop(), firestore?.stop()]);
+      await Promise.allSettled([slack.stop(), certs.stop(), emulator.stop()]);
     },
   };
 }
