@@ -1,12 +1,12 @@
 /**
- * `npm run bench [-- --only core|e2e|calls|latency|sweep|posture|imports|compare]`: prints runwarden's benchmark numbers.
+ * `npm run bench [-- --only core|e2e|calls|latency|sweep|burst|posture|imports|compare]`: prints runwarden's benchmark numbers.
  * Benchmarks assert nothing and are not part of `npm test`; see bench/README.md.
  */
 import { cpus, loadavg, totalmem } from 'node:os';
 import { runCore } from './core';
 import { firestoreForBench, type BenchFirestore } from './firestoreForBench';
 
-const PARTS = ['core', 'e2e', 'calls', 'latency', 'sweep', 'posture', 'imports', 'compare'] as const;
+const PARTS = ['core', 'e2e', 'calls', 'latency', 'sweep', 'burst', 'posture', 'imports', 'compare'] as const;
 type Part = (typeof PARTS)[number];
 type Only = Part | undefined;
 
@@ -61,6 +61,10 @@ async function runParts(wanted: (part: Part) => boolean): Promise<void> {
   if (wanted('sweep')) {
     const { runSweepScale, sweepScaleFromEnv } = await import('./sweepScale');
     await runSweepScale(sweepScaleFromEnv());
+  }
+  if (wanted('burst')) {
+    const { DEFAULT_BURST, runBurst } = await import('./burst');
+    await runBurst(DEFAULT_BURST);
   }
   if (wanted('posture')) {
     const { runPostureScale, postureScaleFromEnv } = await import('./postureScale');

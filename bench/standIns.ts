@@ -8,7 +8,7 @@
 import { resolve } from 'node:path';
 import { startEmulator, type Emulator } from '../dev/emulator';
 import { createOidcIssuer } from '../dev/sandbox/oidcIssuer';
-import { startSlackStandIn, type SlackStandIn } from '../dev/sandbox/slackStandIn';
+import { startSlackStandIn, type SlackStandIn, type StandInUser } from '../dev/sandbox/slackStandIn';
 
 export const BENCH_SIGNING_SECRET = 'bench-signing-secret';
 const TOKEN = 'xoxb-bench-token';
@@ -29,14 +29,27 @@ export interface StandIns {
   stop(): Promise<void>;
 }
 
-export async function startStandIns(): Promise<StandIns> {
+export interface StandInsOptions {
+  /** Slack users the stand-in knows (default: U0ALICE) */
+  users?: StandInUser[];
+  /** Slack user groups (id → member ids) */
+  userGroups?: Record<string, string[]>;
+  /** the policy file runwarden reads (default examples/policy.yaml) */
+  policyFile?: string;
+}
+
+export async function startStandIns(options: StandInsOptions = {}): Promise<StandIns> {
   const root = resolve(__dirname, '../..');
   const firestoreHost = process.env.FIRESTORE_EMULATOR_HOST;
   if (!firestoreHost) throw new Error('FIRESTORE_EMULATOR_HOST is unset: bench/run.ts sets it (bench/firestoreForBench.ts) before any part that needs it');
   const emulator = await startEmulator();
   const issuer = await createOidcIssuer();
   const certs = await issuer.serve();
-  const slack = await startSlackStandIn({ botToken: TOKEN, users: [{ id: 'U0ALICE', name: 'alice', email: 'alice@acme.example' }] });
+  const slack = await startSlackStandIn({
+    botToken: TOKEN,
+    users: options.users ?? [{ id: 'U0ALICE', name: 'alice', email: 'alice@acme.example' }],
+    ...(options.userGroups ? { userGroups: options.userGroups } : {}),
+  });
   const slackEnv: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     NODE_ENV: 'production',
@@ -60,7 +73,7 @@ export async function startStandIns(): Promise<StandIns> {
       RUN_EMULATOR_HOST: emulator.address,
       KMS_EMULATOR_HOST: emulator.address,
       ASSET_EMULATOR_HOST: emulator.address,
-      WARDEN_POLICY: resolve(root, 'examples/policy.yaml'),
+      WARDEN_POLICY: options.policyFile ?? resolve(root, 'examples/policy.yaml'),
       WARDEN_JOBS_AUDIENCE: audience,
       WARDEN_JOBS_INVOKERS: scheduler,
       WARDEN_OIDC_CERTS_URL: certs.url,

@@ -20,7 +20,10 @@ import { buildCondition } from '../src/domain/iamCondition';
 import type { AccessRequest } from '../src/domain/request';
 import { REQUEST_ID_ALPHABET } from '../src/domain/requestId';
 import { freePort } from '../dev/sandbox/firestoreEmulator';
+import { tmpdir } from 'node:os';
 import { startAppProcess } from './appProcess';
+import { deployedNode, type DeployedNode } from './deployedNode';
+import { probeEnv, readPeaks } from './probe';
 import { startStandIns, type StandIns } from './standIns';
 import { heading, nowMs, table } from './stats';
 
@@ -115,18 +118,52 @@ async function seed(standIns: StandIns, projectId: string, grants: number, servi
   return nowMs() - t0;
 }
 
+/**
+ * The floor: the Firestore emulator's own time for one transactional update of
+ * one small document (runTransaction: read it, update one field, commit),
+ * sequential, median of `rounds` after a warm-up — measured in the same run as
+ * the sweep, so a grant's cost reads as a multiple of it.
+ */
+async function transactionFloorMs(projectId: string, rounds = 60): Promise<number> {
+  const firestore = new Firestore({ projectId, ignoreUndefinedProperties: true });
+  try {
+    const ref = firestore.collection('floor').doc('one');
+    await ref.set({ n: 0 });
+    const times: number[] = [];
+    for (let i = 0; i < rounds + 10; i += 1) {
+      const t0 = nowMs();
+      await firestore.runTransaction(async (tx) => {
+        const snapshot = await tx.get(ref);
+        tx.update(ref, { n: ((snapshot.get('n') as number | undefined) ?? 0) + 1 });
+      });
+      if (i >= 10) times.push(nowMs() - t0);
+    }
+    times.sort((a, b) => a - b);
+    return times[Math.floor(times.length / 2)] ?? Number.NaN;
+  } finally {
+    await firestore.terminate();
+  }
+}
+
 async function sweepOnce(url: string, token: string): Promise<Record<string, number>> {
   const response = await fetch(`${url}/jobs/sweep`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
   if (response.status !== 200) throw new Error(`sweep answered HTTP ${response.status}`);
   return (await response.json()) as Record<string, number>;
 }
 
-async function measure(standIns: StandIns, grants: number, services: number): Promise<string[]> {
+async function measure(standIns: StandIns, node: DeployedNode, grants: number, services: number): Promise<string[]> {
   const projectId = `bench-sweep-${grants}-${Date.now()}`;
+  const floorMs = await transactionFloorMs(projectId);
   const seedMs = await seed(standIns, projectId, grants, services);
   const calls = (method: string): number => standIns.emulator.calls.filter((c) => c.method === method).length;
   const script = process.env.RUNWARDEN_BENCH_SWEEP_MAIN ?? resolve(standIns.root, 'dist/src/main.js');
-  const app = await startAppProcess(script, await freePort(), { ...standIns.runwardenEnv, GOOGLE_CLOUD_PROJECT: projectId, LOG_LEVEL: 'warn' });
+  const probeFile = resolve(tmpdir(), `runwarden-bench-probe-${process.pid}-${grants}.json`);
+  const app = await startAppProcess(
+    script,
+    await freePort(),
+    { ...standIns.runwardenEnv, GOOGLE_CLOUD_PROJECT: projectId, LOG_LEVEL: 'warn', NODE_OPTIONS: node.nodeOptions, ...probeEnv(probeFile) },
+    { nodeArgs: ['--require', resolve(__dirname, 'memoryProbe.js')] },
+  );
   try {
     const idleRss = app.rss();
     const before = { set: calls('SetIamPolicy'), get: calls('GetIamPolicy'), homes: standIns.slack.homePublishes('U0ALICE') };
@@ -136,6 +173,7 @@ async function measure(standIns: StandIns, grants: number, services: number): Pr
     const samples: number[] = [];
     const sampler = setInterval(() => samples.push(app.rss()), 250);
     const t0 = nowMs();
+    const cpuBefore = app.cpuMs();
     try {
       for (;;) {
         const runStarted = nowMs();
@@ -150,7 +188,9 @@ async function measure(standIns: StandIns, grants: number, services: number): Pr
       clearInterval(sampler);
     }
     const wallMs = nowMs() - t0;
+    const cpuMs = app.cpuMs() - cpuBefore;
     const sorted = [...samples].sort((a, b) => a - b);
+    const peaks = readPeaks(probeFile);
     const interesting = Object.entries(totals).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ');
     return [
       `${grants.toLocaleString('en-US')} / ${services}`,
@@ -159,10 +199,14 @@ async function measure(standIns: StandIns, grants: number, services: number): Pr
       String(calls('SetIamPolicy') - before.set),
       String(calls('GetIamPolicy') - before.get),
       `${(wallMs / 1000).toFixed(1)} s`,
-      `${((wallMs / grants) * 1000).toFixed(0)} µs`,
+      `${(wallMs / grants).toFixed(1)} ms`,
+      `${floorMs.toFixed(1)} ms`,
+      `${(wallMs / grants / floorMs).toFixed(1)}×`,
+      `${(cpuMs / grants).toFixed(1)} ms`,
       mib(idleRss),
       `${mib(sorted[Math.floor(sorted.length / 2)] ?? 0)} / ${mib(sorted[sorted.length - 1] ?? 0)}`,
       mib(app.peakRss()),
+      peaks ? `${mib(peaks.heapUsed)} / ${mib(peaks.external)} / ${mib(peaks.arrayBuffers)}` : '—',
       String(standIns.slack.homePublishes('U0ALICE') - before.homes),
       interesting,
     ];
@@ -175,14 +219,16 @@ export async function runSweepScale(options: SweepScaleOptions = DEFAULT_SWEEP_S
   console.log(heading('The sweep at scale: due invoker grants over many services, one sweep process'));
   if (process.env.RUNWARDEN_BENCH_SWEEP_MAIN) console.log(`bot: ${process.env.RUNWARDEN_BENCH_SWEEP_MAIN}`);
   const standIns = await startStandIns();
+  const node = deployedNode(standIns.root);
+  console.log(`bot: NODE_OPTIONS=${JSON.stringify(node.nodeOptions)} (${node.source}); the container has ${node.containerMiB ?? '?'} MiB (infra/run.tf)`);
   try {
     const rows: string[][] = [];
     for (const size of options.sizes) {
-      rows.push(await measure(standIns, size.grants, size.services));
+      rows.push(await measure(standIns, node, size.grants, size.services));
       console.log(`  ${rows[rows.length - 1]?.join(' | ') ?? ''}`);
     }
     console.log(
-      table(['grants / services', 'seeding', 'sweep runs', 'SetIamPolicy', 'GetIamPolicy', 'wall (all runs)', 'per grant', 'bot RSS before MiB', 'RSS sampled p50 / max MiB', 'bot peak RSS (VmHWM) MiB', 'Home publishes', 'counts (all runs)'], rows),
+      table(['grants / services', 'seeding', 'sweep runs', 'SetIamPolicy', 'GetIamPolicy', 'wall (all runs)', 'per grant', 'floor: 1 transaction', 'per grant / floor', 'bot CPU per grant', 'bot RSS before MiB', 'RSS sampled p50 / max MiB', 'bot peak RSS (VmHWM) MiB', 'peak heap used / external / ArrayBuffers MiB', 'Home publishes', 'counts (all runs)'], rows),
     );
     console.log(
       '\nEach run is one POST /jobs/sweep; a run starts no new work after its time budget (sweepBudgetSeconds, 40 s) and counts the rest\n' +
