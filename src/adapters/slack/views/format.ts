@@ -127,6 +127,12 @@ export function slackDate(date: Date): string {
   return `<!date^${unix}^{date_short_pretty} {time}|${plainDate(date)}>`;
 }
 
+/** A Slack date token to the second ("today 14:05:12" in each reader's time zone): a history whose events come seconds apart. */
+export function slackDateSeconds(date: Date): string {
+  const unix = Math.floor(date.getTime() / 1000);
+  return `<!date^${unix}^{date_short_pretty} {time_secs}|${date.toISOString().slice(0, 19).replace('T', ' ')} UTC>`;
+}
+
 export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }

@@ -12,7 +12,7 @@ import {
   mention,
   safeText,
   section,
-  slackDate,
+  slackDateSeconds,
   truncate,
 } from './format';
 
@@ -35,7 +35,7 @@ export function statusView(request: AccessRequest, events: AuditEvent[], now?: D
 
 function eventLine(event: AuditEvent): string {
   const detail = summariseDetail(event.detail);
-  return `${slackDate(event.at)} · ${mention(event.actor)} · *${safeText(event.action, 100)}*${detail ? ` — ${detail}` : ''}`;
+  return `${slackDateSeconds(event.at)} · ${mention(event.actor)} · *${safeText(event.action, 100)}*${detail ? ` — ${detail}` : ''}`;
 }
 
 /** "key value · key value", scalars as they are, anything nested as compact JSON; escaped and cut. */
