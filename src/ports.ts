@@ -12,10 +12,11 @@ import type { InventoryKey, InventoryPolicy, InventoryService } from './domain/p
 // ---------------------------------------------------------------- Google IAM
 
 /**
- * Called immediately before each write to Google. Throws (runwarden_lease_lost)
- * when this process no longer holds the request's lease, so nothing is
- * written; otherwise renews the lease. Adapters call it inside their retry
- * loops, right before the writing RPC.
+ * The lease check every write to Google requires (a parameter, never
+ * optional): called immediately before each writing RPC, inside the
+ * adapter's retry loop. Throws (runwarden_lease_lost) when this process no
+ * longer holds the request's lease, so nothing is written; otherwise renews
+ * the lease and records what is about to be written (src/app/runner.ts).
  */
 export type BeforeWrite = () => Promise<void>;
 
@@ -29,13 +30,18 @@ export type BindingChange<Done extends string> = { type: Done } | { type: 'absen
 /** One removal of a batch: the exact binding, and the lease check to run right before the write. */
 export interface BindingRemoval {
   binding: IamBinding;
-  beforeWrite?: BeforeWrite | undefined;
+  beforeWrite: BeforeWrite;
 }
 
 /** A batched removal's answer: what happened to its binding, or the error of its own lease check (nothing of it written). */
 export type RemovalResult = { ok: true; change: BindingChange<'removed'> } | { ok: false; error: unknown };
 
-/** A resource whose IAM policy runwarden edits (a Cloud Run service). */
+/**
+ * A resource whose IAM policy runwarden edits (a Cloud Run service). Every
+ * method that writes touches only runwarden's own bindings: a binding whose
+ * condition title is not `runwarden-<request id>` is refused
+ * (runwarden_precondition_failed) before anything is read or written.
+ */
 export interface IamPolicyPort {
   /**
    * Adds the binding unless a binding with the same condition title is there:
@@ -43,13 +49,13 @@ export interface IamPolicyPort {
    * expression), `foreign` otherwise (nothing written). Read v3, modify, write
    * v3 with the read etag; on ABORTED redo the whole read-modify-write.
    */
-  addBinding(resource: string, binding: IamBinding, beforeWrite?: BeforeWrite): Promise<BindingChange<'added' | 'present'>>;
+  addBinding(resource: string, binding: IamBinding, beforeWrite: BeforeWrite): Promise<BindingChange<'added' | 'present'>>;
   /**
    * Removes exactly this binding (title, role, members, expression); `absent`
    * when no binding has its title, `foreign` when one has its title but not
    * its role, members or expression (nothing written). Nothing else is touched.
    */
-  removeBinding(resource: string, binding: IamBinding, beforeWrite?: BeforeWrite): Promise<BindingChange<'removed'>>;
+  removeBinding(resource: string, binding: IamBinding, beforeWrite: BeforeWrite): Promise<BindingChange<'removed'>>;
   /**
    * Several removals in ONE read-modify-write (one GetIamPolicy, one
    * SetIamPolicy; an etag conflict redoes all of it): each is judged exactly
@@ -65,7 +71,7 @@ export interface IamPolicyPort {
    * interrupted write); `absent` when no binding has the title; `foreign` when
    * the one there is neither (nothing written).
    */
-  replaceBinding(resource: string, from: IamBinding, to: IamBinding, beforeWrite?: BeforeWrite): Promise<BindingChange<'replaced' | 'present'>>;
+  replaceBinding(resource: string, from: IamBinding, to: IamBinding, beforeWrite: BeforeWrite): Promise<BindingChange<'replaced' | 'present'>>;
   /** The bindings currently on the resource (v3 read). */
   getBindings(resource: string): Promise<IamBinding[]>;
 }
@@ -120,14 +126,15 @@ export interface ServicesPort {
    * name — then waits for the LRO (bounded). When the service changed between
    * the read and the write (ABORTED, or FAILED_PRECONDITION about the etag),
    * the whole read-plan-write is redone with backoff; after its attempts,
-   * runwarden_conflict. `beforeWrite` runs immediately before each
-   * UpdateService with the service as read and the value about to be written.
+   * runwarden_conflict. `beforeWrite` (the lease check, required) runs
+   * immediately before each UpdateService with the service as read and the
+   * value about to be written.
    */
   updateSetting(
     name: string,
     field: SettingField,
     plan: (service: ServiceInfo) => SettingPlan,
-    beforeWrite?: (read: ServiceInfo, value: string) => Promise<void>,
+    beforeWrite: (read: ServiceInfo, value: string) => Promise<void>,
   ): Promise<SettingUpdate>;
 }
 
@@ -150,7 +157,7 @@ export interface KeysPort {
    * HSM key's may still be PENDING_GENERATION (`pending`); record it before
    * waiting for it (waitUntilEnabled), so that a retry reuses it.
    */
-  createVersion(name: string, beforeWrite?: BeforeWrite): Promise<{ version: string; pending: boolean }>;
+  createVersion(name: string, beforeWrite: BeforeWrite): Promise<{ version: string; pending: boolean }>;
   /**
    * Waits (bounded) while a version is PENDING_GENERATION; runwarden_upstream_error
    * ("still being generated") when it still is at the end. Other states
@@ -158,9 +165,9 @@ export interface KeysPort {
    */
   waitUntilEnabled(version: string): Promise<void>;
   /** updateCryptoKeyPrimaryVersion to `version` (a full version name) */
-  makePrimary(name: string, version: string, beforeWrite?: BeforeWrite): Promise<void>;
+  makePrimary(name: string, version: string, beforeWrite: BeforeWrite): Promise<void>;
   /** updateCryptoKey with update mask rotation_period,next_rotation_time */
-  setRotationSchedule(name: string, periodSeconds: number, nextRotationTime: Date, beforeWrite?: BeforeWrite): Promise<void>;
+  setRotationSchedule(name: string, periodSeconds: number, nextRotationTime: Date, beforeWrite: BeforeWrite): Promise<void>;
 }
 
 // ---------------------------------------------------------------- Store

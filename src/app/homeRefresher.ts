@@ -9,9 +9,8 @@
  * whose Home the transitions concern are gathered, each once however many of
  * their requests changed, and the caller publishes them at the end (so a
  * sweep that ends N grants of one user publishes that user's Home once, not N
- * times). The collection is found through an AsyncLocalStorage context, like
- * the IAM batches (iamBatches.ts): a click handled meanwhile, in its own
- * context, still refreshes at once.
+ * times). The collection is found through an AsyncLocalStorage context: a
+ * click handled meanwhile, in its own context, still refreshes at once.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { approverIds, findRule, groupsToResolve } from '../domain/policy/evaluate';

@@ -25,7 +25,7 @@ import { recheckRequest, weighApprovals, type AuthorityFacts } from '../domain/p
 import { gatherAuthorityFacts } from './authorityFacts';
 import type { HomeRefresher } from './homeRefresher';
 import { createOutbox, type DeliveryReport } from './outbox';
-import { leaveBatch } from './iamBatches';
+import type { RemovalSeat } from './iamBatches';
 import { createSlackDelivery } from './slackDelivery';
 
 export interface RunResult {
@@ -34,14 +34,26 @@ export interface RunResult {
   final?: AccessRequest | undefined;
 }
 
+/** How a run is carried out: `batch`, the request's seat in the sweep's IAM batch for its service (iamBatches.ts). */
+export interface RunOptions {
+  batch?: RemovalSeat | undefined;
+}
+
 export interface Runner {
   /** the transition, its Google work, then the delivery of the request's outbox */
-  run(id: string, event: RequestEvent): Promise<RunResult>;
+  run(id: string, event: RequestEvent, options?: RunOptions): Promise<RunResult>;
   /** delivers what `request`'s outbox owes now (request as last read); returns the request as last written */
   deliver(request: AccessRequest): Promise<{ request: AccessRequest; report: DeliveryReport }>;
   /** a lease for this process, valid from now */
   lease(): { holder: string; leaseUntil: Date };
 }
+
+/**
+ * The check before undoing a write that landed after this process lost its
+ * lease: there is no lease left to hold; the record, read just before, says
+ * the write is not its own (each kind's `undo` decides from it).
+ */
+const noLeaseLeft: Guard = async () => undefined;
 
 /** Errors worth another attempt by the sweep; anything else ends the request. */
 const RETRYABLE = new Set<WardenError['code']>([ErrorCode.Conflict, ErrorCode.Upstream, ErrorCode.Unknown]);
@@ -59,9 +71,13 @@ export function createRunner(deps: AppDeps, handlers: Record<AccessRequest['kind
     };
   }
 
-  async function run(id: string, event: RequestEvent): Promise<RunResult> {
-    const result = await step(id, event);
-    leaveBatch(); // only Slack work is left: never hold a sweep's IAM batch for it
+  async function run(id: string, event: RequestEvent, options: RunOptions = {}): Promise<RunResult> {
+    let result: RunResult;
+    try {
+      result = await step(id, event, options.batch);
+    } finally {
+      options.batch?.leave(); // only Slack work is left: never hold a sweep's IAM batch for it
+    }
     if (!result.outcome.ok || !result.final) return result;
     try {
       return { ...result, final: (await outbox.deliver(result.final)).request };
@@ -73,7 +89,7 @@ export function createRunner(deps: AppDeps, handlers: Record<AccessRequest['kind
   }
 
   /** One transition and its Google work (which may run further transitions), without Slack. */
-  async function step(id: string, event: RequestEvent): Promise<RunResult> {
+  async function step(id: string, event: RequestEvent, batch?: RemovalSeat): Promise<RunResult> {
     // The time is read inside the transaction (each attempt reads it again), so events are in commit order.
     let before: AccessRequest | undefined;
     const outcome = await store.transact(id, (current) => {
@@ -86,24 +102,23 @@ export function createRunner(deps: AppDeps, handlers: Record<AccessRequest['kind
     let final = outcome.next;
     for (const effect of outcome.effects) {
       try {
-        final = (await perform(final, effect)) ?? final;
+        final = (await perform(final, effect, batch)) ?? final;
       } catch (error) {
         log.error('effect failed', { effect: effect.type, error: asWardenError(error).operatorMessage });
       }
     }
     // Every transition people can see (it has effects) refreshes the App Home of whoever it concerns.
-    leaveBatch();
     if (outcome.effects.length > 0) await homes?.afterTransition(before, outcome.next);
     return { outcome, final };
   }
 
   /** Google work; the Slack effects wait in the outbox. */
-  async function perform(request: AccessRequest, effect: Effect): Promise<AccessRequest | undefined> {
+  async function perform(request: AccessRequest, effect: Effect, batch: RemovalSeat | undefined): Promise<AccessRequest | undefined> {
     switch (effect.type) {
       case 'apply':
         return applyChange(request);
       case 'revert':
-        return revertChange(request);
+        return revertChange(request, batch);
       case 'extend':
         return applyExtension(request);
       default:
@@ -184,7 +199,7 @@ export function createRunner(deps: AppDeps, handlers: Record<AccessRequest['kind
     const log = logger.child({ requestId: request.id });
     try {
       const current = await store.get(request.id);
-      const undone = await handlers[request.kind].undo(request, applied, current);
+      const undone = await handlers[request.kind].undo(request, applied, current, noLeaseLeft);
       if (!undone) {
         log.warn('a late apply finished after the lease was lost; nothing of it needed undoing', { status: current?.status, wrote: applied.wrote });
         return;
@@ -236,19 +251,19 @@ export function createRunner(deps: AppDeps, handlers: Record<AccessRequest['kind
     try {
       const current = await store.get(request.id);
       if (!request.expiresAt || current?.expiresAt?.getTime() === written.getTime()) return;
-      await handlers[request.kind].extend({ ...request, expiresAt: written }, request.expiresAt, async () => undefined);
+      await handlers[request.kind].extend({ ...request, expiresAt: written }, request.expiresAt, noLeaseLeft);
       log.warn('a late extension landed after the lease was lost and was undone', { expiresAt: request.expiresAt.toISOString() });
     } catch (error) {
       log.error('a late extension could not be undone; check the binding by hand', { error: asWardenError(error).operatorMessage });
     }
   }
 
-  async function revertChange(request: AccessRequest): Promise<AccessRequest | undefined> {
+  async function revertChange(request: AccessRequest, batch: RemovalSeat | undefined): Promise<AccessRequest | undefined> {
     const holder = request.op?.holder ?? '';
     const log = logger.child({ requestId: request.id });
     let event: RequestEvent;
     try {
-      const reverted = await handlers[request.kind].revert(request, guardFor(request.id, holder));
+      const reverted = await handlers[request.kind].revert(request, guardFor(request.id, holder), batch);
       event =
         reverted.type === 'reverted'
           ? { type: 'reverted', holder, detail: reverted.detail, outcome: reverted.outcome }
@@ -268,6 +283,7 @@ export function createRunner(deps: AppDeps, handlers: Record<AccessRequest['kind
         event = { type: 'revert_failed', holder, reason: failure.userMessage };
       }
     }
+    batch?.leave(); // the Google work is over: the batch need not wait for this request's record and Slack
     return (await step(request.id, event)).final;
   }
 

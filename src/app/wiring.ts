@@ -14,7 +14,6 @@ import type { Policy } from '../domain/policy/schema';
 import type { Clock, Logger, RequestStore } from '../ports';
 import { createCloudPorts } from './cloudPorts';
 import { once } from './deferred';
-import { batchingIam } from './iamBatches';
 import { DEFAULT_SETTINGS, type AppDeps, type Settings } from './deps';
 import { createJobsAuth, type JobsAuthOptions } from './jobsAuth';
 import { createSlackApp, type RunningServer } from './server';
@@ -107,8 +106,7 @@ export function createRunwarden(options: RunwardenOptions): Runwarden {
     chat,
     views: chat,
     directory: chat,
-    // the sweep removes a service's due bindings in one read-modify-write (src/app/iamBatches.ts)
-    iam: batchingIam(cloud.iam),
+    iam: cloud.iam,
     services: cloud.services,
     keys: cloud.keys,
     assets: cloud.assets,

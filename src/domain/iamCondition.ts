@@ -25,6 +25,12 @@ const EXPRESSION = new RegExp(`^(?:request\\.time >= timestamp\\(${STAMP}\\) && 
 // C0 and C1 controls, DEL, and the Unicode line/paragraph separators.
 const CONTROL = /[\p{Cc}\u2028\u2029]+/gu;
 
+/** Whether `title` is one runwarden writes, `runwarden-<request id>`: the only bindings it ever adds, replaces or removes. */
+export function isRunwardenTitle(title: string | undefined): boolean {
+  const requestId = title === undefined ? undefined : TITLE.exec(title)?.[1];
+  return requestId !== undefined && isRequestId(requestId);
+}
+
 export function titleFor(requestId: string): string {
   if (!isRequestId(requestId)) throw new Error(`not a request id: ${JSON.stringify(requestId)}`);
   return `${TITLE_PREFIX}${requestId}`;

@@ -3,14 +3,14 @@
  * resource's together. A page of the due query (status active, expiresAt <=
  * now) names resources; each one not yet drained in this run is drained
  * through its own indexed query (status, target, expiresAt) a page at a time,
- * and a page's invoker grants end in ONE IAM read-modify-write
- * (src/app/iamBatches.ts `together`) while each request is still claimed and
+ * and a page's invoker grants end in ONE IAM read-modify-write (each request
+ * gets a seat of one src/app/iamBatches.ts batch) while each request is still claimed and
  * ended in its own transaction. So a service's due grants take one IAM write
  * (per `sweepPageSize` of them) however they are spread over the due query's
  * pages. Up to `sweepConcurrency` resources at once; memory holds a page per
  * resource in progress and the names of the resources drained.
  */
-import { together } from '../app/iamBatches';
+import type { RemovalSeat } from '../app/iamBatches';
 import type { AccessRequest } from '../domain/request';
 import type { PageCursor, PageQuery, RequestPage } from '../ports';
 import { forEachLimited } from './forEachLimited';
@@ -20,8 +20,10 @@ export interface DueGrantsDeps {
   read(query: PageQuery): Promise<RequestPage>;
   /** how many requests a query still reaches (aggregation) */
   count(query: Omit<PageQuery, 'limit'>): Promise<number>;
-  /** ends one due request (its own claim, revert and end; failures handled inside) */
-  end(request: AccessRequest): Promise<void>;
+  /** ends one due request (its own claim, revert and end; failures handled inside), its removal in `seat`'s batch when given */
+  end(request: AccessRequest, seat?: RemovalSeat): Promise<void>;
+  /** `size` seats in one batch of IAM removals on `resource` (src/app/iamBatches.ts) */
+  removalBatch(resource: string, size: number): RemovalSeat[];
   pageSize: number;
   concurrency: number;
 }
@@ -58,10 +60,25 @@ export async function endDueGrants(deps: DueGrantsDeps, now: Date, inBudget: () 
       for (const batch of batches(page.requests)) {
         const [first] = batch;
         if (batch.length === 1 && first) await deps.end(first);
-        else if (first) await together(first.target, batch.map((request) => () => deps.end(request)));
+        else if (first) await endTogether(first.target, batch);
       }
       after = page.next;
     } while (after);
+  }
+
+  /** Ends `requests` (all on `resource`) concurrently, their removals in one batch; a request that asks for none leaves it when it is done. */
+  async function endTogether(resource: string, requests: readonly AccessRequest[]): Promise<void> {
+    const seats = deps.removalBatch(resource, requests.length);
+    await Promise.allSettled(
+      requests.map(async (request, i) => {
+        const seat = seats[i];
+        try {
+          await deps.end(request, seat);
+        } finally {
+          seat?.leave();
+        }
+      }),
+    );
   }
 
   let after: PageCursor | undefined;

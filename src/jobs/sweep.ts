@@ -12,7 +12,7 @@
  * At scale: the store is read in pages through indexed queries (never the
  * whole collection at once), due grants first; a service's due invoker grants
  * are ended together, so their bindings go in ONE IAM read-modify-write
- * (endDueGrants.ts, src/app/iamBatches.ts) while each request is still claimed and ended in
+ * (endDueGrants.ts, src/app/iamBatches.ts: each request a seat in its service's batch) while each request is still claimed and ended in
  * its own transaction; up to `sweepConcurrency` services at a time; and no
  * new work starts after `sweepBudgetSeconds`: what is left is counted in
  * `deferred` and waits for the next run. The App Home tabs the run's
@@ -34,6 +34,7 @@ import { endDueGrants } from './endDueGrants';
 import { createOutboxSweep } from './sweepOutbox';
 import { createSweepHomes } from './sweepHomes';
 import type { HomeRefresher } from '../app/homeRefresher';
+import { createRemovalBatch, type RemovalSeat } from '../app/iamBatches';
 
 /**
  * What one sweep did, by what actually happened (the JSON of POST /jobs/sweep;
@@ -116,7 +117,7 @@ function leaseLive(request: AccessRequest, now: Date): boolean {
 }
 
 export function createSweep(deps: AppDeps, runner: Runner, handlers: Record<RequestKind, KindHandler>, homes?: HomeRefresher) {
-  const { store, clock, settings, logger } = deps;
+  const { store, clock, settings, logger, iam } = deps;
   const checkDrift = createDriftCheck(deps, runner, handlers);
   const sweepOutbox = createOutboxSweep(deps, runner);
 
@@ -128,12 +129,13 @@ export function createSweep(deps: AppDeps, runner: Runner, handlers: Record<Requ
     tally(run, tallyOf(final), id);
   }
 
-  async function endDue(request: AccessRequest, run: SweepRun): Promise<void> {
+  /** Ends a due (or revoked) request; `batch`: its seat in the sweep's IAM batch for its service. */
+  async function endDue(request: AccessRequest, run: SweepRun, batch?: RemovalSeat): Promise<void> {
     const now = clock.now();
     const revoking = request.op?.type === 'revert' && request.op.intent === 'revoke';
     const due = request.expiresAt !== undefined && request.expiresAt.getTime() <= now.getTime();
     if ((!revoking && !due) || leaseLive(request, now)) return;
-    const { outcome, final } = await runner.run(request.id, { type: 'claim_revert', maxAttempts: settings.maxAttempts, ...runner.lease() });
+    const { outcome, final } = await runner.run(request.id, { type: 'claim_revert', maxAttempts: settings.maxAttempts, ...runner.lease() }, { batch });
     count(run, outcome.ok ? final : undefined, request.id);
   }
 
@@ -256,7 +258,8 @@ export function createSweep(deps: AppDeps, runner: Runner, handlers: Record<Requ
     const deps = {
       read: (query: PageQuery) => read(run, query),
       count: (query: Omit<PageQuery, 'limit'>) => store.count(query),
-      end: (request: AccessRequest) => step(request, run, endDue),
+      end: (request: AccessRequest, seat?: RemovalSeat) => step(request, run, (r, each) => endDue(r, each, seat)),
+      removalBatch: (resource: string, size: number) => createRemovalBatch(iam, resource, size),
       pageSize: settings.sweepPageSize,
       concurrency: settings.sweepConcurrency,
     };

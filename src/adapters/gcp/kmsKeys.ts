@@ -113,7 +113,7 @@ export function createKmsKeys(deps: KmsKeysDeps): KeysPort {
             `${what(name)} is a ${key.purpose} key; only symmetric ENCRYPT_DECRYPT keys have a primary version to rotate.`,
           );
         }
-        await beforeWrite?.();
+        await beforeWrite();
         const [created] = await client.createCryptoKeyVersion({ parent: name, cryptoKeyVersion: {} }, call);
         const version = versionSchema.parse(created);
         return { version: version.name, pending: isPendingGeneration(version.state) };
@@ -132,7 +132,7 @@ export function createKmsKeys(deps: KmsKeysDeps): KeysPort {
 
     async makePrimary(name, version, beforeWrite) {
       try {
-        await beforeWrite?.();
+        await beforeWrite();
         const versionId = version.split('/').pop() ?? '';
         await client.updateCryptoKeyPrimaryVersion({ name, cryptoKeyVersionId: versionId }, call);
       } catch (error) {
@@ -143,7 +143,7 @@ export function createKmsKeys(deps: KmsKeysDeps): KeysPort {
     async setRotationSchedule(name, periodSeconds, nextRotationTime, beforeWrite) {
       const ms = nextRotationTime.getTime();
       try {
-        await beforeWrite?.();
+        await beforeWrite();
         await client.updateCryptoKey({
           cryptoKey: {
             name,

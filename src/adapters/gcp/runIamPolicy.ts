@@ -7,12 +7,19 @@
  * between, Google answers ABORTED (or FAILED_PRECONDITION about the etag), and
  * the WHOLE read-modify-write is redone with jittered exponential backoff.
  * Other bindings are sent back exactly as read, in their order.
+ *
+ * It touches runwarden's own bindings only: a binding to add, replace or
+ * remove whose condition title is not `runwarden-<request id>` is refused
+ * before anything is read (a removal in a batch is answered with that
+ * refusal, the others go on). Every write runs its lease check
+ * (`beforeWrite`, required) right before the SetIamPolicy.
  */
 import type { protos } from '@google-cloud/run';
 import { z } from 'zod';
 import { ErrorCode, WardenError } from '../../domain/errors';
+import { isRunwardenTitle } from '../../domain/iamCondition';
 import { sameBinding } from '../../domain/ownBinding';
-import type { IamBinding } from '../../domain/iamBinding';
+import type { IamBinding, IamCondition } from '../../domain/iamBinding';
 import type { IamPolicyPort, RemovalResult } from '../../ports';
 import { toWardenError } from './grpcErrors';
 import { retryOptions, withEtagRetry, type RetryDeps } from './readModifyWrite';
@@ -84,10 +91,7 @@ export function createRunIamPolicy(deps: RunIamPolicyDeps): IamPolicyPort {
 
   const port: IamPolicyPort = {
     async addBinding(resource, binding, beforeWrite) {
-      const condition = binding.condition;
-      if (!condition?.title) {
-        throw new WardenError(ErrorCode.Precondition, 'runwarden only writes conditional IAM bindings with a title.');
-      }
+      const condition = ownCondition(binding, 'add');
       return withEtagRetry(what(resource), retry, async () => {
         const current = await read(resource);
         const found = current.bindings.find((b) => b.condition?.title === condition.title);
@@ -97,16 +101,16 @@ export function createRunIamPolicy(deps: RunIamPolicyDeps): IamPolicyPort {
           members: [...binding.members],
           condition: { title: condition.title, description: condition.description, expression: condition.expression },
         };
-        await beforeWrite?.();
+        await beforeWrite();
         await write(resource, current.etag, [...current.raw, ours]);
         return { type: 'added' as const };
       });
     },
 
     async replaceBinding(resource, from, to, beforeWrite) {
-      const title = to.condition?.title;
-      if (!title || from.condition?.title !== title) {
-        throw new WardenError(ErrorCode.Precondition, 'runwarden only replaces a conditional IAM binding by one with the same title.');
+      const { title } = ownCondition(to, 'write');
+      if (ownCondition(from, 'replace').title !== title) {
+        throw new WardenError(ErrorCode.Precondition, 'runwarden only replaces its IAM binding by one with the same title.');
       }
       return withEtagRetry(what(resource), retry, async () => {
         const current = await read(resource);
@@ -120,7 +124,7 @@ export function createRunIamPolicy(deps: RunIamPolicyDeps): IamPolicyPort {
           members: [...to.members],
           condition: { title, description: to.condition?.description ?? '', expression: to.condition?.expression ?? '' },
         };
-        await beforeWrite?.();
+        await beforeWrite();
         // One SetIamPolicy: the binding is swapped in place, never absent and never doubled.
         await write(resource, current.etag, current.raw.map((raw, i) => (i === at ? ours : raw)));
         return { type: 'replaced' as const };
@@ -135,8 +139,17 @@ export function createRunIamPolicy(deps: RunIamPolicyDeps): IamPolicyPort {
     },
 
     async removeBindings(resource, removals) {
-      // A lease check that failed stays failed: that removal is out of every later attempt.
+      // A binding that is not runwarden's is refused at once, and a lease check that failed stays failed:
+      // either way that removal is out of every attempt.
       const refused = new Map<number, unknown>();
+      removals.forEach((removal, i) => {
+        try {
+          ownCondition(removal.binding, 'remove');
+        } catch (error) {
+          refused.set(i, error);
+        }
+      });
+      if (refused.size === removals.length) return removals.map((_, i): RemovalResult => ({ ok: false, error: refused.get(i) }));
       return withEtagRetry(what(resource), retry, async () => {
         const current = await read(resource);
         const removing: boolean[] = [];
@@ -155,7 +168,7 @@ export function createRunIamPolicy(deps: RunIamPolicyDeps): IamPolicyPort {
           removals.map(async (removal, i) => {
             if (!removing[i]) return;
             try {
-              await removal.beforeWrite?.();
+              await removal.beforeWrite();
             } catch (error) {
               refused.set(i, error);
               removing[i] = false;
@@ -180,4 +193,20 @@ export function createRunIamPolicy(deps: RunIamPolicyDeps): IamPolicyPort {
     },
   };
   return port;
+}
+
+/**
+ * The condition of a binding runwarden may touch: titled `runwarden-<request
+ * id>` (iamCondition.ts). Anything else — no condition, another title — is
+ * someone else's binding and is refused with runwarden_precondition_failed.
+ */
+function ownCondition(binding: IamBinding, verb: 'add' | 'write' | 'replace' | 'remove'): IamCondition {
+  const condition = binding.condition;
+  if (condition && isRunwardenTitle(condition.title)) return condition;
+  const title = condition ? `titled ${JSON.stringify(condition.title)}` : 'without a condition';
+  throw new WardenError(
+    ErrorCode.Precondition,
+    'runwarden only changes its own IAM bindings (condition title runwarden-<request id>); it changed nothing.',
+    `refused to ${verb} an IAM binding ${title} (${binding.role}): runwarden touches only bindings titled runwarden-<request id>`,
+  );
 }

@@ -161,7 +161,7 @@ export function createRunServices(deps: RunServicesDeps): ServicesPort {
         const read = await readService(name);
         const planned = plan(read.info);
         if (planned.type === 'keep') return { read: read.info, plan: planned };
-        await beforeWrite?.(read.info, planned.value);
+        await beforeWrite(read.info, planned.value);
         const revision = await write(read, field, planned.value);
         return { read: read.info, plan: planned, revision };
       });

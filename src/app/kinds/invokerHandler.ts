@@ -83,10 +83,11 @@ export function createInvokerHandler(deps: { iam: IamPolicyPort; services: Servi
       return { binding: title, replaced: change.type };
     },
 
-    async revert(request, guard) {
+    async revert(request, guard, batch) {
       const title = titleFor(request.id);
       if (!request.expiresAt) throw new WardenError(ErrorCode.InvalidState, `Request \`${request.id}\` has no expiry recorded.`);
-      const change = await iam.removeBinding(request.target, bindingOf(request, request.expiresAt), () => guard('SetIamPolicy', { removing: title }));
+      // In the sweep's batch for this service when it gave one: one SetIamPolicy ends its due grants together.
+      const change = await (batch ?? iam).removeBinding(request.target, bindingOf(request, request.expiresAt), () => guard('SetIamPolicy', { removing: title }));
       if (change.type === 'removed') return { type: 'reverted', detail: { removed: title } };
       // A retried revert may find its own earlier, unrecorded removal done: that is no drift.
       if (change.type === 'absent' && request.writing?.removing === title) return { type: 'reverted', detail: { removed: title } };
@@ -117,12 +118,13 @@ export function createInvokerHandler(deps: { iam: IamPolicyPort; services: Servi
       return drifts;
     },
 
-    async undo(request, applied, current) {
+    async undo(request, applied, current, guard) {
       if (!applied.wrote || !applied.expiresAt) return undefined;
       // The record adopted this very binding (another instance finished the apply): it is the grant now.
       if (current?.status === 'active' && current.expiresAt?.getTime() === applied.expiresAt.getTime()) return undefined;
-      const change = await iam.removeBinding(request.target, bindingOf(request, applied.expiresAt));
-      return change.type === 'removed' ? { binding: titleFor(request.id), undone: 'removed' } : undefined;
+      const title = titleFor(request.id);
+      const change = await iam.removeBinding(request.target, bindingOf(request, applied.expiresAt), () => guard('SetIamPolicy', { removing: title }));
+      return change.type === 'removed' ? { binding: title, undone: 'removed' } : undefined;
     },
   };
 }

@@ -5,6 +5,7 @@
  */
 import type { WardenError } from '../../domain/errors';
 import type { AccessRequest, RequestContext } from '../../domain/request';
+import type { RemovalSeat } from '../iamBatches';
 
 /** The parts of a not-yet-created request a handler needs to inspect. */
 export interface Draft {
@@ -41,14 +42,19 @@ export interface KindHandler {
   prepare(draft: Draft): Promise<Prepared>;
   /** Makes the change. Idempotent for the same request (a retried apply changes nothing twice). Throws WardenError. */
   apply(request: AccessRequest, now: Date, guard: Guard): Promise<Applied>;
-  /** Undoes a time-bound change, only where Google still shows what runwarden wrote (else: drift). Idempotent. Throws WardenError. */
-  revert(request: AccessRequest, guard: Guard): Promise<Reverted>;
+  /**
+   * Undoes a time-bound change, only where Google still shows what runwarden
+   * wrote (else: drift). Idempotent. Throws WardenError. `batch`: the
+   * sweep's seat in one IAM write for the request's service (iamBatches.ts).
+   */
+  revert(request: AccessRequest, guard: Guard, batch?: RemovalSeat): Promise<Reverted>;
   /**
    * Takes back a write that landed after this process had lost its lease
    * (`current` is the request as stored now): nothing when the record now
-   * owns that write. Returns what was done, for the audit trail.
+   * owns that write. `guard` runs right before the undoing write. Returns
+   * what was done, for the audit trail.
    */
-  undo(request: AccessRequest, applied: Applied, current: AccessRequest | undefined): Promise<Record<string, string> | undefined>;
+  undo(request: AccessRequest, applied: Applied, current: AccessRequest | undefined, guard: Guard): Promise<Record<string, string> | undefined>;
   /**
    * Moves the end of an active time-bound change to `expiresAt` (an applied
    * extension), writing only under `guard`. Idempotent. Throws WardenError.

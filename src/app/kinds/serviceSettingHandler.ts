@@ -119,15 +119,18 @@ export function createServiceSettingHandler(kind: SettingKind, deps: { services:
         }));
     },
 
-    async undo(request, late, current): Promise<Record<string, string> | undefined> {
+    async undo(request, late, current, guard): Promise<Record<string, string> | undefined> {
       const previous = late.previousValue;
       const written = request.value;
       if (!late.wrote || !previous || previous === 'unspecified' || !written) return undefined;
       // Another instance finished this apply and the record owns the change now.
       if (current?.status === 'active' || current?.status === 'applied') return undefined;
       // Only while the service still carries the late write; a value changed since is someone else's.
-      const update = await services.updateSetting(request.target, kind, (service): SettingPlan =>
-        currentSetting(kind, service) === written ? { type: 'write', value: previous } : { type: 'keep' },
+      const update = await services.updateSetting(
+        request.target,
+        kind,
+        (service): SettingPlan => (currentSetting(kind, service) === written ? { type: 'write', value: previous } : { type: 'keep' }),
+        () => guard('UpdateService', { reverting: previous }),
       );
       if (update.plan.type === 'keep') return undefined;
       return { [kind]: written, undone: `set back to ${previous}` };

@@ -4,7 +4,7 @@
 import { createKmsKeys } from '../../../src/adapters/gcp/kmsKeys';
 import { ErrorCode } from '../../../src/domain/errors';
 import type { KeysPort } from '../../../src/ports';
-import { rejectionOf, useGcpEmulator } from './harness';
+import { leaseHeld, rejectionOf, useGcpEmulator } from './harness';
 
 const KEY = 'projects/acme-prod/locations/global/keyRings/run/cryptoKeys/payments';
 const SIGNING = 'projects/acme-prod/locations/global/keyRings/run/cryptoKeys/signing';
@@ -37,12 +37,12 @@ describe('Cloud KMS keys adapter (real client, gRPC emulator)', () => {
   });
 
   it('createVersion adds an ENABLED version; makePrimary makes it the primary', async () => {
-    const { version, pending } = await keys.createVersion(KEY);
+    const { version, pending } = await keys.createVersion(KEY, leaseHeld);
     expect(version).toBe(`${KEY}/cryptoKeyVersions/3`);
     expect(pending).toBe(false);
     await keys.waitUntilEnabled(version);
     expect(gcp().emulator.key(KEY)?.primaryVersion).not.toBe(version);
-    await keys.makePrimary(KEY, version);
+    await keys.makePrimary(KEY, version, leaseHeld);
     const key = gcp().emulator.key(KEY);
     expect(key?.primaryVersion).toBe(version);
     expect(key?.versions.map((v) => v.state)).toEqual(['ENABLED', 'ENABLED', 'ENABLED']);
@@ -53,7 +53,7 @@ describe('Cloud KMS keys adapter (real client, gRPC emulator)', () => {
     const sleeps: number[] = [];
     const waiting = createKmsKeys({ client: gcp().kms, generationWaitMs: 2_500, sleep: async (ms) => void sleeps.push(ms) });
     const generation = gcp().emulator.holdKeyGeneration(KEY);
-    const { version, pending } = await waiting.createVersion(KEY);
+    const { version, pending } = await waiting.createVersion(KEY, leaseHeld);
     expect({ version, pending }).toEqual({ version: `${KEY}/cryptoKeyVersions/3`, pending: true });
 
     const error = await rejectionOf(waiting.waitUntilEnabled(version));
@@ -62,17 +62,17 @@ describe('Cloud KMS keys adapter (real client, gRPC emulator)', () => {
     expect(sleeps).toEqual([1_000, 1_000, 500]);
     expect(gcp().emulator.key(KEY)?.versions.map((v) => v.state)).toEqual(['ENABLED', 'ENABLED', 'PENDING_GENERATION']);
     // Google refuses to make it primary meanwhile
-    expect((await rejectionOf(waiting.makePrimary(KEY, version))).code).toBe(ErrorCode.Precondition);
+    expect((await rejectionOf(waiting.makePrimary(KEY, version, leaseHeld))).code).toBe(ErrorCode.Precondition);
 
     generation.release();
     await waiting.waitUntilEnabled(version);
-    await waiting.makePrimary(KEY, version);
+    await waiting.makePrimary(KEY, version, leaseHeld);
     expect(gcp().emulator.key(KEY)?.primaryVersion).toBe(version);
   });
 
   it('setRotationSchedule writes the period and the next rotation time, through the update mask', async () => {
     const next = new Date('2027-01-01T00:00:00.000Z');
-    await keys.setRotationSchedule(KEY, 30 * 86_400, next);
+    await keys.setRotationSchedule(KEY, 30 * 86_400, next, leaseHeld);
     expect(gcp().emulator.key(KEY)).toMatchObject({ rotationPeriodSeconds: 30 * 86_400, nextRotationTime: next });
     const update = gcp().emulator.calls.find((c) => c.method === 'UpdateCryptoKey');
     expect(update?.request).toMatchObject({ updateMask: { paths: ['rotation_period', 'next_rotation_time'] } });
@@ -80,7 +80,7 @@ describe('Cloud KMS keys adapter (real client, gRPC emulator)', () => {
   });
 
   it('refuses to rotate an asymmetric key, without creating a version', async () => {
-    const error = await rejectionOf(keys.createVersion(SIGNING));
+    const error = await rejectionOf(keys.createVersion(SIGNING, leaseHeld));
     expect(error.code).toBe(ErrorCode.Precondition);
     expect(error.userMessage).toContain(SIGNING);
     expect(error.userMessage).toContain('ASYMMETRIC_SIGN');
@@ -90,12 +90,12 @@ describe('Cloud KMS keys adapter (real client, gRPC emulator)', () => {
 
   it('turns NOT_FOUND and PERMISSION_DENIED into the right WardenErrors', async () => {
     const missing = 'projects/acme-prod/locations/global/keyRings/run/cryptoKeys/nope';
-    const notFound = await rejectionOf(keys.createVersion(missing));
+    const notFound = await rejectionOf(keys.createVersion(missing, leaseHeld));
     expect(notFound.code).toBe(ErrorCode.ResourceNotFound);
     expect(notFound.userMessage).toBe(`Cloud KMS key ${missing} was not found.`);
 
     gcp().emulator.injectFault({ method: 'UpdateCryptoKeyPrimaryVersion', code: 7, message: "Permission 'cloudkms.cryptoKeyVersions.update' denied" });
-    const denied = await rejectionOf(keys.makePrimary(KEY, `${KEY}/cryptoKeyVersions/1`));
+    const denied = await rejectionOf(keys.makePrimary(KEY, `${KEY}/cryptoKeyVersions/1`, leaseHeld));
     expect(denied.code).toBe(ErrorCode.PermissionDenied);
     expect(denied.operatorMessage).toContain("Permission 'cloudkms.cryptoKeyVersions.update' denied");
     expect(denied.userMessage).not.toContain('cloudkms.cryptoKeyVersions.update');

@@ -11,7 +11,7 @@ import { createKmsKeys } from '../../../src/adapters/gcp/kmsKeys';
 import { PERMISSION_MANIFEST } from '../../../src/adapters/gcp/permissions';
 import { createRunIamPolicy } from '../../../src/adapters/gcp/runIamPolicy';
 import { createRunServices } from '../../../src/adapters/gcp/runServices';
-import { useGcpEmulator } from './harness';
+import { leaseHeld, useGcpEmulator } from './harness';
 
 const SERVICE = 'projects/acme-prod/locations/us-central1/services/payments';
 const KEY = 'projects/acme-prod/locations/global/keyRings/run/cryptoKeys/payments';
@@ -30,7 +30,7 @@ describe('the gRPC methods runwarden sends are all in the permission manifest', 
     const binding = {
       role: 'roles/run.invoker',
       members: ['user:alice@acme.example'],
-      condition: { title: 'runwarden-perm00test', description: 'test', expression: 'request.time < timestamp("2030-01-01T00:00:00Z")' },
+      condition: { title: 'runwarden-perm22test', description: 'test', expression: 'request.time < timestamp("2030-01-01T00:00:00Z")' },
     };
     const extended = { ...binding, condition: { ...binding.condition, expression: 'request.time < timestamp("2030-01-02T00:00:00Z")' } };
     const scenarios: Record<string, () => Promise<unknown>> = {
@@ -38,22 +38,22 @@ describe('the gRPC methods runwarden sends are all in the permission manifest', 
       'services.listServices': () => services.listServices('projects/acme-prod/locations/us-central1'),
       'services.listServices (all regions)': () => services.listServices('projects/acme-prod/locations/-'),
       'services.updateSetting': async () => {
-        await services.updateSetting(SERVICE, 'egress', () => ({ type: 'write', value: 'all-traffic' }));
-        return services.updateSetting(SERVICE, 'ingress', () => ({ type: 'write', value: 'all' }));
+        await services.updateSetting(SERVICE, 'egress', () => ({ type: 'write', value: 'all-traffic' }), leaseHeld);
+        return services.updateSetting(SERVICE, 'ingress', () => ({ type: 'write', value: 'all' }), leaseHeld);
       },
-      'iam.addBinding': () => iam.addBinding(SERVICE, binding),
-      'iam.replaceBinding': () => iam.replaceBinding(SERVICE, binding, extended),
+      'iam.addBinding': () => iam.addBinding(SERVICE, binding, leaseHeld),
+      'iam.replaceBinding': () => iam.replaceBinding(SERVICE, binding, extended, leaseHeld),
       'iam.getBindings': () => iam.getBindings(SERVICE),
-      'iam.removeBinding': () => iam.removeBinding(SERVICE, extended),
+      'iam.removeBinding': () => iam.removeBinding(SERVICE, extended, leaseHeld),
       'iam.removeBindings': async () => {
-        await iam.addBinding(SERVICE, binding);
-        return iam.removeBindings(SERVICE, [{ binding }]);
+        await iam.addBinding(SERVICE, binding, leaseHeld);
+        return iam.removeBindings(SERVICE, [{ binding, beforeWrite: leaseHeld }]);
       },
       'keys.getKey': () => keys.getKey(KEY),
-      'keys.createVersion': () => keys.createVersion(KEY),
+      'keys.createVersion': () => keys.createVersion(KEY, leaseHeld),
       'keys.waitUntilEnabled': () => keys.waitUntilEnabled(`${KEY}/cryptoKeyVersions/2`),
-      'keys.makePrimary': () => keys.makePrimary(KEY, `${KEY}/cryptoKeyVersions/2`),
-      'keys.setRotationSchedule': () => keys.setRotationSchedule(KEY, 30 * 86_400, new Date('2030-01-01T00:00:00Z')),
+      'keys.makePrimary': () => keys.makePrimary(KEY, `${KEY}/cryptoKeyVersions/2`, leaseHeld),
+      'keys.setRotationSchedule': () => keys.setRotationSchedule(KEY, 30 * 86_400, new Date('2030-01-01T00:00:00Z'), leaseHeld),
       'inventory.services': () => inventory.services('projects/acme-prod', { size: 10 }),
       'inventory.keys': () => inventory.keys('projects/acme-prod', { size: 10 }),
       'inventory.policies': () => inventory.policies('projects/acme-prod', { size: 10 }),

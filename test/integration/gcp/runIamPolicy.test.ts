@@ -7,7 +7,7 @@ import { createRunIamPolicy } from '../../../src/adapters/gcp/runIamPolicy';
 import { ErrorCode, WardenError } from '../../../src/domain/errors';
 import type { IamBinding } from '../../../src/domain/iamBinding';
 import type { IamPolicyPort } from '../../../src/ports';
-import { rejectionOf, useGcpEmulator } from './harness';
+import { leaseHeld, rejectionOf, useGcpEmulator } from './harness';
 
 const SERVICE = 'projects/acme-prod/locations/us-central1/services/payments';
 
@@ -15,7 +15,7 @@ const ours: IamBinding = {
   role: 'roles/run.invoker',
   members: ['user:alice@acme.example'],
   condition: {
-    title: 'runwarden-r1a2b3',
+    title: 'runwarden-r2a3b4c5d6',
     description: 'requested by U0ALICE, approved by U0BOB: debugging checkout',
     expression: 'request.time < timestamp("2026-11-22T23:00:00Z")',
   },
@@ -47,7 +47,7 @@ describe('Cloud Run IAM policy adapter (real client, gRPC emulator)', () => {
   });
 
   it('adds a version-3 binding with exactly our condition, after the bindings already there', async () => {
-    await expect(iam.addBinding(SERVICE, ours)).resolves.toEqual({ type: 'added' });
+    await expect(iam.addBinding(SERVICE, ours, leaseHeld)).resolves.toEqual({ type: 'added' });
     const policy = gcp().emulator.policy(SERVICE);
     expect(policy.version).toBe(3);
     expect(policy.bindings).toEqual([...foreign, ours]);
@@ -62,28 +62,28 @@ describe('Cloud Run IAM policy adapter (real client, gRPC emulator)', () => {
   });
 
   it('is idempotent on the title', async () => {
-    await iam.addBinding(SERVICE, ours);
-    await expect(iam.addBinding(SERVICE, ours)).resolves.toEqual({ type: 'present' });
+    await iam.addBinding(SERVICE, ours, leaseHeld);
+    await expect(iam.addBinding(SERVICE, ours, leaseHeld)).resolves.toEqual({ type: 'present' });
     expect(gcp().emulator.policy(SERVICE).bindings).toEqual([...foreign, ours]);
     expect(gcp().emulator.calls.filter((c) => c.method === 'SetIamPolicy')).toHaveLength(1);
   });
 
   it('replaces our binding in place with one SetIamPolicy (an extension), and is idempotent', async () => {
-    await iam.addBinding(SERVICE, ours);
+    await iam.addBinding(SERVICE, ours, leaseHeld);
     gcp().emulator.calls.length = 0;
     const later: IamBinding = { ...ours, condition: { ...ours.condition!, expression: 'request.time < timestamp("2026-11-23T01:00:00Z")' } };
-    await expect(iam.replaceBinding(SERVICE, ours, later)).resolves.toEqual({ type: 'replaced' });
+    await expect(iam.replaceBinding(SERVICE, ours, later, leaseHeld)).resolves.toEqual({ type: 'replaced' });
     expect(gcp().emulator.policy(SERVICE).bindings).toEqual([...foreign, later]);
-    await expect(iam.replaceBinding(SERVICE, ours, later)).resolves.toEqual({ type: 'present' });
+    await expect(iam.replaceBinding(SERVICE, ours, later, leaseHeld)).resolves.toEqual({ type: 'present' });
     expect(gcp().emulator.calls.filter((c) => c.method === 'SetIamPolicy')).toHaveLength(1);
   });
 
   it('never writes a replacement when our binding is gone or is not ours any more', async () => {
     const later: IamBinding = { ...ours, condition: { ...ours.condition!, expression: 'request.time < timestamp("2026-11-23T01:00:00Z")' } };
-    await expect(iam.replaceBinding(SERVICE, ours, later)).resolves.toEqual({ type: 'absent' });
+    await expect(iam.replaceBinding(SERVICE, ours, later, leaseHeld)).resolves.toEqual({ type: 'absent' });
     const mallory = { ...ours, members: ['user:mallory@acme.example'] };
-    await iam.addBinding(SERVICE, mallory);
-    await expect(iam.replaceBinding(SERVICE, ours, later)).resolves.toEqual({ type: 'foreign', found: mallory });
+    await iam.addBinding(SERVICE, mallory, leaseHeld);
+    await expect(iam.replaceBinding(SERVICE, ours, later, leaseHeld)).resolves.toEqual({ type: 'foreign', found: mallory });
     expect(gcp().emulator.calls.filter((c) => c.method === 'SetIamPolicy')).toHaveLength(1);
   });
 
@@ -93,7 +93,7 @@ describe('Cloud Run IAM policy adapter (real client, gRPC emulator)', () => {
       (resource) => gcp().emulator.foreignSetBindings(resource, [...foreign, theirs]),
       { times: 1, resource: SERVICE },
     );
-    await expect(iam.addBinding(SERVICE, ours)).resolves.toEqual({ type: 'added' });
+    await expect(iam.addBinding(SERVICE, ours, leaseHeld)).resolves.toEqual({ type: 'added' });
 
     expect(gcp().emulator.policy(SERVICE).bindings).toEqual([...foreign, theirs, ours]);
     const methods = gcp().emulator.calls.map((c) => c.method).filter((m) => m.endsWith('IamPolicy'));
@@ -103,7 +103,7 @@ describe('Cloud Run IAM policy adapter (real client, gRPC emulator)', () => {
 
   it('retries after ABORTED twice, then succeeds', async () => {
     gcp().emulator.injectFault({ method: 'SetIamPolicy', code: 10, message: 'There were concurrent policy changes.', times: 2 });
-    await expect(iam.addBinding(SERVICE, ours)).resolves.toEqual({ type: 'added' });
+    await expect(iam.addBinding(SERVICE, ours, leaseHeld)).resolves.toEqual({ type: 'added' });
     expect(gcp().emulator.policy(SERVICE).bindings).toEqual([...foreign, ours]);
     expect(sleeps).toEqual([50, 100]);
   });
@@ -111,7 +111,7 @@ describe('Cloud Run IAM policy adapter (real client, gRPC emulator)', () => {
   it('gives up with Conflict after the bounded number of attempts', async () => {
     const bounded = createRunIamPolicy({ client: gcp().run, maxAttempts: 3, random: () => 0, sleep: async () => {} });
     gcp().emulator.injectFault({ method: 'SetIamPolicy', code: 10, message: 'There were concurrent policy changes.', times: 5 });
-    const error = await rejectionOf(bounded.addBinding(SERVICE, ours));
+    const error = await rejectionOf(bounded.addBinding(SERVICE, ours, leaseHeld));
     expect(error.code).toBe(ErrorCode.Conflict);
     expect(error.userMessage).toContain(SERVICE);
     expect(gcp().emulator.calls.filter((c) => c.method === 'SetIamPolicy')).toHaveLength(3);
@@ -119,14 +119,14 @@ describe('Cloud Run IAM policy adapter (real client, gRPC emulator)', () => {
   });
 
   it('removes exactly our binding by title and leaves every other binding as it was', async () => {
-    await iam.addBinding(SERVICE, ours);
+    await iam.addBinding(SERVICE, ours, leaseHeld);
     const theirs: IamBinding = { role: 'roles/run.developer', members: ['user:dave@acme.example'] };
     gcp().emulator.foreignSetBindings(SERVICE, [...gcp().emulator.policy(SERVICE).bindings, theirs]);
 
-    await expect(iam.removeBinding(SERVICE, ours)).resolves.toEqual({ type: 'removed' });
+    await expect(iam.removeBinding(SERVICE, ours, leaseHeld)).resolves.toEqual({ type: 'removed' });
     expect(gcp().emulator.policy(SERVICE).bindings).toEqual([...foreign, theirs]);
     expect(gcp().emulator.policy(SERVICE).version).toBe(3);
-    await expect(iam.removeBinding(SERVICE, ours)).resolves.toEqual({ type: 'absent' });
+    await expect(iam.removeBinding(SERVICE, ours, leaseHeld)).resolves.toEqual({ type: 'absent' });
   });
 
   it('never adopts nor removes another binding under our title (other role, member or expression)', async () => {
@@ -138,8 +138,8 @@ describe('Cloud Run IAM policy adapter (real client, gRPC emulator)', () => {
     ];
     for (const impostor of impostors) {
       gcp().emulator.foreignSetBindings(SERVICE, [...foreign, impostor]);
-      await expect(iam.addBinding(SERVICE, ours)).resolves.toEqual({ type: 'foreign', found: impostor });
-      await expect(iam.removeBinding(SERVICE, ours)).resolves.toEqual({ type: 'foreign', found: impostor });
+      await expect(iam.addBinding(SERVICE, ours, leaseHeld)).resolves.toEqual({ type: 'foreign', found: impostor });
+      await expect(iam.removeBinding(SERVICE, ours, leaseHeld)).resolves.toEqual({ type: 'foreign', found: impostor });
       expect(gcp().emulator.policy(SERVICE).bindings).toEqual([...foreign, impostor]);
     }
     expect(gcp().emulator.calls.filter((c) => c.method === 'SetIamPolicy')).toHaveLength(0);
@@ -158,7 +158,7 @@ describe('Cloud Run IAM policy adapter (real client, gRPC emulator)', () => {
 
   it('turns NOT_FOUND into ResourceNotFound naming the service', async () => {
     const missing = 'projects/acme-prod/locations/us-central1/services/nope';
-    const error = await rejectionOf(iam.addBinding(missing, ours));
+    const error = await rejectionOf(iam.addBinding(missing, ours, leaseHeld));
     expect(error.code).toBe(ErrorCode.ResourceNotFound);
     expect(error.userMessage).toBe(`the IAM policy of Cloud Run service ${missing} was not found.`);
   });
@@ -166,7 +166,7 @@ describe('Cloud Run IAM policy adapter (real client, gRPC emulator)', () => {
   it('turns PERMISSION_DENIED into PermissionDenied, Google’s message for the operators only, without retrying', async () => {
     const denied = "Permission 'run.services.setIamPolicy' denied on resource (or it may not exist).";
     gcp().emulator.injectFault({ method: 'SetIamPolicy', code: 7, message: denied });
-    const error = await rejectionOf(iam.addBinding(SERVICE, ours));
+    const error = await rejectionOf(iam.addBinding(SERVICE, ours, leaseHeld));
     expect(error.code).toBe(ErrorCode.PermissionDenied);
     expect(error.operatorMessage).toContain(denied);
     expect(error.userMessage).not.toContain(denied);

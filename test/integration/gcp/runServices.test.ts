@@ -6,7 +6,7 @@
 import { createRunServices } from '../../../src/adapters/gcp/runServices';
 import { ErrorCode } from '../../../src/domain/errors';
 import type { ServicesPort } from '../../../src/ports';
-import { rejectionOf, useGcpEmulator } from './harness';
+import { leaseHeld, rejectionOf, useGcpEmulator } from './harness';
 
 const PAYMENTS = 'projects/acme-prod/locations/us-central1/services/payments';
 const LEDGER = 'projects/acme-prod/locations/europe-west1/services/ledger';
@@ -73,7 +73,7 @@ describe('Cloud Run services adapter (real client, gRPC emulator)', () => {
 
   it('updateSetting egress changes only the egress, through a one-path update mask with the etag read, and returns the new revision', async () => {
     const before = gcp().emulator.service(PAYMENTS);
-    const { revision, read, plan } = await services.updateSetting(PAYMENTS, 'egress', write('all-traffic'));
+    const { revision, read, plan } = await services.updateSetting(PAYMENTS, 'egress', write('all-traffic'), leaseHeld);
 
     const after = gcp().emulator.service(PAYMENTS);
     expect(after).toMatchObject({ egress: 'all-traffic', ingress: 'internal', vpcConnector: CONNECTOR, encryptionKey: KEY });
@@ -93,7 +93,7 @@ describe('Cloud Run services adapter (real client, gRPC emulator)', () => {
 
   it('updateSetting ingress changes only the ingress, with the etag read', async () => {
     const etag = gcp().emulator.service(PAYMENTS)?.etag;
-    await services.updateSetting(PAYMENTS, 'ingress', write('all'));
+    await services.updateSetting(PAYMENTS, 'ingress', write('all'), leaseHeld);
     expect(gcp().emulator.service(PAYMENTS)).toMatchObject({ ingress: 'all', egress: 'private-ranges-only', vpcConnector: CONNECTOR });
     expect(updates()).toEqual([
       expect.objectContaining({
@@ -104,7 +104,7 @@ describe('Cloud Run services adapter (real client, gRPC emulator)', () => {
   });
 
   it('a plan to keep writes nothing', async () => {
-    const result = await services.updateSetting(PAYMENTS, 'ingress', () => ({ type: 'keep' }));
+    const result = await services.updateSetting(PAYMENTS, 'ingress', () => ({ type: 'keep' }), leaseHeld);
     expect(result.plan).toEqual({ type: 'keep' });
     expect(updates()).toEqual([]);
   });
@@ -150,7 +150,7 @@ describe('Cloud Run services adapter (real client, gRPC emulator)', () => {
     const before = gcp().emulator.service(named);
     expect(before?.latestReadyRevision).toBe(`${named}/revisions/deployed-v42`);
 
-    const { revision } = await services.updateSetting(named, 'egress', write('all-traffic'));
+    const { revision } = await services.updateSetting(named, 'egress', write('all-traffic'), leaseHeld);
     expect(gcp().emulator.service(named)?.egress).toBe('all-traffic');
     expect(gcp().emulator.service(named)?.templateRevision).toBeUndefined();
     expect(revision).toBe(gcp().emulator.service(named)?.latestReadyRevision);
@@ -158,7 +158,7 @@ describe('Cloud Run services adapter (real client, gRPC emulator)', () => {
     expect(updates()[0]?.updateMask?.paths).toEqual(['template.vpc_access.egress', 'template.revision']);
 
     // and back: the revert makes one more new revision
-    await services.updateSetting(named, 'egress', write('private-ranges-only'));
+    await services.updateSetting(named, 'egress', write('private-ranges-only'), leaseHeld);
     expect(gcp().emulator.service(named)?.egress).toBe('private-ranges-only');
     expect(gcp().emulator.service(named)?.revisions).toHaveLength(3);
   });
@@ -166,21 +166,21 @@ describe('Cloud Run services adapter (real client, gRPC emulator)', () => {
   it('an ingress change keeps a template’s revision name (ingress is not part of the template: no new revision)', async () => {
     const named = 'projects/acme-prod/locations/us-central1/services/deployed';
     gcp().emulator.seedService({ name: named, ingress: 'all', templateRevision: 'deployed-v42' });
-    await services.updateSetting(named, 'ingress', write('internal'));
+    await services.updateSetting(named, 'ingress', write('internal'), leaseHeld);
     expect(gcp().emulator.service(named)).toMatchObject({ ingress: 'internal', templateRevision: 'deployed-v42', revisions: [`${named}/revisions/deployed-v42`] });
     expect(updates()[0]?.updateMask?.paths).toEqual(['ingress']);
   });
 
   it('turns a failed operation into a WardenError, Google’s message for the operators only', async () => {
     gcp().emulator.failNextOperation(PAYMENTS, 'Revision payments-00002 is not ready: container failed to start.');
-    const error = await rejectionOf(services.updateSetting(PAYMENTS, 'egress', write('all-traffic')));
+    const error = await rejectionOf(services.updateSetting(PAYMENTS, 'egress', write('all-traffic'), leaseHeld));
     expect(error.code).toBe(ErrorCode.Precondition);
     expect(error.operatorMessage).toContain('container failed to start');
     expect(error.userMessage).not.toContain('container failed to start');
     expect(error.userMessage).toContain(PAYMENTS);
 
     gcp().emulator.failNextOperation(PAYMENTS, 'Internal error while deploying.', 13);
-    expect((await rejectionOf(services.updateSetting(PAYMENTS, 'ingress', write('all')))).code).toBe(ErrorCode.Upstream);
+    expect((await rejectionOf(services.updateSetting(PAYMENTS, 'ingress', write('all'), leaseHeld))).code).toBe(ErrorCode.Upstream);
   });
 
   it('turns NOT_FOUND into ResourceNotFound naming the service', async () => {
@@ -188,12 +188,12 @@ describe('Cloud Run services adapter (real client, gRPC emulator)', () => {
     const error = await rejectionOf(services.getService(missing));
     expect(error.code).toBe(ErrorCode.ResourceNotFound);
     expect(error.userMessage).toBe(`Cloud Run service ${missing} was not found.`);
-    expect((await rejectionOf(services.updateSetting(missing, 'egress', write('all-traffic')))).code).toBe(ErrorCode.ResourceNotFound);
+    expect((await rejectionOf(services.updateSetting(missing, 'egress', write('all-traffic'), leaseHeld))).code).toBe(ErrorCode.ResourceNotFound);
   });
 
   it('turns PERMISSION_DENIED into PermissionDenied, Google’s message for the operators only', async () => {
     gcp().emulator.injectFault({ method: 'UpdateService', code: 7, message: "Permission 'run.services.update' denied" });
-    const error = await rejectionOf(services.updateSetting(PAYMENTS, 'ingress', write('all')));
+    const error = await rejectionOf(services.updateSetting(PAYMENTS, 'ingress', write('all'), leaseHeld));
     expect(error.code).toBe(ErrorCode.PermissionDenied);
     expect(error.operatorMessage).toContain("Permission 'run.services.update' denied");
     expect(error.userMessage).not.toContain("Permission 'run.services.update' denied");
