@@ -1,6 +1,6 @@
 /**
  * runwarden's request path: the use cases (src/app/useCases), the kinds'
- * handlers and the Slack listeners that call them (commands, buttons, the
+ * effects (src/kinds) and the Slack listeners that call them (commands, buttons, the
  * request form, the Extend modal, App Home). Loaded by src/app/wiring.ts on
  * the first Slack request or sweep, not at start-up: about a hundred modules
  * that no `/healthz` needs (bench/README.md, "Start-up").
@@ -15,7 +15,7 @@ import { requestForm } from '../adapters/slack/views/requestForm';
 import type { Policy } from '../domain/policy/schema';
 import type { ChatPort, DeliveryLedger, ViewsPort } from '../ports';
 import type { AppDeps } from './deps';
-import { createHandlers } from './kinds/handlers';
+import { createKindEffects } from '../kinds/registry';
 import { createUseCases, type UseCases } from './useCases';
 
 export interface RequestPathOptions {
@@ -30,7 +30,7 @@ export interface RequestPathOptions {
 
 /** Builds the use cases and registers every Slack listener on `listeners`; returns the use cases. */
 export function createRequestPath({ deps, chat, deliveries, listeners, slashCommand, policy }: RequestPathOptions): UseCases {
-  const useCases = createUseCases(deps, createHandlers(deps));
+  const useCases = createUseCases(deps, createKindEffects({ ...deps, defaults: () => deps.policy().defaults }));
   const commandContext = { slash: slashCommand, useCases, policy };
   registerCommandListener(listeners, {
     slash: slashCommand,

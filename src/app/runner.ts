@@ -18,7 +18,7 @@ import { ErrorCode, asWardenError, type WardenError } from '../domain/errors';
 import { approvalsInStep, type AccessRequest } from '../domain/request';
 import { transition, type Effect, type RequestEvent, type TransitionOutcome } from '../domain/stateMachine';
 import type { AppDeps } from './deps';
-import type { Applied, Guard, KindHandler } from './kinds/kindHandler';
+import type { Applied, Guard, KindEffects } from '../kinds/kind';
 import { extendedExpiry, openExtension } from '../domain/extensions';
 import { recheckExtensionAtApply } from './recheck';
 import { recheckRequest, weighApprovals, type AuthorityFacts } from '../domain/policy/authority';
@@ -58,7 +58,7 @@ const noLeaseLeft: Guard = async () => undefined;
 /** Errors worth another attempt by the sweep; anything else ends the request. */
 const RETRYABLE = new Set<WardenError['code']>([ErrorCode.Conflict, ErrorCode.Upstream, ErrorCode.Unknown]);
 
-export function createRunner(deps: AppDeps, handlers: Record<AccessRequest['kind'], KindHandler>, homes?: HomeRefresher): Runner {
+export function createRunner(deps: AppDeps, kinds: Record<AccessRequest['kind'], KindEffects>, homes?: HomeRefresher): Runner {
   const { store, clock, logger, settings } = deps;
   let sequence = 0;
   const outbox = createOutbox(deps, createSlackDelivery(deps), () => lease().holder);
@@ -176,7 +176,7 @@ export function createRunner(deps: AppDeps, handlers: Record<AccessRequest['kind
     }
     let applied: Applied;
     try {
-      applied = await handlers[request.kind].apply(request, clock.now(), guardFor(request.id, holder));
+      applied = await kinds[request.kind].apply(request, clock.now(), guardFor(request.id, holder));
     } catch (error) {
       const failure = asWardenError(error);
       if (failure.code === ErrorCode.LeaseLost) {
@@ -199,7 +199,7 @@ export function createRunner(deps: AppDeps, handlers: Record<AccessRequest['kind
     const log = logger.child({ requestId: request.id });
     try {
       const current = await store.get(request.id);
-      const undone = await handlers[request.kind].undo(request, applied, current, noLeaseLeft);
+      const undone = await kinds[request.kind].undo(request, applied, current, noLeaseLeft);
       if (!undone) {
         log.warn('a late apply finished after the lease was lost; nothing of it needed undoing', { status: current?.status, wrote: applied.wrote });
         return;
@@ -227,9 +227,9 @@ export function createRunner(deps: AppDeps, handlers: Record<AccessRequest['kind
     const refusal = recheckExtensionAtApply(policy, request, extension, facts);
     if (refusal) return (await step(request.id, { type: 'extend_failed', holder, reason: refusal, retryable: false })).final;
     const expiresAt = extendedExpiry(request, extension);
-    const handler = handlers[request.kind];
+    const effects = kinds[request.kind];
     try {
-      await handler.extend(request, expiresAt, guardFor(request.id, holder));
+      await effects.extend(request, expiresAt, guardFor(request.id, holder));
     } catch (error) {
       const failure = asWardenError(error);
       if (failure.code === ErrorCode.LeaseLost) {
@@ -251,7 +251,7 @@ export function createRunner(deps: AppDeps, handlers: Record<AccessRequest['kind
     try {
       const current = await store.get(request.id);
       if (!request.expiresAt || current?.expiresAt?.getTime() === written.getTime()) return;
-      await handlers[request.kind].extend({ ...request, expiresAt: written }, request.expiresAt, noLeaseLeft);
+      await kinds[request.kind].extend({ ...request, expiresAt: written }, request.expiresAt, noLeaseLeft);
       log.warn('a late extension landed after the lease was lost and was undone', { expiresAt: request.expiresAt.toISOString() });
     } catch (error) {
       log.error('a late extension could not be undone; check the binding by hand', { error: asWardenError(error).operatorMessage });
@@ -263,7 +263,7 @@ export function createRunner(deps: AppDeps, handlers: Record<AccessRequest['kind
     const log = logger.child({ requestId: request.id });
     let event: RequestEvent;
     try {
-      const reverted = await handlers[request.kind].revert(request, guardFor(request.id, holder), batch);
+      const reverted = await kinds[request.kind].revert(request, guardFor(request.id, holder), batch);
       event =
         reverted.type === 'reverted'
           ? { type: 'reverted', holder, detail: reverted.detail, outcome: reverted.outcome }

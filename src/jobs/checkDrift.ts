@@ -9,7 +9,7 @@
 import { asWardenError, ErrorCode } from '../domain/errors';
 import type { AccessRequest, RequestKind } from '../domain/request';
 import type { AppDeps } from '../app/deps';
-import type { KindHandler } from '../app/kinds/kindHandler';
+import type { KindEffects } from '../kinds/kind';
 import type { Runner } from '../app/runner';
 
 export interface DriftCheckResult {
@@ -19,7 +19,7 @@ export interface DriftCheckResult {
   errors: string[];
 }
 
-export function createDriftCheck(deps: Pick<AppDeps, 'clock' | 'logger'>, runner: Runner, handlers: Record<RequestKind, KindHandler>) {
+export function createDriftCheck(deps: Pick<AppDeps, 'clock' | 'logger'>, runner: Runner, kinds: Record<RequestKind, KindEffects>) {
   return async function checkDrift(active: AccessRequest[]): Promise<DriftCheckResult> {
     const now = deps.clock.now().getTime();
     const watched = active.filter((r) => r.op === undefined && r.expiresAt !== undefined && r.expiresAt.getTime() > now);
@@ -32,7 +32,7 @@ export function createDriftCheck(deps: Pick<AppDeps, 'clock' | 'logger'>, runner
     for (const requests of byResource.values()) {
       const first = requests[0] as AccessRequest;
       try {
-        const drifts = await handlers[first.kind].inspect(first.target, requests);
+        const drifts = await kinds[first.kind].inspect(first.target, requests);
         for (const drift of drifts) {
           const checked = requests.find((r) => r.id === drift.id) as AccessRequest;
           const { outcome } = await runner.run(drift.id, { type: 'drift_found', observed: drift.observed, detail: drift.detail, checkedVersion: checked.updatedAt });

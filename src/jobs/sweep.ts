@@ -21,7 +21,7 @@
  */
 import { asWardenError } from '../domain/errors';
 import type { AccessRequest, RequestKind } from '../domain/request';
-import type { KindHandler } from '../app/kinds/kindHandler';
+import type { KindEffects } from '../kinds/kind';
 import { createDriftCheck } from './checkDrift';
 import { expiryWarningDue } from '../domain/expiryWarning';
 import { reminderDue, reviewReminderDue } from '../domain/reminders';
@@ -116,9 +116,9 @@ function leaseLive(request: AccessRequest, now: Date): boolean {
   return request.op !== undefined && request.op.leaseUntil.getTime() > now.getTime();
 }
 
-export function createSweep(deps: AppDeps, runner: Runner, handlers: Record<RequestKind, KindHandler>, homes?: HomeRefresher) {
+export function createSweep(deps: AppDeps, runner: Runner, kinds: Record<RequestKind, KindEffects>, homes?: HomeRefresher) {
   const { store, clock, settings, logger, iam } = deps;
-  const checkDrift = createDriftCheck(deps, runner, handlers);
+  const checkDrift = createDriftCheck(deps, runner, kinds);
   const sweepOutbox = createOutboxSweep(deps, runner);
 
   function tally(run: SweepRun, what: SweepTally, id: string): void {

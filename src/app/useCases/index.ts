@@ -4,7 +4,7 @@
  */
 import type { RequestKind } from '../../domain/request';
 import type { AppDeps } from '../deps';
-import type { KindHandler } from '../kinds/kindHandler';
+import type { KindEffects } from '../../kinds/kind';
 import { createRunner, type Runner, type RunResult } from '../runner';
 import { createSweep } from '../../jobs/sweep';
 import { createDecide } from './decide';
@@ -17,16 +17,16 @@ import { createRequestForm } from './requestForm';
 import { createHomeRefresher } from '../homeRefresher';
 import { createInflight } from '../inflight';
 
-export function createUseCases(deps: AppDeps, handlers: Record<RequestKind, KindHandler>) {
+export function createUseCases(deps: AppDeps, kinds: Record<RequestKind, KindEffects>) {
   const inflight = createInflight();
   const queries = createQueries(deps);
   const home = createHome(deps);
   const publish = inflight.track(home.publish);
   const homes = createHomeRefresher(deps, publish);
-  const untracked: Runner = createRunner(deps, handlers, homes);
+  const untracked: Runner = createRunner(deps, kinds, homes);
   const runner: Runner = { ...untracked, run: inflight.track(untracked.run) };
   const extensions = createExtend(deps, runner);
-  const submitRequest = createSubmit(deps, handlers, runner);
+  const submitRequest = createSubmit(deps, kinds, runner);
   return {
     runner,
     submit: inflight.track(async (input: SubmitInput): Promise<SubmitResult> => {
@@ -47,7 +47,7 @@ export function createUseCases(deps: AppDeps, handlers: Record<RequestKind, Kind
     status: queries.status,
     /** posture findings (SPEC §11): `/warden posture`, the approvers' App Home */
     posture: createPostureQueries(deps),
-    sweep: createSweep(deps, runner, handlers, homes),
+    sweep: createSweep(deps, runner, kinds, homes),
     now: (): Date => deps.clock.now(),
   };
 }

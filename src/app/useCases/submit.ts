@@ -18,7 +18,7 @@ import { newRequestId } from '../../domain/requestId';
 import { enqueue } from '../../domain/outbox';
 import { identityEmails } from '../authorityFacts';
 import type { AppDeps } from '../deps';
-import type { KindHandler } from '../kinds/kindHandler';
+import type { KindEffects } from '../../kinds/kind';
 import { resolveGroups } from '../resolveGroups';
 import type { Runner } from '../runner';
 
@@ -62,7 +62,7 @@ const DENIAL_CODES: Record<DenialReason, ErrorCode> = {
   member_outside_domains: ErrorCode.IdentityOutsideDomains,
 };
 
-export function createSubmit(deps: AppDeps, handlers: Record<RequestKind, KindHandler>, runner: Runner) {
+export function createSubmit(deps: AppDeps, kinds: Record<RequestKind, KindEffects>, runner: Runner) {
   /** The approvers who could count: not the requester, and not the identity being granted (looked up only for another member). */
   async function possibleApprovers(approvers: string[], requester: string, member: string | undefined, self: string): Promise<string[]> {
     const others = approvers.filter((user) => user !== requester);
@@ -136,7 +136,7 @@ export function createSubmit(deps: AppDeps, handlers: Record<RequestKind, KindHa
       return { ok: false, error: new WardenError(ErrorCode.NotAllowed, message, 'unreachable_approvals') };
     }
 
-    const prepared = await handlers[input.kind].prepare({
+    const prepared = await kinds[input.kind].prepare({
       kind: input.kind,
       target: input.target,
       value: input.value,

@@ -1,13 +1,17 @@
 /**
- * What each request kind does against Google. One module per kind; the
- * runner and the use cases only ever see this interface, so a new kind is a
- * new handler, not a new path through the engine.
+ * A request kind, as the rest of runwarden sees it. Each kind is one folder
+ * (src/kinds/<kind>/) registered in src/kinds/registry.ts; the runner, the
+ * use cases and the sweep only ever see these interfaces, so a new kind is a
+ * new folder, not a new path through the engine (docs/architecture.md).
+ *
+ * KindEffects: what a kind does against Google, through the ports only.
  */
-import type { WardenError } from '../../domain/errors';
-import type { AccessRequest, RequestContext } from '../../domain/request';
-import type { RemovalSeat } from '../iamBatches';
+import type { WardenError } from '../domain/errors';
+import type { PolicyDefaults } from '../domain/policy/schema';
+import type { AccessRequest, RequestContext } from '../domain/request';
+import type { IamPolicyPort, KeysPort, ServicesPort } from '../ports';
 
-/** The parts of a not-yet-created request a handler needs to inspect. */
+/** The parts of a not-yet-created request a kind's `prepare` inspects. */
 export interface Draft {
   kind: AccessRequest['kind'];
   target: string;
@@ -37,7 +41,7 @@ export type Reverted =
  */
 export type Guard = (call: string, writing?: Record<string, string>) => Promise<void>;
 
-export interface KindHandler {
+export interface KindEffects {
   /** Reads Google before anyone is asked: refuses what would be meaningless, gathers facts for approvers. */
   prepare(draft: Draft): Promise<Prepared>;
   /** Makes the change. Idempotent for the same request (a retried apply changes nothing twice). Throws WardenError. */
@@ -45,9 +49,10 @@ export interface KindHandler {
   /**
    * Undoes a time-bound change, only where Google still shows what runwarden
    * wrote (else: drift). Idempotent. Throws WardenError. `batch`: the
-   * sweep's seat in one IAM write for the request's service (iamBatches.ts).
+   * sweep's seat in one IAM write for the request's service
+   * (src/app/iamBatches.ts), to remove a binding through instead of alone.
    */
-  revert(request: AccessRequest, guard: Guard, batch?: RemovalSeat): Promise<Reverted>;
+  revert(request: AccessRequest, guard: Guard, batch?: IamRemovals): Promise<Reverted>;
   /**
    * Takes back a write that landed after this process had lost its lease
    * (`current` is the request as stored now): nothing when the record now
@@ -72,4 +77,15 @@ export interface Drift {
   id: string;
   observed: string;
   detail: string;
+}
+
+/** Where a removal may go instead of the IAM port itself: the sweep's seat in a batch (src/app/iamBatches.ts). */
+export type IamRemovals = Pick<IamPolicyPort, 'removeBinding'>;
+
+/** The ports a kind's effects work through, and the policy's defaults (short names, the default project). */
+export interface KindPorts {
+  iam: IamPolicyPort;
+  services: ServicesPort;
+  keys: KeysPort;
+  defaults: () => PolicyDefaults;
 }

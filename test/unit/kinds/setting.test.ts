@@ -5,7 +5,7 @@ import {
   planRevert,
   type ServiceSettings,
   type SettingKind,
-} from '../../../../src/domain/kinds/serviceSetting';
+} from '../../../src/kinds/setting/setting';
 
 const NAME = 'projects/acme-prod/locations/us-central1/services/payments';
 const CONNECTOR = 'projects/acme-prod/locations/us-central1/connectors/c1';

@@ -3,7 +3,7 @@
  * Pure decisions about whether a requested change means anything, and
  * whether the service still carries what runwarden set (drift).
  */
-import type { EgressValue, IngressValue } from '../request';
+import type { EgressValue, IngressValue } from '../../domain/request';
 
 export type SettingKind = 'egress' | 'ingress';
 

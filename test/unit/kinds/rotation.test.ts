@@ -1,4 +1,4 @@
-import { ROTATABLE_PURPOSE, alreadyRotated, blastRadius, checkRotatable } from '../../../../src/domain/kinds/rotation';
+import { ROTATABLE_PURPOSE, alreadyRotated, blastRadius, checkRotatable } from '../../../src/kinds/rotate/rotation';
 
 const KEY = 'projects/acme-prod/locations/global/keyRings/app/cryptoKeys/data';
 const OTHER = 'projects/acme-prod/locations/global/keyRings/app/cryptoKeys/other';

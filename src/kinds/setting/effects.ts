@@ -6,10 +6,10 @@
  * expiry changes nothing.
  */
 import { ErrorCode, WardenError } from '../../domain/errors';
-import { checkSettingChange, currentSetting, hasVpcAccess, planRevert, type SettingKind } from '../../domain/kinds/serviceSetting';
+import { checkSettingChange, currentSetting, hasVpcAccess, planRevert, type SettingKind } from './setting';
 import { isTimeBound, type AccessRequest } from '../../domain/request';
 import type { ServiceInfo, ServicesPort, SettingPlan } from '../../ports';
-import type { Applied, Drift, KindHandler, Reverted } from './kindHandler';
+import type { Applied, Drift, KindEffects, Reverted } from '../kind';
 
 /** Whole seconds, like every other expiry runwarden records. */
 function expiryOf(request: AccessRequest, now: Date): Date | undefined {
@@ -17,7 +17,7 @@ function expiryOf(request: AccessRequest, now: Date): Date | undefined {
   return new Date(Math.floor(now.getTime() / 1000) * 1000 + request.durationSeconds * 1000);
 }
 
-export function createServiceSettingHandler(kind: SettingKind, deps: { services: ServicesPort }): KindHandler {
+export function createSettingEffects(kind: SettingKind, deps: { services: ServicesPort }): KindEffects {
   const { services } = deps;
 
   function context(service: ServiceInfo, current: string): Record<string, string | string[]> {

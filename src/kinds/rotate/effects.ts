@@ -4,16 +4,16 @@
  * need them would stop starting new instances.
  */
 import { ErrorCode, WardenError } from '../../domain/errors';
-import { alreadyRotated, blastRadius, checkRotatable } from '../../domain/kinds/rotation';
+import { alreadyRotated, blastRadius, checkRotatable } from './rotation';
 import type { KeysPort, ServicesPort } from '../../ports';
-import type { KindHandler } from './kindHandler';
+import type { KindEffects } from '../kind';
 import { formatDuration } from '../../domain/duration';
 
-export function createRotateHandler(deps: {
+export function createRotateEffects(deps: {
   keys: KeysPort;
   services: ServicesPort;
   scope: () => { project?: string | undefined; region?: string | undefined };
-}): KindHandler {
+}): KindEffects {
   const { keys, services } = deps;
 
   /**

@@ -10,7 +10,7 @@ import { describeBinding, sameBinding } from '../../domain/ownBinding';
 import type { AccessRequest } from '../../domain/request';
 import type { IamBinding } from '../../domain/iamBinding';
 import type { IamPolicyPort, ServicesPort } from '../../ports';
-import type { Drift, KindHandler } from './kindHandler';
+import type { Drift, KindEffects } from '../kind';
 
 /** The binding the record says this request has (or will have) with this expiry. */
 function bindingOf(request: AccessRequest, expiresAt: Date): IamBinding {
@@ -35,7 +35,7 @@ function foreignAtApply(request: AccessRequest, found: IamBinding): WardenError 
   );
 }
 
-export function createInvokerHandler(deps: { iam: IamPolicyPort; services: ServicesPort }): KindHandler {
+export function createInvokerEffects(deps: { iam: IamPolicyPort; services: ServicesPort }): KindEffects {
   const { iam, services } = deps;
   return {
     async prepare(draft) {
