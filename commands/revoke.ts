@@ -1,6 +1,7 @@
 /** `/warden revoke <id>`: end an active grant or temporary change early. */
 import { idArgsSchema, parseIdArgs, type IdArgs, type ParseArgsResult } from './args';
 import type { Tokens } from './tokens';
+import { statusLine } from '../src/adapters/slack/views/describe';
 import { outcomeReply } from './outcomeReply';
 import type { CommandContext, Reply } from './context';
 
@@ -18,9 +19,10 @@ export function parseArgs(tokens: Tokens): ParseArgsResult<RevokeArgs> {
 /** Ends an active grant or temporary change early (requester or approver). */
 export async function handle(args: RevokeArgs, ctx: CommandContext): Promise<Reply> {
   const result = await ctx.useCases.decide('revoke', args.id, ctx.user);
+  // The same words as the channel message and the requester's DM: what was found at the end, drift included.
   return outcomeReply(result, (request) =>
     request.status === 'revoked'
-      ? `:white_check_mark: Request \`${request.id}\` is revoked; ${request.target} is back as it was.`
+      ? `Request \`${request.id}\`: ${statusLine(request)}.`
       : `:hourglass_flowing_sand: Revoking request \`${request.id}\`; the sweep finishes it if this attempt is interrupted.`,
   );
 }

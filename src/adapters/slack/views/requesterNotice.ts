@@ -102,7 +102,7 @@ function noticeSentence(r: AccessRequest, what: NoticeKind): string {
       return `:large_green_circle: The window of your scheduled grant ${id} is open: ${change}.`;
     case 'drift':
     default: // the extension notices are answered above
-      return `:mag: ${code(shortName(r.target), 200)} no longer matches what your request ${id} (${change}) applied${outcome ? `: ${outcome}` : ''}.`;
+      return `:mag: ${code(shortName(r.target), 200)} no longer matches what your request ${id} (${change}) applied${outcome ? `: ${outcome.replace(/\.$/, '')}` : ''}.`;
   }
 }
 
@@ -131,6 +131,8 @@ function endedWhat(r: AccessRequest): string {
       return `the ${code(r.role ?? 'roles/run.invoker', 200)} binding for ${code(r.member ?? 'you', 300)} was removed`;
     case 'egress':
     case 'ingress':
+      // someone changed the setting meanwhile: runwarden left theirs in place (the channel message says the same)
+      if (r.result?.drift !== undefined) return `${r.kind} of ${code(shortName(r.target), 200)} was left at ${code(r.result.drift, 100)}: changed outside runwarden, not set back`;
       return r.previousValue
         ? `${r.kind} of ${code(shortName(r.target), 200)} was set back to ${code(r.previousValue, 100)}`
         : `${r.kind} of ${code(shortName(r.target), 200)} was set back`;
