@@ -131,6 +131,13 @@ export interface SlackStandIn {
    */
   rateLimitNext(method: string, retryAfterSeconds: number): void;
   /**
+   * Every call of `method` for the next `seconds` answers HTTP 429, its
+   * `Retry-After` the seconds left (rounded up), as Slack does while a
+   * method's rate limit lasts; `endRateLimit` lifts it early.
+   */
+  rateLimitFor(method: string, seconds: number): void;
+  endRateLimit(method: string): void;
+  /**
    * The next call of `method` is held before it is answered until `release()`
    * (a slow or stuck Slack); `reached` resolves once the call has arrived.
    */
@@ -169,6 +176,7 @@ export async function startSlackStandIn(options: SlackStandInOptions): Promise<S
   const calls: ApiCall[] = [];
   const failures = new Map<string, string[]>();
   const rateLimits = new Map<string, number[]>();
+  const limitedUntil = new Map<string, number>();
   const holds = new Map<string, Array<{ arrive: () => void; released: Promise<void> }>>();
   const openedDms = new Set<string>();
   const homes = new Map<string, { view: Record<string, unknown>; count: number; hash: string }>();
@@ -342,7 +350,8 @@ export async function startSlackStandIn(options: SlackStandInOptions): Promise<S
         held.arrive();
         await held.released;
       }
-      const retryAfter = rateLimits.get(method)?.shift();
+      const until = limitedUntil.get(method);
+      const retryAfter = rateLimits.get(method)?.shift() ?? (until !== undefined && until > Date.now() ? Math.ceil((until - Date.now()) / 1000) : undefined);
       if (retryAfter !== undefined) {
         const args = parseArgs(request);
         delete args.token;
@@ -395,6 +404,8 @@ export async function startSlackStandIn(options: SlackStandInOptions): Promise<S
     setUserGroup: (id, members) => void groups.set(id, [...members]),
     failNext: (method, error) => void failures.set(method, [...(failures.get(method) ?? []), error]),
     rateLimitNext: (method, seconds) => void rateLimits.set(method, [...(rateLimits.get(method) ?? []), seconds]),
+    rateLimitFor: (method, seconds) => void limitedUntil.set(method, Date.now() + seconds * 1000),
+    endRateLimit: (method) => void limitedUntil.delete(method),
     hold(method) {
       let arrive = (): void => undefined;
       let release = (): void => undefined;

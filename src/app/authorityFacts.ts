@@ -2,8 +2,10 @@
  * The facts the pure authority checks need, looked up now: the members of
  * the Slack user groups a request's rule names (usergroups.users.list) and
  * the Google identity of each person involved — the policy's identities map,
- * else their Slack profile email (users.info). Nothing is cached: a person
- * removed from a group or the policy loses their authority at once.
+ * else their Slack profile email (users.info). The directory reuses Slack's
+ * answers for settings.directoryCacheSeconds (30 s; src/adapters/slack/
+ * cachingDirectory.ts): a person removed from a user group loses their
+ * authority within that time; one removed from the policy, at once.
  */
 import { findRule, groupsToResolve } from '../domain/policy/evaluate';
 import { identityEmail } from '../domain/policy/identity';

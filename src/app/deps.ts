@@ -23,6 +23,12 @@ export interface Settings {
    * reuses that version
    */
   keyGenerationWaitSeconds: number;
+  /**
+   * how long Slack user-group members and profile emails are reused
+   * (src/adapters/slack/cachingDirectory.ts): a change in Slack takes effect
+   * in runwarden within this time
+   */
+  directoryCacheSeconds: number;
   /** identifies this process in leases */
   instanceId: string;
   /** whether /jobs/sweep can be called at all (WARDEN_JOBS_AUDIENCE and WARDEN_JOBS_INVOKERS set): without it nothing temporary ends */
@@ -69,6 +75,7 @@ export const DEFAULT_SETTINGS: Omit<Settings, 'instanceId'> = {
   sweepConfigured: true,
   storeTimeoutMs: 10_000,
   keyGenerationWaitSeconds: 30,
+  directoryCacheSeconds: 30,
   sweepBudgetSeconds: 40,
   sweepConcurrency: 8,
   sweepPageSize: 200,

@@ -9,6 +9,7 @@ import { withAuditLog } from './auditedStore';
 import { createAuditLog, type AuditLog } from './auditLog';
 import { createBoundedStore } from '../adapters/firestore/boundedStore';
 import { createSlackChat } from '../adapters/slack/slackChat';
+import { createCachingDirectory } from '../adapters/slack/cachingDirectory';
 import { createSlackListeners } from '../adapters/slack/listeners/slackListeners';
 import type { Policy } from '../domain/policy/schema';
 import type { Clock, Logger, RequestStore } from '../ports';
@@ -105,7 +106,8 @@ export function createRunwarden(options: RunwardenOptions): Runwarden {
     ),
     chat,
     views: chat,
-    directory: chat,
+    // user groups and emails reused for settings.directoryCacheSeconds: a burst does not ask Slack per request
+    directory: createCachingDirectory(chat, { clock: options.clock ?? systemClock, ttlSeconds: settings.directoryCacheSeconds }),
     iam: cloud.iam,
     services: cloud.services,
     keys: cloud.keys,

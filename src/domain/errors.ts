@@ -63,11 +63,25 @@ export class WardenError extends Error {
 export class RateLimitedError extends WardenError {
   readonly retryAfterSeconds: number;
 
-  constructor(retryAfterSeconds: number, operatorMessage: string) {
-    super(ErrorCode.RateLimited, 'Slack asked runwarden to slow down; the message will follow shortly.', operatorMessage);
+  /** `userMessage`: what the person is told (default: for a message runwarden owes, which will follow) */
+  constructor(retryAfterSeconds: number, operatorMessage: string, userMessage = 'Slack asked runwarden to slow down; the message will follow shortly.') {
+    super(ErrorCode.RateLimited, userMessage, operatorMessage);
     this.name = 'RateLimitedError';
     this.retryAfterSeconds = retryAfterSeconds;
   }
+}
+
+/**
+ * Slack rate-limited a lookup a person is waiting on (who is in a user group,
+ * whose email is whose): nothing was done, and the person is told when to try again.
+ */
+export function lookupRateLimited(retryAfterSeconds: number, operatorMessage: string): RateLimitedError {
+  const wait = Math.max(1, Math.ceil(retryAfterSeconds));
+  return new RateLimitedError(
+    retryAfterSeconds,
+    operatorMessage,
+    `Slack is rate-limiting runwarden right now, so it could not look people up; nothing was changed or recorded. Please try again in about ${wait} s.`,
+  );
 }
 
 export function wardenError(code: ErrorCode, userMessage: string, operatorMessage?: string): WardenError {

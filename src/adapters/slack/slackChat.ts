@@ -6,7 +6,7 @@
 import type { Block, KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
-import { ErrorCode, WardenError } from '../../domain/errors';
+import { ErrorCode, RateLimitedError, WardenError, lookupRateLimited } from '../../domain/errors';
 import type { ChatMessage, ChatPort, DirectoryPort, ViewsPort } from '../../ports';
 import { slackCallError } from './slackCallError';
 
@@ -25,6 +25,18 @@ function slackErrorCode(error: unknown): string | undefined {
 }
 
 type View = Parameters<WebClient['views']['open']>[0]['view'];
+
+/**
+ * A directory lookup that failed, for the person waiting on it: nothing was
+ * done. A rate limit keeps Slack's Retry-After (RateLimitedError) and says
+ * when to try again.
+ */
+function lookupError(method: string, subject: string, error: unknown): WardenError {
+  const failure = slackCallError(method, error);
+  const operator = `${method} for ${subject} failed: ${failure.operatorMessage}`;
+  if (failure instanceof RateLimitedError) return lookupRateLimited(failure.retryAfterSeconds, operator);
+  return new WardenError(ErrorCode.Upstream, 'runwarden could not look people up in Slack just now; nothing was changed. Try again in a moment.', operator, { cause: error });
+}
 
 type Blocks = Array<KnownBlock | Block>;
 
@@ -95,18 +107,17 @@ export function createSlackChat(deps: { client: WebClient }): ChatPort & Directo
         // Only Slack's own "no such user" means "no email"; a failed lookup must not look like one
         // (an unknown identity would let an approver's own-identity check pass).
         if (slackErrorCode(error) === 'user_not_found') return undefined;
-        throw new WardenError(
-          ErrorCode.Upstream,
-          'runwarden could not look people up in Slack just now; nothing was changed. Try again in a moment.',
-          `users.info for ${user} failed: ${error instanceof Error ? error.message : String(error)}`,
-        );
+        throw lookupError('users.info', user, error);
       }
       return userInfo.parse(answer).user?.profile?.email;
     },
 
     async membersOf(group) {
-      const answer = groupUsers.parse(await client.usergroups.users.list({ usergroup: group }));
-      return answer.users;
+      try {
+        return groupUsers.parse(await client.usergroups.users.list({ usergroup: group })).users;
+      } catch (error) {
+        throw lookupError('usergroups.users.list', group, error);
+      }
     },
   };
 }
