@@ -105,3 +105,14 @@ it('a burst of 40 submits asks Slack for each user group once; after the cache t
   await h.ask('U0ALICE', 'invoker hello 1h after the cache time');
   expect(groupCalls() - before).toBe(4);
 });
+
+it('an approver removed from the user group loses the right to approve once the cache time has passed', async () => {
+  const id = await h.submit('U0ALICE', 'invoker hello 1h checking the canary');
+  h.slack.setUserGroup('S0PLATFORM', ['U0CAROL']);
+  h.clock.advance(CACHE_SECONDS + 1);
+  const click = await h.click('U0BOB', 'approve', id);
+  await h.slack.waitFor(() => h.slack.ephemerals.find((e) => e.user === 'U0BOB' && e.text.includes(id)) ?? h.slack.responses(click.tag)[0], {
+    description: 'the refusal told to Bob',
+  });
+  expect(await h.request(id)).toMatchObject({ status: 'pending', approvals: [] });
+});

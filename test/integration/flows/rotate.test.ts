@@ -16,7 +16,9 @@ const OTHER_KEY = `${RING}/cryptoKeys/other-key`;
 const SIGNING_KEY = `${RING}/cryptoKeys/signer`;
 
 beforeAll(async () => {
-  h = await startHarness();
+  // Slack membership and emails change within these tests and must be seen at the next click: no directory cache
+  // (the 30 s cache, and what it means for authority, is tested in test/integration/faults/slackRateLimits.test.ts)
+  h = await startHarness({ settings: { directoryCacheSeconds: 0 } });
 });
 afterAll(async () => {
   await h.stop();

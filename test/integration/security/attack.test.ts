@@ -42,7 +42,9 @@ const SHARED = service('shared-api');
 const EXT = service('ext-api');
 
 beforeAll(async () => {
-  h = await startHarness({ policy: POLICY });
+  // Slack membership and emails change within these tests and must be seen at the next click: no directory cache
+  // (the 30 s cache, and what it means for authority, is tested in test/integration/faults/slackRateLimits.test.ts)
+  h = await startHarness({ policy: POLICY, settings: { directoryCacheSeconds: 0 } });
 });
 afterAll(async () => {
   await h.stop();
