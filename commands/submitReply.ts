@@ -17,7 +17,7 @@ export function submitReply(result: SubmitResult): Reply {
     };
   }
   if (r.autoApproved) {
-    return { text: `:robot_face: Request \`${r.id}\` (${r.kind} on ${r.target}) was auto-approved under the policy and ${state}.` };
+    return { text: `:robot_face: Request \`${r.id}\` (${r.kind} on ${r.target}) was auto-approved (the rule approves such requests itself) and ${state}.` };
   }
   const approvals = r.approvalsRequired === 1 ? '1 approval' : `${r.approvalsRequired} approvals`;
   return {

@@ -9,7 +9,10 @@
  *   warning was queued (an applied extension clears `expiryWarnedAt`; the
  *   new expiry gets its own warning);
  * - `window_open` (the window of a scheduled grant is open): the grant is no
- *   longer active or has ended.
+ *   longer active or has ended;
+ * - `approved` / `auto_approved` ("… is being applied"): the apply is over, so
+ *   the notice of its outcome (in force, applied, failed) says it all — one DM
+ *   per outcome, never "applying it now" after "in force".
  * Pure: now is a parameter.
  */
 import type { AccessRequest, Delivery } from './request';
@@ -26,6 +29,11 @@ export function obsoleteNotice(request: AccessRequest, delivery: Delivery, now: 
     }
     case 'window_open':
       return ended;
+    case 'approved':
+    case 'auto_approved':
+      // "approved; runwarden is applying it now" is progress, not an outcome: once the apply is over, the notice of
+      // how it went (in force, applied, failed) is the one DM about it (SPEC §6: the requester is told each decision).
+      return request.status === 'approved' ? undefined : `the request is ${request.status}`;
     default:
       return undefined;
   }

@@ -54,7 +54,7 @@ function bannerText(request: AccessRequest): string | undefined {
     );
   }
   if (request.autoApproved) {
-    return `:robot_face: *Auto-approved* by runwarden under the policy's autoApprove: ${who}, ${changeSummary(request)}. For information; no action needed.`;
+    return `:robot_face: *Auto-approved* by runwarden (the rule approves such requests itself): ${who}, ${changeSummary(request)}. For information; no action needed.`;
   }
   return undefined;
 }

@@ -144,7 +144,7 @@ export function statusLine(request: AccessRequest, now?: Date): string {
 
 /** "<@B> <date>, <@C> <date> · 1 of 2 approvals" */
 export function approvalsLine(request: AccessRequest): string {
-  if (request.autoApproved) return 'Auto-approved by runwarden under the rule\'s autoApprove';
+  if (request.autoApproved) return 'Auto-approved by runwarden (the rule approves such requests itself)';
   if (request.breakGlass) {
     const review = request.reviewedBy && request.reviewedAt ? `reviewed by ${mention(request.reviewedBy)} ${slackDate(request.reviewedAt)}` : 'awaiting review';
     return `Break-glass: applied without approval · ${review}`;

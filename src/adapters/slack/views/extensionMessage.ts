@@ -48,7 +48,7 @@ export function extensionMessage(request: AccessRequest, extension: Extension): 
   const original = `${kindLabel(request.kind)} request ${code(request.id, 100)}`;
   // An auto-approved extension is informational: no decision is asked of anyone, so it carries no buttons.
   const headline = extension.autoApproved
-    ? `:robot_face: ${original} (${changeSummary(request)}) of ${mention(request.requester)} is extended by *${extension.duration}*, auto-approved under the rule's autoApprove.`
+    ? `:robot_face: ${original} (${changeSummary(request)}) of ${mention(request.requester)} is extended by *${extension.duration}*, auto-approved (the rule approves such extensions itself).`
     : `:alarm_clock: ${mention(request.requester)} asks to extend ${original} (${changeSummary(request)}) by *${extension.duration}*` +
       `${request.expiresAt && extension.status === 'pending' ? `; it now ends ${slackDate(request.expiresAt)}` : ''}.`;
   const blocks: KnownBlock[] = [
@@ -57,7 +57,7 @@ export function extensionMessage(request: AccessRequest, extension: Extension): 
     section(extensionStatusLine(extension)),
   ];
   if (extension.autoApproved) {
-    blocks.push(contextBlock(["Auto-approved by runwarden under the rule's autoApprove · no decision needed"]));
+    blocks.push(contextBlock(['Auto-approved by runwarden · no decision needed']));
   } else if (extension.approvals.length > 0) {
     const who = extension.approvals.map((a) => `${mention(a.approver)} ${slackDate(a.at)}`).join(', ');
     blocks.push(contextBlock([`Approved by ${who} · ${extension.approvals.length} of ${plural(request.approvalsRequired, 'approval')}`]));

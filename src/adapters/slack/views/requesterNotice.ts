@@ -95,7 +95,7 @@ function noticeSentence(r: AccessRequest, what: NoticeKind): string {
     case 'cancelled':
       return `:wastebasket: ${by} cancelled request ${id} (${change}); nothing was changed.`;
     case 'auto_approved':
-      return `:robot_face: Your request ${id} (${change}) was auto-approved by runwarden under the policy's autoApprove; it is being applied.`;
+      return `:robot_face: Your request ${id} (${change}) was auto-approved (the rule approves such requests itself); it is being applied.`;
     case 'step':
       return `:arrow_right: Step ${(r.step ?? 2) - 1} of your request ${id} (${change}) is approved; step ${r.step ?? 2} of ${r.steps?.length ?? 2} now needs ${plural(r.approvalsRequired, 'approval')} from *${safeText(r.approverGroup, 100)}*.`;
     case 'window_open':
@@ -119,8 +119,9 @@ function appliedSentence(r: AccessRequest, id: string, change: string): string {
   if (r.startsAt && r.expiresAt) {
     return `:white_check_mark: Your scheduled grant ${id} is in place: ${change}. I'll DM you when the window opens; \`/warden revoke ${r.id}\` removes it.`;
   }
+  const auto = r.autoApproved ? ' (auto-approved: the rule approves such requests itself)' : '';
   if (r.expiresAt) {
-    return `:white_check_mark: Your request ${id} is in force: ${change}. It ends ${slackDate(r.expiresAt)}; \`/warden revoke ${r.id}\` ends it earlier.`;
+    return `:white_check_mark: Your request ${id} is in force${auto}: ${change}. It ends ${slackDate(r.expiresAt)}; \`/warden revoke ${r.id}\` ends it earlier.`;
   }
   return `:white_check_mark: Your request ${id} was applied: ${change}.`;
 }

@@ -42,6 +42,8 @@ function eventLine(event: AuditEvent): string {
 export function summariseDetail(detail: Record<string, unknown>): string {
   const parts = Object.entries(detail)
     .filter(([, v]) => v !== undefined && v !== null && v !== '')
+    // a rule's position in the file is configuration, not something to show people (the audit keeps it)
+    .filter(([k, v]) => !(k === 'rule' && typeof v === 'number'))
     .map(([k, v]) => `${k}: ${scalar(v)}`);
   return safeText(parts.join(' · '), MAX_DETAIL);
 }
