@@ -9,7 +9,11 @@
  * calls (by method), findings by kind, the bot's RSS before, sampled and its
  * peak (VmHWM). RUNWARDEN_BENCH_POSTURE="50/1000/2000" (projects/services/
  * bindings) picks another size; RUNWARDEN_BENCH_POSTURE_SCOPES=projects scans
- * with one posture.scope entry per project instead of the organization.
+ * with one posture.scope entry per project instead of the organization;
+ * RUNWARDEN_BENCH_POSTURE_HEAP=<MiB> runs the bot with --max-old-space-size
+ * (a scan that completes under a small heap cap at a large size is one whose
+ * memory does not grow with the estate); RUNWARDEN_BENCH_POSTURE_LATENCY=<ms>
+ * makes the emulator wait that long before each answer, like a remote API.
  *
  * The estate (per service i, deterministic): two bindings — a service account
  * allowed to invoke it, and a second one that is, in turn, a user's standing
@@ -121,12 +125,26 @@ export async function runPostureScale(options: PostureScaleOptions = DEFAULT_POS
   console.log(heading(`The posture scan at scale: ${label}, scope = ${options.scopes === 'organization' ? 'the organization' : 'one entry per project'}`));
   const standIns = await startStandIns();
   try {
+    const latency = Number(process.env.RUNWARDEN_BENCH_POSTURE_LATENCY ?? 0);
+    if (!Number.isFinite(latency) || latency < 0) throw new Error('RUNWARDEN_BENCH_POSTURE_LATENCY: expected ms');
+    if (latency > 0) {
+      standIns.emulator.setLatency(latency);
+      console.log(`  every emulator answer waits ${latency} ms`);
+    }
     const t0 = nowMs();
     seedEstate(standIns, options);
     console.log(`  seeded the emulator in ${((nowMs() - t0) / 1000).toFixed(1)} s`);
     const gcpProject = `bench-posture-${Date.now()}`;
     const script = resolve(standIns.root, 'dist/src/main.js');
-    const app = await startAppProcess(script, await freePort(), { ...standIns.runwardenEnv, GOOGLE_CLOUD_PROJECT: gcpProject, WARDEN_POLICY: policyFile(options), LOG_LEVEL: 'warn' });
+    const heap = process.env.RUNWARDEN_BENCH_POSTURE_HEAP;
+    if (heap !== undefined && !/^[0-9]+$/.test(heap)) throw new Error(`RUNWARDEN_BENCH_POSTURE_HEAP: expected MiB, got ${JSON.stringify(heap)}`);
+    if (heap !== undefined) console.log(`  bot heap capped: --max-old-space-size=${heap}`);
+    const app = await startAppProcess(
+      script,
+      await freePort(),
+      { ...standIns.runwardenEnv, GOOGLE_CLOUD_PROJECT: gcpProject, WARDEN_POLICY: policyFile(options), LOG_LEVEL: 'warn' },
+      heap !== undefined ? { nodeArgs: [`--max-old-space-size=${heap}`] } : {},
+    );
     const rows: string[][] = [];
     try {
       for (const which of ['first (all new)', 'second (all updated in place)']) {

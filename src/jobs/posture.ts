@@ -30,6 +30,7 @@ import type { Policy, PostureSettings } from '../domain/policy/schema';
 import { postureSummary } from '../adapters/slack/views/postureSummary';
 import type { AppDeps } from '../app/deps';
 import type { InventoryPage, PageRequest, PostureScan } from '../ports';
+import { forEachLimited } from './forEachLimited';
 
 /** What POST /jobs/posture answers: counts by finding kind (seen by this scan), then what changed and what could not be read. */
 export type PostureCounts = Record<FindingKind, number> & {
@@ -56,6 +57,8 @@ const LEASE_SECONDS = 120;
 /** Summaries older than this are no longer worth posting. */
 const SUMMARY_MAX_AGE_MS = 7 * 86_400_000;
 const SUMMARY_MAX_ATTEMPTS = 3;
+/** Scope entries read at once within a pass (each holds one page at a time). */
+const POSTURE_SCOPES_AT_ONCE = 4;
 /** A Slack Retry-After waited out within the job, at most. */
 const SUMMARY_RETRY_WAIT_SECONDS = 30;
 /** New findings named in a summary. */
@@ -146,9 +149,18 @@ export function createPostureScan(deps: AppDeps) {
       } while (token !== undefined);
     }
 
+    /** weak keys found protecting a service: a key_rotation finding is counted once however many services it protects */
+    const keysSeen = new Set<string>();
+
     async function record(scope: string, drafts: FindingDraft[]): Promise<void> {
       if (drafts.length === 0) return;
-      for (const d of drafts) found[d.kind] += 1;
+      for (const d of drafts) {
+        if (d.kind !== 'key_rotation') found[d.kind] += 1;
+        else if (!keysSeen.has(d.resource)) {
+          keysSeen.add(d.resource);
+          found.key_rotation += 1;
+        }
+      }
       const result = await findings.record(drafts, { scanId, scope, at: clock.now() });
       tally.created += result.created.length;
       tally.reopened += result.reopened.length;
@@ -157,8 +169,11 @@ export function createPostureScan(deps: AppDeps) {
 
     /** Runs one pass over every scope still readable; a scope that fails is marked and skipped by the later passes. */
     async function pass(name: string, work: (scope: string) => Promise<void>): Promise<void> {
-      for (const outcome of outcomes.values()) {
-        if (!outcome.ok) continue;
+      let leaseLost: unknown;
+      const readable = [...outcomes.values()].filter((outcome) => outcome.ok);
+      // scopes in parallel (at most POSTURE_SCOPES_AT_ONCE: that many pages in memory at a time): against Google, latency dominates
+      await forEachLimited(readable, POSTURE_SCOPES_AT_ONCE, async (outcome) => {
+        if (leaseLost !== undefined) return;
         try {
           await work(outcome.scope);
         } catch (error) {
@@ -166,14 +181,15 @@ export function createPostureScan(deps: AppDeps) {
           if (error instanceof BudgetExhausted) {
             outcome.problem = `not finished within the scan's time budget (${settings.postureBudgetSeconds}s); the next scan reads it again`;
             log.error('posture scope not read', { scope: outcome.scope, pass: name, problem: outcome.problem });
-            continue;
+            return;
           }
           const failure = asWardenError(error);
           outcome.problem = failure.userMessage;
           log.error('posture scope not read', { scope: outcome.scope, pass: name, code: failure.code, error: failure.operatorMessage });
-          if (failure.code === ErrorCode.LeaseLost) throw error;
+          if (failure.code === ErrorCode.LeaseLost) leaseLost = error;
         }
-      }
+      });
+      if (leaseLost !== undefined) throw leaseLost;
     }
 
     const projectResource = (policyItem: InventoryPolicy): InventoryPolicy => {

@@ -13,7 +13,14 @@ const optional = <T extends z.ZodTypeAny>(schema: T) => schema.nullish().transfo
 const level = z.enum(['service', 'project']);
 
 const detailSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('standing_access'), role: z.string().min(1), member: z.string().min(1), level, rule: optional(z.string()) }),
+  z.object({
+    kind: z.literal('standing_access'),
+    role: z.string().min(1),
+    members: z.array(z.string().min(1)).min(1),
+    level,
+    rule: optional(z.string()),
+    bindingMembers: z.array(z.string()),
+  }),
   z.object({ kind: z.literal('public_service'), roles: z.array(z.string()), members: z.array(z.string()), level }),
   z.object({ kind: z.literal('open_ingress'), ingress: z.enum(['all', 'unspecified']) }),
   z.object({ kind: z.literal('default_service_account'), serviceAccount: optional(z.string()) }),

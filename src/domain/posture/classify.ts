@@ -6,9 +6,9 @@
  * the policy and now are parameters.
  *
  * - standing_access: an unconditional binding of a Cloud Run role
- *   (`roles/run.*`) to a user or a group, on a service or a project; one
- *   finding per member, with the rule that could grant it just in time (or
- *   none: coverage.ts).
+ *   (`roles/run.*`) to users or groups, on a service or a project: one finding
+ *   for its members a rule could grant it just in time (naming the rule:
+ *   coverage.ts), one for those no rule covers yet.
  * - public_service: allUsers / allAuthenticatedUsers in a binding of a role
  *   that can invoke (run.routes.invoke), unless the service is in
  *   posture.public (a project-level grant reaches every service: always).
@@ -149,24 +149,36 @@ export function classifyPolicy(policy: InventoryPolicy, context: ClassifyContext
       // a live condition is time-bound (or otherwise limited) access: not standing, and IAM refuses conditions on allUsers
       continue;
     }
+    const covered: string[] = [];
+    const uncovered: string[] = [];
+    let rule: string | undefined;
     for (const member of binding.members) {
       if (PUBLIC_MEMBERS.includes(member) && INVOKING_ROLES.includes(binding.role)) {
         publicRoles.add(binding.role);
         publicMembers.add(member);
       }
       if (isCloudRunRole(binding.role) && (member.startsWith('user:') || member.startsWith('group:'))) {
-        const rule = coveringRule(context.policy, policy.resource, policy.level, binding.role, member);
-        found.push(
-          draft('standing_access', policy.resource, [binding.role, member], {
-            kind: 'standing_access',
-            role: binding.role,
-            member,
-            level: policy.level,
-            ...(rule !== undefined ? { rule } : {}),
-          }),
-        );
+        // one rule applies to the binding (the first that matches its resource); members differ only by what it allows them
+        const covering = coveringRule(context.policy, policy.resource, policy.level, binding.role, member);
+        if (covering === undefined) uncovered.push(member);
+        else {
+          covered.push(member);
+          rule = covering;
+        }
       }
     }
+    const bindingMembers = [...binding.members].sort();
+    const standing = (members: string[], by: string | undefined): FindingDraft =>
+      draft('standing_access', policy.resource, [binding.role, by === undefined ? 'uncovered' : 'covered'], {
+        kind: 'standing_access',
+        role: binding.role,
+        members: [...members].sort(),
+        level: policy.level,
+        ...(by !== undefined ? { rule: by } : {}),
+        bindingMembers,
+      });
+    if (covered.length > 0) found.push(standing(covered, rule));
+    if (uncovered.length > 0) found.push(standing(uncovered, undefined));
   }
   const allowedPublic = policy.level === 'service' && listed(context.posture.public, policy.resource) !== undefined;
   if (publicMembers.size > 0 && !allowedPublic) {

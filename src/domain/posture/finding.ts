@@ -29,11 +29,18 @@ export type FindingDetail =
   | {
       kind: 'standing_access';
       role: string;
-      /** one member (user:… or group:…): each member of a binding is its own finding, converted on its own */
-      member: string;
+      /**
+       * The user and group members of one unconditional binding of `role`:
+       * those a rule could grant it just in time (then `rule` names it and a
+       * conversion removes exactly them), or those no rule covers yet (no
+       * `rule`: never converted). A binding with both makes two findings.
+       */
+      members: string[];
       level: BindingLevel;
-      /** the policy rule that could grant this member this role just in time; absent: no rule covers it yet (never converted) */
+      /** the policy rule that could grant these members this role just in time; absent: no rule covers them yet */
       rule?: string | undefined;
+      /** every member of the binding as the scan saw it (service accounts and the other findings' members included), sorted */
+      bindingMembers: string[];
     }
   | {
       kind: 'public_service';

@@ -89,10 +89,13 @@ export function whatToDo(finding: Pick<FindingDraft, 'detail' | 'resource'>, sla
   switch (detail.kind) {
     case 'public_service':
       return `Remove ${detail.members.join(' and ')} from ${detail.roles.join(', ')} so that callers must authenticate, and grant \`roles/run.invoker\` to the callers that need it. If it really serves the public, list it in \`posture.public\`.`;
-    case 'standing_access':
+    case 'standing_access': {
+      const who = detail.members.join(', ');
+      const groups = detail.members.some((m) => m.startsWith('group:'));
       return detail.rule !== undefined
-        ? `Replace it by just-in-time access: rule ${detail.rule} lets ${detail.member} ask \`${slash} invoker …\` for ${detail.role} when needed; the posture approvers can convert this finding (remove the standing binding).`
-        : `No rule covers this yet: converting it would lock ${detail.member} out. Add an invoker rule that can grant ${detail.role}${detail.member.startsWith('group:') ? ' to groups (`members: [group]`)' : ''} on ${detail.level === 'project' ? `every service of ${finding.resource}` : finding.resource}, then convert it.`;
+        ? `Replace it by just-in-time access: rule ${detail.rule} lets ${who} ask \`${slash} invoker …\` for ${detail.role} when needed; the posture approvers can convert this finding (remove ${detail.members.length === 1 ? 'this member' : 'these members'} from the binding, nothing else).`
+        : `No rule covers this yet: converting it would lock ${who} out. Add an invoker rule that can grant ${detail.role}${groups ? ' to groups (`members: [group]`)' : ''} on ${detail.level === 'project' ? `every service of ${finding.resource}` : finding.resource}, then convert it.`;
+    }
     case 'open_ingress':
       return `Restrict ingress to \`internal\` or \`internal-and-cloud-load-balancing\` (\`${slash} ingress ${finding.resource} internal <reason…>\`), unless it serves the internet: then list it in \`posture.public\`.`;
     case 'default_service_account':

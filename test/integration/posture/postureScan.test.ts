@@ -131,7 +131,7 @@ describe('the posture scan, end to end', () => {
     expect([...methods].sort()).toEqual(['SearchAllIamPolicies', 'SearchAllResources']);
 
     const stored = await openFindings(h);
-    const summary = stored.map((f) => [f.kind, f.resource, f.detail.kind === 'standing_access' ? `${f.detail.member} ${f.detail.rule ?? 'no rule'}` : ''].join(' ').trim()).sort();
+    const summary = stored.map((f) => [f.kind, f.resource, f.detail.kind === 'standing_access' ? `${f.detail.members.join(',')} ${f.detail.rule ?? 'no rule'}` : ''].join(' ').trim()).sort();
     expect(summary).toEqual(
       [
         `default_service_account ${svc('hello')}`,
@@ -223,8 +223,8 @@ describe('the posture scan, end to end', () => {
     const answer = await runPostureScan(h);
     expect(answer.body).toMatchObject({ new: 1, resolved: 1, standing_access: 3 });
     const open = await openFindings(h);
-    expect(open.some((f) => f.detail.kind === 'standing_access' && f.detail.member === 'user:dave@acme.example' && f.resource === svc('hello'))).toBe(true);
-    expect(open.some((f) => f.detail.kind === 'standing_access' && f.detail.member === 'user:alice@acme.example')).toBe(false);
+    expect(open.some((f) => f.detail.kind === 'standing_access' && f.detail.members.includes('user:dave@acme.example') && f.resource === svc('hello'))).toBe(true);
+    expect(open.some((f) => f.detail.kind === 'standing_access' && f.detail.members.includes('user:alice@acme.example'))).toBe(false);
     const posted = h.slack.messages(SECURITY_CHANNEL);
     expect(posted).toHaveLength(2);
     expect(posted[1]?.text).toContain('Posture scan: 1 new, 0 back, 1 resolved');
@@ -242,7 +242,7 @@ describe('the posture scan, end to end', () => {
     h.clock.advance(3600);
     const answer = await runPostureScan(h);
     expect(answer.body).toMatchObject({ new: 0, reopened: 1 });
-    const alice = (await openFindings(h)).find((f) => f.detail.kind === 'standing_access' && f.detail.member === 'user:alice@acme.example');
+    const alice = (await openFindings(h)).find((f) => f.detail.kind === 'standing_access' && f.detail.members.includes('user:alice@acme.example'));
     expect(alice?.reopenedAt).toBeDefined();
     expect(alice?.firstSeenAt.getTime()).toBeLessThan(alice?.reopenedAt?.getTime() ?? 0);
     expect(await openFindings(h)).toHaveLength(count + 1);
@@ -279,6 +279,16 @@ describe('the posture scan, end to end', () => {
     const last = h.slack.messages(SECURITY_CHANNEL).at(-1);
     expect(last?.text).toMatch(/standing access 9, a week ago \d+/);
     expect(JSON.stringify(last?.blocks)).toContain('Standing access is');
+  });
+
+  test('one scan at a time: a second call while one runs changes nothing and says so', async () => {
+    const held = h.emulator.hold('SearchAllResources');
+    const first = runPostureScan(h);
+    await held.reached;
+    const second = await runPostureScan(h);
+    expect(second).toEqual({ status: 200, body: { skipped: expect.stringMatching(/^another posture scan is running \(its lease ends .+\)$/) } });
+    held.release();
+    expect((await first).body).toMatchObject({ new: 0, scopesRead: 1 });
   });
 
   test('findings of a scope that could not be read are kept as they were (never resolved by a scan that did not see them)', async () => {

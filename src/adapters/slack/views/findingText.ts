@@ -19,7 +19,7 @@ export function findingSubject(finding: Pick<FindingDraft, 'detail' | 'resource'
     case 'public_service':
       return `${d.members.map((m) => code(m)).join(' and ')} may invoke ${where(d.level)} (${d.roles.map((r) => code(r)).join(', ')}).`;
     case 'standing_access':
-      return `${code(d.member)} holds ${code(d.role)} on ${where(d.level)} with no end date.`;
+      return `${d.members.map((m) => code(m)).join(', ')} ${d.members.length === 1 ? 'holds' : 'hold'} ${code(d.role)} on ${where(d.level)} with no end date.`;
     case 'open_ingress':
       return `${code(finding.resource)} accepts traffic from the internet (ingress ${d.ingress === 'all' ? '`all`' : 'unspecified, which Cloud Run treats as `all`'}).`;
     case 'default_service_account':

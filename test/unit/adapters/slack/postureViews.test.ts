@@ -34,8 +34,8 @@ function finding(detail: FindingDetail, resource = SVC, n = 0): Finding {
 
 const ONE_OF_EACH: Finding[] = [
   finding({ kind: 'public_service', roles: ['roles/run.invoker'], members: ['allUsers'], level: 'service' }),
-  finding({ kind: 'standing_access', role: 'roles/run.invoker', member: 'user:alice@acme.example', level: 'service', rule: 'invoker#3' }),
-  finding({ kind: 'standing_access', role: 'roles/run.invoker', member: 'group:contractors@acme.example', level: 'project' }, 'projects/acme-prod'),
+  finding({ kind: 'standing_access', role: 'roles/run.invoker', members: ['user:alice@acme.example'], level: 'service', rule: 'invoker#3', bindingMembers: ['allUsers', 'user:alice@acme.example'] }),
+  finding({ kind: 'standing_access', role: 'roles/run.invoker', members: ['group:contractors@acme.example'], level: 'project', bindingMembers: ['group:contractors@acme.example'] }, 'projects/acme-prod'),
   finding({ kind: 'open_ingress', ingress: 'all' }),
   finding({ kind: 'default_service_account', serviceAccount: '123456789012-compute@developer.gserviceaccount.com' }),
   finding({ kind: 'lingering_binding', role: 'roles/run.invoker', members: ['user:bob@acme.example'], title: 'temp <!channel> <https://evil.example|click>', expression: 'request.time < timestamp("2025-01-01T00:00:00Z")', expiredAt: new Date('2025-01-01T00:00:00Z'), level: 'service' }),

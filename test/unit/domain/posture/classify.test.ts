@@ -120,25 +120,46 @@ describe('classifyPolicy', () => {
   test('an unconditional Cloud Run role for a user → standing_access, covered by the rule that would grant it', () => {
     expect(policyOf([{ role: 'roles/run.invoker', members: ['user:alice@acme.example'] }])).toEqual([
       {
-        id: findingId('standing_access', [SVC, 'roles/run.invoker', 'user:alice@acme.example']),
+        id: findingId('standing_access', [SVC, 'roles/run.invoker', 'covered']),
         kind: 'standing_access',
         resource: SVC,
         project: 'acme-prod',
         severity: 30,
-        detail: { kind: 'standing_access', role: 'roles/run.invoker', member: 'user:alice@acme.example', level: 'service', rule: 'invoker#2' },
+        detail: { kind: 'standing_access', role: 'roles/run.invoker', members: ['user:alice@acme.example'], level: 'service', rule: 'invoker#2', bindingMembers: ['user:alice@acme.example'] },
       },
     ]);
   });
 
-  test.each<[string, InventoryBinding[], string, Array<string | undefined>]>([
-    ['one finding per user or group member; service accounts are workloads, not standing human access', [{ role: 'roles/run.developer', members: ['user:alice@acme.example', 'group:eng@acme.example', 'serviceAccount:ci@acme-prod.iam.gserviceaccount.com'] }], SVC, ['invoker#2', 'invoker#2']],
-    ['a role the applying rule does not grant: no rule covers it', [{ role: 'roles/run.admin', members: ['user:alice@acme.example'] }], SVC, [undefined]],
-    ['a member outside the policy’s domains: no rule covers it', [{ role: 'roles/run.invoker', members: ['user:eve@evil.example'] }], SVC, [undefined]],
-    ['the first matching rule decides (legacy-* grants only self/user, not groups)', [{ role: 'roles/run.invoker', members: ['group:eng@acme.example'] }], 'projects/acme-prod/locations/us-central1/services/legacy-billing', [undefined]],
-    ['…and covers users there', [{ role: 'roles/run.invoker', members: ['user:alice@acme.example'] }], 'projects/acme-prod/locations/us-central1/services/legacy-billing', ['invoker#1']],
-  ])('%s', (_, bindings, resource, rules) => {
-    const found = policyOf(bindings, resource).filter((d) => d.kind === 'standing_access');
-    expect(found.map((d) => (d.detail.kind === 'standing_access' ? d.detail.rule : 'wrong kind'))).toEqual(rules);
+  const standingOf = (bindings: InventoryBinding[], resource: string): string[] =>
+    policyOf(bindings, resource).flatMap((d) => (d.detail.kind === 'standing_access' ? [`${d.detail.members.join(',')} → ${d.detail.rule ?? 'no rule'}`] : []));
+
+  test.each<[string, InventoryBinding[], string, string[]]>([
+    [
+      'one finding for the members a rule covers; service accounts are workloads, not standing human access',
+      [{ role: 'roles/run.developer', members: ['user:alice@acme.example', 'group:eng@acme.example', 'serviceAccount:ci@acme-prod.iam.gserviceaccount.com'] }],
+      SVC,
+      ['group:eng@acme.example,user:alice@acme.example → invoker#2'],
+    ],
+    [
+      'a binding whose members the rule covers only in part makes two findings: the convertible part, and the part no rule covers yet',
+      [{ role: 'roles/run.invoker', members: ['user:alice@acme.example', 'user:eve@evil.example'] }],
+      SVC,
+      ['user:alice@acme.example → invoker#2', 'user:eve@evil.example → no rule'],
+    ],
+    ['a role the applying rule does not grant: no rule covers it', [{ role: 'roles/run.admin', members: ['user:alice@acme.example'] }], SVC, ['user:alice@acme.example → no rule']],
+    ['the first matching rule decides (legacy-* grants only self/user, not groups)', [{ role: 'roles/run.invoker', members: ['group:eng@acme.example'] }], 'projects/acme-prod/locations/us-central1/services/legacy-billing', ['group:eng@acme.example → no rule']],
+    ['…and covers users there', [{ role: 'roles/run.invoker', members: ['user:alice@acme.example'] }], 'projects/acme-prod/locations/us-central1/services/legacy-billing', ['user:alice@acme.example → invoker#1']],
+    ['each role’s binding is its own finding', [{ role: 'roles/run.invoker', members: ['user:alice@acme.example'] }, { role: 'roles/run.developer', members: ['user:alice@acme.example'] }], SVC, ['user:alice@acme.example → invoker#2', 'user:alice@acme.example → invoker#2']],
+  ])('%s', (_, bindings, resource, expected) => {
+    expect(standingOf(bindings, resource)).toEqual(expected);
+  });
+
+  test('ids are stable while the binding’s members change; the binding as seen is kept for the conversion', () => {
+    const [before] = policyOf([{ role: 'roles/run.invoker', members: ['user:alice@acme.example', 'serviceAccount:ci@acme-prod.iam.gserviceaccount.com'] }]);
+    const [after] = policyOf([{ role: 'roles/run.invoker', members: ['user:alice@acme.example', 'user:bob@acme.example'] }]);
+    expect(after?.id).toBe(before?.id);
+    expect(before?.detail).toMatchObject({ members: ['user:alice@acme.example'], bindingMembers: ['serviceAccount:ci@acme-prod.iam.gserviceaccount.com', 'user:alice@acme.example'] });
+    expect(after?.detail).toMatchObject({ members: ['user:alice@acme.example', 'user:bob@acme.example'] });
   });
 
   test.each<[string, InventoryBinding[], string[]]>([
