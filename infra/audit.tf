@@ -35,11 +35,12 @@ resource "google_logging_project_sink" "runwarden_trail" {
   project                = var.project_id
   name                   = "${var.service_name}-audit-trail"
   destination            = local.audit_destination
-  filter                 = "resource.type=\"cloud_run_revision\" AND resource.labels.service_name=\"${var.service_name}\" AND labels.runwarden_audit=\"v1\""
+  filter                 = local.audit_lines
   unique_writer_identity = true
   bigquery_options {
     use_partitioned_tables = true
   }
+  depends_on = [google_project_service.bot, google_bigquery_dataset.audit]
 }
 
 resource "google_logging_project_sink" "managed_changes" {
@@ -56,6 +57,7 @@ resource "google_logging_project_sink" "managed_changes" {
   bigquery_options {
     use_partitioned_tables = true
   }
+  depends_on = [google_project_service.bot, google_bigquery_dataset.audit]
 }
 
 resource "google_bigquery_dataset_iam_member" "sink_writers" {

@@ -35,6 +35,7 @@ resource "google_project_iam_custom_role" "cloud_run" {
     "run.services.setIamPolicy",
     "run.services.update",
   ]
+  depends_on = [google_project_service.bot]
 }
 
 resource "google_project_iam_member" "cloud_run" {
@@ -56,6 +57,7 @@ resource "google_project_iam_custom_role" "kms" {
     "cloudkms.cryptoKeys.get",
     "cloudkms.cryptoKeys.update",
   ]
+  depends_on = [google_project_service.bot]
 }
 
 resource "google_project_iam_member" "kms" {
@@ -83,6 +85,7 @@ resource "google_project_iam_custom_role" "act_as" {
   permissions = [
     "iam.serviceAccounts.actAs",
   ]
+  depends_on = [google_project_service.bot]
 }
 
 resource "google_service_account_iam_member" "act_as" {

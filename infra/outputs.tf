@@ -57,3 +57,13 @@ output "audit_dataset_id" {
   description = "The BigQuery dataset of the audit export (null when var.audit_dataset_id is not set)."
   value       = var.audit_dataset_id
 }
+
+output "siem_topic_id" {
+  description = "The Pub/Sub topic a SIEM subscribes to for runwarden's audit events (null when var.siem_topic_name is not set)."
+  value       = local.siem_export ? google_pubsub_topic.siem[0].id : null
+}
+
+output "dashboard_id" {
+  description = "The Cloud Monitoring dashboard (console: Monitoring → Dashboards → runwarden)."
+  value       = google_monitoring_dashboard.runwarden.id
+}

@@ -84,6 +84,20 @@ resource "google_cloud_run_v2_service" "runwarden" {
           }
         }
       }
+      # During a rotation of the signing secret only (docs/runbook.md, "Rotate the Slack signing secret"):
+      # the version Slack signed with before, pinned, accepted alongside "latest".
+      dynamic "env" {
+        for_each = var.slack_signing_secret_previous_version == null ? [] : [var.slack_signing_secret_previous_version]
+        content {
+          name = "SLACK_SIGNING_SECRET_PREVIOUS"
+          value_source {
+            secret_key_ref {
+              secret  = google_secret_manager_secret.slack_signing_secret.secret_id
+              version = env.value
+            }
+          }
+        }
+      }
       env {
         name = "SLACK_BOT_TOKEN"
         value_source {

@@ -47,9 +47,13 @@ resource "google_secret_manager_secret" "policy" {
   depends_on = [google_project_service.bot]
 }
 
+# A policy change adds a version and leaves the previous ones in place
+# (ABANDON): they are the policy's history, and a revision still pinned to one
+# (a rollback, an old revision still starting instances) keeps reading it.
 resource "google_secret_manager_secret_version" "policy" {
-  secret      = google_secret_manager_secret.policy.id
-  secret_data = file(var.policy_file)
+  secret          = google_secret_manager_secret.policy.id
+  secret_data     = file(var.policy_file)
+  deletion_policy = "ABANDON"
 }
 
 # The runtime identity may read these three secrets and no other.

@@ -93,3 +93,51 @@ variable "audit_dataset_location" {
   type        = string
   default     = "US"
 }
+
+variable "notification_channels" {
+  description = "Cloud Monitoring notification channels every alert of alerts.tf is sent to, by full name (projects/PROJECT/notificationChannels/ID: `gcloud beta monitoring channels list --format='value(name)'`). Empty: the alerts open incidents in the console but notify nobody."
+  type        = list(string)
+  default     = []
+  validation {
+    condition     = alltrue([for channel in var.notification_channels : can(regex("^projects/[^/]+/notificationChannels/[^/]+$", channel))])
+    error_message = "Each notification channel must be a full name: projects/PROJECT/notificationChannels/ID."
+  }
+}
+
+variable "runbook_url" {
+  description = "Where your operators read docs/runbook.md (e.g. https://github.com/ACME/runwarden/blob/main/docs/runbook.md). Each alert's documentation links its section there. null: the alerts name docs/runbook.md and the section."
+  type        = string
+  default     = null
+}
+
+variable "break_glass_review_hours" {
+  description = "A break-glass request still unreviewed after this many hours raises the `break-glass unreviewed` alert."
+  type        = number
+  default     = 24
+  validation {
+    condition     = var.break_glass_review_hours >= 1 && floor(var.break_glass_review_hours) == var.break_glass_review_hours
+    error_message = "break_glass_review_hours must be a whole number of hours, at least 1."
+  }
+}
+
+variable "http_5xx_threshold" {
+  description = "The `5xx answers` alert opens when the service answers more than this many requests with a 5xx status within 5 minutes."
+  type        = number
+  default     = 5
+}
+
+variable "siem_topic_name" {
+  description = "When set, a Pub/Sub topic of this name is created in project_id and a log sink publishes runwarden's audit lines to it (one message per audit event), for a SIEM to subscribe to. null: no topic."
+  type        = string
+  default     = null
+}
+
+variable "slack_signing_secret_previous_version" {
+  description = "Only while rotating the Slack signing secret (docs/runbook.md): the version number of the signing secret Slack signed with before (e.g. \"3\"). The service then also accepts requests signed with it (SLACK_SIGNING_SECRET_PREVIOUS). null once the rotation is done."
+  type        = string
+  default     = null
+  validation {
+    condition     = var.slack_signing_secret_previous_version == null || can(regex("^[1-9][0-9]*$", var.slack_signing_secret_previous_version))
+    error_message = "slack_signing_secret_previous_version must be a version number such as \"3\" (gcloud secrets versions describe latest --format='value(name.basename())'), never \"latest\"."
+  }
+}

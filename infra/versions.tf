@@ -35,8 +35,13 @@ locals {
   service_url = "https://${var.service_name}-${data.google_project.bot.number}.${var.region}.run.app"
 }
 
-# The APIs runwarden's own project uses. (The managed projects already run
-# Cloud Run and Cloud KMS; this module does not enable APIs there.)
+# The APIs runwarden's own project uses; every resource that calls one of them
+# depends on this (test/unit/infra/apis.test.ts), so a first apply on an empty
+# project works in one run. Enabled before Terraform by hand (it needs them to
+# read anything): cloudresourcemanager and serviceusage (docs/deployment.md,
+# "Before you start"). Optional features enable their own: bigquery
+# (audit.tf), pubsub (siem.tf). The managed projects already run Cloud Run and
+# Cloud KMS; this module does not enable APIs there.
 resource "google_project_service" "bot" {
   for_each = toset([
     "run.googleapis.com",
@@ -45,6 +50,7 @@ resource "google_project_service" "bot" {
     "cloudscheduler.googleapis.com",
     "iam.googleapis.com",
     "logging.googleapis.com",
+    "monitoring.googleapis.com",
   ])
   project            = var.project_id
   service            = each.value

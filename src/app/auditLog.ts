@@ -10,6 +10,8 @@
  *   message    "runwarden audit: <action> <requestId>"
  *   auditSchema "runwarden.audit/v1"
  *   requestId, kind, action, actor, target, status (after the event), time (the event's, RFC 3339)
+ *   requestAgeSeconds  whole seconds from the request's creation to the event (on `approved`: how
+ *              long the request waited for its approvals; infra/monitoring.tf charts it)
  *   detail     the event's detail as a JSON string (one BigQuery column whatever it holds)
  *   logging.googleapis.com/labels  { runwarden_audit: "v1" } (cheap log filter)
  * It is written regardless of LOG_LEVEL: the audit trail is not a debug log.
@@ -29,6 +31,7 @@ export interface AuditLine {
   target: string;
   status: AccessRequest['status'];
   time: string;
+  requestAgeSeconds: number;
   detail: string;
   'logging.googleapis.com/labels': { runwarden_audit: 'v1' };
 }
@@ -51,6 +54,7 @@ export function auditLine(request: AccessRequest, event: AuditEvent): AuditLine 
     target: request.target,
     status: request.status,
     time: event.at.toISOString(),
+    requestAgeSeconds: Math.max(0, Math.round((event.at.getTime() - request.createdAt.getTime()) / 1000)),
     detail: JSON.stringify(event.detail),
     'logging.googleapis.com/labels': { runwarden_audit: 'v1' },
   };

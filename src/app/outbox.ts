@@ -84,9 +84,10 @@ export function createOutbox(deps: AppDeps, send: SendDelivery, holder: () => st
     if (!claimed.ok) return undefined; // delivered, rescheduled or being sent by another process
     if (claimed.event.action === 'delivery_obsolete') {
       report.obsolete.push(delivery);
-      log.info('slack message not sent: no longer true', { delivery: delivery.id, type: delivery.type, detail: claimed.event.detail });
+      log.info('slack message not sent: no longer true', { delivery: delivery.id, type: delivery.type, deliveryOutcome: 'obsolete', detail: claimed.event.detail });
       return claimed.next;
     }
+    // Each line below carries `deliveryOutcome` (delivered | retried | dropped | obsolete): infra/monitoring.tf counts deliveries by it.
     const fields = { delivery: delivery.id, type: delivery.type, ...(delivery.notice ? { notice: delivery.notice } : {}) };
     const work = { type: delivery.type, notice: delivery.notice, n: delivery.n };
     try {
@@ -95,7 +96,7 @@ export function createOutbox(deps: AppDeps, send: SendDelivery, holder: () => st
         transition(current, { type: 'delivered', delivery: delivery.id, holder: me, work, posted: sent.posted }, clock.now()),
       );
       report.delivered.push(delivery);
-      log.info('slack message delivered', fields);
+      log.info('slack message delivered', { ...fields, deliveryOutcome: 'delivered' });
       return done.ok ? done.next : undefined;
     } catch (error) {
       const failure = failureOf(error);
@@ -104,10 +105,10 @@ export function createOutbox(deps: AppDeps, send: SendDelivery, holder: () => st
       const retry = outcome.next.outbox?.find((d) => d.id === delivery.id);
       if (retry) {
         report.failed.push(retry);
-        log.warn('slack message not delivered; it will be tried again', { ...fields, error: failure.error, attempts: retry.attempts, notBefore: retry.notBefore.toISOString() });
+        log.warn('slack message not delivered; it will be tried again', { ...fields, deliveryOutcome: 'retried', error: failure.error, attempts: retry.attempts, notBefore: retry.notBefore.toISOString() });
       } else {
         report.dropped.push(delivery);
-        log.error('slack message dropped: it will not be delivered', { ...fields, error: failure.error, detail: outcome.event.detail });
+        log.error('slack message dropped: it will not be delivered', { ...fields, deliveryOutcome: 'dropped', error: failure.error, detail: outcome.event.detail });
       }
       return outcome.next;
     }

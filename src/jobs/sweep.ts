@@ -241,11 +241,11 @@ export function createSweep(deps: AppDeps, runner: Runner, kinds: Record<Request
 
   /**
    * An ordered query never returns a document that lacks its sort field (only
-   * a malformed one can). Two aggregation counts tell whether there is any;
+   * a malformed one can). Two aggregation counts (`all`: the status's documents) tell whether there is any;
    * only then are the status's documents read in id order to name them.
    */
-  async function findUnsortable(run: SweepRun, status: PageQuery['status'], orderBy: PageQuery['orderBy']): Promise<void> {
-    if ((await store.count({ status, orderBy: 'id' })) <= (await store.count({ status, orderBy }))) return;
+  async function findUnsortable(run: SweepRun, status: PageQuery['status'], orderBy: PageQuery['orderBy'], all: number): Promise<void> {
+    if (all <= (await store.count({ status, orderBy }))) return;
     let after: PageCursor | undefined;
     do {
       const page = await read(run, { status, orderBy: 'id', after, limit: settings.sweepPageSize });
@@ -278,14 +278,15 @@ export function createSweep(deps: AppDeps, runner: Runner, kinds: Record<Request
     const inBudget = (): boolean => Date.now() - started < settings.sweepBudgetSeconds * 1000;
     // Home tabs the run's transitions concern are published once each, at the end.
     const { result, homes: published } = await withHomes(() => sweepOnce(inBudget), inBudget);
-    const { run, finished } = result;
+    const { run, finished, open } = result;
     const done = run.counts;
     const trouble = done.failed + done.errors + done.malformed + done.retried + done.drifted + done.deferred + done.deliveryFailed + done.deliveryDropped > 0;
-    logger[trouble ? 'warn' : 'info']('sweep finished', { counts: { ...done }, ids: run.ids, finished, homes: published, ms: Date.now() - started });
+    // infra/monitoring.tf reads this line: counts.* (per run), open.* (requests by status after the run), ms, finished
+    logger[trouble ? 'warn' : 'info']('sweep finished', { counts: { ...done }, ids: run.ids, open, finished, homes: published, ms: Date.now() - started });
     return done;
   };
 
-  async function sweepOnce(inBudget: () => boolean): Promise<{ run: SweepRun; finished: boolean }> {
+  async function sweepOnce(inBudget: () => boolean): Promise<{ run: SweepRun; finished: boolean; open: Record<'active' | 'approved' | 'pending', number> }> {
     const run: SweepRun = { counts: emptyCounts(), ids: {} };
     const now = clock.now();
     const each = (work: (r: AccessRequest, run: SweepRun) => Promise<void>) => async (batch: AccessRequest[]) => {
@@ -298,18 +299,26 @@ export function createSweep(deps: AppDeps, runner: Runner, kinds: Record<Request
       (await pages(run, { status: 'approved', orderBy: 'createdAt' }, one, each(finishApply), inBudget)) &&
       (await pages(run, { status: 'pending', orderBy: 'createdAt' }, one, each(tendPending), inBudget)) &&
       (await pages(run, { status: 'active', orderBy: 'target' }, (requests) => [requests], (batch) => tendActivePage(batch, run), inBudget));
-    if (finished) for (const status of ['active', 'approved', 'pending'] as const) await findUnsortable(run, status, status === 'active' ? 'target' : 'createdAt');
-    // Break-glass requests awaiting review (rare: one equality query).
+    // Requests by status after the steps (aggregation counts: what the operator's dashboard shows as open work).
+    const open = { active: await store.count({ status: 'active', orderBy: 'id' }), approved: await store.count({ status: 'approved', orderBy: 'id' }), pending: await store.count({ status: 'pending', orderBy: 'id' }) };
+    if (finished) for (const status of ['active', 'approved', 'pending'] as const) await findUnsortable(run, status, status === 'active' ? 'target' : 'createdAt', open[status]);
+    // Break-glass requests awaiting review (rare: one equality query). Each is logged every run with how long it
+    // has waited: infra/monitoring.tf alerts when one has waited longer than its review deadline.
     const glass = await store.listAwaitingReview();
     for (const bad of glass.malformed) tally(run, 'malformed', bad.id);
-    for (const request of glass.requests) await step(request, run, remindReview);
+    for (const request of glass.requests) {
+      const since = request.appliedAt ?? request.createdAt;
+      const unreviewedSeconds = Math.max(0, Math.floor((now.getTime() - since.getTime()) / 1000));
+      logger.info('break-glass request awaiting review', { requestId: request.id, kind: request.kind, target: request.target, requester: request.requester, unreviewedSeconds });
+      await step(request, run, remindReview);
+    }
     // Slack messages still owed (any status): after the steps above, which deliver their own first.
     if (inBudget()) {
       const outbox = await sweepOutbox(inBudget);
       for (const bad of outbox.malformed) if (!run.ids.malformed?.includes(bad.id)) tally(run, 'malformed', bad.id);
       for (const what of ['delivered', 'reposted', 'deliveryFailed', 'deliveryDropped', 'errors', 'deferred'] as const) for (const id of outbox[what]) tally(run, what, id);
     }
-    return { run, finished };
+    return { run, finished, open };
   }
 
   /** A page of active requests (ordered by resource): tend each, then one drift read per resource. */

@@ -46,6 +46,60 @@ export async function readTerraform(dir = INFRA_DIR): Promise<TerraformModule> {
   };
 }
 
+/**
+ * Resolves the interpolations of a string attribute as Terraform would, for
+ * the simple forms infra/ uses in filters and names: `${var.X}` (the
+ * variable's default, or `vars[X]`), `${local.X}` (recursively), `${each.key}`
+ * / `${each.value}` (given), and arithmetic of whole numbers (`${24 * 3600}`).
+ * Anything else throws: the test then says what it could not read.
+ */
+export function resolve(tf: TerraformModule, text: string, options: { vars?: Record<string, unknown>; each?: { key: string; value: unknown } } = {}): string {
+  const variables = tf.variables();
+  const locals = tf.locals();
+  const value = (expression: string): string => {
+    const path = expression.trim();
+    let m = /^var\.(\w+)$/.exec(path);
+    if (m?.[1]) {
+      const given = options.vars?.[m[1]] ?? variables[m[1]]?.default;
+      if (given === undefined || given === null) throw new Error(`variable ${m[1]} has no value`);
+      return String(given);
+    }
+    m = /^local\.(\w+)$/.exec(path);
+    if (m?.[1]) {
+      const local = locals[m[1]];
+      if (typeof local !== 'string') throw new Error(`local ${m[1]} is not a string`);
+      return resolve(tf, local, options);
+    }
+    if (path === 'each.key' && options.each) return options.each.key;
+    if (path === 'each.value' && options.each) return String(options.each.value);
+    const arithmetic = path.replace(/var\.(\w+)/g, (_all, name: string) => value(`var.${name}`));
+    if (/^[\d\s*+]+$/.test(arithmetic)) {
+      return String(arithmetic.split('+').reduce((sum, term) => sum + term.split('*').reduce((product, factor) => product * Number(factor.trim()), 1), 0));
+    }
+    throw new Error(`cannot resolve \${${expression}}`);
+  };
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    const start = text.indexOf('${', i);
+    if (start < 0) {
+      out += text.slice(i);
+      break;
+    }
+    out += text.slice(i, start);
+    let depth = 1;
+    let j = start + 2;
+    while (j < text.length && depth > 0) {
+      if (text.charAt(j) === '{') depth += 1;
+      else if (text.charAt(j) === '}') depth -= 1;
+      j += 1;
+    }
+    out += value(text.slice(start + 2, j - 1));
+    i = j;
+  }
+  return out;
+}
+
 /** a nested block (parsed as a list of one) */
 export function nested(block: Block, key: string): Block {
   return first(block[key]);

@@ -166,3 +166,57 @@ describe('Terraform state', () => {
     expect(shellCommands).toContain('terraform init -backend-config="bucket=$STATE_BUCKET"');
   });
 });
+
+describe('secrets in the docs', () => {
+  it('every `gcloud secrets versions add` is fed by printf \'%s\' (no newline) or a file, never echo', () => {
+    const adds = allCommands.filter((c) => c.includes('gcloud secrets versions add'));
+    expect(adds.length).toBeGreaterThanOrEqual(3);
+    for (const command of adds) expect({ command, clean: /^printf '%s' "\$\w+" \| gcloud secrets versions add .* --data-file=- /.test(command) }).toEqual({ command, clean: true });
+    expect(allCommands.filter((c) => /\becho\b[^|]*\|\s*gcloud secrets/.test(c))).toEqual([]);
+  });
+
+  it('the rotation walk-through finds the old version, pins it as the previous secret, adds the new one, and only then disables the old one', () => {
+    const rotation = runbook.slice(runbook.indexOf('## Rotate the Slack signing secret'), runbook.indexOf('## Pause and outages'));
+    const order = [
+      'gcloud secrets versions describe latest',
+      'slack_signing_secret_previous_version = ',
+      'Signing Secret → **Regenerate**',
+      'gcloud secrets versions add "$SIGNING_SECRET_ID"',
+      'gcloud run services update',
+      'remove\n   `slack_signing_secret_previous_version`',
+      'gcloud secrets versions disable "$OLD_VERSION"',
+    ].map((step) => rotation.indexOf(step));
+    expect(order.every((at) => at >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+  });
+
+  it('the pinned previous version is a Terraform variable that the service turns into SLACK_SIGNING_SECRET_PREVIOUS', async () => {
+    const tf = await readTerraform();
+    expect(tf.variables().slack_signing_secret_previous_version?.default).toBeNull();
+    expect(readFileSync(join(INFRA_DIR, 'run.tf'), 'utf8')).toMatch(/name = "SLACK_SIGNING_SECRET_PREVIOUS"[\s\S]*?version = env\.value/);
+  });
+});
+
+describe('the provider lock file', () => {
+  it('.gitignore and docs/deployment.md agree: it is committed, and the docs say how to pin it', () => {
+    expect(readFileSync(join(ROOT, '.gitignore'), 'utf8')).toMatch(/\.terraform\.lock\.hcl.*committed/);
+    expect(deploy).toContain('infra/.terraform.lock.hcl');
+    expect(shellCommands).toContain('terraform -chdir=infra providers lock -platform=linux_amd64 -platform=darwin_arm64');
+    expect(shellCommands).toContain('git add infra/.terraform.lock.hcl');
+  });
+});
+
+describe('the runbook says what happens at teardown and how to end open work first', () => {
+  it('has a Teardown section covering active grants, temporary changes and pending requests, before terraform destroy', () => {
+    const teardown = runbook.slice(runbook.indexOf('## Teardown'));
+    for (const words of ['Active invoker grants', 'temporary egress/ingress changes are never reverted', 'Pending and approved requests', '/warden revoke <id>', 'plan -destroy']) {
+      expect(teardown).toContain(words);
+    }
+  });
+
+  it('the Upgrade section checks the plan for anything deleted or replaced before applying', () => {
+    const upgrade = runbook.slice(runbook.indexOf('## Upgrade'), runbook.indexOf('## Teardown'));
+    expect(upgrade).toContain('index("delete")');
+    expect(upgrade.indexOf('show -json upgrade.tfplan')).toBeLessThan(upgrade.indexOf('apply upgrade.tfplan'));
+  });
+});

@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import { auditLine, createAuditLog } from '../../../src/app/auditLog';
 import type { AccessRequest, AuditEvent } from '../../../src/domain/request';
 import { aRequest as requestFixture } from '../../fixtures/requests';
-import { readTerraform } from '../../support/terraform';
+import { readTerraform, resolve } from '../../support/terraform';
 
 const event: AuditEvent = { at: new Date('2026-11-22T21:00:00.000Z'), actor: 'U0BOB', action: 'approved', detail: { count: 1, required: 1 } };
 
@@ -25,6 +25,7 @@ describe('the audit line', () => {
       target: request.target,
       status: 'approved',
       time: '2026-11-22T21:00:00.000Z',
+      requestAgeSeconds: Math.round((event.at.getTime() - request.createdAt.getTime()) / 1000),
       detail: '{"count":1,"required":1}',
       'logging.googleapis.com/labels': { runwarden_audit: 'v1' },
     });
@@ -52,8 +53,10 @@ describe('infra/audit.tf', () => {
     const tf = await readTerraform();
     const sink = tf.resources('google_logging_project_sink').runwarden_trail;
     const label = Object.entries(auditLine({ ...requestFixture() }, event)['logging.googleapis.com/labels'])[0];
-    expect(sink?.filter).toContain(`labels.${label?.[0]}="${label?.[1]}"`);
-    expect(sink?.filter).toContain('resource.type="cloud_run_revision"');
+    const filter = resolve(tf, String(sink?.filter));
+    expect(filter).toContain(`labels.${label?.[0]}="${label?.[1]}"`);
+    expect(filter).toContain('resource.type="cloud_run_revision"');
+    expect(filter).toContain('resource.labels.service_name="runwarden"');
     expect(sink?.count).toContain('local.audit_export');
     expect(tf.variables().audit_dataset_id?.default).toBeNull();
   });
