@@ -66,6 +66,7 @@ resource "google_project_iam_custom_role" "posture" {
   title       = "runwarden: posture scan"
   description = "Search the project's resources and IAM policies through Cloud Asset Inventory (read-only)."
   permissions = local.posture_permissions
+  depends_on  = [google_project_service.bot]
 }
 
 resource "google_project_iam_member" "posture" {
@@ -82,6 +83,7 @@ resource "google_organization_iam_custom_role" "posture" {
   title       = "runwarden: posture scan"
   description = "Search resources and IAM policies through Cloud Asset Inventory (read-only), granted on runwarden's posture scopes."
   permissions = local.posture_permissions
+  depends_on  = [google_project_service.bot]
 
   lifecycle {
     precondition {

@@ -11,7 +11,7 @@
 import pretty from 'pino-pretty';
 
 /** Fields of the audit export's lines (src/app/auditLog.ts) that only matter to Cloud Logging / BigQuery. */
-const AUDIT_ONLY_FIELDS = ['auditSchema', 'logging\\.googleapis\\.com/labels'];
+const AUDIT_ONLY_FIELDS = ['auditSchema', 'requestAgeSeconds', 'logging\\.googleapis\\.com/labels'];
 
 /**
  * A stream for createLogger's `destination` (or createAuditLog's) that writes readable lines to `out` (default

@@ -54,10 +54,15 @@ export function auditLine(request: AccessRequest, event: AuditEvent): AuditLine 
     target: request.target,
     status: request.status,
     time: event.at.toISOString(),
-    requestAgeSeconds: Math.max(0, Math.round((event.at.getTime() - request.createdAt.getTime()) / 1000)),
+    requestAgeSeconds: ageSeconds(request.createdAt as Date | undefined, event.at),
     detail: JSON.stringify(event.detail),
     'logging.googleapis.com/labels': { runwarden_audit: 'v1' },
   };
+}
+
+/** Whole seconds from `from` to `to` (0 without a start): a missing field must never cost the audit line. */
+function ageSeconds(from: Date | undefined, to: Date): number {
+  return from instanceof Date ? Math.max(0, Math.round((to.getTime() - from.getTime()) / 1000)) : 0;
 }
 
 /** Writes each line to `destination` (default stdout); a failing write never fails the transition. */

@@ -7,18 +7,20 @@
  * extractors are evaluated on those entries (test/support/logQuery.ts). A
  * renamed log field, message or audit action breaks this test, not the
  * alerts. Each alert must watch a metric that exists (or Cloud Run's own
- * request_count) and link a section of docs/runbook.md that exists; the
+ * request_count) and link a section of docs/runbook.md that exists (the posture
+ * scan is run too, for the open findings); the
  * dashboard's JSON must use only fields of the Monitoring API's Dashboard
  * message (its protocol buffer definitions, from @google-cloud/monitoring-dashboards)
  * and chart only metrics that exist.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createAuditLog } from '../../../src/app/auditLog';
 import { createLogger } from '../../../src/app/logger';
 import { ROOT } from '../../support/clientCalls';
 import { APPROVALS_CHANNEL, PROJECT, service, startHarness, type Harness } from '../../support/harness';
+import { runPostureScan } from '../../support/posture';
 import { extract, matchesFilter, parseFilter, toLogEntry, type LogEntry } from '../../support/logQuery';
 import { INFRA_DIR, nested, readTerraform, resolve, type TerraformModule } from '../../support/terraform';
 
@@ -37,12 +39,12 @@ rules:
     maxDuration: 8h
     approvers: platform
     breakGlass: { requesters: [U0ALICE], maxDuration: 1h }
+posture:
+  scope: [projects/${PROJECT}]
+  approvers: platform
+  channel: ${APPROVALS_CHANNEL}
 `;
 
-/** Metrics whose lines come from code that has not landed yet: each names what it waits for, and fails once that exists. */
-const AWAITING_CODE: Record<string, { file: string; why: string }> = {
-  posture_findings_open: { file: 'src/jobs/posture.ts', why: 'the posture scan (issue 18) writes `posture findings open`, one line per finding kind' },
-};
 
 const lines: Array<Record<string, unknown>> = [];
 const sink = new Writable({
@@ -131,6 +133,9 @@ beforeAll(async () => {
   h.clock.advance(25 * 3600);
   await h.sweep();
 
+  // the daily posture scan: one `posture findings open` line per finding kind
+  expect((await runPostureScan(h)).status).toBe(200);
+
   entries = lines.map((line) => toLogEntry(line, SERVICE));
 }, 180_000);
 
@@ -157,7 +162,6 @@ describe('log-based metrics (infra/monitoring.tf) against the lines runwarden wr
 
   it('each metric counts lines the code writes, and not every line', () => {
     const unmatched = metrics()
-      .filter((m) => !Object.keys(AWAITING_CODE).includes(m.name.split('/')[1] ?? ''))
       .map((m) => ({ metric: m.address, matched: entries.filter((e) => matchesFilter(e, m.filter)).length }))
       .filter((m) => m.matched === 0 || m.matched === entries.length);
     expect(unmatched).toEqual([]);
@@ -207,8 +211,10 @@ describe('log-based metrics (infra/monitoring.tf) against the lines runwarden wr
     expect(matchesFilter({ ...sweep, resource: { ...sweep.resource, labels: { ...sweep.resource.labels, service_name: 'other' } } }, runs?.filter ?? '')).toBe(false);
   });
 
-  it.each(Object.entries(AWAITING_CODE))('%s waits for code that has not landed (%o); once it has, the metric must be driven here', (_metric, { file }) => {
-    expect(existsSync(join(ROOT, file))).toBe(false);
+  it('reads the open findings of each kind from the posture scan', () => {
+    const posture = metrics().find((m) => m.name.endsWith('/posture_findings_open'));
+    const kinds = entries.filter((e) => matchesFilter(e, posture?.filter ?? 'x=y')).map((e) => extract(e, posture?.labels.kind ?? ''));
+    expect(kinds).toEqual(expect.arrayContaining(['standing_access', 'public_service', 'open_ingress', 'lingering_binding']));
   });
 });
 
