@@ -5,6 +5,10 @@
 # that every alert's metric exists, that the code writes the lines it counts,
 # and that every section linked exists.
 #
+# Conditions on counts use duration 0s (any failure in the 5-minute window);
+# the API refuses evaluation_missing_data with a zero duration, and a window
+# with no data simply does not meet the threshold.
+#
 # Log-based metrics carry the labels of the Cloud Run revision that wrote the
 # line, so each revision is its own time series: every condition sums across
 # them (cross_series_reducer), or a new revision would look like a sweep that
@@ -86,7 +90,6 @@ resource "google_monitoring_alert_policy" "apply_failures" {
       trigger {
         count = 1
       }
-      evaluation_missing_data = "EVALUATION_MISSING_DATA_INACTIVE"
     }
   }
   documentation {
@@ -118,7 +121,6 @@ resource "google_monitoring_alert_policy" "deliveries_dropped" {
       trigger {
         count = 1
       }
-      evaluation_missing_data = "EVALUATION_MISSING_DATA_INACTIVE"
     }
   }
   documentation {
@@ -150,7 +152,6 @@ resource "google_monitoring_alert_policy" "break_glass_unreviewed" {
       trigger {
         count = 1
       }
-      evaluation_missing_data = "EVALUATION_MISSING_DATA_INACTIVE"
     }
   }
   documentation {
@@ -182,7 +183,6 @@ resource "google_monitoring_alert_policy" "http_5xx" {
       trigger {
         count = 1
       }
-      evaluation_missing_data = "EVALUATION_MISSING_DATA_INACTIVE"
     }
   }
   documentation {

@@ -245,6 +245,14 @@ describe('alert policies (infra/alerts.tf)', () => {
     }
   });
 
+  it('no condition combines a zero duration with evaluation_missing_data (the API refuses it with 400)', () => {
+    for (const [name, alert] of Object.entries(tf.resources('google_monitoring_alert_policy'))) {
+      const condition = nested(alert, 'conditions');
+      const threshold = (condition.condition_threshold as Array<Record<string, unknown>> | undefined)?.[0];
+      if (threshold?.duration === '0s') expect({ name, missing: threshold.evaluation_missing_data }).toEqual({ name, missing: undefined });
+    }
+  });
+
   it('no successful sweep for 10 minutes is an absence condition on the sweep metric, summed across revisions', () => {
     const condition = nested(nested(tf.resources('google_monitoring_alert_policy').sweep_stopped ?? {}, 'conditions'), 'condition_absent');
     expect(condition.duration).toBe('600s');
