@@ -449,3 +449,29 @@ export interface FindingStore {
   /** records the summary's fate, in a transaction; refused (false) when it is no longer owed (another process took it) */
   settleSummary(scanId: string, summary: PostureScan['summary'], expected: 'owed'): Promise<boolean>;
 }
+
+/** What removing members from a standing binding did. */
+export type StandingRemoval =
+  /** exactly those members were removed (one SetIamPolicy) */
+  | { type: 'removed' }
+  /** an earlier, interrupted attempt had already removed exactly them: nothing written */
+  | { type: 'already_removed' }
+  /** the binding is not as the scan saw it (other members, or gone): nothing written */
+  | { type: 'changed'; found: string[] | undefined };
+
+/**
+ * The posture conversion's only write (SPEC §11): a Cloud Run service's
+ * standing (unconditional) binding of one role, with members nobody else's
+ * code ever touches through runwarden's title-guarded IamPolicyPort.
+ */
+export interface StandingBindingsPort {
+  /**
+   * Removes `members` from the unconditional binding of `role` on the service
+   * `resource`, only when that binding's members are exactly `expected` (as
+   * the scan saw them), in one read-modify-write (v3 read, write with the read
+   * etag; a concurrent write redoes the whole of it). Every other binding and
+   * every other member is written back exactly as read. `beforeWrite` runs
+   * right before the SetIamPolicy.
+   */
+  removeMembers(resource: string, change: { role: string; members: readonly string[]; expected: readonly string[] }, beforeWrite: BeforeWrite): Promise<StandingRemoval>;
+}

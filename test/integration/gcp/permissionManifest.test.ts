@@ -8,6 +8,7 @@
 import { createAssetClient } from '../../../src/adapters/gcp/assetClient';
 import { createAssetInventory } from '../../../src/adapters/gcp/assetInventory';
 import { createKmsKeys } from '../../../src/adapters/gcp/kmsKeys';
+import { createStandingBindings } from '../../../src/adapters/gcp/standingBindings';
 import { PERMISSION_MANIFEST } from '../../../src/adapters/gcp/permissions';
 import { createRunIamPolicy } from '../../../src/adapters/gcp/runIamPolicy';
 import { createRunServices } from '../../../src/adapters/gcp/runServices';
@@ -27,6 +28,7 @@ describe('the gRPC methods runwarden sends are all in the permission manifest', 
     const keys = createKmsKeys({ client: gcp().kms });
     const assetClient = createAssetClient({ emulatorHost: gcp().emulator.address });
     const inventory = createAssetInventory({ client: assetClient });
+    const standing = createStandingBindings({ client: gcp().run });
     const binding = {
       role: 'roles/run.invoker',
       members: ['user:alice@acme.example'],
@@ -57,6 +59,10 @@ describe('the gRPC methods runwarden sends are all in the permission manifest', 
       'inventory.services': () => inventory.services('projects/acme-prod', { size: 10 }),
       'inventory.keys': () => inventory.keys('projects/acme-prod', { size: 10 }),
       'inventory.policies': () => inventory.policies('projects/acme-prod', { size: 10 }),
+      'standing.removeMembers': async () => {
+        gcp().emulator.foreignSetBindings(SERVICE, [{ role: 'roles/run.invoker', members: ['user:bob@acme.example'] }]);
+        return standing.removeMembers(SERVICE, { role: 'roles/run.invoker', members: ['user:bob@acme.example'], expected: ['user:bob@acme.example'] }, leaseHeld);
+      },
     };
     const covered = new Set(Object.keys(scenarios).map((name) => name.split(' ')[0]));
     const portMethods = [
@@ -64,6 +70,7 @@ describe('the gRPC methods runwarden sends are all in the permission manifest', 
       ...Object.keys(iam).map((m) => `iam.${m}`),
       ...Object.keys(keys).map((m) => `keys.${m}`),
       ...Object.keys(inventory).map((m) => `inventory.${m}`),
+      ...Object.keys(standing).map((m) => `standing.${m}`),
     ];
     expect(portMethods.filter((m) => !covered.has(m))).toEqual([]);
 
