@@ -17,7 +17,6 @@
  * usergroups.users.list, chat.postMessage).
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { FORM_CONTENT_TYPE, slashCommandBody } from '../dev/sandbox/slackPayloads';
@@ -26,8 +25,9 @@ import { freePort } from '../dev/sandbox/firestoreEmulator';
 import type { StandInUser } from '../dev/sandbox/slackStandIn';
 import { startAppProcess, type AppProcess } from './appProcess';
 import { deployedNode } from './deployedNode';
-import { probeEnv, readPeaks } from './probe';
+import { probeEnv, readPeaks, readSlackAnswers } from './probe';
 import { BENCH_SIGNING_SECRET, startStandIns, type StandIns } from './standIns';
+import { postInWorker, type SignedPost } from './postWorker';
 import { heading, nowMs, summarize, table } from './stats';
 
 export interface BurstOptions {
@@ -76,12 +76,7 @@ rules:
 
 const service = (n: number): string => `burst-${String(n).padStart(3, '0')}`;
 
-interface Signed {
-  body: string;
-  headers: Record<string, string>;
-}
-
-function signedSubmits(standIns: StandIns, burst: number, count: number): Signed[] {
+function signedSubmits(standIns: StandIns, burst: number, count: number): SignedPost[] {
   const timestamp = Date.now() / 1000;
   return Array.from({ length: count }, (_, i) => {
     const user = engineers[i % PEOPLE] as StandInUser;
@@ -92,19 +87,6 @@ function signedSubmits(standIns: StandIns, burst: number, count: number): Signed
       responseUrl: standIns.slack.responseUrl(`burst-${burst}-${i}`),
     });
     return { body, headers: { 'content-type': FORM_CONTENT_TYPE, 'content-length': String(Buffer.byteLength(body)), ...signSlackRequest(BENCH_SIGNING_SECRET, body, timestamp) } };
-  });
-}
-
-function post(agent: Agent, port: number, signed: Signed): Promise<number> {
-  return new Promise((done) => {
-    const req = request({ host: '127.0.0.1', port, path: '/slack/events', method: 'POST', headers: signed.headers, agent }, (res) => {
-      res.resume();
-      res.on('end', () => done(res.statusCode ?? 0));
-      res.on('error', () => done(0));
-    });
-    req.setTimeout(30_000, () => req.destroy());
-    req.on('error', () => done(0));
-    req.end(signed.body);
   });
 }
 
@@ -131,33 +113,20 @@ function alive(app: AppProcess): boolean {
   }
 }
 
-async function oneBurst(standIns: StandIns, app: AppProcess, burst: number, options: BurstOptions): Promise<string[]> {
+async function oneBurst(standIns: StandIns, app: AppProcess, probeFile: string, burst: number, options: BurstOptions): Promise<string[]> {
   const pool = signedSubmits(standIns, burst, options.requests);
   const before = { rss: app.rss(), posted: standIns.slack.messages(CHANNEL).length, publish: slackCalls(standIns, 'views.publish'), groups: slackCalls(standIns, 'usergroups.users.list'), post: slackCalls(standIns, 'chat.postMessage') };
   const responsesBefore = standIns.slack.responses().length;
-  const agent = new Agent({ keepAlive: true, maxSockets: options.concurrency });
-  const latencies: number[] = [];
-  const statuses = new Map<number, number>();
-  let next = 0;
+  const answeredBefore = readSlackAnswers(probeFile).length;
   let maxRss = before.rss;
   const sampler = setInterval(() => {
     if (alive(app)) maxRss = Math.max(maxRss, app.rss());
   }, 100);
   const t0 = nowMs();
-  await Promise.all(
-    Array.from({ length: options.concurrency }, async () => {
-      while (next < pool.length) {
-        const signed = pool[next] as Signed;
-        next += 1;
-        const sent = nowMs();
-        const status = await post(agent, app.port, signed);
-        latencies.push(nowMs() - sent);
-        statuses.set(status, (statuses.get(status) ?? 0) + 1);
-      }
-    }),
-  );
-  const ackWall = nowMs() - t0;
-  agent.destroy();
+  // the load runs on its own event loop: the stand-ins served by this thread never delay its clock
+  const load = await postInWorker({ port: app.port, concurrency: options.concurrency, posts: pool, timeoutMs: 30_000 });
+  const statuses = new Map<number, number>();
+  for (const status of load.statuses) statuses.set(status, (statuses.get(status) ?? 0) + 1);
   const settled = await until(
     () => !alive(app) || (standIns.slack.messages(CHANNEL).length - before.posted >= options.requests && standIns.slack.responses().length - responsesBefore >= options.requests),
     180_000,
@@ -166,13 +135,17 @@ async function oneBurst(standIns: StandIns, app: AppProcess, burst: number, opti
   clearInterval(sampler);
   await sleep(options.settleMs);
   const stillAlive = alive(app);
-  const ack = summarize('ack', latencies, ackWall);
+  const ack = summarize('ack', load.latencies, load.wallMs);
+  const inBot = summarize('in the bot', readSlackAnswers(probeFile).slice(answeredBefore));
   const refused = [...statuses.entries()].filter(([status]) => status !== 200).map(([status, n]) => `${n}× HTTP ${status || 'none'}`).join(', ');
   return [
     String(burst),
     `${ack.p50.toFixed(0)} / ${ack.p95.toFixed(0)} / ${ack.p99.toFixed(0)} / ${ack.max.toFixed(0)}`,
+    `${inBot.p50.toFixed(0)} / ${inBot.p99.toFixed(0)} / ${inBot.max.toFixed(0)}`,
     refused || '—',
-    settled === undefined ? `not all in 180 s (${standIns.slack.messages(CHANNEL).length - before.posted} posted)` : `${(workMs / 1000).toFixed(1)} s`,
+    settled === undefined
+      ? `not all in 180 s (${standIns.slack.messages(CHANNEL).length - before.posted} posted, ${standIns.slack.responses().length - responsesBefore} replies)`
+      : `${(workMs / 1000).toFixed(1)} s`,
     mib(before.rss),
     mib(maxRss),
     stillAlive ? mib(app.rss()) : 'process gone',
@@ -206,21 +179,21 @@ export async function runBurst(options: BurstOptions = DEFAULT_BURST): Promise<v
   try {
     const idle = app.rss();
     // one submission first: loads the request path, Firestore and Cloud Run clients (what every later request finds loaded)
-    const warm = await oneBurst(standIns, app, 0, { ...options, requests: 1, concurrency: 1, settleMs: 2000 });
+    const warm = await oneBurst(standIns, app, probeFile, 0, { ...options, requests: 1, concurrency: 1, settleMs: 2000 });
     const rows = [warm];
     for (let burst = 1; burst <= options.bursts; burst += 1) {
-      rows.push(await oneBurst(standIns, app, burst, options));
+      rows.push(await oneBurst(standIns, app, probeFile, burst, options));
       console.log(`  ${rows[rows.length - 1]?.join(' | ') ?? ''}`);
     }
     const peaks = readPeaks(probeFile);
-    console.log(`idle RSS before the first request: ${mib(idle)} MiB; after one submission (warm-up row 0): ${warm[6] ?? '?'} MiB`);
+    console.log(`idle RSS before the first request: ${mib(idle)} MiB; after one submission (warm-up row 0): ${warm[7] ?? '?'} MiB`);
     console.log(
       table(
-        ['burst', 'ack ms p50 / p95 / p99 / max', 'not 200', 'all posted + replied', 'RSS before MiB', 'RSS peak MiB', `RSS ${options.settleMs / 1000} s after MiB`, 'views.publish', 'usergroups.users.list', 'chat.postMessage'],
+        ['burst', 'ack ms p50 / p95 / p99 / max', 'of which in the bot p50 / p99 / max', 'not 200', 'all posted + replied', 'RSS before MiB', 'RSS peak MiB', `RSS ${options.settleMs / 1000} s after MiB`, 'views.publish', 'usergroups.users.list', 'chat.postMessage'],
         rows,
       ),
     );
-    if (peaks) console.log(`peak of the process: RSS ${mib(peaks.rss)} MiB, JS heap used ${mib(peaks.heapUsed)} MiB (old space ${mib(peaks.oldSpaceUsed)}), external ${mib(peaks.external)} MiB, ArrayBuffers ${mib(peaks.arrayBuffers)} MiB; VmHWM ${alive(app) ? mib(app.peakRss()) : '?'} MiB`);
+    if (peaks) console.log(`peak of the process: RSS ${mib(peaks.rss)} MiB, JS heap used ${mib(peaks.heapUsed)} MiB (old space ${mib(peaks.oldSpaceUsed)}), external ${mib(peaks.external)} MiB, ArrayBuffers ${mib(peaks.arrayBuffers)} MiB, event loop blocked ${peaks.eventLoopDelayMaxMs.toFixed(0)} ms at worst; VmHWM ${alive(app) ? mib(app.peakRss()) : '?'} MiB`);
     const la = (l: number[]): string => l.map((x) => x.toFixed(2)).join(' ');
     console.log(`conditions: load average before ${la(loadBefore)}, after ${la(loadavg())}. Slack's limit for the acknowledgement: 3,000 ms.`);
   } finally {

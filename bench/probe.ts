@@ -20,6 +20,17 @@ export interface ProbePeaks {
   oldSpaceUsed: number;
   /** samples taken */
   samples: number;
+  /** the longest the event loop was blocked, ms (perf_hooks.monitorEventLoopDelay) */
+  eventLoopDelayMaxMs: number;
+}
+
+/** Each Slack request's time in the bot, arrival → end of its answer, ms, in order of completion. */
+export function readSlackAnswers(file: string): number[] {
+  try {
+    return (JSON.parse(readFileSync(file, 'utf8')) as { slackAnswersMs?: number[] }).slackAnswersMs ?? [];
+  } catch {
+    return [];
+  }
 }
 
 /** The peaks the probe wrote to `file`, or undefined when it wrote none (the process died before its first write). */

@@ -5,6 +5,12 @@
  * or decided), theirs too — the approver group is resolved once, as for a
  * reminder. Best effort: a failed publish is logged and never undoes anything.
  *
+ * Nothing waits for it: `afterTransition` starts the refresh in the
+ * background (`background`: tracked, so a graceful stop lets it finish) and
+ * returns at once, so neither a reply to Slack nor the runner's next step
+ * waits for App Home; the publishes go through `publish`, which the wiring
+ * coalesces per user and bounds (homePublisher.ts).
+ *
  * Inside `collecting` (the sweep) nothing is published at once: the users
  * whose Home the transitions concern are gathered, each once however many of
  * their requests changed, and the caller publishes them at the end (so a
@@ -19,7 +25,11 @@ import type { AppDeps } from './deps';
 import { resolveGroups } from './resolveGroups';
 
 export interface HomeRefresher {
-  /** after a committed transition from `before` to `next` */
+  /**
+   * After a committed transition from `before` to `next`. Outside a
+   * collection the refresh is started in the background and this resolves
+   * at once; inside one, once the users concerned are collected.
+   */
   afterTransition(before: AccessRequest | undefined, next: AccessRequest): Promise<void>;
   /**
    * Runs `work`; the Home tabs its transitions concern are collected instead
@@ -40,7 +50,15 @@ function extensionState(request: AccessRequest | undefined): string {
   return (request?.extensions ?? []).map((e) => `${e.n}:${e.status}:${e.approvals.length}`).join(',');
 }
 
-export function createHomeRefresher(deps: AppDeps, publish: (user: string) => Promise<void>): HomeRefresher {
+/**
+ * `publish` publishes one user's Home (best effort); `background` runs work
+ * nobody waits for (default: as is — the wiring passes `inflight.track`).
+ */
+export function createHomeRefresher(
+  deps: AppDeps,
+  publish: (user: string) => Promise<void>,
+  background: <A extends unknown[]>(work: (...args: A) => Promise<void>) => (...args: A) => Promise<void> = (work) => work,
+): HomeRefresher {
   const collections = new AsyncLocalStorage<Collection>();
 
   async function approversOf(request: AccessRequest): Promise<string[]> {
@@ -63,20 +81,33 @@ export function createHomeRefresher(deps: AppDeps, publish: (user: string) => Pr
     return found;
   }
 
+  /** Whose Home a transition concerns: the requester's, and the approvers' when what waits for them changed. Never throws (logged). */
+  async function concerned(before: AccessRequest | undefined, next: AccessRequest, collection: Collection | undefined): Promise<Set<string>> {
+    const users = new Set<string>([next.requester]);
+    const pendingChanged = (before?.status === 'pending') !== (next.status === 'pending') || before?.approvals.length !== next.approvals.length;
+    if (pendingChanged || extensionState(before) !== extensionState(next)) {
+      try {
+        for (const u of await approversCached(next, collection)) if (u !== next.requester) users.add(u);
+      } catch (error) {
+        deps.logger.warn('could not refresh the approvers\' App Home', { requestId: next.id, error: error instanceof Error ? error.message : String(error) });
+      }
+    }
+    return users;
+  }
+
+  const refresh = background(async (before: AccessRequest | undefined, next: AccessRequest): Promise<void> => {
+    const users = await concerned(before, next, undefined);
+    await Promise.all([...users].map((user) => publish(user)));
+  });
+
   return {
     async afterTransition(before, next) {
       const collection = collections.getStore();
-      try {
-        const users = new Set<string>([next.requester]);
-        const pendingChanged = (before?.status === 'pending') !== (next.status === 'pending') || before?.approvals.length !== next.approvals.length;
-        if (pendingChanged || extensionState(before) !== extensionState(next)) {
-          for (const u of await approversCached(next, collection)) if (u !== next.requester) users.add(u);
-        }
-        if (collection) for (const user of users) collection.users.add(user);
-        else await Promise.all([...users].map((user) => publish(user)));
-      } catch (error) {
-        deps.logger.warn('could not refresh App Home', { requestId: next.id, error: error instanceof Error ? error.message : String(error) });
+      if (collection) {
+        for (const user of await concerned(before, next, collection)) collection.users.add(user);
+        return;
       }
+      void refresh(before, next).catch((error: unknown) => deps.logger.warn('could not refresh App Home', { requestId: next.id, error: error instanceof Error ? error.message : String(error) }));
     },
 
     async collecting(work) {

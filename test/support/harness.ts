@@ -266,6 +266,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       return { ...answer, tag };
     },
     async openHome(user) {
+      // Home refreshes run in the background (src/app/homeRefresher.ts): let the ones already started finish,
+      // so the publish awaited below is this event's and shows everything done before it
+      await (await runwarden.useCases()).idle(60_000);
       const before = slack.homePublishes(user);
       const answer = await send(appHomeOpenedBody({ userId: user }), JSON_CONTENT_TYPE);
       if (answer.status !== 200) throw new Error(`app_home_opened answered HTTP ${answer.status}`);

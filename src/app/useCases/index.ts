@@ -15,14 +15,19 @@ import { createHome } from './home';
 import { createPostureQueries } from './posture';
 import { createRequestForm } from './requestForm';
 import { createHomeRefresher } from '../homeRefresher';
+import { createHomePublisher } from '../homePublisher';
 import { createInflight } from '../inflight';
+
+/** App Home publishes one process runs at once (each reads up to a few hundred documents) */
+const HOME_PUBLISH_CONCURRENCY = 4;
 
 export function createUseCases(deps: AppDeps, kinds: Record<RequestKind, KindEffects>) {
   const inflight = createInflight();
   const queries = createQueries(deps);
   const home = createHome(deps);
-  const publish = inflight.track(home.publish);
-  const homes = createHomeRefresher(deps, publish);
+  // coalesced per user and bounded (a burst of submissions publishes each Home once or twice, not once per request)
+  const publish = inflight.track(createHomePublisher(home.publish, HOME_PUBLISH_CONCURRENCY).schedule);
+  const homes = createHomeRefresher(deps, publish, inflight.track);
   const untracked: Runner = createRunner(deps, kinds, homes);
   const runner: Runner = { ...untracked, run: inflight.track(untracked.run) };
   const extensions = createExtend(deps, runner);

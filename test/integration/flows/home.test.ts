@@ -4,6 +4,7 @@
  * limits); its buttons act like the channel's; every transition publishes
  * the requester's home again, and the approvers' when their list changed.
  */
+import type { Logger } from '../../../src/ports';
 import { startHarness, service, PROJECT, APPROVALS_CHANNEL, type Harness } from '../../support/harness';
 
 jest.setTimeout(180_000);
@@ -23,9 +24,18 @@ rules:
 `;
 
 let h: Harness;
+/** what the bot logged, message by message */
+const logged: Array<{ severity: string; message: string }> = [];
+const recording = (): Logger => ({
+  debug: (message) => logged.push({ severity: 'debug', message }),
+  info: (message) => logged.push({ severity: 'info', message }),
+  warn: (message) => logged.push({ severity: 'warn', message }),
+  error: (message) => logged.push({ severity: 'error', message }),
+  child: () => recording(),
+});
 
 beforeAll(async () => {
-  h = await startHarness({ policy: POLICY });
+  h = await startHarness({ policy: POLICY, logger: recording() });
   h.emulator.seedService({ name: service('hello') });
   h.emulator.seedService({ name: service('orders') });
 });
@@ -153,4 +163,38 @@ it('a sweep that times out several pending requests publishes each approver’s 
   expect(h.slack.homePublishes('U0BOB') - before.bob).toBe(1);
   expect(h.slack.homePublishes('U0CAROL') - before.carol).toBe(1);
   expect(JSON.stringify(h.slack.home('U0BOB'))).toContain('Waiting for your approval (0)');
+});
+
+/** Fails with `what` unless `promise` settles within `ms` (a held Slack call must not hold it). */
+function within<T>(ms: number, promise: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: still waiting after ${ms} ms`)), ms)));
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+it('neither the reply to a request nor its approval message waits for App Home; Homes published later show every request', async () => {
+  await (await h.runwarden.useCases()).idle(60_000);
+  // Slack holds every Home publish (and every retry of one) until released
+  const held = Array.from({ length: 40 }, () => h.slack.hold('views.publish'));
+  const givenUp = (): number => logged.filter((line) => line.message === 'could not publish App Home').length;
+  const before = { givenUp: givenUp(), alice: h.slack.homePublishes('U0ALICE') };
+
+  const first = await within(120_000, h.submit('U0ALICE', 'invoker hello 1h while Home publishes hang'), 'the reply and the approval message');
+  await held[0]?.reached;
+  // the reply came while the Home publishes still hung: it did not wait for them, nor for the bot to give up on them
+  expect(givenUp()).toBe(before.givenUp);
+  expect(h.slack.homePublishes('U0ALICE')).toBe(before.alice);
+  // a burst on top, while they still hang
+  const burst = await within(
+    120_000,
+    Promise.all(Array.from({ length: 8 }, (_, i) => h.submit('U0ALICE', `invoker orders 1h burst of requests ${i}`))),
+    'the replies of a burst',
+  );
+  expect(givenUp()).toBe(before.givenUp);
+  for (const hold of held) hold.release();
+
+  const bob = JSON.stringify(await h.openHome('U0BOB'));
+  for (const id of [first, ...burst]) expect(bob).toContain(id);
+  const alice = JSON.stringify(await h.openHome('U0ALICE'));
+  for (const id of [first, ...burst]) expect(alice).toContain(id);
 });
