@@ -71,7 +71,6 @@ export async function startEmulator(options: { port?: number; host?: string } = 
       state.asset.deniedScopes.add(scope);
     },
     setServiceAssetVersions(versions) {
-      if (versions.length === 0) throw new Error('setServiceAssetVersions: name at least one of v1, v2');
       state.asset.serviceVersions = [...versions];
     },
     service(name) {

@@ -145,7 +145,7 @@ export interface Emulator {
   seedFolder(seed: SeedFolder): void;
   /** Asset Inventory answers PERMISSION_DENIED for searches on this scope (the bot may not read it) */
   denyAssetScope(scope: string): void;
-  /** the versions of a Cloud Run service Asset Inventory shows in versioned_resources (default v1 and v2) */
+  /** the versions of a Cloud Run service Asset Inventory shows in versioned_resources (default v1 and v2; none: as if it showed none) */
   setServiceAssetVersions(versions: ReadonlyArray<'v1' | 'v2'>): void;
   service(name: string): EmulatedService | undefined;
   key(name: string): EmulatedKey | undefined;

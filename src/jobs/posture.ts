@@ -64,7 +64,7 @@ const SUMMARY_RETRY_WAIT_SECONDS = 30;
 /** New findings named in a summary. */
 const SUMMARY_NEW_SHOWN = 5;
 
-type ScopeOutcome = { scope: string; ok: boolean; problem?: string | undefined };
+type ScopeOutcome = { scope: string; ok: boolean; problem?: string | undefined; skipped: number };
 
 function scanIdAt(now: Date): string {
   return `${now.toISOString().replace(/[-:.]/g, '').slice(0, 15)}Z-${randomBytes(3).toString('hex')}`;
@@ -128,7 +128,7 @@ export function createPostureScan(deps: AppDeps) {
     const projectIds = new Map<string, string>();
     /** weak keys by name: one small entry per key that rotates too rarely */
     const weakKeys = new Map<string, NonNullable<ReturnType<typeof weakKey>>>();
-    const outcomes = new Map<string, ScopeOutcome>(posture.scope.map((scope) => [scope, { scope, ok: true }]));
+    const outcomes = new Map<string, ScopeOutcome>(posture.scope.map((scope) => [scope, { scope, ok: true, skipped: 0 }]));
     const context = (): ClassifyContext => ({ policy, posture, now: clock.now() });
 
     const overBudget = (): boolean => performance.now() - started > settings.postureBudgetSeconds * 1000;
@@ -142,8 +142,13 @@ export function createPostureScan(deps: AppDeps) {
         tally.assetCalls += 1;
         const page = await read({ token, size: settings.posturePageSize });
         for (const pair of page.projects) projectIds.set(pair.number, pair.id);
-        for (const skipped of page.skipped) log.warn('posture scan skipped an inventory result it could not read', { scope, name: skipped.name, problem: skipped.problem });
+        // one line per page, not per result: a shape Google changed would otherwise log the whole estate
+        if (page.skipped.length > 0) {
+          log.warn('posture scan skipped inventory results it could not read', { scope, count: page.skipped.length, first: page.skipped.slice(0, 3) });
+        }
         tally.skipped += page.skipped.length;
+        const outcome = outcomes.get(scope);
+        if (outcome) outcome.skipped += page.skipped.length;
         await handle(page.items);
         token = page.next;
       } while (token !== undefined);
@@ -216,8 +221,12 @@ export function createPostureScan(deps: AppDeps) {
         record(scope, policies.flatMap((item) => classifyPolicy(projectResource(item), context()))),
       ),
     );
-    // only a scope read completely says what is gone
+    // only a scope read completely says what is gone: one with results it could not read keeps its findings as they were
     for (const outcome of outcomes.values()) {
+      if (outcome.ok && outcome.skipped > 0) {
+        outcome.ok = false;
+        outcome.problem = `${outcome.skipped} inventory result(s) could not be read (named in the log): its findings are kept as they were`;
+      }
       if (!outcome.ok) continue;
       await renew();
       const { resolved, malformed } = await findings.resolveUnseen(outcome.scope, startedAt, clock.now());

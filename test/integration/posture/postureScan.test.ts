@@ -281,6 +281,20 @@ describe('the posture scan, end to end', () => {
     expect(JSON.stringify(last?.blocks)).toContain('Standing access is');
   });
 
+  test('a service Asset Inventory shows without its resource data is skipped and counted, never guessed at (nor resolved)', async () => {
+    h.emulator.setServiceAssetVersions([]);
+    try {
+      h.clock.advance(3600);
+      const answer = await runPostureScan(h);
+      // the twelve services of acme-prod: nothing known about them, so nothing about them is resolved either
+      expect(answer.body).toMatchObject({ skipped: 12, open_ingress: 0, default_service_account: 0, no_cmek: 0, resolved: 0, scopesRead: 0 });
+      expect(answer.body.problems).toContain('projects/acme-prod: 12 inventory result(s) could not be read (named in the log): its findings are kept as they were');
+      expect((await openFindings(h)).filter((f) => f.kind === 'open_ingress')).toHaveLength(1);
+    } finally {
+      h.emulator.setServiceAssetVersions(['v1', 'v2']);
+    }
+  });
+
   test('one scan at a time: a second call while one runs changes nothing and says so', async () => {
     const held = h.emulator.hold('SearchAllResources');
     const first = runPostureScan(h);
