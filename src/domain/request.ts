@@ -64,6 +64,20 @@ export interface Operation {
 /** Facts read from Google when the request was made, shown to approvers. */
 export type RequestContext = Record<string, string | string[]>;
 
+/** A string fact from a request's context (first element if a list was stored). */
+export function contextString(context: RequestContext | undefined, key: string): string | undefined {
+  const value = context?.[key];
+  if (typeof value === 'string') return value === '' ? undefined : value;
+  return value?.[0];
+}
+
+/** A list fact from a request's context (a lone string becomes a one-element list). */
+export function contextList(context: RequestContext | undefined, key: string): string[] {
+  const value = context?.[key];
+  if (value === undefined) return [];
+  return typeof value === 'string' ? (value === '' ? [] : [value]) : value;
+}
+
 export interface AccessRequest {
   id: string;
   kind: RequestKind;

@@ -4,12 +4,15 @@
  * use cases and the sweep only ever see these interfaces, so a new kind is a
  * new folder, not a new path through the engine (docs/architecture.md).
  *
- * KindEffects: what a kind does against Google, through the ports only.
+ * KindModule: the kind as registered — how it is described (KindDescription)
+ * and asked for in the form (KindForm), and its effects against Google
+ * (KindEffects, through the ports only).
  */
 import type { WardenError } from '../domain/errors';
 import type { PolicyDefaults } from '../domain/policy/schema';
-import type { AccessRequest, RequestContext } from '../domain/request';
+import type { AccessRequest, RequestContext, RequestKind } from '../domain/request';
 import type { IamPolicyPort, KeysPort, ServicesPort } from '../ports';
+import type { Phrase } from './phrase';
 
 /** The parts of a not-yet-created request a kind's `prepare` inspects. */
 export interface Draft {
@@ -88,4 +91,60 @@ export interface KindPorts {
   services: ServicesPort;
   keys: KeysPort;
   defaults: () => PolicyDefaults;
+}
+
+// ---------------------------------------------------------------- how a kind is described and asked for
+
+/** One of a request's facts, shown as a titled field (the title is runwarden's own words). */
+export interface KindField {
+  title: string;
+  value: Phrase;
+}
+
+/**
+ * How a request of this kind is described to people, in every Slack view
+ * (src/adapters/slack/views/describe.ts renders these). Pure.
+ */
+export interface KindDescription {
+  /** the kind's name for people: "Invoker access", "Key rotation" */
+  label: string;
+  /** what the target is called in a request's fields: "Service", "Key" */
+  targetNoun: string;
+  /** one clause naming the change, in messages: "`roles/run.invoker` for `user:a@x` on `hello` for 2h" */
+  change(request: AccessRequest): Phrase;
+  /** the change in the words of the Approve button's confirm dialog (plain text) */
+  confirm(request: AccessRequest): Phrase;
+  /** the request's own facts, after its id, requester and target */
+  fields(request: AccessRequest): KindField[];
+  /** sections shown after the facts (a key rotation's blast radius) */
+  sections(request: AccessRequest): Phrase[];
+  /** what ending it did, in the status line of an expired or revoked request */
+  undone(request: AccessRequest): Phrase;
+  /** the same, told to the requester by DM */
+  ended(request: AccessRequest): Phrase;
+  /** what revoking it now does, in the Revoke button's confirm dialog; `when` says instead of when */
+  revoking(request: AccessRequest, when: Phrase): Phrase;
+  /** a permanent change done, told to the requester, where the kind says more than the change (a rotation's new version) */
+  done?(request: AccessRequest): Phrase;
+}
+
+/** How the request form (SPEC §9) asks for this kind. */
+export interface KindForm {
+  /** the Kind menu's option */
+  option: string;
+  /** what Target holds: a service (searched as the person types) or a key (typed as ring/key) */
+  target: 'service' | 'key';
+  /** the Setting input's choices; absent: no Setting */
+  settings?: readonly string[] | undefined;
+  /** the Duration input: required, optional (a permanent change where the rules allow one), or none */
+  duration: 'required' | 'optional' | 'none';
+}
+
+/** A request kind: one folder under src/kinds/, one entry of src/kinds/registry.ts. */
+export interface KindModule<K extends RequestKind = RequestKind> {
+  kind: K;
+  describe: KindDescription;
+  form: KindForm;
+  /** its effects against Google, built on the ports */
+  effects(ports: KindPorts): KindEffects;
 }

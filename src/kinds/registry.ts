@@ -1,21 +1,25 @@
 /**
  * The one table of request kinds: every part of runwarden that depends on
- * the kind (the runner, the sweep, submission) reads it here, never by
- * switching on the kind's name. Adding a kind is a folder under src/kinds/
- * and one entry here (docs/architecture.md, "Adding a kind").
+ * the kind — the runner, the sweep, submission, the Slack views and the
+ * request form — reads it here, never by switching on the kind's name.
+ * Adding a kind is a folder under src/kinds/ and one entry here
+ * (docs/architecture.md, "Adding a kind").
  */
 import type { RequestKind } from '../domain/request';
-import { createInvokerEffects } from './invoker/effects';
-import type { KindEffects, KindPorts } from './kind';
-import { createRotateEffects } from './rotate/effects';
-import { createSettingEffects } from './setting/effects';
+import { invoker } from './invoker';
+import type { KindEffects, KindModule, KindPorts } from './kind';
+import { rotate } from './rotate';
+import { egress, ingress } from './setting';
+
+/** Every kind, in the order people see them (the form's menu, help). */
+export const KINDS: { readonly [K in RequestKind]: KindModule<K> } = { invoker, egress, ingress, rotate };
+
+/** The kind module of `kind`. */
+export function kindOf(kind: RequestKind): KindModule {
+  return KINDS[kind];
+}
 
 /** Each kind's effects against Google, built on `ports`. */
 export function createKindEffects(ports: KindPorts): Record<RequestKind, KindEffects> {
-  return {
-    invoker: createInvokerEffects(ports),
-    egress: createSettingEffects('egress', ports),
-    ingress: createSettingEffects('ingress', ports),
-    rotate: createRotateEffects({ ...ports, scope: ports.defaults }),
-  };
+  return { invoker: invoker.effects(ports), egress: egress.effects(ports), ingress: ingress.effects(ports), rotate: rotate.effects(ports) };
 }

@@ -7,6 +7,7 @@
 import { formatDuration } from '../../domain/duration';
 import { findRule } from '../../domain/policy/evaluate';
 import type { RequestKind } from '../../domain/request';
+import { KINDS, kindOf } from '../../kinds/registry';
 import { resolveKeyName } from '../../domain/resourceNames';
 import type { ServiceInfo } from '../../ports';
 import type { FormHints } from '../../adapters/slack/views/requestForm';
@@ -50,11 +51,12 @@ export function createRequestForm(deps: AppDeps) {
   async function suggest(kind: RequestKind | undefined, typed: string): Promise<TargetOption[]> {
     const policy = deps.policy();
     const text = typed.trim().toLowerCase();
-    if (kind === 'rotate') {
+    if (kind !== undefined && kindOf(kind).form.target === 'key') {
       const key = resolveKeyName(typed.trim(), policy.defaults);
-      return key.ok && findRule(policy, 'rotate', key.name) ? [{ text: typed.trim().slice(0, 75), value: key.name }] : [];
+      return key.ok && findRule(policy, kind, key.name) ? [{ text: typed.trim().slice(0, 75), value: key.name }] : [];
     }
-    const kinds: RequestKind[] = kind ? [kind] : ['invoker', 'egress', 'ingress'];
+    // Before a kind is chosen: services any service kind's rules cover.
+    const kinds: RequestKind[] = kind ? [kind] : Object.values(KINDS).filter((k) => k.form.target === 'service').map((k) => k.kind);
     const options: TargetOption[] = [];
     // Slack waits 3 s for options: a listing not ready by then answers nothing now and serves the next keystroke.
     const listed = await withinAck(services(), SUGGEST_BUDGET_MS);

@@ -7,8 +7,9 @@
  */
 import type { ConfirmationDialog } from '@slack/types';
 import { approvalsInStep, type AccessRequest, type Extension } from '../../../domain/request';
-import { durationText, shortName } from './describe';
-import { LIMITS, contextList, formatDuration, plain, plainDate, plural } from './format';
+import { kindOf } from '../../../kinds/registry';
+import { LIMITS, plain, plainDate } from './format';
+import { plainOf } from './phrase';
 
 /** Approve: what the click applies, or that it counts towards it. */
 export function approveConfirm(request: AccessRequest): ConfirmationDialog {
@@ -72,31 +73,11 @@ function confirmText(request: AccessRequest): string {
 }
 
 function revokeText(request: AccessRequest): string {
-  const service = shortName(request.target);
   const when = request.expiresAt ? `instead of at ${plainDate(request.expiresAt)}` : 'instead of at expiry';
-  if (request.kind === 'invoker') {
-    return `This removes ${request.role ?? 'roles/run.invoker'} for ${request.member ?? 'the requester'} on service ${service} now, ${when}.`;
-  }
-  const back = request.previousValue ? ` to ${request.previousValue}` : '';
-  return `This sets ${request.kind} of service ${service} back${back} now, ${when}.`;
+  return plainOf(kindOf(request.kind).describe.revoking(request, [when]));
 }
 
+/** The change in the kind's own words (src/kinds/<kind>/describe.ts). */
 function plainChange(request: AccessRequest): string {
-  const service = shortName(request.target);
-  switch (request.kind) {
-    case 'invoker':
-      return `${request.role ?? 'roles/run.invoker'} for ${request.member ?? 'the requester'} on service ${service} for ${durationText(request)}`;
-    case 'egress':
-    case 'ingress': {
-      const lasting = request.durationSeconds ? `for ${durationText(request)}` : 'permanently';
-      return `${request.kind} ${request.value ?? '?'} on service ${service} ${lasting}`;
-    }
-    case 'rotate': {
-      const used = contextList(request.context, 'services').length;
-      const period = request.rotationPeriodSeconds
-        ? ` and rotation every ${formatDuration(request.rotationPeriodSeconds)}`
-        : '';
-      return `a new primary version of key ${service}${period}; ${used === 0 ? 'no Cloud Run service uses it' : `${plural(used, 'service')} use it`}`;
-    }
-  }
+  return plainOf(kindOf(request.kind).describe.confirm(request));
 }

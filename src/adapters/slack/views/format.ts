@@ -4,7 +4,6 @@
  * size limits Slack enforces on blocks. Pure functions; no I/O.
  */
 import type { types } from '@slack/bolt';
-import type { RequestContext } from '../../../domain/request';
 
 export type KnownBlock = types.KnownBlock;
 export type SectionBlock = types.SectionBlock;
@@ -135,20 +134,6 @@ export function slackDateSeconds(date: Date): string {
 
 export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
-/** A string fact from a request's context (first element if a list was stored). */
-export function contextString(context: RequestContext | undefined, key: string): string | undefined {
-  const value = context?.[key];
-  if (typeof value === 'string') return value === '' ? undefined : value;
-  return value?.[0];
-}
-
-/** A list fact from a request's context (a lone string becomes a one-element list). */
-export function contextList(context: RequestContext | undefined, key: string): string[] {
-  const value = context?.[key];
-  if (value === undefined) return [];
-  return typeof value === 'string' ? (value === '' ? [] : [value]) : value;
 }
 
 /** `items` rendered by `show`, at most `max` of them, then "and N more". */

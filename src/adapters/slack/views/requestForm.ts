@@ -3,10 +3,13 @@
  * (an external_select answered from block_suggestion), **Setting**,
  * **Duration** and **Reason**. Before a kind is chosen every input shows;
  * choosing one (dispatch_action) redraws the form for it with the rule's
- * hints: Setting only for egress/ingress, no Duration for rotate, Duration
- * optional where the rule allows permanent changes. Pure.
+ * hints: what each kind asks for comes from its own module (src/kinds/<kind>,
+ * `form`): Setting only where the kind has settings (egress/ingress), no
+ * Duration where it takes none (rotate), Duration optional where the rule
+ * allows permanent changes. Pure.
  */
-import { EGRESS_VALUES, INGRESS_VALUES, REQUEST_KINDS, type RequestKind } from '../../../domain/request';
+import type { RequestKind } from '../../../domain/request';
+import { KINDS, kindOf } from '../../../kinds/registry';
 import type { SlackSurface } from '../../../ports';
 import {
   FORM_DURATION_BLOCK,
@@ -30,13 +33,6 @@ export interface FormHints {
   reason?: string | undefined;
 }
 
-const KIND_TEXT: Record<RequestKind, string> = {
-  invoker: 'invoker — call a private service',
-  egress: 'egress — VPC egress setting',
-  ingress: 'ingress — ingress setting',
-  rotate: 'rotate — rotate a KMS key',
-};
-
 const option = (text: string, value: string) => ({ text: plain(text, 75), value });
 
 export function requestForm(kind?: RequestKind, hints: FormHints = {}): SlackSurface {
@@ -44,13 +40,16 @@ export function requestForm(kind?: RequestKind, hints: FormHints = {}): SlackSur
     type: 'static_select',
     action_id: FORM_KIND_ACTION,
     placeholder: plain('Choose a kind', 150),
-    options: REQUEST_KINDS.map((k) => option(KIND_TEXT[k], k)),
-    ...(kind ? { initial_option: option(KIND_TEXT[kind], kind) } : {}),
+    options: Object.values(KINDS).map((k) => option(k.form.option, k.kind)),
+    ...(kind ? { initial_option: option(kindOf(kind).form.option, kind) } : {}),
   };
-  const settings = kind === 'egress' ? EGRESS_VALUES : kind === 'ingress' ? INGRESS_VALUES : [...EGRESS_VALUES, ...INGRESS_VALUES];
-  const withSetting = kind === undefined || kind === 'egress' || kind === 'ingress';
-  const withDuration = kind !== 'rotate';
-  const durationOptional = kind === undefined || ((kind === 'egress' || kind === 'ingress') && hints.permanentAllowed !== false);
+  // Before a kind is chosen, every input shows (Setting with every kind's settings, Duration optional).
+  const form = kind === undefined ? undefined : kindOf(kind).form;
+  const settings = form ? (form.settings ?? []) : Object.values(KINDS).flatMap((k) => k.form.settings ?? []);
+  const withSetting = settings.length > 0;
+  const withDuration = form?.duration !== 'none';
+  const durationOptional = form === undefined || (form.duration === 'optional' && hints.permanentAllowed !== false);
+  const byKey = form?.target === 'key';
   const durationHint = [hints.maxDuration ? `At most ${hints.maxDuration}.` : '', durationOptional && kind ? 'Leave empty for a permanent change.' : '', 'e.g. 30m, 2h, 1h30m']
     .filter(Boolean)
     .join(' ');
@@ -60,8 +59,8 @@ export function requestForm(kind?: RequestKind, hints: FormHints = {}): SlackSur
       type: 'input',
       block_id: FORM_TARGET_BLOCK,
       label: plain('Target', 2000),
-      hint: plain(kind === 'rotate' ? 'Type the key as ring/key.' : 'Type a few letters of the service name.', 2000),
-      element: { type: 'external_select', action_id: FORM_TARGET_ACTION, placeholder: plain(kind === 'rotate' ? 'ring/key' : 'service', 150), min_query_length: 1 },
+      hint: plain(byKey ? 'Type the key as ring/key.' : 'Type a few letters of the service name.', 2000),
+      element: { type: 'external_select', action_id: FORM_TARGET_ACTION, placeholder: plain(byKey ? 'ring/key' : 'service', 150), min_query_length: 1 },
     },
   ];
   if (withSetting) {

@@ -3,7 +3,9 @@
  * at submission, at every decision, when it takes effect and when it ends.
  */
 import { approvalsInStep, type AccessRequest, type NoticeKind } from '../../../domain/request';
-import { changeSummary, remainingApprovals, shortName, stepText } from './describe';
+import { kindOf } from '../../../kinds/registry';
+import { shortName } from '../../../kinds/phrase';
+import { changeSummary, remainingApprovals, stepText } from './describe';
 import { EXTEND_OPEN_ACTION } from '../ids';
 import {
   type Button,
@@ -20,6 +22,7 @@ import {
   slackDate,
   truncate,
 } from './format';
+import { mrkdwnOf } from './phrase';
 
 
 /**
@@ -112,10 +115,8 @@ function actor(r: AccessRequest, who: string): string {
 }
 
 function appliedSentence(r: AccessRequest, id: string, change: string): string {
-  if (r.kind === 'rotate') {
-    const version = r.result?.['version'];
-    return `:white_check_mark: Your request ${id} is done: key ${code(shortName(r.target), 200)} was rotated${version ? `; the new primary version is ${code(version, 500)}` : ''}.`;
-  }
+  const done = kindOf(r.kind).describe.done?.(r);
+  if (done) return `:white_check_mark: Your request ${id} is done: ${mrkdwnOf(done)}.`;
   if (r.startsAt && r.expiresAt) {
     return `:white_check_mark: Your scheduled grant ${id} is in place: ${change}. I'll DM you when the window opens; \`/warden revoke ${r.id}\` removes it.`;
   }
@@ -127,17 +128,5 @@ function appliedSentence(r: AccessRequest, id: string, change: string): string {
 }
 
 function endedWhat(r: AccessRequest): string {
-  switch (r.kind) {
-    case 'invoker':
-      return `the ${code(r.role ?? 'roles/run.invoker', 200)} binding for ${code(r.member ?? 'you', 300)} was removed`;
-    case 'egress':
-    case 'ingress':
-      // someone changed the setting meanwhile: runwarden left theirs in place (the channel message says the same)
-      if (r.result?.drift !== undefined) return `${r.kind} of ${code(shortName(r.target), 200)} was left at ${code(r.result.drift, 100)}: changed outside runwarden, not set back`;
-      return r.previousValue
-        ? `${r.kind} of ${code(shortName(r.target), 200)} was set back to ${code(r.previousValue, 100)}`
-        : `${r.kind} of ${code(shortName(r.target), 200)} was set back`;
-    case 'rotate':
-      return 'a rotation cannot be undone';
-  }
+  return mrkdwnOf(kindOf(r.kind).describe.ended(r));
 }

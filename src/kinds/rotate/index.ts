@@ -1,0 +1,11 @@
+/** `rotate`: a new primary version of a Cloud KMS key (a CMEK protecting Cloud Run data), optionally a new rotation schedule. */
+import type { KindModule } from '../kind';
+import { describeRotate } from './describe';
+import { createRotateEffects } from './effects';
+
+export const rotate: KindModule<'rotate'> = {
+  kind: 'rotate',
+  describe: describeRotate,
+  form: { option: 'rotate — rotate a KMS key', target: 'key', duration: 'none' },
+  effects: (ports) => createRotateEffects({ ...ports, scope: ports.defaults }),
+};

@@ -1,0 +1,19 @@
+/** `egress` and `ingress`: a change of one setting of a Cloud Run service, permanent or for a while; one module for both. */
+import { EGRESS_VALUES, INGRESS_VALUES } from '../../domain/request';
+import type { KindModule } from '../kind';
+import { describeSetting } from './describe';
+import { createSettingEffects } from './effects';
+
+export const egress: KindModule<'egress'> = {
+  kind: 'egress',
+  describe: describeSetting('egress'),
+  form: { option: 'egress — VPC egress setting', target: 'service', settings: EGRESS_VALUES, duration: 'optional' },
+  effects: (ports) => createSettingEffects('egress', ports),
+};
+
+export const ingress: KindModule<'ingress'> = {
+  kind: 'ingress',
+  describe: describeSetting('ingress'),
+  form: { option: 'ingress — ingress setting', target: 'service', settings: INGRESS_VALUES, duration: 'optional' },
+  effects: (ports) => createSettingEffects('ingress', ports),
+};
