@@ -1,6 +1,6 @@
 /** `/warden cancel <id>`: withdraw your pending request. */
-import { idArgsSchema, parseIdArgs, type IdArgs, type ParseArgsResult } from './args';
-import type { Tokens } from './tokens';
+import { idArgsSchema, parseIdArgs, type IdArgs, type ParseArgsResult } from '../src/domain/grammar/args';
+import type { Tokens } from '../src/domain/grammar/tokens';
 import { outcomeReply } from './outcomeReply';
 import type { CommandContext, Reply } from './context';
 

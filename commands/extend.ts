@@ -1,7 +1,7 @@
 /** `/warden extend <id> <duration> <reason…>`: more time for your active grant or temporary change. */
 import { z } from 'zod';
-import { durationArg, parseWith, reasonArg, requestIdArg, type ParseArgsResult } from './args';
-import type { Tokens } from './tokens';
+import { durationArg, parseWith, reasonArg, requestIdArg, type ParseArgsResult } from '../src/domain/grammar/args';
+import type { Tokens } from '../src/domain/grammar/tokens';
 import { outcomeReply } from './outcomeReply';
 import type { CommandContext, Reply } from './context';
 

@@ -4,8 +4,8 @@
  * helpText in parse.ts, answered by run.ts.
  */
 import { z } from 'zod';
-import type { ParseArgsResult } from './args';
-import type { Tokens } from './tokens';
+import type { ParseArgsResult } from '../src/domain/grammar/args';
+import type { Tokens } from '../src/domain/grammar/tokens';
 
 export const name = 'help';
 export const usage = (slash = '/warden') => `${slash} help`;

@@ -8,8 +8,5 @@ export { helpText, overviewUsage, parseCommand, SUBCOMMANDS, type Command, type 
 export { runCommand } from './run';
 export type { CommandContext, Reply } from './context';
 export { argsSchema as extendArgsSchema, extensionReply } from './extend';
-/** The request kinds' own subcommands, which the request form validates and submits through (formListener.ts). */
-export * as egress from './egress';
-export * as ingress from './ingress';
-export * as invoker from './invoker';
-export * as rotate from './rotate';
+/** A request of a kind, submitted exactly as its subcommand does (the request form submits through it). */
+export { submitKind } from './submit';

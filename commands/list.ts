@@ -1,7 +1,7 @@
 /** `/warden list`: your open requests, active grants, and requests awaiting your approval. */
 import { z } from 'zod';
-import type { ParseArgsResult } from './args';
-import { unknownFlag, type Tokens } from './tokens';
+import type { ParseArgsResult } from '../src/domain/grammar/args';
+import { unknownFlag, type Tokens } from '../src/domain/grammar/tokens';
 import { listView } from '../src/adapters/slack/views/listView';
 import type { CommandContext, Reply } from './context';
 

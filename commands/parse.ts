@@ -1,30 +1,46 @@
 /**
  * Slash-command text → a typed Command, or an error with the usage line to
- * show. Never throws: every malformed command gets a specific answer.
+ * show. Never throws: every malformed command gets a specific answer. The
+ * request kinds' subcommands come from the kinds' registry
+ * (src/kinds/registry.ts); the others are modules of this folder.
  */
-import type { ParseArgsResult } from './args';
+import type { ParseArgsResult } from '../src/domain/grammar/args';
+import { orList, splitWords, tokenizeWords, type Tokens } from '../src/domain/grammar/tokens';
+import type { RequestKind } from '../src/domain/request';
+import { isRequestKind, KINDS, type KindArgs } from '../src/kinds/registry';
 import * as cancel from './cancel';
-import * as egress from './egress';
 import * as extend from './extend';
 import * as help from './help';
-import * as ingress from './ingress';
-import * as invoker from './invoker';
 import * as list from './list';
 import * as posture from './posture';
 import * as revoke from './revoke';
-import * as rotate from './rotate';
 import * as status from './status';
-import { orList, splitWords, tokenizeWords, type Tokens } from './tokens';
 
-/** In the order help lists them. */
-export const SUBCOMMANDS = [invoker, egress, ingress, rotate, list, status, revoke, cancel, extend, posture, help] as const;
-export type CommandName = (typeof SUBCOMMANDS)[number]['name'];
+/** The subcommands that are not a request kind, in the order help lists them (after the kinds). */
+const OTHERS = [list, status, revoke, cancel, extend, posture, help] as const;
+
+export type CommandName = RequestKind | (typeof OTHERS)[number]['name'];
+
+/** What help and the app manifest show of a subcommand. */
+export interface Subcommand {
+  name: CommandName;
+  usage(slash?: string): string;
+  summary: string;
+}
+
+/** The subcommand of each request kind, from its module. */
+const KIND_SUBCOMMANDS = Object.values(KINDS).map(
+  (kind): Subcommand => ({ name: kind.kind, usage: (slash = '/warden') => kind.command.usage(slash), summary: kind.command.summary }),
+);
+
+/** In the order help lists them: the request kinds first. */
+export const SUBCOMMANDS: readonly Subcommand[] = [...KIND_SUBCOMMANDS, ...OTHERS];
+
+/** A request kind's subcommand, parsed: the kind's name and its arguments. */
+export type KindCommandOf = { [K in RequestKind]: { name: K } & KindArgs<K> }[RequestKind];
 
 export type Command =
-  | ({ name: 'invoker' } & invoker.InvokerArgs)
-  | ({ name: 'egress' } & egress.EgressArgs)
-  | ({ name: 'ingress' } & ingress.IngressArgs)
-  | ({ name: 'rotate' } & rotate.RotateArgs)
+  | KindCommandOf
   | ({ name: 'list' } & list.ListArgs)
   | ({ name: 'status' } & status.StatusArgs)
   | ({ name: 'revoke' } & revoke.RevokeArgs)
@@ -55,16 +71,18 @@ function named<N extends CommandName, A extends object>(name: N, result: ParseAr
   return result.ok ? { ok: true, args: { name, ...result.args } } : result;
 }
 
+/** Whether a parsed command makes a request of one of the kinds. */
+export function isKindCommand(command: Command): command is KindCommandOf {
+  return isRequestKind(command.name);
+}
+
 function parseArgsOf(name: CommandName, tokens: Tokens): ParseArgsResult<Command> {
+  if (isRequestKind(name)) {
+    const parsed = KINDS[name].command.parseArgs(tokens);
+    // The kind's schema made these arguments: they are KindArgs of `name`.
+    return parsed.ok ? { ok: true, args: { name, ...parsed.args } as KindCommandOf } : parsed;
+  }
   switch (name) {
-    case 'invoker':
-      return named(name, invoker.parseArgs(tokens));
-    case 'egress':
-      return named(name, egress.parseArgs(tokens));
-    case 'ingress':
-      return named(name, ingress.parseArgs(tokens));
-    case 'rotate':
-      return named(name, rotate.parseArgs(tokens));
     case 'list':
       return named(name, list.parseArgs(tokens));
     case 'status':

@@ -1,8 +1,8 @@
 /** `/warden posture [<scope>]` (SPEC §4, §11): the open posture findings, counted by kind, the worst first. */
 import { z } from 'zod';
-import type { ParseArgsResult } from './args';
-import { parseWith } from './args';
-import type { Tokens } from './tokens';
+import type { ParseArgsResult } from '../src/domain/grammar/args';
+import { parseWith } from '../src/domain/grammar/args';
+import type { Tokens } from '../src/domain/grammar/tokens';
 import { postureReport } from '../src/adapters/slack/views/postureReport';
 import { refusal } from '../src/adapters/slack/views/refusal';
 import type { CommandContext, Reply } from './context';

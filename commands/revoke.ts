@@ -1,6 +1,6 @@
 /** `/warden revoke <id>`: end an active grant or temporary change early. */
-import { idArgsSchema, parseIdArgs, type IdArgs, type ParseArgsResult } from './args';
-import type { Tokens } from './tokens';
+import { idArgsSchema, parseIdArgs, type IdArgs, type ParseArgsResult } from '../src/domain/grammar/args';
+import type { Tokens } from '../src/domain/grammar/tokens';
 import { statusLine } from '../src/adapters/slack/views/describe';
 import { outcomeReply } from './outcomeReply';
 import type { CommandContext, Reply } from './context';

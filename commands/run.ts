@@ -1,31 +1,23 @@
 /**
- * Dispatches a parsed command to its subcommand's handler.
+ * Dispatches a parsed command to its subcommand's handler: a request kind's
+ * subcommand submits a request of that kind (submit.ts), the others have
+ * their own module.
  */
 import * as cancel from './cancel';
 import type { CommandContext, Reply } from './context';
-import * as egress from './egress';
 import * as extend from './extend';
-import * as ingress from './ingress';
-import * as invoker from './invoker';
 import * as list from './list';
-import { helpText, type Command } from './parse';
+import { helpText, isKindCommand, type Command } from './parse';
 import * as posture from './posture';
 import * as revoke from './revoke';
-import * as rotate from './rotate';
 import * as status from './status';
+import { submitKind } from './submit';
 
 export type { CommandContext, Reply } from './context';
 
 export function runCommand(command: Command, ctx: CommandContext): Promise<Reply> {
+  if (isKindCommand(command)) return submitKind(command.name, command, ctx);
   switch (command.name) {
-    case 'invoker':
-      return invoker.handle(command, ctx);
-    case 'egress':
-      return egress.handle(command, ctx);
-    case 'ingress':
-      return ingress.handle(command, ctx);
-    case 'rotate':
-      return rotate.handle(command, ctx);
     case 'list':
       return list.handle(command, ctx);
     case 'status':

@@ -1,6 +1,6 @@
 /** `/warden status <id>`: one request with its whole history. */
-import { idArgsSchema, parseIdArgs, type IdArgs, type ParseArgsResult } from './args';
-import type { Tokens } from './tokens';
+import { idArgsSchema, parseIdArgs, type IdArgs, type ParseArgsResult } from '../src/domain/grammar/args';
+import type { Tokens } from '../src/domain/grammar/tokens';
 import { statusView } from '../src/adapters/slack/views/statusView';
 import { refusal } from '../src/adapters/slack/views/refusal';
 import type { CommandContext, Reply } from './context';

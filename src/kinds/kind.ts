@@ -4,11 +4,15 @@
  * use cases and the sweep only ever see these interfaces, so a new kind is a
  * new folder, not a new path through the engine (docs/architecture.md).
  *
- * KindModule: the kind as registered — how it is described (KindDescription)
- * and asked for in the form (KindForm), and its effects against Google
- * (KindEffects, through the ports only).
+ * KindModule: the kind as registered — its slash subcommand (KindCommand),
+ * how it is described (KindDescription) and asked for in the form
+ * (KindForm), and its effects against Google (KindEffects, through the
+ * ports only).
  */
+import type { z } from 'zod';
 import type { WardenError } from '../domain/errors';
+import type { ParseArgsResult } from '../domain/grammar/args';
+import type { Tokens } from '../domain/grammar/tokens';
 import type { PolicyDefaults } from '../domain/policy/schema';
 import type { AccessRequest, RequestContext, RequestKind } from '../domain/request';
 import type { IamPolicyPort, KeysPort, ServicesPort } from '../ports';
@@ -140,9 +144,61 @@ export interface KindForm {
   duration: 'required' | 'optional' | 'none';
 }
 
+// ---------------------------------------------------------------- how a kind is asked for
+
+/** What a request asks for, as its command or the form gives it, names resolved: what submission checks and records. */
+export interface Ask {
+  kind: RequestKind;
+  /** full resource name */
+  target: string;
+  reason: string;
+  durationSeconds?: number | undefined;
+  /** invoker: --role */
+  role?: string | undefined;
+  /** invoker: --member; default: the requester's own identity */
+  member?: string | undefined;
+  /** egress/ingress: the setting */
+  value?: string | undefined;
+  /** rotate: --rotation-period */
+  rotationPeriodSeconds?: number | undefined;
+  /** --break-glass */
+  breakGlass?: boolean | undefined;
+  /** invoker: --start, when a scheduled grant begins */
+  startsAt?: Date | undefined;
+}
+
+/** The request form's inputs, as typed (SPEC §9): Target, Setting, Duration, and Reason as its words. */
+export interface FormInputs {
+  target?: string | undefined;
+  setting?: string | undefined;
+  duration?: string | undefined;
+  reason?: string[] | undefined;
+}
+
+/**
+ * A kind's slash subcommand (SPEC §4): its usage line, its arguments (one
+ * zod schema, shared by the command and the form), and how they become an
+ * Ask. Pure.
+ */
+export interface KindCommand<Args extends object = object> {
+  /** the usage line with the configured slash command */
+  usage(slash: string): string;
+  /** what it does, for help */
+  summary: string;
+  /** its arguments by field name, each with the message a person needs when it is missing or malformed */
+  argsSchema: z.ZodType<Args>;
+  /** words and flags after the subcommand → its arguments, or the first problem */
+  parseArgs(tokens: Tokens): ParseArgsResult<Args>;
+  /** the form's inputs → raw arguments for argsSchema */
+  fromForm(inputs: FormInputs): Record<string, unknown>;
+  /** its arguments → what to submit, names resolved against the policy's defaults; or why they cannot be */
+  toAsk(args: Args, defaults: PolicyDefaults, now: Date): { ok: true; ask: Ask } | { ok: false; error: string };
+}
+
 /** A request kind: one folder under src/kinds/, one entry of src/kinds/registry.ts. */
-export interface KindModule<K extends RequestKind = RequestKind> {
+export interface KindModule<K extends RequestKind = RequestKind, Args extends object = object> {
   kind: K;
+  command: KindCommand<Args>;
   describe: KindDescription;
   form: KindForm;
   /** its effects against Google, built on the ports */

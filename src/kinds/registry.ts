@@ -7,16 +7,24 @@
  */
 import type { RequestKind } from '../domain/request';
 import { invoker } from './invoker';
-import type { KindEffects, KindModule, KindPorts } from './kind';
+import type { KindCommand, KindEffects, KindModule, KindPorts } from './kind';
 import { rotate } from './rotate';
 import { egress, ingress } from './setting';
 
 /** Every kind, in the order people see them (the form's menu, help). */
-export const KINDS: { readonly [K in RequestKind]: KindModule<K> } = { invoker, egress, ingress, rotate };
+export const KINDS = { invoker, egress, ingress, rotate } as const satisfies { readonly [K in RequestKind]: KindModule<K> };
+
+/** The arguments of kind K's subcommand, as its schema outputs them. */
+export type KindArgs<K extends RequestKind> = (typeof KINDS)[K]['command'] extends KindCommand<infer A> ? A : never;
 
 /** The kind module of `kind`. */
 export function kindOf(kind: RequestKind): KindModule {
   return KINDS[kind];
+}
+
+/** Whether `name` names a request kind (a subcommand that makes a request). */
+export function isRequestKind(name: string): name is RequestKind {
+  return Object.hasOwn(KINDS, name);
 }
 
 /** Each kind's effects against Google, built on `ports`. */

@@ -1,10 +1,12 @@
 /** `invoker`: time-bound permission to call a private Cloud Run service (SPEC §8's conditional binding). */
 import type { KindModule } from '../kind';
+import { invokerCommand, type InvokerArgs } from './command';
 import { describeInvoker } from './describe';
 import { createInvokerEffects } from './effects';
 
-export const invoker: KindModule<'invoker'> = {
+export const invoker: KindModule<'invoker', InvokerArgs> = {
   kind: 'invoker',
+  command: invokerCommand,
   describe: describeInvoker,
   form: { option: 'invoker — call a private service', target: 'service', duration: 'required' },
   effects: (ports) => createInvokerEffects(ports),

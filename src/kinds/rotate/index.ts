@@ -1,10 +1,12 @@
 /** `rotate`: a new primary version of a Cloud KMS key (a CMEK protecting Cloud Run data), optionally a new rotation schedule. */
 import type { KindModule } from '../kind';
+import { rotateCommand, type RotateArgs } from './command';
 import { describeRotate } from './describe';
 import { createRotateEffects } from './effects';
 
-export const rotate: KindModule<'rotate'> = {
+export const rotate: KindModule<'rotate', RotateArgs> = {
   kind: 'rotate',
+  command: rotateCommand,
   describe: describeRotate,
   form: { option: 'rotate — rotate a KMS key', target: 'key', duration: 'none' },
   effects: (ports) => createRotateEffects({ ...ports, scope: ports.defaults }),

@@ -1,14 +1,18 @@
 import * as cancel from '../../../commands/cancel';
 import * as extend from '../../../commands/extend';
-import * as egress from '../../../commands/egress';
 import * as help from '../../../commands/help';
-import * as ingress from '../../../commands/ingress';
-import * as invoker from '../../../commands/invoker';
 import * as list from '../../../commands/list';
 import { helpText, overviewUsage, parseCommand, SUBCOMMANDS, type Command } from '../../../commands/parse';
 import * as revoke from '../../../commands/revoke';
-import * as rotate from '../../../commands/rotate';
 import * as status from '../../../commands/status';
+import { KINDS } from '../../../src/kinds/registry';
+
+/** The request kinds' subcommands, as help lists them (their usage lines default to /warden). */
+const subcommandOf = (kind: keyof typeof KINDS) => ({ usage: (slash = '/warden') => KINDS[kind].command.usage(slash) });
+const invoker = subcommandOf('invoker');
+const egress = subcommandOf('egress');
+const ingress = subcommandOf('ingress');
+const rotate = subcommandOf('rotate');
 
 const FULL = 'projects/acme-prod/locations/us-central1/services/payments';
 const KEY = 'projects/acme-prod/locations/global/keyRings/run/cryptoKeys/db';

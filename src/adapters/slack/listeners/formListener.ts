@@ -11,8 +11,9 @@
  */
 import type { SlackListeners } from './slackListeners';
 import { z } from 'zod';
-import { egress, ingress, invoker, rotate, type CommandContext, type Reply } from '../../../../commands';
-import { REQUEST_KINDS, type RequestKind } from '../../../domain/request';
+import { submitKind, type CommandContext, type Reply } from '../../../../commands';
+import { isRequestKind, kindOf } from '../../../kinds/registry';
+import type { RequestKind } from '../../../domain/request';
 import { createHash } from 'node:crypto';
 import type { DeliveryLedger, Logger, ViewsPort, ChatPort } from '../../../ports';
 import type { FormHints } from '../views/requestForm';
@@ -44,7 +45,7 @@ export function submissionKey(viewId: string, state: unknown): string {
 
 const REFUSED = ':no_entry:';
 
-const kindOf = (text: unknown): RequestKind | undefined => REQUEST_KINDS.find((k) => k === text);
+const kindNamed = (text: unknown): RequestKind | undefined => (typeof text === 'string' && isRequestKind(text) ? text : undefined);
 const viewPayload = z.object({ user: z.object({ id: z.string().min(1) }), view: z.object({ id: z.string().optional(), private_metadata: z.string().optional(), state: z.unknown() }) });
 
 /** Which block shows a problem with each argument of the subcommands' schemas. */
@@ -71,27 +72,12 @@ function parseForm(kind: RequestKind, state: unknown): { ok: true; run: (ctx: Co
   const duration = inputValue(state, FORM_DURATION_BLOCK, INPUT_ACTION);
   const reason = inputValue(state, FORM_REASON_BLOCK, INPUT_ACTION)?.split(/\s+/).filter(Boolean);
   const errors: Record<string, string> = {};
-  const check = <S extends z.ZodType>(schema: S, raw: Record<string, unknown>): z.output<S> | undefined => {
-    const parsed = schema.safeParse(raw);
-    if (parsed.success) return parsed.data;
-    for (const issue of parsed.error.issues) errors[FIELD_BLOCKS[String(issue.path[0])] ?? FORM_TARGET_BLOCK] ??= issue.message;
-    return undefined;
-  };
-  let run: ((ctx: CommandContext) => Promise<Reply>) | undefined;
-  if (kind === 'invoker') {
-    const args = check(invoker.argsSchema, { service: target, durationSeconds: duration, reason });
-    if (args) run = (ctx) => invoker.handle(args, ctx);
-  } else if (kind === 'egress') {
-    const args = check(egress.argsSchema, { service: target, value: setting, durationSeconds: duration, reason });
-    if (args) run = (ctx) => egress.handle(args, ctx);
-  } else if (kind === 'ingress') {
-    const args = check(ingress.argsSchema, { service: target, value: setting, durationSeconds: duration, reason });
-    if (args) run = (ctx) => ingress.handle(args, ctx);
-  } else {
-    const args = check(rotate.argsSchema, { key: target, reason });
-    if (args) run = (ctx) => rotate.handle(args, ctx);
-  }
-  return run && Object.keys(errors).length === 0 ? { ok: true, run } : { ok: false, errors };
+  // The kind's own schema, shared with its slash command: the same checks, the same messages.
+  const { command } = kindOf(kind);
+  const parsed = command.argsSchema.safeParse(command.fromForm({ target, setting, duration, reason }));
+  if (parsed.success) return { ok: true, run: (ctx) => submitKind(kind, parsed.data, ctx) };
+  for (const issue of parsed.error.issues) errors[FIELD_BLOCKS[String(issue.path[0])] ?? FORM_TARGET_BLOCK] ??= issue.message;
+  return { ok: false, errors };
 }
 
 /** A Kind choice: the view as the user's client has it (id, hash, state) and when they chose (`action_ts`). */
@@ -106,7 +92,7 @@ export function registerFormListener(app: SlackListeners, deps: FormDeps): void 
   app.action(FORM_KIND_ACTION, async ({ ack, body }) => {
     await ack();
     const parsed = kindChoice.safeParse(body);
-    const kind = parsed.success ? kindOf(inputValue(parsed.data.view.state, FORM_KIND_BLOCK, FORM_KIND_ACTION)) : undefined;
+    const kind = parsed.success ? kindNamed(inputValue(parsed.data.view.state, FORM_KIND_BLOCK, FORM_KIND_ACTION)) : undefined;
     if (!parsed.success || !kind) return;
     const { view, actions } = parsed.data;
     await redraws.redraw({ viewId: view.id, hash: view.hash, actionTs: actions?.[0]?.action_ts, render: () => requestForm(kind, deps.hints(kind)) });
@@ -116,7 +102,7 @@ export function registerFormListener(app: SlackListeners, deps: FormDeps): void 
     const parsed = viewPayload.extend({ value: z.string().max(200) }).safeParse(body);
     if (!parsed.success) return void (await ack({ options: [] }));
     const { view, value } = parsed.data;
-    const kind = kindOf(view.private_metadata) ?? kindOf(inputValue(view.state, FORM_KIND_BLOCK, FORM_KIND_ACTION));
+    const kind = kindNamed(view.private_metadata) ?? kindNamed(inputValue(view.state, FORM_KIND_BLOCK, FORM_KIND_ACTION));
     const options = await deps.suggest(kind, value).catch((error: unknown) => {
       deps.logger.warn('could not list targets for the request form', { error: String(error) });
       return [];
@@ -128,7 +114,7 @@ export function registerFormListener(app: SlackListeners, deps: FormDeps): void 
     const parsed = viewPayload.safeParse(body);
     if (!parsed.success) return void (await ack());
     const { user, view } = parsed.data;
-    const kind = kindOf(inputValue(view.state, FORM_KIND_BLOCK, FORM_KIND_ACTION));
+    const kind = kindNamed(inputValue(view.state, FORM_KIND_BLOCK, FORM_KIND_ACTION));
     if (!kind) return void (await ack({ response_action: 'errors', errors: { [FORM_KIND_BLOCK]: 'Choose what you are asking for.' } }));
     const form = parseForm(kind, view.state);
     if (!form.ok) return void (await ack({ response_action: 'errors', errors: form.errors }));

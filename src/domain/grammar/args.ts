@@ -7,9 +7,9 @@
  * seconds, the reason joined, members normalised).
  */
 import { z } from 'zod';
-import { DURATION_HINT, durationProblem, parseDuration } from '../src/domain/duration';
-import { isRequestId } from '../src/domain/requestId';
-import { keyNameProblem, parseMember, PROJECT_ID, REGION, ROLE_NAME, serviceNameProblem } from '../src/domain/resourceNames';
+import { DURATION_HINT, durationProblem, parseDuration } from '../duration';
+import { isRequestId } from '../requestId';
+import { keyNameProblem, parseMember, PROJECT_ID, REGION, ROLE_NAME, serviceNameProblem } from '../resourceNames';
 import { orList, unknownFlag, type Tokens } from './tokens';
 
 export type ParseArgsResult<T> = { ok: true; args: T } | { ok: false; error: string };

@@ -1,4 +1,4 @@
-import { normaliseText, orList, splitWords, tokenize, unknownFlag } from '../../../commands/tokens';
+import { normaliseText, orList, splitWords, tokenize, unknownFlag } from '../../../../src/domain/grammar/tokens';
 
 const ok = (text: string) => {
   const result = tokenize(text);
