@@ -295,6 +295,27 @@ describe('the posture scan, end to end', () => {
     }
   });
 
+  test('a summary Slack did not take is owed, and the next scan posts it first; a short rate limit is waited out', async () => {
+    const posted = () => h.slack.messages(SECURITY_CHANNEL).length;
+    const before = posted();
+    h.emulator.foreignSetBindings(svc('payments-api'), [{ role: 'roles/run.invoker', members: ['user:erin@acme.example'] }]);
+    h.slack.failNext('chat.postMessage', 'internal_error');
+    h.clock.advance(3600);
+    expect((await runPostureScan(h)).body).toMatchObject({ new: 1 });
+    expect(posted()).toBe(before);
+    h.clock.advance(3600);
+    expect((await runPostureScan(h)).body).toMatchObject({ new: 0, resolved: 0, reopened: 0 });
+    expect(posted()).toBe(before + 1);
+    expect(h.slack.messages(SECURITY_CHANNEL).at(-1)?.text).toMatch(/^Posture scan: 1 new, 0 back, 0 resolved/);
+
+    h.emulator.foreignSetBindings(svc('payments-api'), []);
+    h.slack.rateLimitNext('chat.postMessage', 1);
+    h.clock.advance(3600);
+    expect((await runPostureScan(h)).body).toMatchObject({ resolved: 1 });
+    expect(posted()).toBe(before + 2);
+    expect(h.slack.messages(SECURITY_CHANNEL).at(-1)?.text).toMatch(/^Posture scan: 0 new, 0 back, 1 resolved/);
+  });
+
   test('one scan at a time: a second call while one runs changes nothing and says so', async () => {
     const held = h.emulator.hold('SearchAllResources');
     const first = runPostureScan(h);
