@@ -55,9 +55,19 @@ it('a hung Slack call, a lapsed lease, a sweep that applies and expires, then th
   await a.waitForStatus(id, 'expired');
   expect(a.emulator.policy(HELLO).bindings.filter((x) => x.condition?.title === titleFor(id))).toHaveLength(0);
 
+  const updates = a.slack.calls.filter((c) => c.method === 'chat.update').length;
   hung.release();
-  // the stalled click's process runs to its end: its last effect is the requester's "approved" DM
-  await a.slack.waitFor(() => a.slack.dms('U0ALICE').filter((m) => m.text.includes(id)).length >= 3 || undefined, { description: 'the stalled process finishing' });
+  // the stalled click's process runs to its end: its held chat.update is answered, and the "approved" notice it
+  // owed is accounted for — sent, or (the grant having ended meanwhile) dropped as obsolete: one DM per outcome
+  await a.slack.waitFor(() => a.slack.calls.filter((c) => c.method === 'chat.update').length > updates || undefined, { description: 'the held chat.update answered' });
+  const accounted = async (): Promise<boolean> =>
+    a.slack.dms('U0ALICE').some((m) => m.text.includes(id) && m.text.includes('applying it now')) ||
+    (await a.runwarden.deps.store.events(id)).some((e) => e.action === 'delivery_obsolete' && e.detail.notice === 'approved');
+  await a.waitForRequest(id, () => false, 0);
+  for (const deadline = Date.now() + 30_000; !(await accounted()); ) {
+    if (Date.now() > deadline) throw new Error(`the "approved" notice of ${id} was neither sent nor dropped: ${(await actions(id)).join(', ')}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
   expect(a.emulator.policy(HELLO).bindings.filter((x) => x.condition?.title === titleFor(id))).toHaveLength(0);
   expect(calls('SetIamPolicy')).toBe(2); // one add, one removal
   expect((await a.request(id)).status).toBe('expired');
