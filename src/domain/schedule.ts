@@ -22,5 +22,5 @@ export function windowOpenDue(request: AccessRequest, now: Date): boolean {
 
 export function windowOpened(request: AccessRequest, now: Date): TransitionOutcome {
   if (!windowOpenDue(request, now)) return refuse(ErrorCode.InvalidState, `Request \`${request.id}\` has no window opening now.`);
-  return done(request, { startNotifiedAt: now }, now, SYSTEM_ACTOR, 'window_opened', {}, [{ type: 'notify_requester', notice: 'window_open' }]);
+  return done(request, { startNotifiedAt: now }, now, SYSTEM_ACTOR, 'window_opened', {}, [{ type: 'notify_requester', notice: 'window_open' }, { type: 'refresh_message' }]);
 }

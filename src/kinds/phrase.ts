@@ -70,10 +70,15 @@ export function shortName(target: string): string {
 }
 
 /** How long a change lasts: "2h", "2h from <start> until <end>" for a scheduled grant, or "permanent". */
-export function durationPhrase(request: Pick<AccessRequest, 'durationSeconds' | 'startsAt'>): Phrase {
+export function durationPhrase(request: Pick<AccessRequest, 'durationSeconds' | 'startsAt' | 'extensions'>): Phrase {
   if (!(typeof request.durationSeconds === 'number' && request.durationSeconds > 0)) return ['permanent'];
-  const length = formatDuration(request.durationSeconds);
+  // applied extensions lengthen it: a message must not keep the first duration (issue 19: nothing goes stale)
+  const extended = (request.extensions ?? []).filter((e) => e.status === 'applied').reduce((sum, e) => sum + e.durationSeconds, 0);
+  const length =
+    extended > 0
+      ? `${formatDuration(request.durationSeconds + extended)} (${formatDuration(request.durationSeconds)}, extended by ${formatDuration(extended)})`
+      : formatDuration(request.durationSeconds);
   if (request.startsAt === undefined) return [length];
-  const end = new Date(request.startsAt.getTime() + request.durationSeconds * 1000);
+  const end = new Date(request.startsAt.getTime() + (request.durationSeconds + extended) * 1000);
   return p`${length} from ${date(request.startsAt)} until ${date(end)}`;
 }

@@ -134,7 +134,8 @@ describe('scheduled grant window', () => {
   it('tells the requester once when the window opens', () => {
     const out = ok(transition(scheduled(), { type: 'window_opened' }, at(3600)));
     expect(out.next.startNotifiedAt).toEqual(at(3600));
-    expect(out.effects).toEqual([{ type: 'notify_requester', notice: 'window_open' }]);
+    // the DM, and the channel message redrawn: "Scheduled, from … until …" is no longer true
+    expect(out.effects).toEqual([{ type: 'notify_requester', notice: 'window_open' }, { type: 'refresh_message' }]);
   });
 
   it.each([

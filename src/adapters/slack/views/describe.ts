@@ -12,7 +12,6 @@ import {
   type KnownBlock,
   code,
   contextBlock,
-  formatRemaining,
   mention,
   fieldsSection,
   header,
@@ -20,6 +19,7 @@ import {
   safeText,
   section,
   slackDate,
+  slackRelative,
 } from './format';
 import { mrkdwnOf } from './phrase';
 
@@ -66,11 +66,10 @@ export function statusLine(request: AccessRequest, now?: Date): string {
       const exp = request.expiresAt;
       if (!exp) return ':large_green_circle: Active';
       if (request.startsAt && (!now || request.startsAt.getTime() > now.getTime())) {
-        return `:large_green_circle: Active — scheduled from ${slackDate(request.startsAt)} until ${slackDate(exp)}`;
+        return `:calendar: Scheduled, from ${slackDate(request.startsAt)} until ${slackDate(exp)}`;
       }
-      if (!now) return `:large_green_circle: Active until ${slackDate(exp)}`;
-      const left =
-        exp.getTime() > now.getTime() ? `expires in ${formatRemaining(exp, now)}` : 'expiry due — being removed';
+      // "expires in …" as a Slack {ago} token: right whenever the message is read, not only when it was drawn
+      const left = now && exp.getTime() <= now.getTime() ? 'expiry due — being removed' : `expires ${slackRelative(exp)}`;
       return `:large_green_circle: Active until ${slackDate(exp)} (${left})`;
     }
     case 'applied':

@@ -132,6 +132,15 @@ export function slackDateSeconds(date: Date): string {
   return `<!date^${unix}^{date_short_pretty} {time_secs}|${date.toISOString().slice(0, 19).replace('T', ' ')} UTC>`;
 }
 
+/**
+ * "in 2 hours" / "5 minutes ago", computed by the Slack client whenever the message is read (the `{ago}` token),
+ * so a message posted hours ago is still right; the fallback is the date itself.
+ */
+export function slackRelative(date: Date): string {
+  const unix = Math.floor(date.getTime() / 1000);
+  return `<!date^${unix}^{ago}|at ${plainDate(date)}>`;
+}
+
 export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }

@@ -29,7 +29,7 @@ import { approveConfirm, denyConfirm, extensionApproveConfirm, extensionDenyConf
 import { changeSummary, kindLabel, statusLine } from './describe';
 import { extensionRef } from './extensionMessage';
 import { postureHomeBlocks, type PostureHomeData } from './postureHome';
-import { type Button, type KnownBlock, LIMITS, code, contextBlock, formatRemaining, header, linesToSections, mention, plain, section, slackDate } from './format';
+import { type Button, type KnownBlock, LIMITS, code, contextBlock, header, linesToSections, mention, plain, section, slackDate, slackRelative } from './format';
 
 export interface HomeData {
   /** the user's active grants */
@@ -81,13 +81,15 @@ function shown<T>(items: readonly T[], slash: string, total = items.length, part
 }
 
 function activeBlocks(r: AccessRequest, data: HomeData, now: Date): KnownBlock[] {
-  const left = r.expiresAt ? (r.expiresAt.getTime() > now.getTime() ? `${formatRemaining(r.expiresAt, now)} left` : 'ending now') : 'in force';
+  const scheduled = r.startsAt !== undefined && r.startsAt.getTime() > now.getTime();
+  // relative times as Slack {ago} tokens: a Home left open for an hour still tells the truth
+  const left = !r.expiresAt ? 'in force' : scheduled ? `scheduled, starts ${slackRelative(r.startsAt ?? now)}` : r.expiresAt.getTime() > now.getTime() ? `ends ${slackRelative(r.expiresAt)}` : 'ending now';
   const waiting = openExtension(r);
   const note = waiting ? `\n:hourglass_flowing_sand: Extension ${waiting.n} (+${waiting.duration}) is waiting for approval.` : '';
   const buttons = [button(REVOKE_ACTION, 'End now', r.id, 'danger', revokeConfirm(r))];
   if (data.extendable.has(r.id)) buttons.push(button(EXTEND_OPEN_ACTION, 'Extend', r.id));
   return [
-    section(`${code(r.id, 100)} · ${kindLabel(r.kind)} · ${changeSummary(r)}\n*${left}*${r.expiresAt ? ` — ends ${slackDate(r.expiresAt)}` : ''}${note}`),
+    section(`${code(r.id, 100)} · ${kindLabel(r.kind)} · ${changeSummary(r)}\n*${left}*${r.expiresAt ? ` — until ${slackDate(r.expiresAt)}` : ''}${note}`),
     { type: 'actions', block_id: `home_active_${r.id}`, elements: buttons },
   ];
 }

@@ -127,10 +127,10 @@ describe('approvalMessage', () => {
     expect(allText(approvalMessage(anIngressRequest(), NOW))).toContain('*Duration*\\npermanent');
   });
 
-  it('counts down to expiry while active and notices when expiry is overdue', () => {
+  it('counts down to expiry with a Slack {ago} token (right whenever it is read) and notices when expiry is overdue', () => {
     const active = inStatus(aRequest(), 'active');
-    expect(allText(approvalMessage(active, NOW))).toContain('(expires in 2h)');
-    expect(allText(approvalMessage(active, at('2026-11-22T21:29:30Z')))).toContain('(expires in 31m)');
+    expect(allText(approvalMessage(active, NOW))).toContain('(expires <!date^1795384800^{ago}|at 2026-11-22 22:00 UTC>)');
+    expect(allText(approvalMessage(active, at('2026-11-22T21:29:30Z')))).toContain('(expires <!date^1795384800^{ago}|at 2026-11-22 22:00 UTC>)');
     expect(allText(approvalMessage(active, at('2026-11-22T23:00:00Z')))).toContain('expiry due');
     expect(allText(approvalMessage(active, NOW))).toContain(
       '<!date^1795384800^{date_short_pretty} {time}|2026-11-22 22:00 UTC>',
