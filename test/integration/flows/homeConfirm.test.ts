@@ -71,3 +71,14 @@ it('an extension waiting in the approver’s Home: Approve and Deny confirm too'
   expect(confirmOf(bob, 'runwarden_extension_approve', `${id}.1`)).toMatchObject({ title: { text: `Extend request ${id}?` } });
   expect(confirmOf(bob, 'runwarden_extension_deny', `${id}.1`)).toMatchObject({ title: { text: 'Deny extension 1?' }, confirm: { text: 'Deny' } });
 });
+
+it('App Home and list name where (project, region) and why (the reason) of every request they show', async () => {
+  const id = await h.submit('U0ALICE', 'invoker hello 1h reading the payment logs');
+  const where = new RegExp(`project \`${PROJECT}\` · region \`us-central1\` · reason: reading the payment logs`);
+  expect(JSON.stringify(await h.openHome('U0BOB'))).toMatch(where);
+  expect(JSON.stringify(await h.openHome('U0ALICE'))).toMatch(where);
+  const answer = await h.slash('U0BOB', 'list');
+  const body = answer.text.trim() ? answer.text : JSON.stringify((await h.slack.waitFor(() => h.slack.responses(answer.tag)[0], { description: 'list' })).body);
+  expect(body).toContain(id);
+  expect(body).toMatch(where);
+});

@@ -28,6 +28,7 @@ import type { ConfirmationDialog } from '@slack/types';
 import { approveConfirm, denyConfirm, extensionApproveConfirm, extensionDenyConfirm, revokeConfirm } from './confirmations';
 import { changeSummary, kindLabel, statusLine } from './describe';
 import { extensionRef } from './extensionMessage';
+import { whereAndWhy } from './whereAndWhy';
 import { postureHomeBlocks, type PostureHomeData } from './postureHome';
 import { type Button, type KnownBlock, LIMITS, code, contextBlock, header, linesToSections, mention, plain, section, slackDate, slackRelative } from './format';
 
@@ -89,19 +90,19 @@ function activeBlocks(r: AccessRequest, data: HomeData, now: Date): KnownBlock[]
   const buttons = [button(REVOKE_ACTION, 'End now', r.id, 'danger', revokeConfirm(r))];
   if (data.extendable.has(r.id)) buttons.push(button(EXTEND_OPEN_ACTION, 'Extend', r.id));
   return [
-    section(`${code(r.id, 100)} · ${kindLabel(r.kind)} · ${changeSummary(r)}\n*${left}*${r.expiresAt ? ` — until ${slackDate(r.expiresAt)}` : ''}${note}`),
+    section(`${code(r.id, 100)} · ${kindLabel(r.kind)} · ${changeSummary(r)}\n${whereAndWhy(r)}\n*${left}*${r.expiresAt ? ` — until ${slackDate(r.expiresAt)}` : ''}${note}`),
     { type: 'actions', block_id: `home_active_${r.id}`, elements: buttons },
   ];
 }
 
 function pendingBlock(r: AccessRequest, now: Date): KnownBlock {
-  const text = `${code(r.id, 100)} · ${kindLabel(r.kind)} · ${changeSummary(r)}\n${statusLine(r, now)}`;
+  const text = `${code(r.id, 100)} · ${kindLabel(r.kind)} · ${changeSummary(r)}\n${whereAndWhy(r)}\n${statusLine(r, now)}`;
   return r.status === 'pending' ? { ...section(text), accessory: button(CANCEL_ACTION, 'Cancel', r.id) } : section(text);
 }
 
 function awaitingBlocks(r: AccessRequest): KnownBlock[] {
   return [
-    section(`${code(r.id, 100)} · ${mention(r.requester)} asks for ${changeSummary(r)} · ${r.approvals.length} of ${r.approvalsRequired} · ${slackDate(r.createdAt)}`),
+    section(`${code(r.id, 100)} · ${mention(r.requester)} asks for ${changeSummary(r)} · ${r.approvals.length} of ${r.approvalsRequired} · ${slackDate(r.createdAt)}\n${whereAndWhy(r)}`),
     { type: 'actions', block_id: `home_decide_${r.id}`, elements: [button(APPROVE_ACTION, 'Approve', r.id, 'primary', approveConfirm(r)), button(DENY_ACTION, 'Deny', r.id, 'danger', denyConfirm(r))] },
   ];
 }
@@ -111,7 +112,7 @@ function extensionAwaitingBlocks(r: AccessRequest): KnownBlock[] {
   if (!extension) return [];
   const ref = extensionRef(r, extension);
   return [
-    section(`${code(r.id, 100)} · ${mention(r.requester)} asks to extend ${changeSummary(r)} by *${extension.duration}* · ${extension.approvals.length} of ${r.approvalsRequired}`),
+    section(`${code(r.id, 100)} · ${mention(r.requester)} asks to extend ${changeSummary(r)} by *${extension.duration}* · ${extension.approvals.length} of ${r.approvalsRequired}\n${whereAndWhy(r)}`),
     {
       type: 'actions',
       block_id: `home_extension_${ref}`,
@@ -125,7 +126,7 @@ function extensionAwaitingBlocks(r: AccessRequest): KnownBlock[] {
 
 function reviewBlocks(r: AccessRequest): KnownBlock[] {
   return [
-    section(`${code(r.id, 100)} · :rotating_light: break-glass by ${mention(r.requester)} · ${changeSummary(r)} · ${slackDate(r.createdAt)}`),
+    section(`${code(r.id, 100)} · :rotating_light: break-glass by ${mention(r.requester)} · ${changeSummary(r)} · ${slackDate(r.createdAt)}\n${whereAndWhy(r)}`),
     { type: 'actions', block_id: `home_review_${r.id}`, elements: [button(REVIEW_ACTION, 'Review', r.id, 'primary')] },
   ];
 }

@@ -4,6 +4,7 @@
  */
 import type { AccessRequest } from '../../../domain/request';
 import { changeSummary, kindLabel, statusLine } from './describe';
+import { whereAndWhy } from './whereAndWhy';
 import {
   type SlackView,
   LIMITS,
@@ -66,21 +67,21 @@ export function listView(input: ListInput, now: Date): SlackView {
 }
 
 function mineLine(r: AccessRequest, now: Date): string {
-  return `• ${code(r.id, 100)} · ${kindLabel(r.kind)} · ${changeSummary(r)}\n    ${statusLine(r, now)}`;
+  return `• ${code(r.id, 100)} · ${kindLabel(r.kind)} · ${changeSummary(r)}\n    ${whereAndWhy(r)}\n    ${statusLine(r, now)}`;
 }
 
 function awaitingLine(r: AccessRequest): string {
   return (
     `• ${code(r.id, 100)} · ${mention(r.requester)} asks for ${changeSummary(r)}` +
     ` · ${r.approvals.length} of ${r.approvalsRequired} · in ${channelLink(r.message?.channel ?? r.channel)}` +
-    ` · ${slackDate(r.createdAt)}`
+    ` · ${slackDate(r.createdAt)}\n    ${whereAndWhy(r)}`
   );
 }
 
 function reviewLine(r: AccessRequest, now: Date): string {
   return (
     `• ${code(r.id, 100)} · :rotating_light: break-glass by ${mention(r.requester)}: ${changeSummary(r)}` +
-    ` · in ${channelLink(r.message?.channel ?? r.channel)}\n    ${statusLine(r, now)}`
+    ` · in ${channelLink(r.message?.channel ?? r.channel)}\n    ${whereAndWhy(r)}\n    ${statusLine(r, now)}`
   );
 }
 
