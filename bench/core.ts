@@ -6,7 +6,7 @@
 import { parseCommand } from '../commands/parse';
 import { approvalMessage } from '../src/adapters/slack/views/approvalMessage';
 import { buildCondition, parseCondition } from '../src/domain/iamCondition';
-import { evaluateRequest, type GroupMembers } from '../src/domain/policy/evaluate';
+import { decideAuthority, groupsToGather, type AuthorityFacts } from '../src/domain/authority';
 import { loadPolicy } from '../src/domain/policy/loadPolicy';
 import type { Policy } from '../src/domain/policy/schema';
 import type { AccessRequest } from '../src/domain/request';
@@ -104,11 +104,15 @@ export function runCore(): void {
   summaries.push(timeSync(`parseCommand (${accepted} ok + ${COMMAND_MIX.length - accepted} malformed, cycled)`, 36_000, (i) => parseCommand(COMMAND_MIX[i % COMMAND_MIX.length] ?? '')));
 
   const policy = loadBigPolicy();
-  const groups: GroupMembers = new Map([['S0ENGINEERS', ['U0DAVE', 'U0ERIN']]]);
-  const input = { kind: 'invoker' as const, target: `projects/${PROJECT}/locations/us-central1/services/hello`, requester: 'U0ALICE', requesterMember: 'user:alice@acme.example', durationSeconds: 7200 };
-  const decision = evaluateRequest(policy, input, groups);
-  if (!decision.allowed || decision.ruleIndex !== RULES - 1) throw new Error('bench policy: the last rule should match');
-  summaries.push(timeSync(`evaluateRequest (${RULES} rules, match = last)`, 5_000, () => evaluateRequest(policy, input, groups), 200));
+  const facts: AuthorityFacts = {
+    groupMembers: new Map(groupsToGather(policy).map((id) => [id, id === 'S0ENGINEERS' ? ['U0DAVE', 'U0ERIN'] : []])),
+    emails: new Map([['U0ALICE', 'alice@acme.example'], ['U0BOB', 'bob@acme.example']]),
+  };
+  const draft = { kind: 'invoker' as const, target: `projects/${PROJECT}/locations/us-central1/services/hello`, reason: 'debugging', durationSeconds: 7200 };
+  const submit = () => decideAuthority('submit', { actor: 'U0ALICE', draft, openRequests: 0, policy, facts, now });
+  const decision = submit();
+  if (decision.verdict === 'refused' || decision.rule.index !== RULES - 1) throw new Error(`bench policy: the last rule should match (${decision.verdict === 'refused' ? decision.refusal.code : decision.rule.name})`);
+  summaries.push(timeSync(`decideAuthority submit (${RULES} rules, match = last)`, 5_000, submit, 200));
 
   const expiresAt = new Date(now.getTime() + 7200_000);
   summaries.push(
@@ -126,8 +130,7 @@ export function runCore(): void {
   );
 
   const pending = pendingRequest(now);
-  const authority = { ok: true as const, approverGroup: 'platform', approvalsRequired: 1, standing: { U0BOB: null } };
-  const approve = { type: 'approve' as const, actor: 'U0BOB', authority, holder: 'bench', leaseUntil: new Date(now.getTime() + 300_000) };
+  const approve = { type: 'approve' as const, actor: 'U0BOB', grounds: { policy, facts }, holder: 'bench', leaseUntil: new Date(now.getTime() + 300_000) };
   if (!transition(pending, approve, now).ok) throw new Error('bench request: approve should be accepted');
   summaries.push(timeSync('transition (pending → approved, 1 of 1)', 50_000, () => transition(pending, approve, now)));
 

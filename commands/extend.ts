@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { durationArg, parseWith, reasonArg, requestIdArg, type ParseArgsResult } from '../src/domain/grammar/args';
 import type { Tokens } from '../src/domain/grammar/tokens';
 import { outcomeReply } from './outcomeReply';
+import { slackDate } from '../src/adapters/slack/views/format';
 import type { CommandContext, Reply } from './context';
 
 export const name = 'extend';
@@ -26,6 +27,10 @@ export async function handle(args: ExtendArgs, ctx: CommandContext): Promise<Rep
 export function extensionReply(result: Awaited<ReturnType<CommandContext['useCases']['extend']>>): Reply {
   return outcomeReply(result, (request) => {
     const extension = request.extensions?.[request.extensions.length - 1];
+    if (extension?.autoApproved === true) {
+      const state = extension.status === 'applied' ? `applied: the grant now ends ${extension.expiresAt ? slackDate(extension.expiresAt) : 'later'}` : 'being applied';
+      return `:robot_face: Extension ${extension.n} of request \`${request.id}\` (+${extension.duration}) was auto-approved under the policy and is ${state}.`;
+    }
     const approvals = request.approvalsRequired === 1 ? '1 approval' : `${request.approvalsRequired} approvals`;
     return (
       `:hourglass_flowing_sand: Extension ${extension?.n ?? ''} of request \`${request.id}\` (+${extension?.duration ?? '?'}) is waiting for ` +

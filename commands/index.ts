@@ -6,7 +6,7 @@
  */
 export { helpText, overviewUsage, parseCommand, SUBCOMMANDS, type Command, type ParseCommandResult } from './parse';
 export { runCommand } from './run';
-export type { CommandContext, Reply } from './context';
+export type { CommandContext, Problem, Reply } from './context';
 export { argsSchema as extendArgsSchema, extensionReply } from './extend';
 /** A request of a kind, submitted exactly as its subcommand does (the request form submits through it). */
 export { submitKind } from './submit';

@@ -17,7 +17,8 @@ export function parseArgs(tokens: Tokens): ParseArgsResult<StatusArgs> {
 }
 
 export async function handle(args: StatusArgs, ctx: CommandContext): Promise<Reply> {
-  const found = await ctx.useCases.status(args.id);
+  // Someone who may not read it is told the same as for an unknown id (SPEC §4).
+  const found = await ctx.useCases.status(args.id, ctx.user);
   if (!found) return refusal(`There is no request \`${args.id}\`.`);
   return statusView(found.request, found.events, ctx.useCases.now());
 }

@@ -4,10 +4,15 @@
  */
 import type { SubmitResult } from '../src/app/useCases/submit';
 import { refusal } from '../src/adapters/slack/views/refusal';
+import { userText } from '../src/adapters/slack/views/refusalText';
+import { RefusedError } from '../src/domain/authority/refusedError';
 import type { Reply } from './context';
 
-export function submitReply(result: SubmitResult): Reply {
-  if (!result.ok) return refusal(result.error.userMessage);
+export function submitReply(result: SubmitResult, slash = '/warden'): Reply {
+  if (!result.ok) {
+    const { error } = result;
+    return { ...refusal(userText(error, slash)), problem: { code: error.code, refusal: error instanceof RefusedError ? error.refusal.code : undefined } };
+  }
   const r = result.request;
   const where = r.message ? ` in <#${r.channel}>` : '';
   const state = r.status === 'active' || r.status === 'applied' ? 'applied' : r.status === 'failed' ? `failed: ${r.outcome ?? 'see its status'}` : 'being applied';

@@ -230,7 +230,9 @@ export interface RequestStore {
    * Firestore transaction and, unless it refuses, writes the next state and
    * appends its audit event atomically. Firestore retries on contention, so
    * `decide` must be pure. A refusal that carries a `record` event still
-   * appends it (a refused click is audited). An unknown id is refused with
+   * appends it (a refused click is audited), after the transaction and
+   * without writing the request document, so refusals never contend with
+   * each other or with transitions. An unknown id is refused with
    * runwarden_request_not_found.
    */
   transact(id: string, decide: (current: AccessRequest) => TransitionOutcome): Promise<TransitionOutcome>;

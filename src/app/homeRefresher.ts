@@ -19,7 +19,8 @@
  * click handled meanwhile, in its own context, still refreshes at once.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { approverIds, findRule, groupsToResolve } from '../domain/policy/evaluate';
+import { approverIds, groupsToGather } from '../domain/authority/facts';
+import { findRule } from '../domain/authority/standing';
 import type { AccessRequest } from '../domain/request';
 import type { AppDeps } from './deps';
 import { resolveGroups } from './resolveGroups';
@@ -64,7 +65,7 @@ export function createHomeRefresher(
   async function approversOf(request: AccessRequest): Promise<string[]> {
     const policy = deps.policy();
     const rule = findRule(policy, request.kind, request.target)?.rule;
-    const groups = await resolveGroups(deps.directory, groupsToResolve(policy, rule));
+    const groups = await resolveGroups(deps.directory, groupsToGather(policy, rule));
     return approverIds(policy, request.approverGroup, groups);
   }
 
@@ -88,6 +89,10 @@ export function createHomeRefresher(
     if (pendingChanged || extensionState(before) !== extensionState(next)) {
       try {
         for (const u of await approversCached(next, collection)) if (u !== next.requester) users.add(u);
+        // a step that moved on: the previous step's approvers no longer have it waiting for them
+        if (before !== undefined && before.approverGroup !== next.approverGroup) {
+          for (const u of await approversCached(before, collection)) if (u !== next.requester) users.add(u);
+        }
       } catch (error) {
         deps.logger.warn('could not refresh the approvers\' App Home', { requestId: next.id, error: error instanceof Error ? error.message : String(error) });
       }

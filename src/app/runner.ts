@@ -15,14 +15,15 @@
  * (outbox.ts) once the Google work is done; what it cannot deliver, the sweep will.
  */
 import { ErrorCode, asWardenError, type WardenError } from '../domain/errors';
-import { approvalsInStep, type AccessRequest } from '../domain/request';
+import type { AccessRequest } from '../domain/request';
 import { transition, type Effect, type RequestEvent, type TransitionOutcome } from '../domain/stateMachine';
 import type { AppDeps } from './deps';
 import type { Applied, Guard, KindEffects } from '../kinds/kind';
 import { extendedExpiry, openExtension } from '../domain/extensions';
-import { recheckExtensionAtApply } from './recheck';
-import { recheckRequest, weighApprovals, type AuthorityFacts } from '../domain/policy/authority';
-import { gatherAuthorityFacts } from './authorityFacts';
+import { decideAuthority } from '../domain/authority/decideAuthority';
+import type { Refusal } from '../domain/authority/refusal';
+import { refusalText } from '../adapters/slack/views/refusalText';
+import { needsFor, withFacts } from './authorityFacts';
 import type { HomeRefresher } from './homeRefresher';
 import { createOutbox, type DeliveryReport } from './outbox';
 import type { RemovalSeat } from './iamBatches';
@@ -137,42 +138,47 @@ export function createRunner(deps: AppDeps, kinds: Record<AccessRequest['kind'],
   }
 
   /**
-   * Authority is re-checked before Google is touched: a request the policy no
-   * longer allows fails; one whose approvals no longer all count goes back to
-   * pending and waits for more. Only then is the change made.
+   * The authority decision at `moment` (apply, apply_extension) on the
+   * request as this process holds it under its lease, against the policy in
+   * force and facts looked up now. A Slack lookup that fails is an error
+   * (the caller retries later), never a "no".
+   */
+  async function weigh<M extends 'apply' | 'apply_extension'>(moment: M, request: AccessRequest) {
+    const policy = deps.policy();
+    const refusal = (d: { verdict: string; refusal?: Refusal }) => (d.verdict === 'refused' ? d.refusal : undefined);
+    return withFacts(deps.directory, policy, needsFor(policy, request), (facts) => decideAuthority(moment, { request, policy, facts, now: clock.now() }), refusal);
+  }
+
+  /** Why authority could not be weighed now (a Slack lookup failed, or kept lacking facts): retried later. */
+  const NOT_WEIGHED = 'runwarden could not re-check the approvers with Slack; it will try again.';
+
+  /**
+   * Authority is decided again before Google is touched (decideAuthority's
+   * `apply`): a request the policy no longer allows fails; a scheduled grant
+   * whose window passed ends, nothing written; one whose approvals no longer
+   * all count goes back to pending and waits for more. Only then is the
+   * change made.
    */
   async function applyChange(request: AccessRequest): Promise<AccessRequest | undefined> {
     const holder = request.op?.holder ?? '';
     const log = logger.child({ requestId: request.id });
-    const policy = deps.policy();
-    let facts: AuthorityFacts;
+    let decision: Awaited<ReturnType<typeof weigh<'apply'>>>;
     try {
-      facts = await gatherAuthorityFacts(deps.directory, policy, request);
+      decision = await weigh('apply', request);
     } catch (error) {
       const failure = asWardenError(error);
       log.warn('could not re-check authority before applying', { error: failure.operatorMessage });
-      const reason = 'runwarden could not re-check the approvers with Slack; it will try again.';
-      return (await step(request.id, { type: 'apply_failed', holder, reason, retryable: true, detail: failure.operatorMessage })).final;
+      return (await step(request.id, { type: 'apply_failed', holder, reason: NOT_WEIGHED, retryable: true, detail: failure.operatorMessage })).final;
     }
-    const authority = recheckRequest(policy, request, facts);
-    if (!authority.ok) {
-      const reason = `The policy in force no longer allows this change: ${authority.message}`;
-      return (await step(request.id, { type: 'apply_failed', holder, reason, retryable: false })).final;
+    if (decision.verdict === 'refused') {
+      const { refusal } = decision;
+      if (refusal.code === 'facts_missing') return (await step(request.id, { type: 'apply_failed', holder, reason: NOT_WEIGHED, retryable: true })).final;
+      if (refusal.code === 'window_passed') return (await step(request.id, { type: 'window_passed', holder })).final;
+      const reason = refusalText(refusal, settings.slashCommand);
+      return (await step(request.id, { type: 'apply_failed', holder, reason, retryable: false, detail: refusal.code })).final;
     }
-    // Break-glass and auto-approved requests stand on the rule (re-checked above), not on people's approvals.
-    const standsOnRule = request.breakGlass === true || request.autoApproved === true;
-    // Multi-step: every step's approvals must still count; a step that lost some fails the request (it is not sent back).
-    for (const level of authority.steps ?? []) {
-      const weighed = weighApprovals(approvalsInStep(request, level.step), level.standing);
-      if (weighed.dropped.length > 0 || weighed.counted.length < level.approvalsRequired) {
-        const reason = `The approvals of step ${level.step} (*${level.approverGroup}*) no longer all count under the policy in force; submit the request again.`;
-        return (await step(request.id, { type: 'apply_failed', holder, reason, retryable: false })).final;
-      }
-    }
-    const multiStep = authority.steps !== undefined;
-    const { counted, dropped } = standsOnRule || multiStep ? { counted: [], dropped: [] } : weighApprovals(request.approvals, authority.standing);
-    if (!standsOnRule && !multiStep && (dropped.length > 0 || counted.length < authority.approvalsRequired)) {
-      return (await step(request.id, { type: 'requeue', holder, approvalsRequired: authority.approvalsRequired, dropped })).final;
+    if (decision.verdict === 'wait') {
+      return (await step(request.id, { type: 'requeue', holder, approvalsRequired: decision.approvalsRequired, dropped: decision.dropped })).final;
     }
     let applied: Applied;
     try {
@@ -189,7 +195,8 @@ export function createRunner(deps: AppDeps, kinds: Record<AccessRequest['kind'],
       return (await step(request.id, { type: 'apply_failed', holder, reason, retryable, detail: failure.operatorMessage })).final;
     }
     const { expiresAt, result, previousValue } = applied;
-    const recorded = await step(request.id, { type: 'applied', holder, expiresAt, result, previousValue });
+    const leaseUntil = new Date(clock.now().getTime() + settings.leaseSeconds * 1000);
+    const recorded = await step(request.id, { type: 'applied', holder, expiresAt, result, previousValue, leaseUntil });
     if (!recorded.outcome.ok) await undoLateWrite(request, applied);
     return recorded.final;
   }
@@ -215,17 +222,18 @@ export function createRunner(deps: AppDeps, kinds: Record<AccessRequest['kind'],
     const holder = request.op?.holder ?? '';
     const extension = openExtension(request);
     if (!extension) return undefined;
-    const policy = deps.policy();
-    let facts: AuthorityFacts;
+    let decision: Awaited<ReturnType<typeof weigh<'apply_extension'>>>;
     try {
-      facts = await gatherAuthorityFacts(deps.directory, policy, { ...request, approvals: extension.autoApproved === true ? [] : extension.approvals });
+      decision = await weigh('apply_extension', request);
     } catch (error) {
       logger.warn('could not re-check authority before extending', { requestId: request.id, error: asWardenError(error).operatorMessage });
-      const reason = 'runwarden could not re-check the approvers with Slack; it will try again.';
-      return (await step(request.id, { type: 'extend_failed', holder, reason, retryable: true })).final;
+      return (await step(request.id, { type: 'extend_failed', holder, reason: NOT_WEIGHED, retryable: true })).final;
     }
-    const refusal = recheckExtensionAtApply(policy, request, extension, facts);
-    if (refusal) return (await step(request.id, { type: 'extend_failed', holder, reason: refusal, retryable: false })).final;
+    if (decision.verdict === 'refused') {
+      const retryable = decision.refusal.code === 'facts_missing';
+      const reason = retryable ? NOT_WEIGHED : refusalText(decision.refusal, settings.slashCommand);
+      return (await step(request.id, { type: 'extend_failed', holder, reason, retryable })).final;
+    }
     const expiresAt = extendedExpiry(request, extension);
     const effects = kinds[request.kind];
     try {

@@ -7,7 +7,8 @@
  * Throws what the ChatPort throws (RateLimitedError, runwarden_slack_refused,
  * runwarden_upstream_error).
  */
-import { approverIds, findRule, groupsToResolve } from '../domain/policy/evaluate';
+import { approverIds, groupsToGather } from '../domain/authority/facts';
+import { findRule } from '../domain/authority/standing';
 import { extensionsUsed, openExtension } from '../domain/extensions';
 import { awaitsReview, type AccessRequest, type Delivery } from '../domain/request';
 import type { NoticeKind } from '../domain/stateMachine';
@@ -33,7 +34,7 @@ export function createSlackDelivery(deps: AppDeps): SendDelivery {
   async function approvers(request: AccessRequest): Promise<string[]> {
     const policy = deps.policy();
     const match = findRule(policy, request.kind, request.target);
-    const groups = await resolveGroups(deps.directory, groupsToResolve(policy, match?.rule));
+    const groups = await resolveGroups(deps.directory, groupsToGather(policy, match?.rule));
     return approverIds(policy, request.approverGroup, groups).filter((u) => u !== request.requester);
   }
 
@@ -95,8 +96,11 @@ export function createSlackDelivery(deps: AppDeps): SendDelivery {
       case 'remind_review': {
         if (!awaitsReview(request) || !request.message) return {};
         const policy = deps.policy();
-        const groups = await resolveGroups(deps.directory, groupsToResolve(policy, findRule(policy, request.kind, request.target)?.rule));
-        await chat.post(request.message.channel, { ...reviewReminder(request, approverIds(policy, request.approverGroup, groups)), threadTs: request.message.ts });
+        const rule = findRule(policy, request.kind, request.target)?.rule;
+        const groups = await resolveGroups(deps.directory, groupsToGather(policy, rule));
+        // any step's approvers may review (SPEC §9 Steps)
+        const reviewers = (rule?.steps ?? [{ approvers: request.approverGroup }]).flatMap((step) => approverIds(policy, step.approvers, groups));
+        await chat.post(request.message.channel, { ...reviewReminder(request, [...new Set(reviewers)]), threadTs: request.message.ts });
         return {};
       }
     }

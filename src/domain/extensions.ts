@@ -6,26 +6,18 @@
  * ends lapses. Pure: now is a parameter.
  */
 import { formatDuration } from './duration';
-import { AUTO_APPROVER, qualifiesForAutoApproval } from './policy/autoApproval';
 import { ErrorCode } from './errors';
-import type { AccessRequest, AuditEvent, Extension, Operation } from './request';
-import { SYSTEM_ACTOR, isTimeBound } from './request';
-import { done, holds, leaseIsLive, refuse, wrongState, type Effect, type RequestEvent, type TransitionOutcome } from './transitions';
+import type { AccessRequest, Extension, Operation } from './request';
+import { AUTO_APPROVER, SYSTEM_ACTOR } from './request';
+import { decideAuthority } from './authority/decideAuthority';
+import { extendedExpiry as extendedExpiryBy, openExtension } from './authority/extension';
+import { done, holds, leaseIsLive, refuse, refusedBy, wrongState, type Effect, type RequestEvent, type TransitionOutcome } from './transitions';
 
-/** Extensions still open: waiting for approvals, or being applied. */
-export function openExtension(request: AccessRequest): Extension | undefined {
-  return (request.extensions ?? []).find((e) => e.status === 'pending' || e.status === 'approved');
-}
-
-/** Extensions that count against `maxExtensions`: applied ones and the open one (denied, lapsed and failed do not). */
-export function extensionsUsed(request: AccessRequest): number {
-  return (request.extensions ?? []).filter((e) => e.status === 'pending' || e.status === 'approved' || e.status === 'applied').length;
-}
+export { extensionsUsed, openExtension } from './authority/extension';
 
 /** The expiry an extension moves the grant to: the current expiry plus its duration, in whole seconds. */
 export function extendedExpiry(request: AccessRequest, extension: Extension): Date {
-  const base = request.expiresAt ?? new Date(0);
-  return new Date(Math.floor(base.getTime() / 1000) * 1000 + extension.durationSeconds * 1000);
+  return extendedExpiryBy(request, extension.durationSeconds);
 }
 
 /** Lapses the open extension, if any, because the grant is ending; returns the extensions and the effects to add. */
@@ -45,33 +37,14 @@ function grantEnding(request: AccessRequest, now: Date): boolean {
   return request.op?.type === 'revert' || (request.expiresAt !== undefined && request.expiresAt.getTime() <= now.getTime());
 }
 
+/**
+ * The requester asks for more time (decideAuthority's `extend`): put up for
+ * the approvers, or approved by runwarden at once under the rule's
+ * autoApprove and applied under the lease.
+ */
 export function extend(request: AccessRequest, event: Extract<RequestEvent, { type: 'extend' }>, now: Date): TransitionOutcome {
-  const id = `\`${request.id}\``;
-  if (event.actor !== request.requester) {
-    const record: AuditEvent = { at: now, actor: event.actor, action: 'extend_refused', detail: { reason: 'not_the_requester' } };
-    return refuse(ErrorCode.NotAllowed, `Only the requester can extend request ${id}.`, record);
-  }
-  if (request.status === 'approved') return refuse(ErrorCode.InvalidState, `Request ${id} is still being applied; extend it once it is active.`);
-  if (request.status !== 'active') return wrongState(request, 'extended');
-  if (!isTimeBound(request) || request.expiresAt === undefined) {
-    return refuse(ErrorCode.NotAllowed, `Request ${id} is permanent; only time-bound requests can be extended.`);
-  }
-  if (grantEnding(request, now)) return refuse(ErrorCode.InvalidState, `Request ${id} is ending, so it can't be extended.`);
-  if (event.maxExtensions === 0) {
-    return refuse(ErrorCode.NotAllowed, `The policy rule for ${request.kind} on this service does not allow extensions; submit a new request instead.`);
-  }
-  const pending = openExtension(request);
-  if (pending) return refuse(ErrorCode.Conflict, `Extension ${pending.n} of request ${id} is still waiting for a decision.`);
-  const used = extensionsUsed(request);
-  if (used >= event.maxExtensions) {
-    return refuse(ErrorCode.NotAllowed, `Request ${id} was already extended ${used} time(s); the policy allows at most ${event.maxExtensions}.`);
-  }
-  if (event.maxDurationSeconds !== undefined && event.durationSeconds > event.maxDurationSeconds) {
-    return refuse(
-      ErrorCode.DurationTooLong,
-      `An extension of ${formatDuration(event.durationSeconds)} is longer than the policy allows (at most ${formatDuration(event.maxDurationSeconds)} each).`,
-    );
-  }
+  const decision = decideAuthority('extend', { actor: event.actor, request, durationSeconds: event.durationSeconds, reason: event.reason, ...event.grounds, now });
+  if (decision.verdict === 'refused') return refusedBy(decision.refusal, now, event.actor, 'extend_refused');
   const extension: Extension = {
     n: (request.extensions ?? []).length + 1,
     duration: formatDuration(event.durationSeconds),
@@ -82,72 +55,48 @@ export function extend(request: AccessRequest, event: Extract<RequestEvent, { ty
     requestedAt: now,
   };
   const detail = { n: extension.n, duration: extension.duration, reason: extension.reason };
-  const auto = event.autoApprove;
-  if (auto && qualifiesForAutoApproval(auto.rule, event.actor, event.durationSeconds, auto.groupMembers)) {
+  if (decision.verdict === 'allowed') {
     // Approved by runwarden itself under the rule's autoApprove (SPEC §9), applied at once as decideExtension's completing branch does.
     const approved: Extension = { ...extension, status: 'approved', approvals: [{ approver: AUTO_APPROVER, at: now }], autoApproved: true };
-    const op: Operation = { type: 'extend', intent: 'extend', by: SYSTEM_ACTOR, holder: auto.holder, leaseUntil: auto.leaseUntil, attempts: 1 };
+    const op: Operation = { type: 'extend', intent: 'extend', by: SYSTEM_ACTOR, holder: event.holder, leaseUntil: event.leaseUntil, attempts: 1 };
     const changes = { extensions: [...(request.extensions ?? []), approved], op };
-    return done(request, changes, now, AUTO_APPROVER, 'extension_auto_approved', { ...detail, rule: auto.ruleIndex }, [
+    return done(request, changes, now, AUTO_APPROVER, 'extension_auto_approved', { ...detail, rule: decision.rule.name }, [
       { type: 'extend' },
       { type: 'post_extension', n: extension.n },
       { type: 'refresh_message' },
     ]);
   }
-  return done(request, { extensions: [...(request.extensions ?? []), extension] }, now, event.actor, 'extension_requested', detail, [
+  const changes: Partial<AccessRequest> = { extensions: [...(request.extensions ?? []), extension], approvalsRequired: decision.approvalsRequired, approverGroup: decision.approverGroup };
+  return done(request, changes, now, event.actor, 'extension_requested', detail, [
     { type: 'post_extension', n: extension.n },
     { type: 'refresh_message' },
   ]);
 }
 
-function findOpen(request: AccessRequest, n: number, what: string): Extension | TransitionOutcome {
-  const extension = (request.extensions ?? []).find((e) => e.n === n);
-  const id = `\`${request.id}\``;
-  if (!extension) return refuse(ErrorCode.NotFound, `Request ${id} has no extension ${n}.`);
-  if (extension.status !== 'pending') return refuse(ErrorCode.InvalidState, `Extension ${n} of request ${id} is already ${extension.status}, so it can't be ${what}.`);
-  return extension;
-}
 
+/** An approver's decision on a pending extension (decideAuthority's `approve_extension` / `deny_extension`). */
 export function decideExtension(
   request: AccessRequest,
   event: Extract<RequestEvent, { type: 'approve_extension' | 'deny_extension' }>,
   now: Date,
 ): TransitionOutcome {
   const approving = event.type === 'approve_extension';
-  const found = findOpen(request, event.n, approving ? 'approved' : 'denied');
-  if ('ok' in found) return found;
-  const record = (reason: string): AuditEvent => ({
-    at: now,
-    actor: event.actor,
-    action: approving ? 'extension_approve_refused' : 'extension_deny_refused',
-    detail: { n: event.n, reason },
-  });
-  if (request.status !== 'active' || grantEnding(request, now)) return refuse(ErrorCode.InvalidState, `Request \`${request.id}\` is ending; its extension lapses.`);
-  if (event.actor === request.requester) {
-    return refuse(ErrorCode.SelfApproval, 'You can’t decide an extension of your own request.', record('self_approval'));
-  }
-  if (event.type === 'approve_extension' && event.identityUnknown === true) {
-    return refuse(ErrorCode.SelfApproval, `You can’t approve this extension: runwarden does not know your Google identity, so it cannot tell that request \`${request.id}\` does not grant access to you.`, record('identity_unknown'));
-  }
-  if (event.type === 'approve_extension' && event.grantsOwnIdentity === true) {
-    return refuse(ErrorCode.SelfApproval, `You can’t approve this extension: request \`${request.id}\` grants access to your own identity, so someone else must.`, record('member_approval'));
-  }
-  if (!event.isApprover) {
-    return refuse(ErrorCode.NotAnApprover, `Only members of the *${request.approverGroup}* approver group can decide this extension.`, record('not_an_approver'));
-  }
+  const action = approving ? 'extension_approve_refused' : 'extension_deny_refused';
+  const found = (request.extensions ?? []).find((e) => e.n === event.n);
   if (!approving) {
+    const decision = decideAuthority('deny_extension', { actor: event.actor, request, n: event.n, ...event.grounds, now });
+    if (decision.verdict === 'refused' || !found) return refusedBy(decision.verdict === 'refused' ? decision.refusal : { code: 'no_such_extension', n: event.n }, now, event.actor, action, { n: event.n });
     const denied: Extension = { ...found, status: 'denied', decidedBy: event.actor, endedAt: now };
     return done(request, { extensions: replace(request, denied) }, now, event.actor, 'extension_denied', { n: found.n }, [
       { type: 'refresh_message' },
       { type: 'notify_requester', notice: 'extension_denied' },
     ]);
   }
-  if (found.approvals.some((a) => a.approver === event.actor)) {
-    return refuse(ErrorCode.AlreadyApproved, `You have already approved this extension; each approver counts once.`);
-  }
-  const approvals = [...found.approvals, { approver: event.actor, at: now }];
-  const detail = { n: found.n, count: approvals.length, required: request.approvalsRequired };
-  if (approvals.length < request.approvalsRequired) {
+  const decision = decideAuthority('approve_extension', { actor: event.actor, request, n: event.n, ...event.grounds, now });
+  if (decision.verdict === 'refused' || !found) return refusedBy(decision.verdict === 'refused' ? decision.refusal : { code: 'no_such_extension', n: event.n }, now, event.actor, action, { n: event.n });
+  const approvals = [...decision.kept, { approver: event.actor, at: now }];
+  const detail = { n: found.n, count: approvals.length, required: decision.approvalsRequired };
+  if (decision.verdict === 'wait') {
     return done(request, { extensions: replace(request, { ...found, approvals }) }, now, event.actor, 'extension_approved_by', detail, [
       { type: 'refresh_message' },
       { type: 'notify_requester', notice: 'extension_approval' },

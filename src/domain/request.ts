@@ -96,6 +96,8 @@ export interface AccessRequest {
   approverGroup: string;
   /** the policy rule (index in `rules`) that matched at submission */
   ruleIndex: number;
+  /** that rule's name (SPEC §5 `name`, else `<kind>#<position>`); absent on requests filed before rules had names */
+  rule?: string | undefined;
   /** channel the approval message is posted to */
   channel: string;
   /** the approval message, once posted */
@@ -291,6 +293,9 @@ export interface AuditEvent {
 }
 
 export const SYSTEM_ACTOR = 'runwarden';
+
+/** The approver recorded in `approvals` for an auto-approval (SPEC §7): never a person, never counted as one. */
+export const AUTO_APPROVER = 'runwarden:auto';
 
 export function isTimeBound(request: Pick<AccessRequest, 'durationSeconds'>): boolean {
   return typeof request.durationSeconds === 'number' && request.durationSeconds > 0;

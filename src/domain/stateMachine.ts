@@ -16,17 +16,18 @@
  * holder whose lease lapsed meanwhile is refused and writes nothing.
  */
 import { ErrorCode } from './errors';
-import type { AccessRequest, AuditEvent, Operation } from './request';
+import type { AccessRequest, Operation } from './request';
 import { SYSTEM_ACTOR, isTimeBound } from './request';
 import { approve, deny, requeue, revoke } from './decisions';
 import { renewLease } from './lease';
-import { done, holds, leaseIsLive, refuse, wrongState, type Refused, type RequestEvent, type TransitionOutcome } from './transitions';
+import { done, holds, leaseIsLive, refuse, refusedBy, wrongState, type Refused, type RequestEvent, type TransitionOutcome } from './transitions';
+import { decideAuthority } from './authority/decideAuthority';
 import { claimExtend, decideExtension, extend, finishExtend, lapseOpenExtension } from './extensions';
 import { warnExpiry } from './expiryWarning';
 import { autoApprove, breakGlass, review } from './powers';
 import { claimDelivery, deliveriesOf, deliveryFailed, deliverySucceeded, enqueue } from './outbox';
 import { remind } from './reminders';
-import { windowOpened } from './schedule';
+import { inForceTooLate, windowOpened, windowPassed } from './schedule';
 
 export type { Effect, Lease, NoticeKind, Refused, RequestEvent, Transitioned, TransitionOutcome } from './transitions';
 
@@ -58,16 +59,8 @@ function decide(request: AccessRequest, event: RequestEvent, now: Date): Transit
     case 'deny':
       return deny(request, event, now);
     case 'cancel': {
-      const record = (reason: string): AuditEvent => ({ at: now, actor: event.actor, action: 'cancel_refused', detail: { reason } });
-      if (request.status === 'active') {
-        const text = `Request \`${request.id}\` is already active, so it can't be cancelled; to end it now: \`/warden revoke ${request.id}\`.`;
-        return refuse(ErrorCode.InvalidState, text, record('already_active'));
-      }
-      if (request.status !== 'pending') return wrongState(request, 'cancelled', record(`already_${request.status}`));
-      if (event.actor !== request.requester) {
-        const text = `Only the requester can cancel request \`${request.id}\`; an approver decides it with *Deny*.`;
-        return refuse(ErrorCode.NotAllowed, text, record('not_the_requester'));
-      }
+      const decision = decideAuthority('cancel', { actor: event.actor, request, ...event.grounds, now });
+      if (decision.verdict === 'refused') return refusedBy(decision.refusal, now, event.actor, 'cancel_refused');
       return done(request, { status: 'cancelled', decidedBy: event.actor, endedAt: now }, now, event.actor, 'cancelled', {}, [
         { type: 'refresh_message' },
         { type: 'notify_requester', notice: 'cancelled' },
@@ -99,8 +92,12 @@ function decide(request: AccessRequest, event: RequestEvent, now: Date): Transit
       const op: Operation = { type: 'apply', intent: 'approve', by: SYSTEM_ACTOR, holder: event.holder, leaseUntil: event.leaseUntil, attempts };
       return done(request, { op }, now, SYSTEM_ACTOR, 'apply_started', { attempt: attempts }, [{ type: 'apply' }]);
     }
+    case 'window_passed':
+      if (request.status !== 'approved' || !holds(request, event.holder, 'apply')) return staleResult(request, event, 'ended', now);
+      return windowPassed(request, now);
     case 'applied': {
       if (request.status !== 'approved' || !holds(request, event.holder, 'apply')) return staleResult(request, event, 'marked applied', now);
+      if (event.expiresAt !== undefined && event.expiresAt.getTime() <= now.getTime()) return inForceTooLate(request, event, now);
       const timeBound = isTimeBound(request);
       const changes: Partial<AccessRequest> = {
         status: timeBound ? 'active' : 'applied',

@@ -4,9 +4,11 @@
  * every transition is built from. Pure.
  */
 import { ErrorCode, WardenError } from './errors';
-import type { Authority, StandingReason } from './policy/authority';
-import type { GroupMembers } from './policy/evaluate';
-import type { Rule } from './policy/schema';
+import { auditReason, type Refusal } from './authority/refusal';
+import { RefusedError } from './authority/refusedError';
+import type { AuthorityFacts } from './authority/facts';
+import type { Dropped } from './authority/moments';
+import type { Policy } from './policy/schema';
 import type { AccessRequest, AuditEvent, Delivery, NoticeKind, Operation } from './request';
 
 /** What to deliver, without the outbox's bookkeeping. */
@@ -30,20 +32,40 @@ export interface Lease {
   leaseUntil: Date;
 }
 
+/**
+ * What a person's click is weighed on inside the transaction that records it
+ * (src/domain/authority): the policy in force and the facts gathered before
+ * (Slack user groups, people's identities) — never a verdict made outside.
+ */
+export interface Grounds {
+  policy: Policy;
+  facts: AuthorityFacts;
+}
+
 export type RequestEvent =
-  | ({ type: 'approve'; actor: string; authority: Authority } & Lease)
-  | { type: 'deny'; actor: string; isApprover: boolean }
-  | { type: 'cancel'; actor: string }
-  | ({ type: 'revoke'; actor: string; isApprover: boolean } & Lease)
+  | ({ type: 'approve'; actor: string; grounds: Grounds } & Lease)
+  | { type: 'deny'; actor: string; grounds: Grounds }
+  | { type: 'cancel'; actor: string; grounds: Grounds }
+  | ({ type: 'revoke'; actor: string; grounds: Grounds } & Lease)
   | { type: 'timeout'; pendingTimeoutSeconds: number }
   | ({ type: 'claim_apply'; maxAttempts: number } & Lease)
-  | { type: 'applied'; holder: string; expiresAt?: Date | undefined; result: Record<string, string>; previousValue?: string | undefined }
+  | {
+      type: 'applied';
+      holder: string;
+      expiresAt?: Date | undefined;
+      result: Record<string, string>;
+      previousValue?: string | undefined;
+      /** a lease from now, for undoing at once a write that landed after its window (schedule.ts) */
+      leaseUntil?: Date | undefined;
+    }
   | { type: 'apply_failed'; holder: string; reason: string; retryable: boolean; detail?: string | undefined }
+  /** the apply found a scheduled grant's window already closed: nothing was written */
+  | { type: 'window_passed'; holder: string }
   | {
       type: 'requeue';
       holder: string;
       approvalsRequired: number;
-      dropped: readonly { approver: string; reason: StandingReason }[];
+      dropped: readonly Dropped[];
     }
   | ({ type: 'claim_revert'; maxAttempts: number } & Lease)
   | { type: 'reverted'; holder: string; detail: Record<string, string>; outcome?: string | undefined }
@@ -65,25 +87,18 @@ export type RequestEvent =
       /** Slack refused it for good (channel_not_found, invalid_blocks…) */
       permanent: boolean;
     }
-  | {
-      type: 'extend';
-      actor: string;
-      durationSeconds: number;
-      reason: string;
-      maxExtensions: number;
-      maxDurationSeconds?: number | undefined;
-      /** the rule's autoApprove under the policy in force, with its groups resolved; a qualifying extension is approved by runwarden at once */
-      autoApprove?: ({ rule: Pick<Rule, 'autoApprove'>; ruleIndex: number; groupMembers: GroupMembers } & Lease) | undefined;
-    }
-  | ({ type: 'approve_extension'; n: number; actor: string; isApprover: boolean; grantsOwnIdentity?: boolean | undefined; identityUnknown?: boolean | undefined } & Lease)
-  | { type: 'deny_extension'; n: number; actor: string; isApprover: boolean }
+  /** the requester asks for more time; a qualifying extension is auto-approved and applied under the lease */
+  | ({ type: 'extend'; actor: string; durationSeconds: number; reason: string; grounds: Grounds } & Lease)
+  | ({ type: 'approve_extension'; n: number; actor: string; grounds: Grounds } & Lease)
+  | { type: 'deny_extension'; n: number; actor: string; grounds: Grounds }
   | ({ type: 'claim_extend'; maxAttempts: number } & Lease)
   | { type: 'extended'; holder: string; expiresAt: Date }
   | { type: 'extend_failed'; holder: string; reason: string; retryable: boolean }
   | { type: 'warn_expiry' }
-  | ({ type: 'auto_approve'; ruleIndex: number } & Lease)
-  | ({ type: 'break_glass'; ruleIndex: number } & Lease)
-  | { type: 'review'; actor: string; isApprover: boolean; /** the grant is to the reviewer's own identity, or runwarden cannot tell */ ownGrant?: boolean | undefined }
+  /** `rule`: the name of the rule whose autoApprove / breakGlass the submission stood on */
+  | ({ type: 'auto_approve'; rule: string } & Lease)
+  | ({ type: 'break_glass'; rule: string } & Lease)
+  | { type: 'review'; actor: string; grounds: Grounds }
   | { type: 'review_reminded'; remindAfterSeconds: number }
   | { type: 'window_opened' };
 
@@ -122,6 +137,16 @@ const STATUS_WORDS: Record<AccessRequest['status'], string> = {
 
 export function refuse(code: WardenError['code'], text: string, record?: AuditEvent): Refused {
   return { ok: false, error: new WardenError(code, text), record };
+}
+
+/**
+ * An authority refusal (src/domain/authority), recorded in the audit trail as
+ * `action` by `actor` with its reason — except `facts_missing`, which is not a
+ * decision (the caller gathers the facts and asks again).
+ */
+export function refusedBy(refusal: Refusal, now: Date, actor: string, action: string, detail: Record<string, unknown> = {}): Refused {
+  const record: AuditEvent | undefined = refusal.code === 'facts_missing' ? undefined : { at: now, actor, action, detail: { ...detail, reason: auditReason(refusal) } };
+  return { ok: false, error: new RefusedError(refusal), record };
 }
 
 /** A request that is no longer in the state `what` needs; `record` audits the refusal (a person's click). */

@@ -64,6 +64,7 @@ export const requestDocument = z.object({
   approvalsRequired: z.number().int().positive(),
   approverGroup: z.string(),
   ruleIndex: z.number().int().nonnegative(),
+  rule: optional(z.string()),
   channel: z.string(),
   message: optional(z.object({ channel: z.string(), ts: z.string() })),
   durationSeconds: optional(z.number().int().positive()),

@@ -4,8 +4,10 @@
  * transaction that re-reads the document, asks the state machine, then writes
  * the next state and creates the next event document. Event ids are a
  * per-request sequence and are written with create(), so an event is never
- * rewritten.
+ * rewritten; a refused click's record is created after its (read-only)
+ * transaction, under the id of the event it saw plus a random suffix.
  */
+import { randomBytes } from 'node:crypto';
 import { type Firestore, type Query, type QueryDocumentSnapshot, type Transaction } from '@google-cloud/firestore';
 import { ErrorCode, WardenError } from '../../domain/errors';
 import { awaitsReview, type AccessRequest, type AuditEvent, type Status } from '../../domain/request';
@@ -51,7 +53,9 @@ export function createRequestStore(deps: { firestore: Firestore }): RequestStore
     },
 
     async transact(id, decide) {
-      return firestore.runTransaction(async (tx): Promise<TransitionOutcome> => {
+      // the last event id the committed attempt saw: a refusal's record is filed after it
+      let seen = 0;
+      const outcome = await firestore.runTransaction(async (tx): Promise<TransitionOutcome> => {
         const ref = requests.doc(id);
         const snapshot = await tx.get(ref);
         if (!snapshot.exists) {
@@ -59,7 +63,8 @@ export function createRequestStore(deps: { firestore: Firestore }): RequestStore
         }
         const data = snapshot.data();
         const current = fromDocument(id, data);
-        let sequence = (typeof data?.eventCount === 'number' ? data.eventCount : 0) + 1;
+        seen = typeof data?.eventCount === 'number' ? data.eventCount : 0;
+        let sequence = seen + 1;
         const outcome = decide(current);
         if (outcome.ok && outcome.unaudited) {
           // outbox bookkeeping: the document changes, the audit trail does not
@@ -71,12 +76,16 @@ export function createRequestStore(deps: { firestore: Firestore }): RequestStore
           }
           tx.set(ref, { ...toDocument(outcome.next), eventCount: sequence });
           appendEvent(tx, id, sequence, outcome.event);
-        } else if (outcome.record) {
-          tx.update(ref, { eventCount: sequence });
-          appendEvent(tx, id, sequence, outcome.record);
         }
         return outcome;
       });
+      // A refusal changes nothing, so it is recorded without writing the request document: a crowd of
+      // refused clicks never contends with each other or with the request's real transitions. Its id
+      // sorts right after the event the refusal saw (`000007-r…` between 000007 and 000008).
+      if (!outcome.ok && outcome.record) {
+        await requests.doc(id).collection(EVENTS).doc(`${eventId(seen)}-r${randomBytes(6).toString('hex')}`).create({ ...outcome.record });
+      }
+      return outcome;
     },
 
     async listByStatus(statuses) {

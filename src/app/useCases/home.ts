@@ -13,12 +13,12 @@
  * HOME_SCAN pending requests (oldest first) and HOME_SCAN pending extensions.
  */
 import { extensionsUsed, openExtension } from '../../domain/extensions';
-import { findRule } from '../../domain/policy/evaluate';
+import { findRule } from '../../domain/authority/standing';
 import { FINAL_STATUSES, type Status } from '../../domain/request';
 import { HOME_MAX_ITEMS, homeView, type HomeData } from '../../adapters/slack/views/homeView';
 import type { RequestListing } from '../../ports';
 import type { AppDeps } from '../deps';
-import { mayDecide } from './queries';
+import { awaitingFrom } from './queries';
 import { createPostureQueries } from './posture';
 
 export const HISTORY_SIZE = 10;
@@ -54,15 +54,9 @@ export function createHome(deps: AppDeps) {
     for (const bad of listings.flatMap((l) => l.malformed)) {
       deps.logger.error('skipped a malformed request document', { requestId: bad.id, problem: bad.problem, reader: 'home' });
     }
-    const [decidable, extensionsAwaiting] = await Promise.all([
-      mayDecide(deps, user, [...waiting.requests, ...glass.requests]),
-      mayDecide(
-        deps,
-        user,
-        extensions.requests.filter((r) => openExtension(r)?.status === 'pending'),
-        (r) => openExtension(r)?.approvals ?? [],
-      ),
-    ]);
+    const awaited = await awaitingFrom(deps, user, [...waiting.requests, ...glass.requests, ...extensions.requests.filter((r) => openExtension(r)?.status === 'pending')]);
+    const decidable = awaited.filter((w) => w.awaited !== 'approve_extension').map((w) => w.request);
+    const extensionsAwaiting = awaited.filter((w) => w.awaited === 'approve_extension').map((w) => w.request);
     const policy = deps.policy();
     const extendable = new Set(
       active.requests

@@ -9,6 +9,7 @@ import { createRunner, type Runner, type RunResult } from '../runner';
 import { createSweep } from '../../jobs/sweep';
 import { createDecide } from './decide';
 import { createExtend } from './extend';
+import { createRunWeighed } from './runWeighed';
 import { createQueries } from './queries';
 import { createSubmit, type SubmitInput, type SubmitResult } from './submit';
 import { createHome } from './home';
@@ -30,7 +31,8 @@ export function createUseCases(deps: AppDeps, kinds: Record<RequestKind, KindEff
   const homes = createHomeRefresher(deps, publish, inflight.track);
   const untracked: Runner = createRunner(deps, kinds, homes);
   const runner: Runner = { ...untracked, run: inflight.track(untracked.run) };
-  const extensions = createExtend(deps, runner);
+  const runWeighed = createRunWeighed(deps, runner);
+  const extensions = createExtend(runner, runWeighed);
   const submitRequest = createSubmit(deps, kinds, runner);
   return {
     runner,
@@ -44,10 +46,10 @@ export function createUseCases(deps: AppDeps, kinds: Record<RequestKind, KindEff
     requestForm: trackWarm(createRequestForm(deps), inflight),
     /** resolves once the work Slack requests started has finished (or after `timeoutMs`), for a graceful stop */
     idle: (timeoutMs: number): Promise<void> => inflight.idle(timeoutMs),
-    decide: createDecide(deps, runner),
+    decide: createDecide(runner, runWeighed),
     extend: extensions.extend,
     decideExtension: extensions.decideExtension,
-    cancel: (id: string, actor: string): Promise<RunResult> => runner.run(id, { type: 'cancel', actor }),
+    cancel: (id: string, actor: string): Promise<RunResult> => runWeighed(id, actor, (grounds) => ({ type: 'cancel', actor, grounds })),
     list: queries.list,
     status: queries.status,
     /** posture findings (SPEC §11): `/warden posture`, the approvers' App Home */

@@ -9,7 +9,7 @@
  * outside account gets a refusal that says why).
  */
 import { identityEmail } from '../../domain/policy/identity';
-import { isApprover } from '../../domain/policy/evaluate';
+import { approverIds } from '../../domain/authority/facts';
 import type { Policy } from '../../domain/policy/schema';
 import { SLACK_GROUP_ID } from '../../domain/policy/schema';
 import type { Finding, FindingKind } from '../../domain/posture/finding';
@@ -37,7 +37,7 @@ export function createPostureQueries(deps: AppDeps) {
     if (!posture) return false;
     const entries = policy.approverGroups[posture.approvers] ?? [];
     const groups = await resolveGroups(deps.directory, entries.filter((e) => SLACK_GROUP_ID.test(e)));
-    return isApprover(policy, posture.approvers, user, groups);
+    return approverIds(policy, posture.approvers, groups).includes(user);
   }
 
   async function mayRead(policy: Policy, user: string): Promise<boolean> {

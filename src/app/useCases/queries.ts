@@ -1,36 +1,36 @@
 /**
- * Read-only use cases: `/warden list` and `/warden status <id>`.
+ * Read-only use cases: `/warden list` and `/warden status <id>`. Who may read
+ * a request and what waits for whom are the authority decision's call
+ * (src/domain/authority: `read`, awaiting.ts); anyone who may not read a
+ * request is told there is no such request, as for an unknown id (SPEC §4).
  */
-import { findRule, groupsToResolve, isApprover } from '../../domain/policy/evaluate';
+import { awaitedFrom, type Awaited } from '../../domain/authority/awaiting';
+import { decideAuthority } from '../../domain/authority/decideAuthority';
+import { groupsToGather } from '../../domain/authority/facts';
+import { findRule } from '../../domain/authority/standing';
 import type { AccessRequest, AuditEvent } from '../../domain/request';
+import { gatherFacts, needsFor, withFacts } from '../authorityFacts';
 import type { AppDeps } from '../deps';
-import { resolveGroups } from '../resolveGroups';
 
 export interface Listing {
   mine: AccessRequest[];
   awaitingMe: AccessRequest[];
-  /** break-glass requests the user may review (as one of the rule's approvers), not yet reviewed */
+  /** break-glass requests the user may review (as an approver of any step of the rule), not yet reviewed */
   awaitingReview: AccessRequest[];
 }
 
 /**
- * Which of `requests` the user may decide: one of its rule's approvers, not
- * its requester, and not yet counted (`approvalsOf`: the request's approvals,
- * or its open extension's). Each user group is looked up once, however many
- * requests name it.
+ * Which of `requests` wait for `user`'s decision, and what: approval of the
+ * current step, of an extension, or a review. Each user group is looked up
+ * once, however many requests name it.
  */
-export async function mayDecide(
-  deps: AppDeps,
-  user: string,
-  requests: readonly AccessRequest[],
-  approvalsOf: (request: AccessRequest) => readonly { approver: string }[] = (request) => request.approvals,
-): Promise<AccessRequest[]> {
+export async function awaitingFrom(deps: AppDeps, user: string, requests: readonly AccessRequest[]): Promise<Array<{ request: AccessRequest; awaited: Awaited }>> {
+  if (requests.length === 0) return [];
   const policy = deps.policy();
-  const candidates = requests
-    .filter((r) => r.requester !== user && !approvalsOf(r).some((a) => a.approver === user))
-    .map((request) => ({ request, rule: findRule(policy, request.kind, request.target)?.rule }));
-  const groups = await resolveGroups(deps.directory, candidates.flatMap((c) => (c.rule ? groupsToResolve(policy, c.rule) : [])));
-  return candidates.filter((c) => c.rule !== undefined && isApprover(policy, c.rule.approvers, user, groups)).map((c) => c.request);
+  const groups = requests.flatMap((request) => groupsToGather(policy, findRule(policy, request.kind, request.target)?.rule));
+  const facts = await gatherFacts(deps.directory, policy, { groups, people: [user] });
+  const unique = [...new Map(requests.map((request) => [request.id, request])).values()];
+  return unique.flatMap((request) => awaitedFrom(policy, facts, request, user).map((awaited) => ({ request, awaited })));
 }
 
 export function createQueries(deps: AppDeps) {
@@ -41,16 +41,30 @@ export function createQueries(deps: AppDeps) {
     for (const bad of [...own.malformed, ...open.malformed, ...glass.malformed]) {
       deps.logger.error('skipped a malformed request document', { requestId: bad.id, problem: bad.problem, reader: 'list' });
     }
-    const mine = own.requests;
-    const decidable = await mayDecide(deps, user, [...open.requests, ...glass.requests]);
-    const awaitingMe = decidable.filter((r) => r.status === 'pending');
-    const awaitingReview = decidable.filter((r) => r.status !== 'pending');
-    return { mine, awaitingMe, awaitingReview };
+    const waiting = await awaitingFrom(deps, user, [...open.requests, ...glass.requests]);
+    return {
+      mine: own.requests,
+      awaitingMe: waiting.filter((w) => w.awaited === 'approve').map((w) => w.request),
+      awaitingReview: waiting.filter((w) => w.awaited === 'review').map((w) => w.request),
+    };
   }
 
-  async function status(id: string): Promise<{ request: AccessRequest; events: AuditEvent[] } | undefined> {
+  /** One request with its history, if `reader` may read it (SPEC §4); undefined for an unknown id and for one they may not. */
+  async function status(id: string, reader: string): Promise<{ request: AccessRequest; events: AuditEvent[] } | undefined> {
     const request = await deps.store.get(id);
     if (!request) return undefined;
+    const policy = deps.policy();
+    const decision = await withFacts(
+      deps.directory,
+      policy,
+      { ...needsFor(policy, request, [reader]), people: [reader] },
+      (facts) => decideAuthority('read', { actor: reader, request, policy, facts, now: deps.clock.now() }),
+      (d) => (d.verdict === 'refused' ? d.refusal : undefined),
+    );
+    if (decision.verdict === 'refused') {
+      if (decision.refusal.code !== 'not_visible') deps.logger.warn('could not decide who may read a request', { requestId: id, reason: decision.refusal.code });
+      return undefined;
+    }
     return { request, events: await deps.store.events(id) };
   }
 

@@ -5,7 +5,8 @@
  * every region) are cached briefly, so typing answers from memory.
  */
 import { formatDuration } from '../../domain/duration';
-import { findRule } from '../../domain/policy/evaluate';
+import { eligibilityNeeds, eligibleRules } from '../../domain/authority/eligible';
+import { matchGlob } from '../../domain/policy/glob';
 import type { RequestKind } from '../../domain/request';
 import { KINDS, kindOf } from '../../kinds/registry';
 import { resolveKeyName } from '../../domain/resourceNames';
@@ -13,6 +14,7 @@ import type { ServiceInfo } from '../../ports';
 import type { FormHints } from '../../adapters/slack/views/requestForm';
 import type { AppDeps } from '../deps';
 import { withinAck } from '../../adapters/slack/listeners/viewState';
+import { gatherFacts } from '../authorityFacts';
 
 /** Slack's limits on an external_select's options (https://docs.slack.dev/reference/block-kit/block-elements/select-menu-element). */
 export const MAX_OPTIONS = 100;
@@ -47,16 +49,28 @@ export function createRequestForm(deps: AppDeps) {
     return cached.services;
   }
 
-  /** Targets of `kind` (or of any service kind when none is chosen yet) matching `typed`, within the policy's rules. */
-  async function suggest(kind: RequestKind | undefined, typed: string): Promise<TargetOption[]> {
+  /**
+   * Targets of `kind` (or of any service kind when none is chosen yet)
+   * matching `typed` that a rule lets `user` ask for: someone who may ask for
+   * nothing (no identity in the domains, in no rule's requesters) gets none.
+   */
+  async function suggest(user: string, kind: RequestKind | undefined, typed: string): Promise<TargetOption[]> {
     const policy = deps.policy();
     const text = typed.trim().toLowerCase();
-    if (kind !== undefined && kindOf(kind).form.target === 'key') {
-      const key = resolveKeyName(typed.trim(), policy.defaults);
-      return key.ok && findRule(policy, kind, key.name) ? [{ text: typed.trim().slice(0, 75), value: key.name }] : [];
-    }
     // Before a kind is chosen: services any service kind's rules cover.
     const kinds: RequestKind[] = kind ? [kind] : Object.values(KINDS).filter((k) => k.form.target === 'service').map((k) => k.kind);
+    const facts = await gatherFacts(deps.directory, policy, eligibilityNeeds(policy, user));
+    const eligible = eligibleRules(policy, facts, user, kinds);
+    if (eligible.verdict === 'refused') return [];
+    // the rule that would decide a target is the first of its kind that matches it (findRule): it must be one of the user's
+    const covers = (k: RequestKind, name: string): boolean => {
+      const first = policy.rules.findIndex((rule) => rule.kind === k && rule.resources.some((glob) => matchGlob(glob, name)));
+      return eligible.rules.some((rule) => rule.index === first);
+    };
+    if (kind !== undefined && kindOf(kind).form.target === 'key') {
+      const key = resolveKeyName(typed.trim(), policy.defaults);
+      return key.ok && covers(kind, key.name) ? [{ text: typed.trim().slice(0, 75), value: key.name }] : [];
+    }
     const options: TargetOption[] = [];
     // Slack waits 3 s for options: a listing not ready by then answers nothing now and serves the next keystroke.
     const listed = await withinAck(services(), SUGGEST_BUDGET_MS);
@@ -64,7 +78,7 @@ export function createRequestForm(deps: AppDeps) {
     for (const service of listed ?? []) {
       const [, , , region = '', , short = ''] = service.name.split('/');
       if (!short.toLowerCase().includes(text) || service.name.length > MAX_OPTION_VALUE) continue;
-      if (!kinds.some((k) => findRule(policy, k, service.name))) continue;
+      if (!kinds.some((k) => covers(k, service.name))) continue;
       options.push({ text: `${short} (${region})`.slice(0, 75), value: service.name });
       if (options.length === MAX_OPTIONS) break;
     }

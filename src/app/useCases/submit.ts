@@ -10,16 +10,15 @@
  * the request's outbox until Slack accepts it.
  */
 import { ErrorCode, WardenError } from '../../domain/errors';
-import { approverIds, evaluateRequest, findRule, groupsToResolve, type DenialReason } from '../../domain/policy/evaluate';
-import { memberEmail, resolveIdentity } from '../../domain/policy/identity';
-import { DEFAULT_INVOKER_ROLE } from '../../domain/policy/schema';
+import { decideAuthority } from '../../domain/authority/decideAuthority';
+import { RefusedError } from '../../domain/authority/refusedError';
+import type { SubmitDecision } from '../../domain/authority/moments';
 import type { AccessRequest, RequestKind } from '../../domain/request';
 import { newRequestId } from '../../domain/requestId';
 import { enqueue } from '../../domain/outbox';
-import { identityEmails } from '../authorityFacts';
+import { needsFor, withFacts } from '../authorityFacts';
 import type { AppDeps } from '../deps';
 import type { KindEffects } from '../../kinds/kind';
-import { resolveGroups } from '../resolveGroups';
 import type { Runner } from '../runner';
 
 export interface SubmitInput {
@@ -42,99 +41,42 @@ export interface SubmitInput {
 
 export type SubmitResult = { ok: true; request: AccessRequest } | { ok: false; error: WardenError };
 
-const DENIAL_CODES: Record<DenialReason, ErrorCode> = {
-  no_matching_rule: ErrorCode.NoMatchingRule,
-  not_a_requester: ErrorCode.NotARequester,
-  role_not_allowed: ErrorCode.RoleNotAllowed,
-  duration_too_long: ErrorCode.DurationTooLong,
-  duration_too_short: ErrorCode.DurationTooShort,
-  duration_required: ErrorCode.DurationRequired,
-  duration_not_allowed: ErrorCode.NotAllowed,
-  reason_rejected: ErrorCode.ReasonRejected,
-  start_not_allowed: ErrorCode.NotAllowed,
-  start_too_late: ErrorCode.StartTooLate,
-  break_glass_not_allowed: ErrorCode.BreakGlassRefused,
-  not_a_break_glass_requester: ErrorCode.BreakGlassRefused,
-  break_glass_too_long: ErrorCode.BreakGlassRefused,
-  no_longer_auto_approved: ErrorCode.NotAllowed,
-  rotation_period_too_long: ErrorCode.RotationPeriodTooLong,
-  member_not_allowed: ErrorCode.MemberNotAllowed,
-  member_outside_domains: ErrorCode.IdentityOutsideDomains,
-};
+/** Requests that count against the policy's maxOpenRequests: waiting for approval or being applied. */
+const OPEN = ['pending', 'approved'] as const;
 
 export function createSubmit(deps: AppDeps, kinds: Record<RequestKind, KindEffects>, runner: Runner) {
-  /** The approvers who could count: not the requester, and not the identity being granted (looked up only for another member). */
-  async function possibleApprovers(approvers: string[], requester: string, member: string | undefined, self: string): Promise<string[]> {
-    const others = approvers.filter((user) => user !== requester);
-    const granted = member === undefined || member === self ? undefined : memberEmail(member);
-    if (granted === undefined) return others;
-    const emails = await identityEmails(deps.directory, deps.policy(), others);
-    return others.filter((user) => emails.get(user) !== granted);
+  /**
+   * The authority decision on the draft (src/domain/authority/submit.ts):
+   * who may ask for what, how it proceeds, with every fact it needs looked up.
+   */
+  async function decide(input: SubmitInput, startsAt: Date | undefined): Promise<SubmitDecision> {
+    const policy = deps.policy();
+    const openRequests = await deps.store.countByRequester(input.requester, OPEN);
+    const draft = { ...input, startsAt };
+    return withFacts(
+      deps.directory,
+      policy,
+      needsFor(policy, input),
+      (facts) => decideAuthority('submit', { actor: input.requester, draft, openRequests, policy, facts, now: deps.clock.now() }),
+      (d) => (d.verdict === 'refused' ? d.refusal : undefined),
+    );
   }
 
   return async function submit(input: SubmitInput): Promise<SubmitResult> {
-    const policy = deps.policy();
-    const role = input.kind === 'invoker' ? (input.role ?? DEFAULT_INVOKER_ROLE) : undefined;
-    const match = findRule(policy, input.kind, input.target);
+    // --start is recorded at whole seconds, as IAM conditions are.
     const startsAt = input.startsAt && new Date(Math.floor(input.startsAt.getTime() / 1000) * 1000);
-    const startDelaySeconds = startsAt && (startsAt.getTime() - deps.clock.now().getTime()) / 1000;
-    if (startDelaySeconds !== undefined && startDelaySeconds <= 0) {
-      return { ok: false, error: new WardenError(ErrorCode.UsageError, 'The --start time is in the past: give a future time, or leave --start out to start now.') };
-    }
-    const mapped = Object.hasOwn(policy.identities, input.requester);
-    const [groups, email] = await Promise.all([
-      resolveGroups(deps.directory, groupsToResolve(policy, match?.rule)),
-      mapped ? undefined : deps.directory.emailOf(input.requester),
-    ]);
-    // Whatever the kind: someone runwarden cannot tie to an identity in the policy's domains asks for nothing.
-    const identity = resolveIdentity(policy, input.requester, email);
-    if (!identity.ok) {
-      const code = identity.reason === 'identity_unknown' ? ErrorCode.IdentityUnknown : ErrorCode.IdentityOutsideDomains;
-      return { ok: false, error: new WardenError(code, identity.message, identity.reason) };
-    }
-    const decision = evaluateRequest(
-      policy,
-      {
-        kind: input.kind,
-        target: input.target,
-        requester: input.requester,
-        role,
-        durationSeconds: input.durationSeconds,
-        reason: input.reason,
-        rotationPeriodSeconds: input.rotationPeriodSeconds,
-        member: input.member,
-        requesterMember: identity.member,
-        breakGlass: input.breakGlass,
-        startDelaySeconds,
-      },
-      groups,
-    );
-    if (!decision.allowed) return { ok: false, error: new WardenError(DENIAL_CODES[decision.reason], decision.message, decision.reason) };
+    const decision = await decide(input, startsAt);
+    if (decision.verdict === 'refused') return { ok: false, error: new RefusedError(decision.refusal) };
     if ((input.kind === 'egress' || input.kind === 'ingress') && input.durationSeconds !== undefined && !deps.settings.sweepConfigured) {
       const message =
         `A temporary ${input.kind} change could never end here: this runwarden's /jobs/sweep is not configured ` +
         '(WARDEN_JOBS_AUDIENCE and WARDEN_JOBS_INVOKERS), so nothing would revert it. Ask the operators to configure the sweep.';
       return { ok: false, error: new WardenError(ErrorCode.SweepNotConfigured, message, 'sweep_not_configured') };
     }
-    const member = decision.member;
-    const multiStep = decision.rule.steps.length > 1;
-    const everyone = new Set<string>();
-    // Every step must be reachable without the requester and the member being granted; one person counts in one step only.
-    for (const step of decision.rule.steps) {
-      const others = await possibleApprovers(approverIds(policy, step.approvers, groups), input.requester, member, identity.member);
-      others.forEach((u) => everyone.add(u));
-      if (others.length < step.approvals) {
-        const message =
-          `This request needs ${step.approvals} approval(s) from *${step.approvers}*, but the group has only ` +
-          `${others.length} member(s) besides you${member !== identity.member ? ' and the member being granted' : ''}, so it could never be approved. Ask an admin to fix the policy.`;
-        return { ok: false, error: new WardenError(ErrorCode.NotAllowed, message, 'unreachable_approvals') };
-      }
-    }
-    const needed = decision.rule.steps.reduce((sum, step) => sum + step.approvals, 0);
-    if (multiStep && everyone.size < needed) {
-      const message = `This request needs ${needed} different approvers across its steps (one person counts in one step only), but only ${everyone.size} could approve it. Ask an admin to fix the policy.`;
-      return { ok: false, error: new WardenError(ErrorCode.NotAllowed, message, 'unreachable_approvals') };
-    }
+    const { member, role, mode } = decision;
+    const multiStep = decision.steps.length > 1;
+    const [first] = decision.steps;
+    if (first === undefined) throw new Error('unreachable: a rule has at least one approval level');
 
     const prepared = await kinds[input.kind].prepare({
       kind: input.kind,
@@ -156,9 +98,10 @@ export function createSubmit(deps: AppDeps, kinds: Record<RequestKind, KindEffec
       createdAt: now,
       updatedAt: now,
       approvals: [],
-      approvalsRequired: decision.approvalsRequired,
-      approverGroup: decision.approverGroup,
-      ruleIndex: decision.ruleIndex,
+      approvalsRequired: first.approvals,
+      approverGroup: first.approvers,
+      ruleIndex: decision.rule.index,
+      rule: decision.rule.name,
       channel: decision.channel,
       durationSeconds: input.durationSeconds,
       role,
@@ -166,14 +109,14 @@ export function createSubmit(deps: AppDeps, kinds: Record<RequestKind, KindEffec
       value: input.value,
       rotationPeriodSeconds: input.rotationPeriodSeconds,
       context: prepared.context,
-      breakGlass: decision.mode === 'break_glass' ? true : undefined,
-      steps: multiStep ? decision.rule.steps.map((s) => ({ approverGroup: s.approvers, approvalsRequired: s.approvals })) : undefined,
+      breakGlass: mode === 'break_glass' ? true : undefined,
+      steps: multiStep ? decision.steps.map((s) => ({ approverGroup: s.approvers, approvalsRequired: s.approvals })) : undefined,
       step: multiStep ? 1 : undefined,
       startsAt,
     };
     // The approval message is owed from the start (outbox): posted below, or by the sweep if that fails.
     // Auto-approved and break-glass requests owe it from their transition on, after the Google work.
-    const stored = decision.mode === 'approval' ? enqueue(request, [{ type: 'post_message' }], now) : request;
+    const stored = mode === 'approval' ? enqueue(request, [{ type: 'post_message' }], now) : request;
     await deps.store.create(stored, {
       at: now,
       actor: input.requester,
@@ -186,14 +129,15 @@ export function createSubmit(deps: AppDeps, kinds: Record<RequestKind, KindEffec
         member,
         value: input.value,
         durationSeconds: input.durationSeconds ?? null,
+        rule: decision.rule.name,
         ...(startsAt ? { startsAt: startsAt.toISOString() } : {}),
         ...(request.breakGlass ? { breakGlass: true } : {}),
       },
     });
-    deps.logger.info('request submitted', { requestId: request.id, kind: request.kind, target: request.target, mode: decision.mode });
-    if (decision.mode === 'approval') return { ok: true, request: (await runner.deliver(stored)).request };
+    deps.logger.info('request submitted', { requestId: request.id, kind: request.kind, target: request.target, mode, rule: decision.rule.name });
+    if (mode === 'approval') return { ok: true, request: (await runner.deliver(stored)).request };
     // Auto-approval and break-glass: Google first, then the (informational or loud) channel message.
-    const event = { type: decision.mode === 'auto' ? 'auto_approve' : 'break_glass', ruleIndex: decision.ruleIndex, ...runner.lease() } as const;
+    const event = { type: mode === 'auto' ? 'auto_approve' : 'break_glass', rule: decision.rule.name, ...runner.lease() } as const;
     const { outcome, final } = await runner.run(request.id, event);
     return { ok: true, request: (outcome.ok ? final : undefined) ?? request };
   };

@@ -148,6 +148,26 @@ function protoKeys(value: unknown, path: string): string[] {
   );
 }
 
+/**
+ * Two Slack users mapped to one Google identity (case aside): the second would
+ * hold the first one's identity — be granted access as them, and not be
+ * stopped by the rule that nobody approves a grant to themselves.
+ */
+function sharedIdentities(identities: unknown): string[] {
+  if (!isObject(identities)) return [];
+  const email = policySchema.shape.identities.unwrap().valueType;
+  const owners = new Map<string, string>();
+  const problems: string[] = [];
+  for (const [user, value] of Object.entries(identities)) {
+    const parsed = email.safeParse(value);
+    if (!parsed.success || !SLACK_USER_ID.test(user)) continue;
+    const first = owners.get(parsed.data);
+    if (first === undefined) owners.set(parsed.data, user);
+    else problems.push(`identities.${user}: ${parsed.data} is already the identity of ${first}: two Slack users cannot share one Google identity`);
+  }
+  return problems;
+}
+
 /** Every cross-field problem in the raw (YAML-decoded) policy, with its path. */
 export function crossCheck(raw: unknown): string[] {
   if (!isObject(raw)) return [];
@@ -161,13 +181,20 @@ export function crossCheck(raw: unknown): string[] {
   const problems = protoKeys(raw, '');
   const rules: unknown[] = Array.isArray(raw.rules) ? raw.rules : [];
   let invokerRules = 0;
+  const named = new Map<string, number>();
   rules.forEach((rawRule, index) => {
     if (!isObject(rawRule)) return;
     const rule = ruleParts(rawRule);
     if (rule.kind === 'invoker') invokerRules += 1;
     for (const [field, message] of ruleProblems(rule, rawRule, context)) problems.push(`rules[${index}].${field}: ${message}`);
+    if (rule.name !== undefined) {
+      const first = named.get(rule.name);
+      if (first === undefined) named.set(rule.name, index);
+      else problems.push(`rules[${index}].name: "${rule.name}" is already the name of rules[${first}]: rule names must be unique`);
+    }
   });
   if (isObject(raw.posture)) problems.push(...postureProblems(raw.posture, context));
+  problems.push(...sharedIdentities(raw.identities));
   if (invokerRules > 0 && domains.success && domains.data.length === 0) {
     problems.push('domains: invoker rules grant access to Google identities, so list at least one domain');
   }

@@ -57,7 +57,9 @@ function normalise(data: z.output<typeof policySchema>): Policy {
     domains: [...new Set(data.domains)],
     identities: data.identities,
     approverGroups: data.approverGroups,
-    rules: data.rules.map((rule) => {
+    auditors: [...new Set(data.auditors)],
+    maxOpenRequests: data.maxOpenRequests,
+    rules: data.rules.map((rule, index) => {
       const channel = rule.channel ?? data.defaults.channel;
       if (channel === undefined) throw new Error('unreachable: crossCheck reports rules without a channel');
       // crossCheck reports a rule with neither approvers nor steps, or with both
@@ -66,6 +68,7 @@ function normalise(data: z.output<typeof policySchema>): Policy {
       if (first === undefined) throw new Error('unreachable: crossCheck reports rules without approvers');
       return {
         kind: rule.kind,
+        name: rule.name ?? `${rule.kind}#${index + 1}`,
         resources: rule.resources,
         roles: rule.kind === 'invoker' ? (rule.roles ?? [DEFAULT_INVOKER_ROLE]) : [],
         maxDurationSeconds: rule.maxDuration,

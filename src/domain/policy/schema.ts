@@ -18,6 +18,10 @@ export const SLACK_GROUP_ID = /^S[A-Z0-9]{2,20}$/;
 export const SLACK_CHANNEL_ID = /^[CG][A-Z0-9]{2,20}$/;
 export const DOMAIN_NAME = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 export const GROUP_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
+/** A rule's `name` (SPEC §5): letters, digits, `.`, `_` and `-`; never `#`, so it never looks like a default name (`invoker#1`). */
+export const RULE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+/** How many open (pending or approved) requests one person may have at once when the policy does not say (docs/decisions.md). */
+export const DEFAULT_MAX_OPEN_REQUESTS = 10;
 export const DEFAULT_INVOKER_ROLE = 'roles/run.invoker';
 /** Who an invoker rule may grant (SPEC §5 `members`): the requester's own identity, or members of these IAM types. */
 export const MEMBER_KINDS = ['self', 'user', 'group', 'serviceAccount'] as const;
@@ -90,6 +94,7 @@ export const stepSchema = z.strictObject({
 /** A rule's fields, each checked on its own; checks across fields are in crossCheck.ts. */
 export const ruleFields = z.strictObject({
   kind: z.enum(REQUEST_KINDS, { error: `must be one of ${REQUEST_KINDS.join(', ')}` }),
+  name: pattern(RULE_NAME, 'a rule name (letters, digits, ".", "_" and "-", at most 64)').optional(),
   resources: z.array(resourceGlob).min(1, 'must list at least one resource glob'),
   roles: z.array(pattern(ROLE_NAME, 'an IAM role (roles/x.y or projects/P/roles/R)')).min(1).optional(),
   maxDuration: duration.optional(),
@@ -139,6 +144,10 @@ export const policySchema = z.strictObject({
     .record(pattern(SLACK_USER_ID, 'a Slack user ID (U…/W…)'), emailAddress)
     .default({}),
   approverGroups: z.record(pattern(GROUP_NAME, 'a group name (letters, digits, _ and -)'), approverGroupSchema),
+  /** SPEC §5: Slack users / user groups who may read every request and decide nothing */
+  auditors: z.array(slackMember).default([]),
+  /** how many open (pending or approved) requests one person may have at once (docs/decisions.md) */
+  maxOpenRequests: z.number().int('must be a whole number').min(1, 'must be at least 1').max(1000, 'must be at most 1000').default(DEFAULT_MAX_OPEN_REQUESTS),
   rules: z.array(ruleFields).min(1, 'must hold at least one rule'),
   posture: postureSchema.optional(),
 });
@@ -156,7 +165,7 @@ export interface Step {
 
 /** Justification rules: the reason is checked, shown, never interpreted. */
 export interface ReasonRules {
-  /** a JavaScript regular expression (no flags), checked safe against catastrophic backtracking at load */
+  /** a regular expression in RE2 syntax (no flags), matched in linear time (reasonPattern.ts) */
   pattern?: string | undefined;
   hint?: string | undefined;
   /** in characters (Unicode code points) */
@@ -177,6 +186,8 @@ export interface BreakGlass {
 
 export interface Rule {
   kind: RequestKind;
+  /** the rule's `name`, else `<kind>#<position in rules, from 1>` (e.g. `invoker#1`): shown in messages and recorded in the audit trail */
+  name: string;
   /** resource globs (see glob.ts) */
   resources: string[];
   /** invoker: the roles that may be granted (default [roles/run.invoker]); [] for other kinds */
@@ -231,6 +242,10 @@ export interface Policy {
   identities: Record<string, string>;
   /** group name → Slack user and user-group IDs */
   approverGroups: Record<string, string[]>;
+  /** Slack user and user-group IDs who may read every request (SPEC §4) and decide nothing */
+  auditors: string[];
+  /** how many open (pending or approved) requests one requester may have at once */
+  maxOpenRequests: number;
   rules: Rule[];
   /** present when the policy turns the posture scan on */
   posture?: PostureSettings | undefined;

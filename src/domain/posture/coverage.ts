@@ -13,7 +13,7 @@
  * segments are wildcards) and allow role and member the same way — so no
  * earlier rule shadows it for some services. Pure.
  */
-import { findRule } from '../policy/evaluate';
+import { findRule } from '../authority/standing';
 import { checkMember } from '../policy/identity';
 import { globProblem, matchSegment } from '../policy/glob';
 import type { Policy, Rule } from '../policy/schema';

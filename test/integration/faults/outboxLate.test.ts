@@ -8,6 +8,7 @@
  * audited, not sent. Two bot instances share one Firestore, one Google
  * emulator, one Slack stand-in and one clock.
  */
+import { NO_FACTS } from '../../../src/domain/authority/facts';
 import { Firestore } from '@google-cloud/firestore';
 import { APPROVE_ACTION, REVOKE_ACTION } from '../../../src/adapters/slack/ids';
 import { DELIVERY_LIMITS } from '../../../src/domain/outbox';
@@ -131,7 +132,7 @@ it('200 documents the sweep cannot deliver (malformed) at the front of the owed 
     for (const doc of crowd) batch.set(firestore.collection('requests').doc(doc), { kind: 'teleport', outboxDueAt: new Date(0) });
     await batch.commit();
     // a transition committed by a process that died before telling Slack
-    const committed = await a.runwarden.deps.store.transact(id, (current) => transition(current, { type: 'cancel', actor: 'U0ALICE' }, a.clock.now()));
+    const committed = await a.runwarden.deps.store.transact(id, (current) => transition(current, { type: 'cancel', actor: 'U0ALICE', grounds: { policy: a.runwarden.deps.policy(), facts: NO_FACTS } }, a.clock.now()));
     expect(committed.ok).toBe(true);
 
     const swept = await b.sweep();

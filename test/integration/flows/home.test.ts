@@ -12,6 +12,8 @@ jest.setTimeout(180_000);
 const POLICY = `
 defaults: { project: ${PROJECT}, region: us-central1, kmsLocation: global, channel: ${APPROVALS_CHANNEL} }
 domains: [acme.example]
+# this file fills App Home past its lists: more open requests than the default limit
+maxOpenRequests: 50
 identities: { U0ALICE: alice@acme.example }
 approverGroups:
   platform: [U0BOB, U0CAROL]

@@ -61,7 +61,7 @@ describe('auto-approval', () => {
     expect(message.text).toMatch(/Auto-approved/);
     expect(actionIds(message.blocks)).toEqual([]);
     const events = await h.runwarden.deps.store.events(id);
-    expect(events.find((e) => e.action === 'auto_approved')).toMatchObject({ actor: 'runwarden:auto', detail: { rule: 0 } });
+    expect(events.find((e) => e.action === 'auto_approved')).toMatchObject({ actor: 'runwarden:auto', detail: { rule: 'invoker#1' } });
   });
 
   it.each([
@@ -78,13 +78,13 @@ describe('auto-approval', () => {
 });
 
 describe('auto-approval of extensions', () => {
-  it('an on-call extension within autoApprove.maxDuration is applied without a click; one longer waits for approval', async () => {
+  it('an on-call extension that keeps the whole grant within autoApprove.maxDuration is applied without a click; one that would not waits for approval', async () => {
     const reply = await h.ask('U0DAVE', 'invoker staging-api 30m reproduce the bug');
     const id = /`([a-z0-9]{10})`/.exec(reply)?.[1] ?? '';
     const grant = await h.waitForStatus(id, 'active');
-    await h.ask('U0DAVE', `extend ${id} 45m still reproducing`);
+    await h.ask('U0DAVE', `extend ${id} 20m still reproducing`);
     const extended = await h.waitForRequest(id, (r) => r.extensions?.[0]?.status === 'applied' && r.op === undefined);
-    const newExpiry = new Date((grant.expiresAt?.getTime() ?? 0) + 45 * 60_000);
+    const newExpiry = new Date((grant.expiresAt?.getTime() ?? 0) + 20 * 60_000);
     expect(extended.expiresAt).toEqual(newExpiry);
     expect(extended.extensions?.[0]).toMatchObject({ status: 'applied', autoApproved: true, approvals: [{ approver: 'runwarden:auto' }], expiresAt: newExpiry });
     expect(JSON.stringify(ours(STAGING))).toContain(newExpiry.toISOString().replace('.000Z', 'Z'));
@@ -92,9 +92,10 @@ describe('auto-approval of extensions', () => {
     expect(message.text).toMatch(/auto-approved/);
     expect(actionIds(message.blocks)).toEqual([]);
     const events = await h.runwarden.deps.store.events(id);
-    expect(events.find((e) => e.action === 'extension_auto_approved')).toMatchObject({ actor: 'runwarden:auto', detail: { n: 1, rule: 0 } });
+    expect(events.find((e) => e.action === 'extension_auto_approved')).toMatchObject({ actor: 'runwarden:auto', detail: { n: 1, rule: 'invoker#1' } });
 
-    await h.ask('U0DAVE', `extend ${id} 2h needs longer`);
+    // 30m + 20m + 20m would be 70m, past autoApprove.maxDuration (1h): people decide
+    await h.ask('U0DAVE', `extend ${id} 20m needs longer`);
     const waiting = await h.waitForRequest(id, (r) => r.extensions?.[1] !== undefined);
     expect(waiting.extensions?.[1]).toMatchObject({ status: 'pending', approvals: [] });
     expect(waiting.extensions?.[1]?.autoApproved).toBeUndefined();

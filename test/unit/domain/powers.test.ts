@@ -4,6 +4,7 @@
  * plain-English line per case.
  */
 import { ErrorCode } from '../../../src/domain/errors';
+import { grounds } from './grounds';
 import type { AccessRequest } from '../../../src/domain/request';
 import { transition, type TransitionOutcome } from '../../../src/domain/stateMachine';
 
@@ -40,10 +41,10 @@ function ok(outcome: TransitionOutcome): Extract<TransitionOutcome, { ok: true }
 
 describe('auto-approval', () => {
   it('approves as runwarden:auto, marks autoApproved, names the rule in the audit event and asks to apply', () => {
-    const out = ok(transition(request(), { type: 'auto_approve', ruleIndex: 2, ...lease }, at(1)));
+    const out = ok(transition(request(), { type: 'auto_approve', rule: 'oncall', ...lease }, at(1)));
     expect(out.next).toMatchObject({ status: 'approved', autoApproved: true, approvals: [{ approver: 'runwarden:auto', at: at(1) }] });
     expect(out.next.op).toMatchObject({ type: 'apply', holder: 'h1' });
-    expect(out.event).toMatchObject({ actor: 'runwarden:auto', action: 'auto_approved', detail: { rule: 2, durationSeconds: 3600 } });
+    expect(out.event).toMatchObject({ actor: 'runwarden:auto', action: 'auto_approved', detail: { rule: 'oncall', durationSeconds: 3600 } });
     expect(out.effects).toEqual([{ type: 'apply' }, { type: 'post_message' }]);
   });
 
@@ -51,7 +52,7 @@ describe('auto-approval', () => {
     ['a request that is no longer pending', request({ status: 'denied' })],
     ['a request someone already approved', request({ approvals: [{ approver: 'U0BOB', at: T0 }] })],
   ])('refuses %s', (_description, current) => {
-    expect(transition(current, { type: 'auto_approve', ruleIndex: 2, ...lease }, at(1))).toMatchObject({ ok: false });
+    expect(transition(current, { type: 'auto_approve', rule: 'oncall', ...lease }, at(1))).toMatchObject({ ok: false });
   });
 });
 
@@ -59,18 +60,18 @@ describe('break-glass', () => {
   const glass = (overrides: Partial<AccessRequest> = {}) => request({ breakGlass: true, ...overrides });
 
   it('goes to approved with no approval at all, audited as break_glass by the requester with the reason', () => {
-    const out = ok(transition(glass(), { type: 'break_glass', ruleIndex: 2, ...lease }, at(1)));
+    const out = ok(transition(glass(), { type: 'break_glass', rule: 'oncall', ...lease }, at(1)));
     expect(out.next).toMatchObject({ status: 'approved', approvals: [], breakGlass: true });
-    expect(out.event).toMatchObject({ actor: 'U0ALICE', action: 'break_glass', detail: { rule: 2, reason: 'INC-1 prod down' } });
+    expect(out.event).toMatchObject({ actor: 'U0ALICE', action: 'break_glass', detail: { rule: 'oncall', reason: 'INC-1 prod down' } });
     expect(out.effects).toEqual([{ type: 'apply' }, { type: 'post_message' }]);
   });
 
   it('refuses a request not submitted as break-glass', () => {
-    expect(transition(request(), { type: 'break_glass', ruleIndex: 2, ...lease }, at(1))).toMatchObject({ ok: false });
+    expect(transition(request(), { type: 'break_glass', rule: 'oncall', ...lease }, at(1))).toMatchObject({ ok: false });
   });
 
   describe('review', () => {
-    const review = (actor: string, isApprover = true, ownGrant = false) => ({ type: 'review' as const, actor, isApprover, ownGrant });
+    const review = (actor: string, change: Parameters<typeof grounds>[1] = {}) => ({ type: 'review' as const, actor, grounds: grounds(1, change) });
 
     it.each(['active', 'expired', 'revoked', 'failed'] as const)('an approver reviews a %s break-glass request: reviewedBy and reviewedAt, nothing else', (status) => {
       const current = glass({ status, expiresAt: at(3600) });
@@ -84,26 +85,34 @@ describe('break-glass', () => {
     });
 
     it.each([
-      ['the requester reviewing their own break-glass, audited', 'U0ALICE', true, ErrorCode.SelfApproval, 'self_review'],
-      ['someone outside the approver group, audited', 'U0MALLORY', false, ErrorCode.NotAnApprover, 'not_an_approver'],
-    ])('refuses %s', (_description, actor, isApprover, code, reason) => {
-      const out = transition(glass({ status: 'active' }), review(actor, isApprover), at(60));
+      ['the requester reviewing their own break-glass, audited', 'U0ALICE', ErrorCode.SelfApproval, 'self_review'],
+      ['someone outside the approver group, audited', 'U0MALLORY', ErrorCode.NotAnApprover, 'not_an_approver'],
+    ])('refuses %s', (_description, actor, code, reason) => {
+      const out = transition(glass({ status: 'active' }), review(actor), at(60));
       expect(out).toMatchObject({ ok: false, error: { code }, record: { actor, action: 'review_refused', detail: { reason } } });
     });
 
-    it('refuses the member the break-glass grant went to (or someone whose identity is unknown), audited', () => {
-      const out = transition(glass({ status: 'active' }), review('U0BOB', true, true), at(60));
+    it.each([
+      ['the member the break-glass grant went to', { emails: { U0BOB: 'alice@acme.example' } }],
+      ['someone whose identity runwarden does not know', { emails: { U0BOB: undefined } }],
+    ])('refuses %s, audited', (_who, change) => {
+      const out = transition(glass({ status: 'active' }), review('U0BOB', change), at(60));
       expect(out).toMatchObject({ ok: false, error: { code: ErrorCode.SelfApproval }, record: { actor: 'U0BOB', action: 'review_refused', detail: { reason: 'member_review' } } });
     });
 
-    it('refuses a second review, without recording it', () => {
+    it('refuses a second review, and records the refusal', () => {
       const out = transition(glass({ status: 'active', reviewedBy: 'U0BOB', reviewedAt: at(5) }), review('U0CAROL'), at(60));
-      expect(out).toMatchObject({ ok: false, error: { code: ErrorCode.InvalidState } });
-      expect(out.ok === false && out.record).toBeUndefined();
+      expect(out).toMatchObject({ ok: false, error: { code: ErrorCode.InvalidState }, record: { actor: 'U0CAROL', action: 'review_refused', detail: { reason: 'already_reviewed' } } });
     });
 
-    it('refuses to review a request that is not break-glass', () => {
-      expect(transition(request({ status: 'active' }), review('U0BOB'), at(60))).toMatchObject({ ok: false, error: { code: ErrorCode.InvalidState } });
+    it('refuses to review a request that is not break-glass, and records the refusal', () => {
+      const out = transition(request({ status: 'active' }), review('U0BOB'), at(60));
+      expect(out).toMatchObject({ ok: false, error: { code: ErrorCode.InvalidState }, record: { actor: 'U0BOB', action: 'review_refused', detail: { reason: 'not_break_glass' } } });
+    });
+
+    it('a step-2 approver of a two-step rule may review too', () => {
+      const out = transition(glass({ status: 'active', target: 'projects/acme-prod/locations/us-central1/services/payments' }), review('U0ERIN'), at(60));
+      expect(out).toMatchObject({ ok: true, next: { reviewedBy: 'U0ERIN' } });
     });
   });
 

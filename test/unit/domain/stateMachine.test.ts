@@ -1,5 +1,7 @@
 import { ErrorCode } from '../../../src/domain/errors';
-import type { Authority, StandingReason } from '../../../src/domain/policy/authority';
+import { userText } from '../../../src/adapters/slack/views/refusalText';
+import { facts, grounds, policyYaml } from './grounds';
+import { policyFrom } from './policy/specPolicy';
 import type { AccessRequest } from '../../../src/domain/request';
 import { transition, type RequestEvent, type TransitionOutcome } from '../../../src/domain/stateMachine';
 
@@ -38,16 +40,12 @@ function refused(outcome: TransitionOutcome): Extract<TransitionOutcome, { ok: f
   return outcome;
 }
 
-/** The authority a click computed: everyone named counts unless given a reason. */
-function authority(required = 1, standing: Record<string, StandingReason | null> = {}): Authority {
-  return { ok: true, approverGroup: 'platform', approvalsRequired: required, standing: { U0BOB: null, U0CAROL: null, U0DAVE: null, ...standing } };
-}
-
 describe('approvals', () => {
-  const approve = (actor: string, required = 1, standing: Record<string, StandingReason | null> = {}): RequestEvent => ({
+  /** A click weighed on the policy in force (platform needing `required`) with these people's groups and identities. */
+  const approve = (actor: string, required = 1, change: Parameters<typeof grounds>[1] = {}): RequestEvent => ({
     type: 'approve',
     actor,
-    authority: authority(required, standing),
+    grounds: grounds(required, change),
     ...lease(),
   });
 
@@ -80,9 +78,9 @@ describe('approvals', () => {
 
   it.each([
     ['the requester approving their own request', approve('U0ALICE'), ErrorCode.SelfApproval, 'self_approval'],
-    ['someone outside the approver group', approve('U0MALLORY', 1, { U0MALLORY: 'not_an_approver' }), ErrorCode.NotAnApprover, 'not_an_approver'],
-    ['someone whose standing was never computed (fail closed)', approve('U0EVE'), ErrorCode.NotAnApprover, 'not_an_approver'],
-    ['an approver whose own identity is the member granted', approve('U0BOB', 1, { U0BOB: 'member_approval' }), ErrorCode.SelfApproval, 'member_approval'],
+    ['someone outside the approver group', approve('U0MALLORY'), ErrorCode.NotAnApprover, 'not_an_approver'],
+    ['an approver whose identity is unknown, on a grant to a member (fail closed)', approve('U0BOB', 1, { emails: { U0BOB: undefined } }), ErrorCode.SelfApproval, 'approver_identity_unknown'],
+    ['an approver whose own identity is the member granted', approve('U0BOB', 1, { emails: { U0BOB: 'alice@acme.example', U0ALICE: 'alice@acme.example' } }), ErrorCode.SelfApproval, 'member_approval'],
   ])('refuses %s and records the refusal', (_title, event, code, reason) => {
     const out = refused(transition(pending(), event, at(10)));
     expect(out.error.code).toBe(code);
@@ -90,8 +88,7 @@ describe('approvals', () => {
   });
 
   it('refuses and records an approval of a request the policy no longer allows', () => {
-    const event: RequestEvent = { type: 'approve', actor: 'U0BOB', authority: { ok: false, reason: 'no_matching_rule', message: 'No rule…' }, ...lease() };
-    const out = refused(transition(pending(), event, at(10)));
+    const out = refused(transition(pending({ target: 'projects/acme-other/locations/us-central1/services/hello' }), approve('U0BOB'), at(10)));
     expect(out.error.code).toBe(ErrorCode.NotAllowed);
     expect(out.record).toMatchObject({ detail: { reason: 'no_longer_allowed' } });
   });
@@ -105,7 +102,8 @@ describe('approvals', () => {
 
   it('drops an earlier approval that no longer counts, audits it, and waits for more', () => {
     const first = ok(transition(pending({ approvalsRequired: 2 }), approve('U0BOB', 2), at(10))).next;
-    const out = ok(transition(first, approve('U0CAROL', 2, { U0BOB: 'not_an_approver' }), at(20)));
+    const bobLeft: RequestEvent = { type: 'approve', actor: 'U0CAROL', grounds: { policy: policyFrom(policyYaml(2).replace('platform: [U0BOB, U0CAROL, U0DAVE]', 'platform: [U0CAROL, U0DAVE]')), facts: facts() }, ...lease() };
+    const out = ok(transition(first, bobLeft, at(20)));
     expect(out.next).toMatchObject({ status: 'pending', approvals: [{ approver: 'U0CAROL', at: at(20) }] });
     expect(out.also).toEqual([{ at: at(20), actor: 'runwarden', action: 'approval_dropped', detail: { approver: 'U0BOB', reason: 'not_an_approver' } }]);
     expect(out.effects).not.toContainEqual({ type: 'apply' });
@@ -116,14 +114,14 @@ describe('approvals', () => {
     const replay = refused(transition(approved, approve('U0CAROL'), at(11)));
     expect(replay.error.code).toBe(ErrorCode.InvalidState);
     expect(replay.record).toMatchObject({ actor: 'U0CAROL', action: 'approve_refused', detail: { reason: 'already_approved' } });
-    const outsider = refused(transition(approved, approve('U0MALLORY', 1, { U0MALLORY: 'not_an_approver' }), at(12)));
+    const outsider = refused(transition(approved, approve('U0MALLORY'), at(12)));
     expect(outsider.record).toMatchObject({ actor: 'U0MALLORY', detail: { reason: 'already_approved' } });
   });
 });
 
 describe('re-check at apply', () => {
   const approved = (): AccessRequest =>
-    ok(transition(pending({ approvalsRequired: 1 }), { type: 'approve', actor: 'U0BOB', authority: authority(), ...lease('h1') }, at(10))).next;
+    ok(transition(pending({ approvalsRequired: 1 }), { type: 'approve', actor: 'U0BOB', grounds: grounds(), ...lease('h1') }, at(10))).next;
 
   it('approvals that no longer count send the request back to pending, audited, with nothing applied', () => {
     const out = ok(transition(approved(), { type: 'requeue', holder: 'h1', approvalsRequired: 1, dropped: [{ approver: 'U0BOB', reason: 'not_an_approver' }] }, at(11)));
@@ -140,28 +138,28 @@ describe('re-check at apply', () => {
 
 describe('deny, cancel, timeout', () => {
   it('an approver denies: the request ends and the requester is told', () => {
-    const out = ok(transition(pending(), { type: 'deny', actor: 'U0BOB', isApprover: true }, at(5)));
+    const out = ok(transition(pending(), { type: 'deny', actor: 'U0BOB', grounds: grounds() }, at(5)));
     expect(out.next).toMatchObject({ status: 'denied', decidedBy: 'U0BOB' });
     expect(out.effects).toContainEqual({ type: 'notify_requester', notice: 'denied' });
   });
 
   it('the requester cannot deny their own request', () => {
-    expect(refused(transition(pending(), { type: 'deny', actor: 'U0ALICE', isApprover: true }, at(5))).error.code).toBe(ErrorCode.SelfApproval);
+    expect(refused(transition(pending(), { type: 'deny', actor: 'U0ALICE', grounds: grounds() }, at(5))).error.code).toBe(ErrorCode.SelfApproval);
   });
 
   it('only the requester cancels', () => {
-    expect(ok(transition(pending(), { type: 'cancel', actor: 'U0ALICE' }, at(5))).next.status).toBe('cancelled');
-    expect(refused(transition(pending(), { type: 'cancel', actor: 'U0BOB' }, at(5))).error).toMatchObject({
+    expect(ok(transition(pending(), { type: 'cancel', actor: 'U0ALICE', grounds: grounds() }, at(5))).next.status).toBe('cancelled');
+    expect(userText(refused(transition(pending(), { type: 'cancel', actor: 'U0BOB', grounds: grounds() }, at(5))).error)).toEqual(expect.stringContaining('an approver decides it with *Deny*'));
+    expect(refused(transition(pending(), { type: 'cancel', actor: 'U0BOB', grounds: grounds() }, at(5))).error).toMatchObject({
       code: ErrorCode.NotAllowed,
-      userMessage: expect.stringContaining('an approver decides it with *Deny*'),
     });
   });
 
   it('cancelling an active grant is refused with the way to end it: revoke', () => {
     const active = pending({ status: 'active', approvals: [{ approver: 'U0BOB', at: at(10) }], appliedAt: at(11), expiresAt: at(7211) });
-    const out = refused(transition(active, { type: 'cancel', actor: 'U0ALICE' }, at(20)));
+    const out = refused(transition(active, { type: 'cancel', actor: 'U0ALICE', grounds: grounds() }, at(20)));
     expect(out.error.code).toBe(ErrorCode.InvalidState);
-    expect(out.error.userMessage).toContain(`to end it now: \`/warden revoke ${active.id}\``);
+    expect(userText(out.error)).toContain(`to end it now: \`/warden revoke ${active.id}\``);
     expect(out.record).toMatchObject({ action: 'cancel_refused', detail: { reason: 'already_active' } });
   });
 
@@ -172,7 +170,7 @@ describe('deny, cancel, timeout', () => {
 });
 
 describe('apply under a lease', () => {
-  const approved = (): AccessRequest => ok(transition(pending(), { type: 'approve', actor: 'U0BOB', authority: authority(), ...lease('h1') }, at(10))).next;
+  const approved = (): AccessRequest => ok(transition(pending(), { type: 'approve', actor: 'U0BOB', grounds: grounds(), ...lease('h1') }, at(10))).next;
 
   it('only the lease holder may record the apply; a time-bound change becomes active with its expiry', () => {
     expect(refused(transition(approved(), { type: 'applied', holder: 'h2', result: {}, expiresAt: at(7210) }, at(11))).ok).toBe(false);
@@ -181,7 +179,7 @@ describe('apply under a lease', () => {
   });
 
   it('a permanent change ends as applied', () => {
-    const request = ok(transition(pending({ kind: 'egress', durationSeconds: undefined, value: 'all-traffic' }), { type: 'approve', actor: 'U0BOB', authority: authority(), ...lease('h1') }, at(10))).next;
+    const request = ok(transition(pending({ kind: 'egress', durationSeconds: undefined, value: 'all-traffic', role: undefined, member: undefined }), { type: 'approve', actor: 'U0BOB', grounds: grounds(), ...lease('h1') }, at(10))).next;
     expect(ok(transition(request, { type: 'applied', holder: 'h1', result: {}, previousValue: 'private-ranges-only' }, at(11))).next).toMatchObject({
       status: 'applied',
       previousValue: 'private-ranges-only',
@@ -219,10 +217,11 @@ describe('ending an active change', () => {
   });
 
   it('revoke by the requester or an approver, not by others', () => {
-    const outsider = refused(transition(active(), { type: 'revoke', actor: 'U0MALLORY', isApprover: false, ...lease() }, at(100)));
-    expect(outsider.error.code).toBe(ErrorCode.NotAllowed);
-    expect(outsider.record).toMatchObject({ actor: 'U0MALLORY', action: 'revoke_refused' });
-    const revoking = ok(transition(active(), { type: 'revoke', actor: 'U0ALICE', isApprover: false, ...lease('r') }, at(100))).next;
+    // someone who may not even read the request is told there is no such request (SPEC §4), and it is recorded
+    const outsider = refused(transition(active(), { type: 'revoke', actor: 'U0MALLORY', grounds: grounds(), ...lease() }, at(100)));
+    expect(outsider.error.code).toBe(ErrorCode.NotFound);
+    expect(outsider.record).toMatchObject({ actor: 'U0MALLORY', action: 'revoke_refused', detail: { reason: 'not_visible' } });
+    const revoking = ok(transition(active(), { type: 'revoke', actor: 'U0ALICE', grounds: grounds(), ...lease('r') }, at(100))).next;
     expect(revoking.op).toMatchObject({ intent: 'revoke', by: 'U0ALICE' });
     const out = ok(transition(revoking, { type: 'reverted', holder: 'r', detail: {} }, at(101)));
     expect(out.next).toMatchObject({ status: 'revoked', decidedBy: 'U0ALICE' });
@@ -230,7 +229,7 @@ describe('ending an active change', () => {
   });
 
   it('an interrupted revoke is finished by the sweep as a revoke', () => {
-    const revoking = ok(transition(active(), { type: 'revoke', actor: 'U0BOB', isApprover: true, ...lease('r', 300) }, at(100))).next;
+    const revoking = ok(transition(active(), { type: 'revoke', actor: 'U0BOB', grounds: grounds(), ...lease('r', 300) }, at(100))).next;
     const claimed = ok(transition(revoking, { type: 'claim_revert', maxAttempts: 5, ...lease('s', 1000) }, at(500))).next;
     expect(claimed.op).toMatchObject({ intent: 'revoke', by: 'U0BOB', holder: 's', attempts: 2 });
   });

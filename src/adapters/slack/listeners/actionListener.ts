@@ -15,6 +15,7 @@ import type { ExtensionDecision } from '../../../app/useCases/extend';
 import type { RunResult } from '../../../app/runner';
 import { APPROVE_ACTION, CANCEL_ACTION, DENY_ACTION, EXTENSION_APPROVE_ACTION, EXTENSION_DENY_ACTION, REVIEW_ACTION, REVOKE_ACTION } from '../ids';
 import { tellClicker } from './tellClicker';
+import { userText } from '../views/refusalText';
 
 const click = z.object({
   user: z.object({ id: z.string().min(1) }),
@@ -29,6 +30,8 @@ export interface ActionDeps {
   cancel: (id: string, actor: string) => Promise<RunResult>;
   chat: ChatPort;
   logger: Logger;
+  /** the configured slash command, for texts that name a command */
+  slash?: string | undefined;
 }
 
 type Handler = { valid: (value: string) => boolean; run: (value: string, user: string) => Promise<RunResult> };
@@ -58,7 +61,7 @@ export function registerActionListener(app: SlackListeners, deps: ActionDeps): v
       const tell = tellClicker(deps, { user, channel, respond, requestId: value });
       try {
         const { outcome } = await handler.run(value, user);
-        if (!outcome.ok) await tell(outcome.error.userMessage);
+        if (!outcome.ok) await tell(userText(outcome.error, deps.slash));
       } catch (error) {
         const failure = asWardenError(error);
         deps.logger[severityOf(failure.code)]('button handling failed', { requestId: value, code: failure.code, error: failure.operatorMessage });

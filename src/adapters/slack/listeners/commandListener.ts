@@ -8,6 +8,7 @@ import { parseCommand, runCommand, type CommandContext } from '../../../../comma
 import { asWardenError, severityOf } from '../../../domain/errors';
 import type { DeliveryLedger, DeliveryReply, Logger } from '../../../ports';
 import { refusal } from '../views/refusal';
+import { userText } from '../views/refusalText';
 import { answerOnce } from './answerOnce';
 
 export interface CommandListenerDeps {
@@ -47,11 +48,13 @@ export function registerCommandListener(app: SlackListeners, deps: CommandListen
     await ack();
     const run = async (): Promise<DeliveryReply> => {
       try {
-        return await runCommand(parsed.command, { ...deps.context, user: command.user_id });
+        // Only what Slack shows is kept and sent (a reply's problem codes are for the request form).
+        const { text, blocks } = await runCommand(parsed.command, { ...deps.context, user: command.user_id });
+        return blocks === undefined ? { text } : { text, blocks };
       } catch (error) {
         const failure = asWardenError(error);
         deps.logger[severityOf(failure.code)]('slash command failed', { code: failure.code, error: failure.operatorMessage, user: command.user_id });
-        return refusal(failure.userMessage);
+        return refusal(userText(failure, deps.slash));
       }
     };
     let reply: DeliveryReply;

@@ -9,7 +9,9 @@
 import type { SlackListeners } from './slackListeners';
 import { z } from 'zod';
 import { extendArgsSchema as argsSchema, extensionReply } from '../../../../commands';
-import { ErrorCode, asWardenError } from '../../../domain/errors';
+import { asWardenError } from '../../../domain/errors';
+import { RefusedError } from '../../../domain/authority/refusedError';
+import { userText } from '../views/refusalText';
 import { isRequestId } from '../../../domain/requestId';
 import type { ChatPort, Logger, ViewsPort } from '../../../ports';
 import type { RunResult } from '../../../app/runner';
@@ -52,7 +54,7 @@ export function registerExtendListener(app: SlackListeners, deps: ExtendListener
     if (!parsed.success) return void (await ack());
     const { user, view } = parsed.data;
     const raw = { id: view.private_metadata, durationSeconds: inputValue(view.state, EXTEND_DURATION_BLOCK, INPUT_ACTION), reason: inputValue(view.state, EXTEND_REASON_BLOCK, INPUT_ACTION) };
-    const args = argsSchema.safeParse({ ...raw, reason: raw.reason?.split(/\s+/).filter(Boolean) });
+    const args = argsSchema.safeParse({ ...raw, reason: (raw.reason ?? '').split(/\s+/).filter(Boolean) });
     if (!args.success) {
       const errors: Record<string, string> = {};
       for (const issue of args.error.issues) errors[FIELD_BLOCKS[String(issue.path[0])] ?? EXTEND_REASON_BLOCK] ??= issue.message;
@@ -62,8 +64,9 @@ export function registerExtendListener(app: SlackListeners, deps: ExtendListener
     const work = deps.extend(id, user.id, durationSeconds, reason).catch((error: unknown): RunResult => ({ outcome: { ok: false, error: asWardenError(error) } }));
     const early = await withinAck(work);
     if (early && !early.outcome.ok) {
-      const block = early.outcome.error.code === ErrorCode.DurationTooLong ? EXTEND_DURATION_BLOCK : EXTEND_REASON_BLOCK;
-      return void (await ack({ response_action: 'errors', errors: { [block]: early.outcome.error.userMessage } }));
+      const { error } = early.outcome;
+      const block = error instanceof RefusedError && error.refusal.code === 'extension_too_long' ? EXTEND_DURATION_BLOCK : EXTEND_REASON_BLOCK;
+      return void (await ack({ response_action: 'errors', errors: { [block]: userText(early.outcome.error) } }));
     }
     await ack();
     try {

@@ -11,11 +11,14 @@
  */
 import type { SlackListeners } from './slackListeners';
 import { z } from 'zod';
-import { submitKind, type CommandContext, type Reply } from '../../../../commands';
+import { submitKind, type CommandContext, type Problem, type Reply } from '../../../../commands';
 import { isRequestKind, kindOf } from '../../../kinds/registry';
 import type { RequestKind } from '../../../domain/request';
+import type { RefusalCode } from '../../../domain/authority/refusal';
+import { ErrorCode, asWardenError, severityOf } from '../../../domain/errors';
 import { createHash } from 'node:crypto';
 import type { DeliveryLedger, Logger, ViewsPort, ChatPort } from '../../../ports';
+import { refusal } from '../views/refusal';
 import type { FormHints } from '../views/requestForm';
 import { requestForm } from '../views/requestForm';
 import { FORM_DURATION_BLOCK, FORM_KIND_ACTION, FORM_KIND_BLOCK, FORM_REASON_BLOCK, FORM_SETTING_BLOCK, FORM_TARGET_ACTION, FORM_TARGET_BLOCK, FORM_VIEW } from '../ids';
@@ -25,7 +28,8 @@ import { inputValue, withinAck } from './viewState';
 
 export interface FormDeps {
   context: Omit<CommandContext, 'user'>;
-  suggest: (kind: RequestKind | undefined, typed: string) => Promise<Array<{ text: string; value: string }>>;
+  /** Target options for what `user` typed: only targets a rule lets them ask for (none for someone who may ask for nothing) */
+  suggest: (user: string, kind: RequestKind | undefined, typed: string) => Promise<Array<{ text: string; value: string }>>;
   hints: (kind: RequestKind) => FormHints;
   views: ViewsPort;
   chat: ChatPort;
@@ -46,7 +50,10 @@ export function submissionKey(viewId: string, state: unknown): string {
 const REFUSED = ':no_entry:';
 
 const kindNamed = (text: unknown): RequestKind | undefined => (typeof text === 'string' && isRequestKind(text) ? text : undefined);
-const viewPayload = z.object({ user: z.object({ id: z.string().min(1) }), view: z.object({ id: z.string().optional(), private_metadata: z.string().optional(), state: z.unknown() }) });
+const viewPayload = z.object({
+  user: z.object({ id: z.string().min(1) }),
+  view: z.object({ id: z.string().optional(), callback_id: z.string().optional(), private_metadata: z.string().optional(), state: z.unknown() }),
+});
 
 /** Which block shows a problem with each argument of the subcommands' schemas. */
 const FIELD_BLOCKS: Record<string, string> = {
@@ -57,11 +64,20 @@ const FIELD_BLOCKS: Record<string, string> = {
   reason: FORM_REASON_BLOCK,
 };
 
-/** The block a refusal from the submission is about, from its words. */
-function blockOf(text: string): string {
-  if (/duration|long|short|\b\d+[smhd]\b/i.test(text)) return FORM_DURATION_BLOCK;
-  if (/reason/i.test(text)) return FORM_REASON_BLOCK;
-  if (/egress|ingress|setting|already/i.test(text)) return FORM_SETTING_BLOCK;
+/** What Slack shows of a reply (its problem codes are for the form alone). */
+function shown(reply: Reply): { text: string; blocks?: unknown[] } {
+  return reply.blocks === undefined ? { text: reply.text } : { text: reply.text, blocks: reply.blocks };
+}
+
+/** Refusals about how long. */
+const DURATION_REFUSALS: ReadonlySet<RefusalCode> = new Set<RefusalCode>(['duration_required', 'duration_not_allowed', 'duration_too_long', 'duration_too_short', 'break_glass_too_long']);
+
+/** The block a refused submission's problem concerns, by its codes (never by its words). */
+function blockOf(kind: RequestKind, problem: Problem | undefined): string {
+  if (problem?.refusal !== undefined && DURATION_REFUSALS.has(problem.refusal)) return FORM_DURATION_BLOCK;
+  if (problem?.refusal === 'reason_rejected') return FORM_REASON_BLOCK;
+  // what Google shows about the service's setting (already set, no VPC access…) concerns the Setting
+  if (problem?.code === ErrorCode.Precondition && (kind === 'egress' || kind === 'ingress')) return FORM_SETTING_BLOCK;
   return FORM_TARGET_BLOCK;
 }
 
@@ -70,7 +86,8 @@ function parseForm(kind: RequestKind, state: unknown): { ok: true; run: (ctx: Co
   const target = inputValue(state, FORM_TARGET_BLOCK, FORM_TARGET_ACTION);
   const setting = inputValue(state, FORM_SETTING_BLOCK, INPUT_ACTION);
   const duration = inputValue(state, FORM_DURATION_BLOCK, INPUT_ACTION);
-  const reason = inputValue(state, FORM_REASON_BLOCK, INPUT_ACTION)?.split(/\s+/).filter(Boolean);
+  // an empty or whitespace-only Reason is no words: the schema's own "Give a reason" message answers it
+  const reason = (inputValue(state, FORM_REASON_BLOCK, INPUT_ACTION) ?? '').split(/\s+/).filter(Boolean);
   const errors: Record<string, string> = {};
   // The kind's own schema, shared with its slash command: the same checks, the same messages.
   const { command } = kindOf(kind);
@@ -100,10 +117,11 @@ export function registerFormListener(app: SlackListeners, deps: FormDeps): void 
 
   app.options(FORM_TARGET_ACTION, async ({ ack, body }) => {
     const parsed = viewPayload.extend({ value: z.string().max(200) }).safeParse(body);
-    if (!parsed.success) return void (await ack({ options: [] }));
-    const { view, value } = parsed.data;
+    // Only runwarden's own request form gets options.
+    if (!parsed.success || parsed.data.view.callback_id !== FORM_VIEW) return void (await ack({ options: [] }));
+    const { view, value, user } = parsed.data;
     const kind = kindNamed(view.private_metadata) ?? kindNamed(inputValue(view.state, FORM_KIND_BLOCK, FORM_KIND_ACTION));
-    const options = await deps.suggest(kind, value).catch((error: unknown) => {
+    const options = await deps.suggest(user.id, kind, value).catch((error: unknown) => {
       deps.logger.warn('could not list targets for the request form', { error: String(error) });
       return [];
     });
@@ -130,17 +148,23 @@ export function registerFormListener(app: SlackListeners, deps: FormDeps): void 
         return void (await ack());
       }
     }
-    const work = form.run({ ...deps.context, user: user.id }).catch((): Reply => ({ text: `${REFUSED} Something went wrong inside runwarden; the operators have the details in the logs.` }));
+    const work = form.run({ ...deps.context, user: user.id }).catch((error: unknown): Reply => {
+      // an unexpected failure is logged before the person is told
+      const failure = asWardenError(error);
+      deps.logger[severityOf(failure.code)]('request form submission failed', { code: failure.code, error: failure.operatorMessage, user: user.id });
+      return { ...refusal(failure.userMessage), problem: { code: failure.code } };
+    });
     if (key && deps.deliveries) {
       const ledger = deps.deliveries;
-      void work.then((reply) => ledger.record(key, reply)).catch((error: unknown) => deps.logger.warn('could not record a form submission for its duplicates', { error: String(error) }));
+      void work.then((reply) => ledger.record(key, shown(reply))).catch((error: unknown) => deps.logger.warn('could not record a form submission for its duplicates', { error: String(error) }));
     }
     const early = await withinAck(work);
-    if (early?.text.startsWith(REFUSED)) {
-      return void (await ack({ response_action: 'errors', errors: { [blockOf(early.text)]: early.text.replace(/^:no_entry: /, '').slice(0, 2000) } }));
+    if (early?.problem !== undefined) {
+      const text = early.text.replace(/^:no_entry: /, '').slice(0, 2000);
+      return void (await ack({ response_action: 'errors', errors: { [blockOf(kind, early.problem)]: text } }));
     }
     await ack();
-    await deps.chat.dm(user.id, await work).catch((error: unknown) => deps.logger.warn('could not confirm a form request', { error: String(error) }));
+    await deps.chat.dm(user.id, shown(await work)).catch((error: unknown) => deps.logger.warn('could not confirm a form request', { error: String(error) }));
   });
 }
 

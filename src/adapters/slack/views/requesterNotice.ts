@@ -88,7 +88,7 @@ function noticeSentence(r: AccessRequest, what: NoticeKind): string {
     case 'denied':
       return `:x: ${by} denied your request ${id} (${change}).${outcome ? ` ${outcome}` : ''}`;
     case 'expired':
-      return `:checkered_flag: Your request ${id} (${change}) expired${r.endedAt ? ` ${slackDate(r.endedAt)}` : ''}: ${endedWhat(r)}.`;
+      return `:checkered_flag: Your request ${id} (${change}) expired${r.endedAt ? ` ${slackDate(r.endedAt)}` : ''}: ${outcome ?? endedWhat(r)}.`;
     case 'revoked':
       return `:octagonal_sign: ${by} revoked your request ${id} (${change}): ${endedWhat(r)}.`;
     case 'failed':

@@ -38,10 +38,17 @@ function eventLine(event: AuditEvent): string {
   return `${slackDateSeconds(event.at)} · ${mention(event.actor)} · *${safeText(event.action, 100)}*${detail ? ` — ${detail}` : ''}`;
 }
 
+/**
+ * Detail keys kept for the logs and the audit trail only: Google's own error
+ * text (which can name the bot's service account and missing permissions, or
+ * echo a whole policy) is never shown in Slack (SPEC §4).
+ */
+const NOT_SHOWN: ReadonlySet<string> = new Set(['error']);
+
 /** "key value · key value", scalars as they are, anything nested as compact JSON; escaped and cut. */
 export function summariseDetail(detail: Record<string, unknown>): string {
   const parts = Object.entries(detail)
-    .filter(([, v]) => v !== undefined && v !== null && v !== '')
+    .filter(([k, v]) => !NOT_SHOWN.has(k) && v !== undefined && v !== null && v !== '')
     // a rule's position in the file is configuration, not something to show people (the audit keeps it)
     .filter(([k, v]) => !(k === 'rule' && typeof v === 'number'))
     .map(([k, v]) => `${k}: ${scalar(v)}`);

@@ -21,9 +21,12 @@ describe('loadPolicy', () => {
         domains: ['acme.example'],
         identities: { U0ALICE: 'alice@acme.example' },
         approverGroups: { platform: ['U0BOB', 'U0CAROL'], security: ['S0SECURITY'] },
+        auditors: [],
+        maxOpenRequests: 10,
         rules: [
           {
             kind: 'invoker',
+            name: 'invoker#1',
             resources: ['projects/acme-prod/locations/*/services/*'],
             roles: ['roles/run.invoker'],
             maxDurationSeconds: 28_800,
@@ -40,6 +43,7 @@ describe('loadPolicy', () => {
           },
           {
             kind: 'egress',
+            name: 'egress#2',
             resources: ['projects/acme-prod/locations/*/services/payments-*'],
             roles: [],
             maxDurationSeconds: undefined,
@@ -55,6 +59,7 @@ describe('loadPolicy', () => {
           },
           {
             kind: 'rotate',
+            name: 'rotate#3',
             resources: ['projects/acme-prod/locations/global/keyRings/*/cryptoKeys/*'],
             roles: [],
             maxDurationSeconds: undefined,
@@ -73,10 +78,11 @@ describe('loadPolicy', () => {
     });
   });
 
-  test('applies defaults: roles [roles/run.invoker], approvals 1, requesters ["*"], channel from defaults', () => {
+  test('applies defaults: roles [roles/run.invoker], approvals 1, requesters ["*"], channel from defaults, a name from kind and position', () => {
     const loaded = loadPolicy(withRules('  - { kind: invoker, resources: ["projects/*/locations/*/services/*"], maxDuration: 1h, approvers: platform }'));
     expect(loaded.ok && loaded.policy.rules[0]).toEqual({
       kind: 'invoker',
+      name: 'invoker#1',
       resources: ['projects/*/locations/*/services/*'],
       roles: ['roles/run.invoker'],
       maxDurationSeconds: 3600,
@@ -90,6 +96,9 @@ describe('loadPolicy', () => {
       maxStartDelaySeconds: 604_800,
       members: ['self'],
       maxRotationPeriodSeconds: undefined,
+      reason: undefined,
+      autoApprove: undefined,
+      breakGlass: undefined,
     });
   });
 
@@ -156,6 +165,11 @@ describe('loadPolicy', () => {
     ['an approver that is no Slack ID', withRules('  - { kind: egress, resources: ["**"], approvers: platform }', 'defaults: { channel: C0X }\napproverGroups: { platform: [bob] }'), 'approverGroups.platform[0]: `bob` is not a Slack user ID (U…/W…) or user-group ID (S…)'],
     ['invoker rules without domains', withRules('  - { kind: invoker, resources: ["**"], maxDuration: 1h, approvers: platform }', 'defaults: { channel: C0X }\napproverGroups: { platform: [U0BOB] }'), 'domains: invoker rules grant access to Google identities, so list at least one domain'],
     ['an identity outside the domains', withRules('  - { kind: egress, resources: ["**"], approvers: platform }', 'defaults: { channel: C0X }\ndomains: [acme.example]\nidentities: { U0ALICE: alice@gmail.com }\napproverGroups: { platform: [U0BOB] }'), 'identities.U0ALICE: alice@gmail.com is not in any of the domains'],
+    ['two Slack users mapped to one Google identity (case aside), both named', withRules('  - { kind: egress, resources: ["**"], approvers: platform }', 'defaults: { channel: C0X }\ndomains: [acme.example]\nidentities: { U0ALICE: alice@acme.example, U0EVE: Alice@ACME.example }\napproverGroups: { platform: [U0BOB] }'), 'identities.U0EVE: alice@acme.example is already the identity of U0ALICE: two Slack users cannot share one Google identity'],
+    ['two rules with one name', withRules('  - { kind: egress, name: prod, resources: ["**"], approvers: platform }\n  - { kind: ingress, name: prod, resources: ["**"], approvers: platform }'), 'rules[1].name: "prod" is already the name of rules[0]: rule names must be unique'],
+    ['a rule name that could be mistaken for a default one', withRules('  - { kind: egress, name: "egress#1", resources: ["**"], approvers: platform }'), 'rules[0].name: `egress#1` is not a rule name (letters, digits, ".", "_" and "-", at most 64)'],
+    ['an auditor that is no Slack ID', withRules('  - { kind: egress, resources: ["**"], approvers: platform }', 'defaults: { channel: C0X }\nauditors: [audrey]\napproverGroups: { platform: [U0BOB] }'), 'auditors[0]: `audrey` is not a Slack user ID (U…/W…) or user-group ID (S…)'],
+    ['a limit of open requests below one', withRules('  - { kind: egress, resources: ["**"], approvers: platform }', 'defaults: { channel: C0X }\nmaxOpenRequests: 0\napproverGroups: { platform: [U0BOB] }'), 'maxOpenRequests: must be at least 1'],
     ['an identity keyed by a name', withRules('  - { kind: egress, resources: ["**"], approvers: platform }', 'defaults: { channel: C0X }\ndomains: [acme.example]\nidentities: { alice: alice@acme.example }\napproverGroups: { platform: [U0BOB] }'), 'identities.alice: `alice` is not a Slack user ID (U…/W…)'],
     ['an invalid default project', withRules('  - { kind: egress, resources: ["**"], approvers: platform }', 'defaults: { channel: C0X, project: Acme }\napproverGroups: { platform: [U0BOB] }'), 'defaults.project: `Acme` is not a Google Cloud project id'],
     ['a __proto__ key', withRules('  - { kind: egress, resources: ["**"], approvers: platform }', 'defaults: { channel: C0X }\napproverGroups: { platform: [U0BOB], __proto__: [U0EVE] }'), 'approverGroups.__proto__: is not allowed as a key'],

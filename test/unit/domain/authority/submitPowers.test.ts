@@ -2,9 +2,14 @@
  * evaluateRequest with the rule fields of policy power: justification rules,
  * auto-approval, break-glass and scheduled starts. One plain-English line per case.
  */
-import { qualifiesForAutoApproval } from '../../../../src/domain/policy/autoApproval';
-import { evaluateRequest, groupsToResolve, type GroupMembers, type RequestInput } from '../../../../src/domain/policy/evaluate';
-import { policyFrom } from './specPolicy';
+import { FactReader, groupsToGather as groupsToResolve } from '../../../../src/domain/authority';
+import { qualifiesForAuto } from '../../../../src/domain/authority/standing';
+import type { Rule } from '../../../../src/domain/policy/schema';
+import { evaluateRequest, type GroupMembers, type RequestInput } from './evaluateShim';
+import { policyFrom } from '../policy/specPolicy';
+
+const qualifiesForAutoApproval = (rule: Pick<Rule, 'autoApprove'>, requester: string, seconds: number | undefined, members: GroupMembers): boolean =>
+  qualifiesForAuto(new FactReader(policy, { groupMembers: members, emails: new Map() }), { ...(policy.rules[0] as Rule), ...rule }, requester, seconds);
 
 const policy = policyFrom(`
 defaults: { channel: C0APPROVALS }

@@ -1,13 +1,12 @@
-import {
-  approverIds,
-  evaluateRequest,
-  findRule,
-  groupsToResolve,
-  isApprover,
-  type GroupMembers,
-  type RequestInput,
-} from '../../../../src/domain/policy/evaluate';
-import { policyFrom, SPEC_POLICY_YAML } from './specPolicy';
+/**
+ * The submit decision on the rules' plain fields (which rule, who may ask,
+ * roles, members, durations, rotation periods), with the texts people see.
+ */
+import { approverIds, findRule, groupsToGather as groupsToResolve } from '../../../../src/domain/authority';
+import { evaluateRequest, type GroupMembers, type RequestInput } from './evaluateShim';
+import { policyFrom, SPEC_POLICY_YAML } from '../policy/specPolicy';
+
+const isApprover = (policy: Parameters<typeof approverIds>[0], group: string, user: string, members: GroupMembers): boolean => approverIds(policy, group, members).includes(user);
 
 const spec = policyFrom(SPEC_POLICY_YAML);
 
@@ -116,7 +115,7 @@ describe('evaluateRequest', () => {
     ['another user under a rule that grants only to self', { member: 'user:bob@acme.example' }, 'member_not_allowed', 'This rule grants access only to your own identity, so user:bob@acme.example cannot be granted it.'],
     ['a group under a rule without group', { target: payments, requester: 'U0DAVE', member: 'group:ops@acme.example' }, 'member_not_allowed', 'This rule grants access only to your own identity or service accounts, so group:ops@acme.example cannot be granted it.'],
     ['a member outside the domains', { target: payments, requester: 'U0DAVE', member: 'serviceAccount:ci@evil.example' }, 'member_outside_domains', 'serviceAccount:ci@evil.example is outside the policy\'s domains: acme.example (service accounts need their evil.example domain listed there).'],
-    ['no identity to grant to', { requesterMember: undefined }, 'member_not_allowed', 'runwarden does not know whom to grant this to: your own Google identity is unknown.'],
+    ['runwarden knows no identity of the requester', { requesterMember: undefined }, 'identity_unknown', "runwarden does not know your Google account: your Slack profile shows no email and the policy's identities map has no entry for you."],
     ['a rotation period over the default 90d', { kind: 'rotate', target: key, durationSeconds: undefined, rotationPeriodSeconds: 91 * 86_400 }, 'rotation_period_too_long', 'A rotation period of 91d is longer than the 90d this rule allows.'],
     ['a rotation with a duration', { kind: 'rotate', target: key, durationSeconds: 3600 }, 'duration_not_allowed', 'Key rotation is permanent: it takes no duration.'],
   ] as const)('denies when %s', (_description, input, reason, message) => {

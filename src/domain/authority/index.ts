@@ -1,0 +1,13 @@
+/**
+ * Who may do what, and when: the authority decision (decideAuthority.ts) and
+ * the vocabulary it speaks — moments, facts, refusals, the per-kind hook.
+ */
+export { decideAuthority, type MomentOf } from './decideAuthority';
+export { FactReader, NO_FACTS, approverIds, groupEntries, groupsToGather, type AuthorityFacts, type MissingFacts } from './facts';
+export { KIND_RULES, type KindDraft, type KindRules, type Fit, type FitContext } from './kindRules';
+export type * from './moments';
+export { MOMENTS } from './moments';
+export { REFUSAL_CODES, auditReason, type Refusal, type RefusalCode } from './refusal';
+export { findRule, modeOf } from './standing';
+export { extendedExpiry, extensionsUsed, openExtension } from './extension';
+export { windowEnd } from './apply';
