@@ -8,7 +8,7 @@
  */
 
 /** npm packages the pure core may use: parsing and validation only, no I/O. */
-const PURE_PACKAGES = ['zod', 'yaml', 'safe-regex2', 're2js', '@noble/hashes'];
+const PURE_PACKAGES = ['zod', 'yaml', 're2js', '@noble/hashes'];
 
 module.exports = {
   forbidden: [

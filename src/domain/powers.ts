@@ -2,7 +2,8 @@
  * The transitions of policy power (SPEC §9): auto-approval and break-glass,
  * which skip the people's decision under the rule's limits, and the review
  * of a break-glass request afterwards. Pure. Whether a request qualifies is
- * the policy's call (evaluateRequest); these record it and start the apply.
+ * the authority decision's call (src/domain/authority, at submit); these
+ * record it and start the apply.
  */
 import type { AccessRequest, Operation } from './request';
 import { AUTO_APPROVER, SYSTEM_ACTOR } from './request';

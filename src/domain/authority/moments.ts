@@ -9,21 +9,8 @@ import type { Policy, Rule, Step } from '../policy/schema';
 import type { AuthorityFacts } from './facts';
 import type { Refusal, RefusalCode } from './refusal';
 
-export const MOMENTS = [
-  'submit',
-  'approve',
-  'deny',
-  'cancel',
-  'revoke',
-  'review',
-  'extend',
-  'approve_extension',
-  'deny_extension',
-  'apply',
-  'apply_extension',
-  'read',
-] as const;
-export type Moment = (typeof MOMENTS)[number];
+export { MOMENTS, type Moment } from './moment';
+import type { Moment } from './moment';
 
 /** What every decision stands on: the policy in force, facts gathered before, and the time. */
 export interface Grounds {

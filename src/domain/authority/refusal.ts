@@ -4,7 +4,7 @@
  * the request form maps codes to its blocks). Pure data.
  */
 import type { Status } from '../request';
-import type { Moment } from './moments';
+import type { Moment } from './moment';
 
 export const REFUSAL_CODES = [
   // who may ask, for what (submit, and the re-checks of a stored request)

@@ -188,13 +188,17 @@ describe('4. who may read what', () => {
 
   it("Google's own error text never reaches Slack, status included", async () => {
     const id = await h.submit('U0ALICE', 'invoker hello 1h debugging');
-    const google = 'Policy members must be of the form "<type>:<value>" SECRET-GOOGLE-TEXT serviceAccount:runwarden@acme-prod.iam.gserviceaccount.com';
+    const google = 'SECRET-GOOGLE-TEXT runwarden@acme-prod.iam.gserviceaccount.com lacks run.services.setIamPolicy';
     h.emulator.injectFault({ method: 'SetIamPolicy', code: 3, message: google, times: 1 });
     await h.click('U0BOB', 'approve', id);
     await h.waitForStatus(id, 'failed');
-    const status = await h.ask('U0ALICE', `status ${id}`);
+    // the whole reply, its blocks included
+    const asked = await h.slash('U0ALICE', `status ${id}`);
+    const status = JSON.stringify(await h.slack.waitFor(() => h.slack.responses(asked.tag)[0], { description: 'the status reply' }));
     expect(status).toContain(id);
+    expect(status).toContain('failed');
     expect(JSON.stringify(h.slack.dms('U0ALICE'))).not.toContain('SECRET-GOOGLE-TEXT');
+    expect(JSON.stringify(h.slack.messages('C0APPROVALS'))).not.toContain('SECRET-GOOGLE-TEXT');
     expect(status).not.toContain('SECRET-GOOGLE-TEXT');
     // the audit trail keeps it for the operators
     expect(JSON.stringify(await eventsOf(id))).toContain('SECRET-GOOGLE-TEXT');
