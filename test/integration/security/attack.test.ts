@@ -93,18 +93,20 @@ describe('a Slack failure never lets someone approve a grant to their own identi
 });
 
 describe('break-glass review', () => {
-  it('the member a break-glass grant went to cannot review it', async () => {
-    const reply = await h.ask('U0ALICE', 'invoker shared-api 1h --break-glass --member user:bob@acme.example bob must fix checkout');
+  it('a break-glass grant is only ever to its requester, so no member reviews a grant to themselves; another approver reviews it', async () => {
+    // SPEC §5: a request for another member is never break-glass (the member_review refusal is table-tested in the domain)
+    expect(await h.ask('U0ALICE', 'invoker shared-api 1h --break-glass --member user:bob@acme.example bob must fix checkout')).toMatch(/one person alone never gives access/);
+    expect(ourBindings()).toHaveLength(0);
+
+    const reply = await h.ask('U0ALICE', 'invoker shared-api 1h --break-glass checkout is down');
     const id = /`([a-z0-9]{10})`/.exec(reply)?.[1] ?? '';
     expect(id).not.toBe('');
     await h.waitForStatus(id, 'active');
     await h.slack.waitFor(() => h.approvalMessage(id), { description: 'break-glass announcement' });
-
-    await h.click('U0BOB', 'review', id);
-    await ephemeralTo('U0BOB', id, /own identity/);
-    expect((await h.request(id)).reviewedBy).toBeUndefined();
+    await h.click('U0ALICE', 'review', id);
+    await ephemeralTo('U0ALICE', id, /your own break-glass/);
     const events = await h.runwarden.deps.store.events(id);
-    expect(events).toContainEqual(expect.objectContaining({ actor: 'U0BOB', action: 'review_refused', detail: { reason: 'member_review' } }));
+    expect(events).toContainEqual(expect.objectContaining({ actor: 'U0ALICE', action: 'review_refused', detail: { reason: 'self_review' } }));
 
     await h.click('U0CAROL', 'review', id);
     expect((await h.waitForRequest(id, (r) => r.reviewedBy !== undefined)).reviewedBy).toBe('U0CAROL');

@@ -9,7 +9,7 @@
 import type { SlackListeners } from './slackListeners';
 import { z } from 'zod';
 import { extendArgsSchema as argsSchema, extensionReply } from '../../../../commands';
-import { asWardenError } from '../../../domain/errors';
+import { asWardenError, severityOf } from '../../../domain/errors';
 import { RefusedError } from '../../../domain/authority/refusedError';
 import { userText } from '../views/refusalText';
 import { isRequestId } from '../../../domain/requestId';
@@ -61,7 +61,12 @@ export function registerExtendListener(app: SlackListeners, deps: ExtendListener
       return void (await ack({ response_action: 'errors', errors }));
     }
     const { id, durationSeconds, reason } = args.data;
-    const work = deps.extend(id, user.id, durationSeconds, reason).catch((error: unknown): RunResult => ({ outcome: { ok: false, error: asWardenError(error) } }));
+    const work = deps.extend(id, user.id, durationSeconds, reason).catch((error: unknown): RunResult => {
+      // an unexpected failure is logged before the person is told
+      const failure = asWardenError(error);
+      deps.logger[severityOf(failure.code)]('extend from the modal failed', { requestId: id, code: failure.code, error: failure.operatorMessage });
+      return { outcome: { ok: false, error: failure } };
+    });
     const early = await withinAck(work);
     if (early && !early.outcome.ok) {
       const { error } = early.outcome;

@@ -185,7 +185,7 @@ export function refusalText(r: Refusal, slash = '/warden'): string {
     case 'already_reviewed':
       return `Request ${id(r)} was already reviewed by <@${r.user ?? '?'}>.`;
     case 'self_review':
-      return 'You can’t review your own break-glass request.';
+      return `You can’t review your own break-glass request ${id(r)}.`;
     case 'member_review':
       return `You can’t review request ${id(r)}: it granted access to your own identity (or runwarden cannot tell yours), so someone else must.`;
     case 'permanent_request':
