@@ -62,7 +62,10 @@ const ephemeralTo = (user: string, id: string, pattern: RegExp) =>
 
 describe('a Slack failure never lets someone approve a grant to their own identity', () => {
   it('users.info failing for the clicker (rate limited) refuses the click instead of counting it', async () => {
+    const homes = h.slack.homePublishes('U0BOB');
     const id = await h.submit('U0ALICE', 'invoker shared-api 1h pairing with bob --member user:bob@acme.example');
+    // the approvers' Home tabs are refreshed in the background (and look Bob up): let that finish, so the failure hits the click
+    await h.slack.waitFor(() => h.slack.homePublishes('U0BOB') > homes || undefined, { description: "Bob's Home refreshed" });
     h.slack.failNext('users.info', 'ratelimited');
     await h.click('U0BOB', 'approve', id);
     await h.slack.waitFor(() => h.slack.ephemerals.find((e) => e.user === 'U0BOB' && /could not look people up in Slack.*try again/i.test(e.text)), {
