@@ -92,9 +92,13 @@ export function whatToDo(finding: Pick<FindingDraft, 'detail' | 'resource'>, sla
     case 'standing_access': {
       const who = detail.members.join(', ');
       const groups = detail.members.some((m) => m.startsWith('group:'));
-      return detail.rule !== undefined
-        ? `Replace it by just-in-time access: rule ${detail.rule} lets ${who} ask \`${slash} invoker …\` for ${detail.role} when needed; the posture approvers can convert this finding (remove ${detail.members.length === 1 ? 'this member' : 'these members'} from the binding, nothing else).`
-        : `No rule covers this yet: converting it would lock ${who} out. Add an invoker rule that can grant ${detail.role}${groups ? ' to groups (`members: [group]`)' : ''} on ${detail.level === 'project' ? `every service of ${finding.resource}` : finding.resource}, then convert it.`;
+      const project = detail.level === 'project';
+      if (detail.rule === undefined) {
+        return `No rule covers this yet: converting it would lock ${who} out. Add an invoker rule that can grant ${detail.role}${groups ? ' to groups (`members: [group]`)' : ''} on ${project ? `every service of ${finding.resource}` : finding.resource}, then ${project ? 'remove this project-wide binding' : 'convert it'}.`;
+      }
+      return project
+        ? `Replace it by just-in-time access: rule ${detail.rule} lets ${who} ask \`${slash} invoker …\` for ${detail.role} on each service when needed. runwarden never edits a project's own policy: remove this project-wide binding by hand.`
+        : `Replace it by just-in-time access: rule ${detail.rule} lets ${who} ask \`${slash} invoker …\` for ${detail.role} when needed; the posture approvers can convert this finding (remove ${detail.members.length === 1 ? 'this member' : 'these members'} from the binding, nothing else).`;
     }
     case 'open_ingress':
       return `Restrict ingress to \`internal\` or \`internal-and-cloud-load-balancing\` (\`${slash} ingress ${finding.resource} internal <reason…>\`), unless it serves the internet: then list it in \`posture.public\`.`;
