@@ -349,6 +349,16 @@ describe('11. one person cannot flood the approvers', () => {
   });
 });
 
+describe('rule names (SPEC §5 `name`)', () => {
+  it('the approval message and the audit trail name the rule, by its name or by kind and position', async () => {
+    const named = await h.submit('U0ALICE', 'invoker payments-api 1h settle the ledger');
+    expect(JSON.stringify(h.approvalMessage(named)?.blocks)).toContain('under rule `payments`');
+    expect(await eventsOf(named)).toContainEqual(expect.objectContaining({ action: 'submitted', detail: expect.objectContaining({ rule: 'payments' }) }));
+    const unnamed = await h.submit('U0ALICE', 'invoker hello 1h debugging');
+    expect(JSON.stringify(h.approvalMessage(unnamed)?.blocks)).toContain('under rule `invoker#5`');
+  });
+});
+
 describe('13. the request form', () => {
   it('a whitespace-only Reason gets a clear message on the Reason block', async () => {
     const modal = await h.openForm('U0ALICE');

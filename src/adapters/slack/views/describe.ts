@@ -145,6 +145,8 @@ export function requestBlocks(request: AccessRequest): KnownBlock[] {
   blocks.push(section(`*Reason*\n${safeText(request.reason, MAX_REASON)}`));
   const result = resultLine(request);
   if (result) blocks.push(section(result));
-  blocks.push(contextBlock([approvalsLine(request), `Requested ${slackDate(request.createdAt)}`]));
+  // the rule it was filed under, by name (SPEC §5 `name`; requests filed before rules had names have none)
+  const rule = request.rule === undefined ? '' : ` under rule ${code(request.rule, 100)}`;
+  blocks.push(contextBlock([approvalsLine(request), `Requested ${slackDate(request.createdAt)}${rule}`]));
   return blocks;
 }
