@@ -282,8 +282,21 @@ export interface DeliveryLedger {
 
 // ---------------------------------------------------------------- Slack
 
+/**
+ * Which delivery of which request posted a message: sent as Slack message
+ * metadata (event_type `runwarden_message`), so that every message runwarden
+ * posts can be found again (conversations.history) — one whose post timed out
+ * but reached Slack included.
+ */
+export interface MessageMarker {
+  request: string;
+  delivery: string;
+}
+
 export interface ChatMessage {
   text: string;
+  /** carried as the message's metadata (posts only) */
+  marker?: MessageMarker | undefined;
   blocks?: unknown[] | undefined;
   /** post as a reply in this thread */
   threadTs?: string | undefined;
@@ -293,10 +306,21 @@ export interface ChatMessage {
  * Slack's chat methods. post, update and dm throw typed errors:
  * RateLimitedError (HTTP 429, with Retry-After in seconds),
  * runwarden_slack_refused (Slack will refuse it again: channel_not_found…),
+ * runwarden_slack_unconfirmed (a timeout or a 5xx: Slack may have done it),
  * runwarden_upstream_error (anything else, worth another attempt).
+ * A post is one HTTP attempt (never retried inside: a retry after a timeout
+ * could post twice); the caller decides what to do with an unconfirmed one.
  */
 export interface ChatPort {
   post(channel: string, message: ChatMessage): Promise<{ channel: string; ts: string }>;
+  /**
+   * The top-level messages of `channel` posted since `since` whose metadata
+   * carries `marker`, oldest first (conversations.history with metadata, at
+   * most 1,000 messages back).
+   */
+  findPosted(channel: string, marker: MessageMarker, since: Date): Promise<Array<{ ts: string }>>;
+  /** chat.delete of one of runwarden's own messages; one already gone is no error */
+  remove(channel: string, ts: string): Promise<void>;
   update(channel: string, ts: string, message: ChatMessage): Promise<void>;
   /** direct message to a user (conversations.open + chat.postMessage) */
   dm(user: string, message: ChatMessage): Promise<void>;

@@ -35,7 +35,9 @@ export interface PostedMessage {
   text: string;
   blocks: unknown[] | undefined;
   threadTs?: string | undefined;
-  /** when the stand-in received it (its `ts` is a sequence, not a time) */
+  /** message metadata (chat.postMessage `metadata`: event_type and event_payload) */
+  metadata?: { event_type: string; event_payload: Record<string, unknown> } | undefined;
+  /** when the stand-in received it (its `ts` says the same, in Slack's seconds.micro form) */
   postedAt: Date;
   /** every update applied, oldest first */
   history: MessageVersion[];
@@ -111,7 +113,10 @@ export interface SlackStandIn {
   responseUrl(tag?: string, source?: { channel: string; ts: string }): string;
   stop(): Promise<void>;
   readonly calls: ApiCall[];
+  /** messages as they are now (deleted ones gone, as in Slack) */
   messages(channel?: string): PostedMessage[];
+  /** messages removed with chat.delete, oldest deletion first */
+  deletedMessages(channel?: string): PostedMessage[];
   readonly ephemerals: EphemeralMessage[];
   dms(user: string): PostedMessage[];
   /** the App Home view last published for `user` (views.publish) */
@@ -138,10 +143,11 @@ export interface SlackStandIn {
   rateLimitFor(method: string, seconds: number): void;
   endRateLimit(method: string): void;
   /**
-   * The next call of `method` is held before it is answered until `release()`
-   * (a slow or stuck Slack); `reached` resolves once the call has arrived.
+   * The next call of `method` (with `channel`: the next one to that channel)
+   * is held before it is answered until `release()` (a slow or stuck Slack);
+   * `reached` resolves once the call has arrived.
    */
-  hold(method: string): { reached: Promise<void>; release(): void };
+  hold(method: string, options?: { channel?: string }): { reached: Promise<void>; release(): void };
   /** resolves with the predicate's first truthy value, re-checked after every request the stand-in serves */
   waitFor<T>(predicate: () => T | undefined | false | null, options?: { timeoutMs?: number; description?: string }): Promise<T>;
 }
@@ -152,6 +158,7 @@ type Reply = { status: number; body: unknown; headers?: Record<string, string> }
 
 const USER_ID = /^[UW][A-Z0-9]+$/;
 const JSON_FIELDS = new Set(['blocks', 'attachments', 'view', 'metadata']);
+const metadataSchema = z.object({ event_type: z.string().min(1).max(255), event_payload: z.record(z.string(), z.unknown()) });
 const messageArgs = z.object({
   channel: z.string().optional(),
   ts: z.string().optional(),
@@ -171,21 +178,24 @@ export async function startSlackStandIn(options: SlackStandInOptions): Promise<S
   users.set(STAND_IN_IDENTITY.botUserId, { id: STAND_IN_IDENTITY.botUserId, name: 'runwarden' });
   const groups = new Map<string, string[]>(Object.entries(options.userGroups ?? {}));
   const posted: PostedMessage[] = [];
+  const deleted: PostedMessage[] = [];
   const ephemerals: EphemeralMessage[] = [];
   const responses: RecordedResponse[] = [];
   const calls: ApiCall[] = [];
   const failures = new Map<string, string[]>();
   const rateLimits = new Map<string, number[]>();
   const limitedUntil = new Map<string, number>();
-  const holds = new Map<string, Array<{ arrive: () => void; released: Promise<void> }>>();
+  const holds = new Map<string, Array<{ arrive: () => void; released: Promise<void>; channel?: string | undefined }>>();
   const openedDms = new Set<string>();
   const homes = new Map<string, { view: Record<string, unknown>; count: number; hash: string }>();
   const modals: OpenedView[] = [];
   const changes = new EventEmitter().setMaxListeners(0);
-  let sequence = 0;
+  // A message's ts is the time it was posted, in seconds with six decimals, unique in the workspace (as Slack's):
+  // conversations.history's oldest/latest bound it.
+  let lastMicros = 0;
   const nextTs = (): string => {
-    sequence += 1;
-    return `${1_700_000_000 + Math.floor(sequence / 10_000)}.${String((sequence % 10_000) * 100).padStart(6, '0')}`;
+    lastMicros = Math.max(lastMicros + 1, Date.now() * 1000);
+    return `${Math.floor(lastMicros / 1_000_000)}.${String(lastMicros % 1_000_000).padStart(6, '0')}`;
   };
   const log = (line: string): void => options.log?.(`[slack] ${line}`);
   /** A new version's hash, shaped like Slack's (`1569262015.55b5e41b`): every views.open/update/publish makes one. */
@@ -221,7 +231,18 @@ export async function startSlackStandIn(options: SlackStandInOptions): Promise<S
       const channel = resolveChannel(args.channel);
       if (!channel) return { ok: false, error: 'channel_not_found' };
       if (args.text === undefined && args.blocks === undefined) return { ok: false, error: 'no_text' };
-      const message: PostedMessage = { channel, ts: nextTs(), text: args.text ?? '', blocks: args.blocks, threadTs: args.thread_ts, postedAt: new Date(), history: [] };
+      const metadata = args.metadata === undefined ? undefined : metadataSchema.safeParse(args.metadata);
+      if (metadata && !metadata.success) return { ok: false, error: 'invalid_metadata_format' };
+      const message: PostedMessage = {
+        channel,
+        ts: nextTs(),
+        text: args.text ?? '',
+        blocks: args.blocks,
+        threadTs: args.thread_ts,
+        ...(metadata?.success ? { metadata: metadata.data } : {}),
+        postedAt: new Date(),
+        history: [],
+      };
       posted.push(message);
       log(`${where(channel)} posted ${message.ts}: ${oneLine(message.text)}`);
       return { ok: true, channel, ts: message.ts, message: asSlackMessage(message) };
@@ -233,6 +254,43 @@ export async function startSlackStandIn(options: SlackStandInOptions): Promise<S
       if (args.text === undefined && args.blocks === undefined) return { ok: false, error: 'no_text' };
       applyUpdate(message, args.text, args.blocks, 'chat.update'); // omitted text/blocks are kept, as Slack does
       return { ok: true, channel: message.channel, ts: message.ts, text: message.text, message: asSlackMessage(message) };
+    },
+    'chat.delete': (args) => {
+      if (args.channel === undefined || resolveChannel(args.channel) !== args.channel) return { ok: false, error: 'channel_not_found' };
+      const at = posted.findIndex((m) => m.channel === args.channel && m.ts === args.ts);
+      if (at < 0) return { ok: false, error: 'message_not_found' };
+      const [gone] = posted.splice(at, 1);
+      if (gone) {
+        deleted.push(gone);
+        log(`${where(gone.channel)} deleted ${gone.ts}: ${oneLine(gone.text)}`);
+      }
+      return { ok: true, channel: args.channel, ts: args.ts };
+    },
+    'conversations.history': (args) => {
+      // https://docs.slack.dev/reference/methods/conversations.history: top-level messages, newest first;
+      // oldest/latest bound the ts (exclusive unless inclusive); metadata only with include_all_metadata
+      const channel = args.channel;
+      if (channel === undefined || resolveChannel(channel) !== channel) return { ok: false, error: 'channel_not_found' };
+      const bound = (value: unknown): number | undefined => (typeof value === 'string' && value !== '' ? Number(value) : undefined);
+      const oldest = bound(args.oldest);
+      const latest = bound(args.latest);
+      const inclusive = args.inclusive === true || args.inclusive === 'true';
+      const withMetadata = args.include_all_metadata === true || args.include_all_metadata === 'true';
+      const limit = Math.min(999, Math.max(1, Number(args.limit ?? 100) || 100));
+      const offset = typeof args.cursor === 'string' && /^o\d+$/.test(args.cursor) ? Number(args.cursor.slice(1)) : 0;
+      const inRange = posted
+        .filter((m) => m.channel === channel && !m.threadTs)
+        .filter((m) => oldest === undefined || (inclusive ? Number(m.ts) >= oldest : Number(m.ts) > oldest))
+        .filter((m) => latest === undefined || (inclusive ? Number(m.ts) <= latest : Number(m.ts) < latest))
+        .sort((a, b) => Number(b.ts) - Number(a.ts));
+      const page = inRange.slice(offset, offset + limit);
+      const more = offset + limit < inRange.length;
+      return {
+        ok: true,
+        messages: page.map((m) => ({ ...asSlackMessage(m), ...(withMetadata && m.metadata ? { metadata: m.metadata } : {}) })),
+        has_more: more,
+        response_metadata: { next_cursor: more ? `o${offset + limit}` : '' },
+      };
     },
     'chat.postEphemeral': (args) => {
       const channel = resolveChannel(args.channel);
@@ -345,7 +403,10 @@ export async function startSlackStandIn(options: SlackStandInOptions): Promise<S
     if (extra) return extra(request);
     if (request.path.startsWith('/api/')) {
       const method = request.path.slice('/api/'.length);
-      const held = holds.get(method)?.shift();
+      const waiting = holds.get(method) ?? [];
+      const channel = waiting.some((w) => w.channel !== undefined) ? parseArgs(request).channel : undefined;
+      const at = waiting.findIndex((w) => w.channel === undefined || w.channel === channel);
+      const held = at < 0 ? undefined : waiting.splice(at, 1)[0];
       if (held) {
         held.arrive();
         await held.released;
@@ -392,6 +453,7 @@ export async function startSlackStandIn(options: SlackStandInOptions): Promise<S
       }),
     calls,
     messages: (channel) => structuredClone(posted.filter((m) => channel === undefined || m.channel === channel)),
+    deletedMessages: (channel) => structuredClone(deleted.filter((m) => channel === undefined || m.channel === channel)),
     get ephemerals() {
       return structuredClone(ephemerals);
     },
@@ -406,12 +468,12 @@ export async function startSlackStandIn(options: SlackStandInOptions): Promise<S
     rateLimitNext: (method, seconds) => void rateLimits.set(method, [...(rateLimits.get(method) ?? []), seconds]),
     rateLimitFor: (method, seconds) => void limitedUntil.set(method, Date.now() + seconds * 1000),
     endRateLimit: (method) => void limitedUntil.delete(method),
-    hold(method) {
+    hold(method, holdOptions = {}) {
       let arrive = (): void => undefined;
       let release = (): void => undefined;
       const reached = new Promise<void>((resolve) => (arrive = resolve));
       const released = new Promise<void>((resolve) => (release = resolve));
-      holds.set(method, [...(holds.get(method) ?? []), { arrive, released }]);
+      holds.set(method, [...(holds.get(method) ?? []), { arrive, released, channel: holdOptions.channel }]);
       return { reached, release };
     },
     waitFor: (predicate, waitOptions = {}) => waitForChange(changes, predicate, waitOptions.timeoutMs ?? 20_000, waitOptions.description),

@@ -45,10 +45,10 @@ export interface Outbox {
 /** Passes over the outbox per call: a refresh queued by a late success is sent in the same call. */
 const PASSES = 3;
 
-function failureOf(error: unknown): { error: string; retryAfterSeconds?: number; permanent: boolean } {
+function failureOf(error: unknown): { error: string; retryAfterSeconds?: number; permanent: boolean; unconfirmed?: boolean } {
   const failure = asWardenError(error);
   if (failure instanceof RateLimitedError) return { error: failure.operatorMessage, retryAfterSeconds: failure.retryAfterSeconds, permanent: false };
-  return { error: failure.operatorMessage, permanent: failure.code === ErrorCode.SlackRefused };
+  return { error: failure.operatorMessage, permanent: failure.code === ErrorCode.SlackRefused, ...(failure.code === ErrorCode.SlackUnconfirmed ? { unconfirmed: true } : {}) };
 }
 
 export function createOutbox(deps: AppDeps, send: SendDelivery, holder: () => string): Outbox {
@@ -93,7 +93,7 @@ export function createOutbox(deps: AppDeps, send: SendDelivery, holder: () => st
     try {
       const sent = await send(claimed.next, delivery);
       const done = await store.transact(id, (current) =>
-        transition(current, { type: 'delivered', delivery: delivery.id, holder: me, work, posted: sent.posted }, clock.now()),
+        transition(current, { type: 'delivered', delivery: delivery.id, holder: me, work, ...sent }, clock.now()),
       );
       report.delivered.push(delivery);
       log.info('slack message delivered', { ...fields, deliveryOutcome: 'delivered' });

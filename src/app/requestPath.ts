@@ -59,6 +59,7 @@ export function createRequestPath({ deps, chat, deliveries, listeners, slashComm
     decide: useCases.decide,
     decideExtension: useCases.decideExtension,
     cancel: useCases.cancel,
+    clickedMessage: useCases.clickedMessage,
     chat,
     logger: deps.logger,
   });

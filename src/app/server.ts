@@ -157,10 +157,13 @@ export function jobRoutes(options: Pick<ServerOptions, 'authorizeJobs' | 'sweep'
 }
 
 /** Builds the Bolt app (listeners are registered by the caller before start). */
-export function createSlackApp(options: ServerOptions): { app: App; client: WebClient; start: () => Promise<RunningServer> } {
+export function createSlackApp(options: ServerOptions): { app: App; client: WebClient; postClient: WebClient; start: () => Promise<RunningServer> } {
   const logger = boltLogger(options.logger.child({ component: 'bolt' }));
   const customRoutes = jobRoutes(options);
   const client = new WebClient(options.botToken, { slackApiUrl: options.slackApiUrl, logger, ...SLACK_CALL_LIMITS });
+  // chat.postMessage is not idempotent: one HTTP attempt per call, never retried inside the client (a retry after a
+  // timeout could post a second message); the outbox retries instead, looking for the first one before posting again.
+  const postClient = new WebClient(options.botToken, { slackApiUrl: options.slackApiUrl, logger, ...SLACK_CALL_LIMITS, retryConfig: { retries: 0 } });
   const authorize = createAuthorize(client, options.botToken, options.logger);
   const clientOptions = { slackApiUrl: options.slackApiUrl, ...SLACK_CALL_LIMITS };
   // No conversation store: Bolt's default keeps per-channel state in process memory (wrong with several
@@ -236,7 +239,7 @@ export function createSlackApp(options: ServerOptions): { app: App; client: WebC
     };
     return { app, client, port: routes.port, stop };
   }
-  return { app, client, start };
+  return { app, client, postClient, start };
 }
 
 /** A plain HTTP server for Bolt-style custom routes (exact path and method; anything else 404). */

@@ -12,6 +12,9 @@ import { findRule } from '../domain/authority/standing';
 import { extensionsUsed, openExtension } from '../domain/extensions';
 import { awaitsReview, type AccessRequest, type Delivery } from '../domain/request';
 import type { NoticeKind } from '../domain/stateMachine';
+import type { DeliveryResult } from '../domain/transitions';
+import { isRecordedMessage } from '../domain/outbox';
+import type { ChatMessage, MessageMarker } from '../ports';
 import { approvalMessage } from '../adapters/slack/views/approvalMessage';
 import { extensionMessage } from '../adapters/slack/views/extensionMessage';
 import { nextStepMessage } from '../adapters/slack/views/nextStepMessage';
@@ -21,12 +24,17 @@ import { reviewReminder } from '../adapters/slack/views/reviewReminder';
 import type { AppDeps } from './deps';
 import { resolveGroups } from './resolveGroups';
 
-/** What a delivery left behind: the message it posted, for the request to remember. */
-export interface Sent {
-  posted?: { channel: string; ts: string } | undefined;
-}
+/** What a delivery left behind: the message it posted (or found posted), the copies it removed. */
+export type Sent = DeliveryResult;
 
 export type SendDelivery = (request: AccessRequest, delivery: Delivery) => Promise<Sent>;
+
+/**
+ * A search for a post starts this long before the unconfirmed attempt was
+ * made by runwarden's clock: Slack's ts is Slack's clock, and a copy must not
+ * be missed for a skew (at most 1,000 messages are read back).
+ */
+const CLOCK_MARGIN_MS = 3_600_000;
 
 export function createSlackDelivery(deps: AppDeps): SendDelivery {
   const { chat, clock } = deps;
@@ -52,45 +60,85 @@ export function createSlackDelivery(deps: AppDeps): SendDelivery {
     return {};
   }
 
-  async function notifyApprovers(request: AccessRequest, notice: NoticeKind): Promise<Sent> {
+  async function notifyApprovers(request: AccessRequest, notice: NoticeKind, marker: MessageMarker): Promise<Sent> {
     const who = await approvers(request);
     const thread = request.message ? { threadTs: request.message.ts } : {};
     const channel = request.message?.channel ?? request.channel;
     if (notice === 'step') {
-      await chat.post(channel, { ...nextStepMessage(request, who), ...thread });
+      await chat.post(channel, { ...nextStepMessage(request, who), ...thread, marker });
       return {};
     }
     const mentions = who.map((u) => `<@${u}>`).join(' ');
     const what = notice === 'drift' ? 'runwarden did not revert it' : 'runwarden could not finish it';
     const text = `${mentions} Request \`${request.id}\` on ${request.target}: ${what}. ${request.outcome ?? ''}`.trim();
-    await chat.post(channel, { text, ...thread });
+    await chat.post(channel, { text, ...thread, marker });
     return {};
   }
 
+  /**
+   * Posts a message with buttons to the channel, once: after an attempt Slack
+   * may have taken without runwarden learning it, the message is looked for
+   * (by its marker) first, and found rather than posted again.
+   */
+  async function postOnce(channel: string, message: ChatMessage & { marker: MessageMarker }, delivery: Delivery): Promise<Sent> {
+    if (delivery.unconfirmedSince) {
+      const since = new Date(delivery.unconfirmedSince.getTime() - CLOCK_MARGIN_MS);
+      const [first] = await chat.findPosted(channel, message.marker, since);
+      if (first) return { posted: { channel, ts: first.ts }, found: true };
+    }
+    return { posted: await chat.post(channel, message) };
+  }
+
+  /** Removes the copies of a post (all but the one recorded), or the one copy someone clicked. */
+  async function removeDuplicates(request: AccessRequest, delivery: Delivery): Promise<Sent> {
+    if (delivery.stray) {
+      const { channel, ts } = delivery.stray;
+      if (isRecordedMessage(request, channel, ts)) return {};
+      await chat.remove(channel, ts);
+      return { removed: [ts] };
+    }
+    if (!delivery.of) return {};
+    const extension = delivery.n === undefined ? undefined : request.extensions?.find((e) => e.n === delivery.n);
+    const kept = delivery.n === undefined ? request.message : extension?.message;
+    const channel = kept?.channel ?? request.channel;
+    const since = new Date((delivery.since ?? delivery.enqueuedAt).getTime() - CLOCK_MARGIN_MS);
+    const copies = await chat.findPosted(channel, { request: request.id, delivery: delivery.of }, since);
+    // nothing recorded (it should be): the oldest copy stays
+    const keep = kept?.ts ?? copies[0]?.ts;
+    const removed: string[] = [];
+    for (const copy of copies) {
+      if (copy.ts === keep) continue;
+      await chat.remove(channel, copy.ts);
+      removed.push(copy.ts);
+    }
+    return { removed };
+  }
+
   return async function send(request, delivery) {
+    const marker: MessageMarker = { request: request.id, delivery: delivery.id };
     switch (delivery.type) {
       case 'post_message': {
         if (request.message) return {};
-        return { posted: await chat.post(request.channel, approvalMessage(request, clock.now())) };
+        return postOnce(request.channel, { ...approvalMessage(request, clock.now()), marker }, delivery);
       }
       case 'refresh_message':
         return refreshMessage(request);
       case 'notify_requester': {
         const notice = delivery.notice ?? 'submitted';
-        await chat.dm(request.requester, requesterNotice(request, notice, { extendButton: notice === 'expiring' && mayExtend(request) }));
+        await chat.dm(request.requester, { ...requesterNotice(request, notice, { extendButton: notice === 'expiring' && mayExtend(request) }), marker });
         return {};
       }
       case 'notify_approvers':
-        return notifyApprovers(request, delivery.notice ?? 'failed');
+        return notifyApprovers(request, delivery.notice ?? 'failed', marker);
       case 'post_extension': {
         const extension = request.extensions?.find((e) => e.n === delivery.n);
         if (!extension || extension.message) return {};
-        return { posted: await chat.post(request.channel, extensionMessage(request, extension)) };
+        return postOnce(request.channel, { ...extensionMessage(request, extension), marker }, delivery);
       }
       case 'remind_approvers': {
         if (request.status !== 'pending' || !request.message) return {};
         const waitingOn = (await approvers(request)).filter((u) => !request.approvals.some((a) => a.approver === u));
-        await chat.post(request.message.channel, { ...reminderMessage(request, waitingOn), threadTs: request.message.ts });
+        await chat.post(request.message.channel, { ...reminderMessage(request, waitingOn), threadTs: request.message.ts, marker });
         return {};
       }
       case 'remind_review': {
@@ -100,9 +148,11 @@ export function createSlackDelivery(deps: AppDeps): SendDelivery {
         const groups = await resolveGroups(deps.directory, groupsToGather(policy, rule));
         // any step's approvers may review (SPEC §9 Steps)
         const reviewers = (rule?.steps ?? [{ approvers: request.approverGroup }]).flatMap((step) => approverIds(policy, step.approvers, groups));
-        await chat.post(request.message.channel, { ...reviewReminder(request, [...new Set(reviewers)]), threadTs: request.message.ts });
+        await chat.post(request.message.channel, { ...reviewReminder(request, [...new Set(reviewers)]), threadTs: request.message.ts, marker });
         return {};
       }
+      case 'remove_duplicates':
+        return removeDuplicates(request, delivery);
     }
   };
 }

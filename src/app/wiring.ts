@@ -97,7 +97,7 @@ export function createRunwarden(options: RunwardenOptions): Runwarden {
     // the posture scan loads with its first run (it never needs the request path)
     posture: async () => (await postureScan()).run(),
   });
-  const chat = createSlackChat({ client: slack.client });
+  const chat = createSlackChat({ client: slack.client, postClient: slack.postClient });
 
   const deps: AppDeps = {
     store: createBoundedStore(

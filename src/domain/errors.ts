@@ -38,6 +38,8 @@ export const ErrorCode = {
   RateLimited: 'runwarden_rate_limited',
   /** Slack refused a message for good (channel_not_found, invalid_blocks…): trying again changes nothing */
   SlackRefused: 'runwarden_slack_refused',
+  /** a Slack call timed out or failed with a 5xx: Slack may have done it all the same */
+  SlackUnconfirmed: 'runwarden_slack_unconfirmed',
   Config: 'runwarden_config_error',
   Unknown: 'runwarden_unknown_error',
 } as const;

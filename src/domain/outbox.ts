@@ -37,7 +37,22 @@ export const DELIVERY_LIMITS = {
   backoffMaxSeconds: 1800,
   /** the longest Slack Retry-After honoured (seconds; Slack's own are seconds to a minute): a longer one is cut to this */
   retryAfterMaxSeconds: 1800,
+  /**
+   * after a post recorded following an unconfirmed attempt, how long until the
+   * channel is searched for copies of it (an attempt Slack received but had not
+   * answered when runwarden gave up lands within this time)
+   */
+  duplicateCheckSeconds: 120,
 } as const;
+
+/** The deliveries that post a message with buttons to the channel: the ones looked for before posting again, and deduplicated. */
+const POSTS: ReadonlySet<Delivery['type']> = new Set<Delivery['type']>(['post_message', 'post_extension']);
+
+/** Whether `channel`/`ts` is a message the request records as its own (its approval message, or an extension's). */
+export function isRecordedMessage(request: AccessRequest, channel: string, ts: string): boolean {
+  const mine = (m: { channel: string; ts: string } | undefined): boolean => m !== undefined && m.channel === channel && m.ts === ts;
+  return mine(request.message) || (request.extensions ?? []).some((e) => mine(e.message));
+}
 
 type OutboxEvent<T extends string> = Extract<RequestEvent, { type: T }>;
 
@@ -160,8 +175,45 @@ export function claimDelivery(request: AccessRequest, event: OutboxEvent<'claim_
     return bookkeeping(request, withOutbox(request, rest, now), now, { action: 'delivery_obsolete', detail: { ...describe(found), why: obsolete } });
   }
   const claim = { holder: event.holder, until: event.until, stateAt: request.updatedAt };
-  const outbox = (request.outbox ?? []).map((d) => (d.id === found.id ? { ...d, claim } : d));
+  // A lapsed claim's holder may have posted and died before recording it: look before posting again.
+  const lapsed = found.claim !== undefined && POSTS.has(found.type) ? claimStart(found.claim.until) : undefined;
+  const unconfirmedSince = found.unconfirmedSince ?? lapsed;
+  const outbox = (request.outbox ?? []).map((d) => (d.id === found.id ? { ...d, claim, ...(unconfirmedSince ? { unconfirmedSince } : {}) } : d));
   return bookkeeping(request, withOutbox(request, outbox, now), now);
+}
+
+/** When a claim ending at `until` was taken. */
+function claimStart(until: Date): Date {
+  return new Date(until.getTime() - DELIVERY_LIMITS.claimSeconds * 1000);
+}
+
+/** The search for copies of post `of` (extension `n`'s), posted since `since`, due once any late attempt has landed. */
+function duplicateCheck(of: string, n: number | undefined, since: Date, now: Date, seq: number): Delivery {
+  const notBefore = new Date(now.getTime() + DELIVERY_LIMITS.duplicateCheckSeconds * 1000);
+  return { id: `d${seq}`, type: 'remove_duplicates', of, ...(n ? { n } : {}), since, enqueuedAt: now, notBefore, attempts: 0 };
+}
+
+/** `request` with `entry` appended to its outbox (a fresh id). */
+function append(request: AccessRequest, make: (seq: number) => Delivery, now: Date): AccessRequest {
+  const seq = (request.outboxSeq ?? 0) + 1;
+  return { ...withOutbox(request, [...(request.outbox ?? []), make(seq)], now), outboxSeq: seq };
+}
+
+/**
+ * A button was clicked on a message of this request that it does not record
+ * (a copy posted by an attempt runwarden never learnt had landed): the copy
+ * is removed by the outbox, audited. Refused when it is the recorded message.
+ */
+export function strayMessage(request: AccessRequest, event: OutboxEvent<'stray_message'>, now: Date): TransitionOutcome {
+  if (isRecordedMessage(request, event.channel, event.ts)) {
+    return refuse(ErrorCode.InvalidState, `The message ${event.ts} is request \`${request.id}\`'s own.`);
+  }
+  const stray = { channel: event.channel, ts: event.ts };
+  if ((request.outbox ?? []).some((d) => d.stray?.channel === stray.channel && d.stray.ts === stray.ts)) {
+    return refuse(ErrorCode.Conflict, `The copy ${event.ts} of request \`${request.id}\` is being removed already.`);
+  }
+  const next = append(request, (seq) => ({ id: `d${seq}`, type: 'remove_duplicates', stray, enqueuedAt: now, notBefore: now, attempts: 0 }), now);
+  return bookkeeping(request, next, now, { action: 'stray_message_clicked', detail: { actor: event.actor, ...stray } });
 }
 
 /**
@@ -179,17 +231,28 @@ export function deliverySucceeded(request: AccessRequest, event: OutboxEvent<'de
   let next = withOutbox(request, (request.outbox ?? []).filter((d) => d.id !== event.delivery), now);
   const detail = describe({ id: event.delivery, ...event.work });
   const posted = event.posted;
-  if (event.work.type === 'post_message' && posted) {
-    if (request.message) return bookkeeping(request, next, now, { action: 'message_posted_twice', detail: { ...detail, ...posted, kept: request.message.ts } });
-    return bookkeeping(request, { ...next, message: posted }, now, { action: 'message_posted', detail: { ...detail, ...posted } });
-  }
-  if (event.work.type === 'post_extension' && posted) {
+  if (POSTS.has(event.work.type) && posted) {
+    // after an unconfirmed attempt (or a second post), the channel is searched for copies once late attempts have landed
+    const since = found?.unconfirmedSince ?? found?.enqueuedAt ?? now;
+    const uncertain = found?.unconfirmedSince !== undefined;
+    const check = (r: AccessRequest): AccessRequest => append(r, (seq) => duplicateCheck(event.delivery, event.work.n, since, now, seq), now);
+    const how = { ...(event.found ? { found: true } : {}) };
+    if (event.work.type === 'post_message') {
+      if (request.message) return bookkeeping(request, check(next), now, { action: 'message_posted_twice', detail: { ...detail, ...posted, kept: request.message.ts } });
+      next = { ...next, message: posted };
+      return bookkeeping(request, uncertain ? check(next) : next, now, { action: 'message_posted', detail: { ...detail, ...posted, ...how } });
+    }
     const extension = request.extensions?.find((e) => e.n === event.work.n);
     if (extension && !extension.message) {
       next = { ...next, extensions: (request.extensions ?? []).map((e) => (e === extension ? { ...e, message: posted } : e)) };
-      return bookkeeping(request, next, now, { action: 'extension_message_posted', detail: { ...detail, ...posted } });
+      return bookkeeping(request, uncertain ? check(next) : next, now, { action: 'extension_message_posted', detail: { ...detail, ...posted, ...how } });
     }
-    return bookkeeping(request, next, now, { action: 'message_posted_twice', detail: { ...detail, ...posted } });
+    return bookkeeping(request, check(next), now, { action: 'message_posted_twice', detail: { ...detail, ...posted } });
+  }
+  if (event.work.type === 'remove_duplicates') {
+    const removed = event.removed ?? [];
+    if (removed.length === 0) return bookkeeping(request, next, now);
+    return bookkeeping(request, next, now, { action: 'duplicates_removed', detail: { ...detail, removed, ...(found?.of ? { of: found.of } : {}) } });
   }
   const stale = !stillHeld || found?.claim?.stateAt === undefined || request.updatedAt.getTime() > found.claim.stateAt.getTime();
   if (event.work.type === 'refresh_message' && stale) next = enqueue(next, [{ type: 'refresh_message' }], now);
@@ -221,7 +284,15 @@ export function deliveryFailed(request: AccessRequest, event: OutboxEvent<'deliv
     return bookkeeping(request, withOutbox(request, rest, now), now, { action: 'delivery_dropped', detail });
   }
   const waitSeconds = rateLimited ? Math.min(Math.ceil(retryAfter), DELIVERY_LIMITS.retryAfterMaxSeconds) : backoffSeconds(attempts);
-  const retry: Delivery = { ...found, attempts, notBefore: new Date(now.getTime() + waitSeconds * 1000), claim: undefined, lastError: event.error };
+  const unconfirmedSince = found.unconfirmedSince ?? (event.unconfirmed && POSTS.has(found.type) && found.claim ? claimStart(found.claim.until) : undefined);
+  const retry: Delivery = {
+    ...found,
+    attempts,
+    notBefore: new Date(now.getTime() + waitSeconds * 1000),
+    claim: undefined,
+    lastError: event.error,
+    ...(unconfirmedSince ? { unconfirmedSince } : {}),
+  };
   const outbox = (request.outbox ?? []).map((d) => (d.id === found.id ? retry : d));
   return bookkeeping(request, withOutbox(request, outbox, now), now);
 }

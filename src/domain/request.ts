@@ -207,6 +207,7 @@ export const DELIVERY_TYPES = [
   'post_extension',
   'remind_approvers',
   'remind_review',
+  'remove_duplicates',
 ] as const;
 export type DeliveryType = (typeof DELIVERY_TYPES)[number];
 
@@ -235,6 +236,18 @@ export interface Delivery {
   claim?: { holder: string; until: Date; stateAt?: Date | undefined } | undefined;
   /** the last failure, for the operator */
   lastError?: string | undefined;
+  /**
+   * post_message / post_extension: an earlier attempt may have reached Slack
+   * without runwarden learning it (a timeout, a 5xx, a sender that died while
+   * posting): the message is looked for (by its metadata) from this time on
+   * before it is posted again, and copies are removed once one is recorded
+   */
+  unconfirmedSince?: Date | undefined;
+  /** remove_duplicates: the post (its delivery id, and `n` for an extension's) whose copies are removed, posted since `since` */
+  of?: string | undefined;
+  since?: Date | undefined;
+  /** remove_duplicates: one message to remove, a copy someone clicked */
+  stray?: { channel: string; ts: string } | undefined;
 }
 
 export interface ApprovalStep {

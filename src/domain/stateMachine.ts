@@ -25,7 +25,7 @@ import { decideAuthority } from './authority/decideAuthority';
 import { claimExtend, decideExtension, extend, finishExtend, lapseOpenExtension } from './extensions';
 import { warnExpiry } from './expiryWarning';
 import { autoApprove, breakGlass, review } from './powers';
-import { claimDelivery, deliveriesOf, deliveryFailed, deliverySucceeded, enqueue } from './outbox';
+import { claimDelivery, deliveriesOf, deliveryFailed, deliverySucceeded, enqueue, strayMessage } from './outbox';
 import { remind } from './reminders';
 import { inForceTooLate, windowOpened, windowPassed } from './schedule';
 
@@ -228,6 +228,8 @@ function decide(request: AccessRequest, event: RequestEvent, now: Date): Transit
       return deliverySucceeded(request, event, now);
     case 'delivery_failed':
       return deliveryFailed(request, event, now);
+    case 'stray_message':
+      return strayMessage(request, event, now);
     case 'extend':
       return extend(request, event, now);
     case 'approve_extension':

@@ -14,6 +14,15 @@ import type { AccessRequest, AuditEvent, Delivery, NoticeKind, Operation } from 
 /** What to deliver, without the outbox's bookkeeping. */
 export type DeliveryWork = Pick<Delivery, 'type' | 'notice' | 'n'>;
 
+/** What a delivery did in Slack besides sending: the message it posted (or found posted already), the copies it removed. */
+export interface DeliveryResult {
+  posted?: { channel: string; ts: string } | undefined;
+  /** `posted` was found (an earlier, unconfirmed attempt had reached Slack), not posted now */
+  found?: boolean | undefined;
+  /** remove_duplicates: the copies removed (their ts) */
+  removed?: string[] | undefined;
+}
+
 export { NOTICE_KINDS, type NoticeKind } from './request';
 
 export type Effect =
@@ -76,7 +85,9 @@ export type RequestEvent =
   | { type: 'drift_found'; observed: string; detail: string; checkedVersion: Date }
   | { type: 'reminded'; remindAfterSeconds: number }
   | { type: 'claim_delivery'; delivery: string; holder: string; until: Date }
-  | { type: 'delivered'; delivery: string; holder: string; work: DeliveryWork; posted?: { channel: string; ts: string } | undefined }
+  | ({ type: 'delivered'; delivery: string; holder: string; work: DeliveryWork } & DeliveryResult)
+  /** someone clicked a button on a message of the request that is not the one runwarden records (a copy) */
+  | { type: 'stray_message'; actor: string; channel: string; ts: string }
   | {
       type: 'delivery_failed';
       delivery: string;
@@ -86,6 +97,8 @@ export type RequestEvent =
       retryAfterSeconds?: number | undefined;
       /** Slack refused it for good (channel_not_found, invalid_blocks…) */
       permanent: boolean;
+      /** Slack may have taken it all the same (a timeout, a 5xx): a post is looked for before it is sent again */
+      unconfirmed?: boolean | undefined;
     }
   /** the requester asks for more time; a qualifying extension is auto-approved and applied under the lease */
   | ({ type: 'extend'; actor: string; durationSeconds: number; reason: string; grounds: Grounds } & Lease)

@@ -49,6 +49,10 @@ const delivery = z.object({
   attempts: z.number().int().nonnegative(),
   claim: optional(z.object({ holder: z.string().min(1), until: date, stateAt: optional(date) })),
   lastError: optional(z.string()),
+  unconfirmedSince: optional(date),
+  of: optional(z.string()),
+  since: optional(date),
+  stray: optional(messageRef),
 });
 
 export const requestDocument = z.object({

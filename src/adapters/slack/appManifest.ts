@@ -21,9 +21,12 @@ import { SUBCOMMANDS } from '../../../commands';
  */
 export const WEB_API_SCOPES: Readonly<Record<string, readonly string[]>> = {
   'auth.test': [],
+  'chat.delete': ['chat:write'],
   'chat.postEphemeral': ['chat:write'],
   'chat.postMessage': ['chat:write'],
   'chat.update': ['chat:write'],
+  // finding a post that timed out but reached Slack (its metadata marks it) in a public or private channel
+  'conversations.history': ['channels:history', 'groups:history'],
   'conversations.open': ['im:write'],
   'usergroups.users.list': ['usergroups:read'],
   'users.info': ['users:read', 'users:read.email'],

@@ -7,7 +7,7 @@ import type { Block, KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import { ErrorCode, RateLimitedError, WardenError, lookupRateLimited } from '../../domain/errors';
-import type { ChatMessage, ChatPort, DirectoryPort, ViewsPort } from '../../ports';
+import type { ChatMessage, ChatPort, DirectoryPort, MessageMarker, ViewsPort } from '../../ports';
 import { slackCallError } from './slackCallError';
 
 const posted = z.object({ channel: z.string(), ts: z.string() });
@@ -40,19 +40,56 @@ function lookupError(method: string, subject: string, error: unknown): WardenErr
 
 type Blocks = Array<KnownBlock | Block>;
 
-function payload(message: ChatMessage): { text: string; blocks?: Blocks; thread_ts?: string } {
+/** The event_type of the metadata every message runwarden posts carries (https://docs.slack.dev/messaging/message-metadata). */
+export const MARKER_EVENT_TYPE = 'runwarden_message';
+
+type Metadata = { event_type: string; event_payload: { request_id: string; delivery_id: string } };
+
+function metadataOf(marker: MessageMarker): Metadata {
+  return { event_type: MARKER_EVENT_TYPE, event_payload: { request_id: marker.request, delivery_id: marker.delivery } };
+}
+
+function payload(message: ChatMessage): { text: string; blocks?: Blocks; thread_ts?: string; metadata?: Metadata } {
   return {
     text: message.text,
     ...(message.blocks ? { blocks: message.blocks as Blocks } : {}),
     ...(message.threadTs ? { thread_ts: message.threadTs } : {}),
+    ...(message.marker ? { metadata: metadataOf(message.marker) } : {}),
   };
 }
 
-export function createSlackChat(deps: { client: WebClient }): ChatPort & DirectoryPort & ViewsPort {
+const history = z.object({
+  messages: z
+    .array(
+      z.looseObject({
+        ts: z.string(),
+        metadata: z.object({ event_type: z.string(), event_payload: z.record(z.string(), z.unknown()).optional() }).optional(),
+      }),
+    )
+    .default([]),
+  has_more: z.boolean().optional(),
+  response_metadata: z.object({ next_cursor: z.string().optional() }).optional(),
+});
+
+/** Pages of conversations.history read at most when looking for a message (200 messages each). */
+const HISTORY_PAGES = 5;
+
+/** A Date as Slack's ts form: seconds with six decimals. */
+function slackTs(at: Date): string {
+  return (at.getTime() / 1000).toFixed(6);
+}
+
+/**
+ * @param deps.postClient the client chat.postMessage goes through: one built
+ *   without automatic retries (a post retried after a timeout can post twice;
+ *   the outbox retries instead, looking first), default `client`
+ */
+export function createSlackChat(deps: { client: WebClient; postClient?: WebClient | undefined }): ChatPort & DirectoryPort & ViewsPort {
   const { client } = deps;
+  const postClient = deps.postClient ?? client;
   return {
     async post(channel, message) {
-      const answer = await client.chat.postMessage({ channel, ...payload(message) }).catch((error: unknown) => {
+      const answer = await postClient.chat.postMessage({ channel, ...payload(message) }).catch((error: unknown) => {
         throw slackCallError('chat.postMessage', error);
       });
       const parsed = posted.parse(answer);
@@ -71,9 +108,40 @@ export function createSlackChat(deps: { client: WebClient }): ChatPort & Directo
         .open({ users: user })
         .then((answer) => opened.parse(answer).channel.id)
         .catch(() => user);
-      await client.chat.postMessage({ channel, ...payload(message) }).catch((error: unknown) => {
+      await postClient.chat.postMessage({ channel, ...payload(message) }).catch((error: unknown) => {
         throw slackCallError('chat.postMessage', error);
       });
+    },
+
+    async findPosted(channel, marker, since) {
+      const found: Array<{ ts: string }> = [];
+      let cursor: string | undefined;
+      for (let page = 0; page < HISTORY_PAGES; page += 1) {
+        const answer = await client.conversations
+          .history({ channel, oldest: slackTs(since), include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) })
+          .catch((error: unknown) => {
+            throw slackCallError('conversations.history', error);
+          });
+        const parsed = history.parse(answer);
+        for (const message of parsed.messages) {
+          const meta = message.metadata;
+          if (meta?.event_type === MARKER_EVENT_TYPE && meta.event_payload?.request_id === marker.request && meta.event_payload.delivery_id === marker.delivery) {
+            found.push({ ts: message.ts });
+          }
+        }
+        cursor = parsed.response_metadata?.next_cursor || undefined;
+        if (!parsed.has_more || !cursor) break;
+      }
+      return found.sort((a, b) => Number(a.ts) - Number(b.ts));
+    },
+
+    async remove(channel, ts) {
+      try {
+        await client.chat.delete({ channel, ts });
+      } catch (error) {
+        if (slackErrorCode(error) === 'message_not_found') return;
+        throw slackCallError('chat.delete', error);
+      }
     },
 
     async ephemeral(channel, user, message) {

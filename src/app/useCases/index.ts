@@ -18,6 +18,7 @@ import { createRequestForm } from './requestForm';
 import { createHomeRefresher } from '../homeRefresher';
 import { createHomePublisher } from '../homePublisher';
 import { createInflight } from '../inflight';
+import { createStrayMessages } from '../strayMessages';
 
 /** App Home publishes one process runs at once (each reads up to a few hundred documents) */
 const HOME_PUBLISH_CONCURRENCY = 4;
@@ -47,6 +48,8 @@ export function createUseCases(deps: AppDeps, kinds: Record<RequestKind, KindEff
     /** resolves once the work Slack requests started has finished (or after `timeoutMs`), for a graceful stop */
     idle: (timeoutMs: number): Promise<void> => inflight.idle(timeoutMs),
     decide: createDecide(runner, runWeighed),
+    /** after a click on a channel message: a copy of the request's message (not the recorded one) is removed */
+    clickedMessage: inflight.track(createStrayMessages(deps, runner)),
     extend: extensions.extend,
     decideExtension: extensions.decideExtension,
     cancel: (id: string, actor: string): Promise<RunResult> => runWeighed(id, actor, (grounds) => ({ type: 'cancel', actor, grounds })),

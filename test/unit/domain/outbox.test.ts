@@ -281,3 +281,63 @@ describe('notices no longer true are dropped, audited, not sent', () => {
     expect(out.event).toMatchObject({ action: 'delivery_obsolete', detail: { delivery: 'd1', notice: 'expiring', why: 'the request is expired' } });
   });
 });
+
+describe('a post Slack may have taken without runwarden learning it (issue 16 §8)', () => {
+  /** A pending request whose approval message is owed, claimed by h1 at T0. */
+  function owingPost(): AccessRequest {
+    const pending = enqueue(request({ status: 'pending', message: undefined }), [{ type: 'post_message' }], T0);
+    return ok(transition(pending, claim('d1', 'h1', at(DELIVERY_LIMITS.claimSeconds)), T0)).next;
+  }
+  const post = (r: AccessRequest) => r.outbox?.find((d) => d.type === 'post_message');
+
+  it('an unconfirmed failure (a timeout, a 5xx) marks it: the next attempt looks before posting, from when the attempt began', () => {
+    const failed = ok(transition(owingPost(), { type: 'delivery_failed', delivery: 'd1', holder: 'h1', error: 'timeout', permanent: false, unconfirmed: true }, at(10))).next;
+    expect(post(failed)?.unconfirmedSince).toEqual(T0);
+    expect(post(failed)?.notBefore).toEqual(at(10)); // the first failure is retried at once
+  });
+
+  it('a confirmed failure (Slack refused it, or rate-limited it) does not', () => {
+    const failed = ok(transition(owingPost(), { type: 'delivery_failed', delivery: 'd1', holder: 'h1', error: 'internal_error', permanent: false }, at(10))).next;
+    expect(post(failed)?.unconfirmedSince).toBeUndefined();
+  });
+
+  it('a claim taken over after it lapsed marks it too: its holder may have posted and died', () => {
+    const later = at(DELIVERY_LIMITS.claimSeconds + 1);
+    const taken = ok(transition(owingPost(), claim('d1', 'h2', at(DELIVERY_LIMITS.claimSeconds * 2 + 1)), later)).next;
+    expect(post(taken)?.unconfirmedSince).toEqual(T0);
+  });
+
+  it('recorded after an unconfirmed attempt, a search for copies is queued, due once late attempts have landed', () => {
+    const failed = ok(transition(owingPost(), { type: 'delivery_failed', delivery: 'd1', holder: 'h1', error: 'timeout', permanent: false, unconfirmed: true }, at(10))).next;
+    const reclaimed = ok(transition(failed, claim('d1', 'h2', at(200)), at(20))).next;
+    const done = ok(
+      transition(reclaimed, { type: 'delivered', delivery: 'd1', holder: 'h2', work: { type: 'post_message' }, posted: MESSAGE, found: true }, at(21)),
+    );
+    expect(done.next.message).toEqual(MESSAGE);
+    expect(done.event).toMatchObject({ action: 'message_posted', detail: { found: true, ts: MESSAGE.ts } });
+    const check = done.next.outbox?.find((d) => d.type === 'remove_duplicates');
+    expect(check).toMatchObject({ of: 'd1', since: T0, notBefore: at(21 + DELIVERY_LIMITS.duplicateCheckSeconds) });
+  });
+
+  it('a post confirmed at the first attempt queues no search', () => {
+    const done = ok(transition(owingPost(), { type: 'delivered', delivery: 'd1', holder: 'h1', work: { type: 'post_message' }, posted: MESSAGE }, at(1)));
+    expect(done.next.outbox ?? []).toEqual([]);
+  });
+
+  it('removed copies are audited; a search that found none is bookkeeping only', () => {
+    const withCheck = { ...request(), outbox: [{ id: 'd5', type: 'remove_duplicates' as const, of: 'd1', since: T0, enqueuedAt: T0, notBefore: T0, attempts: 0, claim: { holder: 'h1', until: at(100) } }] };
+    const removed = ok(transition(withCheck, { type: 'delivered', delivery: 'd5', holder: 'h1', work: { type: 'remove_duplicates' }, removed: ['1.5'] }, at(1)));
+    expect(removed.event).toMatchObject({ action: 'duplicates_removed', detail: { removed: ['1.5'], of: 'd1' } });
+    const none = ok(transition(withCheck, { type: 'delivered', delivery: 'd5', holder: 'h1', work: { type: 'remove_duplicates' }, removed: [] }, at(1)));
+    expect(none.unaudited).toBe(true);
+  });
+
+  it('a click on a copy queues its removal at once, audited; a click on the recorded message changes nothing', () => {
+    const stray = ok(transition(request(), { type: 'stray_message', actor: 'U0BOB', channel: 'C0APPROVALS', ts: '9.9' }, at(1)));
+    expect(stray.event).toMatchObject({ action: 'stray_message_clicked', detail: { actor: 'U0BOB', ts: '9.9' } });
+    expect(stray.next.outbox).toEqual([expect.objectContaining({ type: 'remove_duplicates', stray: { channel: 'C0APPROVALS', ts: '9.9' }, notBefore: at(1) })]);
+    expect(transition(stray.next, { type: 'stray_message', actor: 'U0BOB', channel: 'C0APPROVALS', ts: '9.9' }, at(2)).ok).toBe(false);
+    const own = transition(request(), { type: 'stray_message', actor: 'U0BOB', ...MESSAGE }, at(1));
+    expect(own.ok).toBe(false);
+  });
+});

@@ -20,7 +20,7 @@ import { userText } from '../views/refusalText';
 const click = z.object({
   user: z.object({ id: z.string().min(1) }),
   channel: z.object({ id: z.string() }).optional(),
-  container: z.object({ channel_id: z.string().optional() }).optional(),
+  container: z.object({ channel_id: z.string().optional(), message_ts: z.string().optional() }).optional(),
   actions: z.array(z.object({ action_id: z.string(), value: z.string().max(100) })).min(1),
 });
 
@@ -28,6 +28,8 @@ export interface ActionDeps {
   decide: (decision: Decision, id: string, actor: string) => Promise<RunResult>;
   decideExtension: (decision: ExtensionDecision, ref: string, actor: string) => Promise<RunResult>;
   cancel: (id: string, actor: string) => Promise<RunResult>;
+  /** after a click on a channel message: whether that message is the request's own (else a copy, to be removed) */
+  clickedMessage?: ((id: string, actor: string, channel: string, ts: string) => Promise<void>) | undefined;
   chat: ChatPort;
   logger: Logger;
   /** the configured slash command, for texts that name a command */
@@ -67,6 +69,8 @@ export function registerActionListener(app: SlackListeners, deps: ActionDeps): v
         deps.logger[severityOf(failure.code)]('button handling failed', { requestId: value, code: failure.code, error: failure.operatorMessage });
         await tell(failure.userMessage);
       }
+      const messageTs = parsed.data.container?.message_ts;
+      if (channel && messageTs) await deps.clickedMessage?.(value.split('.')[0] ?? value, user, channel, messageTs);
     });
   }
 }

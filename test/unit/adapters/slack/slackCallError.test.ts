@@ -34,9 +34,15 @@ describe('slackCallError', () => {
     ['a transient Slack error', new WebAPIPlatformError({ ok: false, error: 'internal_error' })],
     ['ratelimited in a 200 body', new WebAPIPlatformError({ ok: false, error: 'ratelimited' })],
     ['an auth problem an operator can fix', new WebAPIPlatformError({ ok: false, error: 'invalid_auth' })],
-    ['an HTTP 503', new WebAPIHTTPError(503, 'Service Unavailable', {})],
-    ['a timeout', new WebAPIRequestError(new Error('The operation was aborted due to timeout'))],
+    ['an HTTP 400', new WebAPIHTTPError(400, 'Bad Request', {})],
   ])('%s: worth another attempt', (_what, thrown) => {
     expect(slackCallError('chat.postMessage', thrown).code).toBe(ErrorCode.Upstream);
+  });
+
+  it.each([
+    ['an HTTP 503', new WebAPIHTTPError(503, 'Service Unavailable', {})],
+    ['a timeout', new WebAPIRequestError(new Error('The operation was aborted due to timeout'))],
+  ])('%s: worth another attempt, and Slack may have done it all the same', (_what, thrown) => {
+    expect(slackCallError('chat.postMessage', thrown).code).toBe(ErrorCode.SlackUnconfirmed);
   });
 });
