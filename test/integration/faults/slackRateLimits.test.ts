@@ -13,6 +13,7 @@ jest.setTimeout(120_000);
 const POLICY = `
 defaults: { project: ${PROJECT}, region: us-central1, kmsLocation: global, channel: ${APPROVALS_CHANNEL} }
 domains: [acme.example]
+maxOpenRequests: 1000   # the burst below files 40 at once
 approverGroups:
   platform: [S0PLATFORM]
 rules:
