@@ -34,7 +34,7 @@ export function decideAuthority<M extends Moment>(
   input: MomentOf<M> & Grounds,
   kinds: Readonly<Record<RequestKind, KindRules>> = KIND_RULES,
 ): DecisionFor<M> {
-  const r = new FactReader(input.policy, input.facts);
+  const r = new FactReader(input.policy, input.facts, kinds);
   // MomentArgs[M] with its moment put back is the MomentInput variant of M.
   const decision = decideMoment(r, kinds, { ...input, moment } as unknown as MomentInput & Grounds);
   if (r.lacksAny()) {

@@ -6,7 +6,10 @@
  * `facts_missing` (the caller gathers again), so nothing is ever allowed on a
  * lookup that was not made.
  */
+import { memberEmail } from '../policy/identity';
 import { SLACK_GROUP_ID, type Policy, type Rule } from '../policy/schema';
+import type { AccessRequest, RequestKind } from '../request';
+import { KIND_RULES, type KindRules } from './kindRules';
 
 export interface AuthorityFacts {
   /** Slack user-group ID (S…) → its members now (usergroups.users.list) */
@@ -59,7 +62,16 @@ export class FactReader {
   constructor(
     readonly policy: Policy,
     private readonly facts: AuthorityFacts,
+    readonly kinds: Readonly<Record<RequestKind, KindRules>> = KIND_RULES,
   ) {}
+
+  /** The identities `request` gives or takes access from (its kind's `subjects`, else its member's email). */
+  subjects(request: AccessRequest): string[] {
+    const own = this.kinds[request.kind].subjects;
+    if (own) return own(request).map((email) => email.toLowerCase());
+    const granted = request.member === undefined ? undefined : memberEmail(request.member);
+    return granted === undefined ? [] : [granted];
+  }
 
   /** Members of a Slack user group. */
   members(group: string): readonly string[] {

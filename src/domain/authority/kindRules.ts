@@ -10,7 +10,7 @@
  * domain never imports a kind's adapters. Pure.
  */
 import { parseMember } from '../resourceNames';
-import type { RequestKind } from '../request';
+import type { AccessRequest, RequestKind } from '../request';
 import { checkMember } from '../policy/identity';
 import { DEFAULT_INVOKER_ROLE, type MemberKind, type Policy, type Rule } from '../policy/schema';
 import type { Refusal } from './refusal';
@@ -54,6 +54,12 @@ export interface KindRules {
   breakGlass: boolean;
   /** The kind's own fields against the rule. */
   fit(rule: Rule, draft: KindDraft, context: FitContext): Fit;
+  /**
+   * The identities (lower-cased emails) a request gives or takes access from:
+   * never counted as its approvers nor reviewers, and they may read it.
+   * Default: its member's email, if it has a member.
+   */
+  subjects?(request: AccessRequest): string[];
 }
 
 const refused = (refusal: Refusal): Fit => ({ ok: false, refusal });

@@ -6,7 +6,6 @@
  * any step's approver, while active) and review a break-glass grant (any
  * step's approver, never the requester nor the member it granted). Pure.
  */
-import { memberEmail } from '../policy/identity';
 import type { AccessRequest } from '../request';
 import type { FactReader } from './facts';
 import type { PlainDecision, ReadDecision } from './moments';
@@ -24,8 +23,11 @@ export function decideRead(r: FactReader, request: AccessRequest, actor: string)
   const rule = findRule(r.policy, request.kind, request.target)?.rule;
   if (rule && approvesAnyStep(r, rule, actor)) return { verdict: 'allowed', as: 'approver' };
   if (r.listed(r.policy.auditors, actor)) return { verdict: 'allowed', as: 'auditor' };
-  const granted = request.member === undefined ? undefined : memberEmail(request.member);
-  if (granted !== undefined && r.email(actor) === granted) return { verdict: 'allowed', as: 'member' };
+  const granted = r.subjects(request);
+  if (granted.length > 0) {
+    const own = r.email(actor);
+    if (own !== undefined && granted.includes(own)) return { verdict: 'allowed', as: 'member' };
+  }
   return refused({ code: 'not_visible', requestId: request.id });
 }
 
@@ -60,10 +62,10 @@ export function decideReview(r: FactReader, request: AccessRequest, actor: strin
   if (!rule || !approvesAnyStep(r, rule, actor)) {
     return refused({ code: 'not_an_approver', ...base, group: rule?.steps.map((s) => s.approvers).join(', ') ?? request.approverGroup });
   }
-  const granted = request.member === undefined ? undefined : memberEmail(request.member);
-  if (granted !== undefined) {
+  const granted = r.subjects(request);
+  if (granted.length > 0) {
     const own = r.email(actor);
-    if (own === undefined || own === granted) return refused({ code: 'member_review', ...base });
+    if (own === undefined || granted.includes(own)) return refused({ code: 'member_review', ...base });
   }
   return { verdict: 'allowed' };
 }

@@ -6,7 +6,7 @@
  */
 import { AUTO_APPROVER } from '../request';
 import { matchGlob } from '../policy/glob';
-import { identityEmail, memberEmail, resolveIdentity } from '../policy/identity';
+import { identityEmail, resolveIdentity } from '../policy/identity';
 import { matchesReasonPattern } from '../policy/reasonPattern';
 import type { Policy, ReasonRules, Rule } from '../policy/schema';
 import type { AccessRequest, Approval, RequestKind } from '../request';
@@ -79,21 +79,21 @@ export function qualifiesForAuto(r: FactReader, rule: Rule, requester: string, s
  * closed: someone whose own identity is unknown cannot be told apart from the
  * member, so does not count where a member is granted.
  */
-export function approvalStanding(r: FactReader, group: string, request: Pick<AccessRequest, 'requester' | 'member'>, user: string): Dropped['reason'] | null {
+export function approvalStanding(r: FactReader, group: string, request: AccessRequest, user: string): Dropped['reason'] | null {
   if (user === request.requester) return 'self_approval';
   if (user === AUTO_APPROVER || !r.isApprover(group, user)) return 'not_an_approver';
-  const granted = request.member === undefined ? undefined : memberEmail(request.member);
-  if (granted === undefined) return null;
+  const granted = r.subjects(request);
+  if (granted.length === 0) return null;
   const own = r.email(user);
   if (own === undefined) return 'approver_identity_unknown';
-  return own === granted ? 'member_approval' : null;
+  return granted.includes(own) ? 'member_approval' : null;
 }
 
 /** Earlier approvals of one level, split into those that still count and those that do not. */
 export function weigh(
   r: FactReader,
   level: { step?: number | undefined; approverGroup: string; approvalsRequired: number },
-  request: Pick<AccessRequest, 'requester' | 'member'>,
+  request: AccessRequest,
   approvals: readonly Approval[],
 ): Weighed {
   const kept: Approval[] = [];

@@ -3,7 +3,7 @@
  * (approvers/approvals, steps, autoApprove, breakGlass, members self / user /
  * group / serviceAccount, scheduled --start), one plain-English case per row.
  */
-import { decideAuthority, type AuthorityDecision, type AuthorityFacts, type Grounds, type MomentInput, type MomentOf } from '../../../../src/domain/authority';
+import { KIND_RULES, decideAuthority, type AuthorityDecision, type AuthorityFacts, type Grounds, type MomentInput, type MomentOf } from '../../../../src/domain/authority';
 import type { AccessRequest, Approval } from '../../../../src/domain/request';
 import { policyFrom } from '../policy/specPolicy';
 
@@ -352,5 +352,19 @@ describe('read (SPEC §4: who may read what)', () => {
     ['anyone else is told there is no such request', read('U0MALLORY', grant), 'refused:not_visible'],
   ])('%s reads a request', (_case, input, expected) => {
     expect(outcome(decide(input))).toBe(expected);
+  });
+});
+
+describe('a kind that names its subjects (the people it gives or takes access from)', () => {
+  // e.g. a conversion of a standing binding: the members losing it never decide it, and may read it
+  const kinds = { ...KIND_RULES, egress: { ...KIND_RULES.egress, subjects: () => ['Bob@acme.example'] } };
+  const request = filed(SVC('hello'), { kind: 'egress', role: undefined, member: undefined, durationSeconds: undefined, value: 'all-traffic' });
+  const decideWith = (moment: 'approve' | 'read', actor: string) => decideAuthority(moment, { actor, request, policy, facts: facts(), now: NOW }, kinds);
+  test.each<[string, 'approve' | 'read', string, Expected]>([
+    ['a subject never approves it', 'approve', 'U0BOB', 'refused:member_approval'],
+    ['another approver does', 'approve', 'U0CAROL', 'allowed'],
+    ['a subject may read it', 'read', 'U0BOB', 'allowed'],
+  ])('%s', (...[, moment, actor, expected]) => {
+    expect(outcome(decideWith(moment, actor))).toBe(expected);
   });
 });
