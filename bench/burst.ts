@@ -1,8 +1,8 @@
 /**
  * A burst on one instance: `requests` signed `/warden invoker …` slash
  * commands from 50 different people, `concurrency` in flight, sent to one
- * runwarden process started as the image starts it (`node dist/src/main.js`,
- * NODE_OPTIONS from the Dockerfile — the heap the deployment gives it) against
+ * runwarden process started as the image starts it (`node dist/image/main.js`,
+ * NODE_OPTIONS and the compile cache from the Dockerfile — the heap the deployment gives it) against
  * the local stand-ins. Each command is a real submission: the policy is read,
  * the Cloud Run service looked up, the request recorded, the approval message
  * posted, App Home published. The approvers are a Slack user group (as in most
@@ -24,7 +24,7 @@ import { signSlackRequest } from '../dev/sandbox/slackSigner';
 import { freePort } from '../dev/sandbox/firestoreEmulator';
 import type { StandInUser } from '../dev/sandbox/slackStandIn';
 import { startAppProcess, type AppProcess } from './appProcess';
-import { deployedNode } from './deployedNode';
+import { deployedNode, describeDeployedNode } from './deployedNode';
 import { probeEnv, readPeaks, readSlackAnswers } from './probe';
 import { BENCH_SIGNING_SECRET, startStandIns, type StandIns } from './standIns';
 import { postInWorker, type SignedPost } from './postWorker';
@@ -166,14 +166,14 @@ export async function runBurst(options: BurstOptions = DEFAULT_BURST): Promise<v
     policyFile,
   });
   const node = deployedNode(standIns.root);
-  console.log(`bot: NODE_OPTIONS=${JSON.stringify(node.nodeOptions)} (${node.source}); the container has ${node.containerMiB ?? '?'} MiB (infra/run.tf)`);
+  console.log(describeDeployedNode(node, standIns.root));
   for (let i = 0; i < options.requests; i += 1) standIns.emulator.seedService({ name: `projects/${PROJECT}/locations/us-central1/services/${service(i)}` });
   const probeFile = resolve(dir, 'probe.json');
   const loadBefore = loadavg();
   const app = await startAppProcess(
-    resolve(standIns.root, 'dist/src/main.js'),
+    node.script,
     await freePort(),
-    { ...standIns.runwardenEnv, GOOGLE_CLOUD_PROJECT: `bench-burst-${Date.now()}`, LOG_LEVEL: 'warn', NODE_OPTIONS: node.nodeOptions, ...probeEnv(probeFile) },
+    { ...standIns.runwardenEnv, GOOGLE_CLOUD_PROJECT: `bench-burst-${Date.now()}`, LOG_LEVEL: 'warn', ...node.env, ...probeEnv(probeFile) },
     { nodeArgs: ['--require', resolve(__dirname, 'memoryProbe.js')] },
   );
   try {

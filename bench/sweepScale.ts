@@ -2,7 +2,8 @@
  * The sweep at scale: G due invoker grants spread evenly over S services,
  * seeded through the store adapter (createRequestStore → store.create, the
  * bot's own document mapping) and, for each, its exact binding in the gRPC
- * emulator's policy of that service. Then `node dist/src/main.js` (its own
+ * emulator's policy of that service. Then the image's start file (`node
+ * dist/image/main.js` with the image's NODE_OPTIONS and compile cache: its own
  * process, so its memory is its own) is swept through POST /jobs/sweep with a
  * Cloud Scheduler token until nothing is deferred. Printed per size: the
  * sweep runs it took (each stops starting work after its time budget),
@@ -22,7 +23,7 @@ import { REQUEST_ID_ALPHABET } from '../src/domain/requestId';
 import { freePort } from '../dev/sandbox/firestoreEmulator';
 import { tmpdir } from 'node:os';
 import { startAppProcess } from './appProcess';
-import { deployedNode, type DeployedNode } from './deployedNode';
+import { deployedNode, describeDeployedNode, type DeployedNode } from './deployedNode';
 import { probeEnv, readPeaks } from './probe';
 import { startStandIns, type StandIns } from './standIns';
 import { heading, nowMs, table } from './stats';
@@ -156,12 +157,12 @@ async function measure(standIns: StandIns, node: DeployedNode, grants: number, s
   const floorMs = await transactionFloorMs(projectId);
   const seedMs = await seed(standIns, projectId, grants, services);
   const calls = (method: string): number => standIns.emulator.calls.filter((c) => c.method === method).length;
-  const script = process.env.RUNWARDEN_BENCH_SWEEP_MAIN ?? resolve(standIns.root, 'dist/src/main.js');
+  const script = process.env.RUNWARDEN_BENCH_SWEEP_MAIN ?? node.script;
   const probeFile = resolve(tmpdir(), `runwarden-bench-probe-${process.pid}-${grants}.json`);
   const app = await startAppProcess(
     script,
     await freePort(),
-    { ...standIns.runwardenEnv, GOOGLE_CLOUD_PROJECT: projectId, LOG_LEVEL: 'warn', NODE_OPTIONS: node.nodeOptions, ...probeEnv(probeFile) },
+    { ...standIns.runwardenEnv, GOOGLE_CLOUD_PROJECT: projectId, LOG_LEVEL: 'warn', ...node.env, ...probeEnv(probeFile) },
     { nodeArgs: ['--require', resolve(__dirname, 'memoryProbe.js')] },
   );
   try {
@@ -220,7 +221,7 @@ export async function runSweepScale(options: SweepScaleOptions = DEFAULT_SWEEP_S
   if (process.env.RUNWARDEN_BENCH_SWEEP_MAIN) console.log(`bot: ${process.env.RUNWARDEN_BENCH_SWEEP_MAIN}`);
   const standIns = await startStandIns();
   const node = deployedNode(standIns.root);
-  console.log(`bot: NODE_OPTIONS=${JSON.stringify(node.nodeOptions)} (${node.source}); the container has ${node.containerMiB ?? '?'} MiB (infra/run.tf)`);
+  console.log(describeDeployedNode(node, standIns.root));
   try {
     const rows: string[][] = [];
     for (const size of options.sizes) {
