@@ -21,6 +21,14 @@ export const STATUSES = [
 ] as const;
 export type Status = (typeof STATUSES)[number];
 
+/**
+ * The fields of a request record particular to one kind: each kind's module
+ * says which are its own (src/kinds/<kind>/record.ts), and a record read back
+ * keeps only its kind's (src/adapters/firestore/requestDocument.ts).
+ */
+export const KIND_RECORD_FIELDS = ['role', 'member', 'value', 'previousValue', 'rotationPeriodSeconds', 'startsAt', 'startNotifiedAt'] as const;
+export type KindRecordFields = Pick<AccessRequest, (typeof KIND_RECORD_FIELDS)[number]>;
+
 /** Statuses from which nothing more happens. */
 export const FINAL_STATUSES: ReadonlySet<Status> = new Set<Status>([
   'applied',
@@ -107,14 +115,18 @@ export interface AccessRequest {
   durationSeconds?: number | undefined;
   expiresAt?: Date | undefined;
 
-  // invoker
+  // Fields of one kind (KindRecordFields): invoker
+  /** invoker: the role granted */
   role?: string | undefined;
+  /** invoker: the member granted (`user:…`, `group:…`, `serviceAccount:…`) */
   member?: string | undefined;
   // egress / ingress
+  /** egress/ingress: the setting asked for */
   value?: string | undefined;
-  /** the setting the service had when the change was applied (reverted to at expiry) */
+  /** egress/ingress: the setting the service had when the change was applied (reverted to at expiry) */
   previousValue?: string | undefined;
   // rotate
+  /** rotate: the rotation period asked for */
   rotationPeriodSeconds?: number | undefined;
 
   /** facts shown to approvers (current setting, connector, revision, blast radius…) */
@@ -157,9 +169,9 @@ export interface AccessRequest {
   /** the approver who reviewed a break-glass request, and when */
   reviewedBy?: string | undefined;
   reviewedAt?: Date | undefined;
-  /** scheduled grant: when the window opens (the binding carries both bounds) */
+  /** invoker, a scheduled grant: when the window opens (the binding carries both bounds) */
   startsAt?: Date | undefined;
-  /** scheduled grant: when the requester was told the window opened */
+  /** invoker, a scheduled grant: when the requester was told the window opened */
   startNotifiedAt?: Date | undefined;
 
   /**

@@ -14,7 +14,7 @@ import type { WardenError } from '../domain/errors';
 import type { ParseArgsResult } from '../domain/grammar/args';
 import type { Tokens } from '../domain/grammar/tokens';
 import type { PolicyDefaults } from '../domain/policy/schema';
-import type { AccessRequest, RequestContext, RequestKind } from '../domain/request';
+import type { AccessRequest, KindRecordFields, RequestContext, RequestKind } from '../domain/request';
 import type { IamPolicyPort, KeysPort, ServicesPort } from '../ports';
 import type { Phrase } from './phrase';
 
@@ -195,10 +195,27 @@ export interface KindCommand<Args extends object = object> {
   toAsk(args: Args, defaults: PolicyDefaults, now: Date): { ok: true; ask: Ask } | { ok: false; error: string };
 }
 
+// ---------------------------------------------------------------- how a kind is stored
+
+/** How the store reads back the types a record's fields use (a Firestore Timestamp as a Date; null as absent). */
+export interface RecordTypes {
+  date: z.ZodType<Date>;
+  optional<T extends z.ZodType>(schema: T): z.ZodType<z.output<T> | undefined>;
+}
+
+/**
+ * The kind's own fields of its request record, validated when a document is
+ * read back: the kind's member of the converter's discriminated union on
+ * `kind` (src/adapters/firestore/requestDocument.ts). Fields of other kinds
+ * are not kept.
+ */
+export type KindRecord = (types: RecordTypes) => z.ZodType<KindRecordFields>;
+
 /** A request kind: one folder under src/kinds/, one entry of src/kinds/registry.ts. */
 export interface KindModule<K extends RequestKind = RequestKind, Args extends object = object> {
   kind: K;
   command: KindCommand<Args>;
+  record: KindRecord;
   describe: KindDescription;
   form: KindForm;
   /** its effects against Google, built on the ports */

@@ -1,12 +1,18 @@
 /**
  * The Firestore shape of a request (SPEC §7) and its zod converter. Documents
  * read back are validated: a malformed document is an error, never a guess.
+ * A request is a discriminated union on `kind`: the fields every request has
+ * (`requestDocument`), and each kind's own fields as its module declares them
+ * (src/kinds/<kind>/record.ts), read with the schema of the kind the document
+ * names; another kind's fields are not kept.
  */
 import { Timestamp, type DocumentData } from '@google-cloud/firestore';
 import { z } from 'zod';
 import { ErrorCode, WardenError } from '../../domain/errors';
 import { openExtension } from '../../domain/extensions';
 import { DELIVERY_TYPES, EXTENSION_STATUSES, NOTICE_KINDS, REQUEST_KINDS, STATUSES, type AccessRequest, type AuditEvent } from '../../domain/request';
+import type { RecordTypes } from '../../kinds/kind';
+import { kindOf } from '../../kinds/registry';
 
 const date = z.union([z.instanceof(Timestamp).transform((t) => t.toDate()), z.date()]);
 const optional = <T extends z.ZodTypeAny>(schema: T) => schema.nullish().transform((v) => v ?? undefined);
@@ -55,6 +61,10 @@ const delivery = z.object({
   stray: optional(messageRef),
 });
 
+/** How this store reads back the types of a kind's own fields (kindOf(kind).record). */
+const RECORD_TYPES: RecordTypes = { date, optional };
+
+/** The fields every request has, whatever its kind. */
 export const requestDocument = z.object({
   id: z.string().min(1),
   kind: z.enum(REQUEST_KINDS),
@@ -73,11 +83,6 @@ export const requestDocument = z.object({
   message: optional(z.object({ channel: z.string(), ts: z.string() })),
   durationSeconds: optional(z.number().int().positive()),
   expiresAt: optional(date),
-  role: optional(z.string()),
-  member: optional(z.string()),
-  value: optional(z.string()),
-  previousValue: optional(z.string()),
-  rotationPeriodSeconds: optional(z.number().int().positive()),
   context: optional(z.record(z.string(), z.union([z.string(), z.array(z.string())]))),
   result: optional(z.record(z.string(), z.string())),
   decidedBy: optional(z.string()),
@@ -95,8 +100,6 @@ export const requestDocument = z.object({
   breakGlass: optional(z.boolean()),
   reviewedBy: optional(z.string()),
   reviewedAt: optional(date),
-  startsAt: optional(date),
-  startNotifiedAt: optional(date),
   outbox: optional(z.array(delivery)),
   outboxDueAt: optional(date),
   outboxSeq: optional(z.number().int().nonnegative()),
@@ -109,11 +112,15 @@ export const eventDocument = z.object({
   detail: z.record(z.string(), z.unknown()),
 });
 
+const problemOf = (error: z.ZodError): string => error.issues.map((i) => `${i.path.join('.') || '(document)'}: ${i.message}`).join('; ');
+
 /** Firestore document → AccessRequest, or what is wrong with it (every zod issue, with its path). */
 export function parseDocument(id: string, data: DocumentData | undefined): { ok: true; request: AccessRequest } | { ok: false; problem: string } {
-  const parsed = requestDocument.safeParse({ ...data, id });
-  if (parsed.success) return { ok: true, request: parsed.data };
-  return { ok: false, problem: parsed.error.issues.map((i) => `${i.path.join('.') || '(document)'}: ${i.message}`).join('; ') };
+  const common = requestDocument.safeParse({ ...data, id });
+  if (!common.success) return { ok: false, problem: problemOf(common.error) };
+  const own = kindOf(common.data.kind).record(RECORD_TYPES).safeParse(data ?? {});
+  if (!own.success) return { ok: false, problem: problemOf(own.error) };
+  return { ok: true, request: { ...common.data, ...own.data } };
 }
 
 /** Firestore document → AccessRequest; a malformed document is runwarden_malformed_record (the problem for the operator only). */

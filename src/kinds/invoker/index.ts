@@ -3,10 +3,12 @@ import type { KindModule } from '../kind';
 import { invokerCommand, type InvokerArgs } from './command';
 import { describeInvoker } from './describe';
 import { createInvokerEffects } from './effects';
+import { invokerRecord } from './record';
 
 export const invoker: KindModule<'invoker', InvokerArgs> = {
   kind: 'invoker',
   command: invokerCommand,
+  record: invokerRecord,
   describe: describeInvoker,
   form: { option: 'invoker — call a private service', target: 'service', duration: 'required' },
   effects: (ports) => createInvokerEffects(ports),

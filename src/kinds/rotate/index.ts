@@ -3,10 +3,12 @@ import type { KindModule } from '../kind';
 import { rotateCommand, type RotateArgs } from './command';
 import { describeRotate } from './describe';
 import { createRotateEffects } from './effects';
+import { rotateRecord } from './record';
 
 export const rotate: KindModule<'rotate', RotateArgs> = {
   kind: 'rotate',
   command: rotateCommand,
+  record: rotateRecord,
   describe: describeRotate,
   form: { option: 'rotate — rotate a KMS key', target: 'key', duration: 'none' },
   effects: (ports) => createRotateEffects({ ...ports, scope: ports.defaults }),

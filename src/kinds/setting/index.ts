@@ -4,10 +4,12 @@ import type { KindModule } from '../kind';
 import { settingCommand, type SettingArgs } from './command';
 import { describeSetting } from './describe';
 import { createSettingEffects } from './effects';
+import { settingRecord } from './record';
 
 export const egress: KindModule<'egress', SettingArgs> = {
   kind: 'egress',
   command: settingCommand('egress'),
+  record: settingRecord,
   describe: describeSetting('egress'),
   form: { option: 'egress — VPC egress setting', target: 'service', settings: EGRESS_VALUES, duration: 'optional' },
   effects: (ports) => createSettingEffects('egress', ports),
@@ -16,6 +18,7 @@ export const egress: KindModule<'egress', SettingArgs> = {
 export const ingress: KindModule<'ingress', SettingArgs> = {
   kind: 'ingress',
   command: settingCommand('ingress'),
+  record: settingRecord,
   describe: describeSetting('ingress'),
   form: { option: 'ingress — ingress setting', target: 'service', settings: INGRESS_VALUES, duration: 'optional' },
   effects: (ports) => createSettingEffects('ingress', ports),
