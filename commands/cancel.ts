@@ -3,9 +3,10 @@ import { idArgsSchema, parseIdArgs, type IdArgs, type ParseArgsResult } from '..
 import type { Tokens } from '../src/domain/grammar/tokens';
 import { outcomeReply } from './outcomeReply';
 import type { CommandContext, Reply } from './context';
+import { DEFAULT_SLASH_COMMAND } from '../src/domain/grammar/slash';
 
 export const name = 'cancel';
-export const usage = (slash = '/warden') => `${slash} cancel <id>`;
+export const usage = (slash = DEFAULT_SLASH_COMMAND) => `${slash} cancel <id>`;
 export const summary = 'withdraw your pending request';
 
 export const argsSchema = idArgsSchema;

@@ -5,9 +5,10 @@ import type { Tokens } from '../src/domain/grammar/tokens';
 import { outcomeReply } from './outcomeReply';
 import { slackDate } from '../src/adapters/slack/views/format';
 import type { CommandContext, Reply } from './context';
+import { DEFAULT_SLASH_COMMAND } from '../src/domain/grammar/slash';
 
 export const name = 'extend';
-export const usage = (slash = '/warden') => `${slash} extend <id> <duration> <reason…>`;
+export const usage = (slash = DEFAULT_SLASH_COMMAND) => `${slash} extend <id> <duration> <reason…>`;
 export const summary = 'more time for your active grant or temporary change';
 
 export const argsSchema = z.object({ id: requestIdArg, durationSeconds: durationArg, reason: reasonArg });

@@ -6,9 +6,10 @@
 import { z } from 'zod';
 import type { ParseArgsResult } from '../src/domain/grammar/args';
 import type { Tokens } from '../src/domain/grammar/tokens';
+import { DEFAULT_SLASH_COMMAND } from '../src/domain/grammar/slash';
 
 export const name = 'help';
-export const usage = (slash = '/warden') => `${slash} help`;
+export const usage = (slash = DEFAULT_SLASH_COMMAND) => `${slash} help`;
 export const summary = 'this list';
 
 export const argsSchema = z.object({});

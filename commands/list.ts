@@ -4,9 +4,10 @@ import type { ParseArgsResult } from '../src/domain/grammar/args';
 import { unknownFlag, type Tokens } from '../src/domain/grammar/tokens';
 import { listView } from '../src/adapters/slack/views/listView';
 import type { CommandContext, Reply } from './context';
+import { DEFAULT_SLASH_COMMAND } from '../src/domain/grammar/slash';
 
 export const name = 'list';
-export const usage = (slash = '/warden') => `${slash} list`;
+export const usage = (slash = DEFAULT_SLASH_COMMAND) => `${slash} list`;
 export const summary = 'your open requests, active grants, and requests awaiting your approval';
 
 export const argsSchema = z.object({});
@@ -21,5 +22,5 @@ export function parseArgs(tokens: Tokens): ParseArgsResult<ListArgs> {
 }
 
 export async function handle(_args: ListArgs, ctx: CommandContext): Promise<Reply> {
-  return listView(await ctx.useCases.list(ctx.user), ctx.useCases.now());
+  return listView(await ctx.useCases.list(ctx.user), ctx.useCases.now(), ctx.slash);
 }

@@ -15,6 +15,7 @@ import * as list from './list';
 import * as posture from './posture';
 import * as revoke from './revoke';
 import * as status from './status';
+import { DEFAULT_SLASH_COMMAND } from '../src/domain/grammar/slash';
 
 /** The subcommands that are not a request kind, in the order help lists them (after the kinds). */
 const OTHERS = [list, status, revoke, cancel, extend, posture, help] as const;
@@ -30,7 +31,7 @@ export interface Subcommand {
 
 /** The subcommand of each request kind, from its module. */
 const KIND_SUBCOMMANDS = Object.values(KINDS).map(
-  (kind): Subcommand => ({ name: kind.kind, usage: (slash = '/warden') => kind.command.usage(slash), summary: kind.command.summary }),
+  (kind): Subcommand => ({ name: kind.kind, usage: (slash = DEFAULT_SLASH_COMMAND) => kind.command.usage(slash), summary: kind.command.summary }),
 );
 
 /** In the order help lists them: the request kinds first. */
@@ -54,12 +55,12 @@ export type ParseCommandResult = { ok: true; command: Command } | { ok: false; e
 const NAMES = SUBCOMMANDS.map((subcommand) => subcommand.name);
 
 /** The one-line usage for a command runwarden did not recognise. */
-export function overviewUsage(slash = '/warden'): string {
+export function overviewUsage(slash = DEFAULT_SLASH_COMMAND): string {
   return `${slash} <${NAMES.join('|')}> …`;
 }
 
 /** Every usage line with its summary, for `/warden help`. */
-export function helpText(slash = '/warden'): string {
+export function helpText(slash = DEFAULT_SLASH_COMMAND): string {
   return [
     '*runwarden* — just-in-time, approved, time-bound changes to Cloud Run. Every request is approved in Slack and recorded.',
     ...SUBCOMMANDS.map((subcommand) => `• \`${subcommand.usage(slash)}\` — ${subcommand.summary}`),
@@ -100,7 +101,7 @@ function parseArgsOf(name: CommandName, tokens: Tokens): ParseArgsResult<Command
   }
 }
 
-export function parseCommand(text: string, slash = '/warden'): ParseCommandResult {
+export function parseCommand(text: string, slash = DEFAULT_SLASH_COMMAND): ParseCommandResult {
   const words = splitWords(text);
   // Tolerate the command itself in the text (as a CLI or a copy-paste may send it).
   if (words[0] !== undefined && words[0].toLowerCase() === slash.toLowerCase()) words.shift();

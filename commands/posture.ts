@@ -6,9 +6,10 @@ import type { Tokens } from '../src/domain/grammar/tokens';
 import { postureReport } from '../src/adapters/slack/views/postureReport';
 import { refusal } from '../src/adapters/slack/views/refusal';
 import type { CommandContext, Reply } from './context';
+import { DEFAULT_SLASH_COMMAND } from '../src/domain/grammar/slash';
 
 export const name = 'posture';
-export const usage = (slash = '/warden') => `${slash} posture [<scope>]`;
+export const usage = (slash = DEFAULT_SLASH_COMMAND) => `${slash} posture [<scope>]`;
 export const summary = "the latest posture findings (standing access, public services, …) in the policy's scope, or in one project / service";
 
 /** a posture.scope entry, a project (projects/P, or P when it is a scope entry), or a service (short or full) — resolved against the policy by the use case */

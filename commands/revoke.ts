@@ -4,9 +4,10 @@ import type { Tokens } from '../src/domain/grammar/tokens';
 import { statusLine } from '../src/adapters/slack/views/describe';
 import { outcomeReply } from './outcomeReply';
 import type { CommandContext, Reply } from './context';
+import { DEFAULT_SLASH_COMMAND } from '../src/domain/grammar/slash';
 
 export const name = 'revoke';
-export const usage = (slash = '/warden') => `${slash} revoke <id>`;
+export const usage = (slash = DEFAULT_SLASH_COMMAND) => `${slash} revoke <id>`;
 export const summary = 'end an active grant or temporary change early (requester or approver)';
 
 export const argsSchema = idArgsSchema;

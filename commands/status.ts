@@ -4,9 +4,10 @@ import type { Tokens } from '../src/domain/grammar/tokens';
 import { statusView } from '../src/adapters/slack/views/statusView';
 import { refusal } from '../src/adapters/slack/views/refusal';
 import type { CommandContext, Reply } from './context';
+import { DEFAULT_SLASH_COMMAND } from '../src/domain/grammar/slash';
 
 export const name = 'status';
-export const usage = (slash = '/warden') => `${slash} status <id>`;
+export const usage = (slash = DEFAULT_SLASH_COMMAND) => `${slash} status <id>`;
 export const summary = 'one request with its whole history';
 
 export const argsSchema = idArgsSchema;

@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { parseDuration } from '../domain/duration';
+import { DEFAULT_SLASH_COMMAND } from '../domain/grammar/slash';
 
 const hostPort = z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port');
 const emails = z
@@ -30,7 +31,7 @@ const seconds = (fallback: string) =>
 const base = z.object({
   PORT: z.coerce.number({ error: 'must be a port number' }).int('must be a port number').min(0, 'must be a port number').max(65535, 'must be a port number').default(8080),
   SLACK_API_URL: z.url({ error: 'must be a URL' }).default('https://slack.com/api/'),
-  WARDEN_SLASH_COMMAND: z.string().regex(/^\/[a-z0-9_-]{1,31}$/, 'must look like /warden').default('/warden'),
+  WARDEN_SLASH_COMMAND: z.string().regex(/^\/[a-z0-9_-]{1,31}$/, 'must look like /warden').default(DEFAULT_SLASH_COMMAND),
   WARDEN_POLICY: z.string().min(1).default('./policy.yaml'),
   FIRESTORE_EMULATOR_HOST: hostPort.optional(),
   RUN_EMULATOR_HOST: hostPort.optional(),

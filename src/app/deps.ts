@@ -4,6 +4,7 @@
  */
 import type { Policy } from '../domain/policy/schema';
 import type { AssetInventoryPort, ChatPort, Clock, DirectoryPort, FindingStore, IamPolicyPort, KeysPort, Logger, RequestStore, ServicesPort, ViewsPort } from '../ports';
+import { DEFAULT_SLASH_COMMAND } from '../domain/grammar/slash';
 
 export interface Settings {
   slashCommand: string;
@@ -67,7 +68,7 @@ export interface AppDeps {
 }
 
 export const DEFAULT_SETTINGS: Omit<Settings, 'instanceId'> = {
-  slashCommand: '/warden',
+  slashCommand: DEFAULT_SLASH_COMMAND,
   pendingTimeoutSeconds: 24 * 3600,
   remindAfterSeconds: 3600,
   leaseSeconds: 300,

@@ -54,7 +54,7 @@ export function createRequestPath({ deps, chat, deliveries, listeners, slashComm
     now: () => deps.clock.now(),
   });
   registerHomeListener(listeners, { publish: useCases.home.publish, logger: deps.logger });
-  registerExtendListener(listeners, { extend: useCases.extend, chat, views: chat, logger: deps.logger });
+  registerExtendListener(listeners, { extend: useCases.extend, chat, views: chat, logger: deps.logger, slash: slashCommand });
   registerActionListener(listeners, {
     decide: useCases.decide,
     decideExtension: useCases.decideExtension,

@@ -56,7 +56,7 @@ export function createSlackDelivery(deps: AppDeps): SendDelivery {
     // No message yet: its post is owed too, and will show the state as it is then.
     if (request.message) await chat.update(request.message.channel, request.message.ts, approvalMessage(request, clock.now()));
     const latest = request.extensions?.[request.extensions.length - 1];
-    if (latest?.message) await chat.update(latest.message.channel, latest.message.ts, extensionMessage(request, latest));
+    if (latest?.message) await chat.update(latest.message.channel, latest.message.ts, extensionMessage(request, latest, deps.settings.slashCommand));
     return {};
   }
 
@@ -125,7 +125,7 @@ export function createSlackDelivery(deps: AppDeps): SendDelivery {
         return refreshMessage(request);
       case 'notify_requester': {
         const notice = delivery.notice ?? 'submitted';
-        await chat.dm(request.requester, { ...requesterNotice(request, notice, { extendButton: notice === 'expiring' && mayExtend(request) }), marker });
+        await chat.dm(request.requester, { ...requesterNotice(request, notice, { slash: deps.settings.slashCommand, extendButton: notice === 'expiring' && mayExtend(request) }), marker });
         return {};
       }
       case 'notify_approvers':
@@ -133,7 +133,7 @@ export function createSlackDelivery(deps: AppDeps): SendDelivery {
       case 'post_extension': {
         const extension = request.extensions?.find((e) => e.n === delivery.n);
         if (!extension || extension.message) return {};
-        return postOnce(request.channel, { ...extensionMessage(request, extension), marker }, delivery);
+        return postOnce(request.channel, { ...extensionMessage(request, extension, deps.settings.slashCommand), marker }, delivery);
       }
       case 'remind_approvers': {
         if (request.status !== 'pending' || !request.message) return {};

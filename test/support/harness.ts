@@ -162,6 +162,8 @@ export interface HarnessOptions {
    * answers are the envelopes' acknowledgements. Not with `peer`.
    */
   socketMode?: boolean;
+  /** WARDEN_SLASH_COMMAND (default /warden): the bot's slash command, and the one the harness sends */
+  slashCommand?: string;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -181,7 +183,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const projectId = peer?.projectId ?? `${PROJECT}-${randomBytes(4).toString('hex')}`;
   const runwarden = createRunwarden({
     port: 0,
-    slashCommand: '/warden',
+    slashCommand: options.slashCommand ?? '/warden',
     ...(socket ? { appToken: APP_TOKEN } : { signingSecret: SIGNING_SECRET }),
     botToken: BOT_TOKEN,
     slackApiUrl: `${slack.url}/api/`,
@@ -223,7 +225,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     async slash(user, text, signing = {}) {
       tags += 1;
       const tag = `${instance}cmd${tags}`;
-      const body = slashCommandBody({ text, userId: user, responseUrl: slack.responseUrl(tag) });
+      const body = slashCommandBody({ text, userId: user, responseUrl: slack.responseUrl(tag), command: options.slashCommand });
       const answer = await send(body, FORM_CONTENT_TYPE, signing);
       return { ...answer, tag };
     },

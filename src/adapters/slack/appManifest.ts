@@ -13,6 +13,7 @@
  * the checked-in file is tested for drift.
  */
 import { SUBCOMMANDS } from '../../../commands';
+import { DEFAULT_SLASH_COMMAND } from '../../domain/grammar/slash';
 
 /**
  * Scopes each Web API method needs (Slack's method reference, "Required
@@ -53,7 +54,7 @@ export interface ManifestOptions {
 
 /** The manifest as a plain object (YAML- or JSON-serialisable). */
 export function slackAppManifest(options: ManifestOptions = {}): Record<string, unknown> {
-  const slash = options.slash ?? '/warden';
+  const slash = options.slash ?? DEFAULT_SLASH_COMMAND;
   const requestUrl = `${(options.url ?? URL_PLACEHOLDER).replace(/\/+$/, '')}${SLACK_EVENTS_PATH}`;
   const scopes = [...new Set(['commands', ...Object.values(WEB_API_SCOPES).flat()])].sort();
   return {

@@ -25,6 +25,8 @@ export interface ExtendListenerDeps {
   chat: ChatPort;
   views: ViewsPort;
   logger: Logger;
+  /** the configured slash command (WARDEN_SLASH_COMMAND), named in what people read */
+  slash: string;
 }
 
 const openClick = z.object({
@@ -45,7 +47,7 @@ export function registerExtendListener(app: SlackListeners, deps: ExtendListener
     const id = parsed.data.actions[0]?.value ?? '';
     await deps.views.openView(parsed.data.trigger_id, extendModal(id)).catch(async (error: unknown) => {
       deps.logger.warn('could not open the extend modal', { requestId: id, error: String(error) });
-      await tellClicker(deps, { user: parsed.data.user.id, respond, requestId: id })(`Use \`/warden extend ${id} <duration> <reason…>\` instead.`);
+      await tellClicker(deps, { user: parsed.data.user.id, respond, requestId: id })(`Use \`${deps.slash} extend ${id} <duration> <reason…>\` instead.`);
     });
   });
 

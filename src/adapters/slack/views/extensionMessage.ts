@@ -44,7 +44,8 @@ export function extensionLines(request: AccessRequest): string[] {
   return all.length > 9 ? [`${all.length - 9} earlier extension(s)`, ...shown] : shown;
 }
 
-export function extensionMessage(request: AccessRequest, extension: Extension): SlackView {
+/** `slash`: the configured slash command (WARDEN_SLASH_COMMAND), named in the footer. */
+export function extensionMessage(request: AccessRequest, extension: Extension, slash: string): SlackView {
   const original = `${kindLabel(request.kind)} request ${code(request.id, 100)}`;
   // An auto-approved extension is informational: no decision is asked of anyone, so it carries no buttons.
   const headline = extension.autoApproved
@@ -63,7 +64,7 @@ export function extensionMessage(request: AccessRequest, extension: Extension): 
     blocks.push(contextBlock([`Approved by ${who} · ${extension.approvals.length} of ${plural(request.approvalsRequired, 'approval')}`]));
   }
   if (extension.status === 'pending' && request.status === 'active' && !extension.autoApproved) blocks.push(decisionButtons(request, extension));
-  blocks.push(contextBlock([`Extension of request ${code(request.id, 100)} · \`/warden status ${request.id}\` shows its history`]));
+  blocks.push(contextBlock([`Extension of request ${code(request.id, 100)} · \`${slash} status ${request.id}\` shows its history`]));
   const text = `Extension ${extension.n} of request ${request.id} by ${mention(request.requester)}: +${extension.duration}${extension.autoApproved ? ' (auto-approved)' : ''}. Reason: ${safeText(extension.reason, 300)}.`;
   return { text: truncate(text, LIMITS.messageText), blocks };
 }

@@ -139,7 +139,7 @@ function reviewSection(data: HomeData, slash: string): KnownBlock[] {
   return [header(`Break-glass awaiting your review (${data.awaitingReview.length})`), ...items.flatMap(reviewBlocks), ...more];
 }
 
-export function homeView(data: HomeData, now: Date, slash = '/warden'): SlackSurface {
+export function homeView(data: HomeData, now: Date, slash: string): SlackSurface {
   const activeTotal = Math.max(data.totals?.active ?? 0, data.active.length);
   const pendingTotal = Math.max(data.totals?.pending ?? 0, data.pending.length);
   const active = shown(data.active, slash, activeTotal);

@@ -27,9 +27,9 @@ export interface ListInput {
   awaitingReview?: AccessRequest[] | undefined;
 }
 
-const EMPTY_MINE =
-  'Nothing open. Ask for access with `/warden invoker &lt;service&gt; &lt;duration&gt; &lt;reason&gt;`; ' +
-  '`/warden help` lists every command.';
+/** What an empty list says, naming the configured slash command. */
+const emptyMine = (slash: string): string =>
+  `Nothing open. Ask for access with \`${slash} invoker &lt;service&gt; &lt;duration&gt; &lt;reason&gt;\`; \`${slash} help\` lists every command.`;
 
 /** Request ids named in the fallback text before "…". */
 const MAX_IDS_IN_TEXT = 20;
@@ -38,7 +38,8 @@ const MAX_SECTIONS = 20;
 /** Sections of the break-glass review list (with the other two, still at most 50 blocks). */
 const MAX_REVIEW_SECTIONS = 6;
 
-export function listView(input: ListInput, now: Date): SlackView {
+/** `slash`: the configured slash command (WARDEN_SLASH_COMMAND), named in the texts. */
+export function listView(input: ListInput, now: Date, slash: string): SlackView {
   const { mine, awaitingMe } = input;
   const awaitingReview = input.awaitingReview ?? [];
   const mineTitle = `*Your open requests and active grants* (${mine.length})`;
@@ -46,7 +47,7 @@ export function listView(input: ListInput, now: Date): SlackView {
   const blocks = [
     header('Your runwarden requests'),
     ...(mine.length === 0
-      ? [section(`${mineTitle}\n${EMPTY_MINE}`)]
+      ? [section(`${mineTitle}\n${emptyMine(slash)}`)]
       : linesToSections([mineTitle, ...mine.map((r) => mineLine(r, now))], MAX_SECTIONS, 'request')),
     { type: 'divider' as const },
     ...(awaitingMe.length === 0

@@ -29,9 +29,10 @@ import { mrkdwnOf } from './phrase';
  * `options.extendButton`: offer **Extend** (the expiry warning, where the
  * rule still allows an extension).
  */
-export function requesterNotice(request: AccessRequest, what: NoticeKind, options: { extendButton?: boolean } = {}): SlackView {
-  const sentence = noticeSentence(request, what);
-  const footer = `Request ${code(request.id, 100)} · ${code(request.target, 1000)} · \`/warden status ${request.id}\` shows its history`;
+export function requesterNotice(request: AccessRequest, what: NoticeKind, options: { slash: string; extendButton?: boolean }): SlackView {
+  const { slash } = options;
+  const sentence = noticeSentence(request, what, slash);
+  const footer = `Request ${code(request.id, 100)} · ${code(request.target, 1000)} · \`${slash} status ${request.id}\` shows its history`;
   const blocks: KnownBlock[] = [section(sentence)];
   if (options.extendButton) blocks.push({ type: 'actions', elements: [extendButton(request.id)] });
   blocks.push(contextBlock([footer]));
@@ -66,7 +67,7 @@ function extensionSentence(r: AccessRequest, what: NoticeKind, id: string, chang
   }
 }
 
-function noticeSentence(r: AccessRequest, what: NoticeKind): string {
+function noticeSentence(r: AccessRequest, what: NoticeKind, slash: string): string {
   const id = code(r.id, 100);
   const change = changeSummary(r);
   const aboutExtension = extensionSentence(r, what, id, change);
@@ -84,7 +85,7 @@ function noticeSentence(r: AccessRequest, what: NoticeKind): string {
     case 'approved':
       return `:gear: Your request ${id} (${change}) was approved; runwarden is applying it now.`;
     case 'applied':
-      return appliedSentence(r, id, change);
+      return appliedSentence(r, id, change, slash);
     case 'denied':
       return `:x: ${by} denied your request ${id} (${change}).${outcome ? ` ${outcome}` : ''}`;
     case 'expired':
@@ -114,15 +115,15 @@ function actor(r: AccessRequest, who: string): string {
   return who === r.requester ? 'You' : mention(who);
 }
 
-function appliedSentence(r: AccessRequest, id: string, change: string): string {
+function appliedSentence(r: AccessRequest, id: string, change: string, slash: string): string {
   const done = kindOf(r.kind).describe.done?.(r);
   if (done) return `:white_check_mark: Your request ${id} is done: ${mrkdwnOf(done)}.`;
   if (r.startsAt && r.expiresAt) {
-    return `:white_check_mark: Your scheduled grant ${id} is in place: ${change}. I'll DM you when the window opens; \`/warden revoke ${r.id}\` removes it.`;
+    return `:white_check_mark: Your scheduled grant ${id} is in place: ${change}. I'll DM you when the window opens; \`${slash} revoke ${r.id}\` removes it.`;
   }
   const auto = r.autoApproved ? ' (auto-approved: the rule approves such requests itself)' : '';
   if (r.expiresAt) {
-    return `:white_check_mark: Your request ${id} is in force${auto}: ${change}. It ends ${slackDate(r.expiresAt)}; \`/warden revoke ${r.id}\` ends it earlier.`;
+    return `:white_check_mark: Your request ${id} is in force${auto}: ${change}. It ends ${slackDate(r.expiresAt)}; \`${slash} revoke ${r.id}\` ends it earlier.`;
   }
   return `:white_check_mark: Your request ${id} was applied: ${change}.`;
 }

@@ -27,7 +27,7 @@ function data(n: number): HomeData {
 
 describe('homeView', () => {
   it.each([0, 1, 3, HOME_MAX_ITEMS, 40])('with %i items per list stays within Slack’s limits', (n) => {
-    const view = homeView(data(n), NOW);
+    const view = homeView(data(n), NOW, '/warden');
     expect(surfaceViolations(view)).toEqual([]);
     expect(view.blocks.length).toBeLessThanOrEqual(100);
     if (n > HOME_MAX_ITEMS) expect(JSON.stringify(view)).toContain(`…and ${n - HOME_MAX_ITEMS} more`);
@@ -35,20 +35,20 @@ describe('homeView', () => {
 
   it('counts a list from its total when it holds only the most recent, and says when what waits may be more', () => {
     const few = data(3);
-    const view = JSON.stringify(homeView({ ...few, totals: { active: 40, pending: 2 }, awaitingPartial: true }, NOW));
+    const view = JSON.stringify(homeView({ ...few, totals: { active: 40, pending: 2 }, awaitingPartial: true }, NOW, '/warden'));
     expect(view).toContain('Your active grants (40)');
     expect(view).toContain('…and 37 more');
     expect(view).toContain('Your pending requests (3)'); // never fewer than listed
     expect(view).toContain('Waiting for your approval (6+)');
     expect(view).toContain('…and possibly more');
-    const exact = JSON.stringify(homeView(few, NOW));
+    const exact = JSON.stringify(homeView(few, NOW, '/warden'));
     expect(exact).toContain('Your active grants (3)');
     expect(exact).toContain('Waiting for your approval (6)');
     expect(exact).not.toContain('more;');
   });
 
   it('offers End now and Extend only where allowed, Cancel on pending, Approve / Deny on what waits', () => {
-    const view = homeView(data(3), NOW);
+    const view = homeView(data(3), NOW, '/warden');
     const texts = JSON.stringify(view);
     for (const label of ['End now', 'Extend', 'Cancel', 'Approve', 'Deny']) expect(texts).toContain(`"text":"${label}"`);
     expect(texts.match(/runwarden_extend_open/g)).toHaveLength(2);
@@ -61,11 +61,11 @@ describe('homeView: break-glass awaiting review', () => {
     Array.from({ length: n }, (_, i) => ({ ...inStatus(aRequest({ id: `g${String(i).padStart(3, '0')}aaaaaa`, reason: HOSTILE }), 'active'), requester: 'U0BOB', breakGlass: true }));
 
   it('lists no review section when nothing awaits review', () => {
-    expect(JSON.stringify(homeView(data(3), NOW))).not.toContain('Break-glass awaiting your review');
+    expect(JSON.stringify(homeView(data(3), NOW, '/warden'))).not.toContain('Break-glass awaiting your review');
   });
 
   it('offers Review on each break-glass request awaiting the user, and summarises beyond the first few', () => {
-    const view = homeView({ ...data(HOME_MAX_ITEMS + 5), awaitingReview: glass(8) }, NOW);
+    const view = homeView({ ...data(HOME_MAX_ITEMS + 5), awaitingReview: glass(8) }, NOW, '/warden');
     const texts = JSON.stringify(view);
     expect(texts).toContain('Break-glass awaiting your review (8)');
     expect(texts.match(/"action_id":"runwarden_review"/g)).toHaveLength(HOME_MAX_REVIEWS);

@@ -53,10 +53,10 @@ function buttons(view: SlackView): Button[] {
 function everyView(request: AccessRequest): Array<[string, SlackView]> {
   return [
     ['approvalMessage', approvalMessage(request, NOW)],
-    ...NOTICE_KINDS.map((k): [string, SlackView] => [`requesterNotice ${k}`, requesterNotice(request, k)]),
+    ...NOTICE_KINDS.map((k): [string, SlackView] => [`requesterNotice ${k}`, requesterNotice(request, k, { slash: '/warden' })]),
     ['statusView', statusView(request, [anEvent({ detail: { reason: request.reason } })], NOW)],
-    ['listView mine', listView({ mine: [request], awaitingMe: [] }, NOW)],
-    ['listView awaiting', listView({ mine: [], awaitingMe: [request] }, NOW)],
+    ['listView mine', listView({ mine: [request], awaitingMe: [] }, NOW, '/warden')],
+    ['listView awaiting', listView({ mine: [], awaitingMe: [request] }, NOW, '/warden')],
     ['reminderMessage', reminderMessage(request, ['U0BOB', 'U0CAROL'])],
   ];
 }
@@ -209,7 +209,7 @@ describe('requesterNotice', () => {
     const request = inStatus(aRequest({ approvalsRequired: 2 }), status);
     if (kind === 'approval') request.approvals = [{ approver: 'U0BOB', at: at('2026-11-22T19:58:00Z') }];
     if (kind === 'drift') request.outcome = 'the runwarden binding is missing from the IAM policy';
-    const view = expectValid(requesterNotice(request, kind));
+    const view = expectValid(requesterNotice(request, kind, { slash: '/warden' }));
     expect(view.text).toContain(request.id);
     expect(allText(view)).toContain(request.target);
     expect(view).toMatchSnapshot();
@@ -222,17 +222,17 @@ describe('requesterNotice', () => {
     ['rotation applied', inStatus(aRotateRequest(), 'applied'), 'applied'],
     ['revoked by the requester', { ...inStatus(aRequest(), 'revoked'), decidedBy: 'U0ALICE' }, 'revoked'],
   ] as const)('renders %s', (_name, request, kind) => {
-    expect(expectValid(requesterNotice(request, kind))).toMatchSnapshot();
+    expect(expectValid(requesterNotice(request, kind, { slash: '/warden' }))).toMatchSnapshot();
   });
 
   it('says who approved and how many approvals remain', () => {
     const request = anEgressRequest({ approvals: [{ approver: 'U0CAROL', at: at('2026-11-22T19:58:00Z') }] });
-    expect(requesterNotice(request, 'approval').text).toContain('<@U0CAROL> approved your request `e5m3p8wz`');
-    expect(requesterNotice(request, 'approval').text).toContain('1 of 2 approvals; waiting for 1 more');
+    expect(requesterNotice(request, 'approval', { slash: '/warden' }).text).toContain('<@U0CAROL> approved your request `e5m3p8wz`');
+    expect(requesterNotice(request, 'approval', { slash: '/warden' }).text).toContain('1 of 2 approvals; waiting for 1 more');
   });
 
   it('says what was put back when a temporary egress change expires', () => {
-    expect(requesterNotice(inStatus(anEgressRequest(), 'expired'), 'expired').text).toContain(
+    expect(requesterNotice(inStatus(anEgressRequest(), 'expired'), 'expired', { slash: '/warden' }).text).toContain(
       'egress of `payments-api` was set back to `private-ranges-only`',
     );
   });
@@ -276,14 +276,14 @@ describe('listView', () => {
   it('renders open requests, active grants and requests awaiting approval', () => {
     const mine = [inStatus(aRequest(), 'active'), anEgressRequest(), inStatus(anIngressRequest(), 'approved')];
     const awaitingMe = [aRotateRequest({ requester: 'U0DAVE', channel: 'C0SECURITY', message: undefined })];
-    const view = expectValid(listView({ mine, awaitingMe }, NOW));
+    const view = expectValid(listView({ mine, awaitingMe }, NOW, '/warden'));
     for (const r of [...mine, ...awaitingMe]) expect(view.text).toContain(r.id);
     expect(allText(view)).toContain('in <#C0SECURITY>');
     expect(view).toMatchSnapshot();
   });
 
   it('has friendly empty states', () => {
-    const view = expectValid(listView({ mine: [], awaitingMe: [] }, NOW));
+    const view = expectValid(listView({ mine: [], awaitingMe: [] }, NOW, '/warden'));
     expect(allText(view)).toContain('Nothing open');
     expect(allText(view)).toContain('Nothing is waiting for you');
     expect(view).toMatchSnapshot();
@@ -291,7 +291,7 @@ describe('listView', () => {
 
   it('stays within the limits with hundreds of requests', () => {
     const many = Array.from({ length: 300 }, (_, i) => aRequest({ id: `id${i}`, reason: 'r'.repeat(2000) }));
-    expectValid(listView({ mine: many, awaitingMe: many }, NOW));
+    expectValid(listView({ mine: many, awaitingMe: many }, NOW, '/warden'));
   });
 });
 
@@ -350,7 +350,7 @@ describe('extensionMessage', () => {
   });
   it.each(['pending', 'approved', 'applied', 'denied', 'lapsed', 'failed'] as const)('renders a %s extension, naming the original request', (status) => {
     const request = inStatus(aRequest({ extensions: [extension(status)] }), 'active');
-    const view = expectValid(extensionMessage(request, extension(status)));
+    const view = expectValid(extensionMessage(request, extension(status), '/warden'));
     expect(view.text).toContain(request.id);
     const ids = buttons(view).map((b) => [b.action_id, b.value, b.text.text]);
     expect(ids).toEqual(
@@ -368,7 +368,7 @@ describe('extensionMessage', () => {
   it('renders an auto-approved extension as information, without Approve or Deny', () => {
     const auto = { ...extension('approved'), approvals: [{ approver: 'runwarden:auto', at: at('2026-11-22T19:50:00Z') }], autoApproved: true };
     const request = inStatus(aRequest({ extensions: [auto] }), 'active');
-    const view = expectValid(extensionMessage(request, auto));
+    const view = expectValid(extensionMessage(request, auto, '/warden'));
     expect(buttons(view)).toEqual([]);
     expect(view.text).toContain('auto-approved');
     expect(allText(view)).not.toContain('<@runwarden:auto>');
