@@ -9,14 +9,14 @@
  *   severity   "NOTICE"
  *   message    "runwarden audit: <action> <requestId>"
  *   auditSchema "runwarden.audit/v1"
- *   requestId, kind, action, actor, target, status (after the event), time (the event's, RFC 3339)
+ *   requestId, kind, action, category (history or bookkeeping), actor, target, status (after the event), time (the event's, RFC 3339)
  *   requestAgeSeconds  whole seconds from the request's creation to the event (on `approved`: how
  *              long the request waited for its approvals; infra/monitoring.tf charts it)
  *   detail     the event's detail as a JSON string (one BigQuery column whatever it holds)
  *   logging.googleapis.com/labels  { runwarden_audit: "v1" } (cheap log filter)
  * It is written regardless of LOG_LEVEL: the audit trail is not a debug log.
  */
-import type { AccessRequest, AuditEvent } from '../domain/request';
+import { categoryOf, type AccessRequest, type AuditEvent, type EventCategory } from '../domain/request';
 
 export const AUDIT_SCHEMA = 'runwarden.audit/v1';
 
@@ -27,6 +27,8 @@ export interface AuditLine {
   requestId: string;
   kind: AccessRequest['kind'];
   action: string;
+  /** history (the request's life) or bookkeeping (deliveries, lease renewals before Google writes) */
+  category: EventCategory;
   actor: string;
   target: string;
   status: AccessRequest['status'];
@@ -50,6 +52,7 @@ export function auditLine(request: AccessRequest, event: AuditEvent): AuditLine 
     requestId: request.id,
     kind: request.kind,
     action: event.action,
+    category: categoryOf(event),
     actor: event.actor,
     target: request.target,
     status: request.status,

@@ -24,5 +24,7 @@ export function renewLease(request: AccessRequest, event: Extract<RequestEvent, 
     return { ok: false, error, record: { at: now, actor: SYSTEM_ACTOR, action: 'lease_lost', detail: { holder: event.holder, call: event.call } } };
   }
   const writing = event.writing ? { ...request.writing, ...event.writing } : request.writing;
-  return done(request, { op: { ...op, leaseUntil: event.leaseUntil }, writing }, now, SYSTEM_ACTOR, 'google_write', { call: event.call, ...event.writing }, []);
+  const renewed = done(request, { op: { ...op, leaseUntil: event.leaseUntil }, writing }, now, SYSTEM_ACTOR, 'google_write', { call: event.call, ...event.writing }, []);
+  // Bookkeeping: how the work was done (the write's outcome is the request's history).
+  return { ...renewed, event: { ...renewed.event, category: 'bookkeeping' } };
 }

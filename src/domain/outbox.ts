@@ -144,9 +144,13 @@ export function backoffSeconds(attempts: number): number {
   return Math.min(backoffMaxSeconds, backoffBaseSeconds * 2 ** Math.min(attempts - 2, 20));
 }
 
-/** An outbox change: not an audited transition unless `audit` is given, and `updatedAt` stays. */
+/**
+ * An outbox change, and `updatedAt` stays: a bookkeeping event when `audit`
+ * is given (a delivery done, dropped, found obsolete), else no event at all
+ * (a claim taken, a retry scheduled: the delivery's own outcome is recorded).
+ */
 function bookkeeping(request: AccessRequest, next: AccessRequest, now: Date, audit?: { action: string; detail: Record<string, unknown> }): Transitioned {
-  const event = { at: now, actor: SYSTEM_ACTOR, action: audit?.action ?? 'outbox', detail: audit?.detail ?? {} };
+  const event = { at: now, actor: SYSTEM_ACTOR, action: audit?.action ?? 'outbox', detail: audit?.detail ?? {}, category: 'bookkeeping' as const };
   return { ok: true, next: { ...next, updatedAt: request.updatedAt }, event, effects: [], ...(audit ? {} : { unaudited: true as const }) };
 }
 

@@ -309,12 +309,31 @@ export interface Extension {
 }
 
 /** One entry of `requests/{id}/events`: appended, never rewritten. */
+/**
+ * What an audit event is about (docs/decisions.md, "Bookkeeping events"):
+ * `history` — the request's life: what people asked and decided, what was
+ * applied, ended, refused (what `status` shows); `bookkeeping` — how
+ * runwarden did its work: a lease renewed right before a write to Google
+ * (with what it was about to write), a Slack message delivered, dropped or
+ * found obsolete. Both are appended to requests/{id}/events (SPEC §7) and
+ * both reach the audit log.
+ */
+export const EVENT_CATEGORIES = ['history', 'bookkeeping'] as const;
+export type EventCategory = (typeof EVENT_CATEGORIES)[number];
+
 export interface AuditEvent {
   at: Date;
   /** Slack user ID, or "runwarden" for the bot / sweep */
   actor: string;
   action: string;
   detail: Record<string, unknown>;
+  /** absent: `history` */
+  category?: EventCategory | undefined;
+}
+
+/** The category of an event (absent means history). */
+export function categoryOf(event: Pick<AuditEvent, 'category'>): EventCategory {
+  return event.category ?? 'history';
 }
 
 export const SYSTEM_ACTOR = 'runwarden';

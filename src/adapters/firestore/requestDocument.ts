@@ -10,7 +10,7 @@ import { Timestamp, type DocumentData } from '@google-cloud/firestore';
 import { z } from 'zod';
 import { ErrorCode, WardenError } from '../../domain/errors';
 import { openExtension } from '../../domain/extensions';
-import { DELIVERY_TYPES, EXTENSION_STATUSES, NOTICE_KINDS, REQUEST_KINDS, STATUSES, type AccessRequest, type AuditEvent } from '../../domain/request';
+import { DELIVERY_TYPES, EVENT_CATEGORIES, EXTENSION_STATUSES, NOTICE_KINDS, REQUEST_KINDS, STATUSES, type AccessRequest, type AuditEvent } from '../../domain/request';
 import type { RecordTypes } from '../../kinds/kind';
 import { kindOf } from '../../kinds/registry';
 
@@ -110,6 +110,8 @@ export const eventDocument = z.object({
   actor: z.string(),
   action: z.string(),
   detail: z.record(z.string(), z.unknown()),
+  // events written before categories existed are history
+  category: z.enum(EVENT_CATEGORIES).nullish().transform((c) => c ?? 'history'),
 });
 
 const problemOf = (error: z.ZodError): string => error.issues.map((i) => `${i.path.join('.') || '(document)'}: ${i.message}`).join('; ');

@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { type Firestore, type Query, type QueryDocumentSnapshot, type Transaction } from '@google-cloud/firestore';
 import { ErrorCode, WardenError } from '../../domain/errors';
-import { awaitsReview, type AccessRequest, type AuditEvent, type Status } from '../../domain/request';
+import { awaitsReview, categoryOf, type AccessRequest, type AuditEvent, type Status } from '../../domain/request';
 import type { TransitionOutcome } from '../../domain/stateMachine';
 import type { PageQuery, RequestListing, RequestPage, RequestStore } from '../../ports';
 import { eventFromDocument, fromDocument, parseDocument, toDocument } from './requestDocument';
@@ -30,7 +30,7 @@ export function createRequestStore(deps: { firestore: Firestore }): RequestStore
   const requests = firestore.collection(REQUESTS);
 
   function appendEvent(tx: Transaction, id: string, sequence: number, event: AuditEvent): void {
-    tx.create(requests.doc(id).collection(EVENTS).doc(eventId(sequence)), { ...event });
+    tx.create(requests.doc(id).collection(EVENTS).doc(eventId(sequence)), { ...event, category: categoryOf(event) });
   }
 
   return {

@@ -1,8 +1,10 @@
 /**
- * `/warden status <id>`: one request's facts and its whole audit history,
- * oldest event first.
+ * `/warden status <id>`: one request's facts and its history, oldest event
+ * first: the events of its life (category `history`); the bookkeeping ones
+ * (Slack deliveries, lease renewals before writes to Google) are counted, and
+ * kept in the audit trail.
  */
-import type { AccessRequest, AuditEvent } from '../../../domain/request';
+import { categoryOf, type AccessRequest, type AuditEvent } from '../../../domain/request';
 import { changeSummary, requestBlocks, statusLine } from './describe';
 import {
   type KnownBlock,
@@ -24,10 +26,15 @@ export function statusView(request: AccessRequest, events: AuditEvent[], now?: D
   blocks.push(section(`*Status:* ${request.status} · ${statusLine(request, now)}`));
   blocks.push({ type: 'divider' });
 
-  const history = [...events].sort((a, b) => a.at.getTime() - b.at.getTime()).map(eventLine);
+  const history = events
+    .filter((event) => categoryOf(event) === 'history')
+    .sort((a, b) => a.at.getTime() - b.at.getTime())
+    .map(eventLine);
+  const bookkeeping = events.length - history.length;
+  const kept = bookkeeping > 0 ? [`_…and ${bookkeeping} bookkeeping event${bookkeeping === 1 ? '' : 's'} (Slack deliveries, lease renewals before writes to Google), kept in the audit trail_`] : [];
   const room = LIMITS.blocks - blocks.length - 1;
   if (history.length === 0) blocks.push(section('*History*\nNo events recorded.'));
-  else blocks.push(...linesToSections([`*History* (${history.length})`, ...history], room, 'event'));
+  else blocks.push(...linesToSections([`*History* (${history.length})`, ...history, ...kept], room, 'event'));
 
   const text = `Request ${request.id}: ${changeSummary(request)}, requested by ${mention(request.requester)} — ${request.status}.`;
   return { text: truncate(text, LIMITS.messageText), blocks };
