@@ -86,10 +86,6 @@ export function lookupRateLimited(retryAfterSeconds: number, operatorMessage: st
   );
 }
 
-export function wardenError(code: ErrorCode, userMessage: string, operatorMessage?: string): WardenError {
-  return new WardenError(code, userMessage, operatorMessage);
-}
-
 /** Anything thrown becomes a WardenError; unknown errors keep their cause but never show it to users. */
 export function asWardenError(error: unknown): WardenError {
   if (error instanceof WardenError) return error;

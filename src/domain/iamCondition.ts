@@ -11,7 +11,7 @@
  * goes into the description alone, which IAM never evaluates. Our bindings are
  * recognised by the title, so nothing else on a policy is ever touched.
  */
-import type { IamBinding, IamCondition } from './iamBinding';
+import type { IamCondition } from './iamBinding';
 import { fitUtf8 } from './fitUtf8';
 import { isRequestId } from './requestId';
 
@@ -97,9 +97,4 @@ export function parseCondition(
   const startsAt = dateOf(startText);
   if (!startsAt || startsAt.getTime() >= expiresAt.getTime()) return undefined;
   return { requestId, expiresAt, startsAt };
-}
-
-/** Whether `binding` is the one runwarden made for `requestId` (matched by title, as removal is). */
-export function isOwnBinding(binding: IamBinding, requestId: string): boolean {
-  return isRequestId(requestId) && binding.condition?.title === titleFor(requestId);
 }

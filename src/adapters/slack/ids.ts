@@ -40,7 +40,6 @@ export const EXTEND_REASON_BLOCK = 'runwarden_extend_reason';
 
 /** Every action id above, for listeners that register them all. */
 export const ACTION_IDS = [APPROVE_ACTION, DENY_ACTION, REVOKE_ACTION, EXTENSION_APPROVE_ACTION, EXTENSION_DENY_ACTION, EXTEND_OPEN_ACTION, CANCEL_ACTION, REVIEW_ACTION] as const;
-export type ActionId = (typeof ACTION_IDS)[number];
 
 /** The request form (`/warden` with no arguments): its callback id, blocks and actions. */
 export const FORM_VIEW = 'runwarden_request_form';

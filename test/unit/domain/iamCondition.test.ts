@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { buildCondition, isOwnBinding, parseCondition, titleFor } from '../../../src/domain/iamCondition';
+import { buildCondition, isRunwardenTitle, parseCondition, titleFor } from '../../../src/domain/iamCondition';
 import { REQUEST_ID_ALPHABET } from '../../../src/domain/requestId';
 import { utf8Length } from '../../../src/domain/fitUtf8';
 
@@ -137,16 +137,20 @@ describe('parseCondition', () => {
   });
 });
 
-describe('titleFor and isOwnBinding', () => {
+describe('titleFor and isRunwardenTitle', () => {
   test('titleFor is runwarden-<id>', () => {
     expect(titleFor('7k3mq9xw2p')).toBe('runwarden-7k3mq9xw2p');
   });
 
-  test('recognises only the binding with our title for that request', () => {
-    const ours = { role: 'roles/run.invoker', members: ['user:alice@acme.example'], condition: buildCondition(base) };
-    expect(isOwnBinding(ours, '7k3mq9xw2p')).toBe(true);
-    expect(isOwnBinding(ours, '8k3mq9xw2p')).toBe(false);
-    expect(isOwnBinding({ role: 'roles/run.invoker', members: [] }, '7k3mq9xw2p')).toBe(false);
-    expect(isOwnBinding(ours, 'not an id')).toBe(false);
+  test.each([
+    ['our title', 'runwarden-7k3mq9xw2p', true],
+    ['the title buildCondition writes', buildCondition(base).title, true],
+    ['another title', 'ci-until-friday', false],
+    ['our prefix on no request id', 'runwarden-r1', false],
+    ['an upper-case id', 'runwarden-7K3MQ9XW2P', false],
+    ['a trailing space', 'runwarden-7k3mq9xw2p ', false],
+    ['no title', undefined, false],
+  ])('%s: %s', (_what, title, ours) => {
+    expect(isRunwardenTitle(title)).toBe(ours);
   });
 });
