@@ -217,7 +217,8 @@ export interface KindModule<K extends RequestKind = RequestKind, Args extends ob
   command: KindCommand<Args>;
   record: KindRecord;
   describe: KindDescription;
-  form: KindForm;
+  /** how the request form asks for it; absent: the form does not offer it (only its subcommand does) */
+  form?: KindForm | undefined;
   /** its effects against Google, built on the ports */
   effects(ports: KindPorts): KindEffects;
 }

@@ -7,7 +7,7 @@
  */
 import type { RequestKind } from '../domain/request';
 import { invoker } from './invoker';
-import type { KindCommand, KindEffects, KindModule, KindPorts } from './kind';
+import type { KindCommand, KindEffects, KindForm, KindModule, KindPorts } from './kind';
 import { rotate } from './rotate';
 import { egress, ingress } from './setting';
 
@@ -20,6 +20,16 @@ export type KindArgs<K extends RequestKind> = (typeof KINDS)[K]['command'] exten
 /** The kind module of `kind`. */
 export function kindOf(kind: RequestKind): KindModule {
   return KINDS[kind];
+}
+
+/** The kinds the request form offers, in the order its Kind menu lists them, each with its form. */
+export const FORM_KINDS: ReadonlyArray<KindModule & { form: KindForm }> = Object.values(KINDS).filter(
+  (kind): kind is (typeof KINDS)[RequestKind] & { form: KindForm } => kind.form !== undefined,
+);
+
+/** The form of `kind`, when the request form offers it. */
+export function formOf(kind: RequestKind): KindForm | undefined {
+  return kindOf(kind).form;
 }
 
 /** Whether `name` names a request kind (a subcommand that makes a request). */

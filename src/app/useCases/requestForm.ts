@@ -8,7 +8,7 @@ import { formatDuration } from '../../domain/duration';
 import { eligibilityNeeds, eligibleRules } from '../../domain/authority/eligible';
 import { matchGlob } from '../../domain/policy/glob';
 import type { RequestKind } from '../../domain/request';
-import { KINDS, kindOf } from '../../kinds/registry';
+import { FORM_KINDS, formOf } from '../../kinds/registry';
 import { resolveKeyName } from '../../domain/resourceNames';
 import type { ServiceInfo } from '../../ports';
 import type { FormHints } from '../../adapters/slack/views/requestForm';
@@ -58,7 +58,7 @@ export function createRequestForm(deps: AppDeps) {
     const policy = deps.policy();
     const text = typed.trim().toLowerCase();
     // Before a kind is chosen: services any service kind's rules cover.
-    const kinds: RequestKind[] = kind ? [kind] : Object.values(KINDS).filter((k) => k.form.target === 'service').map((k) => k.kind);
+    const kinds: RequestKind[] = kind ? [kind] : FORM_KINDS.filter((k) => k.form.target === 'service').map((k) => k.kind);
     const facts = await gatherFacts(deps.directory, policy, eligibilityNeeds(policy, user));
     const eligible = eligibleRules(policy, facts, user, kinds);
     if (eligible.verdict === 'refused') return [];
@@ -67,7 +67,7 @@ export function createRequestForm(deps: AppDeps) {
       const first = policy.rules.findIndex((rule) => rule.kind === k && rule.resources.some((glob) => matchGlob(glob, name)));
       return eligible.rules.some((rule) => rule.index === first);
     };
-    if (kind !== undefined && kindOf(kind).form.target === 'key') {
+    if (kind !== undefined && formOf(kind)?.target === 'key') {
       const key = resolveKeyName(typed.trim(), policy.defaults);
       return key.ok && covers(kind, key.name) ? [{ text: typed.trim().slice(0, 75), value: key.name }] : [];
     }

@@ -12,7 +12,7 @@
 import type { SlackListeners } from './slackListeners';
 import { z } from 'zod';
 import { submitKind, type CommandContext, type Problem, type Reply } from '../../../../commands';
-import { isRequestKind, kindOf } from '../../../kinds/registry';
+import { FORM_KINDS, kindOf } from '../../../kinds/registry';
 import type { RequestKind } from '../../../domain/request';
 import type { RefusalCode } from '../../../domain/authority/refusal';
 import { ErrorCode, asWardenError, severityOf } from '../../../domain/errors';
@@ -49,7 +49,8 @@ export function submissionKey(viewId: string, state: unknown): string {
 
 const REFUSED = ':no_entry:';
 
-const kindNamed = (text: unknown): RequestKind | undefined => (typeof text === 'string' && isRequestKind(text) ? text : undefined);
+/** The kind a form value names, when the form offers it. */
+const kindNamed = (text: unknown): RequestKind | undefined => FORM_KINDS.find((k) => k.kind === text)?.kind;
 const viewPayload = z.object({
   user: z.object({ id: z.string().min(1) }),
   view: z.object({ id: z.string().optional(), callback_id: z.string().optional(), private_metadata: z.string().optional(), state: z.unknown() }),

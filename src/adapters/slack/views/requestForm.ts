@@ -9,7 +9,7 @@
  * allows permanent changes. Pure.
  */
 import type { RequestKind } from '../../../domain/request';
-import { KINDS, kindOf } from '../../../kinds/registry';
+import { FORM_KINDS, formOf } from '../../../kinds/registry';
 import type { SlackSurface } from '../../../ports';
 import {
   FORM_DURATION_BLOCK,
@@ -36,16 +36,16 @@ export interface FormHints {
 const option = (text: string, value: string) => ({ text: plain(text, 75), value });
 
 export function requestForm(kind?: RequestKind, hints: FormHints = {}): SlackSurface {
+  const form = kind === undefined ? undefined : formOf(kind);
   const kindSelect = {
     type: 'static_select',
     action_id: FORM_KIND_ACTION,
     placeholder: plain('Choose a kind', 150),
-    options: Object.values(KINDS).map((k) => option(k.form.option, k.kind)),
-    ...(kind ? { initial_option: option(kindOf(kind).form.option, kind) } : {}),
+    options: FORM_KINDS.map((k) => option(k.form.option, k.kind)),
+    ...(form && kind ? { initial_option: option(form.option, kind) } : {}),
   };
   // Before a kind is chosen, every input shows (Setting with every kind's settings, Duration optional).
-  const form = kind === undefined ? undefined : kindOf(kind).form;
-  const settings = form ? (form.settings ?? []) : Object.values(KINDS).flatMap((k) => k.form.settings ?? []);
+  const settings = form ? (form.settings ?? []) : FORM_KINDS.flatMap((k) => k.form.settings ?? []);
   const withSetting = settings.length > 0;
   const withDuration = form?.duration !== 'none';
   const durationOptional = form === undefined || (form.duration === 'optional' && hints.permanentAllowed !== false);
