@@ -13,7 +13,7 @@ const event: AuditEvent = { at: new Date('2026-11-22T21:00:00.000Z'), actor: 'U0
 describe('the audit line', () => {
   const request: AccessRequest = { ...requestFixture(), status: 'approved' };
 
-  it('has the stable shape: request id, kind, action, actor, target, status, time, detail as a JSON string', () => {
+  it('has the stable shape: request id, kind, action, category, actor, target, status, time, detail as a JSON string', () => {
     expect(auditLine(request, event)).toEqual({
       severity: 'NOTICE',
       message: `runwarden audit: approved ${request.id}`,
@@ -21,6 +21,7 @@ describe('the audit line', () => {
       requestId: request.id,
       kind: request.kind,
       action: 'approved',
+      category: 'history',
       actor: 'U0BOB',
       target: request.target,
       status: 'approved',

@@ -44,6 +44,6 @@ it('prints the audit export readably too, without the fields only Cloud Logging 
   const request = { id: 'abcdefghjk', kind: 'invoker', target: 'projects/p/locations/l/services/hello', status: 'active' } as AccessRequest;
   createAuditLog({ destination: readableLogStream({ out }) }).record(request, { at: new Date('2026-12-06T03:36:17Z'), actor: 'runwarden', action: 'applied', detail: { binding: 'runwarden-abcdefghjk' } });
   expect(lines()).toEqual([
-    expect.stringMatching(/^\[\d\d:\d\d:\d\d\] NOTICE: runwarden audit: applied abcdefghjk \{"requestId":"abcdefghjk","kind":"invoker","action":"applied","actor":"runwarden","target":"projects\/p\/locations\/l\/services\/hello","status":"active","detail":"\{\\"binding\\":\\"runwarden-abcdefghjk\\"\}"\}$/),
+    expect.stringMatching(/^\[\d\d:\d\d:\d\d\] NOTICE: runwarden audit: applied abcdefghjk \{"requestId":"abcdefghjk","kind":"invoker","action":"applied","category":"history","actor":"runwarden","target":"projects\/p\/locations\/l\/services\/hello","status":"active","detail":"\{\\"binding\\":\\"runwarden-abcdefghjk\\"\}"\}$/),
   ]);
 });
