@@ -18,7 +18,7 @@ import { FINAL_STATUSES, type Status } from '../../domain/request';
 import { HOME_MAX_ITEMS, homeView, type HomeData } from '../../adapters/slack/views/homeView';
 import type { RequestListing } from '../../ports';
 import type { AppDeps } from '../deps';
-import { awaitingFrom } from './queries';
+import { awaitingFrom } from './awaiting';
 import { createPostureQueries } from './posture';
 
 export const HISTORY_SIZE = 10;

@@ -4,13 +4,15 @@
  * (src/domain/authority: `read`, awaiting.ts); anyone who may not read a
  * request is told there is no such request, as for an unknown id (SPEC §4).
  */
-import { awaitedFrom, type Awaited } from '../../domain/authority/awaiting';
 import { decideAuthority } from '../../domain/authority/decideAuthority';
-import { groupsToGather } from '../../domain/authority/facts';
-import { findRule } from '../../domain/authority/standing';
 import type { AccessRequest, AuditEvent } from '../../domain/request';
-import { gatherFacts, needsFor, withFacts } from '../authorityFacts';
+import { needsFor, withFacts } from '../authorityFacts';
+import { awaitingFrom } from './awaiting';
 import type { AppDeps } from '../deps';
+import { HOME_SCAN } from './home';
+
+/** The user's open requests and grants `/warden list` shows at most (its view shows fewer). */
+export const LIST_MINE = 50;
 
 export interface Listing {
   mine: AccessRequest[];
@@ -19,31 +21,25 @@ export interface Listing {
   awaitingReview: AccessRequest[];
 }
 
-/**
- * Which of `requests` wait for `user`'s decision, and what: approval of the
- * current step, of an extension, or a review. Each user group is looked up
- * once, however many requests name it.
- */
-export async function awaitingFrom(deps: AppDeps, user: string, requests: readonly AccessRequest[]): Promise<Array<{ request: AccessRequest; awaited: Awaited }>> {
-  if (requests.length === 0) return [];
-  const policy = deps.policy();
-  const groups = requests.flatMap((request) => groupsToGather(policy, findRule(policy, request.kind, request.target)?.rule));
-  const facts = await gatherFacts(deps.directory, policy, { groups, people: [user] });
-  const unique = [...new Map(requests.map((request) => [request.id, request])).values()];
-  return unique.flatMap((request) => awaitedFrom(policy, facts, request, user).map((awaited) => ({ request, awaited })));
-}
-
 export function createQueries(deps: AppDeps) {
+  /**
+   * Bounded, indexed reads whatever the workspace's size (as App Home's): the
+   * user's most recent LIST_MINE open requests and grants, and what waits for
+   * them among the HOME_SCAN oldest pending requests.
+   */
   async function list(user: string): Promise<Listing> {
-    const own = await deps.store.listByRequester(user, ['pending', 'approved', 'active']);
-    const open = await deps.store.listByStatus(['pending']);
-    const glass = await deps.store.listAwaitingReview();
+    const [own, open, glass] = await Promise.all([
+      deps.store.recentByRequester({ requester: user, statuses: ['pending', 'approved', 'active'], orderBy: 'createdAt', limit: LIST_MINE }),
+      deps.store.page({ status: 'pending', orderBy: 'createdAt', limit: HOME_SCAN }),
+      deps.store.listAwaitingReview(),
+    ]);
     for (const bad of [...own.malformed, ...open.malformed, ...glass.malformed]) {
       deps.logger.error('skipped a malformed request document', { requestId: bad.id, problem: bad.problem, reader: 'list' });
     }
     const waiting = await awaitingFrom(deps, user, [...open.requests, ...glass.requests]);
     return {
-      mine: own.requests,
+      // oldest first, as they were asked for
+      mine: [...own.requests].reverse(),
       awaitingMe: waiting.filter((w) => w.awaited === 'approve').map((w) => w.request),
       awaitingReview: waiting.filter((w) => w.awaited === 'review').map((w) => w.request),
     };
