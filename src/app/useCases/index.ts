@@ -32,7 +32,8 @@ export function createUseCases(deps: AppDeps, kinds: Record<RequestKind, KindEff
   const homes = createHomeRefresher(deps, publish, inflight.track);
   const untracked: Runner = createRunner(deps, kinds, homes);
   const runner: Runner = { ...untracked, run: inflight.track(untracked.run) };
-  const runWeighed = createRunWeighed(deps, runner);
+  // tracked from its first read of the request, so a graceful stop waits for a click that is still gathering its facts
+  const runWeighed = inflight.track(createRunWeighed(deps, runner));
   const extensions = createExtend(runner, runWeighed);
   const submitRequest = createSubmit(deps, kinds, runner);
   return {
