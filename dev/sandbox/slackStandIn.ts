@@ -148,6 +148,12 @@ export interface SlackStandIn {
    * `reached` resolves once the call has arrived.
    */
   hold(method: string, options?: { channel?: string }): { reached: Promise<void>; release(): void };
+  /**
+   * Every later Web API call is answered `ms` after it arrives (0: at once):
+   * a slow Slack; with more than the client's 10 s, a Slack that hangs.
+   * response_url webhooks are not slowed.
+   */
+  setLatency(ms: number): void;
   /** resolves with the predicate's first truthy value, re-checked after every request the stand-in serves */
   waitFor<T>(predicate: () => T | undefined | false | null, options?: { timeoutMs?: number; description?: string }): Promise<T>;
 }
@@ -185,6 +191,7 @@ export async function startSlackStandIn(options: SlackStandInOptions): Promise<S
   const failures = new Map<string, string[]>();
   const rateLimits = new Map<string, number[]>();
   const limitedUntil = new Map<string, number>();
+  let latencyMs = 0;
   const holds = new Map<string, Array<{ arrive: () => void; released: Promise<void>; channel?: string | undefined }>>();
   const openedDms = new Set<string>();
   const homes = new Map<string, { view: Record<string, unknown>; count: number; hash: string }>();
@@ -403,6 +410,8 @@ export async function startSlackStandIn(options: SlackStandInOptions): Promise<S
     if (extra) return extra(request);
     if (request.path.startsWith('/api/')) {
       const method = request.path.slice('/api/'.length);
+      // unref'd: a stand-in stopped while calls wait does not keep its process alive
+      if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs).unref());
       const waiting = holds.get(method) ?? [];
       const channel = waiting.some((w) => w.channel !== undefined) ? parseArgs(request).channel : undefined;
       const at = waiting.findIndex((w) => w.channel === undefined || w.channel === channel);
@@ -467,6 +476,10 @@ export async function startSlackStandIn(options: SlackStandInOptions): Promise<S
     failNext: (method, error) => void failures.set(method, [...(failures.get(method) ?? []), error]),
     rateLimitNext: (method, seconds) => void rateLimits.set(method, [...(rateLimits.get(method) ?? []), seconds]),
     rateLimitFor: (method, seconds) => void limitedUntil.set(method, Date.now() + seconds * 1000),
+    setLatency(ms) {
+      if (!Number.isFinite(ms) || ms < 0) throw new Error(`latency must be a non-negative number of ms, got ${ms}`);
+      latencyMs = ms;
+    },
     endRateLimit: (method) => void limitedUntil.delete(method),
     hold(method, holdOptions = {}) {
       let arrive = (): void => undefined;

@@ -36,6 +36,12 @@ export interface Settings {
   sweepConfigured: boolean;
   /** a sweep starts no new work after this many seconds (Cloud Scheduler's deadline is far longer); the rest waits for the next run */
   sweepBudgetSeconds: number;
+  /**
+   * a sweep answers by this many seconds at the latest, steps still running
+   * counted in `deferred` (they finish under their leases): below Cloud
+   * Scheduler's attempt deadline (120 s, infra/scheduler.tf) and the next run (60 s)
+   */
+  sweepDeadlineSeconds: number;
   /** services (or other resources) a sweep works on at once */
   sweepConcurrency: number;
   /** requests a sweep reads per page (a service's due invoker grants: up to this many in one IAM write) */
@@ -78,6 +84,7 @@ export const DEFAULT_SETTINGS: Omit<Settings, 'instanceId'> = {
   keyGenerationWaitSeconds: 30,
   directoryCacheSeconds: 30,
   sweepBudgetSeconds: 40,
+  sweepDeadlineSeconds: 55,
   sweepConcurrency: 8,
   sweepPageSize: 200,
   posturePageSize: 500,

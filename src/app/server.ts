@@ -30,6 +30,7 @@ export interface ServerOptions {
   slackApiUrl: string;
   logger: Logger;
   authorizeJobs: (authorization: string | undefined) => Promise<JobsAuthResult>;
+  /** runs a sweep; resolves with its counts (it answers early when runwarden is shutting down) */
   sweep: () => Promise<SweepCounts>;
   /** the posture scan (SPEC §11) */
   posture: () => Promise<PostureRun>;

@@ -8,10 +8,13 @@ import { createAuditLog } from './auditLog';
 import { createLogger } from './logger';
 import { readPolicyFile } from './policyFile';
 import { createRunwarden } from './wiring';
+import type { Logger } from '../ports';
 
 export interface Started {
   port: number;
   mode: 'http' | 'socket';
+  /** the operational logger (the process's stop is logged with it) */
+  logger: Logger;
   stop(): Promise<void>;
 }
 
@@ -51,5 +54,5 @@ export async function startFromEnv(
   if (!config.WARDEN_JOBS_AUDIENCE || !config.WARDEN_JOBS_INVOKERS) {
     logger.warn('WARDEN_JOBS_AUDIENCE or WARDEN_JOBS_INVOKERS is not set: /jobs/sweep refuses every call, so nothing expires until they are');
   }
-  return { ok: true, started: { port: server.port, mode: config.mode, stop: () => runwarden.stop() } };
+  return { ok: true, started: { port: server.port, mode: config.mode, logger, stop: () => runwarden.stop() } };
 }

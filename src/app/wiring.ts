@@ -7,7 +7,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { withAuditLog } from './auditedStore';
 import { createAuditLog, type AuditLog } from './auditLog';
-import { createBoundedStore } from '../adapters/firestore/boundedStore';
+import { boundPort, createBoundedStore } from '../adapters/firestore/boundedStore';
 import { createSlackChat } from '../adapters/slack/slackChat';
 import { createCachingDirectory } from '../adapters/slack/cachingDirectory';
 import { createSlackListeners } from '../adapters/slack/listeners/slackListeners';
@@ -55,7 +55,26 @@ export interface Runwarden {
 
 export const systemClock: Clock = { now: () => new Date() };
 
+/**
+ * A graceful stop's steps, each bounded, within Cloud Run's 10 s between
+ * SIGTERM and SIGKILL (src/main.ts exits at 8 s whatever happens): the
+ * server stops accepting at once and gets 1 s to drain its connections; work
+ * Slack requests started gets 4 s to finish; the clients 1.5 s to close.
+ */
+export const STOP_SERVER_MS = 1_000;
+export const STOP_IDLE_MS = 4_000;
+export const STOP_CLIENTS_MS = 1_500;
+
+/** Waits for `work`, at most `ms`. */
+async function settleWithin(ms: number, work: Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([work, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}
+
 export function createRunwarden(options: RunwardenOptions): Runwarden {
+  // aborted by stop(): a running sweep answers at once and starts nothing more
+  const shutdown = new AbortController();
   const settings: Settings = {
     ...DEFAULT_SETTINGS,
     instanceId: randomUUID().slice(0, 8),
@@ -79,7 +98,9 @@ export function createRunwarden(options: RunwardenOptions): Runwarden {
   let loaded: UseCases | undefined;
   const requestPath = once(async (): Promise<UseCases> => {
     const { createRequestPath } = await import('./requestPath');
-    loaded ??= createRequestPath({ deps, chat, deliveries: cloud.deliveries, listeners, slashCommand: options.slashCommand, policy: options.policy });
+    // the ledger is Firestore too: bounded like the store (an unreachable Firestore left commands unanswered for minutes)
+    const deliveries = boundPort(cloud.deliveries, 'deliveries', settings.storeTimeoutMs);
+    loaded ??= createRequestPath({ deps, chat, deliveries, listeners, slashCommand: options.slashCommand, policy: options.policy });
     return loaded;
   });
   const authorizeJobs = createJobsAuth(options.jobs);
@@ -93,7 +114,8 @@ export function createRunwarden(options: RunwardenOptions): Runwarden {
     slackApiUrl: options.slackApiUrl,
     logger: options.logger,
     authorizeJobs,
-    sweep: async () => (await requestPath()).sweep(),
+    // a shutdown stops a running sweep: no new work, an answer now (Cloud Run allows 10 s after SIGTERM)
+    sweep: async () => (await requestPath()).sweep(shutdown.signal),
     // the posture scan loads with its first run (it never needs the request path)
     posture: async () => (await postureScan()).run(),
   });
@@ -112,7 +134,7 @@ export function createRunwarden(options: RunwardenOptions): Runwarden {
     services: cloud.services,
     keys: cloud.keys,
     assets: cloud.assets,
-    findings: cloud.findings,
+    findings: boundPort(cloud.findings, 'findings', settings.storeTimeoutMs),
     clock: options.clock ?? systemClock,
     logger: options.logger,
     policy: () => options.policy,
@@ -127,11 +149,19 @@ export function createRunwarden(options: RunwardenOptions): Runwarden {
     deps,
     start: async () => (running = await slack.start()),
     async stop() {
-      // the started server's own stop: in Socket Mode it also closes the connection and the /jobs server
-      await (running ? running.stop() : slack.app.stop()).catch(() => undefined);
-      // Let work started by Slack requests finish (bounded) before its clients close.
-      await loaded?.idle(15_000);
-      await cloud.close();
+      const began = Date.now();
+      const stage = (what: string): void => options.logger.info(`stop: ${what}`, { ms: Date.now() - began });
+      shutdown.abort();
+      // the started server's own stop: in Socket Mode it also closes the connection and the /jobs server (it stops
+      // accepting at once; waiting for its open connections to drain is bounded)
+      await settleWithin(STOP_SERVER_MS, (running ? running.stop() : slack.app.stop()).catch(() => undefined));
+      stage('no longer serving');
+      // Let work started by Slack requests finish (bounded) before its clients close; work cut short is left
+      // under its lease (or in the outbox) for another instance's sweep.
+      await loaded?.idle(STOP_IDLE_MS);
+      stage('in-flight work settled or given up');
+      await settleWithin(STOP_CLIENTS_MS, cloud.close());
+      stage('clients closed');
     },
   };
 }

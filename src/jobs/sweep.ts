@@ -15,7 +15,12 @@
  * (endDueGrants.ts, src/app/iamBatches.ts: each request a seat in its service's batch) while each request is still claimed and ended in
  * its own transaction; up to `sweepConcurrency` services at a time; and no
  * new work starts after `sweepBudgetSeconds`: what is left is counted in
- * `deferred` and waits for the next run. The App Home tabs the run's
+ * `deferred` and waits for the next run. The sweep answers by
+ * `sweepDeadlineSeconds` at the latest, whatever is still running (a Slack
+ * that hangs holds a step for up to 30 s per message): steps still in flight
+ * then are counted in `deferred` too, and finish on their own under their
+ * leases. A shutdown (SIGTERM) stops the sweep at once the same way: no new
+ * work, an answer now. The App Home tabs the run's
  * transitions concern are published at the end, each user's once
  * (sweepHomes.ts), with the same concurrency and within the same budget.
  */
@@ -46,9 +51,10 @@ import { createRemovalBatch, type RemovalSeat } from '../app/iamBatches';
  * and were delivered now (a step's own messages are sent right after it and show here only if they had to wait);
  * reposted — approval messages among them; deliveryFailed — outbox messages tried and failed again (retried later);
  * deliveryDropped — outbox messages given up (permanent Slack error, too many attempts, too old);
- * skipped — work another process holds or finished first; malformed — documents that do not validate;
+ * skipped — work another process holds (a live lease) or finished first; malformed — documents that do not validate;
  * errors — steps that threw (logged with the request id);
- * deferred — requests this run did not get to before its time budget ran out (the next run takes them).
+ * deferred — requests this run did not get to before its time budget ran out, or still in flight when it
+ * answered at its deadline or was stopped by a shutdown (the next run takes them).
  */
 export interface SweepCounts {
   expired: number;
@@ -110,18 +116,55 @@ export function tallyOf(final: AccessRequest | undefined): SweepTally {
 interface SweepRun {
   counts: SweepCounts;
   ids: Partial<Record<SweepTally, string[]>>;
+  /** requests whose step has started and not finished */
+  inFlight: Set<string>;
+  /** the run answered early (its deadline, a shutdown): what is still running ends its steps and reads nothing more */
+  answered: boolean;
+}
+
+/** How a sweep's work ended: all of it, or cut at the sweep's deadline, or by a shutdown. */
+type Ending = 'done' | 'deadline' | 'stopped';
+
+/** Resolves when `work` settles, at `deadlineMs` from now, or when `signal` aborts, whichever comes first. */
+async function settleBy(work: Promise<unknown>, deadlineMs: number, signal: AbortSignal | undefined): Promise<Ending> {
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const cut = new Promise<Ending>((resolve) => {
+    timer = setTimeout(() => resolve('deadline'), Math.max(0, deadlineMs));
+    onAbort = () => resolve('stopped');
+    if (signal?.aborted) resolve('stopped');
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([work.then((): Ending => 'done'), cut]);
+  } finally {
+    clearTimeout(timer);
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
+  }
 }
 
 function leaseLive(request: AccessRequest, now: Date): boolean {
   return request.op !== undefined && request.op.leaseUntil.getTime() > now.getTime();
 }
 
-export function createSweep(deps: AppDeps, runner: Runner, kinds: Record<RequestKind, KindEffects>, homes?: HomeRefresher) {
+/**
+ * @param track told of each run's work (which may outlive the run's answer),
+ *   so that a graceful stop waits for it
+ */
+export function createSweep(
+  deps: AppDeps,
+  runner: Runner,
+  kinds: Record<RequestKind, KindEffects>,
+  homes?: HomeRefresher,
+  track?: (work: Promise<unknown>) => void,
+) {
   const { store, clock, settings, logger, iam } = deps;
   const checkDrift = createDriftCheck(deps, runner, kinds);
   const sweepOutbox = createOutboxSweep(deps, runner);
 
   function tally(run: SweepRun, what: SweepTally, id: string): void {
+    // a request another process holds may be met by several phases of one run: it is skipped once
+    if ((what === 'skipped' || what === 'deferred') && run.ids[what]?.includes(id)) return;
     run.counts[what] += 1;
     (run.ids[what] ??= []).push(id);
   }
@@ -134,7 +177,8 @@ export function createSweep(deps: AppDeps, runner: Runner, kinds: Record<Request
     const now = clock.now();
     const revoking = request.op?.type === 'revert' && request.op.intent === 'revoke';
     const due = request.expiresAt !== undefined && request.expiresAt.getTime() <= now.getTime();
-    if ((!revoking && !due) || leaseLive(request, now)) return;
+    if (!revoking && !due) return;
+    if (leaseLive(request, now)) return tally(run, 'skipped', request.id); // another process is ending it
     const { outcome, final } = await runner.run(request.id, { type: 'claim_revert', maxAttempts: settings.maxAttempts, ...runner.lease() }, { batch });
     count(run, outcome.ok ? final : undefined, request.id);
   }
@@ -145,7 +189,7 @@ export function createSweep(deps: AppDeps, runner: Runner, kinds: Record<Request
     const due = request.expiresAt !== undefined && request.expiresAt.getTime() <= now.getTime();
     if (due) return; // ended by the due phase (or left to the next run)
     if (request.op?.type === 'extend') {
-      if (leaseLive(request, now)) return;
+      if (leaseLive(request, now)) return tally(run, 'skipped', request.id);
       const { outcome } = await runner.run(request.id, { type: 'claim_extend', maxAttempts: settings.maxAttempts, ...runner.lease() });
       if (outcome.ok) tally(run, 'extended', request.id);
       return;
@@ -158,7 +202,7 @@ export function createSweep(deps: AppDeps, runner: Runner, kinds: Record<Request
   }
 
   async function finishApply(request: AccessRequest, run: SweepRun): Promise<void> {
-    if (leaseLive(request, clock.now())) return;
+    if (leaseLive(request, clock.now())) return tally(run, 'skipped', request.id); // another process is applying it
     const { outcome, final } = await runner.run(request.id, { type: 'claim_apply', maxAttempts: settings.maxAttempts, ...runner.lease() });
     count(run, outcome.ok ? final : undefined, request.id);
   }
@@ -190,11 +234,14 @@ export function createSweep(deps: AppDeps, runner: Runner, kinds: Record<Request
 
   /** One step, its failure counted and logged rather than stopping the sweep. */
   async function step(request: AccessRequest, run: SweepRun, work: (r: AccessRequest, run: SweepRun) => Promise<void>): Promise<void> {
+    run.inFlight.add(request.id);
     try {
       await work(request, run);
     } catch (error) {
       tally(run, 'errors', request.id);
       logger.error('sweep step failed', { requestId: request.id, error: asWardenError(error).operatorMessage });
+    } finally {
+      run.inFlight.delete(request.id);
     }
   }
 
@@ -225,13 +272,13 @@ export function createSweep(deps: AppDeps, runner: Runner, kinds: Record<Request
     let after: PageCursor | undefined;
     do {
       if (!inBudget()) {
-        run.counts.deferred += await store.count({ ...query, after });
+        if (!run.answered) run.counts.deferred += await store.count({ ...query, after });
         return false;
       }
       const page = await read(run, { ...query, after, limit: settings.sweepPageSize });
       const left = await forEachLimited(batches(page.requests), settings.sweepConcurrency, work, inBudget);
       if (left.length > 0) {
-        run.counts.deferred += left.reduce((n, batch) => n + batch.length, 0) + (page.next ? await store.count({ ...query, after: page.next }) : 0);
+        if (!run.answered) run.counts.deferred += left.reduce((n, batch) => n + batch.length, 0) + (page.next ? await store.count({ ...query, after: page.next }) : 0);
         return false;
       }
       after = page.next;
@@ -272,13 +319,32 @@ export function createSweep(deps: AppDeps, runner: Runner, kinds: Record<Request
 
   const withHomes = createSweepHomes(homes, settings.sweepConcurrency);
 
-  return async function sweep(): Promise<SweepCounts> {
+  /**
+   * One run. `signal` (a shutdown) stops it: no new work starts, and it
+   * answers at once with what it did, the steps still running counted in
+   * `deferred`. It answers by `sweepDeadlineSeconds` in any case.
+   */
+  return async function sweep(signal?: AbortSignal): Promise<SweepCounts> {
     // Real elapsed time, not the app clock: the budget is about Cloud Scheduler's deadline.
     const started = Date.now();
-    const inBudget = (): boolean => Date.now() - started < settings.sweepBudgetSeconds * 1000;
+    const inBudget = (): boolean => signal?.aborted !== true && Date.now() - started < settings.sweepBudgetSeconds * 1000;
+    const run: SweepRun = { counts: emptyCounts(), ids: {}, inFlight: new Set(), answered: false };
     // Home tabs the run's transitions concern are published once each, at the end.
-    const { result, homes: published } = await withHomes(() => sweepOnce(inBudget), inBudget);
-    const { run, finished, open } = result;
+    const work = withHomes(() => sweepOnce(run, inBudget), inBudget);
+    track?.(work.catch((error: unknown) => logger.error('sweep failed', { error: asWardenError(error).operatorMessage })));
+    const ending = await settleBy(work, settings.sweepDeadlineSeconds * 1000 - (Date.now() - started), signal);
+    if (ending !== 'done') {
+      run.answered = true;
+      // Cut short: what is still running finishes on its own (under its lease); the next run takes what it leaves.
+      const running = [...run.inFlight];
+      for (const id of running) tally(run, 'deferred', id);
+      const done = { ...run.counts };
+      const why = ending === 'stopped' ? 'runwarden is shutting down' : `its deadline (${settings.sweepDeadlineSeconds} s) passed`;
+      logger.warn(`sweep answered early: ${why}`, { counts: done, ids: run.ids, running, finished: false, ms: Date.now() - started });
+      return done;
+    }
+    const { result, homes: published } = await work;
+    const { finished, open } = result;
     const done = run.counts;
     const trouble = done.failed + done.errors + done.malformed + done.retried + done.drifted + done.deferred + done.deliveryFailed + done.deliveryDropped > 0;
     // infra/monitoring.tf reads this line: counts.* (per run), open.* (requests by status after the run), ms, finished
@@ -286,8 +352,7 @@ export function createSweep(deps: AppDeps, runner: Runner, kinds: Record<Request
     return done;
   };
 
-  async function sweepOnce(inBudget: () => boolean): Promise<{ run: SweepRun; finished: boolean; open: Record<'active' | 'approved' | 'pending', number> }> {
-    const run: SweepRun = { counts: emptyCounts(), ids: {} };
+  async function sweepOnce(run: SweepRun, inBudget: () => boolean): Promise<{ finished: boolean; open: Record<'active' | 'approved' | 'pending', number> }> {
     const now = clock.now();
     const each = (work: (r: AccessRequest, run: SweepRun) => Promise<void>) => async (batch: AccessRequest[]) => {
       for (const request of batch) await step(request, run, work);
@@ -299,6 +364,7 @@ export function createSweep(deps: AppDeps, runner: Runner, kinds: Record<Request
       (await pages(run, { status: 'approved', orderBy: 'createdAt' }, one, each(finishApply), inBudget)) &&
       (await pages(run, { status: 'pending', orderBy: 'createdAt' }, one, each(tendPending), inBudget)) &&
       (await pages(run, { status: 'active', orderBy: 'target' }, (requests) => [requests], (batch) => tendActivePage(batch, run), inBudget));
+    if (run.answered) return { finished: false, open: { active: 0, approved: 0, pending: 0 } };
     // Requests by status after the steps (aggregation counts: what the operator's dashboard shows as open work).
     const open = { active: await store.count({ status: 'active', orderBy: 'id' }), approved: await store.count({ status: 'approved', orderBy: 'id' }), pending: await store.count({ status: 'pending', orderBy: 'id' }) };
     if (finished) for (const status of ['active', 'approved', 'pending'] as const) await findUnsortable(run, status, status === 'active' ? 'target' : 'createdAt', open[status]);
@@ -316,9 +382,9 @@ export function createSweep(deps: AppDeps, runner: Runner, kinds: Record<Request
     if (inBudget()) {
       const outbox = await sweepOutbox(inBudget);
       for (const bad of outbox.malformed) if (!run.ids.malformed?.includes(bad.id)) tally(run, 'malformed', bad.id);
-      for (const what of ['delivered', 'reposted', 'deliveryFailed', 'deliveryDropped', 'errors', 'deferred'] as const) for (const id of outbox[what]) tally(run, what, id);
+      for (const what of ['delivered', 'reposted', 'deliveryFailed', 'deliveryDropped', 'errors', 'deferred', 'skipped'] as const) for (const id of outbox[what]) tally(run, what, id);
     }
-    return { run, finished, open };
+    return { finished, open };
   }
 
   /** A page of active requests (ordered by resource): tend each, then one drift read per resource. */

@@ -33,6 +33,8 @@ export interface OutboxSweep {
   errors: string[];
   /** requests not started before the time budget ran out */
   deferred: string[];
+  /** requests whose Google work another process holds under a live lease (it delivers after it) */
+  skipped: string[];
   malformed: MalformedDocument[];
 }
 
@@ -43,7 +45,7 @@ function leaseLive(request: AccessRequest, now: Date): boolean {
 export function createOutboxSweep(deps: AppDeps, runner: Runner): (inBudget: () => boolean) => Promise<OutboxSweep> {
   const { store, clock, logger, settings } = deps;
   return async function sweepOutbox(inBudget) {
-    const done: OutboxSweep = { delivered: [], reposted: [], deliveryFailed: [], deliveryDropped: [], errors: [], deferred: [], malformed: [] };
+    const done: OutboxSweep = { delivered: [], reposted: [], deliveryFailed: [], deliveryDropped: [], errors: [], deferred: [], skipped: [], malformed: [] };
     const now = clock.now();
     // A request rescheduled during this pass may come round again on a later page: it is tended once.
     const seen = new Set<string>();
@@ -61,7 +63,7 @@ export function createOutboxSweep(deps: AppDeps, runner: Runner): (inBudget: () 
     return done;
 
     async function deliver(request: AccessRequest): Promise<void> {
-      if (leaseLive(request, clock.now())) return;
+      if (leaseLive(request, clock.now())) return void done.skipped.push(request.id);
       try {
         const { report } = await runner.deliver(request);
         for (const d of report.delivered) {

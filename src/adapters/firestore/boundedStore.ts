@@ -1,10 +1,14 @@
 /**
- * Every Firestore call with a deadline. The Firestore client retries
- * UNAVAILABLE for minutes; a slash command must not wait that long. Past the
- * deadline the call is abandoned with runwarden_database_unavailable, whose
- * text tells the person nothing was changed. (A transaction whose commit was
- * already on the wire may still land; it is then a complete, audited
- * transition like any other, and the sweep carries on from it.)
+ * Every Firestore call with a deadline: the request store, the delivery
+ * ledger of slash commands, the posture findings — every port backed by
+ * Firestore goes through `boundPort`. The Firestore client retries
+ * UNAVAILABLE for minutes; a slash command must not wait that long (an
+ * unreachable Firestore left a command with no answer and no log line for 8
+ * minutes). Past the deadline the call is abandoned with
+ * runwarden_database_unavailable, whose text tells the person nothing was
+ * changed. (A transaction whose commit was already on the wire may still
+ * land; it is then a complete, audited transition like any other, and the
+ * sweep carries on from it.)
  */
 import { ErrorCode, WardenError } from '../../domain/errors';
 import type { RequestStore } from '../../ports';
@@ -24,21 +28,24 @@ function bounded<T>(what: string, timeoutMs: number, call: () => Promise<T>): Pr
   return Promise.race([pending, deadline]).finally(() => clearTimeout(timer));
 }
 
+/** A port whose every member is an async method (what Firestore-backed ports are). */
+type AsyncPort<P> = { [K in keyof P]: P[K] extends (...args: infer A) => Promise<infer R> ? (...args: A) => Promise<R> : never };
+
+/**
+ * Wraps every method of `port` so that each call fails after `timeoutMs`
+ * (milliseconds) with runwarden_database_unavailable; `name` names the port
+ * in the operator's message ("Firestore deliveries.claim did not answer…").
+ */
+export function boundPort<P extends AsyncPort<P>>(port: P, name: string, timeoutMs: number): P {
+  const wrapped: Record<string, unknown> = {};
+  for (const key of Object.keys(port) as Array<keyof P & string>) {
+    const method = port[key] as unknown as (...args: unknown[]) => Promise<unknown>;
+    wrapped[key] = (...args: unknown[]) => bounded(`${name}.${key}`, timeoutMs, () => method.apply(port, args));
+  }
+  return wrapped as P;
+}
+
 /** Wraps a RequestStore so that each of its calls fails after `timeoutMs` (milliseconds). */
 export function createBoundedStore(store: RequestStore, timeoutMs: number): RequestStore {
-  return {
-    create: (request, event) => bounded('create', timeoutMs, () => store.create(request, event)),
-    get: (id) => bounded('get', timeoutMs, () => store.get(id)),
-    events: (id) => bounded('events', timeoutMs, () => store.events(id)),
-    transact: (id, decide) => bounded('transaction', timeoutMs, () => store.transact(id, decide)),
-    listByStatus: (statuses) => bounded('query', timeoutMs, () => store.listByStatus(statuses)),
-    listByRequester: (requester, statuses) => bounded('query', timeoutMs, () => store.listByRequester(requester, statuses)),
-    listAwaitingReview: () => bounded('query', timeoutMs, () => store.listAwaitingReview()),
-    page: (query) => bounded('query', timeoutMs, () => store.page(query)),
-    count: (query) => bounded('count query', timeoutMs, () => store.count(query)),
-    listOutboxDue: (now, after) => bounded('query', timeoutMs, () => store.listOutboxDue(now, after)),
-    recentByRequester: (query) => bounded('query', timeoutMs, () => store.recentByRequester(query)),
-    countByRequester: (requester, statuses) => bounded('count query', timeoutMs, () => store.countByRequester(requester, statuses)),
-    listPendingExtensions: (limit) => bounded('query', timeoutMs, () => store.listPendingExtensions(limit)),
-  };
+  return boundPort(store, 'requests', timeoutMs);
 }

@@ -58,7 +58,8 @@ export function createUseCases(deps: AppDeps, kinds: Record<RequestKind, KindEff
     status: queries.status,
     /** posture findings (SPEC §11): `/warden posture`, the approvers' App Home */
     posture: createPostureQueries(deps),
-    sweep: createSweep(deps, runner, kinds, homes),
+    // a sweep's work is tracked: a graceful stop waits for it (bounded), also after the sweep answered early
+    sweep: createSweep(deps, runner, kinds, homes, (work) => void inflight.track(() => work)()),
     now: (): Date => deps.clock.now(),
   };
 }

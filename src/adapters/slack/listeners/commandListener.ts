@@ -5,7 +5,7 @@
  */
 import type { SlackListeners } from './slackListeners';
 import { parseCommand, runCommand, type CommandContext } from '../../../../commands';
-import { asWardenError, severityOf } from '../../../domain/errors';
+import { ErrorCode, asWardenError, severityOf } from '../../../domain/errors';
 import type { DeliveryLedger, DeliveryReply, Logger } from '../../../ports';
 import { refusal } from '../views/refusal';
 import { userText } from '../views/refusalText';
@@ -62,8 +62,9 @@ export function registerCommandListener(app: SlackListeners, deps: CommandListen
       reply = await answerOnce({ ledger: deps.deliveries, logger: deps.logger, now: deps.now }, command.trigger_id, run);
     } catch (error) {
       // The ledger itself failed: refuse rather than risk running the command twice.
-      deps.logger.error('could not check the command delivery ledger', { error: asWardenError(error).operatorMessage, user: command.user_id });
-      reply = refusal('runwarden could not record this command; nothing was done. Please try again.');
+      const failure = asWardenError(error);
+      deps.logger.error('could not check the command delivery ledger', { code: failure.code, error: failure.operatorMessage, user: command.user_id });
+      reply = refusal(failure.code === ErrorCode.DatabaseUnavailable ? failure.userMessage : 'runwarden could not record this command; nothing was done. Please try again.');
     }
     await respond({ response_type: 'ephemeral', replace_original: false, ...reply });
   });

@@ -4,9 +4,9 @@
  * abandoned after the deadline with runwarden_database_unavailable and the
  * sentence the person sees; a store that answers in time is unchanged.
  */
-import { createBoundedStore, DATABASE_UNAVAILABLE } from '../../../../src/adapters/firestore/boundedStore';
+import { boundPort, createBoundedStore, DATABASE_UNAVAILABLE } from '../../../../src/adapters/firestore/boundedStore';
 import { ErrorCode, WardenError } from '../../../../src/domain/errors';
-import type { RequestStore } from '../../../../src/ports';
+import type { DeliveryLedger, RequestStore } from '../../../../src/ports';
 
 const never = <T>(): Promise<T> => new Promise<T>(() => undefined);
 const silent: RequestStore = {
@@ -58,5 +58,37 @@ describe('createBoundedStore', () => {
     const bounded = createBoundedStore(answering, 2_000);
     await expect(bounded.get('23456789ab')).resolves.toBeUndefined();
     await expect(bounded.events('23456789ab')).rejects.toThrow('boom');
+  });
+});
+
+describe('boundPort (every Firestore-backed port: the delivery ledger, the findings)', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('abandons a delivery-ledger claim that does not answer, naming the port and method for the operator', async () => {
+    const ledger: DeliveryLedger = { claim: () => never(), record: () => never(), reply: () => never() };
+    const pending = boundPort(ledger, 'deliveries', 10_000).claim('trigger-1', new Date()).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    jest.advanceTimersByTime(10_000);
+    const error = (await pending) as WardenError;
+    expect(error.code).toBe(ErrorCode.DatabaseUnavailable);
+    expect(error.userMessage).toBe(DATABASE_UNAVAILABLE);
+    expect(error.operatorMessage).toBe('Firestore deliveries.claim did not answer within 10000 ms');
+  });
+
+  it('passes a ledger’s answers through, with `this` kept', async () => {
+    const ledger = {
+      first: true,
+      async claim() {
+        return { first: this.first };
+      },
+      record: async () => undefined,
+      reply: async () => ({ text: 'ok' }),
+    };
+    const bounded = boundPort(ledger as unknown as DeliveryLedger, 'deliveries', 10_000);
+    await expect(bounded.claim('k', new Date())).resolves.toEqual({ first: true });
+    await expect(bounded.reply('k')).resolves.toEqual({ text: 'ok' });
   });
 });
