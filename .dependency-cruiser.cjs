@@ -45,14 +45,14 @@ module.exports = {
       severity: 'error',
       comment:
         "A kind's pure part (src/kinds/<kind>/, every file but effects.ts and index.ts) imports only the domain, " +
-        "the kinds' shared pure files (src/kinds/kind.ts, src/kinds/phrase.ts) and its own kind's pure files; what " +
+        "the kinds' shared pure files (src/kinds/kind.ts, phrase.ts, fit.ts) and its own kind's pure files; what " +
         'touches Google lives in its effects.ts, and index.ts puts the two together.',
       from: { path: '^src/kinds/([^/]+)/(?!(effects|index)\\.ts$)[^/]+\\.ts$' },
       to: {
         pathNot: [
           '^src/domain/',
           '^src/kinds/$1/(?!(effects|index)\\.ts$)[^/]+\\.ts$',
-          '^src/kinds/(kind|phrase)\\.ts$',
+          '^src/kinds/(kind|phrase|fit)\\.ts$',
           ...PURE_PACKAGES.map((name) => `^node_modules/${name}/`),
         ],
       },

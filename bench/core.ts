@@ -12,6 +12,7 @@ import type { Policy } from '../src/domain/policy/schema';
 import type { AccessRequest } from '../src/domain/request';
 import { transition } from '../src/domain/stateMachine';
 import { heading, memory, memoryTable, summaryTable, timeSync, type Summary } from './stats';
+import { KIND_RULES } from '../src/kinds/registry';
 
 const PROJECT = 'acme-prod';
 const RULES = 200;
@@ -109,7 +110,7 @@ export function runCore(): void {
     emails: new Map([['U0ALICE', 'alice@acme.example'], ['U0BOB', 'bob@acme.example']]),
   };
   const draft = { kind: 'invoker' as const, target: `projects/${PROJECT}/locations/us-central1/services/hello`, reason: 'debugging', durationSeconds: 7200 };
-  const submit = () => decideAuthority('submit', { actor: 'U0ALICE', draft, openRequests: 0, policy, facts, now });
+  const submit = () => decideAuthority('submit', { actor: 'U0ALICE', draft, openRequests: 0, policy, facts, kinds: KIND_RULES, now });
   const decision = submit();
   if (decision.verdict === 'refused' || decision.rule.index !== RULES - 1) throw new Error(`bench policy: the last rule should match (${decision.verdict === 'refused' ? decision.refusal.code : decision.rule.name})`);
   summaries.push(timeSync(`decideAuthority submit (${RULES} rules, match = last)`, 5_000, submit, 200));
@@ -130,7 +131,7 @@ export function runCore(): void {
   );
 
   const pending = pendingRequest(now);
-  const approve = { type: 'approve' as const, actor: 'U0BOB', grounds: { policy, facts }, holder: 'bench', leaseUntil: new Date(now.getTime() + 300_000) };
+  const approve = { type: 'approve' as const, actor: 'U0BOB', grounds: { policy, facts, kinds: KIND_RULES }, holder: 'bench', leaseUntil: new Date(now.getTime() + 300_000) };
   if (!transition(pending, approve, now).ok) throw new Error('bench request: approve should be accepted');
   summaries.push(timeSync('transition (pending → approved, 1 of 1)', 50_000, () => transition(pending, approve, now)));
 

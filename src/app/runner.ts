@@ -28,6 +28,7 @@ import type { HomeRefresher } from './homeRefresher';
 import { createOutbox, type DeliveryReport } from './outbox';
 import type { RemovalSeat } from './iamBatches';
 import { createSlackDelivery } from './slackDelivery';
+import { KIND_RULES } from '../kinds/registry';
 
 export interface RunResult {
   outcome: TransitionOutcome;
@@ -146,7 +147,7 @@ export function createRunner(deps: AppDeps, kinds: Record<AccessRequest['kind'],
   async function weigh<M extends 'apply' | 'apply_extension'>(moment: M, request: AccessRequest) {
     const policy = deps.policy();
     const refusal = (d: { verdict: string; refusal?: Refusal }) => (d.verdict === 'refused' ? d.refusal : undefined);
-    return withFacts(deps.directory, policy, needsFor(policy, request), (facts) => decideAuthority(moment, { request, policy, facts, now: clock.now() }), refusal);
+    return withFacts(deps.directory, policy, needsFor(policy, request), (facts) => decideAuthority(moment, { request, policy, facts, kinds: KIND_RULES, now: clock.now() }), refusal);
   }
 
   /** Why authority could not be weighed now (a Slack lookup failed, or kept lacking facts): retried later. */

@@ -10,6 +10,7 @@ import type { AuthorityFacts } from './authority/facts';
 import type { Dropped } from './authority/moments';
 import type { Policy } from './policy/schema';
 import type { AccessRequest, AuditEvent, Delivery, NoticeKind, Operation } from './request';
+import type { KindRulesTable } from './authority/kindRules';
 
 /** What to deliver, without the outbox's bookkeeping. */
 export type DeliveryWork = Pick<Delivery, 'type' | 'notice' | 'n'>;
@@ -49,6 +50,8 @@ export interface Lease {
 export interface Grounds {
   policy: Policy;
   facts: AuthorityFacts;
+  /** each request kind's own checks (src/kinds/registry.ts KIND_RULES) */
+  kinds: KindRulesTable;
 }
 
 export type RequestEvent =

@@ -10,6 +10,7 @@
  * ports only).
  */
 import type { z } from 'zod';
+import type { KindRules } from '../domain/authority/kindRules';
 import type { WardenError } from '../domain/errors';
 import type { ParseArgsResult } from '../domain/grammar/args';
 import type { Tokens } from '../domain/grammar/tokens';
@@ -216,6 +217,8 @@ export interface KindModule<K extends RequestKind = RequestKind, Args extends ob
   kind: K;
   command: KindCommand<Args>;
   record: KindRecord;
+  /** how a request of this kind fits its rule: its part of the authority decision (src/domain/authority) */
+  rules: KindRules;
   describe: KindDescription;
   /** how the request form asks for it; absent: the form does not offer it (only its subcommand does) */
   form?: KindForm | undefined;

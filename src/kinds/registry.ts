@@ -5,6 +5,7 @@
  * Adding a kind is a folder under src/kinds/ and one entry here
  * (docs/architecture.md, "Adding a kind").
  */
+import type { KindRulesTable } from '../domain/authority/kindRules';
 import type { RequestKind } from '../domain/request';
 import { invoker } from './invoker';
 import type { KindCommand, KindEffects, KindForm, KindModule, KindPorts } from './kind';
@@ -36,6 +37,9 @@ export function formOf(kind: RequestKind): KindForm | undefined {
 export function isRequestKind(name: string): name is RequestKind {
   return Object.hasOwn(KINDS, name);
 }
+
+/** Each kind's part of the authority decision, by kind: handed to decideAuthority in its grounds. */
+export const KIND_RULES: KindRulesTable = { invoker: invoker.rules, egress: egress.rules, ingress: ingress.rules, rotate: rotate.rules };
 
 /** Each kind's effects against Google, built on `ports`. */
 export function createKindEffects(ports: KindPorts): Record<RequestKind, KindEffects> {

@@ -9,6 +9,7 @@ import { findRule } from '../../domain/authority/standing';
 import type { AccessRequest } from '../../domain/request';
 import { gatherFacts } from '../authorityFacts';
 import type { AppDeps } from '../deps';
+import { KIND_RULES } from '../../kinds/registry';
 
 /**
  * Which of `requests` wait for `user`'s decision, and what: approval of the
@@ -21,6 +22,6 @@ export async function awaitingFrom(deps: AppDeps, user: string, requests: readon
   const groups = requests.flatMap((request) => groupsToGather(policy, findRule(policy, request.kind, request.target)?.rule));
   const facts = await gatherFacts(deps.directory, policy, { groups, people: [user] });
   const unique = [...new Map(requests.map((request) => [request.id, request])).values()];
-  return unique.flatMap((request) => awaitedFrom(policy, facts, request, user).map((awaited) => ({ request, awaited })));
+  return unique.flatMap((request) => awaitedFrom(policy, facts, KIND_RULES, request, user).map((awaited) => ({ request, awaited })));
 }
 

@@ -9,6 +9,7 @@ import type { AccessRequest, AuditEvent } from '../../domain/request';
 import { needsFor, withFacts } from '../authorityFacts';
 import { awaitingFrom } from './awaiting';
 import type { AppDeps } from '../deps';
+import { KIND_RULES } from '../../kinds/registry';
 import { HOME_SCAN } from './home';
 
 /** The user's open requests and grants `/warden list` shows at most (its view shows fewer). */
@@ -54,7 +55,7 @@ export function createQueries(deps: AppDeps) {
       deps.directory,
       policy,
       { ...needsFor(policy, request, [reader]), people: [reader] },
-      (facts) => decideAuthority('read', { actor: reader, request, policy, facts, now: deps.clock.now() }),
+      (facts) => decideAuthority('read', { actor: reader, request, policy, facts, kinds: KIND_RULES, now: deps.clock.now() }),
       (d) => (d.verdict === 'refused' ? d.refusal : undefined),
     );
     if (decision.verdict === 'refused') {

@@ -10,6 +10,7 @@ import type { Grounds, RequestEvent } from '../../domain/transitions';
 import { needsFor, refusalOf, withFacts } from '../authorityFacts';
 import type { AppDeps } from '../deps';
 import type { Runner, RunResult } from '../runner';
+import { KIND_RULES } from '../../kinds/registry';
 
 /** The answer for an id that names no request — the same as for one the person may not see (SPEC §4). */
 export function noSuchRequest(id: string): RunResult {
@@ -22,7 +23,7 @@ export function createRunWeighed(deps: AppDeps, runner: Runner) {
     const request = await deps.store.get(id);
     if (!request) return noSuchRequest(id);
     const policy = deps.policy();
-    const result = await withFacts(deps.directory, policy, needsFor(policy, request, [actor]), (facts) => runner.run(id, eventFor({ policy, facts })), (r) => refusalOf(r.outcome));
+    const result = await withFacts(deps.directory, policy, needsFor(policy, request, [actor]), (facts) => runner.run(id, eventFor({ policy, facts, kinds: KIND_RULES })), (r) => refusalOf(r.outcome));
     return result;
   };
 }

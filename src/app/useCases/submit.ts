@@ -20,6 +20,7 @@ import { needsFor, withFacts } from '../authorityFacts';
 import type { AppDeps } from '../deps';
 import type { KindEffects } from '../../kinds/kind';
 import type { Runner } from '../runner';
+import { KIND_RULES } from '../../kinds/registry';
 
 export interface SubmitInput {
   requester: string;
@@ -57,7 +58,7 @@ export function createSubmit(deps: AppDeps, kinds: Record<RequestKind, KindEffec
       deps.directory,
       policy,
       needsFor(policy, input),
-      (facts) => decideAuthority('submit', { actor: input.requester, draft, openRequests, policy, facts, now: deps.clock.now() }),
+      (facts) => decideAuthority('submit', { actor: input.requester, draft, openRequests, policy, facts, kinds: KIND_RULES, now: deps.clock.now() }),
       (d) => (d.verdict === 'refused' ? d.refusal : undefined),
     );
   }

@@ -12,12 +12,13 @@ import type { Policy } from '../policy/schema';
 import { decideReview } from './manage';
 import { openExtension } from './extension';
 import { approvalStanding, findRule } from './standing';
+import type { KindRulesTable } from './kindRules';
 
 export type Awaited = 'approve' | 'approve_extension' | 'review';
 
-/** What of `request` waits for `user` now (nothing, or one or more of: its approval, its extension's, its review). */
-export function awaitedFrom(policy: Policy, facts: AuthorityFacts, request: AccessRequest, user: string): Awaited[] {
-  const r = new FactReader(policy, facts);
+/** What of `request` waits for `user` now (nothing, or one or more of: its approval, its extension's, its review); `kinds`: each kind's rules. */
+export function awaitedFrom(policy: Policy, facts: AuthorityFacts, kinds: KindRulesTable, request: AccessRequest, user: string): Awaited[] {
+  const r = new FactReader(policy, facts, kinds);
   const rule = findRule(policy, request.kind, request.target)?.rule;
   if (!rule) return [];
   const awaited: Awaited[] = [];

@@ -11,12 +11,11 @@
  * Pure: no I/O, no clock (now is in the grounds). A fact the decision needs
  * and was not given fails closed as `facts_missing`, naming what to gather.
  */
-import type { RequestKind } from '../request';
 import { decideApprove, decideDeny } from './approval';
 import { decideApply } from './apply';
 import { decideApplyExtension, decideApproveExtension, decideDenyExtension, decideExtend } from './extension';
 import { FactReader } from './facts';
-import { KIND_RULES, type KindRules } from './kindRules';
+import type { KindRulesTable } from './kindRules';
 import { decideCancel, decideRead, decideReview, decideRevoke } from './manage';
 import type { AuthorityDecision, DecisionFor, Grounds, Moment, MomentArgs, MomentInput } from './moments';
 import { decideSubmit } from './submit';
@@ -27,16 +26,12 @@ export type MomentOf<M extends Moment> = MomentArgs[M];
 /**
  * The decision at `moment` on `input` (the actor, the request as read in the
  * transaction or the draft, and the grounds: policy in force, facts, now).
- * `kinds` holds each request kind's own checks (kindRules.ts).
+ * The grounds' `kinds` hold each request kind's own checks (kindRules.ts).
  */
-export function decideAuthority<M extends Moment>(
-  moment: M,
-  input: MomentOf<M> & Grounds,
-  kinds: Readonly<Record<RequestKind, KindRules>> = KIND_RULES,
-): DecisionFor<M> {
-  const r = new FactReader(input.policy, input.facts, kinds);
+export function decideAuthority<M extends Moment>(moment: M, input: MomentOf<M> & Grounds): DecisionFor<M> {
+  const r = new FactReader(input.policy, input.facts, input.kinds);
   // MomentArgs[M] with its moment put back is the MomentInput variant of M.
-  const decision = decideMoment(r, kinds, { ...input, moment } as unknown as MomentInput & Grounds);
+  const decision = decideMoment(r, input.kinds, { ...input, moment } as unknown as MomentInput & Grounds);
   if (r.lacksAny()) {
     const missing = { groups: [...r.missing.groups], people: [...r.missing.people] };
     return narrowed<M>({ verdict: 'refused', refusal: { code: 'facts_missing', moment, missing } });
@@ -54,7 +49,7 @@ function narrowed<M extends Moment>(decision: AuthorityDecision): DecisionFor<M>
   return decision as DecisionFor<M>;
 }
 
-function decideMoment(r: FactReader, kinds: Readonly<Record<RequestKind, KindRules>>, input: MomentInput & Grounds): AuthorityDecision {
+function decideMoment(r: FactReader, kinds: KindRulesTable, input: MomentInput & Grounds): AuthorityDecision {
   switch (input.moment) {
     case 'submit':
       return decideSubmit(r, kinds, input);

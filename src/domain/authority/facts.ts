@@ -8,8 +8,8 @@
  */
 import { memberEmail } from '../policy/identity';
 import { SLACK_GROUP_ID, type Policy, type Rule } from '../policy/schema';
-import type { AccessRequest, RequestKind } from '../request';
-import { KIND_RULES, type KindRules } from './kindRules';
+import type { AccessRequest } from '../request';
+import type { KindRulesTable } from './kindRules';
 
 export interface AuthorityFacts {
   /** Slack user-group ID (S…) → its members now (usergroups.users.list) */
@@ -59,14 +59,17 @@ export interface MissingFacts {
 export class FactReader {
   readonly missing: MissingFacts = { groups: new Set(), people: new Set() };
 
+  /** `kinds`: each kind's rules (src/kinds/registry.ts KIND_RULES); needed to know a request's subjects */
   constructor(
     readonly policy: Policy,
     private readonly facts: AuthorityFacts,
-    readonly kinds: Readonly<Record<RequestKind, KindRules>> = KIND_RULES,
+    readonly kinds?: KindRulesTable | undefined,
   ) {}
 
   /** The identities `request` gives or takes access from (its kind's `subjects`, else its member's email). */
   subjects(request: AccessRequest): string[] {
+    // Fails closed: without the kinds' rules nobody can tell whose access a request changes.
+    if (this.kinds === undefined) throw new Error('the kinds\' rules were not handed in, so the subjects of a request are unknown');
     const own = this.kinds[request.kind].subjects;
     if (own) return own(request).map((email) => email.toLowerCase());
     const granted = request.member === undefined ? undefined : memberEmail(request.member);

@@ -4,7 +4,7 @@
  */
 export { decideAuthority, type MomentOf } from './decideAuthority';
 export { FactReader, NO_FACTS, approverIds, groupEntries, groupsToGather, type AuthorityFacts, type MissingFacts } from './facts';
-export { KIND_RULES, type KindDraft, type KindRules, type Fit, type FitContext } from './kindRules';
+export type { KindDraft, KindRules, KindRulesTable, Fit, FitContext } from './kindRules';
 export type * from './moments';
 export { MOMENTS } from './moments';
 export { REFUSAL_CODES, auditReason, type Refusal, type RefusalCode } from './refusal';

@@ -11,11 +11,14 @@ import type { Refusal, RefusalCode } from './refusal';
 
 export { MOMENTS, type Moment } from './moment';
 import type { Moment } from './moment';
+import type { KindRulesTable } from './kindRules';
 
 /** What every decision stands on: the policy in force, facts gathered before, and the time. */
 export interface Grounds {
   policy: Policy;
   facts: AuthorityFacts;
+  /** each request kind's own checks (src/kinds/<kind>/rules.ts), handed in by the app (src/kinds/registry.ts KIND_RULES) */
+  kinds: KindRulesTable;
   now: Date;
 }
 

@@ -4,11 +4,13 @@ import { invokerCommand, type InvokerArgs } from './command';
 import { describeInvoker } from './describe';
 import { createInvokerEffects } from './effects';
 import { invokerRecord } from './record';
+import { invokerRules } from './rules';
 
 export const invoker: KindModule<'invoker', InvokerArgs> = {
   kind: 'invoker',
   command: invokerCommand,
   record: invokerRecord,
+  rules: invokerRules,
   describe: describeInvoker,
   form: { option: 'invoker — call a private service', target: 'service', duration: 'required' },
   effects: (ports) => createInvokerEffects(ports),

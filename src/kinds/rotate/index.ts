@@ -4,11 +4,13 @@ import { rotateCommand, type RotateArgs } from './command';
 import { describeRotate } from './describe';
 import { createRotateEffects } from './effects';
 import { rotateRecord } from './record';
+import { rotateRules } from './rules';
 
 export const rotate: KindModule<'rotate', RotateArgs> = {
   kind: 'rotate',
   command: rotateCommand,
   record: rotateRecord,
+  rules: rotateRules,
   describe: describeRotate,
   form: { option: 'rotate — rotate a KMS key', target: 'key', duration: 'none' },
   effects: (ports) => createRotateEffects({ ...ports, scope: ports.defaults }),

@@ -5,11 +5,13 @@ import { settingCommand, type SettingArgs } from './command';
 import { describeSetting } from './describe';
 import { createSettingEffects } from './effects';
 import { settingRecord } from './record';
+import { settingRules } from './rules';
 
 export const egress: KindModule<'egress', SettingArgs> = {
   kind: 'egress',
   command: settingCommand('egress'),
   record: settingRecord,
+  rules: settingRules,
   describe: describeSetting('egress'),
   form: { option: 'egress — VPC egress setting', target: 'service', settings: EGRESS_VALUES, duration: 'optional' },
   effects: (ports) => createSettingEffects('egress', ports),
@@ -19,6 +21,7 @@ export const ingress: KindModule<'ingress', SettingArgs> = {
   kind: 'ingress',
   command: settingCommand('ingress'),
   record: settingRecord,
+  rules: settingRules,
   describe: describeSetting('ingress'),
   form: { option: 'ingress — ingress setting', target: 'service', settings: INGRESS_VALUES, duration: 'optional' },
   effects: (ports) => createSettingEffects('ingress', ports),

@@ -10,6 +10,7 @@ import { NO_FACTS } from '../../../src/domain/authority/facts';
 import { REVOKE_ACTION, APPROVE_ACTION } from '../../../src/adapters/slack/ids';
 import { transition } from '../../../src/domain/stateMachine';
 import { APPROVALS_CHANNEL, service, startHarness, type Harness } from '../../support/harness';
+import { KIND_RULES } from '../../../src/kinds/registry';
 
 jest.setTimeout(180_000);
 
@@ -128,7 +129,7 @@ it('a process that committed a transition and died before telling Slack: the swe
   const id = await a.submit('U0ALICE', 'invoker hello 10m about to be cancelled');
   await settled(id);
   // the transition is committed (as the process would) and nothing runs after it
-  const committed = await a.runwarden.deps.store.transact(id, (current) => transition(current, { type: 'cancel', actor: 'U0ALICE', grounds: { policy: a.runwarden.deps.policy(), facts: NO_FACTS } }, a.clock.now()));
+  const committed = await a.runwarden.deps.store.transact(id, (current) => transition(current, { type: 'cancel', actor: 'U0ALICE', grounds: { policy: a.runwarden.deps.policy(), facts: NO_FACTS, kinds: KIND_RULES } }, a.clock.now()));
   expect(committed.ok).toBe(true);
   expect(offers(id, APPROVE_ACTION)).toBe(true);
   expect(dmsAbout(id, /cancelled/)).toHaveLength(0);

@@ -14,6 +14,7 @@ import { APPROVE_ACTION, REVOKE_ACTION } from '../../../src/adapters/slack/ids';
 import { DELIVERY_LIMITS } from '../../../src/domain/outbox';
 import { transition } from '../../../src/domain/stateMachine';
 import { service, startHarness, type Harness } from '../../support/harness';
+import { KIND_RULES } from '../../../src/kinds/registry';
 
 jest.setTimeout(180_000);
 
@@ -132,7 +133,7 @@ it('200 documents the sweep cannot deliver (malformed) at the front of the owed 
     for (const doc of crowd) batch.set(firestore.collection('requests').doc(doc), { kind: 'teleport', outboxDueAt: new Date(0) });
     await batch.commit();
     // a transition committed by a process that died before telling Slack
-    const committed = await a.runwarden.deps.store.transact(id, (current) => transition(current, { type: 'cancel', actor: 'U0ALICE', grounds: { policy: a.runwarden.deps.policy(), facts: NO_FACTS } }, a.clock.now()));
+    const committed = await a.runwarden.deps.store.transact(id, (current) => transition(current, { type: 'cancel', actor: 'U0ALICE', grounds: { policy: a.runwarden.deps.policy(), facts: NO_FACTS, kinds: KIND_RULES } }, a.clock.now()));
     expect(committed.ok).toBe(true);
 
     const swept = await b.sweep();

@@ -7,6 +7,7 @@ import { gatherFacts, withFacts } from '../../../src/app/authorityFacts';
 import { decideAuthority, type AuthorityFacts } from '../../../src/domain/authority';
 import type { DirectoryPort } from '../../../src/ports';
 import { policyFrom } from '../domain/policy/specPolicy';
+import { KIND_RULES } from '../../../src/kinds/registry';
 
 const policy = policyFrom(`
 defaults: { channel: C0APPROVALS }
@@ -38,7 +39,7 @@ function directory(emails: Record<string, string | undefined>): DirectoryPort & 
 }
 
 const submit = (facts: AuthorityFacts, member?: string) =>
-  decideAuthority('submit', { actor: 'U0ALICE', draft: { kind: 'invoker', target: HELLO, reason: 'pairing', durationSeconds: 3600, member }, openRequests: 0, policy, facts, now: new Date('2026-11-22T12:00:00Z') });
+  decideAuthority('submit', { actor: 'U0ALICE', draft: { kind: 'invoker', target: HELLO, reason: 'pairing', durationSeconds: 3600, member }, openRequests: 0, policy, facts, kinds: KIND_RULES, now: new Date('2026-11-22T12:00:00Z') });
 const refusalOf = (d: ReturnType<typeof submit>) => (d.verdict === 'refused' ? d.refusal : undefined);
 
 it('looks up what the decision found missing (the approvers, for a grant to another member) and asks again', async () => {

@@ -7,6 +7,7 @@
 import type { AuthorityFacts } from '../../../src/domain/authority/facts';
 import type { Grounds } from '../../../src/domain/transitions';
 import { policyFrom } from './policy/specPolicy';
+import { KIND_RULES } from '../../../src/kinds/registry';
 
 const EMAILS: Record<string, string | undefined> = {
   U0ALICE: 'alice@acme.example',
@@ -53,5 +54,5 @@ export function facts(change: { groups?: Record<string, string[]>; emails?: Reco
 
 /** The policy (platform needing `approvals`) and the facts, as an event carries them. */
 export function grounds(approvals = 1, change: Parameters<typeof facts>[0] = {}, extra = ''): Grounds {
-  return { policy: policyFrom(policyYaml(approvals, extra)), facts: facts(change) };
+  return { policy: policyFrom(policyYaml(approvals, extra)), facts: facts(change), kinds: KIND_RULES };
 }

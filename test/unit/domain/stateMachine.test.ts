@@ -4,6 +4,7 @@ import { facts, grounds, policyYaml } from './grounds';
 import { policyFrom } from './policy/specPolicy';
 import type { AccessRequest } from '../../../src/domain/request';
 import { transition, type RequestEvent, type TransitionOutcome } from '../../../src/domain/stateMachine';
+import { KIND_RULES } from '../../../src/kinds/registry';
 
 const T0 = new Date('2026-11-22T12:00:00Z');
 const at = (seconds: number): Date => new Date(T0.getTime() + seconds * 1000);
@@ -102,7 +103,7 @@ describe('approvals', () => {
 
   it('drops an earlier approval that no longer counts, audits it, and waits for more', () => {
     const first = ok(transition(pending({ approvalsRequired: 2 }), approve('U0BOB', 2), at(10))).next;
-    const bobLeft: RequestEvent = { type: 'approve', actor: 'U0CAROL', grounds: { policy: policyFrom(policyYaml(2).replace('platform: [U0BOB, U0CAROL, U0DAVE]', 'platform: [U0CAROL, U0DAVE]')), facts: facts() }, ...lease() };
+    const bobLeft: RequestEvent = { type: 'approve', actor: 'U0CAROL', grounds: { policy: policyFrom(policyYaml(2).replace('platform: [U0BOB, U0CAROL, U0DAVE]', 'platform: [U0CAROL, U0DAVE]')), facts: facts(), kinds: KIND_RULES }, ...lease() };
     const out = ok(transition(first, bobLeft, at(20)));
     expect(out.next).toMatchObject({ status: 'pending', approvals: [{ approver: 'U0CAROL', at: at(20) }] });
     expect(out.also).toEqual([{ at: at(20), actor: 'runwarden', action: 'approval_dropped', detail: { approver: 'U0BOB', reason: 'not_an_approver' } }]);

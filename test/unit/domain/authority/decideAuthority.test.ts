@@ -3,9 +3,10 @@
  * (approvers/approvals, steps, autoApprove, breakGlass, members self / user /
  * group / serviceAccount, scheduled --start), one plain-English case per row.
  */
-import { KIND_RULES, decideAuthority, type AuthorityDecision, type AuthorityFacts, type Grounds, type MomentInput, type MomentOf } from '../../../../src/domain/authority';
+import { decideAuthority, type AuthorityDecision, type AuthorityFacts, type Grounds, type MomentInput, type MomentOf } from '../../../../src/domain/authority';
 import type { AccessRequest, Approval } from '../../../../src/domain/request';
 import { policyFrom } from '../policy/specPolicy';
+import { KIND_RULES } from '../../../../src/kinds/registry';
 
 const SVC = (name: string) => `projects/acme-prod/locations/us-central1/services/${name}`;
 const KEY = 'projects/acme-prod/locations/global/keyRings/run-cmek/cryptoKeys/payments';
@@ -132,7 +133,7 @@ function outcome(decision: AuthorityDecision): Expected {
 
 function decide(input: MomentInput, given: AuthorityFacts = facts(), inForce = policy): AuthorityDecision {
   const { moment, ...rest } = input;
-  return decideAuthority(moment, { ...rest, policy: inForce, facts: given, now: NOW } as MomentOf<typeof moment> & Grounds);
+  return decideAuthority(moment, { ...rest, policy: inForce, facts: given, kinds: KIND_RULES, now: NOW } as MomentOf<typeof moment> & Grounds);
 }
 
 const submit = (actor: string, draft: Partial<Extract<MomentInput, { moment: 'submit' }>['draft']> & { target: string }, openRequests = 0): MomentInput => ({
@@ -359,7 +360,7 @@ describe('a kind that names its subjects (the people it gives or takes access fr
   // e.g. a conversion of a standing binding: the members losing it never decide it, and may read it
   const kinds = { ...KIND_RULES, egress: { ...KIND_RULES.egress, subjects: () => ['Bob@acme.example'] } };
   const request = filed(SVC('hello'), { kind: 'egress', role: undefined, member: undefined, durationSeconds: undefined, value: 'all-traffic' });
-  const decideWith = (moment: 'approve' | 'read', actor: string) => decideAuthority(moment, { actor, request, policy, facts: facts(), now: NOW }, kinds);
+  const decideWith = (moment: 'approve' | 'read', actor: string) => decideAuthority(moment, { actor, request, policy, facts: facts(), kinds, now: NOW });
   test.each<[string, 'approve' | 'read', string, Expected]>([
     ['a subject never approves it', 'approve', 'U0BOB', 'refused:member_approval'],
     ['another approver does', 'approve', 'U0CAROL', 'allowed'],

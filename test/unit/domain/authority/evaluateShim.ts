@@ -10,6 +10,7 @@ import { decideAuthority } from '../../../../src/domain/authority';
 import { memberEmail } from '../../../../src/domain/policy/identity';
 import { SLACK_GROUP_ID, type Policy } from '../../../../src/domain/policy/schema';
 import type { RequestKind } from '../../../../src/domain/request';
+import { KIND_RULES } from '../../../../src/kinds/registry';
 
 export type GroupMembers = ReadonlyMap<string, readonly string[]>;
 
@@ -47,7 +48,7 @@ export function evaluateRequest(policy: Policy, input: RequestInput, groups: Gro
     rotationPeriodSeconds: input.rotationPeriodSeconds,
     breakGlass: input.breakGlass,
   };
-  const decision = decideAuthority('submit', { actor: input.requester, draft, openRequests: 0, policy, facts: { groupMembers, emails }, now: NOW });
+  const decision = decideAuthority('submit', { actor: input.requester, draft, openRequests: 0, policy, facts: { groupMembers, emails }, kinds: KIND_RULES, now: NOW });
   if (decision.verdict === 'refused') return { allowed: false as const, reason: decision.refusal.code, message: refusalText(decision.refusal) };
   const [first] = decision.steps;
   return {
