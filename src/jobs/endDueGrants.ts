@@ -12,6 +12,7 @@
  */
 import type { RemovalSeat } from '../app/iamBatches';
 import type { AccessRequest } from '../domain/request';
+import { kindOf } from '../kinds/registry';
 import type { PageCursor, PageQuery, RequestPage } from '../ports';
 import { forEachLimited } from './forEachLimited';
 
@@ -28,15 +29,15 @@ export interface DueGrantsDeps {
   concurrency: number;
 }
 
-/** Due grants in batches: a service's invoker grants together (one IAM write), anything else alone. */
+/** Due grants in batches: a service's IAM bindings (kinds that end by their condition) together in one IAM write, anything else alone. */
 function batches(requests: readonly AccessRequest[]): AccessRequest[][] {
-  const invoker: AccessRequest[] = [];
+  const bindings: AccessRequest[] = [];
   const alone: AccessRequest[][] = [];
   for (const request of requests) {
-    if (request.kind === 'invoker') invoker.push(request);
+    if (kindOf(request.kind).ending === 'condition') bindings.push(request);
     else alone.push([request]);
   }
-  return [...(invoker.length > 0 ? [invoker] : []), ...alone];
+  return [...(bindings.length > 0 ? [bindings] : []), ...alone];
 }
 
 /**

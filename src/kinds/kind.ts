@@ -219,6 +219,14 @@ export interface KindModule<K extends RequestKind = RequestKind, Args extends ob
   record: KindRecord;
   /** how a request of this kind fits its rule: its part of the authority decision (src/domain/authority) */
   rules: KindRules;
+  /**
+   * How a time-bound change of this kind ends. `condition`: Google ends it
+   * by the IAM condition even if runwarden is down; the sweep then removes
+   * the binding, a service's due ones in one IAM write (src/app/iamBatches.ts).
+   * `sweep`: only the sweep's revert ends it, so a temporary one is refused
+   * while /jobs/sweep is not configured. `never`: it is permanent.
+   */
+  ending: 'condition' | 'sweep' | 'never';
   describe: KindDescription;
   /** how the request form asks for it; absent: the form does not offer it (only its subcommand does) */
   form?: KindForm | undefined;

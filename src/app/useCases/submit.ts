@@ -20,7 +20,7 @@ import { needsFor, withFacts } from '../authorityFacts';
 import type { AppDeps } from '../deps';
 import type { KindEffects } from '../../kinds/kind';
 import type { Runner } from '../runner';
-import { KIND_RULES } from '../../kinds/registry';
+import { KIND_RULES, kindOf } from '../../kinds/registry';
 
 export interface SubmitInput {
   requester: string;
@@ -68,7 +68,7 @@ export function createSubmit(deps: AppDeps, kinds: Record<RequestKind, KindEffec
     const startsAt = input.startsAt && new Date(Math.floor(input.startsAt.getTime() / 1000) * 1000);
     const decision = await decide(input, startsAt);
     if (decision.verdict === 'refused') return { ok: false, error: new RefusedError(decision.refusal) };
-    if ((input.kind === 'egress' || input.kind === 'ingress') && input.durationSeconds !== undefined && !deps.settings.sweepConfigured) {
+    if (kindOf(input.kind).ending === 'sweep' && input.durationSeconds !== undefined && !deps.settings.sweepConfigured) {
       const message =
         `A temporary ${input.kind} change could never end here: this runwarden's /jobs/sweep is not configured ` +
         '(WARDEN_JOBS_AUDIENCE and WARDEN_JOBS_INVOKERS), so nothing would revert it. Ask the operators to configure the sweep.';

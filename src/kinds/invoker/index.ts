@@ -11,6 +11,7 @@ export const invoker: KindModule<'invoker', InvokerArgs> = {
   command: invokerCommand,
   record: invokerRecord,
   rules: invokerRules,
+  ending: 'condition',
   describe: describeInvoker,
   form: { option: 'invoker — call a private service', target: 'service', duration: 'required' },
   effects: (ports) => createInvokerEffects(ports),

@@ -11,6 +11,7 @@ export const rotate: KindModule<'rotate', RotateArgs> = {
   command: rotateCommand,
   record: rotateRecord,
   rules: rotateRules,
+  ending: 'never',
   describe: describeRotate,
   form: { option: 'rotate — rotate a KMS key', target: 'key', duration: 'none' },
   effects: (ports) => createRotateEffects({ ...ports, scope: ports.defaults }),

@@ -78,7 +78,7 @@ function blockOf(kind: RequestKind, problem: Problem | undefined): string {
   if (problem?.refusal !== undefined && DURATION_REFUSALS.has(problem.refusal)) return FORM_DURATION_BLOCK;
   if (problem?.refusal === 'reason_rejected') return FORM_REASON_BLOCK;
   // what Google shows about the service's setting (already set, no VPC access…) concerns the Setting
-  if (problem?.code === ErrorCode.Precondition && (kind === 'egress' || kind === 'ingress')) return FORM_SETTING_BLOCK;
+  if (problem?.code === ErrorCode.Precondition && (kindOf(kind).form?.settings?.length ?? 0) > 0) return FORM_SETTING_BLOCK;
   return FORM_TARGET_BLOCK;
 }
 

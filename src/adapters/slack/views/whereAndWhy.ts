@@ -7,6 +7,7 @@
  */
 import type { AccessRequest } from '../../../domain/request';
 import { code, safeText } from './format';
+import { kindOf } from '../../../kinds/registry';
 
 /** Longest part of a reason shown in a list line. */
 const MAX_LIST_REASON = 200;
@@ -14,7 +15,8 @@ const MAX_LIST_REASON = 200;
 /** "project `acme-prod` · region `us-central1` · reason: …" */
 export function whereAndWhy(request: AccessRequest): string {
   const match = /^projects\/([^/]+)\/locations\/([^/]+)\//.exec(request.target);
-  const place = request.kind === 'rotate' ? 'location' : 'region';
+  // a Cloud KMS key has a location; a Cloud Run service, a region
+  const place = kindOf(request.kind).describe.targetNoun === 'Key' ? 'location' : 'region';
   const where = match ? `project ${code(match[1] ?? '', 100)} · ${place} ${code(match[2] ?? '', 100)}` : code(request.target, 300);
   return `${where} · reason: ${safeText(request.reason, MAX_LIST_REASON)}`;
 }
