@@ -224,6 +224,7 @@ export interface RequestStore {
   /** Creates the request with its first audit event; fails if the id exists. */
   create(request: AccessRequest, event: AuditEvent): Promise<void>;
   get(id: string): Promise<AccessRequest | undefined>;
+  /** The request's audit trail, oldest first (by time; events of one instant in the order written). */
   events(id: string): Promise<AuditEvent[]>;
   /**
    * Runs `decide` (the state machine) on the current document inside a

@@ -49,7 +49,9 @@ export function createRequestStore(deps: { firestore: Firestore }): RequestStore
 
     async events(id) {
       const snapshot = await buildQuery(requests.doc(id).collection(EVENTS), 'eventsInOrder', []).get();
-      return snapshot.docs.map((doc) => eventFromDocument(doc.data()));
+      // In id order, then by time: a refusal is filed after its read-only transaction, next to the event it
+      // saw, and may have been decided a moment after a transition that committed later (stable sort).
+      return snapshot.docs.map((doc) => eventFromDocument(doc.data())).sort((a, b) => a.at.getTime() - b.at.getTime());
     },
 
     async transact(id, decide) {
@@ -81,9 +83,11 @@ export function createRequestStore(deps: { firestore: Firestore }): RequestStore
       });
       // A refusal changes nothing, so it is recorded without writing the request document: a crowd of
       // refused clicks never contends with each other or with the request's real transitions. Its id
-      // sorts right after the event the refusal saw (`000007-r…` between 000007 and 000008).
+      // sorts right after the event the refusal saw (`000007-r<ms>…` between 000007 and 000008).
       if (!outcome.ok && outcome.record) {
-        await requests.doc(id).collection(EVENTS).doc(`${eventId(seen)}-r${randomBytes(6).toString('hex')}`).create({ ...outcome.record });
+        // refusals that saw the same event sort among themselves by their time (then at random)
+        const at = String(outcome.record.at.getTime()).padStart(15, '0');
+        await requests.doc(id).collection(EVENTS).doc(`${eventId(seen)}-r${at}${randomBytes(4).toString('hex')}`).create({ ...outcome.record });
       }
       return outcome;
     },
