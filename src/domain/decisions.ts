@@ -91,3 +91,13 @@ export function revoke(request: AccessRequest, event: Extract<RequestEvent, { ty
   const effects: Effect[] = lapse.extensions ? [{ type: 'refresh_message' }, ...lapse.effects] : [];
   return done(request, changes, now, event.actor, 'revoke_requested', {}, [{ type: 'revert' }, ...effects]);
 }
+
+/** The requester withdraws a pending request (the decision says who may, and when). */
+export function cancel(request: AccessRequest, event: Extract<RequestEvent, { type: 'cancel' }>, now: Date): TransitionOutcome {
+  const decision = decideAuthority('cancel', { actor: event.actor, request, ...event.grounds, now });
+  if (decision.verdict === 'refused') return refusedBy(decision.refusal, now, event.actor, 'cancel_refused');
+  return done(request, { status: 'cancelled', decidedBy: event.actor, endedAt: now }, now, event.actor, 'cancelled', {}, [
+    { type: 'refresh_message' },
+    { type: 'notify_requester', notice: 'cancelled' },
+  ]);
+}

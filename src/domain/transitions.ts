@@ -9,7 +9,7 @@ import { RefusedError } from './authority/refusedError';
 import type { AuthorityFacts } from './authority/facts';
 import type { Dropped } from './authority/moments';
 import type { Policy } from './policy/schema';
-import type { AccessRequest, AuditEvent, Delivery, NoticeKind, Operation } from './request';
+import { SYSTEM_ACTOR, type AccessRequest, type AuditEvent, type Delivery, type NoticeKind, type Operation } from './request';
 import type { KindRulesTable } from './authority/kindRules';
 
 /** What to deliver, without the outbox's bookkeeping. */
@@ -168,6 +168,16 @@ export function refusedBy(refusal: Refusal, now: Date, actor: string, action: st
 /** A request that is no longer in the state `what` needs; `record` audits the refusal (a person's click). */
 export function wrongState(request: AccessRequest, what: string, record?: AuditEvent): Refused {
   return refuse(ErrorCode.InvalidState, `Request \`${request.id}\` is ${STATUS_WORDS[request.status]}, so it can't be ${what}.`, record);
+}
+
+/**
+ * The result of Google work reported by a process that no longer holds the
+ * lease (it stalled, and another instance took over): refused, and audited so
+ * the history shows the stalled process came back.
+ */
+export function staleResult(request: AccessRequest, event: { type: string; holder: string }, what: string, now: Date): Refused {
+  const refused = wrongState(request, what);
+  return { ...refused, record: { at: now, actor: SYSTEM_ACTOR, action: 'stale_result', detail: { holder: event.holder, result: event.type } } };
 }
 
 export function done(
