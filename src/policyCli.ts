@@ -65,7 +65,9 @@ function check(words: string[], io: PolicyCliIo): number {
   if (!policy) return 1;
   const groups = flags['--groups'] === undefined ? {} : readGroups(flags['--groups']);
   const warnings = policyWarnings(policy, groups);
-  io.out(`${file}: valid — ${policy.rules.length} rule${policy.rules.length === 1 ? '' : 's'}, ${Object.keys(policy.approverGroups).length} approver group(s)${warnings.length ? `, ${warnings.length} warning(s)` : ''}`);
+  // the file's own rules (not the one derived from its posture section)
+  const written = policy.rules.filter((rule) => rule.kind !== 'convert').length;
+  io.out(`${file}: valid — ${written} rule${written === 1 ? '' : 's'}, ${Object.keys(policy.approverGroups).length} approver group(s)${warnings.length ? `, ${warnings.length} warning(s)` : ''}`);
   for (const w of warnings) io.out(`  warning ${w.path}: ${w.message} [${w.code}]`);
   return warnings.length > 0 && flags['--strict'] !== undefined ? 1 : 0;
 }

@@ -360,6 +360,15 @@ export interface DirectoryPort {
   membersOf(group: string): Promise<string[]>;
 }
 
+/** Finding the Slack account of a Google identity (to tell the members a conversion removed). */
+export interface PeoplePort {
+  /**
+   * The Slack user whose profile email is `email` (users.lookupByEmail,
+   * users:read.email); undefined when Slack knows none. A failed lookup throws.
+   */
+  userByEmail(email: string): Promise<string | undefined>;
+}
+
 // ---------------------------------------------------------------- Misc
 
 export interface Clock {
@@ -460,6 +469,12 @@ export interface FindingStore {
    */
   resolveUnseen(scope: string, before: Date, at: Date): Promise<{ resolved: Record<FindingKind, number>; malformed: MalformedDocument[] }>;
   get(id: string): Promise<Finding | undefined>;
+  /**
+   * Records that the convert request `requestId` removed this finding's
+   * standing binding (status converted, convertedBy), in a transaction;
+   * false when there is no such finding. Idempotent.
+   */
+  markConverted(id: string, requestId: string, at: Date): Promise<boolean>;
   /** open findings by kind (aggregation queries: no document is read) */
   countOpen(filter: FindingFilter): Promise<Record<FindingKind, number>>;
   /** the worst open findings first (severity, then the oldest), at most `limit`; documents that do not validate are named in `malformed` */

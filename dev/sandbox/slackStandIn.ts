@@ -324,6 +324,13 @@ export async function startSlackStandIn(options: SlackStandInOptions): Promise<S
       const isBot = user.id === STAND_IN_IDENTITY.botUserId;
       return { ok: true, user: { id: user.id, team_id: STAND_IN_IDENTITY.teamId, name, real_name: name, deleted: false, is_bot: isBot, profile } };
     },
+    'users.lookupByEmail': (args) => {
+      const email = typeof args.email === 'string' ? args.email.toLowerCase() : undefined;
+      const user = email === undefined ? undefined : [...users.values()].find((u) => u.email?.toLowerCase() === email);
+      if (!user) return { ok: false, error: 'users_not_found' };
+      const name = user.name ?? user.id.toLowerCase();
+      return { ok: true, user: { id: user.id, team_id: STAND_IN_IDENTITY.teamId, name, deleted: false, profile: { email: user.email } } };
+    },
     'usergroups.users.list': (args) => {
       const members = typeof args.usergroup === 'string' ? groups.get(args.usergroup) : undefined;
       return members ? { ok: true, users: [...members] } : { ok: false, error: 'no_such_subteam' };

@@ -8,7 +8,7 @@
  * `close()` closes only the clients that were created.
  */
 import type { Firestore } from '@google-cloud/firestore';
-import type { AssetInventoryPort, DeliveryLedger, FindingStore, IamPolicyPort, KeysPort, Logger, RequestStore, ServicesPort } from '../ports';
+import type { StandingBindingsPort, AssetInventoryPort, DeliveryLedger, FindingStore, IamPolicyPort, KeysPort, Logger, RequestStore, ServicesPort } from '../ports';
 import { deferred, once } from './deferred';
 
 export interface CloudPortsOptions {
@@ -34,6 +34,8 @@ export interface CloudPorts {
   assets: AssetInventoryPort;
   /** posture findings and scans (Firestore, like the store) */
   findings: FindingStore;
+  /** a Cloud Run service's standing bindings (the posture conversion) */
+  standing: StandingBindingsPort;
   close(): Promise<void>;
 }
 
@@ -91,9 +93,13 @@ export function createCloudPorts(options: CloudPortsOptions): CloudPorts {
       async () => (await import('../adapters/gcp/assetInventory')).createAssetInventory({ client: await asset() }),
       { services: true, keys: true, policies: true },
     ),
+    standing: deferred(
+      async () => (await import('../adapters/gcp/standingBindings')).createStandingBindings({ client: await run(), log: options.logger.child({ component: 'iam' }) }),
+      { removeMembers: true },
+    ),
     findings: deferred(
       async () => (await import('../adapters/firestore/findingStore')).createFindingStore({ firestore: await firestore() }),
-      { record: true, resolveUnseen: true, get: true, countOpen: true, listOpen: true, acquireScanLease: true, releaseScanLease: true, saveScan: true, scanFinishedBy: true, owedSummaries: true, settleSummary: true },
+      { record: true, resolveUnseen: true, markConverted: true, get: true, countOpen: true, listOpen: true, acquireScanLease: true, releaseScanLease: true, saveScan: true, scanFinishedBy: true, owedSummaries: true, settleSummary: true },
     ),
     async close() {
       await Promise.allSettled(closers.map((close) => close()));

@@ -3,7 +3,7 @@
  * (src/app/wiring.ts). Tests build the same object around emulators.
  */
 import type { Policy } from '../domain/policy/schema';
-import type { AssetInventoryPort, ChatPort, Clock, DirectoryPort, FindingStore, IamPolicyPort, KeysPort, Logger, RequestStore, ServicesPort, ViewsPort } from '../ports';
+import type { AssetInventoryPort, PeoplePort, StandingBindingsPort, ChatPort, Clock, DirectoryPort, FindingStore, IamPolicyPort, KeysPort, Logger, RequestStore, ServicesPort, ViewsPort } from '../ports';
 import { DEFAULT_SLASH_COMMAND } from '../domain/grammar/slash';
 
 export interface Settings {
@@ -58,6 +58,8 @@ export interface AppDeps {
   /** modals and App Home */
   views: ViewsPort;
   directory: DirectoryPort;
+  /** Slack accounts of Google identities (the members a conversion removed) */
+  people: PeoplePort;
   iam: IamPolicyPort;
   services: ServicesPort;
   keys: KeysPort;
@@ -65,6 +67,8 @@ export interface AppDeps {
   assets: AssetInventoryPort;
   /** posture findings and scans (Firestore) */
   findings: FindingStore;
+  /** a Cloud Run service's standing bindings: the posture conversion's only write */
+  standing: StandingBindingsPort;
   clock: Clock;
   logger: Logger;
   /** the policy in force (read at start-up; a function so it can be reloaded) */

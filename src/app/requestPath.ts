@@ -7,6 +7,7 @@
  */
 import { registerActionListener } from '../adapters/slack/listeners/actionListener';
 import { registerCommandListener } from '../adapters/slack/listeners/commandListener';
+import { registerConvertListener } from '../adapters/slack/listeners/convertListener';
 import { registerExtendListener } from '../adapters/slack/listeners/extendListener';
 import { registerFormListener } from '../adapters/slack/listeners/formListener';
 import { registerHomeListener } from '../adapters/slack/listeners/homeListener';
@@ -55,6 +56,13 @@ export function createRequestPath({ deps, chat, deliveries, listeners, slashComm
   });
   registerHomeListener(listeners, { publish: useCases.home.publish, logger: deps.logger });
   registerExtendListener(listeners, { extend: useCases.extend, chat, views: chat, logger: deps.logger, slash: slashCommand });
+  registerConvertListener(listeners, {
+    context: commandContext,
+    chat,
+    views: chat,
+    logger: deps.logger,
+    slash: slashCommand,
+  });
   registerActionListener(listeners, {
     decide: useCases.decide,
     decideExtension: useCases.decideExtension,

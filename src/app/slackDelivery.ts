@@ -21,6 +21,9 @@ import { nextStepMessage } from '../adapters/slack/views/nextStepMessage';
 import { reminderMessage } from '../adapters/slack/views/reminderMessage';
 import { requesterNotice } from '../adapters/slack/views/requesterNotice';
 import { reviewReminder } from '../adapters/slack/views/reviewReminder';
+import { memberNotice } from '../adapters/slack/views/memberNotice';
+import { coveringRule } from '../domain/posture/coverage';
+import { memberEmail } from '../domain/policy/identity';
 import type { AppDeps } from './deps';
 import { resolveGroups } from './resolveGroups';
 
@@ -114,6 +117,33 @@ export function createSlackDelivery(deps: AppDeps): SendDelivery {
     return { removed };
   }
 
+  /**
+   * Tells each member a conversion removed (SPEC §11): a user by DM (their
+   * Slack account found from the policy's identities, else by email), a group
+   * — or a user runwarden finds no Slack account for — in the request's thread.
+   */
+  async function notifyMembers(request: AccessRequest, marker: MessageMarker): Promise<Sent> {
+    const policy = deps.policy();
+    const slash = deps.settings.slashCommand;
+    const role = request.removed?.role ?? request.role ?? '';
+    const thread = request.message ? { threadTs: request.message.ts } : {};
+    const channel = request.message?.channel ?? request.channel;
+    for (const member of request.removed?.members ?? []) {
+      const rule = coveringRule(policy, request.target, 'service', role, member);
+      const notice = memberNotice({ request, member, rule, slash });
+      const email = member.startsWith('user:') ? memberEmail(member) : undefined;
+      const known = email === undefined ? undefined : Object.entries(policy.identities).find(([, e]) => e.toLowerCase() === email)?.[0];
+      const user = email === undefined ? undefined : (known ?? (await deps.people.userByEmail(email)));
+      if (user !== undefined) {
+        await chat.dm(user, { ...notice, marker });
+      } else {
+        const note = email === undefined ? '' : ` (runwarden found no Slack account for ${email})`;
+        await chat.post(channel, { text: `${notice.text}${note}`, blocks: notice.blocks, ...thread, marker });
+      }
+    }
+    return {};
+  }
+
   return async function send(request, delivery) {
     const marker: MessageMarker = { request: request.id, delivery: delivery.id };
     switch (delivery.type) {
@@ -153,6 +183,8 @@ export function createSlackDelivery(deps: AppDeps): SendDelivery {
       }
       case 'remove_duplicates':
         return removeDuplicates(request, delivery);
+      case 'notify_members':
+        return notifyMembers(request, marker);
     }
   };
 }

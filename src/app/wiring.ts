@@ -130,11 +130,13 @@ export function createRunwarden(options: RunwardenOptions): Runwarden {
     views: chat,
     // user groups and emails reused for settings.directoryCacheSeconds: a burst does not ask Slack per request
     directory: createCachingDirectory(chat, { clock: options.clock ?? systemClock, ttlSeconds: settings.directoryCacheSeconds }),
+    people: chat,
     iam: cloud.iam,
     services: cloud.services,
     keys: cloud.keys,
     assets: cloud.assets,
     findings: boundPort(cloud.findings, 'findings', settings.storeTimeoutMs),
+    standing: cloud.standing,
     clock: options.clock ?? systemClock,
     logger: options.logger,
     policy: () => options.policy,

@@ -47,11 +47,14 @@ export function applied(request: AccessRequest, event: Extract<RequestEvent, { t
     writing: undefined,
   };
   if (event.previousValue !== undefined) changes.previousValue = event.previousValue;
+  if (event.removed !== undefined) changes.removed = event.removed;
   if (!timeBound) changes.endedAt = now;
   const detail = { ...event.result, ...(event.expiresAt ? { expiresAt: event.expiresAt.toISOString() } : {}) };
   return done(request, changes, now, SYSTEM_ACTOR, 'applied', detail, [
     { type: 'refresh_message' },
     { type: 'notify_requester', notice: 'applied' },
+    // access taken from other people (a conversion's members): each is told how to ask for it just in time
+    ...((event.removed?.members.length ?? 0) > 0 ? [{ type: 'notify_members' } as const] : []),
   ]);
 }
 

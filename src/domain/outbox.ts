@@ -76,6 +76,9 @@ export function deliveriesOf(effects: readonly Effect[]): DeliveryWork[] {
       case 'notify_approvers':
         work.push({ type: effect.type, notice: effect.notice });
         break;
+      case 'notify_members':
+        work.push({ type: 'notify_members' });
+        break;
     }
   }
   return work;

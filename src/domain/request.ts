@@ -4,7 +4,7 @@
  * read back through a zod converter. Pure data; no I/O.
  */
 
-export const REQUEST_KINDS = ['invoker', 'egress', 'ingress', 'rotate'] as const;
+export const REQUEST_KINDS = ['invoker', 'egress', 'ingress', 'rotate', 'convert'] as const;
 export type RequestKind = (typeof REQUEST_KINDS)[number];
 
 export const STATUSES = [
@@ -26,7 +26,7 @@ export type Status = (typeof STATUSES)[number];
  * says which are its own (src/kinds/<kind>/record.ts), and a record read back
  * keeps only its kind's (src/adapters/firestore/requestDocument.ts).
  */
-export const KIND_RECORD_FIELDS = ['role', 'member', 'value', 'previousValue', 'rotationPeriodSeconds', 'startsAt', 'startNotifiedAt'] as const;
+export const KIND_RECORD_FIELDS = ['role', 'member', 'value', 'previousValue', 'rotationPeriodSeconds', 'startsAt', 'startNotifiedAt', 'finding', 'members', 'expected', 'removed'] as const;
 export type KindRecordFields = Pick<AccessRequest, (typeof KIND_RECORD_FIELDS)[number]>;
 
 /** Statuses from which nothing more happens. */
@@ -128,6 +128,15 @@ export interface AccessRequest {
   // rotate
   /** rotate: the rotation period asked for */
   rotationPeriodSeconds?: number | undefined;
+  // convert (SPEC §11; `role` above is the standing binding's role)
+  /** convert: the posture finding whose standing binding is replaced by just-in-time access */
+  finding?: string | undefined;
+  /** convert: the members removed from that binding (user:… / group:…), sorted */
+  members?: string[] | undefined;
+  /** convert: every member of the binding as the scan saw it, sorted: the write is refused if it changed since */
+  expected?: string[] | undefined;
+  /** convert: what was removed, once applied (role and members), so it can be restored by hand */
+  removed?: { role: string; members: string[] } | undefined;
 
   /** facts shown to approvers (current setting, connector, revision, blast radius…) */
   context?: RequestContext | undefined;
@@ -220,6 +229,7 @@ export const DELIVERY_TYPES = [
   'remind_approvers',
   'remind_review',
   'remove_duplicates',
+  'notify_members',
 ] as const;
 export type DeliveryType = (typeof DELIVERY_TYPES)[number];
 

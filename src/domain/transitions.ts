@@ -35,7 +35,9 @@ export type Effect =
   | { type: 'extend' }
   | { type: 'post_extension'; n: number }
   | { type: 'notify_requester'; notice: NoticeKind }
-  | { type: 'notify_approvers'; notice: NoticeKind };
+  | { type: 'notify_approvers'; notice: NoticeKind }
+  /** tell the members a conversion took a standing binding from how to ask for it just in time (SPEC §11) */
+  | { type: 'notify_members' };
 
 export interface Lease {
   holder: string;
@@ -67,6 +69,8 @@ export type RequestEvent =
       expiresAt?: Date | undefined;
       result: Record<string, string>;
       previousValue?: string | undefined;
+      /** convert: the standing binding's role and members removed (recorded on the request to be restored by hand) */
+      removed?: { role: string; members: string[] } | undefined;
       /** a lease from now, for undoing at once a write that landed after its window (schedule.ts) */
       leaseUntil?: Date | undefined;
     }

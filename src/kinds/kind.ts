@@ -14,9 +14,9 @@ import type { KindRules } from '../domain/authority/kindRules';
 import type { WardenError } from '../domain/errors';
 import type { ParseArgsResult } from '../domain/grammar/args';
 import type { Tokens } from '../domain/grammar/tokens';
-import type { PolicyDefaults } from '../domain/policy/schema';
+import type { Policy, PolicyDefaults } from '../domain/policy/schema';
 import type { AccessRequest, KindRecordFields, RequestContext, RequestKind } from '../domain/request';
-import type { IamPolicyPort, KeysPort, ServicesPort } from '../ports';
+import type { FindingStore, IamPolicyPort, KeysPort, ServicesPort, StandingBindingsPort } from '../ports';
 import type { Phrase } from './phrase';
 
 /** The parts of a not-yet-created request a kind's `prepare` inspects. */
@@ -26,14 +26,25 @@ export interface Draft {
   value?: string | undefined;
   durationSeconds?: number | undefined;
   rotationPeriodSeconds?: number | undefined;
+  /** convert: the posture finding */
+  finding?: string | undefined;
 }
 
 export type Prepared = { ok: true; context: RequestContext } | { ok: false; error: WardenError };
+
+/**
+ * What a kind whose request names one of runwarden's own records (a posture
+ * finding) reads there before anything is decided: the target the request is
+ * about, and the kind's own fields of the record to be created.
+ */
+export type Resolved = { ok: true; target: string; fields: Partial<KindRecordFields> } | { ok: false; error: WardenError };
 
 export interface Applied {
   expiresAt?: Date | undefined;
   result: Record<string, string>;
   previousValue?: string | undefined;
+  /** convert: the standing binding's role and members removed */
+  removed?: { role: string; members: string[] } | undefined;
   /** whether this call wrote to Google (false: it found its own earlier write, or nothing to change) */
   wrote: boolean;
 }
@@ -50,6 +61,13 @@ export type Reverted =
 export type Guard = (call: string, writing?: Record<string, string>) => Promise<void>;
 
 export interface KindEffects {
+  /**
+   * For a kind whose ask names one of runwarden's own records rather than a
+   * Google resource (convert: a finding id): reads it, before the authority
+   * decision, and names the target and the kind's fields; refuses what cannot
+   * be asked for. Absent: the ask names its target itself.
+   */
+  resolve?(ask: Ask): Promise<Resolved>;
   /** Reads Google before anyone is asked: refuses what would be meaningless, gathers facts for approvers. */
   prepare(draft: Draft): Promise<Prepared>;
   /** Makes the change. Idempotent for the same request (a retried apply changes nothing twice). Throws WardenError. */
@@ -95,6 +113,12 @@ export interface KindPorts {
   iam: IamPolicyPort;
   services: ServicesPort;
   keys: KeysPort;
+  /** a Cloud Run service's standing bindings (convert) */
+  standing: StandingBindingsPort;
+  /** the posture findings (convert) */
+  findings: FindingStore;
+  /** the policy in force */
+  policy: () => Policy;
   defaults: () => PolicyDefaults;
 }
 
@@ -166,6 +190,8 @@ export interface Ask {
   breakGlass?: boolean | undefined;
   /** invoker: --start, when a scheduled grant begins */
   startsAt?: Date | undefined;
+  /** convert: the posture finding to convert (its `resolve` then names the target) */
+  finding?: string | undefined;
 }
 
 /** The request form's inputs, as typed (SPEC §9): Target, Setting, Duration, and Reason as its words. */

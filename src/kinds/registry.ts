@@ -10,10 +10,11 @@ import type { RequestKind } from '../domain/request';
 import { invoker } from './invoker';
 import type { KindCommand, KindEffects, KindForm, KindModule, KindPorts } from './kind';
 import { rotate } from './rotate';
+import { convert } from './convert';
 import { egress, ingress } from './setting';
 
 /** Every kind, in the order people see them (the form's menu, help). */
-export const KINDS = { invoker, egress, ingress, rotate } as const satisfies { readonly [K in RequestKind]: KindModule<K> };
+export const KINDS = { invoker, egress, ingress, rotate, convert } as const satisfies { readonly [K in RequestKind]: KindModule<K> };
 
 /** The arguments of kind K's subcommand, as its schema outputs them. */
 export type KindArgs<K extends RequestKind> = (typeof KINDS)[K]['command'] extends KindCommand<infer A> ? A : never;
@@ -39,9 +40,9 @@ export function isRequestKind(name: string): name is RequestKind {
 }
 
 /** Each kind's part of the authority decision, by kind: handed to decideAuthority in its grounds. */
-export const KIND_RULES: KindRulesTable = { invoker: invoker.rules, egress: egress.rules, ingress: ingress.rules, rotate: rotate.rules };
+export const KIND_RULES: KindRulesTable = { invoker: invoker.rules, egress: egress.rules, ingress: ingress.rules, rotate: rotate.rules, convert: convert.rules };
 
 /** Each kind's effects against Google, built on `ports`. */
 export function createKindEffects(ports: KindPorts): Record<RequestKind, KindEffects> {
-  return { invoker: invoker.effects(ports), egress: egress.effects(ports), ingress: ingress.effects(ports), rotate: rotate.effects(ports) };
+  return { invoker: invoker.effects(ports), egress: egress.effects(ports), ingress: ingress.effects(ports), rotate: rotate.effects(ports), convert: convert.effects(ports) };
 }

@@ -146,6 +146,17 @@ export function createFindingStore(deps: { firestore: Firestore }): FindingStore
       return parsed.ok ? parsed.finding : undefined;
     },
 
+    async markConverted(id, requestId, at) {
+      return firestore.runTransaction(async (tx) => {
+        const ref = findings.doc(id);
+        const parsed = parseFinding(id, (await tx.get(ref)).data());
+        if (!parsed.ok) return false;
+        if (parsed.finding.status === 'converted' && parsed.finding.convertedBy === requestId) return true;
+        tx.set(ref, findingToDocument({ ...parsed.finding, status: 'converted', convertedBy: requestId, resolvedAt: at }));
+        return true;
+      });
+    },
+
     async countOpen(filter) {
       const counts = await Promise.all(
         FINDING_KINDS.map(async (kind) => {

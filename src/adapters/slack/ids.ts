@@ -38,8 +38,14 @@ export const EXTEND_VIEW = 'runwarden_extend_view';
 export const EXTEND_DURATION_BLOCK = 'runwarden_extend_duration';
 export const EXTEND_REASON_BLOCK = 'runwarden_extend_reason';
 
+/** "Convert" on a convertible standing_access finding (App Home, `/warden posture`): opens the convert modal (value: finding id). */
+export const CONVERT_OPEN_ACTION = 'runwarden_convert_open';
+/** The convert modal: its callback id and its Reason input (block id = action id). */
+export const CONVERT_VIEW = 'runwarden_convert_view';
+export const CONVERT_REASON_BLOCK = 'runwarden_convert_reason';
+
 /** Every action id above, for listeners that register them all. */
-export const ACTION_IDS = [APPROVE_ACTION, DENY_ACTION, REVOKE_ACTION, EXTENSION_APPROVE_ACTION, EXTENSION_DENY_ACTION, EXTEND_OPEN_ACTION, CANCEL_ACTION, REVIEW_ACTION] as const;
+export const ACTION_IDS = [APPROVE_ACTION, DENY_ACTION, REVOKE_ACTION, EXTENSION_APPROVE_ACTION, EXTENSION_DENY_ACTION, EXTEND_OPEN_ACTION, CANCEL_ACTION, REVIEW_ACTION, CONVERT_OPEN_ACTION] as const;
 
 /** The request form (`/warden` with no arguments): its callback id, blocks and actions. */
 export const FORM_VIEW = 'runwarden_request_form';

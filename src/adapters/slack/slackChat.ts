@@ -7,13 +7,14 @@ import type { Block, KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import { ErrorCode, RateLimitedError, WardenError, lookupRateLimited } from '../../domain/errors';
-import type { ChatMessage, ChatPort, DirectoryPort, MessageMarker, ViewsPort } from '../../ports';
+import type { ChatMessage, ChatPort, DirectoryPort, MessageMarker, PeoplePort, ViewsPort } from '../../ports';
 import { slackCallError } from './slackCallError';
 
 const posted = z.object({ channel: z.string(), ts: z.string() });
 const opened = z.object({ channel: z.object({ id: z.string() }) });
 const userInfo = z.object({ user: z.object({ profile: z.object({ email: z.string().optional() }).optional() }).optional() });
 const groupUsers = z.object({ users: z.array(z.string()).default([]) });
+const lookedUp = z.object({ user: z.object({ id: z.string() }).optional() });
 const viewAnswer = z.object({ view: z.object({ id: z.string() }) });
 const updatedView = z.object({ view: z.object({ hash: z.string().optional() }) });
 
@@ -84,7 +85,7 @@ function slackTs(at: Date): string {
  *   without automatic retries (a post retried after a timeout can post twice;
  *   the outbox retries instead, looking first), default `client`
  */
-export function createSlackChat(deps: { client: WebClient; postClient?: WebClient | undefined }): ChatPort & DirectoryPort & ViewsPort {
+export function createSlackChat(deps: { client: WebClient; postClient?: WebClient | undefined }): ChatPort & DirectoryPort & ViewsPort & PeoplePort {
   const { client } = deps;
   const postClient = deps.postClient ?? client;
   return {
@@ -178,6 +179,17 @@ export function createSlackChat(deps: { client: WebClient; postClient?: WebClien
         throw lookupError('users.info', user, error);
       }
       return userInfo.parse(answer).user?.profile?.email;
+    },
+
+    async userByEmail(email) {
+      let answer: unknown;
+      try {
+        answer = await client.users.lookupByEmail({ email });
+      } catch (error) {
+        if (slackErrorCode(error) === 'users_not_found') return undefined;
+        throw lookupError('users.lookupByEmail', email, error);
+      }
+      return lookedUp.parse(answer).user?.id;
     },
 
     async membersOf(group) {

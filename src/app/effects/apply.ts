@@ -52,8 +52,8 @@ export function createApply(deps: Pick<AppDeps, 'clock' | 'logger' | 'settings'>
       const reason = `${failure.userMessage} (request \`${request.id}\`)`;
       return { event: { type: 'apply_failed', holder, reason, retryable, detail: failure.operatorMessage } };
     }
-    const { expiresAt, result, previousValue } = applied;
+    const { expiresAt, result, previousValue, removed } = applied;
     const leaseUntil = new Date(clock.now().getTime() + settings.leaseSeconds * 1000);
-    return { event: { type: 'applied', holder, expiresAt, result, previousValue, leaseUntil }, late: () => late.undoLateWrite(request, applied) };
+    return { event: { type: 'applied', holder, expiresAt, result, previousValue, removed, leaseUntil }, late: () => late.undoLateWrite(request, applied) };
   };
 }

@@ -38,6 +38,8 @@ export interface SubmitInput {
   breakGlass?: boolean | undefined;
   /** --start: when a scheduled invoker grant begins */
   startsAt?: Date | undefined;
+  /** convert: the posture finding (its kind's resolve() names the target) */
+  finding?: string | undefined;
 }
 
 export type SubmitResult = { ok: true; request: AccessRequest } | { ok: false; error: WardenError };
@@ -63,7 +65,13 @@ export function createSubmit(deps: AppDeps, kinds: Record<RequestKind, KindEffec
     );
   }
 
-  return async function submit(input: SubmitInput): Promise<SubmitResult> {
+  return async function submit(asked: SubmitInput): Promise<SubmitResult> {
+    // A kind whose ask names one of runwarden's own records (convert: a finding) reads it first: target and fields.
+    const resolver = kinds[asked.kind].resolve;
+    const resolved = resolver ? await resolver({ ...asked }) : undefined;
+    if (resolved && !resolved.ok) return { ok: false, error: resolved.error };
+    const fields = resolved?.ok ? resolved.fields : {};
+    const input: SubmitInput = resolved?.ok ? { ...asked, target: resolved.target } : asked;
     // --start is recorded at whole seconds, as IAM conditions are.
     const startsAt = input.startsAt && new Date(Math.floor(input.startsAt.getTime() / 1000) * 1000);
     const decision = await decide(input, startsAt);
@@ -85,6 +93,7 @@ export function createSubmit(deps: AppDeps, kinds: Record<RequestKind, KindEffec
       value: input.value,
       durationSeconds: input.durationSeconds,
       rotationPeriodSeconds: input.rotationPeriodSeconds,
+      finding: input.finding,
     });
     if (!prepared.ok) return { ok: false, error: prepared.error };
 
@@ -114,6 +123,7 @@ export function createSubmit(deps: AppDeps, kinds: Record<RequestKind, KindEffec
       steps: multiStep ? decision.steps.map((s) => ({ approverGroup: s.approvers, approvalsRequired: s.approvals })) : undefined,
       step: multiStep ? 1 : undefined,
       startsAt,
+      ...fields,
     };
     // The approval message is owed from the start (outbox): posted below, or by the sweep if that fails.
     // Auto-approved and break-glass requests owe it from their transition on, after the Google work.

@@ -6,7 +6,7 @@
  */
 import type { z } from 'zod';
 import { globCouldMatch } from './glob';
-import { approverGroupSchema, MIN_ROTATION_PERIOD_SECONDS, policySchema, postureSchema, RESOURCE_SHAPES, ruleFields, SLACK_USER_ID } from './schema';
+import { POSTURE_RULE_NAME, approverGroupSchema, MIN_ROTATION_PERIOD_SECONDS, policySchema, postureSchema, RESOURCE_SHAPES, ruleFields, SLACK_USER_ID } from './schema';
 
 type RuleFields = z.output<typeof ruleFields>;
 type Parts = { [K in keyof RuleFields]?: RuleFields[K] };
@@ -193,7 +193,11 @@ export function crossCheck(raw: unknown): string[] {
       else problems.push(`rules[${index}].name: "${rule.name}" is already the name of rules[${first}]: rule names must be unique`);
     }
   });
-  if (isObject(raw.posture)) problems.push(...postureProblems(raw.posture, context));
+  if (isObject(raw.posture)) {
+    problems.push(...postureProblems(raw.posture, context));
+    const taken = named.get(POSTURE_RULE_NAME);
+    if (taken !== undefined) problems.push(`rules[${taken}].name: "${POSTURE_RULE_NAME}" is the name of the rule conversions are decided under (from posture): choose another`);
+  }
   problems.push(...sharedIdentities(raw.identities));
   if (invokerRules > 0 && domains.success && domains.data.length === 0) {
     problems.push('domains: invoker rules grant access to Google identities, so list at least one domain');

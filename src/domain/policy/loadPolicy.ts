@@ -8,7 +8,7 @@
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { crossCheck } from './crossCheck';
-import { DEFAULT_INVOKER_ROLE, DEFAULT_MAX_KEY_ROTATION_SECONDS, DEFAULT_MAX_ROTATION_PERIOD_SECONDS, DEFAULT_MAX_START_DELAY_SECONDS, policySchema, type Policy, type PostureSettings } from './schema';
+import { POSTURE_RULE_NAME, type Rule, DEFAULT_INVOKER_ROLE, DEFAULT_MAX_KEY_ROTATION_SECONDS, DEFAULT_MAX_ROTATION_PERIOD_SECONDS, DEFAULT_MAX_START_DELAY_SECONDS, policySchema, type Policy, type PostureSettings } from './schema';
 
 export type LoadPolicyResult = { ok: true; policy: Policy } | { ok: false; problems: string[] };
 
@@ -50,16 +50,41 @@ function normalisePosture(posture: NonNullable<z.output<typeof policySchema>['po
   };
 }
 
-function normalise(data: z.output<typeof policySchema>): Policy {
+/**
+ * The rule conversions are decided under (SPEC §11): the posture section's
+ * approvers, approvals and channel; anyone may ask (the approvers decide, and
+ * the members losing the binding never count); never auto-approved, never
+ * break-glass, never time-bound. Appended after the policy's own rules, so it
+ * is found like any rule (kind `convert`), and named POSTURE_RULE_NAME.
+ */
+function postureRule(posture: PostureSettings): Rule {
+  const step = { approvers: posture.approvers, approvals: posture.approvals };
   return {
-    ...(data.posture ? { posture: normalisePosture(data.posture, data.defaults.channel) } : {}),
+    kind: 'convert',
+    name: POSTURE_RULE_NAME,
+    resources: ['projects/*/locations/*/services/*'],
+    roles: [],
+    approvers: step.approvers,
+    approvals: step.approvals,
+    steps: [step],
+    requesters: ['*'],
+    channel: posture.channel,
+    maxExtensions: 0,
+    members: [],
+  };
+}
+
+function normalise(data: z.output<typeof policySchema>): Policy {
+  const posture = data.posture ? normalisePosture(data.posture, data.defaults.channel) : undefined;
+  return {
+    ...(posture ? { posture } : {}),
     defaults: data.defaults,
     domains: [...new Set(data.domains)],
     identities: data.identities,
     approverGroups: data.approverGroups,
     auditors: [...new Set(data.auditors)],
     maxOpenRequests: data.maxOpenRequests,
-    rules: data.rules.map((rule, index) => {
+    rules: data.rules.map((rule, index): Rule => {
       const channel = rule.channel ?? data.defaults.channel;
       if (channel === undefined) throw new Error('unreachable: crossCheck reports rules without a channel');
       // crossCheck reports a rule with neither approvers nor steps, or with both
@@ -89,7 +114,7 @@ function normalise(data: z.output<typeof policySchema>): Policy {
         members: rule.kind === 'invoker' ? [...new Set(rule.members ?? ['self' as const])] : [],
         maxRotationPeriodSeconds: rule.kind === 'rotate' ? (rule.maxRotationPeriod ?? DEFAULT_MAX_ROTATION_PERIOD_SECONDS) : undefined,
       };
-    }),
+    }).concat(posture ? [postureRule(posture)] : []),
   };
 }
 

@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { DURATION_HINT, durationProblem, parseDuration } from '../duration';
-import { REQUEST_KINDS, type RequestKind } from '../request';
+import type { RequestKind } from '../request';
 import { EMAIL, KMS_LOCATION, PROJECT_ID, REGION, ROLE_NAME } from '../resourceNames';
 import { globProblem } from './glob';
 import { reasonPatternProblem } from './reasonPattern';
@@ -37,7 +37,16 @@ export const RESOURCE_SHAPES: Record<RequestKind, readonly (string | undefined)[
   egress: ['projects', undefined, 'locations', undefined, 'services', undefined],
   ingress: ['projects', undefined, 'locations', undefined, 'services', undefined],
   rotate: ['projects', undefined, 'locations', undefined, 'keyRings', undefined, 'cryptoKeys', undefined],
+  convert: ['projects', undefined, 'locations', undefined, 'services', undefined],
 };
+
+/**
+ * The kinds a policy file's rules may name. `convert` is not among them: its
+ * one rule is derived from the `posture` section (POSTURE_RULE_NAME, see loadPolicy.ts).
+ */
+export const RULE_KINDS = ['invoker', 'egress', 'ingress', 'rotate'] as const satisfies readonly RequestKind[];
+/** The name of the rule derived from `posture` that conversions (kind `convert`) are decided under. */
+export const POSTURE_RULE_NAME = 'posture';
 
 const duration = z.string({ error: (issue) => (issue.input === undefined ? 'is required' : `must be a duration such as 8h (${DURATION_HINT})`) }).transform((text, ctx) => {
   const seconds = parseDuration(text);
@@ -93,7 +102,7 @@ export const stepSchema = z.strictObject({
 
 /** A rule's fields, each checked on its own; checks across fields are in crossCheck.ts. */
 export const ruleFields = z.strictObject({
-  kind: z.enum(REQUEST_KINDS, { error: `must be one of ${REQUEST_KINDS.join(', ')}` }),
+  kind: z.enum(RULE_KINDS, { error: `must be one of ${RULE_KINDS.join(', ')}` }),
   name: pattern(RULE_NAME, 'a rule name (letters, digits, ".", "_" and "-", at most 64)').optional(),
   resources: z.array(resourceGlob).min(1, 'must list at least one resource glob'),
   roles: z.array(pattern(ROLE_NAME, 'an IAM role (roles/x.y or projects/P/roles/R)')).min(1).optional(),

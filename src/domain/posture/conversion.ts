@@ -72,10 +72,4 @@ export function checkConversion(policy: Policy, finding: Finding): ConversionChe
   };
 }
 
-/** The lower-cased emails of the members a conversion removes: they never count as its approvers (SPEC §11). */
-export function conversionSubjects(members: readonly string[]): string[] {
-  return members.flatMap((member) => {
-    const at = member.indexOf(':');
-    return at > 0 ? [member.slice(at + 1).toLowerCase()] : [];
-  });
-}
+export { conversionSubjects } from './subjects';

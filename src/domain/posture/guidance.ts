@@ -84,7 +84,7 @@ export function severityLabel(severity: number): 'critical' | 'high' | 'medium' 
  * What to do about `finding`, in one or two plain sentences (Slack mrkdwn:
  * commands in backticks). `slash` is the configured slash command.
  */
-export function whatToDo(finding: Pick<FindingDraft, 'detail' | 'resource'>, slash: string): string {
+export function whatToDo(finding: Pick<FindingDraft, 'id' | 'detail' | 'resource'>, slash: string): string {
   const detail = finding.detail;
   switch (detail.kind) {
     case 'public_service':
@@ -98,7 +98,7 @@ export function whatToDo(finding: Pick<FindingDraft, 'detail' | 'resource'>, sla
       }
       return project
         ? `Replace it by just-in-time access: rule ${detail.rule} lets ${who} ask \`${slash} invoker …\` for ${detail.role} on each service when needed. runwarden never edits a project's own policy: remove this project-wide binding by hand.`
-        : `Replace it by just-in-time access: rule ${detail.rule} lets ${who} ask \`${slash} invoker …\` for ${detail.role} when needed; the posture approvers can convert this finding (remove ${detail.members.length === 1 ? 'this member' : 'these members'} from the binding, nothing else).`;
+        : `Replace it by just-in-time access: \`${slash} convert ${finding.id} <reason…>\` asks the posture approvers to remove ${detail.members.length === 1 ? 'this member' : 'these members'} from the binding (nothing else); rule ${detail.rule} then lets ${who} ask \`${slash} invoker …\` for ${detail.role} when needed.`;
     }
     case 'open_ingress':
       return `Restrict ingress to \`internal\` or \`internal-and-cloud-load-balancing\` (\`${slash} ingress ${finding.resource} internal <reason…>\`), unless it serves the internet: then list it in \`posture.public\`.`;

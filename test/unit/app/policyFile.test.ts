@@ -13,7 +13,7 @@ const write = (name: string, text: string): string => {
 describe('readPolicyFile', () => {
   it('loads the example policy shipped with the project', () => {
     const result = readPolicyFile(join(__dirname, '../../../examples/policy.yaml'));
-    expect(result.ok && result.policy.rules.map((r) => r.kind)).toEqual(['invoker', 'invoker', 'invoker', 'egress', 'ingress', 'rotate']);
+    expect(result.ok && result.policy.rules.map((r) => r.kind)).toEqual(['invoker', 'invoker', 'invoker', 'egress', 'ingress', 'rotate', 'convert']);
   });
 
   it('names the file when it cannot be read', () => {

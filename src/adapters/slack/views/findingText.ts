@@ -56,3 +56,9 @@ export function findingBlockText(finding: Finding | (FindingDraft & { status?: u
 export function findingLine(finding: Pick<FindingDraft, 'id' | 'kind' | 'detail' | 'resource'>): string {
   return `• ${code(finding.id, 20)} · ${kindTitle(finding.kind)} · ${findingSubject(finding)}`;
 }
+
+/** Whether a finding offers **Convert**: open standing access on a service that a rule covers (SPEC §11; never "no rule covers this yet"). */
+export function offersConvert(finding: Pick<FindingDraft, 'detail'> & { status?: string | undefined }): boolean {
+  const d = finding.detail;
+  return d.kind === 'standing_access' && d.level === 'service' && d.rule !== undefined && (finding.status === undefined || finding.status === 'open');
+}

@@ -5,8 +5,9 @@
  * stays within Slack's 100. Pure.
  */
 import { FINDING_KINDS, type Finding, type FindingKind } from '../../../domain/posture/finding';
-import { findingBlockText, kindTitle } from './findingText';
-import { type KnownBlock, contextBlock, header, section } from './format';
+import { findingBlockText, kindTitle, offersConvert } from './findingText';
+import { convertButton } from './convertButton';
+import { type KnownBlock, type SectionBlock, contextBlock, header, section } from './format';
 
 export interface PostureHomeData {
   counts: Record<FindingKind, number>;
@@ -24,7 +25,11 @@ export function postureHomeBlocks(data: PostureHomeData, slash: string): KnownBl
   return [
     header(`Posture: ${total} open finding${total === 1 ? '' : 's'}`),
     contextBlock([total === 0 ? 'Nothing open in the posture scope. :tada:' : `${counts.join(' · ')} — you decide their conversions (posture approver).`]),
-    ...shown.map((finding) => section(findingBlockText(finding, slash))),
+    ...shown.map((finding) => withConvert(section(findingBlockText(finding, slash)), finding)),
     ...(total > shown.length ? [contextBlock([`…and ${total - shown.length} more: \`${slash} posture\` lists them, worst first.`])] : []),
   ].slice(0, POSTURE_HOME_BLOCKS);
+}
+
+function withConvert(block: SectionBlock, finding: Finding): SectionBlock {
+  return offersConvert(finding) ? { ...block, accessory: convertButton(finding.id) } : block;
 }

@@ -4,8 +4,9 @@
  * and the Google guidance it comes from. Pure.
  */
 import { FINDING_KINDS, type Finding, type FindingKind } from '../../../domain/posture/finding';
-import { findingBlockText, kindTitle } from './findingText';
-import { type KnownBlock, type SlackView, contextBlock, fieldsSection, header, plainDate, safeText, section } from './format';
+import { findingBlockText, kindTitle, offersConvert } from './findingText';
+import { convertButton } from './convertButton';
+import { type KnownBlock, type SectionBlock, type SlackView, contextBlock, fieldsSection, header, plainDate, safeText, section } from './format';
 
 export interface PostureReportInput {
   /** what the report covers: "the policy's scope", "project acme-prod", … */
@@ -34,9 +35,13 @@ export function postureReport(input: PostureReportInput): SlackView {
   if (shown.length === 0) {
     blocks.push(section(total === 0 ? 'Nothing open. :tada:' : 'No open finding could be read (see the logs).'));
   } else {
-    blocks.push({ type: 'divider' }, ...shown.map((finding) => section(findingBlockText(finding, input.slash))));
+    blocks.push({ type: 'divider' }, ...shown.map((finding) => withConvert(section(findingBlockText(finding, input.slash)), finding)));
     if (total > shown.length) blocks.push(contextBlock([`…and ${total - shown.length} more, less severe. Narrow it: \`${input.slash} posture &lt;project or service&gt;\`.`]));
   }
   const text = `Posture (${input.what}): ${total} open — ${countLine}${shown[0] ? `. Worst: ${shown[0].id} ${kindTitle(shown[0].kind)} on ${shown[0].resource}` : ''}`;
   return { text: safeText(text, 2900), blocks };
+}
+
+function withConvert(block: SectionBlock, finding: Finding): SectionBlock {
+  return offersConvert(finding) ? { ...block, accessory: convertButton(finding.id) } : block;
 }

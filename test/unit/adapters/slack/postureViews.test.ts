@@ -60,7 +60,8 @@ describe('postureReport', () => {
     const positions = ONE_OF_EACH.map((f) => text.indexOf(f.id));
     expect(positions.every((p) => p > 0)).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
-    expect(text).toContain('rule invoker#3 lets user:alice@acme.example ask `/warden invoker …`');
+    expect(text).toContain('`/warden convert f-9shjf7pp48 &lt;reason…&gt;` asks the posture approvers to remove this member from the binding (nothing else); rule invoker#3 then lets user:alice@acme.example ask `/warden invoker …`');
+    expect(text).toContain('"action_id":"runwarden_convert_open"');
     expect(text).toContain('No rule covers this yet: converting it would lock group:contractors@acme.example out');
     expect(text).toContain('https://cloud.google.com/kms/docs/key-rotation');
     expect(text).toContain('it protects `projects/acme-prod/locations/us-central1/services/orders` and 2 more');
