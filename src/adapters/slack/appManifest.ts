@@ -31,6 +31,8 @@ export const WEB_API_SCOPES: Readonly<Record<string, readonly string[]>> = {
   'conversations.open': ['im:write'],
   'usergroups.users.list': ['usergroups:read'],
   'users.info': ['users:read', 'users:read.email'],
+  // a conversion's members are told by DM: their Slack user found by their email (https://api.slack.com/methods/users.lookupByEmail)
+  'users.lookupByEmail': ['users:read.email'],
   'views.open': [],
   'views.publish': [],
   'views.update': [],

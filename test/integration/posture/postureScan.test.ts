@@ -161,7 +161,7 @@ describe('the posture scan, end to end', () => {
     const order = stored.map((f) => text.indexOf(f.id));
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(text).toContain('No rule covers this yet');
-    expect(text).toContain('rule invoker#1 lets user:alice@acme.example ask');
+    expect(text).toContain('rule invoker#1 then lets user:alice@acme.example ask');
     expect(text).toContain('https://cloud.google.com/run/docs/authenticating/public');
     expect(text).toContain("Cloud Run's guidance on restricting network ingress");
   });

@@ -61,6 +61,7 @@ describe('usage lines', () => {
       '/jit egress <service> <all-traffic|private-ranges-only> [<duration>] <reason…> [--project P] [--region L] [--break-glass]',
       '/jit ingress <service> <all|internal|internal-and-cloud-load-balancing> [<duration>] <reason…> [--project P] [--region L] [--break-glass]',
       '/jit rotate <key> <reason…> [--rotation-period <duration>]',
+      '/jit convert <finding> <reason…>',
       '/jit list',
       '/jit status <id>',
       '/jit revoke <id>',
@@ -216,15 +217,15 @@ describe('list and help', () => {
 
 describe('unknown commands', () => {
   test.each<Failure>([
-    ['an unknown subcommand', 'grant payments 1h', '`grant` is not a runwarden command: use invoker, egress, ingress, rotate, list, status, revoke, cancel, extend, posture or help (`/warden help` explains them)'],
-    ['an option before any subcommand', '--member user:a@b.cd invoker', 'Start with a command: use invoker, egress, ingress, rotate, list, status, revoke, cancel, extend, posture or help (`/warden help` explains them)'],
+    ['an unknown subcommand', 'grant payments 1h', '`grant` is not a runwarden command: use invoker, egress, ingress, rotate, convert, list, status, revoke, cancel, extend, posture or help (`/warden help` explains them)'],
+    ['an option before any subcommand', '--member user:a@b.cd invoker', 'Start with a command: use invoker, egress, ingress, rotate, convert, list, status, revoke, cancel, extend, posture or help (`/warden help` explains them)'],
   ])('refuse %s, with the overview as usage', (_description, text, error) => expectFailure(text, error, overviewUsage()));
 
   test('name the configured slash command', () => {
     expect(parseCommand('grant', '/jit')).toEqual({
       ok: false,
-      error: '`grant` is not a runwarden command: use invoker, egress, ingress, rotate, list, status, revoke, cancel, extend, posture or help (`/jit help` explains them)',
-      usage: '/jit <invoker|egress|ingress|rotate|list|status|revoke|cancel|extend|posture|help> …',
+      error: '`grant` is not a runwarden command: use invoker, egress, ingress, rotate, convert, list, status, revoke, cancel, extend, posture or help (`/jit help` explains them)',
+      usage: '/jit <invoker|egress|ingress|rotate|convert|list|status|revoke|cancel|extend|posture|help> …',
     });
   });
 
