@@ -123,8 +123,8 @@ export interface Harness {
   sweep(token?: string | null): Promise<{ status: number; body: Record<string, number> }>;
   request(id: string): Promise<AccessRequest>;
   waitForStatus(id: string, status: Status, timeoutMs?: number): Promise<AccessRequest>;
-  /** polls the stored request until `until` holds (or the time runs out: then returns the last one read) */
-  waitForRequest(id: string, until: (request: AccessRequest) => boolean, timeoutMs?: number): Promise<AccessRequest>;
+  /** polls the stored request until `until` holds; fails (saying what it last read) when the time runs out */
+  waitForRequest(id: string, until: (request: AccessRequest) => boolean, timeoutMs?: number, description?: string): Promise<AccessRequest>;
   /** an approved request whose apply was interrupted: its lease has lapsed, so the sweep may take it over */
   waitForLapsedApply(id: string): Promise<AccessRequest>;
   approvalMessage(id: string): PostedMessage | undefined;
@@ -315,7 +315,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const options = await harness.suggest(user, modal, typed);
-        if (options.length > 0 || Date.now() > deadline) return options;
+        if (options.length > 0) return options;
+        if (Date.now() > deadline) throw new Error(`no options for "${typed}" within ${timeoutMs} ms`);
       }
     },
     extensionMessage(id, n) {
@@ -335,14 +336,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       return found;
     },
     async waitForStatus(id, status, timeoutMs = 30_000) {
-      const last = await harness.waitForRequest(id, (r) => r.status === status && r.op === undefined, timeoutMs);
-      if (last.status === status && last.op === undefined) return last;
-      throw new Error(`request ${id} did not reach ${status}; it is ${last.status}`);
+      return harness.waitForRequest(id, (r) => r.status === status && r.op === undefined, timeoutMs, `${status}, no work under way`);
     },
-    async waitForRequest(id, until, timeoutMs = 30_000) {
+    async waitForRequest(id, until, timeoutMs = 30_000, description = 'the awaited state') {
       const deadline = Date.now() + timeoutMs;
       let last = await harness.request(id);
-      while (!until(last) && Date.now() < deadline) {
+      while (!until(last)) {
+        if (Date.now() >= deadline) {
+          const { outbox: _outbox, ...shown } = last;
+          throw new Error(`request ${id} did not reach ${description} within ${timeoutMs} ms; it is ${last.status}${last.op ? ` (${last.op.type} under a lease)` : ''}: ${JSON.stringify(shown).slice(0, 600)}`);
+        }
         await new Promise((r) => setTimeout(r, 50));
         last = await harness.request(id);
       }

@@ -34,7 +34,7 @@ beforeEach(() => {
 const calls = (method: string): number => a.emulator.calls.filter((c) => c.method === method).length;
 const actions = async (id: string): Promise<string[]> => (await a.runwarden.deps.store.events(id)).map((e) => e.action);
 async function waitForAction(id: string, action: string): Promise<void> {
-  await a.waitForRequest(id, () => false, 0); // request exists
+  await a.request(id); // the request exists
   const deadline = Date.now() + 30_000;
   while (!(await actions(id)).includes(action)) {
     if (Date.now() > deadline) throw new Error(`no ${action} event on ${id}: ${(await actions(id)).join(', ')}`);
@@ -63,7 +63,7 @@ it('a hung Slack call, a lapsed lease, a sweep that applies and expires, then th
   const accounted = async (): Promise<boolean> =>
     a.slack.dms('U0ALICE').some((m) => m.text.includes(id) && m.text.includes('applying it now')) ||
     (await a.runwarden.deps.store.events(id)).some((e) => e.action === 'delivery_obsolete' && e.detail.notice === 'approved');
-  await a.waitForRequest(id, () => false, 0);
+  await a.request(id);
   for (const deadline = Date.now() + 30_000; !(await accounted()); ) {
     if (Date.now() > deadline) throw new Error(`the "approved" notice of ${id} was neither sent nor dropped: ${(await actions(id)).join(', ')}`);
     await new Promise((r) => setTimeout(r, 50));
