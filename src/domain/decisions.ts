@@ -86,7 +86,7 @@ export function revoke(request: AccessRequest, event: Extract<RequestEvent, { ty
   if (decision.verdict === 'refused') return refusedBy(decision.refusal, now, event.actor, 'revoke_refused');
   const attempts = request.op?.type === 'revert' ? request.op.attempts : 0;
   const op: Operation = { type: 'revert', intent: 'revoke', by: event.actor, holder: event.holder, leaseUntil: event.leaseUntil, attempts: attempts + 1 };
-  const lapse = lapseOpenExtension(request, now, 'The grant was revoked before the extension was decided.');
+  const lapse = lapseOpenExtension(request, now, 'The grant was revoked');
   const changes: Partial<AccessRequest> = lapse.extensions ? { op, extensions: lapse.extensions } : { op };
   const effects: Effect[] = lapse.extensions ? [{ type: 'refresh_message' }, ...lapse.effects] : [];
   return done(request, changes, now, event.actor, 'revoke_requested', {}, [{ type: 'revert' }, ...effects]);

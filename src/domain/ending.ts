@@ -39,7 +39,7 @@ export function claimRevert(request: AccessRequest, event: Extract<RequestEvent,
       { type: 'notify_approvers', notice: 'failed' },
     ]);
   }
-  const lapse = lapseOpenExtension(request, now, 'The grant ended before the extension was decided.');
+  const lapse = lapseOpenExtension(request, now, 'The grant ended');
   const op: Operation = {
     type: 'revert',
     intent: revoking ? 'revoke' : 'expire',
@@ -109,7 +109,7 @@ export function driftFound(request: AccessRequest, event: Extract<RequestEvent, 
     outcome: event.detail,
     result: { ...request.result, drift: event.observed },
   };
-  const lapse = lapseOpenExtension(request, now, 'The grant ended (changed outside runwarden) before the extension was decided.');
+  const lapse = lapseOpenExtension(request, now, 'The grant ended (changed outside runwarden)');
   if (lapse.extensions) changes.extensions = lapse.extensions;
   return done(request, changes, now, SYSTEM_ACTOR, 'drift_detected', { detail: event.detail, observed: event.observed }, [
     { type: 'refresh_message' },

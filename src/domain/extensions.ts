@@ -20,11 +20,19 @@ export function extendedExpiry(request: AccessRequest, extension: Extension): Da
   return extendedExpiryBy(request, extension.durationSeconds);
 }
 
-/** Lapses the open extension, if any, because the grant is ending; returns the extensions and the effects to add. */
-export function lapseOpenExtension(request: AccessRequest, now: Date, why: string): { extensions?: Extension[]; effects: Effect[] } {
+/**
+ * Lapses the open extension, if any, because the grant is ending (`grantEnded`:
+ * "The grant ended", "The grant was revoked"…); returns the extensions and the
+ * effects to add. Its outcome says what it was still waiting for: a decision,
+ * or (approved) its write to be recorded — a write that may have landed all
+ * the same, which the revert then recognises by the request's `writing`.
+ */
+export function lapseOpenExtension(request: AccessRequest, now: Date, grantEnded: string): { extensions?: Extension[]; effects: Effect[] } {
   if (!openExtension(request)) return { effects: [] };
   const extensions = (request.extensions ?? []).map((e) =>
-    e.status === 'pending' || e.status === 'approved' ? { ...e, status: 'lapsed' as const, endedAt: now, outcome: why } : e,
+    e.status === 'pending' || e.status === 'approved'
+      ? { ...e, status: 'lapsed' as const, endedAt: now, outcome: `${grantEnded} before the extension was ${e.status === 'pending' ? 'decided' : 'applied'}.` }
+      : e,
   );
   return { extensions, effects: [{ type: 'notify_requester', notice: 'extension_lapsed' }] };
 }
@@ -151,7 +159,8 @@ export function finishExtend(
     return done(request, { op }, now, SYSTEM_ACTOR, 'extend_interrupted', { n: extension.n, reason: event.reason }, []);
   }
   const failed: Extension = { ...extension, status: 'failed', endedAt: now, outcome: event.reason };
-  return done(request, { extensions: replace(request, failed), op: undefined, writing: undefined }, now, SYSTEM_ACTOR, 'extension_failed', { n: extension.n, reason: event.reason }, [
+  // `writing` stays: an earlier attempt's write may have landed, and every later reader must know it as runwarden's.
+  return done(request, { extensions: replace(request, failed), op: undefined }, now, SYSTEM_ACTOR, 'extension_failed', { n: extension.n, reason: event.reason }, [
     { type: 'refresh_message' },
     { type: 'notify_requester', notice: 'extension_failed' },
   ]);

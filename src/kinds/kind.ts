@@ -87,6 +87,17 @@ export interface KindEffects {
    */
   undo(request: AccessRequest, applied: Applied, current: AccessRequest | undefined, guard: Guard): Promise<Record<string, string> | undefined>;
   /**
+   * Takes back an extension's write that landed after this process had lost
+   * its lease: `request` as the extension found it, `written` the end it
+   * wrote, `current` the record now (which neither adopted that end nor has
+   * anyone working on it: src/app/lateWrites.ts decides). An active grant
+   * gets its recorded end back; an ended one loses what the late write left.
+   * Only where Google still shows that late write. `guard` runs right before
+   * the undoing write. Returns what was done, for the audit trail; nothing
+   * for a kind whose extension writes nothing.
+   */
+  undoExtension(request: AccessRequest, written: Date, current: AccessRequest, guard: Guard): Promise<Record<string, string> | undefined>;
+  /**
    * Moves the end of an active time-bound change to `expiresAt` (an applied
    * extension), writing only under `guard`. Idempotent. Throws WardenError.
    */

@@ -65,6 +65,8 @@ export interface ProcessFleet {
   ask(bot: BotProcess, user: string, text: string, timeoutMs?: number): Promise<string>;
   /** a signed click on a button of the request's approval message */
   click(bot: BotProcess, user: string, actionId: string, id: string): Promise<{ status: number; tag: string }>;
+  /** a signed click on the button whose value is `value` (an extension's `<id>.<n>`), on the approvals-channel message that carries it */
+  press(bot: BotProcess, user: string, actionId: string, value: string): Promise<{ status: number; tag: string }>;
   /** Cloud Scheduler's POST /jobs/sweep; `timeoutMs` bounds the wait for the answer */
   sweep(bot: BotProcess, timeoutMs?: number): Promise<{ status: number; body: Record<string, number> }>;
   request(id: string): Promise<AccessRequest>;
@@ -222,6 +224,15 @@ export async function startProcessFleet(options: { policy: string }): Promise<Pr
       tags += 1;
       const tag = `pc${tags}`;
       const body = blockActionsBody({ userId: user, actionId, value: id, channelId: message.channel, messageTs: message.ts, responseUrl: slack.responseUrl(tag) });
+      const answer = await postToSlackEndpoint(`${bot.url}/slack/events`, SIGNING_SECRET, body, FORM_CONTENT_TYPE);
+      return { status: answer.status, tag };
+    },
+    async press(bot, user, actionId, value) {
+      const message = slack.messages(APPROVALS_CHANNEL).find((m) => JSON.stringify(m.blocks ?? []).includes(`"value":"${value}"`));
+      if (!message) throw new Error(`no message with a button of value ${value}`);
+      tags += 1;
+      const tag = `pp${tags}`;
+      const body = blockActionsBody({ userId: user, actionId, value, channelId: message.channel, messageTs: message.ts, responseUrl: slack.responseUrl(tag) });
       const answer = await postToSlackEndpoint(`${bot.url}/slack/events`, SIGNING_SECRET, body, FORM_CONTENT_TYPE);
       return { status: answer.status, tag };
     },

@@ -33,8 +33,14 @@ export function createExtend(deps: Pick<AppDeps, 'logger' | 'settings'>, kinds: 
       return { event: { type: 'extend_failed', holder, reason, retryable } };
     }
     const expiresAt = extendedExpiry(request, extension);
+    // whether a write went out under the lease (a setting's extension writes nothing): only then can one land late
+    let wrote = false;
+    const watched: typeof guard = async (call, writing) => {
+      await guard(call, writing);
+      wrote = true;
+    };
     try {
-      await kinds[request.kind].extend(request, expiresAt, guard);
+      await kinds[request.kind].extend(request, expiresAt, watched);
     } catch (error) {
       const failure = asWardenError(error);
       if (failure.code === ErrorCode.LeaseLost) {
@@ -45,6 +51,6 @@ export function createExtend(deps: Pick<AppDeps, 'logger' | 'settings'>, kinds: 
       const retryable = RETRYABLE.has(failure.code);
       return { event: { type: 'extend_failed', holder, reason: failure.userMessage, retryable } };
     }
-    return { event: { type: 'extended', holder, expiresAt }, late: () => late.undoLateExtension(request, expiresAt) };
+    return { event: { type: 'extended', holder, expiresAt }, late: wrote ? () => late.undoLateExtension(request, expiresAt) : undefined };
   };
 }

@@ -91,6 +91,10 @@ export function createConvertEffects(ports: ConvertPorts): KindEffects {
       return [];
     },
 
+    async undoExtension() {
+      return undefined; // a conversion is never extended
+    },
+
     async undo() {
       // a removal that landed late removes only standing access the approvers agreed to remove: it stays
       return undefined;

@@ -27,6 +27,32 @@ function bindingOf(request: AccessRequest, expiresAt: Date): IamBinding {
   return { role, members: [member], condition };
 }
 
+/**
+ * The binding runwarden recorded, under its lease, as about to be written
+ * (`writing.expression`, set right before the SetIamPolicy of an apply or an
+ * extension), with the expiry it carries. It may have landed although its
+ * outcome was never recorded — its writer died, or lost its lease, with the
+ * call in flight — so every later reader takes it as the request's own: a
+ * retried apply adopts it, an extension replaces it, the revert removes it,
+ * the drift check does not call it drift. Undefined when nothing is recorded,
+ * or when the recorded expression is not one runwarden builds for this
+ * request (role, member and title from the record; only the expiry read).
+ */
+function writtenBinding(request: AccessRequest): { binding: IamBinding; expiresAt: Date } | undefined {
+  const expression = request.writing?.expression;
+  if (!expression) return undefined;
+  const written = parseCondition({ title: titleFor(request.id), expression });
+  if (!written) return undefined;
+  const binding = bindingOf(request, written.expiresAt);
+  return binding.condition?.expression === expression ? { binding, expiresAt: written.expiresAt } : undefined;
+}
+
+/** Whether `found` is the binding recorded as being written (writtenBinding). */
+function isWritten(request: AccessRequest, found: IamBinding): boolean {
+  const written = writtenBinding(request);
+  return written !== undefined && sameBinding(found, written.binding);
+}
+
 function foreignAtApply(request: AccessRequest, found: IamBinding): WardenError {
   const title = titleFor(request.id);
   return new WardenError(
@@ -62,10 +88,9 @@ export function createInvokerEffects(deps: { iam: IamPolicyPort; services: Servi
       if (change.type === 'added') return { expiresAt, result, wrote: true };
       // A retried apply finds the binding an interrupted attempt wrote: ours only if it is exactly what was recorded before that write.
       const found = change.type === 'foreign' ? change.found : binding;
-      const planned = parseCondition(found.condition);
-      const ours = planned && request.writing?.expression === found.condition?.expression && sameBinding(found, bindingOf(request, planned.expiresAt));
-      if (!ours) throw foreignAtApply(request, found);
-      return { expiresAt: planned.expiresAt, result, wrote: false };
+      const written = writtenBinding(request);
+      if (!written || !sameBinding(found, written.binding)) throw foreignAtApply(request, found);
+      return { expiresAt: written.expiresAt, result, wrote: false };
     },
 
     async extend(request, expiresAt, guard) {
@@ -74,7 +99,12 @@ export function createInvokerEffects(deps: { iam: IamPolicyPort; services: Servi
       const from = bindingOf(request, request.expiresAt);
       const to = bindingOf(request, expiresAt);
       const expression = to.condition?.expression ?? '';
-      const change = await iam.replaceBinding(request.target, from, to, () => guard('SetIamPolicy', { expression }));
+      let change = await iam.replaceBinding(request.target, from, to, () => guard('SetIamPolicy', { expression }));
+      // The binding there is one recorded as being written that never made it into the record (an earlier
+      // extension's write that landed after all): runwarden's own, replaced like the recorded one.
+      if (change.type === 'foreign' && isWritten(request, change.found)) {
+        change = await iam.replaceBinding(request.target, change.found, to, () => guard('SetIamPolicy', { expression }));
+      }
       const title = titleFor(request.id);
       if (change.type === 'absent') throw new WardenError(ErrorCode.Precondition, `The binding ${title} is no longer on ${request.target}; runwarden wrote nothing.`);
       if (change.type === 'foreign') {
@@ -87,7 +117,11 @@ export function createInvokerEffects(deps: { iam: IamPolicyPort; services: Servi
       const title = titleFor(request.id);
       if (!request.expiresAt) throw new WardenError(ErrorCode.InvalidState, `Request \`${request.id}\` has no expiry recorded.`);
       // In the sweep's batch for this service when it gave one: one SetIamPolicy ends its due grants together.
-      const change = await (batch ?? iam).removeBinding(request.target, bindingOf(request, request.expiresAt), () => guard('SetIamPolicy', { removing: title }));
+      const remove = () => guard('SetIamPolicy', { removing: title });
+      let change = await (batch ?? iam).removeBinding(request.target, bindingOf(request, request.expiresAt), remove);
+      // The binding there is the one recorded as being written (an extension's write that landed while its
+      // outcome went unrecorded): runwarden's own, removed — never reported as someone else's and left behind.
+      if (change.type === 'foreign' && isWritten(request, change.found)) change = await iam.removeBinding(request.target, change.found, remove);
       if (change.type === 'removed') return { type: 'reverted', detail: { removed: title } };
       // A retried revert may find its own earlier, unrecorded removal done: that is no drift.
       if (change.type === 'absent' && request.writing?.removing === title) return { type: 'reverted', detail: { removed: title } };
@@ -110,12 +144,28 @@ export function createInvokerEffects(deps: { iam: IamPolicyPort; services: Servi
         const found = bindings.find((b) => b.condition?.title === title);
         if (!found) {
           drifts.push({ id: request.id, observed: 'absent', detail: `The binding ${title} is no longer on ${target}: someone removed it.` });
-        } else if (!sameBinding(found, bindingOf(request, request.expiresAt))) {
+        } else if (!sameBinding(found, bindingOf(request, request.expiresAt)) && !isWritten(request, found)) {
+          // (one recorded as being written is runwarden's own, not drift: the revert removes it at the recorded expiry)
           const observed = describeBinding(found);
           drifts.push({ id: request.id, observed, detail: `The binding ${title} on ${target} is not the one runwarden wrote (now ${observed}); runwarden left it alone.` });
         }
       }
       return drifts;
+    },
+
+    async undoExtension(request, written, current, guard) {
+      const title = titleFor(request.id);
+      const late = bindingOf(request, written);
+      if (current.status === 'active' && current.expiresAt) {
+        // The grant goes on: its binding goes back to the recorded end, in one SetIamPolicy (never a moment without).
+        const recorded = bindingOf(current, current.expiresAt);
+        const expression = recorded.condition?.expression ?? '';
+        const change = await iam.replaceBinding(request.target, late, recorded, () => guard('SetIamPolicy', { expression }));
+        return change.type === 'replaced' ? { binding: title, undone: `expiry put back to ${current.expiresAt.toISOString()}` } : undefined;
+      }
+      // The grant has ended: the binding its late extension left is removed.
+      const change = await iam.removeBinding(request.target, late, () => guard('SetIamPolicy', { removing: title }));
+      return change.type === 'removed' ? { binding: title, undone: 'removed' } : undefined;
     },
 
     async undo(request, applied, current, guard) {

@@ -100,6 +100,10 @@ export function createRotateEffects(deps: {
       return [];
     },
 
+    async undoExtension() {
+      return undefined; // a rotation is never extended
+    },
+
     async undo() {
       // A new primary version grants nobody anything; it stays (old versions are never disabled).
       return undefined;

@@ -119,6 +119,10 @@ export function createSettingEffects(kind: SettingKind, deps: { services: Servic
         }));
     },
 
+    async undoExtension() {
+      return undefined; // a temporary setting's extension writes nothing to Google
+    },
+
     async undo(request, late, current, guard): Promise<Record<string, string> | undefined> {
       const previous = late.previousValue;
       const written = request.value;

@@ -198,6 +198,13 @@ describe('applying an extension', () => {
     expect(out.record).toMatchObject({ actor: 'U0ALICE', action: 'revoke_refused', detail: { reason: 'being_extended' } });
   });
 
+  it('an extension that fails for good keeps what was being written recorded (an earlier attempt’s write may have landed)', () => {
+    const writing = { expression: 'request.time < timestamp("2026-11-22T13:30:00Z")' };
+    const out = ok(transition({ ...approved(), writing }, { type: 'extend_failed', holder: 'h1', reason: 'no longer allowed', retryable: false }, at(130)));
+    expect(out.next.extensions?.[0]).toMatchObject({ status: 'failed' });
+    expect(out.next.writing).toEqual(writing);
+  });
+
   it('an interrupted apply whose grant expired meanwhile lapses when the sweep claims it', () => {
     const request = { ...approved(), expiresAt: at(100) };
     const out = ok(transition(request, { type: 'claim_extend', maxAttempts: 5, ...lease('h2', 900) }, at(500)));
@@ -213,6 +220,26 @@ describe('at expiry', () => {
     expect(out.next.extensions?.[0]).toMatchObject({ status: 'lapsed', endedAt: at(100) });
     expect(out.effects[0]).toEqual({ type: 'revert' });
     expect(out.effects).toContainEqual({ type: 'notify_requester', notice: 'extension_lapsed' });
+  });
+
+  it('an approved extension whose write was interrupted lapses when the revert is claimed, saying it was not applied; what was being written stays recorded for the revert', () => {
+    const writing = { expression: 'request.time < timestamp("2026-11-22T13:30:00Z")' };
+    const request = active({
+      expiresAt: at(100),
+      extensions: [pendingExtension({ status: 'approved', approvals: [{ approver: 'U0BOB', at: at(50) }] })],
+      op: { type: 'extend', intent: 'extend', by: 'runwarden', holder: 'dead', leaseUntil: at(350), attempts: 1 },
+      writing,
+    });
+    const out = ok(transition(request, { type: 'claim_revert', maxAttempts: 5, ...lease('h2', 700) }, at(400)));
+    expect(out.next.extensions?.[0]).toMatchObject({ status: 'lapsed', outcome: 'The grant ended before the extension was applied.' });
+    expect(out.next.op).toMatchObject({ type: 'revert', intent: 'expire', holder: 'h2' });
+    expect(out.next.writing).toEqual(writing);
+    expect(out.effects[0]).toEqual({ type: 'revert' });
+  });
+
+  it('a pending extension that lapses says it was not decided', () => {
+    const out = ok(transition(active({ expiresAt: at(100), extensions: [pendingExtension()] }), { type: 'claim_revert', maxAttempts: 5, ...lease() }, at(100)));
+    expect(out.next.extensions?.[0]?.outcome).toBe('The grant ended before the extension was decided.');
   });
 
   it('an extension cannot be approved once the grant is ending', () => {
