@@ -27,16 +27,13 @@ module.exports = {
         'kinds and the commands import the domain, never the reverse (no I/O, no SDK, no Node built-in, no clock).',
       from: { path: '^src/domain/' },
       to: {
-        pathNot: [
-          '^src/domain/',
-          ...PURE_PACKAGES.map((name) => `^node_modules/${name}/`),
-        ],
+        pathNot: ['^src/domain/', ...PURE_PACKAGES.map((name) => `^node_modules/${name}/`)],
       },
     },
     {
       name: 'ports-speak-the-domain',
       severity: 'error',
-      comment: 'src/ports.ts names the interfaces the core needs, in the domain\'s types only.',
+      comment: "src/ports.ts names the interfaces the core needs, in the domain's types only.",
       from: { path: '^src/ports\\.ts$' },
       to: { pathNot: ['^src/domain/'] },
     },
@@ -89,7 +86,7 @@ module.exports = {
       name: 'commands-render-through-views',
       severity: 'error',
       comment:
-        "A subcommand answers with a value; the only Slack code it may use is the pure Block Kit builders in " +
+        'A subcommand answers with a value; the only Slack code it may use is the pure Block Kit builders in ' +
         'src/adapters/slack/views (never a listener, a client or another adapter).',
       from: { path: '^commands/' },
       to: { path: '^src/adapters/', pathNot: '^src/adapters/slack/views/' },

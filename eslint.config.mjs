@@ -1,6 +1,7 @@
 /**
  * The linter `npm test` runs (`npm run lint`): the rules that catch real
- * faults, not style. Formatting is deliberately not checked here.
+ * faults, not style. Formatting is Prettier's (`npm run format:check`, also in
+ * `npm test`; `npm run format` rewrites).
  *   - no explicit `any` in the product (src/, commands/): zod at every boundary instead;
  *   - no floating or misused promises in the product: an unawaited promise
  *     loses its error, a promise where a callback returns void is never

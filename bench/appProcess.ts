@@ -64,7 +64,10 @@ export async function startAppProcess(
   const timeoutMs = options.timeoutMs ?? 30_000;
   let stderr = '';
   const t0 = nowMs();
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), script], { env: { ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), script], {
+    env: { ...env, PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-4000)));
   const pid = child.pid;
   if (pid === undefined) throw new Error(`could not spawn ${script}`);

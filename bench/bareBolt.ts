@@ -10,14 +10,16 @@ import { App, HTTPReceiver } from '@slack/bolt';
 
 // The same help text runwarden answers (BENCH_HELP_TEXT, set by bench/compare.ts from commands/parse.ts),
 // so both apps send the same bytes; this copy is only for running the file by hand.
-const HELP = process.env.BENCH_HELP_TEXT ?? [
-  '*runwarden* — just-in-time, approved, time-bound changes to Cloud Run.',
-  '`/warden invoker <service> <duration> <reason…>` ask to call a private service for a while',
-  '`/warden egress <service> <all-traffic|private-ranges-only> [<duration>] <reason…>` change VPC egress',
-  '`/warden ingress <service> <all|internal|internal-and-cloud-load-balancing> [<duration>] <reason…>` change ingress',
-  '`/warden rotate <key> <reason…>` rotate a Cloud KMS key',
-  '`/warden list` · `/warden status <id>` · `/warden revoke <id>` · `/warden cancel <id>` · `/warden help`',
-].join('\n');
+const HELP =
+  process.env.BENCH_HELP_TEXT ??
+  [
+    '*runwarden* — just-in-time, approved, time-bound changes to Cloud Run.',
+    '`/warden invoker <service> <duration> <reason…>` ask to call a private service for a while',
+    '`/warden egress <service> <all-traffic|private-ranges-only> [<duration>] <reason…>` change VPC egress',
+    '`/warden ingress <service> <all|internal|internal-and-cloud-load-balancing> [<duration>] <reason…>` change ingress',
+    '`/warden rotate <key> <reason…>` rotate a Cloud KMS key',
+    '`/warden list` · `/warden status <id>` · `/warden revoke <id>` · `/warden cancel <id>` · `/warden help`',
+  ].join('\n');
 
 const receiver = new HTTPReceiver({
   signingSecret: process.env.SLACK_SIGNING_SECRET ?? '',

@@ -86,7 +86,14 @@ function signedSubmits(standIns: StandIns, burst: number, count: number): Signed
       userName: user.name,
       responseUrl: standIns.slack.responseUrl(`burst-${burst}-${i}`),
     });
-    return { body, headers: { 'content-type': FORM_CONTENT_TYPE, 'content-length': String(Buffer.byteLength(body)), ...signSlackRequest(BENCH_SIGNING_SECRET, body, timestamp) } };
+    return {
+      body,
+      headers: {
+        'content-type': FORM_CONTENT_TYPE,
+        'content-length': String(Buffer.byteLength(body)),
+        ...signSlackRequest(BENCH_SIGNING_SECRET, body, timestamp),
+      },
+    };
   });
 }
 
@@ -115,7 +122,13 @@ function alive(app: AppProcess): boolean {
 
 async function oneBurst(standIns: StandIns, app: AppProcess, probeFile: string, burst: number, options: BurstOptions): Promise<string[]> {
   const pool = signedSubmits(standIns, burst, options.requests);
-  const before = { rss: app.rss(), posted: standIns.slack.messages(CHANNEL).length, publish: slackCalls(standIns, 'views.publish'), groups: slackCalls(standIns, 'usergroups.users.list'), post: slackCalls(standIns, 'chat.postMessage') };
+  const before = {
+    rss: app.rss(),
+    posted: standIns.slack.messages(CHANNEL).length,
+    publish: slackCalls(standIns, 'views.publish'),
+    groups: slackCalls(standIns, 'usergroups.users.list'),
+    post: slackCalls(standIns, 'chat.postMessage'),
+  };
   const responsesBefore = standIns.slack.responses().length;
   const answeredBefore = readSlackAnswers(probeFile).length;
   let maxRss = before.rss;
@@ -128,7 +141,10 @@ async function oneBurst(standIns: StandIns, app: AppProcess, probeFile: string, 
   const statuses = new Map<number, number>();
   for (const status of load.statuses) statuses.set(status, (statuses.get(status) ?? 0) + 1);
   const settled = await until(
-    () => !alive(app) || (standIns.slack.messages(CHANNEL).length - before.posted >= options.requests && standIns.slack.responses().length - responsesBefore >= options.requests),
+    () =>
+      !alive(app) ||
+      (standIns.slack.messages(CHANNEL).length - before.posted >= options.requests &&
+        standIns.slack.responses().length - responsesBefore >= options.requests),
     180_000,
   );
   const workMs = nowMs() - t0;
@@ -137,7 +153,10 @@ async function oneBurst(standIns: StandIns, app: AppProcess, probeFile: string, 
   const stillAlive = alive(app);
   const ack = summarize('ack', load.latencies, load.wallMs);
   const inBot = summarize('in the bot', readSlackAnswers(probeFile).slice(answeredBefore));
-  const refused = [...statuses.entries()].filter(([status]) => status !== 200).map(([status, n]) => `${n}× HTTP ${status || 'none'}`).join(', ');
+  const refused = [...statuses.entries()]
+    .filter(([status]) => status !== 200)
+    .map(([status, n]) => `${n}× HTTP ${status || 'none'}`)
+    .join(', ');
   return [
     String(burst),
     `${ack.p50.toFixed(0)} / ${ack.p95.toFixed(0)} / ${ack.p99.toFixed(0)} / ${ack.max.toFixed(0)}`,
@@ -156,7 +175,9 @@ async function oneBurst(standIns: StandIns, app: AppProcess, probeFile: string, 
 }
 
 export async function runBurst(options: BurstOptions = DEFAULT_BURST): Promise<void> {
-  console.log(heading(`A burst on one instance: ${options.requests} slash-command submissions, ${options.concurrency} in flight, ×${options.bursts}`));
+  console.log(
+    heading(`A burst on one instance: ${options.requests} slash-command submissions, ${options.concurrency} in flight, ×${options.bursts}`),
+  );
   const dir = mkdtempSync(resolve(tmpdir(), 'runwarden-burst-'));
   const policyFile = resolve(dir, 'policy.yaml');
   writeFileSync(policyFile, POLICY);
@@ -167,7 +188,8 @@ export async function runBurst(options: BurstOptions = DEFAULT_BURST): Promise<v
   });
   const node = deployedNode(standIns.root);
   console.log(describeDeployedNode(node, standIns.root));
-  for (let i = 0; i < options.requests; i += 1) standIns.emulator.seedService({ name: `projects/${PROJECT}/locations/us-central1/services/${service(i)}` });
+  for (let i = 0; i < options.requests; i += 1)
+    standIns.emulator.seedService({ name: `projects/${PROJECT}/locations/us-central1/services/${service(i)}` });
   const probeFile = resolve(dir, 'probe.json');
   const loadBefore = loadavg();
   const app = await startAppProcess(
@@ -189,13 +211,30 @@ export async function runBurst(options: BurstOptions = DEFAULT_BURST): Promise<v
     console.log(`idle RSS before the first request: ${mib(idle)} MiB; after one submission (warm-up row 0): ${warm[7] ?? '?'} MiB`);
     console.log(
       table(
-        ['burst', 'ack ms p50 / p95 / p99 / max', 'of which in the bot p50 / p99 / max', 'not 200', 'all posted + replied', 'RSS before MiB', 'RSS peak MiB', `RSS ${options.settleMs / 1000} s after MiB`, 'views.publish', 'usergroups.users.list', 'chat.postMessage'],
+        [
+          'burst',
+          'ack ms p50 / p95 / p99 / max',
+          'of which in the bot p50 / p99 / max',
+          'not 200',
+          'all posted + replied',
+          'RSS before MiB',
+          'RSS peak MiB',
+          `RSS ${options.settleMs / 1000} s after MiB`,
+          'views.publish',
+          'usergroups.users.list',
+          'chat.postMessage',
+        ],
         rows,
       ),
     );
-    if (peaks) console.log(`peak of the process: RSS ${mib(peaks.rss)} MiB, JS heap used ${mib(peaks.heapUsed)} MiB (old space ${mib(peaks.oldSpaceUsed)}), external ${mib(peaks.external)} MiB, ArrayBuffers ${mib(peaks.arrayBuffers)} MiB, event loop blocked ${peaks.eventLoopDelayMaxMs.toFixed(0)} ms at worst; VmHWM ${alive(app) ? mib(app.peakRss()) : '?'} MiB`);
+    if (peaks)
+      console.log(
+        `peak of the process: RSS ${mib(peaks.rss)} MiB, JS heap used ${mib(peaks.heapUsed)} MiB (old space ${mib(peaks.oldSpaceUsed)}), external ${mib(peaks.external)} MiB, ArrayBuffers ${mib(peaks.arrayBuffers)} MiB, event loop blocked ${peaks.eventLoopDelayMaxMs.toFixed(0)} ms at worst; VmHWM ${alive(app) ? mib(app.peakRss()) : '?'} MiB`,
+      );
     const la = (l: number[]): string => l.map((x) => x.toFixed(2)).join(' ');
-    console.log(`conditions: load average before ${la(loadBefore)}, after ${la(loadavg())}. Slack's limit for the acknowledgement: 3,000 ms.`);
+    console.log(
+      `conditions: load average before ${la(loadBefore)}, after ${la(loadavg())}. Slack's limit for the acknowledgement: 3,000 ms.`,
+    );
   } finally {
     await app.stop();
     await standIns.stop();

@@ -22,7 +22,9 @@ function google(calls: readonly RecordedCall[]): string {
 }
 
 function firestore(now: StoreCounts, before: StoreCounts): string {
-  const parts = (Object.keys(now) as (keyof StoreCounts)[]).flatMap((key) => (now[key] > before[key] ? [`${key} ×${now[key] - before[key]}`] : []));
+  const parts = (Object.keys(now) as (keyof StoreCounts)[]).flatMap((key) =>
+    now[key] > before[key] ? [`${key} ×${now[key] - before[key]}`] : [],
+  );
   return parts.join(', ') || '—';
 }
 
@@ -79,7 +81,7 @@ export async function runCalls(): Promise<void> {
     console.log(table(['phase', 'Google calls', 'by method', 'store calls', 'by method'], rows));
     console.log(
       '\nStore calls: `transact`/`create` are one Firestore transaction each (read + commit), `get` one read, listings one query.\n' +
-        'The benchmark waits for each state through the undecorated store, so only the bot\'s own calls are counted.',
+        "The benchmark waits for each state through the undecorated store, so only the bot's own calls are counted.",
     );
   } finally {
     await h.stop();

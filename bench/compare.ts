@@ -29,7 +29,6 @@ export interface CompareOptions {
 
 export const DEFAULT_COMPARE: CompareOptions = { rounds: 5, idleMs: 2000, warmupRequests: 300, requests: 3000, concurrency: 32 };
 
-
 interface Sample {
   coldStartMs: number;
   coldStartCpuMs: number;
@@ -116,15 +115,29 @@ function medianSample(samples: readonly Sample[]): Sample {
  * older build, e.g. from `git worktree add`), that build runs in the same
  * rounds, for before/after figures measured under the same conditions.
  */
-export async function runCompare(options: CompareOptions = DEFAULT_COMPARE, baselineMain = process.env.RUNWARDEN_BENCH_BASELINE): Promise<void> {
+export async function runCompare(
+  options: CompareOptions = DEFAULT_COMPARE,
+  baselineMain = process.env.RUNWARDEN_BENCH_BASELINE,
+): Promise<void> {
   console.log(heading(`runwarden vs a bare Bolt app (${options.rounds} rounds, interleaved, medians)`));
   const standIns = await startStandIns();
-  const bare: Contender = { name: 'bare Bolt', script: resolve(__dirname, 'bareBolt.js'), env: { ...standIns.slackEnv, BENCH_HELP_TEXT: helpText('/warden') }, samples: [] };
+  const bare: Contender = {
+    name: 'bare Bolt',
+    script: resolve(__dirname, 'bareBolt.js'),
+    env: { ...standIns.slackEnv, BENCH_HELP_TEXT: helpText('/warden') },
+    samples: [],
+  };
   const image = deployedNode(standIns.root);
   console.log(describeDeployedNode(image, standIns.root));
   const runwarden: Contender = { name: 'runwarden', script: image.script, env: { ...standIns.runwardenEnv, ...image.env }, samples: [] };
   const contenders = [bare, runwarden];
-  if (baselineMain) contenders.push({ name: 'baseline', script: resolve(baselineMain), env: { ...standIns.runwardenEnv, NODE_PATH: resolve(standIns.root, 'node_modules') }, samples: [] });
+  if (baselineMain)
+    contenders.push({
+      name: 'baseline',
+      script: resolve(baselineMain),
+      env: { ...standIns.runwardenEnv, NODE_PATH: resolve(standIns.root, 'node_modules') },
+      samples: [],
+    });
   const loadBefore = loadavg();
   try {
     for (let round = 0; round < options.rounds; round += 1) {
@@ -140,7 +153,9 @@ export async function runCompare(options: CompareOptions = DEFAULT_COMPARE, base
   const medians = new Map(contenders.map((c) => [c.name, medianSample(c.samples)]));
   const rows = contenders.flatMap((c) => c.samples.map((s, i) => [`${c.name} #${i + 1}`, ...COLUMNS.map(([, cell]) => cell(s))]));
   for (const c of contenders) rows.push([`${c.name} median`, ...COLUMNS.map(([, cell]) => cell(medians.get(c.name) as Sample))]);
-  console.log(`help load: ${options.warmupRequests} warm-up then ${options.requests} measured, ${options.concurrency} in flight; RSS read ${options.idleMs} ms after /healthz`);
+  console.log(
+    `help load: ${options.warmupRequests} warm-up then ${options.requests} measured, ${options.concurrency} in flight; RSS read ${options.idleMs} ms after /healthz`,
+  );
   console.log(table(['round', ...COLUMNS.map(([header]) => header)], rows));
   const base = medians.get(bare.name) as Sample;
   for (const c of contenders.slice(1)) {

@@ -102,17 +102,32 @@ export function runCore(): void {
   const summaries: Summary[] = [];
 
   const accepted = COMMAND_MIX.filter((text) => parseCommand(text).ok).length;
-  summaries.push(timeSync(`parseCommand (${accepted} ok + ${COMMAND_MIX.length - accepted} malformed, cycled)`, 36_000, (i) => parseCommand(COMMAND_MIX[i % COMMAND_MIX.length] ?? '')));
+  summaries.push(
+    timeSync(`parseCommand (${accepted} ok + ${COMMAND_MIX.length - accepted} malformed, cycled)`, 36_000, (i) =>
+      parseCommand(COMMAND_MIX[i % COMMAND_MIX.length] ?? ''),
+    ),
+  );
 
   const policy = loadBigPolicy();
   const facts: AuthorityFacts = {
     groupMembers: new Map(groupsToGather(policy).map((id) => [id, id === 'S0ENGINEERS' ? ['U0DAVE', 'U0ERIN'] : []])),
-    emails: new Map([['U0ALICE', 'alice@acme.example'], ['U0BOB', 'bob@acme.example']]),
+    emails: new Map([
+      ['U0ALICE', 'alice@acme.example'],
+      ['U0BOB', 'bob@acme.example'],
+    ]),
   };
-  const draft = { kind: 'invoker' as const, target: `projects/${PROJECT}/locations/us-central1/services/hello`, reason: 'debugging', durationSeconds: 7200 };
+  const draft = {
+    kind: 'invoker' as const,
+    target: `projects/${PROJECT}/locations/us-central1/services/hello`,
+    reason: 'debugging',
+    durationSeconds: 7200,
+  };
   const submit = () => decideAuthority('submit', { actor: 'U0ALICE', draft, openRequests: 0, policy, facts, kinds: KIND_RULES, now });
   const decision = submit();
-  if (decision.verdict === 'refused' || decision.rule.index !== RULES - 1) throw new Error(`bench policy: the last rule should match (${decision.verdict === 'refused' ? decision.refusal.code : decision.rule.name})`);
+  if (decision.verdict === 'refused' || decision.rule.index !== RULES - 1)
+    throw new Error(
+      `bench policy: the last rule should match (${decision.verdict === 'refused' ? decision.refusal.code : decision.rule.name})`,
+    );
   summaries.push(timeSync(`decideAuthority submit (${RULES} rules, match = last)`, 5_000, submit, 200));
 
   const expiresAt = new Date(now.getTime() + 7200_000);
@@ -131,7 +146,13 @@ export function runCore(): void {
   );
 
   const pending = pendingRequest(now);
-  const approve = { type: 'approve' as const, actor: 'U0BOB', grounds: { policy, facts, kinds: KIND_RULES }, holder: 'bench', leaseUntil: new Date(now.getTime() + 300_000) };
+  const approve = {
+    type: 'approve' as const,
+    actor: 'U0BOB',
+    grounds: { policy, facts, kinds: KIND_RULES },
+    holder: 'bench',
+    leaseUntil: new Date(now.getTime() + 300_000),
+  };
   if (!transition(pending, approve, now).ok) throw new Error('bench request: approve should be accepted');
   summaries.push(timeSync('transition (pending → approved, 1 of 1)', 50_000, () => transition(pending, approve, now)));
 

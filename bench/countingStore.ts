@@ -9,7 +9,21 @@ import type { RequestStore } from '../src/ports';
 export type StoreCounts = Record<keyof RequestStore, number>;
 
 export function emptyStoreCounts(): StoreCounts {
-  return { create: 0, get: 0, events: 0, transact: 0, listByStatus: 0, listByRequester: 0, listAwaitingReview: 0, page: 0, count: 0, recentByRequester: 0, countByRequester: 0, listPendingExtensions: 0, listOutboxDue: 0 };
+  return {
+    create: 0,
+    get: 0,
+    events: 0,
+    transact: 0,
+    listByStatus: 0,
+    listByRequester: 0,
+    listAwaitingReview: 0,
+    page: 0,
+    count: 0,
+    recentByRequester: 0,
+    countByRequester: 0,
+    listPendingExtensions: 0,
+    listOutboxDue: 0,
+  };
 }
 
 export function countingStore(store: RequestStore, counts: StoreCounts): RequestStore {

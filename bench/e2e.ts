@@ -138,7 +138,10 @@ async function contention(h: Harness, m: number): Promise<Contention> {
     ['requests active', `${final.filter((r) => r.status === 'active').length} of ${m}`],
     [`all ${m} bindings present`, written === m ? 'yes' : `NO (${written})`],
   ];
-  const perRequest = summarize('(d) click → own binding written, under contention', [...seenAt.values()].map((at) => at - t0));
+  const perRequest = summarize(
+    '(d) click → own binding written, under contention',
+    [...seenAt.values()].map((at) => at - t0),
+  );
   return { rows, perRequest };
 }
 
@@ -192,7 +195,7 @@ export async function runE2e(options: E2eOptions = DEFAULT_E2E): Promise<void> {
   console.log(memoryTable(before, memory()));
   console.log(
     '\nNote: the Firestore emulator dominates these numbers. Every step is one or two Firestore transactions against\n' +
-      "gcloud's emulator (a single Java process; one plain read costs the \"store.get\" row above),\n" +
+      'gcloud\'s emulator (a single Java process; one plain read costs the "store.get" row above),\n' +
       'sharing 127.0.0.1 and the CPUs with the bot, the gRPC emulator and the load generator. Production Firestore is\n' +
       'faster per transaction: read these as an upper bound on the latency runwarden adds, not as a production forecast.',
   );

@@ -73,7 +73,9 @@ export async function submitQuietly(h: Harness, user: string, text: string): Pro
 }
 
 export function bindingTitles(h: Harness, resource: string): Set<string> {
-  return new Set(h.emulator.policy(resource).bindings.flatMap((b) => (b.condition?.title.startsWith('runwarden-') ? [b.condition.title] : [])));
+  return new Set(
+    h.emulator.policy(resource).bindings.flatMap((b) => (b.condition?.title.startsWith('runwarden-') ? [b.condition.title] : [])),
+  );
 }
 
 function showsActive(h: Harness, id: string): boolean | undefined {
@@ -84,7 +86,9 @@ export async function approveTimed(h: Harness, approver: string, id: string, res
   const title = `runwarden-${id}`;
   const t0 = nowMs();
   const binding = pollUntil(() => (bindingTitles(h, resource).has(title) ? nowMs() : undefined), `binding ${title}`);
-  const message = h.slack.waitFor(() => showsActive(h, id), { timeoutMs: WAIT_MS, description: `active message for ${id}` }).then(() => nowMs());
+  const message = h.slack
+    .waitFor(() => showsActive(h, id), { timeoutMs: WAIT_MS, description: `active message for ${id}` })
+    .then(() => nowMs());
   const click = await h.click(approver, 'approve', id);
   const ackMs = nowMs() - t0;
   if (click.status !== 200) throw new Error(`click answered HTTP ${click.status}`);

@@ -39,7 +39,13 @@ loader._load = function load(this: unknown, request, parent, isMain) {
   try {
     return original.call(this, request, parent, isMain);
   } finally {
-    traced.push({ name, at, ms: performance.now() - at, rssBytes: process.memoryUsage.rss() - rss, from: from.replace(`${process.cwd()}/`, '') });
+    traced.push({
+      name,
+      at,
+      ms: performance.now() - at,
+      rssBytes: process.memoryUsage.rss() - rss,
+      from: from.replace(`${process.cwd()}/`, ''),
+    });
   }
 };
 

@@ -20,7 +20,16 @@ import type { ProbePeaks } from './probe';
 
 const file = process.env.RUNWARDEN_BENCH_PROBE_FILE;
 if (file) {
-  const peaks: ProbePeaks = { rss: 0, heapTotal: 0, heapUsed: 0, external: 0, arrayBuffers: 0, oldSpaceUsed: 0, samples: 0, eventLoopDelayMaxMs: 0 };
+  const peaks: ProbePeaks = {
+    rss: 0,
+    heapTotal: 0,
+    heapUsed: 0,
+    external: 0,
+    arrayBuffers: 0,
+    oldSpaceUsed: 0,
+    samples: 0,
+    eventLoopDelayMaxMs: 0,
+  };
   // how long the event loop was blocked at worst (a request waits at least that long for its acknowledgement)
   const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();
@@ -70,7 +79,11 @@ const allocFile = process.env.RUNWARDEN_BENCH_ALLOC_PROFILE;
 if (allocFile) {
   const session = new Session();
   session.connect();
-  session.post('HeapProfiler.startSampling', { samplingInterval: 16_384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  session.post('HeapProfiler.startSampling', {
+    samplingInterval: 16_384,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  });
   process.on('exit', () => {
     session.post('HeapProfiler.stopSampling', (error, result) => {
       if (!error) writeFileSync(allocFile, JSON.stringify(result.profile));

@@ -81,7 +81,8 @@ function seedEstate(standIns: StandIns, options: PostureScaleOptions): void {
           : i % 25 === 2
             ? { role: 'roles/run.invoker', members: [`user:old${i}@acme.example`], condition: expired }
             : { role: 'roles/run.developer', members: [`serviceAccount:deployer-${i}@${project}.iam.gserviceaccount.com`] };
-    const more: PlainBinding[] = i < extra ? [{ role: 'roles/run.viewer', members: [`serviceAccount:viewer-${i}@${project}.iam.gserviceaccount.com`] }] : [];
+    const more: PlainBinding[] =
+      i < extra ? [{ role: 'roles/run.viewer', members: [`serviceAccount:viewer-${i}@${project}.iam.gserviceaccount.com`] }] : [];
     e.seedService({
       name: `projects/${project}/locations/us-central1/services/${id}`,
       ingress: i % 20 === 3 ? 'all' : 'internal',
@@ -122,7 +123,11 @@ async function scan(url: string, token: string): Promise<Record<string, unknown>
 
 export async function runPostureScale(options: PostureScaleOptions = DEFAULT_POSTURE_SCALE): Promise<void> {
   const label = `${options.projects} projects / ${options.services.toLocaleString('en-US')} services / ${options.bindings.toLocaleString('en-US')} bindings`;
-  console.log(heading(`The posture scan at scale: ${label}, scope = ${options.scopes === 'organization' ? 'the organization' : 'one entry per project'}`));
+  console.log(
+    heading(
+      `The posture scan at scale: ${label}, scope = ${options.scopes === 'organization' ? 'the organization' : 'one entry per project'}`,
+    ),
+  );
   const standIns = await startStandIns();
   try {
     const latency = Number(process.env.RUNWARDEN_BENCH_POSTURE_LATENCY ?? 0);
@@ -137,7 +142,8 @@ export async function runPostureScale(options: PostureScaleOptions = DEFAULT_POS
     const gcpProject = `bench-posture-${Date.now()}`;
     const script = resolve(standIns.root, 'dist/src/main.js');
     const heap = process.env.RUNWARDEN_BENCH_POSTURE_HEAP;
-    if (heap !== undefined && !/^[0-9]+$/.test(heap)) throw new Error(`RUNWARDEN_BENCH_POSTURE_HEAP: expected MiB, got ${JSON.stringify(heap)}`);
+    if (heap !== undefined && !/^[0-9]+$/.test(heap))
+      throw new Error(`RUNWARDEN_BENCH_POSTURE_HEAP: expected MiB, got ${JSON.stringify(heap)}`);
     if (heap !== undefined) console.log(`  bot heap capped: --max-old-space-size=${heap}`);
     const app = await startAppProcess(
       script,
@@ -162,7 +168,15 @@ export async function runPostureScale(options: PostureScaleOptions = DEFAULT_POS
         }
         const wall = nowMs() - started;
         const sorted = [...samples].sort((a, b) => a - b);
-        const kinds = ['public_service', 'standing_access', 'open_ingress', 'default_service_account', 'lingering_binding', 'no_cmek', 'key_rotation']
+        const kinds = [
+          'public_service',
+          'standing_access',
+          'open_ingress',
+          'default_service_account',
+          'lingering_binding',
+          'no_cmek',
+          'key_rotation',
+        ]
           .map((k) => `${k} ${String(counts[k])}`)
           .join(', ');
         rows.push([
@@ -182,11 +196,24 @@ export async function runPostureScale(options: PostureScaleOptions = DEFAULT_POS
       await app.stop();
     }
     console.log(
-      table(['scan', 'wall', 'SearchAllResources + SearchAllIamPolicies', 'Asset calls (bot)', 'changes', 'findings seen', 'bot RSS before MiB', 'RSS sampled p50 / max MiB', 'bot peak RSS (VmHWM) MiB'], rows),
+      table(
+        [
+          'scan',
+          'wall',
+          'SearchAllResources + SearchAllIamPolicies',
+          'Asset calls (bot)',
+          'changes',
+          'findings seen',
+          'bot RSS before MiB',
+          'RSS sampled p50 / max MiB',
+          'bot peak RSS (VmHWM) MiB',
+        ],
+        rows,
+      ),
     );
     console.log(
-      '\nOne POST /jobs/posture per scan; pages of 500 (Asset Inventory\'s maximum), each classified and written to Firestore before the\n' +
-        'next is read, so the bot\'s memory follows the page size, not the estate. The emulator answers at once (no network, no Google\n' +
+      "\nOne POST /jobs/posture per scan; pages of 500 (Asset Inventory's maximum), each classified and written to Firestore before the\n" +
+        "next is read, so the bot's memory follows the page size, not the estate. The emulator answers at once (no network, no Google\n" +
         'latency): against Google each call adds its round trip. Findings are written in transactions of up to 200 documents.',
     );
   } finally {

@@ -7,7 +7,10 @@ import { readFileSync } from 'node:fs';
 
 /** The environment that turns the probe on in a bot process (and passes RUNWARDEN_BENCH_ALLOC_PROFILE on when set). */
 export function probeEnv(file: string, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  return { RUNWARDEN_BENCH_PROBE_FILE: file, ...(env.RUNWARDEN_BENCH_ALLOC_PROFILE ? { RUNWARDEN_BENCH_ALLOC_PROFILE: env.RUNWARDEN_BENCH_ALLOC_PROFILE } : {}) };
+  return {
+    RUNWARDEN_BENCH_PROBE_FILE: file,
+    ...(env.RUNWARDEN_BENCH_ALLOC_PROFILE ? { RUNWARDEN_BENCH_ALLOC_PROFILE: env.RUNWARDEN_BENCH_ALLOC_PROFILE } : {}),
+  };
 }
 
 export interface ProbePeaks {

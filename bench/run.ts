@@ -30,7 +30,11 @@ async function main(): Promise<void> {
   const only = parseArgs(process.argv.slice(2));
   process.env.METADATA_SERVER_DETECTION = 'none';
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
-  console.log(`runwarden benchmarks — node ${process.version}, ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `runwarden benchmarks — node ${process.version}, ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   const wanted = (part: Part): boolean => only === undefined || only === part;
   if (wanted('core')) runCore();
   if (only === 'core') return;

@@ -41,7 +41,8 @@ export interface StandInsOptions {
 export async function startStandIns(options: StandInsOptions = {}): Promise<StandIns> {
   const root = resolve(__dirname, '../..');
   const firestoreHost = process.env.FIRESTORE_EMULATOR_HOST;
-  if (!firestoreHost) throw new Error('FIRESTORE_EMULATOR_HOST is unset: bench/run.ts sets it (bench/firestoreForBench.ts) before any part that needs it');
+  if (!firestoreHost)
+    throw new Error('FIRESTORE_EMULATOR_HOST is unset: bench/run.ts sets it (bench/firestoreForBench.ts) before any part that needs it');
   const emulator = await startEmulator();
   const issuer = await createOidcIssuer();
   const certs = await issuer.serve();

@@ -27,9 +27,14 @@ export async function runStartupImports(): Promise<void> {
   const traceFile = join(mkdtempSync(join(tmpdir(), 'runwarden-trace-')), 'imports.json');
   const port = await freePort();
   try {
-    const app = await startAppProcess(resolve(standIns.root, 'dist/src/main.js'), port, { ...standIns.runwardenEnv, RUNWARDEN_TRACE_IMPORTS: traceFile }, {
-      nodeArgs: ['-r', resolve(__dirname, 'importTracer.js')],
-    });
+    const app = await startAppProcess(
+      resolve(standIns.root, 'dist/src/main.js'),
+      port,
+      { ...standIns.runwardenEnv, RUNWARDEN_TRACE_IMPORTS: traceFile },
+      {
+        nodeArgs: ['-r', resolve(__dirname, 'importTracer.js')],
+      },
+    );
     await sleep(2000);
     const idleRss = app.rss();
     await helpLoad(port, BENCH_SIGNING_SECRET, 1, 1);
@@ -48,7 +53,9 @@ export async function runStartupImports(): Promise<void> {
       ),
     );
     console.log(`\n/healthz answered ${app.coldStartMs.toFixed(0)} ms after spawn (traced run: the tracer adds a little)`);
-    console.log(`RSS: idle ${mib(idleRss)} MiB · after one help ${mib(afterHelp)} MiB · after one list (HTTP ${ack.status}, first store call) ${mib(afterList)} MiB`);
+    console.log(
+      `RSS: idle ${mib(idleRss)} MiB · after one help ${mib(afterHelp)} MiB · after one list (HTTP ${ack.status}, first store call) ${mib(afterList)} MiB`,
+    );
   } finally {
     await standIns.stop();
   }

@@ -44,7 +44,8 @@ export function sweepScaleFromEnv(value = process.env.RUNWARDEN_BENCH_SWEEP): Sw
   if (!value) return DEFAULT_SWEEP_SCALE;
   const sizes = value.split(',').map((pair) => {
     const [grants, services] = pair.split('/').map((n) => Number(n.trim()));
-    if (!grants || !services || !Number.isInteger(grants) || !Number.isInteger(services)) throw new Error(`RUNWARDEN_BENCH_SWEEP: expected grants/services, got ${JSON.stringify(pair)}`);
+    if (!grants || !services || !Number.isInteger(grants) || !Number.isInteger(services))
+      throw new Error(`RUNWARDEN_BENCH_SWEEP: expected grants/services, got ${JSON.stringify(pair)}`);
     return { grants, services };
   });
   return { sizes };
@@ -100,7 +101,13 @@ async function seed(standIns: StandIns, projectId: string, grants: number, servi
     const bindings = requests.map((r) => ({
       role: r.role ?? '',
       members: [r.member ?? ''],
-      condition: buildCondition({ requestId: r.id, expiresAt: r.expiresAt ?? now, requester: r.requester, approvers: ['U0BOB'], reason: r.reason }),
+      condition: buildCondition({
+        requestId: r.id,
+        expiresAt: r.expiresAt ?? now,
+        requester: r.requester,
+        approvers: ['U0BOB'],
+        reason: r.reason,
+      }),
     }));
     standIns.emulator.seedService({ name, bindings: [{ role: 'roles/run.admin', members: ['group:admins@acme.example'] }, ...bindings] });
   }
@@ -180,8 +187,13 @@ async function measure(standIns: StandIns, node: DeployedNode, grants: number, s
         const runStarted = nowMs();
         const counts = await sweepOnce(`http://127.0.0.1:${app.port}`, standIns.jobsToken());
         runs += 1;
-        const done = Object.entries(counts).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ');
-        console.log(`  ${grants}/${services} run ${runs}: ${((nowMs() - runStarted) / 1000).toFixed(1)} s, RSS ${mib(app.rss())} MiB, ${done}`);
+        const done = Object.entries(counts)
+          .filter(([, n]) => n > 0)
+          .map(([k, n]) => `${k} ${n}`)
+          .join(', ');
+        console.log(
+          `  ${grants}/${services} run ${runs}: ${((nowMs() - runStarted) / 1000).toFixed(1)} s, RSS ${mib(app.rss())} MiB, ${done}`,
+        );
         for (const [key, value] of Object.entries(counts)) totals[key] = (totals[key] ?? 0) + value;
         if ((counts.deferred ?? 0) === 0 || runs >= 50) break;
       }
@@ -192,7 +204,10 @@ async function measure(standIns: StandIns, node: DeployedNode, grants: number, s
     const cpuMs = app.cpuMs() - cpuBefore;
     const sorted = [...samples].sort((a, b) => a - b);
     const peaks = readPeaks(probeFile);
-    const interesting = Object.entries(totals).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ');
+    const interesting = Object.entries(totals)
+      .filter(([, n]) => n > 0)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ');
     return [
       `${grants.toLocaleString('en-US')} / ${services}`,
       `${(seedMs / 1000).toFixed(0)} s`,
@@ -229,13 +244,33 @@ export async function runSweepScale(options: SweepScaleOptions = DEFAULT_SWEEP_S
       console.log(`  ${rows[rows.length - 1]?.join(' | ') ?? ''}`);
     }
     console.log(
-      table(['grants / services', 'seeding', 'sweep runs', 'SetIamPolicy', 'GetIamPolicy', 'wall (all runs)', 'per grant', 'floor: 1 transaction', 'per grant / floor', 'bot CPU per grant', 'bot RSS before MiB', 'RSS sampled p50 / max MiB', 'bot peak RSS (VmHWM) MiB', 'peak heap used / external / ArrayBuffers MiB', 'Home publishes', 'counts (all runs)'], rows),
+      table(
+        [
+          'grants / services',
+          'seeding',
+          'sweep runs',
+          'SetIamPolicy',
+          'GetIamPolicy',
+          'wall (all runs)',
+          'per grant',
+          'floor: 1 transaction',
+          'per grant / floor',
+          'bot CPU per grant',
+          'bot RSS before MiB',
+          'RSS sampled p50 / max MiB',
+          'bot peak RSS (VmHWM) MiB',
+          'peak heap used / external / ArrayBuffers MiB',
+          'Home publishes',
+          'counts (all runs)',
+        ],
+        rows,
+      ),
     );
     console.log(
       '\nEach run is one POST /jobs/sweep; a run starts no new work after its time budget (sweepBudgetSeconds, 40 s) and counts the rest\n' +
         'as deferred, so big backlogs take several runs (one a minute under Cloud Scheduler). Goal: one SetIamPolicy per service\n' +
         '(plus retries), memory that does not grow with the number of grants (the store is read in pages of 200), and the\n' +
-        'requester\'s App Home published once per run that ended some of their grants (all grants are one user\'s: the worst case).',
+        "requester's App Home published once per run that ended some of their grants (all grants are one user's: the worst case).",
     );
   } finally {
     await standIns.stop();

@@ -29,7 +29,10 @@ export function extensionReply(result: Awaited<ReturnType<CommandContext['useCas
   return outcomeReply(result, (request) => {
     const extension = request.extensions?.[request.extensions.length - 1];
     if (extension?.autoApproved === true) {
-      const state = extension.status === 'applied' ? `applied: the grant now ends ${extension.expiresAt ? slackDate(extension.expiresAt) : 'later'}` : 'being applied';
+      const state =
+        extension.status === 'applied'
+          ? `applied: the grant now ends ${extension.expiresAt ? slackDate(extension.expiresAt) : 'later'}`
+          : 'being applied';
       return `:robot_face: Extension ${extension.n} of request \`${request.id}\` (+${extension.duration}) was auto-approved under the policy and is ${state}.`;
     }
     const approvals = request.approvalsRequired === 1 ? '1 approval' : `${request.approvalsRequired} approvals`;

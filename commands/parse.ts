@@ -30,9 +30,11 @@ export interface Subcommand {
 }
 
 /** The subcommand of each request kind, from its module. */
-const KIND_SUBCOMMANDS = Object.values(KINDS).map(
-  (kind): Subcommand => ({ name: kind.kind, usage: (slash = DEFAULT_SLASH_COMMAND) => kind.command.usage(slash), summary: kind.command.summary }),
-);
+const KIND_SUBCOMMANDS = Object.values(KINDS).map((kind): Subcommand => ({
+  name: kind.kind,
+  usage: (slash = DEFAULT_SLASH_COMMAND) => kind.command.usage(slash),
+  summary: kind.command.summary,
+}));
 
 /** In the order help lists them: the request kinds first. */
 export const SUBCOMMANDS: readonly Subcommand[] = [...KIND_SUBCOMMANDS, ...OTHERS];

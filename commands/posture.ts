@@ -10,7 +10,8 @@ import { DEFAULT_SLASH_COMMAND } from '../src/domain/grammar/slash';
 
 export const name = 'posture';
 export const usage = (slash = DEFAULT_SLASH_COMMAND) => `${slash} posture [<scope>]`;
-export const summary = "the latest posture findings (standing access, public services, …) in the policy's scope, or in one project / service";
+export const summary =
+  "the latest posture findings (standing access, public services, …) in the policy's scope, or in one project / service";
 
 /** a posture.scope entry, a project (projects/P, or P when it is a scope entry), or a service (short or full) — resolved against the policy by the use case */
 export const argsSchema = z.object({
@@ -22,7 +23,11 @@ export const argsSchema = z.object({
 export type PostureArgs = z.output<typeof argsSchema>;
 
 export function parseArgs(tokens: Tokens): ParseArgsResult<PostureArgs> {
-  if (tokens.words.length > 1) return { ok: false, error: 'posture takes at most one scope: a project, a folder or organization of the policy’s posture scope, or a service' };
+  if (tokens.words.length > 1)
+    return {
+      ok: false,
+      error: 'posture takes at most one scope: a project, a folder or organization of the policy’s posture scope, or a service',
+    };
   return parseWith(argsSchema, tokens, name, [], { scope: tokens.words[0] });
 }
 

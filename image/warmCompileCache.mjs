@@ -79,16 +79,30 @@ try {
     if (Date.now() > deadline) throw new Error(`${entry} did not answer /healthz within 60 s`);
     await new Promise((r) => setTimeout(r, 50));
   }
-  const body = new URLSearchParams({ command: '/warden', text: 'help', user_id: 'U0WARMUP', user_name: 'warm-up', team_id: 'T0WARMUP', channel_id: 'C0WARMUP', trigger_id: '1.2.3', response_url: 'http://127.0.0.1:9/response' }).toString();
+  const body = new URLSearchParams({
+    command: '/warden',
+    text: 'help',
+    user_id: 'U0WARMUP',
+    user_name: 'warm-up',
+    team_id: 'T0WARMUP',
+    channel_id: 'C0WARMUP',
+    trigger_id: '1.2.3',
+    response_url: 'http://127.0.0.1:9/response',
+  }).toString();
   const timestamp = Math.floor(Date.now() / 1000);
   const signature = `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
   const answer = await fetch(`http://127.0.0.1:${port}/slack/events`, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': signature },
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-slack-request-timestamp': String(timestamp),
+      'x-slack-signature': signature,
+    },
     body,
   });
   const text = await answer.text();
-  if (answer.status !== 200 || !text.includes('/warden')) throw new Error(`/warden help answered HTTP ${answer.status}: ${text.slice(0, 200)}`);
+  if (answer.status !== 200 || !text.includes('/warden'))
+    throw new Error(`/warden help answered HTTP ${answer.status}: ${text.slice(0, 200)}`);
 } finally {
   child.kill('SIGTERM');
   const { code, signal } = await exited;

@@ -29,7 +29,10 @@ async function main(): Promise<void> {
     const began = Date.now();
     started.logger.info('stopping', { signal, deadlineMs: EXIT_DEADLINE_MS });
     setTimeout(() => {
-      started.logger.warn('stop did not finish in time; exiting now (work cut short is left to the leases and the outbox)', { signal, ms: Date.now() - began });
+      started.logger.warn('stop did not finish in time; exiting now (work cut short is left to the leases and the outbox)', {
+        signal,
+        ms: Date.now() - began,
+      });
       process.exit(0);
     }, EXIT_DEADLINE_MS).unref();
     void started.stop().finally(() => {

@@ -67,7 +67,9 @@ function check(words: string[], io: PolicyCliIo): number {
   const warnings = policyWarnings(policy, groups);
   // the file's own rules (not the one derived from its posture section)
   const written = policy.rules.filter((rule) => rule.kind !== 'convert').length;
-  io.out(`${file}: valid — ${written} rule${written === 1 ? '' : 's'}, ${Object.keys(policy.approverGroups).length} approver group(s)${warnings.length ? `, ${warnings.length} warning(s)` : ''}`);
+  io.out(
+    `${file}: valid — ${written} rule${written === 1 ? '' : 's'}, ${Object.keys(policy.approverGroups).length} approver group(s)${warnings.length ? `, ${warnings.length} warning(s)` : ''}`,
+  );
   for (const w of warnings) io.out(`  warning ${w.path}: ${w.message} [${w.code}]`);
   return warnings.length > 0 && flags['--strict'] !== undefined ? 1 : 0;
 }
@@ -83,7 +85,8 @@ function readPolicy(file: string, io: PolicyCliIo): Policy | undefined {
 
 function readGroups(file: string): KnownUserGroups {
   const parsed = groupsFile.safeParse(parse(readText(file)) ?? {});
-  if (!parsed.success) throw new Error(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(top)'} ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new Error(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(top)'} ${i.message}`).join('; ')}`);
   return parsed.data;
 }
 
@@ -96,7 +99,11 @@ function readText(file: string): string {
 }
 
 /** `--flag value` / `--flag=value` for `valued`, bare `--flag` for `bare`; anything else starting with -- is a usage error. */
-function parseWords(words: string[], valued: string[], bare: string[]): { positionals: string[]; flags: Record<string, string | undefined> } {
+function parseWords(
+  words: string[],
+  valued: string[],
+  bare: string[],
+): { positionals: string[]; flags: Record<string, string | undefined> } {
   const positionals: string[] = [];
   const flags: Record<string, string | undefined> = {};
   for (let i = 0; i < words.length; i += 1) {

@@ -71,7 +71,12 @@ export interface IamPolicyPort {
    * interrupted write); `absent` when no binding has the title; `foreign` when
    * the one there is neither (nothing written).
    */
-  replaceBinding(resource: string, from: IamBinding, to: IamBinding, beforeWrite: BeforeWrite): Promise<BindingChange<'replaced' | 'present'>>;
+  replaceBinding(
+    resource: string,
+    from: IamBinding,
+    to: IamBinding,
+    beforeWrite: BeforeWrite,
+  ): Promise<BindingChange<'replaced' | 'present'>>;
   /** The bindings currently on the resource (v3 read). */
   getBindings(resource: string): Promise<IamBinding[]>;
 }
@@ -515,5 +520,9 @@ export interface StandingBindingsPort {
    * every other member is written back exactly as read. `beforeWrite` runs
    * right before the SetIamPolicy.
    */
-  removeMembers(resource: string, change: { role: string; members: readonly string[]; expected: readonly string[] }, beforeWrite: BeforeWrite): Promise<StandingRemoval>;
+  removeMembers(
+    resource: string,
+    change: { role: string; members: readonly string[]; expected: readonly string[] },
+    beforeWrite: BeforeWrite,
+  ): Promise<StandingRemoval>;
 }

@@ -9,7 +9,9 @@ const { resolve } = require('node:path');
 
 const compiled = resolve(__dirname, '../../dist/dev/cli/warden-cli.js');
 if (!existsSync(compiled)) {
-  process.stderr.write('warden: the CLI is not built yet: start the sandbox first (`npm start`, which compiles it), or run `npm run build:dev`\n');
+  process.stderr.write(
+    'warden: the CLI is not built yet: start the sandbox first (`npm start`, which compiles it), or run `npm run build:dev`\n',
+  );
   process.exit(1);
 }
 require(compiled)

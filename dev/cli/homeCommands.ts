@@ -9,7 +9,17 @@
  * modal the click opened, as the user would.
  */
 import { z } from 'zod';
-import { APPROVE_ACTION, CANCEL_ACTION, DENY_ACTION, EXTEND_DURATION_BLOCK, EXTEND_OPEN_ACTION, EXTEND_REASON_BLOCK, EXTEND_VIEW, REVIEW_ACTION, REVOKE_ACTION } from '../../src/adapters/slack/ids';
+import {
+  APPROVE_ACTION,
+  CANCEL_ACTION,
+  DENY_ACTION,
+  EXTEND_DURATION_BLOCK,
+  EXTEND_OPEN_ACTION,
+  EXTEND_REASON_BLOCK,
+  EXTEND_VIEW,
+  REVIEW_ACTION,
+  REVOKE_ACTION,
+} from '../../src/adapters/slack/ids';
 import { submitModal } from './formCommands';
 import { appHomeOpenedBody, blockActionsBody, FORM_CONTENT_TYPE, JSON_CONTENT_TYPE } from '../sandbox/slackPayloads';
 import { renderView } from './renderView';
@@ -32,7 +42,11 @@ export async function home(sandbox: SlackSandbox, user: string, io: Out): Promis
   io.out(`${user} opens the App Home`);
   const answer = await postSigned(sandbox, appHomeOpenedBody({ userId: user, teamId: sandbox.teamId }), JSON_CONTENT_TYPE, io);
   if (answer.status !== 200) return 1;
-  const published = await waitForView(sandbox, (s) => s.homes[user] !== undefined && JSON.stringify(s.homes[user]) !== before, before === 'null' ? 10_000 : 3000);
+  const published = await waitForView(
+    sandbox,
+    (s) => s.homes[user] !== undefined && JSON.stringify(s.homes[user]) !== before,
+    before === 'null' ? 10_000 : 3000,
+  );
   const view = published.state.homes[user];
   if (!view) {
     io.err(`(no home published for ${user} within 10 s)`);
@@ -60,7 +74,14 @@ function extendFields(words: string[]): { duration?: string; reason?: string } |
  * `warden home-click <action> <request id> [--duration D --reason R] --user U…`: clicks that button in the user's
  * published home; for extend with fields, also fills and submits the Extend modal the click opens. Exit code.
  */
-export async function homeClick(sandbox: SlackSandbox, action: string, id: string, words: string[], user: string, io: Out): Promise<number> {
+export async function homeClick(
+  sandbox: SlackSandbox,
+  action: string,
+  id: string,
+  words: string[],
+  user: string,
+  io: Out,
+): Promise<number> {
   const actionId = HOME_ACTIONS[action] ?? action;
   const fields = extendFields(words);
   if (fields && actionId !== EXTEND_OPEN_ACTION) throw new Error(`only home-click extend takes --duration and --reason`);
@@ -71,7 +92,15 @@ export async function homeClick(sandbox: SlackSandbox, action: string, id: strin
     return 1;
   }
   io.out(`${user} clicks "${button.text}" on ${id} in the App Home`);
-  const body = blockActionsBody({ userId: user, actionId, value: id, blockId: button.blockId, buttonText: button.text, viewId: `VH${user}`, teamId: sandbox.teamId });
+  const body = blockActionsBody({
+    userId: user,
+    actionId,
+    value: id,
+    blockId: button.blockId,
+    buttonText: button.text,
+    viewId: `VH${user}`,
+    teamId: sandbox.teamId,
+  });
   const answer = await postSigned(sandbox, body, FORM_CONTENT_TYPE, io);
   if (answer.status !== 200) return 1;
   const fingerprint = (s: ViewState): string => JSON.stringify([s.homes[user], s.modals, s.messages, s.ephemerals.length]);
@@ -79,12 +108,16 @@ export async function homeClick(sandbox: SlackSandbox, action: string, id: strin
   printChanges(before, after.state, user, io);
   if (!after.met) io.err('(the bot did not answer the click within 10 s)');
   if (!after.met || !fields) return after.met ? 0 : 1;
-  const modal = after.state.modals.slice(before.modals.length).find((m) => m.view.callback_id === EXTEND_VIEW && m.view.private_metadata === id);
+  const modal = after.state.modals
+    .slice(before.modals.length)
+    .find((m) => m.view.callback_id === EXTEND_VIEW && m.view.private_metadata === id);
   if (!modal) {
     io.err(`(the click opened no Extend modal for ${id})`);
     return 1;
   }
-  io.out(`${user} submits the Extend modal: duration=${JSON.stringify(fields.duration ?? '')} reason=${JSON.stringify(fields.reason ?? '')}`);
+  io.out(
+    `${user} submits the Extend modal: duration=${JSON.stringify(fields.duration ?? '')} reason=${JSON.stringify(fields.reason ?? '')}`,
+  );
   return submitModal(sandbox, user, modal, { [EXTEND_DURATION_BLOCK]: fields.duration, [EXTEND_REASON_BLOCK]: fields.reason }, io);
 }
 
@@ -98,16 +131,37 @@ function printChanges(before: ViewState, after: ViewState, user: string, io: Out
   for (const m of after.messages) {
     const old = before.messages.find((x) => x.channel === m.channel && x.ts === m.ts);
     if (old && old.history.length === m.history.length) continue;
-    io.out(renderView(`${old ? 'updated' : 'posted'} ${m.channel.startsWith('D') ? `DM to ${m.channel.slice(1)}` : `#${m.channel}`} ${m.ts}`, { blocks: [{ type: 'section', text: { type: 'mrkdwn', text: m.text } }, ...(m.blocks ?? [])] }, context));
+    io.out(
+      renderView(
+        `${old ? 'updated' : 'posted'} ${m.channel.startsWith('D') ? `DM to ${m.channel.slice(1)}` : `#${m.channel}`} ${m.ts}`,
+        { blocks: [{ type: 'section', text: { type: 'mrkdwn', text: m.text } }, ...(m.blocks ?? [])] },
+        context,
+      ),
+    );
   }
   const homeNow = after.homes[user];
-  if (homeNow && JSON.stringify(homeNow) !== JSON.stringify(before.homes[user])) io.out(renderView(`App Home of ${user} (republished)`, homeNow, context));
+  if (homeNow && JSON.stringify(homeNow) !== JSON.stringify(before.homes[user]))
+    io.out(renderView(`App Home of ${user} (republished)`, homeNow, context));
 }
 
-interface HomeButton { actionId: string; value: string; blockId: string | undefined; text: string }
+interface HomeButton {
+  actionId: string;
+  value: string;
+  blockId: string | undefined;
+  text: string;
+}
 
-const buttonSchema = z.looseObject({ type: z.literal('button'), action_id: z.string(), value: z.string(), text: z.looseObject({ text: z.string() }).optional() });
-const blockSchema = z.looseObject({ block_id: z.string().optional(), elements: z.array(z.unknown()).optional(), accessory: z.unknown().optional() });
+const buttonSchema = z.looseObject({
+  type: z.literal('button'),
+  action_id: z.string(),
+  value: z.string(),
+  text: z.looseObject({ text: z.string() }).optional(),
+});
+const blockSchema = z.looseObject({
+  block_id: z.string().optional(),
+  elements: z.array(z.unknown()).optional(),
+  accessory: z.unknown().optional(),
+});
 
 function buttonsOf(view: Record<string, unknown> | undefined): HomeButton[] {
   const blocks = z.array(z.unknown()).safeParse(view?.blocks).data ?? [];
@@ -116,7 +170,9 @@ function buttonsOf(view: Record<string, unknown> | undefined): HomeButton[] {
     if (!block) return [];
     return [...(block.elements ?? []), block.accessory].flatMap((element) => {
       const button = buttonSchema.safeParse(element).data;
-      return button ? [{ actionId: button.action_id, value: button.value, blockId: block.block_id, text: button.text?.text ?? button.action_id }] : [];
+      return button
+        ? [{ actionId: button.action_id, value: button.value, blockId: block.block_id, text: button.text?.text ?? button.action_id }]
+        : [];
     });
   });
 }

@@ -51,7 +51,10 @@ export function messageFilter(words: string[], user: string | undefined, now: Da
     if (flag === '--since') {
       const value = inline ?? words[(i += 1)];
       since = value === undefined ? undefined : sinceTime(value, now);
-      if (!since) throw new Error(`--since needs a duration (10m, 1h30m) or an RFC 3339 time (2026-12-01T09:00:00Z), not ${JSON.stringify(value ?? '')}`);
+      if (!since)
+        throw new Error(
+          `--since needs a duration (10m, 1h30m) or an RFC 3339 time (2026-12-01T09:00:00Z), not ${JSON.stringify(value ?? '')}`,
+        );
     } else if (requestId === undefined && isRequestId(word.replace(/\.\d+$/, ''))) requestId = word.replace(/\.\d+$/, '');
     else throw new Error(`messages takes [<request id>] [--user U…] [--since <duration|time>], not ${JSON.stringify(word)}`);
   }
@@ -66,14 +69,19 @@ export function messageFilter(words: string[], user: string | undefined, now: Da
     user,
     since,
     description: parts.length ? parts.join(', ') : undefined,
-    matchesView: (json, homeUser) => (requestId === undefined || json.includes(requestId)) && (user === undefined || homeUser === user || mentions(json)),
+    matchesView: (json, homeUser) =>
+      (requestId === undefined || json.includes(requestId)) && (user === undefined || homeUser === user || mentions(json)),
   };
 }
 
 /** The messages and ephemerals that pass `filter`, in the order they were posted. */
-export function selectMessages<M extends Recorded, E extends RecordedEphemeral>(state: { messages: M[]; ephemerals: E[] }, filter: MessageFilter): { messages: M[]; ephemerals: E[] } {
+export function selectMessages<M extends Recorded, E extends RecordedEphemeral>(
+  state: { messages: M[]; ephemerals: E[] },
+  filter: MessageFilter,
+): { messages: M[]; ephemerals: E[] } {
   const { requestId, user, since } = filter;
-  const names = (text: string, blocks: unknown[] | undefined, needle: string): boolean => text.includes(needle) || JSON.stringify(blocks ?? []).includes(needle);
+  const names = (text: string, blocks: unknown[] | undefined, needle: string): boolean =>
+    text.includes(needle) || JSON.stringify(blocks ?? []).includes(needle);
   const about = new Set(
     state.messages.filter((m) => requestId === undefined || names(m.text, m.blocks, requestId)).map((m) => `${m.channel} ${m.ts}`),
   );

@@ -43,7 +43,13 @@ export function renderView(heading: string, view: unknown, context?: SlackTextCo
     if (b.type === 'input' && b.label) parts.push(`${b.label.text}: <${b.element?.type ?? 'input'} ${b.block_id ?? ''}>`);
     const buttons = [...(b.elements ?? []), ...(b.accessory ? [b.accessory] : [])].map(describeElement).filter(Boolean);
     if (buttons.length) parts.push(buttons.join(b.type === 'context' ? ' · ' : ' '));
-    for (const part of parts) if (part.trim()) lines.push(...text(part).split('\n').map((line) => `    ${line}`));
+    for (const part of parts)
+      if (part.trim())
+        lines.push(
+          ...text(part)
+            .split('\n')
+            .map((line) => `    ${line}`),
+        );
   }
   return lines.join('\n');
 }

@@ -22,7 +22,8 @@ export async function showResource(emulator: string, input: string, out: (line: 
     try {
       const info = await createKmsKeys({ client }).getKey(key.name);
       out(`${info.name}\n  purpose ${info.purpose}\n  primary ${info.primaryVersion ?? 'none'}`);
-      if (info.rotationPeriodSeconds) out(`  rotation every ${formatDuration(info.rotationPeriodSeconds)}, next ${info.nextRotationTime?.toISOString() ?? '?'}`);
+      if (info.rotationPeriodSeconds)
+        out(`  rotation every ${formatDuration(info.rotationPeriodSeconds)}, next ${info.nextRotationTime?.toISOString() ?? '?'}`);
       return 0;
     } finally {
       await client.close();
@@ -33,7 +34,9 @@ export async function showResource(emulator: string, input: string, out: (line: 
   const client = createRunClient({ emulatorHost: emulator });
   try {
     const service = await createRunServices({ client }).getService(name.name);
-    out(`${service.name}\n  ingress ${service.ingress}\n  egress ${service.egress ?? '(no VPC access)'}\n  revision ${service.latestReadyRevision ?? '?'}`);
+    out(
+      `${service.name}\n  ingress ${service.ingress}\n  egress ${service.egress ?? '(no VPC access)'}\n  revision ${service.latestReadyRevision ?? '?'}`,
+    );
     const bindings = await createRunIamPolicy({ client }).getBindings(name.name);
     out(`  IAM bindings (${bindings.length}):`);
     for (const b of bindings) {

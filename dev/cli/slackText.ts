@@ -75,7 +75,9 @@ function dateToken(token: string, at: Date, now: Date): string | undefined {
   const plain = `${month} ${ordinal(day)}, ${at.getUTCFullYear()}`;
   const short = `${month.slice(0, 3)} ${day}, ${at.getUTCFullYear()}`;
   const pretty = (otherwise: string): string => {
-    const days = Math.round((Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), day) - Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate())) / DAY_MS);
+    const days = Math.round(
+      (Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), day) - Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate())) / DAY_MS,
+    );
     return days === 0 ? 'today' : days === 1 ? 'tomorrow' : days === -1 ? 'yesterday' : otherwise;
   };
   switch (token) {

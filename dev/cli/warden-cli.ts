@@ -82,8 +82,12 @@ const messageSchema = z.object({
 });
 const stateSchema = z.object({
   messages: z.array(messageSchema),
-  ephemerals: z.array(z.object({ channel: z.string(), user: z.string(), text: z.string(), blocks: z.array(z.unknown()).optional(), postedAt: z.string() })),
-  responses: z.array(z.object({ tag: z.string(), body: z.looseObject({ text: z.string().optional(), blocks: z.array(z.unknown()).optional() }) })),
+  ephemerals: z.array(
+    z.object({ channel: z.string(), user: z.string(), text: z.string(), blocks: z.array(z.unknown()).optional(), postedAt: z.string() }),
+  ),
+  responses: z.array(
+    z.object({ tag: z.string(), body: z.looseObject({ text: z.string().optional(), blocks: z.array(z.unknown()).optional() }) }),
+  ),
   /** Slack user id → name, for rendering mentions */
   users: z.record(z.string(), z.string()).default({}),
 });
@@ -117,9 +121,11 @@ export async function main(argv: string[], io: CliIo = consoleIo): Promise<numbe
     // `/warden` alone opens the form (a modal, no reply on the response_url): show it instead of waiting for a reply
     if (args.positionals.join(' ').trim() === '') return await form(sandbox, [], args.user ?? sandbox.defaultUser, io);
     if (first === 'form') return await form(sandbox, rest, args.user ?? sandbox.defaultUser, io);
-    if (first === 'suggest' && rest.length >= 2 && second) return await suggest(sandbox, second, rest.slice(1).join(' '), args.user ?? sandbox.defaultUser, io);
+    if (first === 'suggest' && rest.length >= 2 && second)
+      return await suggest(sandbox, second, rest.slice(1).join(' '), args.user ?? sandbox.defaultUser, io);
     if (first === 'home' && rest.length === 0) return await home(sandbox, args.user ?? sandbox.defaultUser, io);
-    if (first === 'home-click' && rest.length >= 2 && second && rest[1]) return await homeClick(sandbox, second, rest[1], rest.slice(2), args.user ?? sandbox.defaultApprover, io);
+    if (first === 'home-click' && rest.length >= 2 && second && rest[1])
+      return await homeClick(sandbox, second, rest[1], rest.slice(2), args.user ?? sandbox.defaultApprover, io);
     if (first === 'messages') return await printMessages(sandbox, messageFilter(rest, args.user, new Date()), io);
     if (first === 'sweep' && args.positionals.length === 1) return await sweep(sandbox, io);
     if (first === 'show' && args.positionals.length === 2 && second) {
@@ -135,7 +141,12 @@ export async function main(argv: string[], io: CliIo = consoleIo): Promise<numbe
   }
 }
 
-interface ParsedArgs { positionals: string[]; user?: string | undefined; sandboxFile: string; help: boolean }
+interface ParsedArgs {
+  positionals: string[];
+  user?: string | undefined;
+  sandboxFile: string;
+  help: boolean;
+}
 
 /** Only --user, --sandbox and --help belong to the CLI; anything else (e.g. --member) is command text. */
 function parseArgv(argv: string[]): ParsedArgs {
@@ -162,7 +173,8 @@ async function readSandbox(file: string): Promise<Sandbox> {
     throw new Error(`no sandbox connection file at ${file} — start the sandbox first (\`npm start\` with no Slack configuration)`);
   }
   const parsed = sandboxFileSchema.safeParse(JSON.parse(text));
-  if (!parsed.success) throw new Error(`${file} is not a sandbox connection file: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
+  if (!parsed.success)
+    throw new Error(`${file} is not a sandbox connection file: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
   return parsed.data;
 }
 
@@ -194,9 +206,17 @@ async function click(sandbox: Sandbox, decision: 'approve' | 'deny' | 'review', 
   const tag = `cli-${randomBytes(4).toString('hex')}`;
   const query = new URLSearchParams({ channel: message.channel, ts: message.ts }).toString();
   const body = blockActionsBody({
-    userId: user, actionId: button.actionId, value: id, blockId: button.blockId, buttonText: button.text,
-    channelId: message.channel, messageTs: message.ts, messageText: message.text, messageBlocks: message.blocks,
-    responseUrl: `${sandbox.slackStandInUrl}/response/${tag}?${query}`, teamId: sandbox.teamId,
+    userId: user,
+    actionId: button.actionId,
+    value: id,
+    blockId: button.blockId,
+    buttonText: button.text,
+    channelId: message.channel,
+    messageTs: message.ts,
+    messageText: message.text,
+    messageBlocks: message.blocks,
+    responseUrl: `${sandbox.slackStandInUrl}/response/${tag}?${query}`,
+    teamId: sandbox.teamId,
   });
   io.out(`${user} clicks "${button.text}" on request ${id}`);
   const answer = await postToSlackEndpoint(`${sandbox.botUrl}/slack/events`, sandbox.signingSecret, body, FORM_CONTENT_TYPE);
@@ -227,7 +247,8 @@ async function printMessages(sandbox: Sandbox, filter: MessageFilter, io: CliIo)
   io.out(dms.length ? 'Direct messages:' : 'No direct messages.');
   for (const m of dms) io.out(renderMessage(heading(m, `to ${m.channel.slice(1)}`), m.text, m.blocks, m.history.length, context));
   if (shown.ephemerals.length) io.out('Ephemeral messages:');
-  for (const e of shown.ephemerals) io.out(renderMessage(`to ${e.user} in #${e.channel} · ${clock(e.postedAt)}`, e.text, e.blocks, 0, context));
+  for (const e of shown.ephemerals)
+    io.out(renderMessage(`to ${e.user} in #${e.channel} · ${clock(e.postedAt)}`, e.text, e.blocks, 0, context));
   const modals = views.modals.filter((m) => filter.matchesView(JSON.stringify(m.view), undefined));
   if (modals.length) io.out('Modals:');
   for (const m of modals) io.out(renderView(`modal ${m.id}${m.history.length ? ` (updated ${m.history.length}×)` : ''}`, m.view, context));
@@ -261,7 +282,11 @@ async function readState(sandbox: Sandbox): Promise<State> {
 }
 
 /** Polls the stand-in until `until` holds (or the timeout), then until the state stops changing for a moment. */
-async function waitForState(sandbox: Sandbox, until: (state: State) => boolean, timeoutMs: number): Promise<{ state: State; met: boolean }> {
+async function waitForState(
+  sandbox: Sandbox,
+  until: (state: State) => boolean,
+  timeoutMs: number,
+): Promise<{ state: State; met: boolean }> {
   const deadline = Date.now() + timeoutMs;
   let state = await readState(sandbox);
   while (!until(state) && Date.now() < deadline) {
@@ -270,7 +295,7 @@ async function waitForState(sandbox: Sandbox, until: (state: State) => boolean, 
   }
   const met = until(state);
   const settleBy = Date.now() + 2000;
-  for (let quiet = 0; met && quiet < 2 && Date.now() < settleBy; ) {
+  for (let quiet = 0; met && quiet < 2 && Date.now() < settleBy;) {
     await pause(250);
     const next = await readState(sandbox);
     quiet = JSON.stringify(next) === JSON.stringify(state) ? quiet + 1 : 0;
@@ -281,7 +306,8 @@ async function waitForState(sandbox: Sandbox, until: (state: State) => boolean, 
 
 function printReplies(before: State, after: State, tag: string, user: string, io: CliIo): void {
   const context = { now: new Date(), users: after.users };
-  for (const r of after.responses.filter((x) => x.tag === tag)) io.out(renderMessage('reply (response_url)', r.body.text ?? '', r.body.blocks, 0, context));
+  for (const r of after.responses.filter((x) => x.tag === tag))
+    io.out(renderMessage('reply (response_url)', r.body.text ?? '', r.body.blocks, 0, context));
   for (const e of after.ephemerals.slice(before.ephemerals.length)) {
     io.out(renderMessage(e.user === user ? 'reply (ephemeral)' : `ephemeral to ${e.user}`, e.text, e.blocks, 0, context));
   }
@@ -294,7 +320,11 @@ function printReplies(before: State, after: State, tag: string, user: string, io
   }
 }
 
-interface Button { actionId: string; blockId: string | undefined; text: string }
+interface Button {
+  actionId: string;
+  blockId: string | undefined;
+  text: string;
+}
 
 function findButton(state: State, id: string, decision: 'approve' | 'deny' | 'review'): { message: Message; button: Button } | undefined {
   const wantedId = {
@@ -331,8 +361,20 @@ function renderMessage(heading: string, raw: string, blocks: unknown[] | undefin
     const parts = [block.data.text?.text, ...(block.data.fields ?? []).map((f) => f.text)];
     const elements = block.data.elements ?? [];
     if (block.data.type === 'actions') parts.push(elements.map((e) => `[${labelOf(e.text)}]`).join(' '));
-    else parts.push(elements.map((e) => labelOf(e.text)).filter(Boolean).join(' · '));
-    for (const part of parts) if (part?.trim()) lines.push(...renderSlackText(part, context).split('\n').map((line) => `    ${line}`));
+    else
+      parts.push(
+        elements
+          .map((e) => labelOf(e.text))
+          .filter(Boolean)
+          .join(' · '),
+      );
+    for (const part of parts)
+      if (part?.trim())
+        lines.push(
+          ...renderSlackText(part, context)
+            .split('\n')
+            .map((line) => `    ${line}`),
+        );
   }
   return lines.join('\n');
 }

@@ -59,21 +59,29 @@ const permissionDenied = (permission: string, scope: string): RpcError =>
   new RpcError(status.PERMISSION_DENIED, `The caller does not have permission ${permission} on ${scope}, or it does not exist.`);
 
 function checkScope(state: EmulatorState, scope: string | undefined, permission: string): Set<string> {
-  if (!scope) throw invalidArgument('scope is required: projects/{PROJECT_ID}, projects/{PROJECT_NUMBER}, folders/{FOLDER_NUMBER} or organizations/{ORGANIZATION_NUMBER}');
+  if (!scope)
+    throw invalidArgument(
+      'scope is required: projects/{PROJECT_ID}, projects/{PROJECT_NUMBER}, folders/{FOLDER_NUMBER} or organizations/{ORGANIZATION_NUMBER}',
+    );
   if (!SCOPE.test(scope)) {
-    throw invalidArgument(`Invalid scope '${scope}': expected projects/{PROJECT_ID}, projects/{PROJECT_NUMBER}, folders/{FOLDER_NUMBER} or organizations/{ORGANIZATION_NUMBER}`);
+    throw invalidArgument(
+      `Invalid scope '${scope}': expected projects/{PROJECT_ID}, projects/{PROJECT_NUMBER}, folders/{FOLDER_NUMBER} or organizations/{ORGANIZATION_NUMBER}`,
+    );
   }
   const projects = projectsInScope(state, scope);
   if (projects === undefined) throw permissionDenied(permission, scope);
   // a project denied by id is denied by number too
-  const key = (name: string): string => (name.startsWith('projects/') ? `projects/${[...(projectsInScope(state, name) ?? [])][0] ?? name}` : name);
+  const key = (name: string): string =>
+    name.startsWith('projects/') ? `projects/${[...(projectsInScope(state, name) ?? [])][0] ?? name}` : name;
   if ([...state.asset.deniedScopes].some((denied) => key(denied) === key(scope))) throw permissionDenied(permission, scope);
   return projects;
 }
 
 function checkQuery(request: Common): void {
   if (request.query !== undefined && request.query.trim() !== '') {
-    throw invalidArgument(`Query syntax is not supported by the runwarden emulator: '${request.query}' (it serves asset_types filters only; a query would drop bindings from the returned policies)`);
+    throw invalidArgument(
+      `Query syntax is not supported by the runwarden emulator: '${request.query}' (it serves asset_types filters only; a query would drop bindings from the returned policies)`,
+    );
   }
   if (request.orderBy !== undefined && request.orderBy.trim() !== '') {
     throw invalidArgument(`order_by is not supported by the runwarden emulator: '${request.orderBy}'`);
@@ -84,8 +92,11 @@ function checkTypes(requested: readonly string[] | undefined, served: readonly s
   if (requested === undefined || requested.length === 0) return new Set(served);
   for (const type of requested) {
     if (served.includes(type)) continue;
-    if (/[*+?()[\]{}|^$\\]/.test(type)) throw invalidArgument(`Regular expressions in asset_types are not supported by the runwarden emulator: '${type}'`);
-    throw invalidArgument(`Asset type '${type}' is not supported by this search in the runwarden emulator (it serves ${served.join(', ')})`);
+    if (/[*+?()[\]{}|^$\\]/.test(type))
+      throw invalidArgument(`Regular expressions in asset_types are not supported by the runwarden emulator: '${type}'`);
+    throw invalidArgument(
+      `Asset type '${type}' is not supported by this search in the runwarden emulator (it serves ${served.join(', ')})`,
+    );
   }
   return new Set(requested);
 }
@@ -108,17 +119,27 @@ function checkMask(paths: readonly string[] | undefined): ReadonlySet<string> | 
 /** A fingerprint of every parameter but the page token: a token is valid only with the same ones. */
 function fingerprint(method: string, request: Record<string, unknown>): string {
   const { pageToken: _ignored, ...rest } = request;
-  return createHash('sha256').update(method).update(JSON.stringify(rest, Object.keys(rest).sort())).digest('base64url').slice(0, 12);
+  return createHash('sha256')
+    .update(method)
+    .update(JSON.stringify(rest, Object.keys(rest).sort()))
+    .digest('base64url')
+    .slice(0, 12);
 }
 
-function paged<T extends SearchRecord>(method: string, request: Common & Record<string, unknown>, hits: T[]): { items: T[]; nextPageToken: string } {
+function paged<T extends SearchRecord>(
+  method: string,
+  request: Common & Record<string, unknown>,
+  hits: T[],
+): { items: T[]; nextPageToken: string } {
   const size = request.pageSize !== undefined && request.pageSize > 0 ? Math.min(request.pageSize, MAX_PAGE_SIZE) : DEFAULT_PAGE_SIZE;
   const print = fingerprint(method, request);
   let start = 0;
   if (request.pageToken) {
     const decoded = /^a:([A-Za-z0-9_-]{12}):(.+)$/.exec(Buffer.from(request.pageToken, 'base64url').toString('utf8'));
     if (!decoded || decoded[1] !== print) {
-      throw invalidArgument(`Invalid page_token '${request.pageToken}': it must come from the previous response of the same request (every other parameter identical)`);
+      throw invalidArgument(
+        `Invalid page_token '${request.pageToken}': it must come from the previous response of the same request (every other parameter identical)`,
+      );
     }
     // the next page starts after the last name shown: stable while resources come and go
     const after = decoded[2] ?? '';
@@ -153,7 +174,14 @@ export function assetHandlers(state: EmulatorState): Handlers {
       return { results: items.map((hit) => hit.result()), nextPageToken };
     },
   };
-  for (const method of ['ExportAssets', 'ListAssets', 'BatchGetAssetsHistory', 'AnalyzeIamPolicy', 'QueryAssets', 'BatchGetEffectiveIamPolicies']) {
+  for (const method of [
+    'ExportAssets',
+    'ListAssets',
+    'BatchGetAssetsHistory',
+    'AnalyzeIamPolicy',
+    'QueryAssets',
+    'BatchGetEffectiveIamPolicies',
+  ]) {
     handlers[method] = () => {
       throw unimplemented(`${method} is not served by the runwarden emulator`);
     };

@@ -62,7 +62,9 @@ export function projectsInScope(state: EmulatorState, scope: string): Set<string
     const found = [...projects.values()].find((p) => p.id === key || p.number === key);
     return found ? new Set([found.id]) : undefined;
   }
-  const known = scope.startsWith('folders/') ? state.folders.has(scope) : [...state.projects.values(), ...state.folders.values()].some((r) => r.parent === scope);
+  const known = scope.startsWith('folders/')
+    ? state.folders.has(scope)
+    : [...state.projects.values(), ...state.folders.values()].some((r) => r.parent === scope);
   if (!known) return undefined;
   return new Set([...projects.values()].filter((p) => ancestorsOf(state, p).includes(scope)).map((p) => p.id));
 }
@@ -114,7 +116,8 @@ function serviceV1(state: EmulatorState, record: ServiceRecord): { [key: string]
   const ingress = INGRESS_V1[record.ingress];
   const templateAnnotations: { [key: string]: string } = {};
   if (record.template.encryptionKey) templateAnnotations['run.googleapis.com/encryption-key'] = record.template.encryptionKey;
-  if (record.template.vpcAccess?.connector) templateAnnotations['run.googleapis.com/vpc-access-connector'] = record.template.vpcAccess.connector;
+  if (record.template.vpcAccess?.connector)
+    templateAnnotations['run.googleapis.com/vpc-access-connector'] = record.template.vpcAccess.connector;
   return {
     apiVersion: 'serving.knative.dev/v1',
     kind: 'Service',
@@ -222,16 +225,56 @@ export function resourceHits(state: EmulatorState): ResourceHit[] {
 
 /** The fields of ResourceSearchResult a read mask may name. */
 export const RESOURCE_FIELDS = [
-  'name', 'assetType', 'project', 'folders', 'organization', 'displayName', 'description', 'location', 'labels', 'networkTags',
-  'kmsKey', 'kmsKeys', 'createTime', 'updateTime', 'state', 'additionalAttributes', 'parentFullResourceName', 'versionedResources',
-  'attachedResources', 'relationships', 'tagKeys', 'tagValues', 'tagValueIds', 'tags', 'effectiveTags', 'enrichments', 'parentAssetType',
+  'name',
+  'assetType',
+  'project',
+  'folders',
+  'organization',
+  'displayName',
+  'description',
+  'location',
+  'labels',
+  'networkTags',
+  'kmsKey',
+  'kmsKeys',
+  'createTime',
+  'updateTime',
+  'state',
+  'additionalAttributes',
+  'parentFullResourceName',
+  'versionedResources',
+  'attachedResources',
+  'relationships',
+  'tagKeys',
+  'tagValues',
+  'tagValueIds',
+  'tags',
+  'effectiveTags',
+  'enrichments',
+  'parentAssetType',
   'sccSecurityMarks',
 ] as const;
 
 /** Returned when no read mask is given (assets.proto: everything but the large fields). */
 export const DEFAULT_RESOURCE_FIELDS: ReadonlySet<string> = new Set([
-  'name', 'assetType', 'project', 'folders', 'organization', 'displayName', 'description', 'location', 'labels', 'tags',
-  'effectiveTags', 'networkTags', 'kmsKeys', 'createTime', 'updateTime', 'state', 'additionalAttributes', 'parentFullResourceName',
+  'name',
+  'assetType',
+  'project',
+  'folders',
+  'organization',
+  'displayName',
+  'description',
+  'location',
+  'labels',
+  'tags',
+  'effectiveTags',
+  'networkTags',
+  'kmsKeys',
+  'createTime',
+  'updateTime',
+  'state',
+  'additionalAttributes',
+  'parentFullResourceName',
   'parentAssetType',
 ]);
 

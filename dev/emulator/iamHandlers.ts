@@ -86,9 +86,7 @@ function setIamPolicy(state: EmulatorState, kind: IamResourceKind, raw: unknown)
   const etag = policy.etag && policy.etag.length > 0 ? Buffer.from(policy.etag) : undefined;
   if (etag && !etag.equals(current.etag)) throw aborted(CONCURRENT_POLICY_CHANGES);
   if (written && etag && version !== 3 && hasConditions(current.bindings)) {
-    throw invalidArgument(
-      `The policy of ${resource} contains conditional role bindings: it can only be modified with policy version 3`,
-    );
+    throw invalidArgument(`The policy of ${resource} contains conditional role bindings: it can only be modified with policy version 3`);
   }
   const stored = state.writePolicy(resource, written ?? current.bindings);
   return policyToWire(hasConditions(stored.bindings) ? 3 : 1, stored.bindings, stored.etag);

@@ -87,9 +87,7 @@ export function normalizeBindings(bindings: readonly PlainBinding[], version: nu
     }
     if (binding.condition) {
       if (version !== 3) {
-        throw invalidArgument(
-          `Policy version ${version} cannot contain conditional role bindings (role ${binding.role}); set version 3`,
-        );
+        throw invalidArgument(`Policy version ${version} cannot contain conditional role bindings (role ${binding.role}); set version 3`);
       }
       validateCondition(binding.condition, binding.role);
     }

@@ -62,7 +62,5 @@ function unary(service: string, method: string, context: RpcContext, handler: Ha
 }
 
 export function implementation(service: string, context: RpcContext, handlers: Handlers): UntypedServiceImplementation {
-  return Object.fromEntries(
-    Object.entries(handlers).map(([method, handler]) => [method, unary(service, method, context, handler)]),
-  );
+  return Object.fromEntries(Object.entries(handlers).map(([method, handler]) => [method, unary(service, method, context, handler)]));
 }

@@ -14,8 +14,7 @@ export class RpcError extends Error {
   }
 }
 
-export const notFound = (name: string): RpcError =>
-  new RpcError(status.NOT_FOUND, `Resource '${name}' was not found`);
+export const notFound = (name: string): RpcError => new RpcError(status.NOT_FOUND, `Resource '${name}' was not found`);
 
 export const invalidArgument = (message: string): RpcError => new RpcError(status.INVALID_ARGUMENT, message);
 

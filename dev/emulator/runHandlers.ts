@@ -5,14 +5,7 @@ import { iamHandlers } from './iamHandlers';
 import { parseRegion, parseServiceName } from './names';
 import { status } from '@grpc/grpc-js';
 import { aborted, failedPrecondition, invalidArgument, notFound, RpcError, unimplemented } from './rpcError';
-import {
-  addRevision,
-  defaultServiceAccount,
-  newServiceEtag,
-  newServiceRecord,
-  serviceToWire,
-  type ServiceRecord,
-} from './runModel';
+import { addRevision, defaultServiceAccount, newServiceEtag, newServiceRecord, serviceToWire, type ServiceRecord } from './runModel';
 import { incomingServiceSchema, templateChanged, updatedSpec, type ServiceSpec } from './runUpdate';
 import { fieldMaskSchema, page, pagingSchema, parseRequest } from './wire';
 import { operationToWire } from './operationsHandlers';

@@ -29,7 +29,8 @@ function seedError(what: string, error: unknown): Error {
 function seedTemplate(seed: SeedService): TemplateRecord {
   const template = defaultTemplate(seed.name);
   const interfaces = (seed.networkInterfaces ?? []).map((ni) => ({ ...ni, tags: [] }));
-  if (seed.vpcConnector && interfaces.length > 0) throw new Error(`seedService ${seed.name}: connector and network interfaces are exclusive`);
+  if (seed.vpcConnector && interfaces.length > 0)
+    throw new Error(`seedService ${seed.name}: connector and network interfaces are exclusive`);
   if (seed.egress && !seed.vpcConnector && interfaces.length === 0) {
     throw new Error(`seedService ${seed.name}: egress needs a vpcConnector or networkInterfaces`);
   }
@@ -79,14 +80,16 @@ const PARENT = /^(?:folders|organizations)\/[0-9]{1,20}$/;
 
 export function seedProject(state: EmulatorState, seed: SeedProject): void {
   if (!/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(seed.id)) throw new Error(`seedProject: '${seed.id}' is not a project id`);
-  if (seed.parent !== undefined && !PARENT.test(seed.parent)) throw new Error(`seedProject ${seed.id}: parent must be folders/N or organizations/N`);
+  if (seed.parent !== undefined && !PARENT.test(seed.parent))
+    throw new Error(`seedProject ${seed.id}: parent must be folders/N or organizations/N`);
   state.projects.set(seed.id, { id: seed.id, number: projectNumber(seed.id), ...(seed.parent ? { parent: seed.parent } : {}) });
   if (seed.bindings) setBindings(state, `projects/${seed.id}`, seed.bindings);
 }
 
 export function seedFolder(state: EmulatorState, seed: SeedFolder): void {
   if (!/^folders\/[0-9]{1,20}$/.test(seed.name)) throw new Error(`seedFolder: '${seed.name}' is not folders/N`);
-  if (seed.parent !== undefined && !PARENT.test(seed.parent)) throw new Error(`seedFolder ${seed.name}: parent must be folders/N or organizations/N`);
+  if (seed.parent !== undefined && !PARENT.test(seed.parent))
+    throw new Error(`seedFolder ${seed.name}: parent must be folders/N or organizations/N`);
   state.folders.set(seed.name, { name: seed.name, ...(seed.parent ? { parent: seed.parent } : {}) });
 }
 

@@ -31,7 +31,11 @@ export function seedPostureDemo(emulator: Emulator, project: string): void {
       {
         role: 'roles/run.invoker',
         members: [`user:bob@${domain}`],
-        condition: { title: 'temporary-debugging', description: 'a grant from before runwarden', expression: 'request.time < timestamp("2025-06-30T00:00:00Z")' },
+        condition: {
+          title: 'temporary-debugging',
+          description: 'a grant from before runwarden',
+          expression: 'request.time < timestamp("2025-06-30T00:00:00Z")',
+        },
       },
     ],
   });
@@ -41,7 +45,16 @@ export function seedPostureDemo(emulator: Emulator, project: string): void {
     serviceAccount: `www@${project}.iam.gserviceaccount.com`,
     bindings: [{ role: 'roles/run.invoker', members: ['allUsers'] }],
   });
-  emulator.seedService({ name: `${region}/services/payments-export`, ingress: 'internal', serviceAccount: `payments@${project}.iam.gserviceaccount.com` });
-  emulator.seedService({ name: `${region}/services/reports-api`, ingress: 'internal', serviceAccount: `reports@${project}.iam.gserviceaccount.com`, encryptionKey: reportsKey });
+  emulator.seedService({
+    name: `${region}/services/payments-export`,
+    ingress: 'internal',
+    serviceAccount: `payments@${project}.iam.gserviceaccount.com`,
+  });
+  emulator.seedService({
+    name: `${region}/services/reports-api`,
+    ingress: 'internal',
+    serviceAccount: `reports@${project}.iam.gserviceaccount.com`,
+    encryptionKey: reportsKey,
+  });
   emulator.seedProject({ id: project, bindings: [{ role: 'roles/run.invoker', members: [`group:contractors@${domain}`] }] });
 }

@@ -29,9 +29,18 @@ export async function startEmulator(options: { port?: number; host?: string } = 
   const state = createState();
   const context: RpcContext = { state, calls: [], latencyMs: 0 };
   const server = new Server();
-  server.addService(protos.service('google.cloud.run.v2.Services'), implementation('google.cloud.run.v2.Services', context, runHandlers(state, protos)));
-  server.addService(protos.service('google.longrunning.Operations'), implementation('google.longrunning.Operations', context, operationsHandlers(state)));
-  server.addService(protos.service('google.cloud.location.Locations'), implementation('google.cloud.location.Locations', context, locationsHandlers(state)));
+  server.addService(
+    protos.service('google.cloud.run.v2.Services'),
+    implementation('google.cloud.run.v2.Services', context, runHandlers(state, protos)),
+  );
+  server.addService(
+    protos.service('google.longrunning.Operations'),
+    implementation('google.longrunning.Operations', context, operationsHandlers(state)),
+  );
+  server.addService(
+    protos.service('google.cloud.location.Locations'),
+    implementation('google.cloud.location.Locations', context, locationsHandlers(state)),
+  );
   server.addService(
     protos.service('google.cloud.kms.v1.KeyManagementService'),
     implementation('google.cloud.kms.v1.KeyManagementService', context, kmsHandlers(state)),

@@ -43,11 +43,10 @@ async function answers(host: string): Promise<boolean> {
 export async function startFirestoreEmulator(options: { port?: number; timeoutMs?: number } = {}): Promise<RunningFirestoreEmulator> {
   const port = options.port ?? (await freePort());
   const host = `127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(
-    'gcloud',
-    ['emulators', 'firestore', 'start', `--host-port=${host}`, '--quiet'],
-    { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
-  );
+  const child: ChildProcess = spawn('gcloud', ['emulators', 'firestore', 'start', `--host-port=${host}`, '--quiet'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   let output = '';
   const collect = (chunk: Buffer): void => {
     output = (output + chunk.toString('utf8')).slice(-4000);

@@ -39,7 +39,8 @@ export async function startSandbox(env: NodeJS.ProcessEnv): Promise<void> {
   // readable lines at the terminal; production (src/main.ts) writes the same records as JSON
   const readable = readableLogStream({ colorize: process.stdout.isTTY });
   const logger = createLogger({ level: env.LOG_LEVEL ?? 'warn', destination: readable });
-  const policyPath = env.WARDEN_POLICY ?? (existsSync('./policy.yaml') ? './policy.yaml' : resolve(__dirname, '../../../examples/policy.yaml'));
+  const policyPath =
+    env.WARDEN_POLICY ?? (existsSync('./policy.yaml') ? './policy.yaml' : resolve(__dirname, '../../../examples/policy.yaml'));
   const policy = readPolicyFile(policyPath);
   if (!policy.ok) throw new Error(policy.message);
 
@@ -87,7 +88,18 @@ export async function startSandbox(env: NodeJS.ProcessEnv): Promise<void> {
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(
     file,
-    JSON.stringify({ botUrl, signingSecret: SANDBOX.signingSecret, slashCommand: env.WARDEN_SLASH_COMMAND ?? '/warden', slackStandInUrl: slack.url, emulator: emulator.address, firestore: firestoreHost }, null, 2),
+    JSON.stringify(
+      {
+        botUrl,
+        signingSecret: SANDBOX.signingSecret,
+        slashCommand: env.WARDEN_SLASH_COMMAND ?? '/warden',
+        slackStandInUrl: slack.url,
+        emulator: emulator.address,
+        firestore: firestoreHost,
+      },
+      null,
+      2,
+    ),
   );
 
   // Cloud Scheduler's stand-in: the sweep every 15 s, through the real OIDC-protected route.
@@ -116,7 +128,9 @@ export async function startSandbox(env: NodeJS.ProcessEnv): Promise<void> {
 
   say(`runwarden sandbox is up on ${botUrl} (policy: ${policyPath})`);
   say(`  Firestore emulator ${firestoreHost} · Cloud Run/KMS emulator ${emulator.address} · Slack stand-in ${slack.url}`);
-  say('  Demo users: U0ALICE (requester, on call: S0ONCALL), U0BOB and U0CAROL (platform approvers), U0DAVE and U0CAROL (security group S0SECURITY), U0MALLORY (outside the allowed domains).');
+  say(
+    '  Demo users: U0ALICE (requester, on call: S0ONCALL), U0BOB and U0CAROL (platform approvers), U0DAVE and U0CAROL (security group S0SECURITY), U0MALLORY (outside the allowed domains).',
+  );
   say('  In another terminal:');
   say('    npm run -s warden -- "invoker hello 2m testing the sandbox" --user U0ALICE');
   say('    npm run -s warden -- approve <id> --user U0BOB');

@@ -162,7 +162,9 @@ export function appHomeOpenedBody(input: { userId: string; teamId?: string; apiA
     type: 'event_callback',
     event_id: `Ev${randomBytes(5).toString('hex').toUpperCase()}`,
     event_time: Math.floor(now.getTime() / 1000),
-    authorizations: [{ team_id: input.teamId ?? SANDBOX_SLACK_DEFAULTS.teamId, user_id: 'U0WARDEN', is_bot: true, is_enterprise_install: false }],
+    authorizations: [
+      { team_id: input.teamId ?? SANDBOX_SLACK_DEFAULTS.teamId, user_id: 'U0WARDEN', is_bot: true, is_enterprise_install: false },
+    ],
     is_ext_shared_channel: false,
   });
 }
@@ -174,7 +176,12 @@ export const JSON_CONTENT_TYPE = 'application/json';
  * `state.values`, filled from `values` (block id → typed text or chosen
  * option value) under each input block's element action id.
  */
-export function viewSubmissionBody(input: { userId: string; view: Record<string, unknown>; viewId?: string; values: Record<string, string | undefined> }): string {
+export function viewSubmissionBody(input: {
+  userId: string;
+  view: Record<string, unknown>;
+  viewId?: string;
+  values: Record<string, string | undefined>;
+}): string {
   const state: Record<string, Record<string, Record<string, unknown>>> = {};
   const blocks = Array.isArray(input.view.blocks) ? (input.view.blocks as Array<Record<string, unknown>>) : [];
   for (const block of blocks) {
@@ -198,7 +205,13 @@ export function viewSubmissionBody(input: { userId: string; view: Record<string,
       api_app_id: SANDBOX_SLACK_DEFAULTS.apiAppId,
       token: SANDBOX_SLACK_DEFAULTS.verificationToken,
       trigger_id: triggerId(),
-      view: { id: input.viewId ?? 'V0MODAL', team_id: SANDBOX_SLACK_DEFAULTS.teamId, ...input.view, state: { values: state }, hash: hashOf(input.view) },
+      view: {
+        id: input.viewId ?? 'V0MODAL',
+        team_id: SANDBOX_SLACK_DEFAULTS.teamId,
+        ...input.view,
+        state: { values: state },
+        hash: hashOf(input.view),
+      },
       response_urls: [],
       is_enterprise_install: false,
     }),
@@ -228,7 +241,15 @@ function hashOf(view: Record<string, unknown>): string {
 }
 
 /** A `block_suggestion` (options load) body: the user typed `value` into an external_select of an open modal. */
-export function blockSuggestionBody(input: { userId: string; view: Record<string, unknown>; viewId: string; blockId: string; actionId: string; value: string; values?: Record<string, string | undefined> }): string {
+export function blockSuggestionBody(input: {
+  userId: string;
+  view: Record<string, unknown>;
+  viewId: string;
+  blockId: string;
+  actionId: string;
+  value: string;
+  values?: Record<string, string | undefined>;
+}): string {
   const userName = userNameOf(input.userId);
   return new URLSearchParams({
     payload: JSON.stringify({
@@ -250,7 +271,15 @@ export function blockSuggestionBody(input: { userId: string; view: Record<string
  * A `block_actions` body from a select inside an open modal (dispatch_action): `value` was chosen in `blockId`
  * at `now` (the action's `action_ts`; default the present). The payload's view carries the view's `hash`.
  */
-export function viewSelectBody(input: { userId: string; view: Record<string, unknown>; viewId: string; blockId: string; actionId: string; value: string; now?: Date }): string {
+export function viewSelectBody(input: {
+  userId: string;
+  view: Record<string, unknown>;
+  viewId: string;
+  blockId: string;
+  actionId: string;
+  value: string;
+  now?: Date;
+}): string {
   const userName = userNameOf(input.userId);
   return new URLSearchParams({
     payload: JSON.stringify({
@@ -263,7 +292,13 @@ export function viewSelectBody(input: { userId: string; view: Record<string, unk
       team: { id: SANDBOX_SLACK_DEFAULTS.teamId, domain: SANDBOX_SLACK_DEFAULTS.teamDomain },
       view: viewWithState(input.view, input.viewId, { [input.blockId]: input.value }),
       actions: [
-        { type: 'static_select', action_id: input.actionId, block_id: input.blockId, selected_option: { text: { type: 'plain_text', text: input.value }, value: input.value }, action_ts: slackTs(input.now ?? new Date()) },
+        {
+          type: 'static_select',
+          action_id: input.actionId,
+          block_id: input.blockId,
+          selected_option: { text: { type: 'plain_text', text: input.value }, value: input.value },
+          action_ts: slackTs(input.now ?? new Date()),
+        },
       ],
     }),
   }).toString();

@@ -216,7 +216,12 @@ export async function startSlackStandIn(options: SlackStandInOptions): Promise<S
     }
     return channel && (/^[CG][A-Z0-9]+$/.test(channel) || openedDms.has(channel)) ? channel : undefined;
   };
-  const applyUpdate = (message: PostedMessage, text: string | undefined, blocks: unknown[] | undefined, via: MessageVersion['via']): void => {
+  const applyUpdate = (
+    message: PostedMessage,
+    text: string | undefined,
+    blocks: unknown[] | undefined,
+    via: MessageVersion['via'],
+  ): void => {
     if (text !== undefined) message.text = text;
     if (blocks !== undefined) message.blocks = blocks;
     message.history.push({ text: message.text, blocks: message.blocks, at: new Date(), via });
@@ -304,7 +309,14 @@ export async function startSlackStandIn(options: SlackStandInOptions): Promise<S
       if (!channel) return { ok: false, error: 'channel_not_found' };
       if (!args.user) return { ok: false, error: 'user_not_found' };
       if (args.text === undefined && args.blocks === undefined) return { ok: false, error: 'no_text' };
-      const ephemeral: EphemeralMessage = { channel, user: args.user, ts: nextTs(), text: args.text ?? '', blocks: args.blocks, postedAt: new Date() };
+      const ephemeral: EphemeralMessage = {
+        channel,
+        user: args.user,
+        ts: nextTs(),
+        text: args.text ?? '',
+        blocks: args.blocks,
+        postedAt: new Date(),
+      };
       ephemerals.push(ephemeral);
       log(`${where(channel)} ephemeral to ${ephemeral.user}: ${oneLine(ephemeral.text)}`);
       return { ok: true, message_ts: ephemeral.ts };
@@ -322,7 +334,10 @@ export async function startSlackStandIn(options: SlackStandInOptions): Promise<S
       const name = user.name ?? user.id.toLowerCase();
       const profile = { real_name: name, display_name: name, ...(user.email === undefined ? {} : { email: user.email }) };
       const isBot = user.id === STAND_IN_IDENTITY.botUserId;
-      return { ok: true, user: { id: user.id, team_id: STAND_IN_IDENTITY.teamId, name, real_name: name, deleted: false, is_bot: isBot, profile } };
+      return {
+        ok: true,
+        user: { id: user.id, team_id: STAND_IN_IDENTITY.teamId, name, real_name: name, deleted: false, is_bot: isBot, profile },
+      };
     },
     'users.lookupByEmail': (args) => {
       const email = typeof args.email === 'string' ? args.email.toLowerCase() : undefined;
@@ -343,7 +358,8 @@ export async function startSlackStandIn(options: SlackStandInOptions): Promise<S
       if (problem) return { ok: false, error: 'invalid_arguments', response_metadata: { messages: [problem] } } as Result;
       const current = homes.get(user);
       // Slack refuses a publish whose `hash` is not the current view's (https://docs.slack.dev/reference/methods/views.publish)
-      if (typeof args.hash === 'string' && args.hash !== '' && current && args.hash !== current.hash) return { ok: false, error: 'hash_conflict' };
+      if (typeof args.hash === 'string' && args.hash !== '' && current && args.hash !== current.hash)
+        return { ok: false, error: 'hash_conflict' };
       const hash = nextHash();
       homes.set(user, { view, count: (current?.count ?? 0) + 1, hash });
       log(`App Home of ${user} published (${(view.blocks as unknown[]).length} blocks)`);
@@ -428,7 +444,8 @@ export async function startSlackStandIn(options: SlackStandInOptions): Promise<S
         await held.released;
       }
       const until = limitedUntil.get(method);
-      const retryAfter = rateLimits.get(method)?.shift() ?? (until !== undefined && until > Date.now() ? Math.ceil((until - Date.now()) / 1000) : undefined);
+      const retryAfter =
+        rateLimits.get(method)?.shift() ?? (until !== undefined && until > Date.now() ? Math.ceil((until - Date.now()) / 1000) : undefined);
       if (retryAfter !== undefined) {
         const args = parseArgs(request);
         delete args.token;
@@ -442,7 +459,17 @@ export async function startSlackStandIn(options: SlackStandInOptions): Promise<S
     }
     if (request.path === '/_sandbox/state' && request.method === 'GET') {
       const names = Object.fromEntries([...users.values()].map((u) => [u.id, u.name ?? u.id]));
-      return { status: 200, body: { messages: posted, ephemerals, responses, homes: Object.fromEntries([...homes].map(([u, h]) => [u, h.view])), modals, users: names } };
+      return {
+        status: 200,
+        body: {
+          messages: posted,
+          ephemerals,
+          responses,
+          homes: Object.fromEntries([...homes].map(([u, h]) => [u, h.view])),
+          modals,
+          users: names,
+        },
+      };
     }
     return { status: 404, body: { ok: false, error: 'not_found' } };
   };
@@ -506,10 +533,18 @@ async function serve(req: IncomingMessage, res: ServerResponse, route: (request:
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const target = new URL(req.url ?? '/', 'http://127.0.0.1');
     const body = Buffer.concat(chunks).toString('utf8');
-    const answer = await route({ method: req.method ?? 'GET', path: target.pathname, query: target.searchParams, headers: req.headers, body });
+    const answer = await route({
+      method: req.method ?? 'GET',
+      path: target.pathname,
+      query: target.searchParams,
+      headers: req.headers,
+      body,
+    });
     res.writeHead(answer.status, { 'content-type': 'application/json; charset=utf-8', ...answer.headers }).end(JSON.stringify(answer.body));
   } catch (error) {
-    res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error: 'internal_error', detail: String(error) }));
+    res
+      .writeHead(500, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ ok: false, error: 'internal_error', detail: String(error) }));
   }
 }
 
@@ -534,7 +569,8 @@ function waitForChange<T>(
       }
     };
     const timer = setTimeout(
-      () => finish(() => reject(new Error(`Slack stand-in: timed out after ${timeoutMs} ms waiting for ${description ?? 'the condition'}`))),
+      () =>
+        finish(() => reject(new Error(`Slack stand-in: timed out after ${timeoutMs} ms waiting for ${description ?? 'the condition'}`))),
       timeoutMs,
     );
     changes.on('change', check);
@@ -570,7 +606,14 @@ function bearer(header: string | undefined): string | undefined {
 
 function asSlackMessage(message: PostedMessage): Args {
   const blocks = message.blocks ? { blocks: message.blocks } : {};
-  return { type: 'message', user: STAND_IN_IDENTITY.botUserId, bot_id: STAND_IN_IDENTITY.botId, ts: message.ts, text: message.text, ...blocks };
+  return {
+    type: 'message',
+    user: STAND_IN_IDENTITY.botUserId,
+    bot_id: STAND_IN_IDENTITY.botId,
+    ts: message.ts,
+    text: message.text,
+    ...blocks,
+  };
 }
 
 function where(channel: string): string {

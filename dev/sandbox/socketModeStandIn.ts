@@ -104,7 +104,10 @@ export interface SocketModeStandIn {
 const ackSchema = z.object({ envelope_id: z.string().min(1), payload: z.record(z.string(), z.unknown()).optional() });
 
 /** Which envelope Slack wraps an HTTP request body in, and whether the app may answer in its acknowledgement. */
-export function envelopeOf(body: string, contentType: string): { type: EnvelopeType; payload: Record<string, unknown>; acceptsResponsePayload: boolean } {
+export function envelopeOf(
+  body: string,
+  contentType: string,
+): { type: EnvelopeType; payload: Record<string, unknown>; acceptsResponsePayload: boolean } {
   if (contentType.startsWith('application/json')) {
     const payload = JSON.parse(body) as Record<string, unknown>;
     return { type: 'events_api', payload, acceptsResponsePayload: acceptsResponse('events_api', payload) };
@@ -182,7 +185,8 @@ export async function startSocketModeStandIn(options: SocketModeStandInOptions):
   const wsBase = `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const connectionsOpen: ExtraRoute = async (request: StandInRequest) => {
-    const token = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1] ?? new URLSearchParams(request.body).get('token') ?? undefined;
+    const token =
+      /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1] ?? new URLSearchParams(request.body).get('token') ?? undefined;
     if (!token) return { status: 200, body: { ok: false, error: 'not_authed' } };
     if (token === options.botToken || /^xox[bp]-/.test(token)) return { status: 200, body: { ok: false, error: 'not_allowed_token_type' } };
     if (token !== options.appToken) return { status: 200, body: { ok: false, error: 'invalid_auth' } };
@@ -223,7 +227,9 @@ export async function startSocketModeStandIn(options: SocketModeStandInOptions):
     if (dropAfterSend) {
       // the frame goes out, then the TCP connection is cut: no acknowledgement can come back on it
       ws.send(JSON.stringify(envelope), () => ws.terminate());
-      return Promise.reject(new Error(`Socket Mode stand-in: envelope ${envelope.envelope_id} was not acknowledged: the connection was dropped`));
+      return Promise.reject(
+        new Error(`Socket Mode stand-in: envelope ${envelope.envelope_id} was not acknowledged: the connection was dropped`),
+      );
     }
     const acknowledged = waitForAck(envelope.envelope_id, options.ackTimeoutMs ?? 3_000);
     ws.send(JSON.stringify(envelope));
@@ -263,7 +269,9 @@ export async function startSocketModeStandIn(options: SocketModeStandInOptions):
         type,
         payload,
         accepts_response_payload: acceptsResponse(type, payload),
-        ...(type === 'events_api' ? { retry_attempt: deliverOptions.retryAttempt ?? 0, retry_reason: deliverOptions.retryReason ?? '' } : {}),
+        ...(type === 'events_api'
+          ? { retry_attempt: deliverOptions.retryAttempt ?? 0, retry_reason: deliverOptions.retryReason ?? '' }
+          : {}),
       };
       return send(envelope, deliverOptions.dropAfterSend === true);
     },

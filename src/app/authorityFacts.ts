@@ -33,10 +33,16 @@ export interface Needs {
 const ROUNDS = 3;
 
 /** Google identity emails of `users` (undefined for someone with neither a map entry nor a profile email). */
-export async function identityEmails(directory: DirectoryPort, policy: Policy, users: readonly string[]): Promise<Map<string, string | undefined>> {
+export async function identityEmails(
+  directory: DirectoryPort,
+  policy: Policy,
+  users: readonly string[],
+): Promise<Map<string, string | undefined>> {
   const unique = [...new Set(users)];
   const emails = await Promise.all(
-    unique.map(async (user) => identityEmail(policy, user, Object.hasOwn(policy.identities, user) ? undefined : await directory.emailOf(user))),
+    unique.map(async (user) =>
+      identityEmail(policy, user, Object.hasOwn(policy.identities, user) ? undefined : await directory.emailOf(user)),
+    ),
   );
   return new Map(unique.map((user, index) => [user, emails[index]]));
 }
@@ -50,7 +56,10 @@ export async function gatherFacts(directory: DirectoryPort, policy: Policy, need
     identityEmails(directory, policy, people),
   ]);
   return {
-    groupMembers: new Map([...(known?.groupMembers ?? []), ...groups.map((id, index): [string, readonly string[]] => [id, members[index] ?? []])]),
+    groupMembers: new Map([
+      ...(known?.groupMembers ?? []),
+      ...groups.map((id, index): [string, readonly string[]] => [id, members[index] ?? []]),
+    ]),
     emails: new Map([...(known?.emails ?? []), ...emails]),
   };
 }

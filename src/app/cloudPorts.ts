@@ -8,7 +8,17 @@
  * `close()` closes only the clients that were created.
  */
 import type { Firestore } from '@google-cloud/firestore';
-import type { StandingBindingsPort, AssetInventoryPort, DeliveryLedger, FindingStore, IamPolicyPort, KeysPort, Logger, RequestStore, ServicesPort } from '../ports';
+import type {
+  StandingBindingsPort,
+  AssetInventoryPort,
+  DeliveryLedger,
+  FindingStore,
+  IamPolicyPort,
+  KeysPort,
+  Logger,
+  RequestStore,
+  ServicesPort,
+} from '../ports';
 import { deferred, once } from './deferred';
 
 export interface CloudPortsOptions {
@@ -69,37 +79,75 @@ export function createCloudPorts(options: CloudPortsOptions): CloudPorts {
   });
 
   return {
-    store: deferred(
-      async () => (await import('../adapters/firestore/requestStore')).createRequestStore({ firestore: await firestore() }),
-      { create: true, get: true, events: true, transact: true, listByStatus: true, listByRequester: true, listAwaitingReview: true, page: true, count: true, recentByRequester: true, countByRequester: true, listPendingExtensions: true, listOutboxDue: true },
-    ),
+    store: deferred(async () => (await import('../adapters/firestore/requestStore')).createRequestStore({ firestore: await firestore() }), {
+      create: true,
+      get: true,
+      events: true,
+      transact: true,
+      listByStatus: true,
+      listByRequester: true,
+      listAwaitingReview: true,
+      page: true,
+      count: true,
+      recentByRequester: true,
+      countByRequester: true,
+      listPendingExtensions: true,
+      listOutboxDue: true,
+    }),
     deliveries: deferred(
       async () => (await import('../adapters/firestore/deliveryLedger')).createDeliveryLedger({ firestore: await firestore() }),
       { claim: true, record: true, reply: true },
     ),
     iam: deferred(
-      async () => (await import('../adapters/gcp/runIamPolicy')).createRunIamPolicy({ client: await run(), log: options.logger.child({ component: 'iam' }) }),
+      async () =>
+        (await import('../adapters/gcp/runIamPolicy')).createRunIamPolicy({
+          client: await run(),
+          log: options.logger.child({ component: 'iam' }),
+        }),
       { addBinding: true, removeBinding: true, removeBindings: true, replaceBinding: true, getBindings: true },
     ),
     services: deferred(
-      async () => (await import('../adapters/gcp/runServices')).createRunServices({ client: await run(), log: options.logger.child({ component: 'run' }) }),
+      async () =>
+        (await import('../adapters/gcp/runServices')).createRunServices({
+          client: await run(),
+          log: options.logger.child({ component: 'run' }),
+        }),
       { getService: true, listServices: true, updateSetting: true },
     ),
     keys: deferred(
-      async () => (await import('../adapters/gcp/kmsKeys')).createKmsKeys({ client: await kms(), generationWaitMs: options.keyGenerationWaitMs }),
+      async () =>
+        (await import('../adapters/gcp/kmsKeys')).createKmsKeys({ client: await kms(), generationWaitMs: options.keyGenerationWaitMs }),
       { getKey: true, createVersion: true, waitUntilEnabled: true, makePrimary: true, setRotationSchedule: true },
     ),
-    assets: deferred(
-      async () => (await import('../adapters/gcp/assetInventory')).createAssetInventory({ client: await asset() }),
-      { services: true, keys: true, policies: true },
-    ),
+    assets: deferred(async () => (await import('../adapters/gcp/assetInventory')).createAssetInventory({ client: await asset() }), {
+      services: true,
+      keys: true,
+      policies: true,
+    }),
     standing: deferred(
-      async () => (await import('../adapters/gcp/standingBindings')).createStandingBindings({ client: await run(), log: options.logger.child({ component: 'iam' }) }),
+      async () =>
+        (await import('../adapters/gcp/standingBindings')).createStandingBindings({
+          client: await run(),
+          log: options.logger.child({ component: 'iam' }),
+        }),
       { removeMembers: true },
     ),
     findings: deferred(
       async () => (await import('../adapters/firestore/findingStore')).createFindingStore({ firestore: await firestore() }),
-      { record: true, resolveUnseen: true, markConverted: true, get: true, countOpen: true, listOpen: true, acquireScanLease: true, releaseScanLease: true, saveScan: true, scanFinishedBy: true, owedSummaries: true, settleSummary: true },
+      {
+        record: true,
+        resolveUnseen: true,
+        markConverted: true,
+        get: true,
+        countOpen: true,
+        listOpen: true,
+        acquireScanLease: true,
+        releaseScanLease: true,
+        saveScan: true,
+        scanFinishedBy: true,
+        owedSummaries: true,
+        settleSummary: true,
+      },
     ),
     async close() {
       await Promise.allSettled(closers.map((close) => close()));

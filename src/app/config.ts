@@ -13,7 +13,12 @@ import { DEFAULT_SLASH_COMMAND } from '../domain/grammar/slash';
 const hostPort = z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port');
 const emails = z
   .string({ error: 'is required (comma-separated service-account emails)' })
-  .transform((s) => s.split(',').map((e) => e.trim()).filter((e) => e.length > 0))
+  .transform((s) =>
+    s
+      .split(',')
+      .map((e) => e.trim())
+      .filter((e) => e.length > 0),
+  )
   .pipe(z.array(z.email('must be a comma-separated list of service-account emails')).min(1, 'must name at least one service account'));
 const seconds = (fallback: string) =>
   z
@@ -29,9 +34,17 @@ const seconds = (fallback: string) =>
     });
 
 const base = z.object({
-  PORT: z.coerce.number({ error: 'must be a port number' }).int('must be a port number').min(0, 'must be a port number').max(65535, 'must be a port number').default(8080),
+  PORT: z.coerce
+    .number({ error: 'must be a port number' })
+    .int('must be a port number')
+    .min(0, 'must be a port number')
+    .max(65535, 'must be a port number')
+    .default(8080),
   SLACK_API_URL: z.url({ error: 'must be a URL' }).default('https://slack.com/api/'),
-  WARDEN_SLASH_COMMAND: z.string().regex(/^\/[a-z0-9_-]{1,31}$/, 'must look like /warden').default(DEFAULT_SLASH_COMMAND),
+  WARDEN_SLASH_COMMAND: z
+    .string()
+    .regex(/^\/[a-z0-9_-]{1,31}$/, 'must look like /warden')
+    .default(DEFAULT_SLASH_COMMAND),
   WARDEN_POLICY: z.string().min(1).default('./policy.yaml'),
   FIRESTORE_EMULATOR_HOST: hostPort.optional(),
   RUN_EMULATOR_HOST: hostPort.optional(),
@@ -40,7 +53,9 @@ const base = z.object({
   WARDEN_OIDC_CERTS_URL: z.url({ error: 'must be a URL' }).default('https://www.googleapis.com/oauth2/v1/certs'),
   WARDEN_PENDING_TIMEOUT: seconds('24h'),
   WARDEN_REMIND_AFTER: seconds('1h'),
-  LOG_LEVEL: z.enum(['silent', 'debug', 'info', 'warn', 'error'], { error: 'must be one of debug, info, warn, error, silent' }).default('info'),
+  LOG_LEVEL: z
+    .enum(['silent', 'debug', 'info', 'warn', 'error'], { error: 'must be one of debug, info, warn, error, silent' })
+    .default('info'),
 });
 
 const required = z.string({ error: 'is required' }).min(1, 'is required');
@@ -117,11 +132,9 @@ function isTestDeployment(env: NodeJS.ProcessEnv): boolean {
 /** Why the sandbox must not start here: on Cloud Run a missing configuration is a broken deployment, never a demo. */
 export function sandboxRefusal(env: NodeJS.ProcessEnv): string | undefined {
   if (!onCloudRun(env)) return undefined;
-  return (
-    `runwarden cannot start: it is running on Cloud Run (K_SERVICE=${env.K_SERVICE ?? ''}) but ${
-      env.WARDEN_SANDBOX ? 'WARDEN_SANDBOX asks for' : `none of ${DEPLOYMENT_VARIABLES.join(', ')} is set, which would start`
-    } the local sandbox. Set SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN and GOOGLE_CLOUD_PROJECT.`
-  );
+  return `runwarden cannot start: it is running on Cloud Run (K_SERVICE=${env.K_SERVICE ?? ''}) but ${
+    env.WARDEN_SANDBOX ? 'WARDEN_SANDBOX asks for' : `none of ${DEPLOYMENT_VARIABLES.join(', ')} is set, which would start`
+  } the local sandbox. Set SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN and GOOGLE_CLOUD_PROJECT.`;
 }
 
 /**
@@ -134,7 +147,10 @@ export function standInProblems(env: NodeJS.ProcessEnv): string[] {
   if (!onCloudRun(env) || isTestDeployment(env)) return [];
   const problems: string[] = [];
   for (const name of ['FIRESTORE_EMULATOR_HOST', 'RUN_EMULATOR_HOST', 'KMS_EMULATOR_HOST', 'ASSET_EMULATOR_HOST'] as const) {
-    if (env[name]) problems.push(`${name} points at an emulator, which a Cloud Run deployment must not use (set ${TEST_DEPLOYMENT_VARIABLE}=1 for a test deployment)`);
+    if (env[name])
+      problems.push(
+        `${name} points at an emulator, which a Cloud Run deployment must not use (set ${TEST_DEPLOYMENT_VARIABLE}=1 for a test deployment)`,
+      );
   }
   for (const name of ['SLACK_API_URL', 'WARDEN_OIDC_CERTS_URL'] as const) {
     const value = env[name];
@@ -161,7 +177,11 @@ export function parseConfig(raw: NodeJS.ProcessEnv): ConfigResult {
   if (!parsed.success || problems.length > 0) {
     return { ok: false, message: `runwarden cannot start; fix these environment variables:\n  - ${problems.join('\n  - ')}` };
   }
-  return { ok: true, config: { ...parsed.data, mode: socket ? 'socket' : 'http' }, warnings: [...warnings, ...secretNotes(parsed.data, socket)] };
+  return {
+    ok: true,
+    config: { ...parsed.data, mode: socket ? 'socket' : 'http' },
+    warnings: [...warnings, ...secretNotes(parsed.data, socket)],
+  };
 }
 
 /**
@@ -174,16 +194,23 @@ function secretNotes(config: z.infer<typeof production>, socket: boolean): Confi
   const notes: ConfigWarning[] = [];
   for (const name of ['SLACK_SIGNING_SECRET', 'SLACK_SIGNING_SECRET_PREVIOUS', 'SLACK_BOT_TOKEN'] as const) {
     if (config[name] === TERRAFORM_PLACEHOLDER) {
-      notes.push({ variable: name, message: `${name} is still Terraform's placeholder: Slack calls fail until the real value is added as a new secret version (docs/deployment.md, step 5)` });
+      notes.push({
+        variable: name,
+        message: `${name} is still Terraform's placeholder: Slack calls fail until the real value is added as a new secret version (docs/deployment.md, step 5)`,
+      });
     }
   }
   if (config.SLACK_SIGNING_SECRET_PREVIOUS !== undefined) {
     notes.push(
       socket
-        ? { variable: 'SLACK_SIGNING_SECRET_PREVIOUS', message: 'SLACK_SIGNING_SECRET_PREVIOUS is ignored in Socket Mode (Slack does not sign Socket Mode envelopes)' }
+        ? {
+            variable: 'SLACK_SIGNING_SECRET_PREVIOUS',
+            message: 'SLACK_SIGNING_SECRET_PREVIOUS is ignored in Socket Mode (Slack does not sign Socket Mode envelopes)',
+          }
         : {
             variable: 'SLACK_SIGNING_SECRET_PREVIOUS',
-            message: 'SLACK_SIGNING_SECRET_PREVIOUS is set: Slack requests signed with the previous signing secret are accepted too; remove it once the rotation is done (docs/runbook.md, "Rotate the Slack signing secret")',
+            message:
+              'SLACK_SIGNING_SECRET_PREVIOUS is set: Slack requests signed with the previous signing secret are accepted too; remove it once the rotation is done (docs/runbook.md, "Rotate the Slack signing secret")',
           },
     );
   }

@@ -3,7 +3,21 @@
  * (src/app/wiring.ts). Tests build the same object around emulators.
  */
 import type { Policy } from '../domain/policy/schema';
-import type { AssetInventoryPort, PeoplePort, StandingBindingsPort, ChatPort, Clock, DirectoryPort, FindingStore, IamPolicyPort, KeysPort, Logger, RequestStore, ServicesPort, ViewsPort } from '../ports';
+import type {
+  AssetInventoryPort,
+  PeoplePort,
+  StandingBindingsPort,
+  ChatPort,
+  Clock,
+  DirectoryPort,
+  FindingStore,
+  IamPolicyPort,
+  KeysPort,
+  Logger,
+  RequestStore,
+  ServicesPort,
+  ViewsPort,
+} from '../ports';
 import { DEFAULT_SLASH_COMMAND } from '../domain/grammar/slash';
 
 export interface Settings {

@@ -83,9 +83,14 @@ export function createHomeRefresher(
   }
 
   /** Whose Home a transition concerns: the requester's, and the approvers' when what waits for them changed. Never throws (logged). */
-  async function concerned(before: AccessRequest | undefined, next: AccessRequest, collection: Collection | undefined): Promise<Set<string>> {
+  async function concerned(
+    before: AccessRequest | undefined,
+    next: AccessRequest,
+    collection: Collection | undefined,
+  ): Promise<Set<string>> {
     const users = new Set<string>([next.requester]);
-    const pendingChanged = (before?.status === 'pending') !== (next.status === 'pending') || before?.approvals.length !== next.approvals.length;
+    const pendingChanged =
+      (before?.status === 'pending') !== (next.status === 'pending') || before?.approvals.length !== next.approvals.length;
     if (pendingChanged || extensionState(before) !== extensionState(next)) {
       try {
         for (const u of await approversCached(next, collection)) if (u !== next.requester) users.add(u);
@@ -94,7 +99,10 @@ export function createHomeRefresher(
           for (const u of await approversCached(before, collection)) if (u !== next.requester) users.add(u);
         }
       } catch (error) {
-        deps.logger.warn('could not refresh the approvers\' App Home', { requestId: next.id, error: error instanceof Error ? error.message : String(error) });
+        deps.logger.warn("could not refresh the approvers' App Home", {
+          requestId: next.id,
+          error: error instanceof Error ? error.message : String(error),
+        });
       }
     }
     return users;
@@ -112,7 +120,12 @@ export function createHomeRefresher(
         for (const user of await concerned(before, next, collection)) collection.users.add(user);
         return;
       }
-      void refresh(before, next).catch((error: unknown) => deps.logger.warn('could not refresh App Home', { requestId: next.id, error: error instanceof Error ? error.message : String(error) }));
+      void refresh(before, next).catch((error: unknown) =>
+        deps.logger.warn('could not refresh App Home', {
+          requestId: next.id,
+          error: error instanceof Error ? error.message : String(error),
+        }),
+      );
     },
 
     async collecting(work) {

@@ -31,7 +31,11 @@ export function createLateWrites(deps: Pick<AppDeps, 'store' | 'clock' | 'logger
   function recordUnchanged(id: string, seen: AccessRequest | undefined): Guard {
     return async (call) => {
       if (sameState(await store.get(id), seen)) return;
-      throw new WardenError(ErrorCode.LeaseLost, `Request \`${id}\` changed meanwhile; runwarden left its late write to it.`, `record of ${id} changed before ${call} undoing a late write`);
+      throw new WardenError(
+        ErrorCode.LeaseLost,
+        `Request \`${id}\` changed meanwhile; runwarden left its late write to it.`,
+        `record of ${id} changed before ${call} undoing a late write`,
+      );
     };
   }
 
@@ -46,14 +50,18 @@ export function createLateWrites(deps: Pick<AppDeps, 'store' | 'clock' | 'logger
       const current = await store.get(request.id);
       const undone = await kinds[request.kind].undo(request, applied, current, recordUnchanged(request.id, current));
       if (!undone) {
-        log.warn('a late apply finished after the lease was lost; nothing of it needed undoing', { status: current?.status, wrote: applied.wrote });
+        log.warn('a late apply finished after the lease was lost; nothing of it needed undoing', {
+          status: current?.status,
+          wrote: applied.wrote,
+        });
         return;
       }
       log.warn('a late apply landed after the lease was lost and was undone', undone);
       await record(request.id, undone);
     } catch (error) {
       const failure = asWardenError(error);
-      if (failure.code === ErrorCode.LeaseLost) return log.warn('a late apply was left to the process that changed the request meanwhile', { error: failure.operatorMessage });
+      if (failure.code === ErrorCode.LeaseLost)
+        return log.warn('a late apply was left to the process that changed the request meanwhile', { error: failure.operatorMessage });
       log.error('a late apply could not be undone; check the resource by hand', { error: failure.operatorMessage, result: applied.result });
     }
   }
@@ -75,20 +83,30 @@ export function createLateWrites(deps: Pick<AppDeps, 'store' | 'clock' | 'logger
       if (!current) return;
       if (current.status === 'active' && current.expiresAt?.getTime() === written.getTime()) return;
       if (current.status === 'active' && current.op) {
-        log.warn('a late extension landed after the lease was lost; left to the work under way, which recognises it', { op: current.op.type, holder: current.op.holder });
+        log.warn('a late extension landed after the lease was lost; left to the work under way, which recognises it', {
+          op: current.op.type,
+          holder: current.op.holder,
+        });
         return;
       }
       const undone = await kinds[request.kind].undoExtension(request, written, current, recordUnchanged(request.id, current));
       if (!undone) {
-        log.warn('a late extension finished after the lease was lost; nothing of it needed undoing', { status: current.status, written: written.toISOString() });
+        log.warn('a late extension finished after the lease was lost; nothing of it needed undoing', {
+          status: current.status,
+          written: written.toISOString(),
+        });
         return;
       }
       log.warn('a late extension landed after the lease was lost and was undone', { ...undone, written: written.toISOString() });
       await record(request.id, { ...undone, extendedTo: written.toISOString() });
     } catch (error) {
       const failure = asWardenError(error);
-      if (failure.code === ErrorCode.LeaseLost) return log.warn('a late extension was left to the process that changed the request meanwhile', { error: failure.operatorMessage });
-      log.error('a late extension could not be undone; check the binding by hand', { error: failure.operatorMessage, written: written.toISOString() });
+      if (failure.code === ErrorCode.LeaseLost)
+        return log.warn('a late extension was left to the process that changed the request meanwhile', { error: failure.operatorMessage });
+      log.error('a late extension could not be undone; check the binding by hand', {
+        error: failure.operatorMessage,
+        written: written.toISOString(),
+      });
     }
   }
 
@@ -98,7 +116,9 @@ export function createLateWrites(deps: Pick<AppDeps, 'store' | 'clock' | 'logger
 /** Whether two reads of a request say the same about what Google should show: status, expiry, the work under way. */
 function sameState(a: AccessRequest | undefined, b: AccessRequest | undefined): boolean {
   if (!a || !b) return a === b;
-  return a.status === b.status && a.expiresAt?.getTime() === b.expiresAt?.getTime() && a.op?.type === b.op?.type && a.op?.holder === b.op?.holder;
+  return (
+    a.status === b.status && a.expiresAt?.getTime() === b.expiresAt?.getTime() && a.op?.type === b.op?.type && a.op?.holder === b.op?.holder
+  );
 }
 
 export type LateWrites = ReturnType<typeof createLateWrites>;

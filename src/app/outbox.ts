@@ -47,8 +47,13 @@ const PASSES = 3;
 
 function failureOf(error: unknown): { error: string; retryAfterSeconds?: number; permanent: boolean; unconfirmed?: boolean } {
   const failure = asWardenError(error);
-  if (failure instanceof RateLimitedError) return { error: failure.operatorMessage, retryAfterSeconds: failure.retryAfterSeconds, permanent: false };
-  return { error: failure.operatorMessage, permanent: failure.code === ErrorCode.SlackRefused, ...(failure.code === ErrorCode.SlackUnconfirmed ? { unconfirmed: true } : {}) };
+  if (failure instanceof RateLimitedError)
+    return { error: failure.operatorMessage, retryAfterSeconds: failure.retryAfterSeconds, permanent: false };
+  return {
+    error: failure.operatorMessage,
+    permanent: failure.code === ErrorCode.SlackRefused,
+    ...(failure.code === ErrorCode.SlackUnconfirmed ? { unconfirmed: true } : {}),
+  };
 }
 
 export function createOutbox(deps: AppDeps, send: SendDelivery, holder: () => string): Outbox {
@@ -70,7 +75,11 @@ export function createOutbox(deps: AppDeps, send: SendDelivery, holder: () => st
             latest = (await deliverOne(latest.id, delivery, me, report, log)) ?? latest;
           } catch (error) {
             // Firestore failed around the send: the entry stays (claimed at worst) and is retried once its claim lapses.
-            log.error('outbox delivery could not be recorded', { delivery: delivery.id, type: delivery.type, error: asWardenError(error).operatorMessage });
+            log.error('outbox delivery could not be recorded', {
+              delivery: delivery.id,
+              type: delivery.type,
+              error: asWardenError(error).operatorMessage,
+            });
           }
         }
       }
@@ -78,13 +87,26 @@ export function createOutbox(deps: AppDeps, send: SendDelivery, holder: () => st
     },
   };
 
-  async function deliverOne(id: string, delivery: Delivery, me: string, report: DeliveryReport, log: AppDeps['logger']): Promise<AccessRequest | undefined> {
+  async function deliverOne(
+    id: string,
+    delivery: Delivery,
+    me: string,
+    report: DeliveryReport,
+    log: AppDeps['logger'],
+  ): Promise<AccessRequest | undefined> {
     const until = new Date(clock.now().getTime() + DELIVERY_LIMITS.claimSeconds * 1000);
-    const claimed = await store.transact(id, (current) => transition(current, { type: 'claim_delivery', delivery: delivery.id, holder: me, until }, clock.now()));
+    const claimed = await store.transact(id, (current) =>
+      transition(current, { type: 'claim_delivery', delivery: delivery.id, holder: me, until }, clock.now()),
+    );
     if (!claimed.ok) return undefined; // delivered, rescheduled or being sent by another process
     if (claimed.event.action === 'delivery_obsolete') {
       report.obsolete.push(delivery);
-      log.info('slack message not sent: no longer true', { delivery: delivery.id, type: delivery.type, deliveryOutcome: 'obsolete', detail: claimed.event.detail });
+      log.info('slack message not sent: no longer true', {
+        delivery: delivery.id,
+        type: delivery.type,
+        deliveryOutcome: 'obsolete',
+        detail: claimed.event.detail,
+      });
       return claimed.next;
     }
     // Each line below carries `deliveryOutcome` (delivered | retried | dropped | obsolete): infra/monitoring.tf counts deliveries by it.
@@ -100,15 +122,28 @@ export function createOutbox(deps: AppDeps, send: SendDelivery, holder: () => st
       return done.ok ? done.next : undefined;
     } catch (error) {
       const failure = failureOf(error);
-      const outcome = await store.transact(id, (current) => transition(current, { type: 'delivery_failed', delivery: delivery.id, holder: me, ...failure }, clock.now()));
+      const outcome = await store.transact(id, (current) =>
+        transition(current, { type: 'delivery_failed', delivery: delivery.id, holder: me, ...failure }, clock.now()),
+      );
       if (!outcome.ok) return undefined;
       const retry = outcome.next.outbox?.find((d) => d.id === delivery.id);
       if (retry) {
         report.failed.push(retry);
-        log.warn('slack message not delivered; it will be tried again', { ...fields, deliveryOutcome: 'retried', error: failure.error, attempts: retry.attempts, notBefore: retry.notBefore.toISOString() });
+        log.warn('slack message not delivered; it will be tried again', {
+          ...fields,
+          deliveryOutcome: 'retried',
+          error: failure.error,
+          attempts: retry.attempts,
+          notBefore: retry.notBefore.toISOString(),
+        });
       } else {
         report.dropped.push(delivery);
-        log.error('slack message dropped: it will not be delivered', { ...fields, deliveryOutcome: 'dropped', error: failure.error, detail: outcome.event.detail });
+        log.error('slack message dropped: it will not be delivered', {
+          ...fields,
+          deliveryOutcome: 'dropped',
+          error: failure.error,
+          detail: outcome.event.detail,
+        });
       }
       return outcome.next;
     }

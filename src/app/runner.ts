@@ -136,7 +136,9 @@ export function createRunner(deps: AppDeps, kinds: Record<AccessRequest['kind'],
     return async (call, writing) => {
       const now = clock.now();
       const leaseUntil = new Date(now.getTime() + settings.leaseSeconds * 1000);
-      const outcome = await store.transact(id, (current) => transition(current, { type: 'renew_lease', holder, leaseUntil, call, writing }, clock.now()));
+      const outcome = await store.transact(id, (current) =>
+        transition(current, { type: 'renew_lease', holder, leaseUntil, call, writing }, clock.now()),
+      );
       if (!outcome.ok) throw outcome.error;
     };
   }

@@ -85,7 +85,11 @@ const IDENTITY_RETRY_MS = 60_000;
  * asked again, at most once a minute, after a failure. A slow Slack at
  * start-up therefore delays no acknowledgement.
  */
-export function createAuthorize(client: WebClient, botToken: string, logger: Logger): () => Promise<{ botToken: string; botId?: string; botUserId?: string }> {
+export function createAuthorize(
+  client: WebClient,
+  botToken: string,
+  logger: Logger,
+): () => Promise<{ botToken: string; botId?: string; botUserId?: string }> {
   let ids: { botId?: string; botUserId?: string } = {};
   let askedAt: number | undefined;
   let known = false;
@@ -97,7 +101,10 @@ export function createAuthorize(client: WebClient, botToken: string, logger: Log
         ids = { ...(r.bot_id ? { botId: r.bot_id } : {}), ...(r.user_id ? { botUserId: r.user_id } : {}) };
         known = true;
       },
-      (error: unknown) => logger.warn('auth.test failed; the bot’s own ids stay unknown for now', { error: error instanceof Error ? error.message : String(error) }),
+      (error: unknown) =>
+        logger.warn('auth.test failed; the bot’s own ids stay unknown for now', {
+          error: error instanceof Error ? error.message : String(error),
+        }),
     );
   };
   return () => {
@@ -112,7 +119,11 @@ function json(res: import('node:http').ServerResponse, status: number, body: unk
 }
 
 /** A POST /jobs/* route: the OIDC check first (401/403 refused and logged), then the job; its answer as JSON. */
-function jobRoute(path: string, options: Pick<ServerOptions, 'authorizeJobs' | 'logger'>, job: () => Promise<{ status: number; body: unknown }>): CustomRoute {
+function jobRoute(
+  path: string,
+  options: Pick<ServerOptions, 'authorizeJobs' | 'logger'>,
+  job: () => Promise<{ status: number; body: unknown }>,
+): CustomRoute {
   return {
     path,
     method: ['POST'],
@@ -158,13 +169,23 @@ export function jobRoutes(options: Pick<ServerOptions, 'authorizeJobs' | 'sweep'
 }
 
 /** Builds the Bolt app (listeners are registered by the caller before start). */
-export function createSlackApp(options: ServerOptions): { app: App; client: WebClient; postClient: WebClient; start: () => Promise<RunningServer> } {
+export function createSlackApp(options: ServerOptions): {
+  app: App;
+  client: WebClient;
+  postClient: WebClient;
+  start: () => Promise<RunningServer>;
+} {
   const logger = boltLogger(options.logger.child({ component: 'bolt' }));
   const customRoutes = jobRoutes(options);
   const client = new WebClient(options.botToken, { slackApiUrl: options.slackApiUrl, logger, ...SLACK_CALL_LIMITS });
   // chat.postMessage is not idempotent: one HTTP attempt per call, never retried inside the client (a retry after a
   // timeout could post a second message); the outbox retries instead, looking for the first one before posting again.
-  const postClient = new WebClient(options.botToken, { slackApiUrl: options.slackApiUrl, logger, ...SLACK_CALL_LIMITS, retryConfig: { retries: 0 } });
+  const postClient = new WebClient(options.botToken, {
+    slackApiUrl: options.slackApiUrl,
+    logger,
+    ...SLACK_CALL_LIMITS,
+    retryConfig: { retries: 0 },
+  });
   const authorize = createAuthorize(client, options.botToken, options.logger);
   const clientOptions = { slackApiUrl: options.slackApiUrl, ...SLACK_CALL_LIMITS };
   // No conversation store: Bolt's default keeps per-channel state in process memory (wrong with several
@@ -248,7 +269,9 @@ async function startRoutes(routes: CustomRoute[], port: number): Promise<{ port:
   const server = createServer((req, res) => {
     const { pathname } = new URL(req.url ?? '/', 'http://localhost');
     const method = (req.method ?? '').toUpperCase();
-    const route = routes.find((r) => r.path === pathname && (Array.isArray(r.method) ? r.method : [r.method]).some((m) => m.toUpperCase() === method));
+    const route = routes.find(
+      (r) => r.path === pathname && (Array.isArray(r.method) ? r.method : [r.method]).some((m) => m.toUpperCase() === method),
+    );
     if (!route) {
       res.writeHead(404).end();
       return;

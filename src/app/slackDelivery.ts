@@ -59,7 +59,8 @@ export function createSlackDelivery(deps: AppDeps): SendDelivery {
     // No message yet: its post is owed too, and will show the state as it is then.
     if (request.message) await chat.update(request.message.channel, request.message.ts, approvalMessage(request, clock.now()));
     const latest = request.extensions?.[request.extensions.length - 1];
-    if (latest?.message) await chat.update(latest.message.channel, latest.message.ts, extensionMessage(request, latest, deps.settings.slashCommand));
+    if (latest?.message)
+      await chat.update(latest.message.channel, latest.message.ts, extensionMessage(request, latest, deps.settings.slashCommand));
     return {};
   }
 
@@ -155,7 +156,13 @@ export function createSlackDelivery(deps: AppDeps): SendDelivery {
         return refreshMessage(request);
       case 'notify_requester': {
         const notice = delivery.notice ?? 'submitted';
-        await chat.dm(request.requester, { ...requesterNotice(request, notice, { slash: deps.settings.slashCommand, extendButton: notice === 'expiring' && mayExtend(request) }), marker });
+        await chat.dm(request.requester, {
+          ...requesterNotice(request, notice, {
+            slash: deps.settings.slashCommand,
+            extendButton: notice === 'expiring' && mayExtend(request),
+          }),
+          marker,
+        });
         return {};
       }
       case 'notify_approvers':
@@ -177,8 +184,14 @@ export function createSlackDelivery(deps: AppDeps): SendDelivery {
         const rule = findRule(policy, request.kind, request.target)?.rule;
         const groups = await resolveGroups(deps.directory, groupsToGather(policy, rule));
         // any step's approvers may review (SPEC §9 Steps)
-        const reviewers = (rule?.steps ?? [{ approvers: request.approverGroup }]).flatMap((step) => approverIds(policy, step.approvers, groups));
-        await chat.post(request.message.channel, { ...reviewReminder(request, [...new Set(reviewers)]), threadTs: request.message.ts, marker });
+        const reviewers = (rule?.steps ?? [{ approvers: request.approverGroup }]).flatMap((step) =>
+          approverIds(policy, step.approvers, groups),
+        );
+        await chat.post(request.message.channel, {
+          ...reviewReminder(request, [...new Set(reviewers)]),
+          threadTs: request.message.ts,
+          marker,
+        });
         return {};
       }
       case 'remove_duplicates':

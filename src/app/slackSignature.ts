@@ -41,7 +41,8 @@ export function checkSlackSignature(
   if (typeof signature !== 'string' || !/^v0=[0-9a-f]{64}$/.test(signature)) return { ok: false, reason: 'no v0 signature' };
   if (typeof timestamp !== 'string' || !/^\d{1,12}$/.test(timestamp)) return { ok: false, reason: 'no request timestamp' };
   const seconds = Number(timestamp);
-  if (Math.abs(seconds - Math.floor(nowMs / 1000)) > SLACK_REPLAY_WINDOW_SECONDS) return { ok: false, reason: 'timestamp outside the 5-minute window' };
+  if (Math.abs(seconds - Math.floor(nowMs / 1000)) > SLACK_REPLAY_WINDOW_SECONDS)
+    return { ok: false, reason: 'timestamp outside the 5-minute window' };
   const candidates: Array<['current' | 'previous', string | undefined]> = [
     ['current', secrets.current],
     ['previous', secrets.previous],
@@ -49,7 +50,12 @@ export function checkSlackSignature(
   for (const [which, secret] of candidates) {
     if (!secret) continue;
     try {
-      verifySlackRequest({ signingSecret: secret, body, headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': seconds }, nowMilliseconds: nowMs });
+      verifySlackRequest({
+        signingSecret: secret,
+        body,
+        headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': seconds },
+        nowMilliseconds: nowMs,
+      });
       return { ok: true, signedWith: which };
     } catch {
       // try the next secret

@@ -52,7 +52,9 @@ export async function startFromEnv(
   const server = await runwarden.start();
   logger.info('runwarden started', { port: server.port, mode: config.mode, rules: policy.policy.rules.length });
   if (!config.WARDEN_JOBS_AUDIENCE || !config.WARDEN_JOBS_INVOKERS) {
-    logger.warn('WARDEN_JOBS_AUDIENCE or WARDEN_JOBS_INVOKERS is not set: /jobs/sweep refuses every call, so nothing expires until they are');
+    logger.warn(
+      'WARDEN_JOBS_AUDIENCE or WARDEN_JOBS_INVOKERS is not set: /jobs/sweep refuses every call, so nothing expires until they are',
+    );
   }
   return { ok: true, started: { port: server.port, mode: config.mode, logger, stop: () => runwarden.stop() } };
 }

@@ -20,7 +20,10 @@ export function createStrayMessages(deps: Pick<AppDeps, 'store' | 'logger'>, run
       deps.logger.warn('a button was clicked on a copy of a request message; removing the copy', { requestId: id, channel, ts });
       await runner.run(id, { type: 'stray_message', actor, channel, ts });
     } catch (error) {
-      deps.logger.warn('could not check the message a button was clicked on', { requestId: id, error: error instanceof Error ? error.message : String(error) });
+      deps.logger.warn('could not check the message a button was clicked on', {
+        requestId: id,
+        error: error instanceof Error ? error.message : String(error),
+      });
     }
   };
 }

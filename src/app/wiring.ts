@@ -156,7 +156,10 @@ export function createRunwarden(options: RunwardenOptions): Runwarden {
       shutdown.abort();
       // the started server's own stop: in Socket Mode it also closes the connection and the /jobs server (it stops
       // accepting at once; waiting for its open connections to drain is bounded)
-      await settleWithin(STOP_SERVER_MS, (running ? running.stop() : slack.app.stop()).catch(() => undefined));
+      await settleWithin(
+        STOP_SERVER_MS,
+        (running ? running.stop() : slack.app.stop()).catch(() => undefined),
+      );
       stage('no longer serving');
       // Let work started by Slack requests finish (bounded) before its clients close; work cut short is left
       // under its lease (or in the outbox) for another instance's sweep.

@@ -23,7 +23,14 @@ export function claimApply(request: AccessRequest, event: Extract<RequestEvent, 
       { type: 'notify_requester', notice: 'failed' },
     ]);
   }
-  const op: Operation = { type: 'apply', intent: 'approve', by: SYSTEM_ACTOR, holder: event.holder, leaseUntil: event.leaseUntil, attempts };
+  const op: Operation = {
+    type: 'apply',
+    intent: 'approve',
+    by: SYSTEM_ACTOR,
+    holder: event.holder,
+    leaseUntil: event.leaseUntil,
+    attempts,
+  };
   return done(request, { op }, now, SYSTEM_ACTOR, 'apply_started', { attempt: attempts }, [{ type: 'apply' }]);
 }
 
@@ -64,7 +71,15 @@ export function applyFailed(request: AccessRequest, event: Extract<RequestEvent,
   if (event.retryable) {
     // keep the attempt count, release the lease: the sweep tries again
     const op: Operation = { ...(request.op as Operation), leaseUntil: now };
-    return done(request, { op }, now, SYSTEM_ACTOR, 'apply_interrupted', { reason: event.reason, ...(event.detail !== undefined ? { error: event.detail } : {}) }, []);
+    return done(
+      request,
+      { op },
+      now,
+      SYSTEM_ACTOR,
+      'apply_interrupted',
+      { reason: event.reason, ...(event.detail !== undefined ? { error: event.detail } : {}) },
+      [],
+    );
   }
   const detail = { reason: event.reason, ...(event.detail !== undefined ? { error: event.detail } : {}) };
   return done(request, { status: 'failed', op: undefined, endedAt: now, outcome: event.reason }, now, SYSTEM_ACTOR, 'failed', detail, [

@@ -22,9 +22,15 @@ import { done, holds, refusedBy, wrongState, type Effect, type RequestEvent, typ
 export function approve(request: AccessRequest, event: Extract<RequestEvent, { type: 'approve' }>, now: Date): TransitionOutcome {
   const decision = decideAuthority('approve', { actor: event.actor, request, ...event.grounds, now });
   if (decision.verdict === 'refused') return refusedBy(decision.refusal, now, event.actor, 'approve_refused');
-  const also = decision.dropped.map(({ approver, reason }): AuditEvent => ({ at: now, actor: SYSTEM_ACTOR, action: 'approval_dropped', detail: { approver, reason } }));
+  const also = decision.dropped.map(({ approver, reason }): AuditEvent => ({
+    at: now,
+    actor: SYSTEM_ACTOR,
+    action: 'approval_dropped',
+    detail: { approver, reason },
+  }));
   const earlier = request.approvals.filter((a) => a.step !== request.step);
-  const approval: Approval = request.step === undefined ? { approver: event.actor, at: now } : { approver: event.actor, at: now, step: request.step };
+  const approval: Approval =
+    request.step === undefined ? { approver: event.actor, at: now } : { approver: event.actor, at: now, step: request.step };
   const approvals = [...earlier, ...decision.kept, approval];
   const count = decision.kept.length + 1;
   const required = decision.approvalsRequired;
@@ -40,7 +46,12 @@ export function approve(request: AccessRequest, event: Extract<RequestEvent, { t
   if (decision.next !== undefined) {
     // This step has its approvals: the next step's approvers are asked now.
     const { next } = decision;
-    const advanced: Partial<AccessRequest> = { approvals, step: next.step, approverGroup: next.approverGroup, approvalsRequired: next.approvalsRequired };
+    const advanced: Partial<AccessRequest> = {
+      approvals,
+      step: next.step,
+      approverGroup: next.approverGroup,
+      approvalsRequired: next.approvalsRequired,
+    };
     const outcome = done(request, advanced, now, event.actor, 'step_approved', { count, required, ...stepDetail }, [
       { type: 'refresh_message' },
       { type: 'notify_requester', notice: 'step' },
@@ -48,12 +59,23 @@ export function approve(request: AccessRequest, event: Extract<RequestEvent, { t
     ]);
     return { ...outcome, also };
   }
-  const op: Operation = { type: 'apply', intent: 'approve', by: SYSTEM_ACTOR, holder: event.holder, leaseUntil: event.leaseUntil, attempts: 1 };
-  const outcome = done(request, { ...changes, status: 'approved', op }, now, event.actor, 'approved', { count, required, ...stepDetail, rule: decision.rule.name }, [
-    { type: 'refresh_message' },
-    { type: 'notify_requester', notice: 'approved' },
-    { type: 'apply' },
-  ]);
+  const op: Operation = {
+    type: 'apply',
+    intent: 'approve',
+    by: SYSTEM_ACTOR,
+    holder: event.holder,
+    leaseUntil: event.leaseUntil,
+    attempts: 1,
+  };
+  const outcome = done(
+    request,
+    { ...changes, status: 'approved', op },
+    now,
+    event.actor,
+    'approved',
+    { count, required, ...stepDetail, rule: decision.rule.name },
+    [{ type: 'refresh_message' }, { type: 'notify_requester', notice: 'approved' }, { type: 'apply' }],
+  );
   return { ...outcome, also };
 }
 
@@ -66,7 +88,12 @@ export function requeue(request: AccessRequest, event: Extract<RequestEvent, { t
   if (request.status !== 'approved' || !holds(request, event.holder, 'apply')) return wrongState(request, 'returned to pending');
   const droppedBy = new Set(event.dropped.map((d) => d.approver));
   const approvals = request.approvals.filter((a) => !droppedBy.has(a.approver));
-  const also = event.dropped.map(({ approver, reason }): AuditEvent => ({ at: now, actor: SYSTEM_ACTOR, action: 'approval_dropped', detail: { approver, reason } }));
+  const also = event.dropped.map(({ approver, reason }): AuditEvent => ({
+    at: now,
+    actor: SYSTEM_ACTOR,
+    action: 'approval_dropped',
+    detail: { approver, reason },
+  }));
   const changes: Partial<AccessRequest> = { status: 'pending', approvals, approvalsRequired: event.approvalsRequired, op: undefined };
   const detail = { count: approvals.length, required: event.approvalsRequired };
   return { ...done(request, changes, now, SYSTEM_ACTOR, 'awaiting_approvals', detail, [{ type: 'refresh_message' }]), also };
@@ -85,7 +112,14 @@ export function revoke(request: AccessRequest, event: Extract<RequestEvent, { ty
   const decision = decideAuthority('revoke', { actor: event.actor, request, ...event.grounds, now });
   if (decision.verdict === 'refused') return refusedBy(decision.refusal, now, event.actor, 'revoke_refused');
   const attempts = request.op?.type === 'revert' ? request.op.attempts : 0;
-  const op: Operation = { type: 'revert', intent: 'revoke', by: event.actor, holder: event.holder, leaseUntil: event.leaseUntil, attempts: attempts + 1 };
+  const op: Operation = {
+    type: 'revert',
+    intent: 'revoke',
+    by: event.actor,
+    holder: event.holder,
+    leaseUntil: event.leaseUntil,
+    attempts: attempts + 1,
+  };
   const lapse = lapseOpenExtension(request, now, 'The grant was revoked');
   const changes: Partial<AccessRequest> = lapse.extensions ? { op, extensions: lapse.extensions } : { op };
   const effects: Effect[] = lapse.extensions ? [{ type: 'refresh_message' }, ...lapse.effects] : [];

@@ -50,7 +50,10 @@ export function claimRevert(request: AccessRequest, event: Extract<RequestEvent,
   };
   const changes: Partial<AccessRequest> = lapse.extensions ? { op, extensions: lapse.extensions } : { op };
   const effects = lapse.extensions ? [{ type: 'refresh_message' } as const, ...lapse.effects] : [];
-  return done(request, changes, now, SYSTEM_ACTOR, 'revert_started', { intent: op.intent, attempt: attempts }, [{ type: 'revert' }, ...effects]);
+  return done(request, changes, now, SYSTEM_ACTOR, 'revert_started', { intent: op.intent, attempt: attempts }, [
+    { type: 'revert' },
+    ...effects,
+  ]);
 }
 
 /** The holder undid the change: the request is expired, or revoked by whoever asked. */
@@ -62,10 +65,7 @@ export function reverted(request: AccessRequest, event: Extract<RequestEvent, { 
   if (event.outcome !== undefined) changes.outcome = event.outcome;
   if (status === 'revoked') changes.decidedBy = op.by;
   const detail = { ...event.detail, ...(event.outcome !== undefined ? { outcome: event.outcome } : {}) };
-  return done(request, changes, now, op.by, status, detail, [
-    { type: 'refresh_message' },
-    { type: 'notify_requester', notice: status },
-  ]);
+  return done(request, changes, now, op.by, status, detail, [{ type: 'refresh_message' }, { type: 'notify_requester', notice: status }]);
 }
 
 /** At revert, Google showed someone else's change: it stands, and the request ends saying so (SPEC §10). */
@@ -89,7 +89,11 @@ export function drifted(request: AccessRequest, event: Extract<RequestEvent, { t
 }
 
 /** The revert failed: the lease is released and the sweep tries again. */
-export function revertFailed(request: AccessRequest, event: Extract<RequestEvent, { type: 'revert_failed' }>, now: Date): TransitionOutcome {
+export function revertFailed(
+  request: AccessRequest,
+  event: Extract<RequestEvent, { type: 'revert_failed' }>,
+  now: Date,
+): TransitionOutcome {
   if (request.status !== 'active' || !holds(request, event.holder, 'revert')) return staleResult(request, event, 'marked failed', now);
   const op: Operation = { ...(request.op as Operation), leaseUntil: now };
   return done(request, { op }, now, SYSTEM_ACTOR, 'revert_interrupted', { reason: event.reason }, []);

@@ -66,7 +66,11 @@ export class RateLimitedError extends WardenError {
   readonly retryAfterSeconds: number;
 
   /** `userMessage`: what the person is told (default: for a message runwarden owes, which will follow) */
-  constructor(retryAfterSeconds: number, operatorMessage: string, userMessage = 'Slack asked runwarden to slow down; the message will follow shortly.') {
+  constructor(
+    retryAfterSeconds: number,
+    operatorMessage: string,
+    userMessage = 'Slack asked runwarden to slow down; the message will follow shortly.',
+  ) {
     super(ErrorCode.RateLimited, userMessage, operatorMessage);
     this.name = 'RateLimitedError';
     this.retryAfterSeconds = retryAfterSeconds;
@@ -90,21 +94,35 @@ export function lookupRateLimited(retryAfterSeconds: number, operatorMessage: st
 export function asWardenError(error: unknown): WardenError {
   if (error instanceof WardenError) return error;
   const text = error instanceof Error ? error.message : String(error);
-  return new WardenError(
-    ErrorCode.Unknown,
-    'Something went wrong inside runwarden; the operators have the details in the logs.',
-    text,
-    { cause: error },
-  );
+  return new WardenError(ErrorCode.Unknown, 'Something went wrong inside runwarden; the operators have the details in the logs.', text, {
+    cause: error,
+  });
 }
 
 /** Codes that mean the person asked for something that cannot be (a typo, a refused request), not that runwarden or Google failed. */
 const CALLER_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
-  ErrorCode.UsageError, ErrorCode.NoMatchingRule, ErrorCode.NotARequester, ErrorCode.RoleNotAllowed, ErrorCode.DurationTooLong,
-  ErrorCode.DurationTooShort, ErrorCode.DurationRequired, ErrorCode.ReasonRejected, ErrorCode.StartTooLate, ErrorCode.BreakGlassRefused,
-  ErrorCode.IdentityUnknown, ErrorCode.IdentityOutsideDomains, ErrorCode.MemberNotAllowed, ErrorCode.RotationPeriodTooLong,
-  ErrorCode.SelfApproval, ErrorCode.NotAnApprover, ErrorCode.AlreadyApproved, ErrorCode.NotFound, ErrorCode.InvalidState,
-  ErrorCode.NotAllowed, ErrorCode.ResourceNotFound, ErrorCode.Precondition,
+  ErrorCode.UsageError,
+  ErrorCode.NoMatchingRule,
+  ErrorCode.NotARequester,
+  ErrorCode.RoleNotAllowed,
+  ErrorCode.DurationTooLong,
+  ErrorCode.DurationTooShort,
+  ErrorCode.DurationRequired,
+  ErrorCode.ReasonRejected,
+  ErrorCode.StartTooLate,
+  ErrorCode.BreakGlassRefused,
+  ErrorCode.IdentityUnknown,
+  ErrorCode.IdentityOutsideDomains,
+  ErrorCode.MemberNotAllowed,
+  ErrorCode.RotationPeriodTooLong,
+  ErrorCode.SelfApproval,
+  ErrorCode.NotAnApprover,
+  ErrorCode.AlreadyApproved,
+  ErrorCode.NotFound,
+  ErrorCode.InvalidState,
+  ErrorCode.NotAllowed,
+  ErrorCode.ResourceNotFound,
+  ErrorCode.Precondition,
 ]);
 
 /**

@@ -37,5 +37,7 @@ export function warnExpiry(request: AccessRequest, now: Date): TransitionOutcome
   if (request.status !== 'active') return wrongState(request, 'warned about');
   if (!expiryWarningDue(request, now)) return refuse(ErrorCode.InvalidState, `Request \`${request.id}\` needs no expiry warning now.`);
   const detail = { expiresAt: (request.expiresAt as Date).toISOString() };
-  return done(request, { expiryWarnedAt: now }, now, SYSTEM_ACTOR, 'expiry_warned', detail, [{ type: 'notify_requester', notice: 'expiring' }]);
+  return done(request, { expiryWarnedAt: now }, now, SYSTEM_ACTOR, 'expiry_warned', detail, [
+    { type: 'notify_requester', notice: 'expiring' },
+  ]);
 }

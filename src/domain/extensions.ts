@@ -11,7 +11,17 @@ import type { AccessRequest, Extension, Operation } from './request';
 import { AUTO_APPROVER, SYSTEM_ACTOR } from './request';
 import { decideAuthority } from './authority/decideAuthority';
 import { extendedExpiry as extendedExpiryBy, openExtension } from './authority/extension';
-import { done, holds, leaseIsLive, refuse, refusedBy, wrongState, type Effect, type RequestEvent, type TransitionOutcome } from './transitions';
+import {
+  done,
+  holds,
+  leaseIsLive,
+  refuse,
+  refusedBy,
+  wrongState,
+  type Effect,
+  type RequestEvent,
+  type TransitionOutcome,
+} from './transitions';
 
 export { extensionsUsed, openExtension } from './authority/extension';
 
@@ -31,7 +41,12 @@ export function lapseOpenExtension(request: AccessRequest, now: Date, grantEnded
   if (!openExtension(request)) return { effects: [] };
   const extensions = (request.extensions ?? []).map((e) =>
     e.status === 'pending' || e.status === 'approved'
-      ? { ...e, status: 'lapsed' as const, endedAt: now, outcome: `${grantEnded} before the extension was ${e.status === 'pending' ? 'decided' : 'applied'}.` }
+      ? {
+          ...e,
+          status: 'lapsed' as const,
+          endedAt: now,
+          outcome: `${grantEnded} before the extension was ${e.status === 'pending' ? 'decided' : 'applied'}.`,
+        }
       : e,
   );
   return { extensions, effects: [{ type: 'notify_requester', notice: 'extension_lapsed' }] };
@@ -51,7 +66,14 @@ function grantEnding(request: AccessRequest, now: Date): boolean {
  * autoApprove and applied under the lease.
  */
 export function extend(request: AccessRequest, event: Extract<RequestEvent, { type: 'extend' }>, now: Date): TransitionOutcome {
-  const decision = decideAuthority('extend', { actor: event.actor, request, durationSeconds: event.durationSeconds, reason: event.reason, ...event.grounds, now });
+  const decision = decideAuthority('extend', {
+    actor: event.actor,
+    request,
+    durationSeconds: event.durationSeconds,
+    reason: event.reason,
+    ...event.grounds,
+    now,
+  });
   if (decision.verdict === 'refused') return refusedBy(decision.refusal, now, event.actor, 'extend_refused');
   const extension: Extension = {
     n: (request.extensions ?? []).length + 1,
@@ -66,7 +88,14 @@ export function extend(request: AccessRequest, event: Extract<RequestEvent, { ty
   if (decision.verdict === 'allowed') {
     // Approved by runwarden itself under the rule's autoApprove (SPEC §9), applied at once as decideExtension's completing branch does.
     const approved: Extension = { ...extension, status: 'approved', approvals: [{ approver: AUTO_APPROVER, at: now }], autoApproved: true };
-    const op: Operation = { type: 'extend', intent: 'extend', by: SYSTEM_ACTOR, holder: event.holder, leaseUntil: event.leaseUntil, attempts: 1 };
+    const op: Operation = {
+      type: 'extend',
+      intent: 'extend',
+      by: SYSTEM_ACTOR,
+      holder: event.holder,
+      leaseUntil: event.leaseUntil,
+      attempts: 1,
+    };
     const changes = { extensions: [...(request.extensions ?? []), approved], op };
     return done(request, changes, now, AUTO_APPROVER, 'extension_auto_approved', { ...detail, rule: decision.rule.name }, [
       { type: 'extend' },
@@ -74,13 +103,16 @@ export function extend(request: AccessRequest, event: Extract<RequestEvent, { ty
       { type: 'refresh_message' },
     ]);
   }
-  const changes: Partial<AccessRequest> = { extensions: [...(request.extensions ?? []), extension], approvalsRequired: decision.approvalsRequired, approverGroup: decision.approverGroup };
+  const changes: Partial<AccessRequest> = {
+    extensions: [...(request.extensions ?? []), extension],
+    approvalsRequired: decision.approvalsRequired,
+    approverGroup: decision.approverGroup,
+  };
   return done(request, changes, now, event.actor, 'extension_requested', detail, [
     { type: 'post_extension', n: extension.n },
     { type: 'refresh_message' },
   ]);
 }
-
 
 /** An approver's decision on a pending extension (decideAuthority's `approve_extension` / `deny_extension`). */
 export function decideExtension(
@@ -93,7 +125,14 @@ export function decideExtension(
   const found = (request.extensions ?? []).find((e) => e.n === event.n);
   if (!approving) {
     const decision = decideAuthority('deny_extension', { actor: event.actor, request, n: event.n, ...event.grounds, now });
-    if (decision.verdict === 'refused' || !found) return refusedBy(decision.verdict === 'refused' ? decision.refusal : { code: 'no_such_extension', n: event.n }, now, event.actor, action, { n: event.n });
+    if (decision.verdict === 'refused' || !found)
+      return refusedBy(
+        decision.verdict === 'refused' ? decision.refusal : { code: 'no_such_extension', n: event.n },
+        now,
+        event.actor,
+        action,
+        { n: event.n },
+      );
     const denied: Extension = { ...found, status: 'denied', decidedBy: event.actor, endedAt: now };
     return done(request, { extensions: replace(request, denied) }, now, event.actor, 'extension_denied', { n: found.n }, [
       { type: 'refresh_message' },
@@ -101,7 +140,14 @@ export function decideExtension(
     ]);
   }
   const decision = decideAuthority('approve_extension', { actor: event.actor, request, n: event.n, ...event.grounds, now });
-  if (decision.verdict === 'refused' || !found) return refusedBy(decision.verdict === 'refused' ? decision.refusal : { code: 'no_such_extension', n: event.n }, now, event.actor, action, { n: event.n });
+  if (decision.verdict === 'refused' || !found)
+    return refusedBy(
+      decision.verdict === 'refused' ? decision.refusal : { code: 'no_such_extension', n: event.n },
+      now,
+      event.actor,
+      action,
+      { n: event.n },
+    );
   const approvals = [...decision.kept, { approver: event.actor, at: now }];
   const detail = { n: found.n, count: approvals.length, required: decision.approvalsRequired };
   if (decision.verdict === 'wait') {
@@ -110,7 +156,14 @@ export function decideExtension(
       { type: 'notify_requester', notice: 'extension_approval' },
     ]);
   }
-  const op: Operation = { type: 'extend', intent: 'extend', by: SYSTEM_ACTOR, holder: event.holder, leaseUntil: event.leaseUntil, attempts: 1 };
+  const op: Operation = {
+    type: 'extend',
+    intent: 'extend',
+    by: SYSTEM_ACTOR,
+    holder: event.holder,
+    leaseUntil: event.leaseUntil,
+    attempts: 1,
+  };
   const approved: Extension = { ...found, approvals, status: 'approved' };
   return done(request, { extensions: replace(request, approved), op }, now, event.actor, 'extension_approved', detail, [
     { type: 'refresh_message' },
@@ -121,17 +174,26 @@ export function decideExtension(
 /** The sweep takes over an extension whose apply was interrupted (its lease ran out). */
 export function claimExtend(request: AccessRequest, event: Extract<RequestEvent, { type: 'claim_extend' }>, now: Date): TransitionOutcome {
   const extension = openExtension(request);
-  if (request.status !== 'active' || request.op?.type !== 'extend' || extension?.status !== 'approved') return wrongState(request, 'extended');
+  if (request.status !== 'active' || request.op?.type !== 'extend' || extension?.status !== 'approved')
+    return wrongState(request, 'extended');
   if (leaseIsLive(request.op, now)) return refuse(ErrorCode.Conflict, `Request \`${request.id}\` is being extended.`);
   const attempts = request.op.attempts + 1;
   if (attempts > event.maxAttempts || grantEnding(request, now)) {
-    const outcome = attempts > event.maxAttempts ? `The extension could not be applied after ${event.maxAttempts} attempts.` : 'The grant ended before the extension was applied.';
+    const outcome =
+      attempts > event.maxAttempts
+        ? `The extension could not be applied after ${event.maxAttempts} attempts.`
+        : 'The grant ended before the extension was applied.';
     const status = attempts > event.maxAttempts ? ('failed' as const) : ('lapsed' as const);
     const ended: Extension = { ...extension, status, endedAt: now, outcome };
-    return done(request, { extensions: replace(request, ended), op: undefined }, now, SYSTEM_ACTOR, `extension_${status}`, { n: extension.n, outcome }, [
-      { type: 'refresh_message' },
-      { type: 'notify_requester', notice: status === 'failed' ? 'extension_failed' : 'extension_lapsed' },
-    ]);
+    return done(
+      request,
+      { extensions: replace(request, ended), op: undefined },
+      now,
+      SYSTEM_ACTOR,
+      `extension_${status}`,
+      { n: extension.n, outcome },
+      [{ type: 'refresh_message' }, { type: 'notify_requester', notice: status === 'failed' ? 'extension_failed' : 'extension_lapsed' }],
+    );
   }
   const op: Operation = { ...request.op, holder: event.holder, leaseUntil: event.leaseUntil, attempts };
   return done(request, { op }, now, SYSTEM_ACTOR, 'extend_started', { n: extension.n, attempt: attempts }, [{ type: 'extend' }]);
@@ -148,11 +210,22 @@ export function finishExtend(
   }
   if (event.type === 'extended') {
     const applied: Extension = { ...extension, status: 'applied', endedAt: now, expiresAt: event.expiresAt };
-    const changes: Partial<AccessRequest> = { extensions: replace(request, applied), expiresAt: event.expiresAt, op: undefined, writing: undefined, expiryWarnedAt: undefined };
-    return done(request, changes, now, SYSTEM_ACTOR, 'extended', { n: extension.n, duration: extension.duration, expiresAt: event.expiresAt.toISOString() }, [
-      { type: 'refresh_message' },
-      { type: 'notify_requester', notice: 'extended' },
-    ]);
+    const changes: Partial<AccessRequest> = {
+      extensions: replace(request, applied),
+      expiresAt: event.expiresAt,
+      op: undefined,
+      writing: undefined,
+      expiryWarnedAt: undefined,
+    };
+    return done(
+      request,
+      changes,
+      now,
+      SYSTEM_ACTOR,
+      'extended',
+      { n: extension.n, duration: extension.duration, expiresAt: event.expiresAt.toISOString() },
+      [{ type: 'refresh_message' }, { type: 'notify_requester', notice: 'extended' }],
+    );
   }
   if (event.retryable) {
     const op: Operation = { ...(request.op as Operation), leaseUntil: now };
@@ -160,8 +233,13 @@ export function finishExtend(
   }
   const failed: Extension = { ...extension, status: 'failed', endedAt: now, outcome: event.reason };
   // `writing` stays: an earlier attempt's write may have landed, and every later reader must know it as runwarden's.
-  return done(request, { extensions: replace(request, failed), op: undefined }, now, SYSTEM_ACTOR, 'extension_failed', { n: extension.n, reason: event.reason }, [
-    { type: 'refresh_message' },
-    { type: 'notify_requester', notice: 'extension_failed' },
-  ]);
+  return done(
+    request,
+    { extensions: replace(request, failed), op: undefined },
+    now,
+    SYSTEM_ACTOR,
+    'extension_failed',
+    { n: extension.n, reason: event.reason },
+    [{ type: 'refresh_message' }, { type: 'notify_requester', notice: 'extension_failed' }],
+  );
 }

@@ -21,10 +21,22 @@ export function renewLease(request: AccessRequest, event: Extract<RequestEvent, 
       `lease of ${event.holder} on ${request.id} lost before ${event.call} (status ${request.status}, holder ${op?.holder ?? 'none'})`,
     );
     // Audited: a stalled process came back after losing its lease and wrote nothing.
-    return { ok: false, error, record: { at: now, actor: SYSTEM_ACTOR, action: 'lease_lost', detail: { holder: event.holder, call: event.call } } };
+    return {
+      ok: false,
+      error,
+      record: { at: now, actor: SYSTEM_ACTOR, action: 'lease_lost', detail: { holder: event.holder, call: event.call } },
+    };
   }
   const writing = event.writing ? { ...request.writing, ...event.writing } : request.writing;
-  const renewed = done(request, { op: { ...op, leaseUntil: event.leaseUntil }, writing }, now, SYSTEM_ACTOR, 'google_write', { call: event.call, ...event.writing }, []);
+  const renewed = done(
+    request,
+    { op: { ...op, leaseUntil: event.leaseUntil }, writing },
+    now,
+    SYSTEM_ACTOR,
+    'google_write',
+    { call: event.call, ...event.writing },
+    [],
+  );
   // Bookkeeping: how the work was done (the write's outcome is the request's history).
   return { ...renewed, event: { ...renewed.event, category: 'bookkeeping' } };
 }

@@ -20,11 +20,17 @@ import type { AccessRequest, Delivery } from './request';
 /** Why `delivery` would be untrue if sent now (a short reason for the audit), or undefined when it may be sent. */
 export function obsoleteNotice(request: AccessRequest, delivery: Delivery, now: Date): string | undefined {
   if (delivery.type !== 'notify_requester') return undefined;
-  const ended = request.status !== 'active' ? `the request is ${request.status}` : request.expiresAt && request.expiresAt.getTime() <= now.getTime() ? 'the grant has ended' : undefined;
+  const ended =
+    request.status !== 'active'
+      ? `the request is ${request.status}`
+      : request.expiresAt && request.expiresAt.getTime() <= now.getTime()
+        ? 'the grant has ended'
+        : undefined;
   switch (delivery.notice) {
     case 'expiring': {
       if (ended) return ended;
-      if (request.expiryWarnedAt === undefined || request.expiryWarnedAt.getTime() > delivery.enqueuedAt.getTime()) return 'the expiry has moved since the warning';
+      if (request.expiryWarnedAt === undefined || request.expiryWarnedAt.getTime() > delivery.enqueuedAt.getTime())
+        return 'the expiry has moved since the warning';
       return undefined;
     }
     case 'window_open':

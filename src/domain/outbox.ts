@@ -152,13 +152,29 @@ export function backoffSeconds(attempts: number): number {
  * is given (a delivery done, dropped, found obsolete), else no event at all
  * (a claim taken, a retry scheduled: the delivery's own outcome is recorded).
  */
-function bookkeeping(request: AccessRequest, next: AccessRequest, now: Date, audit?: { action: string; detail: Record<string, unknown> }): Transitioned {
-  const event = { at: now, actor: SYSTEM_ACTOR, action: audit?.action ?? 'outbox', detail: audit?.detail ?? {}, category: 'bookkeeping' as const };
+function bookkeeping(
+  request: AccessRequest,
+  next: AccessRequest,
+  now: Date,
+  audit?: { action: string; detail: Record<string, unknown> },
+): Transitioned {
+  const event = {
+    at: now,
+    actor: SYSTEM_ACTOR,
+    action: audit?.action ?? 'outbox',
+    detail: audit?.detail ?? {},
+    category: 'bookkeeping' as const,
+  };
   return { ok: true, next: { ...next, updatedAt: request.updatedAt }, event, effects: [], ...(audit ? {} : { unaudited: true as const }) };
 }
 
 function describe(delivery: DeliveryWork & { id: string }): Record<string, unknown> {
-  return { delivery: delivery.id, type: delivery.type, ...(delivery.notice ? { notice: delivery.notice } : {}), ...(delivery.n ? { n: delivery.n } : {}) };
+  return {
+    delivery: delivery.id,
+    type: delivery.type,
+    ...(delivery.notice ? { notice: delivery.notice } : {}),
+    ...(delivery.n ? { n: delivery.n } : {}),
+  };
 }
 
 /**
@@ -172,20 +188,26 @@ export function claimDelivery(request: AccessRequest, event: OutboxEvent<'claim_
   const found = request.outbox?.find((d) => d.id === event.delivery);
   if (!found) return refuse(ErrorCode.InvalidState, `Delivery ${event.delivery} of request \`${request.id}\` is no longer owed.`);
   if (claimLive(found, now)) return refuse(ErrorCode.Conflict, `Delivery ${event.delivery} of request \`${request.id}\` is being sent.`);
-  if (found.notBefore.getTime() > now.getTime()) return refuse(ErrorCode.InvalidState, `Delivery ${event.delivery} of request \`${request.id}\` is not due yet.`);
+  if (found.notBefore.getTime() > now.getTime())
+    return refuse(ErrorCode.InvalidState, `Delivery ${event.delivery} of request \`${request.id}\` is not due yet.`);
   if (blockedUntil(request.outbox ?? [], found, now) !== undefined) {
     return refuse(ErrorCode.Conflict, `Delivery ${event.delivery} of request \`${request.id}\` waits for the refresh being sent.`);
   }
   const obsolete = obsoleteNotice(request, found, now);
   if (obsolete) {
     const rest = (request.outbox ?? []).filter((d) => d.id !== found.id);
-    return bookkeeping(request, withOutbox(request, rest, now), now, { action: 'delivery_obsolete', detail: { ...describe(found), why: obsolete } });
+    return bookkeeping(request, withOutbox(request, rest, now), now, {
+      action: 'delivery_obsolete',
+      detail: { ...describe(found), why: obsolete },
+    });
   }
   const claim = { holder: event.holder, until: event.until, stateAt: request.updatedAt };
   // A lapsed claim's holder may have posted and died before recording it: look before posting again.
   const lapsed = found.claim !== undefined && POSTS.has(found.type) ? claimStart(found.claim.until) : undefined;
   const unconfirmedSince = found.unconfirmedSince ?? lapsed;
-  const outbox = (request.outbox ?? []).map((d) => (d.id === found.id ? { ...d, claim, ...(unconfirmedSince ? { unconfirmedSince } : {}) } : d));
+  const outbox = (request.outbox ?? []).map((d) =>
+    d.id === found.id ? { ...d, claim, ...(unconfirmedSince ? { unconfirmedSince } : {}) } : d,
+  );
   return bookkeeping(request, withOutbox(request, outbox, now), now);
 }
 
@@ -219,7 +241,11 @@ export function strayMessage(request: AccessRequest, event: OutboxEvent<'stray_m
   if ((request.outbox ?? []).some((d) => d.stray?.channel === stray.channel && d.stray.ts === stray.ts)) {
     return refuse(ErrorCode.Conflict, `The copy ${event.ts} of request \`${request.id}\` is being removed already.`);
   }
-  const next = append(request, (seq) => ({ id: `d${seq}`, type: 'remove_duplicates', stray, enqueuedAt: now, notBefore: now, attempts: 0 }), now);
+  const next = append(
+    request,
+    (seq) => ({ id: `d${seq}`, type: 'remove_duplicates', stray, enqueuedAt: now, notBefore: now, attempts: 0 }),
+    now,
+  );
   return bookkeeping(request, next, now, { action: 'stray_message_clicked', detail: { actor: event.actor, ...stray } });
 }
 
@@ -235,31 +261,49 @@ export function strayMessage(request: AccessRequest, event: OutboxEvent<'stray_m
 export function deliverySucceeded(request: AccessRequest, event: OutboxEvent<'delivered'>, now: Date): TransitionOutcome {
   const found = request.outbox?.find((d) => d.id === event.delivery);
   const stillHeld = found?.claim?.holder === event.holder;
-  let next = withOutbox(request, (request.outbox ?? []).filter((d) => d.id !== event.delivery), now);
+  let next = withOutbox(
+    request,
+    (request.outbox ?? []).filter((d) => d.id !== event.delivery),
+    now,
+  );
   const detail = describe({ id: event.delivery, ...event.work });
   const posted = event.posted;
   if (POSTS.has(event.work.type) && posted) {
     // after an unconfirmed attempt (or a second post), the channel is searched for copies once late attempts have landed
     const since = found?.unconfirmedSince ?? found?.enqueuedAt ?? now;
     const uncertain = found?.unconfirmedSince !== undefined;
-    const check = (r: AccessRequest): AccessRequest => append(r, (seq) => duplicateCheck(event.delivery, event.work.n, since, now, seq), now);
+    const check = (r: AccessRequest): AccessRequest =>
+      append(r, (seq) => duplicateCheck(event.delivery, event.work.n, since, now, seq), now);
     const how = { ...(event.found ? { found: true } : {}) };
     if (event.work.type === 'post_message') {
-      if (request.message) return bookkeeping(request, check(next), now, { action: 'message_posted_twice', detail: { ...detail, ...posted, kept: request.message.ts } });
+      if (request.message)
+        return bookkeeping(request, check(next), now, {
+          action: 'message_posted_twice',
+          detail: { ...detail, ...posted, kept: request.message.ts },
+        });
       next = { ...next, message: posted };
-      return bookkeeping(request, uncertain ? check(next) : next, now, { action: 'message_posted', detail: { ...detail, ...posted, ...how } });
+      return bookkeeping(request, uncertain ? check(next) : next, now, {
+        action: 'message_posted',
+        detail: { ...detail, ...posted, ...how },
+      });
     }
     const extension = request.extensions?.find((e) => e.n === event.work.n);
     if (extension && !extension.message) {
       next = { ...next, extensions: (request.extensions ?? []).map((e) => (e === extension ? { ...e, message: posted } : e)) };
-      return bookkeeping(request, uncertain ? check(next) : next, now, { action: 'extension_message_posted', detail: { ...detail, ...posted, ...how } });
+      return bookkeeping(request, uncertain ? check(next) : next, now, {
+        action: 'extension_message_posted',
+        detail: { ...detail, ...posted, ...how },
+      });
     }
     return bookkeeping(request, check(next), now, { action: 'message_posted_twice', detail: { ...detail, ...posted } });
   }
   if (event.work.type === 'remove_duplicates') {
     const removed = event.removed ?? [];
     if (removed.length === 0) return bookkeeping(request, next, now);
-    return bookkeeping(request, next, now, { action: 'duplicates_removed', detail: { ...detail, removed, ...(found?.of ? { of: found.of } : {}) } });
+    return bookkeeping(request, next, now, {
+      action: 'duplicates_removed',
+      detail: { ...detail, removed, ...(found?.of ? { of: found.of } : {}) },
+    });
   }
   const stale = !stillHeld || found?.claim?.stateAt === undefined || request.updatedAt.getTime() > found.claim.stateAt.getTime();
   if (event.work.type === 'refresh_message' && stale) next = enqueue(next, [{ type: 'refresh_message' }], now);
@@ -291,7 +335,8 @@ export function deliveryFailed(request: AccessRequest, event: OutboxEvent<'deliv
     return bookkeeping(request, withOutbox(request, rest, now), now, { action: 'delivery_dropped', detail });
   }
   const waitSeconds = rateLimited ? Math.min(Math.ceil(retryAfter), DELIVERY_LIMITS.retryAfterMaxSeconds) : backoffSeconds(attempts);
-  const unconfirmedSince = found.unconfirmedSince ?? (event.unconfirmed && POSTS.has(found.type) && found.claim ? claimStart(found.claim.until) : undefined);
+  const unconfirmedSince =
+    found.unconfirmedSince ?? (event.unconfirmed && POSTS.has(found.type) && found.claim ? claimStart(found.claim.until) : undefined);
   const retry: Delivery = {
     ...found,
     attempts,

@@ -23,19 +23,30 @@ export function autoApprove(request: AccessRequest, event: Extract<RequestEvent,
     autoApproved: true,
     op: applyOp(event),
   };
-  return done(request, changes, now, AUTO_APPROVER, 'auto_approved', { rule: event.rule, durationSeconds: request.durationSeconds ?? null }, [
-    { type: 'apply' },
-    { type: 'post_message' },
-  ]);
+  return done(
+    request,
+    changes,
+    now,
+    AUTO_APPROVER,
+    'auto_approved',
+    { rule: event.rule, durationSeconds: request.durationSeconds ?? null },
+    [{ type: 'apply' }, { type: 'post_message' }],
+  );
 }
 
 /** pending → approved with no approval at all, to be applied at once and reviewed afterwards. */
 export function breakGlass(request: AccessRequest, event: Extract<RequestEvent, { type: 'break_glass' }>, now: Date): TransitionOutcome {
-  if (request.status !== 'pending' || request.breakGlass !== true || request.approvals.length > 0) return wrongState(request, 'applied with break-glass');
-  return done(request, { status: 'approved', op: applyOp(event) }, now, request.requester, 'break_glass', { rule: event.rule, reason: request.reason }, [
-    { type: 'apply' },
-    { type: 'post_message' },
-  ]);
+  if (request.status !== 'pending' || request.breakGlass !== true || request.approvals.length > 0)
+    return wrongState(request, 'applied with break-glass');
+  return done(
+    request,
+    { status: 'approved', op: applyOp(event) },
+    now,
+    request.requester,
+    'break_glass',
+    { rule: event.rule, reason: request.reason },
+    [{ type: 'apply' }, { type: 'post_message' }],
+  );
 }
 
 /**

@@ -20,7 +20,11 @@ function elapsed(since: Date, now: Date, seconds: number): boolean {
 
 /** A pending request with a posted message whose approvers were last reminded (or asked) `remindAfterSeconds` ago or more. */
 export function reminderDue(request: AccessRequest, now: Date, remindAfterSeconds: number): boolean {
-  return request.status === 'pending' && request.message !== undefined && elapsed(request.lastRemindedAt ?? request.createdAt, now, remindAfterSeconds);
+  return (
+    request.status === 'pending' &&
+    request.message !== undefined &&
+    elapsed(request.lastRemindedAt ?? request.createdAt, now, remindAfterSeconds)
+  );
 }
 
 /** An unreviewed break-glass request with a posted message, last reminded (or applied) `remindAfterSeconds` ago or more. */
@@ -32,10 +36,12 @@ export function reviewReminderDue(request: AccessRequest, now: Date, remindAfter
 export function remind(request: AccessRequest, event: Remind, now: Date): TransitionOutcome {
   if (event.type === 'reminded') {
     if (request.status !== 'pending') return wrongState(request, 'reminded about');
-    if (!reminderDue(request, now, event.remindAfterSeconds)) return refuse(ErrorCode.InvalidState, `Request \`${request.id}\` needs no reminder now.`);
+    if (!reminderDue(request, now, event.remindAfterSeconds))
+      return refuse(ErrorCode.InvalidState, `Request \`${request.id}\` needs no reminder now.`);
   } else {
     if (!awaitsReview(request)) return refuse(ErrorCode.InvalidState, `Request \`${request.id}\` does not await review.`);
-    if (!reviewReminderDue(request, now, event.remindAfterSeconds)) return refuse(ErrorCode.InvalidState, `Request \`${request.id}\` needs no review reminder now.`);
+    if (!reviewReminderDue(request, now, event.remindAfterSeconds))
+      return refuse(ErrorCode.InvalidState, `Request \`${request.id}\` needs no review reminder now.`);
   }
   const outcome = done(request, { lastRemindedAt: now }, now, SYSTEM_ACTOR, event.type, {}, []);
   const work = event.type === 'reminded' ? 'remind_approvers' : 'remind_review';

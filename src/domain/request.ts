@@ -26,7 +26,19 @@ export type Status = (typeof STATUSES)[number];
  * says which are its own (src/kinds/<kind>/record.ts), and a record read back
  * keeps only its kind's (src/adapters/firestore/requestDocument.ts).
  */
-export const KIND_RECORD_FIELDS = ['role', 'member', 'value', 'previousValue', 'rotationPeriodSeconds', 'startsAt', 'startNotifiedAt', 'finding', 'members', 'expected', 'removed'] as const;
+export const KIND_RECORD_FIELDS = [
+  'role',
+  'member',
+  'value',
+  'previousValue',
+  'rotationPeriodSeconds',
+  'startsAt',
+  'startNotifiedAt',
+  'finding',
+  'members',
+  'expected',
+  'removed',
+] as const;
 export type KindRecordFields = Pick<AccessRequest, (typeof KIND_RECORD_FIELDS)[number]>;
 
 /** Statuses from which nothing more happens. */
@@ -314,7 +326,9 @@ export interface Extension {
   /** why it lapsed or failed */
   outcome?: string | undefined;
   /** its own approval message in the rule's channel */
-  message?: { channel: string; ts: string } | undefined;  /** approved by runwarden itself under the rule's autoApprove (SPEC §9): approvals is [{approver: "runwarden:auto"}] */
+  message?:
+    | { channel: string; ts: string }
+    | undefined; /** approved by runwarden itself under the rule's autoApprove (SPEC §9): approvals is [{approver: "runwarden:auto"}] */
   autoApproved?: boolean | undefined;
 }
 

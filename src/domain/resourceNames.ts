@@ -57,13 +57,7 @@ export function parseServiceName(full: string): ServiceName | undefined {
 /** The parts of a full key name, or undefined unless every segment is valid. */
 export function parseKeyName(full: string): KeyName | undefined {
   const parts = full.split('/');
-  if (
-    parts.length !== 8 ||
-    parts[0] !== 'projects' ||
-    parts[2] !== 'locations' ||
-    parts[4] !== 'keyRings' ||
-    parts[6] !== 'cryptoKeys'
-  ) {
+  if (parts.length !== 8 || parts[0] !== 'projects' || parts[2] !== 'locations' || parts[4] !== 'keyRings' || parts[6] !== 'cryptoKeys') {
     return undefined;
   }
   const [, project = '', , location = '', , keyRing = '', , cryptoKey = ''] = parts;

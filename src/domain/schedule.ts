@@ -20,7 +20,10 @@ function utc(at: Date): string {
 
 /** approved → expired: the apply found the window already closed and wrote nothing. */
 export function windowPassed(request: AccessRequest, now: Date): TransitionOutcome {
-  const end = request.startsAt && request.durationSeconds !== undefined ? new Date(request.startsAt.getTime() + request.durationSeconds * 1000) : undefined;
+  const end =
+    request.startsAt && request.durationSeconds !== undefined
+      ? new Date(request.startsAt.getTime() + request.durationSeconds * 1000)
+      : undefined;
   const outcome = `its window${end ? ` (until ${utc(end)})` : ''} had passed before it could be put in force, so nothing was written and it gave no access`;
   return done(request, { status: 'expired', op: undefined, endedAt: now, outcome }, now, SYSTEM_ACTOR, 'window_passed', { outcome }, [
     { type: 'refresh_message' },
@@ -37,10 +40,33 @@ export function windowPassed(request: AccessRequest, now: Date): TransitionOutco
 export function inForceTooLate(request: AccessRequest, event: Extract<RequestEvent, { type: 'applied' }>, now: Date): TransitionOutcome {
   const expiresAt = event.expiresAt ?? now;
   const outcome = `its window had passed (it ended ${utc(expiresAt)}) by the time it was in force, so it gave no access; runwarden removed what it wrote`;
-  const op: Operation = { type: 'revert', intent: 'expire', by: SYSTEM_ACTOR, holder: event.holder, leaseUntil: event.leaseUntil ?? request.op?.leaseUntil ?? now, attempts: 1 };
-  const changes: Partial<AccessRequest> = { status: 'active', appliedAt: now, expiresAt, result: { ...request.result, ...event.result }, op, writing: undefined, outcome };
+  const op: Operation = {
+    type: 'revert',
+    intent: 'expire',
+    by: SYSTEM_ACTOR,
+    holder: event.holder,
+    leaseUntil: event.leaseUntil ?? request.op?.leaseUntil ?? now,
+    attempts: 1,
+  };
+  const changes: Partial<AccessRequest> = {
+    status: 'active',
+    appliedAt: now,
+    expiresAt,
+    result: { ...request.result, ...event.result },
+    op,
+    writing: undefined,
+    outcome,
+  };
   if (event.previousValue !== undefined) changes.previousValue = event.previousValue;
-  return done(request, changes, now, SYSTEM_ACTOR, 'applied_after_window', { ...event.result, expiresAt: expiresAt.toISOString(), outcome }, [{ type: 'revert' }, { type: 'refresh_message' }]);
+  return done(
+    request,
+    changes,
+    now,
+    SYSTEM_ACTOR,
+    'applied_after_window',
+    { ...event.result, expiresAt: expiresAt.toISOString(), outcome },
+    [{ type: 'revert' }, { type: 'refresh_message' }],
+  );
 }
 
 /** Whether the sweep should tell the requester that the window of a scheduled grant opened. */
@@ -56,5 +82,8 @@ export function windowOpenDue(request: AccessRequest, now: Date): boolean {
 
 export function windowOpened(request: AccessRequest, now: Date): TransitionOutcome {
   if (!windowOpenDue(request, now)) return refuse(ErrorCode.InvalidState, `Request \`${request.id}\` has no window opening now.`);
-  return done(request, { startNotifiedAt: now }, now, SYSTEM_ACTOR, 'window_opened', {}, [{ type: 'notify_requester', notice: 'window_open' }, { type: 'refresh_message' }]);
+  return done(request, { startNotifiedAt: now }, now, SYSTEM_ACTOR, 'window_opened', {}, [
+    { type: 'notify_requester', notice: 'window_open' },
+    { type: 'refresh_message' },
+  ]);
 }

@@ -165,7 +165,8 @@ export function refuse(code: WardenError['code'], text: string, record?: AuditEv
  * decision (the caller gathers the facts and asks again).
  */
 export function refusedBy(refusal: Refusal, now: Date, actor: string, action: string, detail: Record<string, unknown> = {}): Refused {
-  const record: AuditEvent | undefined = refusal.code === 'facts_missing' ? undefined : { at: now, actor, action, detail: { ...detail, reason: auditReason(refusal) } };
+  const record: AuditEvent | undefined =
+    refusal.code === 'facts_missing' ? undefined : { at: now, actor, action, detail: { ...detail, reason: auditReason(refusal) } };
   return { ok: false, error: new RefusedError(refusal), record };
 }
 
@@ -181,7 +182,10 @@ export function wrongState(request: AccessRequest, what: string, record?: AuditE
  */
 export function staleResult(request: AccessRequest, event: { type: string; holder: string }, what: string, now: Date): Refused {
   const refused = wrongState(request, what);
-  return { ...refused, record: { at: now, actor: SYSTEM_ACTOR, action: 'stale_result', detail: { holder: event.holder, result: event.type } } };
+  return {
+    ...refused,
+    record: { at: now, actor: SYSTEM_ACTOR, action: 'stale_result', detail: { holder: event.holder, result: event.type } },
+  };
 }
 
 export function done(

@@ -35,7 +35,12 @@ export function createDriftCheck(deps: Pick<AppDeps, 'clock' | 'logger'>, runner
         const drifts = await kinds[first.kind].inspect(first.target, requests);
         for (const drift of drifts) {
           const checked = requests.find((r) => r.id === drift.id) as AccessRequest;
-          const { outcome } = await runner.run(drift.id, { type: 'drift_found', observed: drift.observed, detail: drift.detail, checkedVersion: checked.updatedAt });
+          const { outcome } = await runner.run(drift.id, {
+            type: 'drift_found',
+            observed: drift.observed,
+            detail: drift.detail,
+            checkedVersion: checked.updatedAt,
+          });
           if (outcome.ok) result.drifted.push(drift.id);
         }
       } catch (error) {
@@ -43,7 +48,11 @@ export function createDriftCheck(deps: Pick<AppDeps, 'clock' | 'logger'>, runner
         // A deleted service is dealt with at expiry (the access ended with it).
         if (failure.code === ErrorCode.ResourceNotFound) continue;
         result.errors.push(first.target);
-        deps.logger.error('drift check failed', { target: first.target, requestIds: requests.map((r) => r.id), error: failure.operatorMessage });
+        deps.logger.error('drift check failed', {
+          target: first.target,
+          requestIds: requests.map((r) => r.id),
+          error: failure.operatorMessage,
+        });
       }
     }
     return result;

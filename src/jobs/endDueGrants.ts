@@ -45,7 +45,11 @@ function batches(requests: readonly AccessRequest[]): AccessRequest[][] {
  * `complete` is false when the budget ran out; `deferred` is then how many due
  * grants are still active (the next run takes them).
  */
-export async function endDueGrants(deps: DueGrantsDeps, now: Date, inBudget: () => boolean): Promise<{ complete: boolean; deferred: number }> {
+export async function endDueGrants(
+  deps: DueGrantsDeps,
+  now: Date,
+  inBudget: () => boolean,
+): Promise<{ complete: boolean; deferred: number }> {
   const due = { status: 'active', orderBy: 'expiresAt', dueBy: now } as const;
   const drained = new Set<string>();
   let complete = true;

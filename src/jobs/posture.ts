@@ -48,9 +48,7 @@ export type PostureCounts = Record<FindingKind, number> & {
 };
 
 export type PostureRun =
-  | { status: 'done'; counts: PostureCounts; scanId: string }
-  | { status: 'busy'; holder: string; until: Date }
-  | { status: 'disabled' };
+  { status: 'done'; counts: PostureCounts; scanId: string } | { status: 'busy'; holder: string; until: Date } | { status: 'disabled' };
 
 /** How long the scan lease holds without a renewal (every page renews it). */
 const LEASE_SECONDS = 120;
@@ -90,7 +88,12 @@ export function createPostureScan(deps: AppDeps) {
       await deliverOwedSummaries(posture);
       const renew = async (): Promise<void> => {
         const renewed = await findings.acquireScanLease(holder, leaseUntil(), clock.now());
-        if (!renewed.ok) throw new WardenError(ErrorCode.LeaseLost, 'Another posture scan took over.', `the posture scan lease was taken by ${renewed.holder}`);
+        if (!renewed.ok)
+          throw new WardenError(
+            ErrorCode.LeaseLost,
+            'Another posture scan took over.',
+            `the posture scan lease was taken by ${renewed.holder}`,
+          );
       };
       const { scan, counts, created } = await scan_(policy, posture, renew);
       await findings.saveScan(scan);
@@ -110,11 +113,19 @@ export function createPostureScan(deps: AppDeps) {
       if (scan.summary.status === 'owed') await deliverSummary(scan, posture, created);
       return { status: 'done', counts, scanId: scan.id };
     } finally {
-      await findings.releaseScanLease(holder).catch((error: unknown) => logger.warn('could not release the posture scan lease', { error: asWardenError(error).operatorMessage }));
+      await findings
+        .releaseScanLease(holder)
+        .catch((error: unknown) =>
+          logger.warn('could not release the posture scan lease', { error: asWardenError(error).operatorMessage }),
+        );
     }
   }
 
-  async function scan_(policy: Policy, posture: PostureSettings, renew: () => Promise<void>): Promise<{ scan: PostureScan; counts: PostureCounts; created: FindingDraft[] }> {
+  async function scan_(
+    policy: Policy,
+    posture: PostureSettings,
+    renew: () => Promise<void>,
+  ): Promise<{ scan: PostureScan; counts: PostureCounts; created: FindingDraft[] }> {
     const startedAt = clock.now();
     const scanId = scanIdAt(startedAt);
     const started = performance.now();
@@ -134,7 +145,11 @@ export function createPostureScan(deps: AppDeps) {
     const overBudget = (): boolean => performance.now() - started > settings.postureBudgetSeconds * 1000;
 
     /** Every page of one search in one scope, each handled before the next is read. */
-    async function pages<T>(scope: string, read: (page: PageRequest) => Promise<InventoryPage<T>>, handle: (items: T[]) => Promise<void>): Promise<void> {
+    async function pages<T>(
+      scope: string,
+      read: (page: PageRequest) => Promise<InventoryPage<T>>,
+      handle: (items: T[]) => Promise<void>,
+    ): Promise<void> {
       let token: string | undefined;
       do {
         if (overBudget()) throw new BudgetExhausted();
@@ -144,7 +159,11 @@ export function createPostureScan(deps: AppDeps) {
         for (const pair of page.projects) projectIds.set(pair.number, pair.id);
         // one line per page, not per result: a shape Google changed would otherwise log the whole estate
         if (page.skipped.length > 0) {
-          log.warn('posture scan skipped inventory results it could not read', { scope, count: page.skipped.length, first: page.skipped.slice(0, 3) });
+          log.warn('posture scan skipped inventory results it could not read', {
+            scope,
+            count: page.skipped.length,
+            first: page.skipped.slice(0, 3),
+          });
         }
         tally.skipped += page.skipped.length;
         const outcome = outcomes.get(scope);
@@ -204,21 +223,37 @@ export function createPostureScan(deps: AppDeps) {
     };
 
     await pass('keys', (scope) =>
-      pages(scope, (page) => assets.keys(scope, page), async (keys) => {
-        for (const key of keys) {
-          const weakness = weakKey(key, posture);
-          if (weakness) weakKeys.set(key.name, weakness);
-        }
-      }),
+      pages(
+        scope,
+        (page) => assets.keys(scope, page),
+        async (keys) => {
+          for (const key of keys) {
+            const weakness = weakKey(key, posture);
+            if (weakness) weakKeys.set(key.name, weakness);
+          }
+        },
+      ),
     );
     await pass('services', (scope) =>
-      pages(scope, (page) => assets.services(scope, page), (services) =>
-        record(scope, services.flatMap((service) => classifyService(service, context(), (key) => weakKeys.get(key)))),
+      pages(
+        scope,
+        (page) => assets.services(scope, page),
+        (services) =>
+          record(
+            scope,
+            services.flatMap((service) => classifyService(service, context(), (key) => weakKeys.get(key))),
+          ),
       ),
     );
     await pass('policies', (scope) =>
-      pages(scope, (page) => assets.policies(scope, page), (policies) =>
-        record(scope, policies.flatMap((item) => classifyPolicy(projectResource(item), context()))),
+      pages(
+        scope,
+        (page) => assets.policies(scope, page),
+        (policies) =>
+          record(
+            scope,
+            policies.flatMap((item) => classifyPolicy(projectResource(item), context())),
+          ),
       ),
     );
     // only a scope read completely says what is gone: one with results it could not read keeps its findings as they were
@@ -279,14 +314,21 @@ export function createPostureScan(deps: AppDeps) {
         return;
       } catch (error) {
         const failure = asWardenError(error);
-        if (failure instanceof RateLimitedError && failure.retryAfterSeconds <= SUMMARY_RETRY_WAIT_SECONDS && attempts < SUMMARY_MAX_ATTEMPTS) {
+        if (
+          failure instanceof RateLimitedError &&
+          failure.retryAfterSeconds <= SUMMARY_RETRY_WAIT_SECONDS &&
+          attempts < SUMMARY_MAX_ATTEMPTS
+        ) {
           await new Promise((resolve) => setTimeout(resolve, failure.retryAfterSeconds * 1000));
           continue;
         }
         const permanent = failure.code === ErrorCode.SlackRefused || attempts >= SUMMARY_MAX_ATTEMPTS;
         const next = { status: permanent ? ('failed' as const) : ('owed' as const), attempts, error: failure.operatorMessage };
         await findings.settleSummary(scan.id, next, 'owed').catch(() => false);
-        log.error(permanent ? 'posture summary dropped: it will not be posted' : 'posture summary not posted; the next scan posts it', { error: failure.operatorMessage, attempts });
+        log.error(permanent ? 'posture summary dropped: it will not be posted' : 'posture summary not posted; the next scan posts it', {
+          error: failure.operatorMessage,
+          attempts,
+        });
         return;
       }
     }
@@ -300,7 +342,9 @@ export function createPostureScan(deps: AppDeps) {
     });
     for (const scan of owed) {
       if (clock.now().getTime() - scan.finishedAt.getTime() > SUMMARY_MAX_AGE_MS) {
-        await findings.settleSummary(scan.id, { status: 'failed', attempts: scan.summary.attempts, error: 'older than a week' }, 'owed').catch(() => false);
+        await findings
+          .settleSummary(scan.id, { status: 'failed', attempts: scan.summary.attempts, error: 'older than a week' }, 'owed')
+          .catch(() => false);
         logger.error('posture summary dropped: older than a week', { scanId: scan.id });
         continue;
       }

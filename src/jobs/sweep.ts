@@ -84,7 +84,28 @@ export interface SweepCounts {
 export type SweepTally = keyof SweepCounts;
 
 export function emptyCounts(): SweepCounts {
-  return { expired: 0, revoked: 0, drifted: 0, applied: 0, retried: 0, failed: 0, timedOut: 0, reminded: 0, reviewReminded: 0, windowsOpened: 0, reposted: 0, delivered: 0, deliveryFailed: 0, deliveryDropped: 0, warned: 0, extended: 0, skipped: 0, malformed: 0, errors: 0, deferred: 0 };
+  return {
+    expired: 0,
+    revoked: 0,
+    drifted: 0,
+    applied: 0,
+    retried: 0,
+    failed: 0,
+    timedOut: 0,
+    reminded: 0,
+    reviewReminded: 0,
+    windowsOpened: 0,
+    reposted: 0,
+    delivered: 0,
+    deliveryFailed: 0,
+    deliveryDropped: 0,
+    warned: 0,
+    extended: 0,
+    skipped: 0,
+    malformed: 0,
+    errors: 0,
+    deferred: 0,
+  };
 }
 
 /** Which count a sweep step's result belongs to: the request's state after the step, not the step's intent. */
@@ -179,7 +200,11 @@ export function createSweep(
     const due = request.expiresAt !== undefined && request.expiresAt.getTime() <= now.getTime();
     if (!revoking && !due) return;
     if (leaseLive(request, now)) return tally(run, 'skipped', request.id); // another process is ending it
-    const { outcome, final } = await runner.run(request.id, { type: 'claim_revert', maxAttempts: settings.maxAttempts, ...runner.lease() }, { batch });
+    const { outcome, final } = await runner.run(
+      request.id,
+      { type: 'claim_revert', maxAttempts: settings.maxAttempts, ...runner.lease() },
+      { batch },
+    );
     count(run, outcome.ok ? final : undefined, request.id);
   }
 
@@ -278,7 +303,9 @@ export function createSweep(
       const page = await read(run, { ...query, after, limit: settings.sweepPageSize });
       const left = await forEachLimited(batches(page.requests), settings.sweepConcurrency, work, inBudget);
       if (left.length > 0) {
-        if (!run.answered) run.counts.deferred += left.reduce((n, batch) => n + batch.length, 0) + (page.next ? await store.count({ ...query, after: page.next }) : 0);
+        if (!run.answered)
+          run.counts.deferred +=
+            left.reduce((n, batch) => n + batch.length, 0) + (page.next ? await store.count({ ...query, after: page.next }) : 0);
         return false;
       }
       after = page.next;
@@ -346,13 +373,32 @@ export function createSweep(
     const { result, homes: published } = await work;
     const { finished, open } = result;
     const done = run.counts;
-    const trouble = done.failed + done.errors + done.malformed + done.retried + done.drifted + done.deferred + done.deliveryFailed + done.deliveryDropped > 0;
+    const trouble =
+      done.failed +
+        done.errors +
+        done.malformed +
+        done.retried +
+        done.drifted +
+        done.deferred +
+        done.deliveryFailed +
+        done.deliveryDropped >
+      0;
     // infra/monitoring.tf reads this line: counts.* (per run), open.* (requests by status after the run), ms, finished
-    logger[trouble ? 'warn' : 'info']('sweep finished', { counts: { ...done }, ids: run.ids, open, finished, homes: published, ms: Date.now() - started });
+    logger[trouble ? 'warn' : 'info']('sweep finished', {
+      counts: { ...done },
+      ids: run.ids,
+      open,
+      finished,
+      homes: published,
+      ms: Date.now() - started,
+    });
     return done;
   };
 
-  async function sweepOnce(run: SweepRun, inBudget: () => boolean): Promise<{ finished: boolean; open: Record<'active' | 'approved' | 'pending', number> }> {
+  async function sweepOnce(
+    run: SweepRun,
+    inBudget: () => boolean,
+  ): Promise<{ finished: boolean; open: Record<'active' | 'approved' | 'pending', number> }> {
     const now = clock.now();
     const each = (work: (r: AccessRequest, run: SweepRun) => Promise<void>) => async (batch: AccessRequest[]) => {
       for (const request of batch) await step(request, run, work);
@@ -363,11 +409,23 @@ export function createSweep(
       (await endAllDue(run, now, inBudget)) &&
       (await pages(run, { status: 'approved', orderBy: 'createdAt' }, one, each(finishApply), inBudget)) &&
       (await pages(run, { status: 'pending', orderBy: 'createdAt' }, one, each(tendPending), inBudget)) &&
-      (await pages(run, { status: 'active', orderBy: 'target' }, (requests) => [requests], (batch) => tendActivePage(batch, run), inBudget));
+      (await pages(
+        run,
+        { status: 'active', orderBy: 'target' },
+        (requests) => [requests],
+        (batch) => tendActivePage(batch, run),
+        inBudget,
+      ));
     if (run.answered) return { finished: false, open: { active: 0, approved: 0, pending: 0 } };
     // Requests by status after the steps (aggregation counts: what the operator's dashboard shows as open work).
-    const open = { active: await store.count({ status: 'active', orderBy: 'id' }), approved: await store.count({ status: 'approved', orderBy: 'id' }), pending: await store.count({ status: 'pending', orderBy: 'id' }) };
-    if (finished) for (const status of ['active', 'approved', 'pending'] as const) await findUnsortable(run, status, status === 'active' ? 'target' : 'createdAt', open[status]);
+    const open = {
+      active: await store.count({ status: 'active', orderBy: 'id' }),
+      approved: await store.count({ status: 'approved', orderBy: 'id' }),
+      pending: await store.count({ status: 'pending', orderBy: 'id' }),
+    };
+    if (finished)
+      for (const status of ['active', 'approved', 'pending'] as const)
+        await findUnsortable(run, status, status === 'active' ? 'target' : 'createdAt', open[status]);
     // Break-glass requests awaiting review (rare: one equality query). Each is logged every run with how long it
     // has waited: infra/monitoring.tf alerts when one has waited longer than its review deadline.
     const glass = await store.listAwaitingReview();
@@ -375,14 +433,21 @@ export function createSweep(
     for (const request of glass.requests) {
       const since = request.appliedAt ?? request.createdAt;
       const unreviewedSeconds = Math.max(0, Math.floor((now.getTime() - since.getTime()) / 1000));
-      logger.info('break-glass request awaiting review', { requestId: request.id, kind: request.kind, target: request.target, requester: request.requester, unreviewedSeconds });
+      logger.info('break-glass request awaiting review', {
+        requestId: request.id,
+        kind: request.kind,
+        target: request.target,
+        requester: request.requester,
+        unreviewedSeconds,
+      });
       await step(request, run, remindReview);
     }
     // Slack messages still owed (any status): after the steps above, which deliver their own first.
     if (inBudget()) {
       const outbox = await sweepOutbox(inBudget);
       for (const bad of outbox.malformed) if (!run.ids.malformed?.includes(bad.id)) tally(run, 'malformed', bad.id);
-      for (const what of ['delivered', 'reposted', 'deliveryFailed', 'deliveryDropped', 'errors', 'deferred', 'skipped'] as const) for (const id of outbox[what]) tally(run, what, id);
+      for (const what of ['delivered', 'reposted', 'deliveryFailed', 'deliveryDropped', 'errors', 'deferred', 'skipped'] as const)
+        for (const id of outbox[what]) tally(run, what, id);
     }
     return { finished, open };
   }

@@ -45,7 +45,16 @@ function leaseLive(request: AccessRequest, now: Date): boolean {
 export function createOutboxSweep(deps: AppDeps, runner: Runner): (inBudget: () => boolean) => Promise<OutboxSweep> {
   const { store, clock, logger, settings } = deps;
   return async function sweepOutbox(inBudget) {
-    const done: OutboxSweep = { delivered: [], reposted: [], deliveryFailed: [], deliveryDropped: [], errors: [], deferred: [], skipped: [], malformed: [] };
+    const done: OutboxSweep = {
+      delivered: [],
+      reposted: [],
+      deliveryFailed: [],
+      deliveryDropped: [],
+      errors: [],
+      deferred: [],
+      skipped: [],
+      malformed: [],
+    };
     const now = clock.now();
     // A request rescheduled during this pass may come round again on a later page: it is tended once.
     const seen = new Set<string>();

@@ -50,8 +50,7 @@ export interface Applied {
 }
 
 export type Reverted =
-  | { type: 'reverted'; detail: Record<string, string>; outcome?: string | undefined }
-  | { type: 'drift'; detail: string; observed: string };
+  { type: 'reverted'; detail: Record<string, string>; outcome?: string | undefined } | { type: 'drift'; detail: string; observed: string };
 
 /**
  * Called immediately before each write to Google with the RPC's name and what
@@ -85,7 +84,12 @@ export interface KindEffects {
    * owns that write. `guard` runs right before the undoing write. Returns
    * what was done, for the audit trail.
    */
-  undo(request: AccessRequest, applied: Applied, current: AccessRequest | undefined, guard: Guard): Promise<Record<string, string> | undefined>;
+  undo(
+    request: AccessRequest,
+    applied: Applied,
+    current: AccessRequest | undefined,
+    guard: Guard,
+  ): Promise<Record<string, string> | undefined>;
   /**
    * Takes back an extension's write that landed after this process had lost
    * its lease: `request` as the extension found it, `written` the end it

@@ -12,10 +12,7 @@ import { formatDuration } from '../domain/duration';
 import type { AccessRequest } from '../domain/request';
 
 export type Span =
-  | string
-  | { readonly code: string; readonly max: number }
-  | { readonly text: string; readonly max: number }
-  | { readonly date: Date };
+  string | { readonly code: string; readonly max: number } | { readonly text: string; readonly max: number } | { readonly date: Date };
 
 export type Phrase = readonly Span[];
 

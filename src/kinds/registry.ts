@@ -40,9 +40,21 @@ export function isRequestKind(name: string): name is RequestKind {
 }
 
 /** Each kind's part of the authority decision, by kind: handed to decideAuthority in its grounds. */
-export const KIND_RULES: KindRulesTable = { invoker: invoker.rules, egress: egress.rules, ingress: ingress.rules, rotate: rotate.rules, convert: convert.rules };
+export const KIND_RULES: KindRulesTable = {
+  invoker: invoker.rules,
+  egress: egress.rules,
+  ingress: ingress.rules,
+  rotate: rotate.rules,
+  convert: convert.rules,
+};
 
 /** Each kind's effects against Google, built on `ports`. */
 export function createKindEffects(ports: KindPorts): Record<RequestKind, KindEffects> {
-  return { invoker: invoker.effects(ports), egress: egress.effects(ports), ingress: ingress.effects(ports), rotate: rotate.effects(ports), convert: convert.effects(ports) };
+  return {
+    invoker: invoker.effects(ports),
+    egress: egress.effects(ports),
+    ingress: ingress.effects(ports),
+    rotate: rotate.effects(ports),
+    convert: convert.effects(ports),
+  };
 }

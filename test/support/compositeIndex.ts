@@ -48,10 +48,7 @@ export function requiredIndex(shape: QueryShape): RequiredIndex | undefined {
 }
 
 /** Does a declared index (its fields in order) serve `required`? */
-export function indexServes(
-  declared: { collection: string; scope: string; fields: IndexField[] },
-  required: RequiredIndex,
-): boolean {
+export function indexServes(declared: { collection: string; scope: string; fields: IndexField[] }, required: RequiredIndex): boolean {
   if (declared.collection !== required.collection || declared.scope !== required.scope) return false;
   const fields = declared.fields.filter((f) => f.field !== '__name__');
   const head = fields.slice(0, required.equality.length);

@@ -16,7 +16,16 @@ import type { Logger } from '../../src/ports';
 import { startEmulator, type Emulator } from '../../dev/emulator';
 import { createOidcIssuer, type OidcIssuer } from '../../dev/sandbox/oidcIssuer';
 import { startSlackStandIn, type SlackStandIn, type PostedMessage } from '../../dev/sandbox/slackStandIn';
-import { appHomeOpenedBody, blockActionsBody, slashCommandBody, viewSubmissionBody, blockSuggestionBody, viewSelectBody, FORM_CONTENT_TYPE, JSON_CONTENT_TYPE } from '../../dev/sandbox/slackPayloads';
+import {
+  appHomeOpenedBody,
+  blockActionsBody,
+  slashCommandBody,
+  viewSubmissionBody,
+  blockSuggestionBody,
+  viewSelectBody,
+  FORM_CONTENT_TYPE,
+  JSON_CONTENT_TYPE,
+} from '../../dev/sandbox/slackPayloads';
 import { postToSlackEndpoint, type PostToSlackEndpointOptions } from '../../dev/sandbox/slackSigner';
 import { startSocketModeStandIn, type SocketModeStandIn } from '../../dev/sandbox/socketModeStandIn';
 
@@ -100,24 +109,48 @@ export interface Harness {
   /** the Firestore project of this bot (shared with a peer instance) */
   projectId: string;
   certsUrl: string;
-  slash(user: string, text: string, options?: { timestamp?: number; signature?: string }): Promise<{ status: number; text: string; tag: string }>;
+  slash(
+    user: string,
+    text: string,
+    options?: { timestamp?: number; signature?: string },
+  ): Promise<{ status: number; text: string; tag: string }>;
   /** the slash command's answer: the acknowledgement body if it carried text, else the response_url reply */
   ask(user: string, text: string): Promise<string>;
   click(user: string, action: 'approve' | 'deny' | 'revoke' | 'review', id: string): Promise<{ status: number; tag: string }>;
   /** a click on any button: its action id and value, from a channel message (or, without `source`, from App Home) */
-  press(user: string, actionId: string, value: string, source?: { channel: string; ts: string }): Promise<{ status: number; text: string; tag: string }>;
+  press(
+    user: string,
+    actionId: string,
+    value: string,
+    source?: { channel: string; ts: string },
+  ): Promise<{ status: number; text: string; tag: string }>;
   /** the user opens runwarden's Home tab (a signed app_home_opened event); resolves with the view published next */
   openHome(user: string): Promise<Record<string, unknown>>;
   /** submits a modal (a signed view_submission); resolves with runwarden's answer body, undefined when it just closes the modal */
-  submitView(user: string, view: Record<string, unknown>, values: Record<string, string | undefined>, viewId?: string): Promise<Record<string, unknown> | undefined>;
+  submitView(
+    user: string,
+    view: Record<string, unknown>,
+    values: Record<string, string | undefined>,
+    viewId?: string,
+  ): Promise<Record<string, unknown> | undefined>;
   /** `/warden` with no arguments: resolves with the modal it opened (id and view) */
   openForm(user: string): Promise<{ id: string; view: Record<string, unknown> }>;
   /** chooses a Kind in an open form (dispatch_action); resolves with the redrawn view */
   chooseKind(user: string, modal: { id: string; view: Record<string, unknown> }, kind: string): Promise<Record<string, unknown>>;
   /** types into the form's Target (block_suggestion); resolves with the options answered */
-  suggest(user: string, modal: { id: string; view: Record<string, unknown> }, typed: string, values?: Record<string, string | undefined>): Promise<Array<{ text: { text: string }; value: string }>>;
+  suggest(
+    user: string,
+    modal: { id: string; view: Record<string, unknown> },
+    typed: string,
+    values?: Record<string, string | undefined>,
+  ): Promise<Array<{ text: { text: string }; value: string }>>;
   /** types into Target until options come back (the form's first listing may still be loading) */
-  waitForOptions(user: string, modal: { id: string; view: Record<string, unknown> }, typed: string, timeoutMs?: number): Promise<Array<{ text: { text: string }; value: string }>>;
+  waitForOptions(
+    user: string,
+    modal: { id: string; view: Record<string, unknown> },
+    typed: string,
+    timeoutMs?: number,
+  ): Promise<Array<{ text: { text: string }; value: string }>>;
   /** the message of extension `n` of request `id` */
   extensionMessage(id: string, n: number): PostedMessage | undefined;
   sweep(token?: string | null): Promise<{ status: number; body: Record<string, number> }>;
@@ -175,10 +208,18 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const issuer = peer?.issuer ?? (await createOidcIssuer());
   const certs = peer ? { url: peer.certsUrl, stop: async () => undefined } : await issuer.serve();
   // Slack allows 3 s for an acknowledgement; the tests wait longer (a loaded machine, the first payload loads the request path).
-  const socket = options.socketMode && !peer ? await startSocketModeStandIn({ appToken: APP_TOKEN, botToken: BOT_TOKEN, ackTimeoutMs: 30_000 }) : undefined;
+  const socket =
+    options.socketMode && !peer
+      ? await startSocketModeStandIn({ appToken: APP_TOKEN, botToken: BOT_TOKEN, ackTimeoutMs: 30_000 })
+      : undefined;
   const slack =
     peer?.slack ??
-    (await startSlackStandIn({ botToken: BOT_TOKEN, users: USERS, userGroups: { S0SECURITY: ['U0DAVE', 'U0ERIN'] }, ...(socket ? { extraRoutes: socket.routes } : {}) }));
+    (await startSlackStandIn({
+      botToken: BOT_TOKEN,
+      users: USERS,
+      userGroups: { S0SECURITY: ['U0DAVE', 'U0ERIN'] },
+      ...(socket ? { extraRoutes: socket.routes } : {}),
+    }));
   const clock = peer?.clock ?? new TestClock();
   const projectId = peer?.projectId ?? `${PROJECT}-${randomBytes(4).toString('hex')}`;
   const runwarden = createRunwarden({
@@ -203,7 +244,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const server = await runwarden.start();
   const botUrl = `http://127.0.0.1:${server.port}`;
   /** One Slack payload to the bot: a signed POST to /slack/events, or (Socket Mode) an envelope and its acknowledgement. */
-  const send = async (body: string, contentType: string, signing: PostToSlackEndpointOptions = {}): Promise<{ status: number; text: string }> => {
+  const send = async (
+    body: string,
+    contentType: string,
+    signing: PostToSlackEndpointOptions = {},
+  ): Promise<{ status: number; text: string }> => {
     if (!socket) return postToSlackEndpoint(`${botUrl}/slack/events`, SIGNING_SECRET, body, contentType, signing);
     const ack = await socket.deliverBody(body, contentType);
     return { status: 200, text: Object.keys(ack.payload).length > 0 ? JSON.stringify(ack.payload) : '' };
@@ -292,9 +337,18 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     async chooseKind(user, modal, kind) {
       const updates = slack.modals().find((m) => m.id === modal.id)?.history.length ?? 0;
-      const body = viewSelectBody({ userId: user, view: modal.view, viewId: modal.id, blockId: 'runwarden_form_kind', actionId: 'runwarden_form_kind_select', value: kind });
+      const body = viewSelectBody({
+        userId: user,
+        view: modal.view,
+        viewId: modal.id,
+        blockId: 'runwarden_form_kind',
+        actionId: 'runwarden_form_kind_select',
+        value: kind,
+      });
       await send(body, FORM_CONTENT_TYPE);
-      const updated = await slack.waitFor(() => slack.modals().find((m) => m.id === modal.id && m.history.length > updates), { description: 'the redrawn form' });
+      const updated = await slack.waitFor(() => slack.modals().find((m) => m.id === modal.id && m.history.length > updates), {
+        description: 'the redrawn form',
+      });
       return updated.view;
     },
     async suggest(user, modal, typed, values) {
@@ -320,7 +374,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       }
     },
     extensionMessage(id, n) {
-      return slack.messages(APPROVALS_CHANNEL).find((m) => JSON.stringify(m.blocks ?? []).includes(`"value":"${id}.${n}"`) || m.text.startsWith(`Extension ${n} of request ${id}`));
+      return slack
+        .messages(APPROVALS_CHANNEL)
+        .find(
+          (m) => JSON.stringify(m.blocks ?? []).includes(`"value":"${id}.${n}"`) || m.text.startsWith(`Extension ${n} of request ${id}`),
+        );
     },
     async sweep(token) {
       const headers: Record<string, string> = {};
@@ -344,7 +402,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       while (!until(last)) {
         if (Date.now() >= deadline) {
           const { outbox: _outbox, ...shown } = last;
-          throw new Error(`request ${id} did not reach ${description} within ${timeoutMs} ms; it is ${last.status}${last.op ? ` (${last.op.type} under a lease)` : ''}: ${JSON.stringify(shown).slice(0, 600)}`);
+          throw new Error(
+            `request ${id} did not reach ${description} within ${timeoutMs} ms; it is ${last.status}${last.op ? ` (${last.op.type} under a lease)` : ''}: ${JSON.stringify(shown).slice(0, 600)}`,
+          );
         }
         await new Promise((r) => setTimeout(r, 50));
         last = await harness.request(id);

@@ -28,14 +28,30 @@ export interface LogEntry {
   timestamp?: string | undefined;
 }
 
-const SPECIAL = new Set(['severity', 'time', 'timestamp', 'logging.googleapis.com/labels', 'logging.googleapis.com/trace', 'logging.googleapis.com/spanId', 'logging.googleapis.com/insertId']);
+const SPECIAL = new Set([
+  'severity',
+  'time',
+  'timestamp',
+  'logging.googleapis.com/labels',
+  'logging.googleapis.com/trace',
+  'logging.googleapis.com/spanId',
+  'logging.googleapis.com/insertId',
+]);
 
 export function toLogEntry(line: Record<string, unknown>, serviceName: string): LogEntry {
   const jsonPayload: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(line)) if (!SPECIAL.has(key)) jsonPayload[key] = value;
   const labels = (line['logging.googleapis.com/labels'] ?? {}) as Record<string, string>;
   return {
-    resource: { type: 'cloud_run_revision', labels: { service_name: serviceName, revision_name: `${serviceName}-00001-abc`, location: 'us-central1', configuration_name: serviceName } },
+    resource: {
+      type: 'cloud_run_revision',
+      labels: {
+        service_name: serviceName,
+        revision_name: `${serviceName}-00001-abc`,
+        location: 'us-central1',
+        configuration_name: serviceName,
+      },
+    },
     severity: typeof line.severity === 'string' ? line.severity : 'DEFAULT',
     labels,
     jsonPayload,

@@ -31,7 +31,10 @@ let built: boolean | undefined;
 /** Compiles the production build (tsc -b, incremental: quick when nothing changed), once per test run. */
 function buildProduction(): void {
   if (built) return;
-  execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', join(ROOT, 'tsconfig.build.json')], { cwd: ROOT, stdio: 'inherit' });
+  execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', join(ROOT, 'tsconfig.build.json')], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
   built = true;
 }
 
@@ -120,7 +123,9 @@ function track(child: ChildProcess, name: string): BotProcess & { started: Promi
         const found = logs.find(match);
         if (found) return finish(() => resolve(found));
         if (child.exitCode !== null || child.signalCode !== null) {
-          finish(() => reject(new Error(`${name} exited (${child.exitCode ?? child.signalCode}) before ${description}; stderr: ${stderr}`)));
+          finish(() =>
+            reject(new Error(`${name} exited (${child.exitCode ?? child.signalCode}) before ${description}; stderr: ${stderr}`)),
+          );
         }
       };
       const timer = setTimeout(() => finish(() => reject(new Error(`${name}: no ${description} within ${timeoutMs} ms`))), timeoutMs);
@@ -219,11 +224,20 @@ export async function startProcessFleet(options: { policy: string }): Promise<Pr
       return reply.body.text ?? '';
     },
     async click(bot, user, actionId, id) {
-      const message = slack.messages(APPROVALS_CHANNEL).find((m) => !m.threadTs && JSON.stringify(m.blocks ?? []).includes(`"value":"${id}"`));
+      const message = slack
+        .messages(APPROVALS_CHANNEL)
+        .find((m) => !m.threadTs && JSON.stringify(m.blocks ?? []).includes(`"value":"${id}"`));
       if (!message) throw new Error(`no approval message for ${id}`);
       tags += 1;
       const tag = `pc${tags}`;
-      const body = blockActionsBody({ userId: user, actionId, value: id, channelId: message.channel, messageTs: message.ts, responseUrl: slack.responseUrl(tag) });
+      const body = blockActionsBody({
+        userId: user,
+        actionId,
+        value: id,
+        channelId: message.channel,
+        messageTs: message.ts,
+        responseUrl: slack.responseUrl(tag),
+      });
       const answer = await postToSlackEndpoint(`${bot.url}/slack/events`, SIGNING_SECRET, body, FORM_CONTENT_TYPE);
       return { status: answer.status, tag };
     },
@@ -232,13 +246,24 @@ export async function startProcessFleet(options: { policy: string }): Promise<Pr
       if (!message) throw new Error(`no message with a button of value ${value}`);
       tags += 1;
       const tag = `pp${tags}`;
-      const body = blockActionsBody({ userId: user, actionId, value, channelId: message.channel, messageTs: message.ts, responseUrl: slack.responseUrl(tag) });
+      const body = blockActionsBody({
+        userId: user,
+        actionId,
+        value,
+        channelId: message.channel,
+        messageTs: message.ts,
+        responseUrl: slack.responseUrl(tag),
+      });
       const answer = await postToSlackEndpoint(`${bot.url}/slack/events`, SIGNING_SECRET, body, FORM_CONTENT_TYPE);
       return { status: answer.status, tag };
     },
     async sweep(bot, timeoutMs = 120_000) {
       const token = issuer.mint({ aud: AUDIENCE, email: SCHEDULER });
-      const response = await fetch(`${bot.url}/jobs/sweep`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(timeoutMs) });
+      const response = await fetch(`${bot.url}/jobs/sweep`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+        signal: AbortSignal.timeout(timeoutMs),
+      });
       const text = await response.text();
       return { status: response.status, body: text ? (JSON.parse(text) as Record<string, number>) : {} };
     },
@@ -251,7 +276,8 @@ export async function startProcessFleet(options: { policy: string }): Promise<Pr
       const deadline = Date.now() + timeoutMs;
       let last = await store.get(id);
       while (!last || !until(last)) {
-        if (Date.now() > deadline) throw new Error(`request ${id} did not reach the expected state within ${timeoutMs} ms; last read: ${JSON.stringify(last)}`);
+        if (Date.now() > deadline)
+          throw new Error(`request ${id} did not reach the expected state within ${timeoutMs} ms; last read: ${JSON.stringify(last)}`);
         await new Promise((resolve) => setTimeout(resolve, 100));
         last = await store.get(id);
       }

@@ -25,7 +25,9 @@ function first(value: unknown): Block {
 }
 
 export async function readTerraform(dir = INFRA_DIR): Promise<TerraformModule> {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.tf')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.tf'))
+    .sort();
   const parsed = await Promise.all(files.map((f) => parse(f, readFileSync(join(dir, f), 'utf8')) as Promise<Record<string, unknown>>));
   const section = (key: string): Record<string, unknown> =>
     Object.assign({}, ...parsed.map((p) => (p[key] ?? {}) as Record<string, unknown>));
@@ -42,7 +44,10 @@ export async function readTerraform(dir = INFRA_DIR): Promise<TerraformModule> {
     variables: () => blocks(section('variable')),
     outputs: () => blocks(section('output')),
     locals: () =>
-      Object.assign({}, ...parsed.flatMap((p) => (Array.isArray(p.locals) ? p.locals : p.locals ? [p.locals] : []) as Record<string, unknown>[])) as Record<string, unknown>,
+      Object.assign(
+        {},
+        ...parsed.flatMap((p) => (Array.isArray(p.locals) ? p.locals : p.locals ? [p.locals] : []) as Record<string, unknown>[]),
+      ) as Record<string, unknown>,
   };
 }
 
@@ -53,7 +58,11 @@ export async function readTerraform(dir = INFRA_DIR): Promise<TerraformModule> {
  * / `${each.value}` (given), and arithmetic of whole numbers (`${24 * 3600}`).
  * Anything else throws: the test then says what it could not read.
  */
-export function resolve(tf: TerraformModule, text: string, options: { vars?: Record<string, unknown>; each?: { key: string; value: unknown } } = {}): string {
+export function resolve(
+  tf: TerraformModule,
+  text: string,
+  options: { vars?: Record<string, unknown>; each?: { key: string; value: unknown } } = {},
+): string {
   const variables = tf.variables();
   const locals = tf.locals();
   const value = (expression: string): string => {
@@ -74,7 +83,11 @@ export function resolve(tf: TerraformModule, text: string, options: { vars?: Rec
     if (path === 'each.value' && options.each) return String(options.each.value);
     const arithmetic = path.replace(/var\.(\w+)/g, (_all, name: string) => value(`var.${name}`));
     if (/^[\d\s*+]+$/.test(arithmetic)) {
-      return String(arithmetic.split('+').reduce((sum, term) => sum + term.split('*').reduce((product, factor) => product * Number(factor.trim()), 1), 0));
+      return String(
+        arithmetic
+          .split('+')
+          .reduce((sum, term) => sum + term.split('*').reduce((product, factor) => product * Number(factor.trim()), 1), 0),
+      );
     }
     throw new Error(`cannot resolve \${${expression}}`);
   };

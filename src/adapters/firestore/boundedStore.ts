@@ -19,7 +19,10 @@ function bounded<T>(what: string, timeoutMs: number, call: () => Promise<T>): Pr
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new WardenError(ErrorCode.DatabaseUnavailable, DATABASE_UNAVAILABLE, `Firestore ${what} did not answer within ${timeoutMs} ms`)),
+      () =>
+        reject(
+          new WardenError(ErrorCode.DatabaseUnavailable, DATABASE_UNAVAILABLE, `Firestore ${what} did not answer within ${timeoutMs} ms`),
+        ),
       timeoutMs,
     );
   });

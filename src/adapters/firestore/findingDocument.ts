@@ -76,7 +76,11 @@ export function parseFinding(id: string, data: DocumentData | undefined): Parsed
 export function withoutUndefined(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutUndefined);
   if (value instanceof Date || value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, withoutUndefined(v)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [k, withoutUndefined(v)]),
+  );
 }
 
 /** A finding as stored (the document id is the finding's id). */
@@ -85,7 +89,9 @@ export function findingToDocument(finding: Finding): DocumentData {
   return withoutUndefined(rest) as DocumentData;
 }
 
-const counts = z.object(Object.fromEntries(FINDING_KINDS.map((k) => [k, z.number().int().nonnegative()])) as Record<FindingKind, z.ZodNumber>);
+const counts = z.object(
+  Object.fromEntries(FINDING_KINDS.map((k) => [k, z.number().int().nonnegative()])) as Record<FindingKind, z.ZodNumber>,
+);
 
 export const scanDocument = z.object({
   startedAt: date,
@@ -97,7 +103,11 @@ export const scanDocument = z.object({
   reopened: z.number().int().nonnegative(),
   resolved: z.number().int().nonnegative(),
   assetCalls: z.number().int().nonnegative(),
-  summary: z.object({ status: z.enum(['owed', 'posted', 'skipped', 'failed']), attempts: z.number().int().nonnegative(), error: optional(z.string()) }),
+  summary: z.object({
+    status: z.enum(['owed', 'posted', 'skipped', 'failed']),
+    attempts: z.number().int().nonnegative(),
+    error: optional(z.string()),
+  }),
 });
 
 export function parseScan(id: string, data: DocumentData | undefined): PostureScan | undefined {

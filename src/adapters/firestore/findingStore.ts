@@ -211,7 +211,9 @@ export function createFindingStore(deps: { firestore: Firestore }): FindingStore
 
     async owedSummaries(limit) {
       const snapshot = await buildQuery(scans, 'postureScansSummaryOwed', ['owed'], { limit }).get();
-      return snapshot.docs.flatMap((doc) => parseScan(doc.id, doc.data()) ?? []).sort((a, b) => a.finishedAt.getTime() - b.finishedAt.getTime());
+      return snapshot.docs
+        .flatMap((doc) => parseScan(doc.id, doc.data()) ?? [])
+        .sort((a, b) => a.finishedAt.getTime() - b.finishedAt.getTime());
     },
 
     async settleSummary(scanId, summary, expected) {

@@ -10,7 +10,16 @@ import { Timestamp, type DocumentData } from '@google-cloud/firestore';
 import { z } from 'zod';
 import { ErrorCode, WardenError } from '../../domain/errors';
 import { openExtension } from '../../domain/extensions';
-import { DELIVERY_TYPES, EVENT_CATEGORIES, EXTENSION_STATUSES, NOTICE_KINDS, REQUEST_KINDS, STATUSES, type AccessRequest, type AuditEvent } from '../../domain/request';
+import {
+  DELIVERY_TYPES,
+  EVENT_CATEGORIES,
+  EXTENSION_STATUSES,
+  NOTICE_KINDS,
+  REQUEST_KINDS,
+  STATUSES,
+  type AccessRequest,
+  type AuditEvent,
+} from '../../domain/request';
 import type { RecordTypes } from '../../kinds/kind';
 import { kindOf } from '../../kinds/registry';
 
@@ -111,16 +120,24 @@ export const eventDocument = z.object({
   action: z.string(),
   detail: z.record(z.string(), z.unknown()),
   // events written before categories existed are history
-  category: z.enum(EVENT_CATEGORIES).nullish().transform((c) => c ?? 'history'),
+  category: z
+    .enum(EVENT_CATEGORIES)
+    .nullish()
+    .transform((c) => c ?? 'history'),
 });
 
 const problemOf = (error: z.ZodError): string => error.issues.map((i) => `${i.path.join('.') || '(document)'}: ${i.message}`).join('; ');
 
 /** Firestore document → AccessRequest, or what is wrong with it (every zod issue, with its path). */
-export function parseDocument(id: string, data: DocumentData | undefined): { ok: true; request: AccessRequest } | { ok: false; problem: string } {
+export function parseDocument(
+  id: string,
+  data: DocumentData | undefined,
+): { ok: true; request: AccessRequest } | { ok: false; problem: string } {
   const common = requestDocument.safeParse({ ...data, id });
   if (!common.success) return { ok: false, problem: problemOf(common.error) };
-  const own = kindOf(common.data.kind).record(RECORD_TYPES).safeParse(data ?? {});
+  const own = kindOf(common.data.kind)
+    .record(RECORD_TYPES)
+    .safeParse(data ?? {});
   if (!own.success) return { ok: false, problem: problemOf(own.error) };
   return { ok: true, request: { ...common.data, ...own.data } };
 }

@@ -87,7 +87,11 @@ export function createRequestStore(deps: { firestore: Firestore }): RequestStore
       if (!outcome.ok && outcome.record) {
         // refusals that saw the same event sort among themselves by their time (then at random)
         const at = String(outcome.record.at.getTime()).padStart(15, '0');
-        await requests.doc(id).collection(EVENTS).doc(`${eventId(seen)}-r${at}${randomBytes(4).toString('hex')}`).create({ ...outcome.record });
+        await requests
+          .doc(id)
+          .collection(EVENTS)
+          .doc(`${eventId(seen)}-r${at}${randomBytes(4).toString('hex')}`)
+          .create({ ...outcome.record });
       }
       return outcome;
     },
@@ -106,7 +110,8 @@ export function createRequestStore(deps: { firestore: Firestore }): RequestStore
       const page = pageOf(snapshot.docs);
       const last = snapshot.docs[snapshot.docs.length - 1];
       // the raw value, so that a malformed document moves the cursor on too
-      if (last && snapshot.size === QUERY_SHAPES.requestsOutboxDue.limit) page.next = { value: last.get('outboxDueAt') as unknown, id: last.id };
+      if (last && snapshot.size === QUERY_SHAPES.requestsOutboxDue.limit)
+        page.next = { value: last.get('outboxDueAt') as unknown, id: last.id };
       return page;
     },
 
@@ -122,7 +127,8 @@ export function createRequestStore(deps: { firestore: Firestore }): RequestStore
       const page = pageOf(snapshot.docs);
       const last = snapshot.docs[snapshot.docs.length - 1];
       // the raw sort value, so that a malformed document moves the cursor on too
-      if (last && snapshot.size === shape.limit) page.next = { value: shape.orderBy === 'id' ? last.id : (last.get(shape.orderBy) as unknown), id: last.id };
+      if (last && snapshot.size === shape.limit)
+        page.next = { value: shape.orderBy === 'id' ? last.id : (last.get(shape.orderBy) as unknown), id: last.id };
       return page;
     },
 
@@ -139,7 +145,9 @@ export function createRequestStore(deps: { firestore: Firestore }): RequestStore
 
     async countByRequester(requester, statuses) {
       if (statuses.length === 0) return 0;
-      const snapshot = await buildQuery(requests, 'requestsOfRequesterInStatuses', [requester, [...statuses]]).count().get();
+      const snapshot = await buildQuery(requests, 'requestsOfRequesterInStatuses', [requester, [...statuses]])
+        .count()
+        .get();
       return snapshot.data().count;
     },
 
@@ -152,11 +160,15 @@ export function createRequestStore(deps: { firestore: Firestore }): RequestStore
   function pageQuery({ status, orderBy, dueBy, target, after }: Omit<PageQuery, 'limit'>, limit: number | undefined): Query {
     if (orderBy === 'id') return buildQuery(requests, 'requestsByStatusId', [status], { after: after && [after.id], limit });
     const cursor = after && [after.value, after.id];
-    if (orderBy === 'expiresAt' && target !== undefined) return buildQuery(requests, 'requestsDueOnTarget', [status, target, dueBy ?? MAX_DATE], { after: cursor, limit });
+    if (orderBy === 'expiresAt' && target !== undefined)
+      return buildQuery(requests, 'requestsDueOnTarget', [status, target, dueBy ?? MAX_DATE], { after: cursor, limit });
     if (target !== undefined) throw new Error('target goes with orderBy expiresAt');
     if (orderBy === 'expiresAt') return buildQuery(requests, 'requestsDueByExpiry', [status, dueBy ?? MAX_DATE], { after: cursor, limit });
     if (dueBy) throw new Error('dueBy goes with orderBy expiresAt');
-    return buildQuery(requests, orderBy === 'createdAt' ? 'requestsByStatusCreated' : 'requestsByStatusTarget', [status], { after: cursor, limit });
+    return buildQuery(requests, orderBy === 'createdAt' ? 'requestsByStatusCreated' : 'requestsByStatusTarget', [status], {
+      after: cursor,
+      limit,
+    });
   }
 
   async function query(statuses: readonly Status[], requester: string | undefined): Promise<RequestListing> {

@@ -143,11 +143,18 @@ type Read<T> = { ok: true; item: T } | { ok: false; problem: string };
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 
 /** A Cloud Run service from one search result: its v2 version first, else its v1 (Knative) version. */
-export function readService(name: string, versions: ReadonlyArray<{ version: string; resource: { [key: string]: Json } }>): Read<InventoryService> {
+export function readService(
+  name: string,
+  versions: ReadonlyArray<{ version: string; resource: { [key: string]: Json } }>,
+): Read<InventoryService> {
   const v2 = versions.find((v) => v.version === 'v2');
   if (v2) {
     const parsed = serviceV2Schema.safeParse(v2.resource);
-    if (!parsed.success) return { ok: false, problem: `its v2 resource does not read as a Cloud Run service: ${parsed.error.issues[0]?.message ?? 'malformed'}` };
+    if (!parsed.success)
+      return {
+        ok: false,
+        problem: `its v2 resource does not read as a Cloud Run service: ${parsed.error.issues[0]?.message ?? 'malformed'}`,
+      };
     const { ingress, template } = parsed.data;
     return {
       ok: true,
@@ -162,7 +169,11 @@ export function readService(name: string, versions: ReadonlyArray<{ version: str
   const v1 = versions.find((v) => v.version === 'v1');
   if (v1) {
     const parsed = serviceV1Schema.safeParse(v1.resource);
-    if (!parsed.success) return { ok: false, problem: `its v1 resource does not read as a Cloud Run service: ${parsed.error.issues[0]?.message ?? 'malformed'}` };
+    if (!parsed.success)
+      return {
+        ok: false,
+        problem: `its v1 resource does not read as a Cloud Run service: ${parsed.error.issues[0]?.message ?? 'malformed'}`,
+      };
     const ingress = text(parsed.data.metadata?.annotations?.['run.googleapis.com/ingress']);
     const template = parsed.data.spec?.template;
     return {
@@ -184,11 +195,15 @@ export function readKey(name: string, versions: ReadonlyArray<{ version: string;
   const v1 = versions.find((v) => v.version === 'v1');
   if (!v1) return { ok: false, problem: 'it has no v1 versioned resource (versionedResources missing from the answer)' };
   const parsed = keyV1Schema.safeParse(v1.resource);
-  if (!parsed.success || !parsed.data.purpose) return { ok: false, problem: 'its v1 resource does not read as a Cloud KMS key (no purpose)' };
+  if (!parsed.success || !parsed.data.purpose)
+    return { ok: false, problem: 'its v1 resource does not read as a Cloud KMS key (no purpose)' };
   const period = parsed.data.rotationPeriod;
   const seconds = period ? /^(\d+)(?:\.\d+)?s$/.exec(period)?.[1] : undefined;
   if (period && seconds === undefined) return { ok: false, problem: `its rotationPeriod "${period}" is not a duration in seconds` };
-  return { ok: true, item: { name, purpose: parsed.data.purpose, rotationPeriodSeconds: seconds !== undefined ? Number(seconds) : undefined } };
+  return {
+    ok: true,
+    item: { name, purpose: parsed.data.purpose, rotationPeriodSeconds: seconds !== undefined ? Number(seconds) : undefined },
+  };
 }
 
 function projectPair(projectField: string | null | undefined, name: string): { number: string; id: string } | undefined {
@@ -224,18 +239,32 @@ export function createAssetInventory(deps: AssetInventoryDeps): AssetInventoryPo
     let answer: [readonly unknown[], unknown, unknown];
     try {
       answer = await client.searchAllResources(
-        { scope, assetTypes: [assetType], pageSize: sizeOf(request), readMask: READ_MASK, ...(request.token ? { pageToken: request.token } : {}) },
+        {
+          scope,
+          assetTypes: [assetType],
+          pageSize: sizeOf(request),
+          readMask: READ_MASK,
+          ...(request.token ? { pageToken: request.token } : {}),
+        },
         options,
       );
     } catch (error) {
       throw failure(error, scope, 'cloudasset.assets.searchAllResources');
     }
     const [results, , response] = answer;
-    const page: InventoryPage<T> = { items: [], skipped: [], projects: [], next: responseSchema.parse(response)?.nextPageToken || undefined };
+    const page: InventoryPage<T> = {
+      items: [],
+      skipped: [],
+      projects: [],
+      next: responseSchema.parse(response)?.nextPageToken || undefined,
+    };
     for (const raw of results) {
       const result = resourceResultSchema.safeParse(raw);
       if (!result.success) {
-        page.skipped.push({ name: '(unnamed)', problem: `a search result without a name: ${result.error.issues[0]?.message ?? 'malformed'}` });
+        page.skipped.push({
+          name: '(unnamed)',
+          problem: `a search result without a name: ${result.error.issues[0]?.message ?? 'malformed'}`,
+        });
         continue;
       }
       const { name: fullName, project, versionedResources } = result.data;
@@ -244,7 +273,9 @@ export function createAssetInventory(deps: AssetInventoryDeps): AssetInventoryPo
         continue;
       }
       const name = fullName.slice(prefix.length);
-      const versions = (versionedResources ?? []).flatMap((v) => (v.version && v.resource ? [{ version: v.version, resource: v.resource }] : []));
+      const versions = (versionedResources ?? []).flatMap((v) =>
+        v.version && v.resource ? [{ version: v.version, resource: v.resource }] : [],
+      );
       const read_ = read(name, versions);
       if (read_.ok) page.items.push(read_.item);
       else page.skipped.push({ name, problem: read_.problem });
@@ -256,27 +287,52 @@ export function createAssetInventory(deps: AssetInventoryDeps): AssetInventoryPo
 
   return {
     services: (scope, page) =>
-      searchResources(scope, SERVICE_ASSET_TYPE, page, (name, versions) => (parseServiceName(name) ? readService(name, versions) : { ok: false, problem: 'not a Cloud Run service name' }), RUN_PREFIX),
+      searchResources(
+        scope,
+        SERVICE_ASSET_TYPE,
+        page,
+        (name, versions) => (parseServiceName(name) ? readService(name, versions) : { ok: false, problem: 'not a Cloud Run service name' }),
+        RUN_PREFIX,
+      ),
 
     keys: (scope, page) =>
-      searchResources(scope, KEY_ASSET_TYPE, page, (name, versions) => (parseKeyName(name) ? readKey(name, versions) : { ok: false, problem: 'not a Cloud KMS key name' }), KMS_PREFIX),
+      searchResources(
+        scope,
+        KEY_ASSET_TYPE,
+        page,
+        (name, versions) => (parseKeyName(name) ? readKey(name, versions) : { ok: false, problem: 'not a Cloud KMS key name' }),
+        KMS_PREFIX,
+      ),
 
     async policies(scope, request) {
       let answer: [readonly unknown[], unknown, unknown];
       try {
         answer = await client.searchAllIamPolicies(
-          { scope, assetTypes: [SERVICE_ASSET_TYPE, PROJECT_ASSET_TYPE], pageSize: sizeOf(request), ...(request.token ? { pageToken: request.token } : {}) },
+          {
+            scope,
+            assetTypes: [SERVICE_ASSET_TYPE, PROJECT_ASSET_TYPE],
+            pageSize: sizeOf(request),
+            ...(request.token ? { pageToken: request.token } : {}),
+          },
           options,
         );
       } catch (error) {
         throw failure(error, scope, 'cloudasset.assets.searchAllIamPolicies');
       }
       const [results, , response] = answer;
-      const page: InventoryPage<InventoryPolicy> = { items: [], skipped: [], projects: [], next: responseSchema.parse(response)?.nextPageToken || undefined };
+      const page: InventoryPage<InventoryPolicy> = {
+        items: [],
+        skipped: [],
+        projects: [],
+        next: responseSchema.parse(response)?.nextPageToken || undefined,
+      };
       for (const raw of results) {
         const result = policyResultSchema.safeParse(raw);
         if (!result.success) {
-          page.skipped.push({ name: '(unnamed)', problem: `an IAM policy result without a resource: ${result.error.issues[0]?.message ?? 'malformed'}` });
+          page.skipped.push({
+            name: '(unnamed)',
+            problem: `an IAM policy result without a resource: ${result.error.issues[0]?.message ?? 'malformed'}`,
+          });
           continue;
         }
         const { resource: fullName, project } = result.data;
@@ -296,7 +352,9 @@ export function createAssetInventory(deps: AssetInventoryDeps): AssetInventoryPo
         }
         const bindings: InventoryBinding[] = (result.data.policy?.bindings ?? []).flatMap((b) => {
           if (!b.role) return [];
-          const condition = b.condition?.expression ? { title: b.condition.title ?? '', description: b.condition.description ?? undefined, expression: b.condition.expression } : undefined;
+          const condition = b.condition?.expression
+            ? { title: b.condition.title ?? '', description: b.condition.description ?? undefined, expression: b.condition.expression }
+            : undefined;
           return [{ role: b.role, members: b.members ?? [], ...(condition ? { condition } : {}) }];
         });
         page.items.push({ resource, level, bindings });

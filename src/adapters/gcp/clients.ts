@@ -35,9 +35,7 @@ export function createRunClient(options: GcpClientOptions = {}): ServicesClient 
 }
 
 export function createKmsClient(options: GcpClientOptions = {}): KeyManagementServiceClient {
-  return options.emulatorHost
-    ? new KeyManagementServiceClient(emulatorOptions(options.emulatorHost))
-    : new KeyManagementServiceClient();
+  return options.emulatorHost ? new KeyManagementServiceClient(emulatorOptions(options.emulatorHost)) : new KeyManagementServiceClient();
 }
 
 /** The client options that point a Google client library at a plaintext gRPC stand-in, without any ADC lookup. */
@@ -45,10 +43,7 @@ export function emulatorOptions(emulatorHost: string): EmulatorClientOptions {
   const match = /^(\[[^\]]+\]|[^:]+):(\d{1,5})$/.exec(emulatorHost.trim());
   const port = Number(match?.[2]);
   if (!match?.[1] || !Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new WardenError(
-      ErrorCode.Config,
-      `The emulator host "${emulatorHost}" is not of the form host:port.`,
-    );
+    throw new WardenError(ErrorCode.Config, `The emulator host "${emulatorHost}" is not of the form host:port.`);
   }
   return {
     apiEndpoint: match[1],

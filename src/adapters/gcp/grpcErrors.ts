@@ -75,7 +75,10 @@ export function toWardenError(error: unknown, what: string): WardenError {
     case GrpcCode.NotFound:
       return make(ErrorCode.ResourceNotFound, `${what} was not found.`);
     case GrpcCode.PermissionDenied:
-      return make(ErrorCode.PermissionDenied, `runwarden is not allowed to change ${what}; the operators have Google's answer in the logs.`);
+      return make(
+        ErrorCode.PermissionDenied,
+        `runwarden is not allowed to change ${what}; the operators have Google's answer in the logs.`,
+      );
     case GrpcCode.FailedPrecondition:
     case GrpcCode.InvalidArgument:
     case GrpcCode.AlreadyExists:

@@ -51,8 +51,7 @@ const PURPOSES: Readonly<Record<number, string>> = {
   10: 'KEY_ENCAPSULATION',
 };
 /** CryptoKeyVersionState PENDING_GENERATION, by name or number */
-const isPendingGeneration = (state: string | number | null | undefined): boolean =>
-  state === 'PENDING_GENERATION' || state === 5;
+const isPendingGeneration = (state: string | number | null | undefined): boolean => state === 'PENDING_GENERATION' || state === 5;
 
 export function createKmsKeys(deps: KmsKeysDeps): KeysPort {
   const { client } = deps;
@@ -79,7 +78,7 @@ export function createKmsKeys(deps: KmsKeysDeps): KeysPort {
   async function waitUntilEnabled(name: string): Promise<void> {
     const [first] = await client.getCryptoKeyVersion({ name }, call);
     let state = versionSchema.parse(first).state;
-    for (let waited = 0; isPendingGeneration(state); ) {
+    for (let waited = 0; isPendingGeneration(state);) {
       if (waited >= generationWaitMs) {
         throw new WardenError(
           ErrorCode.Upstream,
@@ -144,14 +143,17 @@ export function createKmsKeys(deps: KmsKeysDeps): KeysPort {
       const ms = nextRotationTime.getTime();
       try {
         await beforeWrite();
-        await client.updateCryptoKey({
-          cryptoKey: {
-            name,
-            rotationPeriod: { seconds: Math.round(periodSeconds) },
-            nextRotationTime: { seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1_000_000 },
+        await client.updateCryptoKey(
+          {
+            cryptoKey: {
+              name,
+              rotationPeriod: { seconds: Math.round(periodSeconds) },
+              nextRotationTime: { seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1_000_000 },
+            },
+            updateMask: { paths: ['rotation_period', 'next_rotation_time'] },
           },
-          updateMask: { paths: ['rotation_period', 'next_rotation_time'] },
-        }, call);
+          call,
+        );
       } catch (error) {
         throw toWardenError(error, what(name));
       }

@@ -47,9 +47,7 @@ const exprSchema = z.object({
 const policySchema = z.object({
   version: z.number().nullish(),
   etag: z.union([z.instanceof(Uint8Array), z.string()]).nullish(),
-  bindings: z
-    .array(z.object({ role: z.string(), members: z.array(z.string()).nullish(), condition: exprSchema.nullish() }))
-    .nullish(),
+  bindings: z.array(z.object({ role: z.string(), members: z.array(z.string()).nullish(), condition: exprSchema.nullish() })).nullish(),
 });
 
 interface ReadPolicy {
@@ -126,7 +124,11 @@ export function createRunIamPolicy(deps: RunIamPolicyDeps): IamPolicyPort {
         };
         await beforeWrite();
         // One SetIamPolicy: the binding is swapped in place, never absent and never doubled.
-        await write(resource, current.etag, current.raw.map((raw, i) => (i === at ? ours : raw)));
+        await write(
+          resource,
+          current.etag,
+          current.raw.map((raw, i) => (i === at ? ours : raw)),
+        );
         return { type: 'replaced' as const };
       });
     },

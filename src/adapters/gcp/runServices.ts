@@ -25,10 +25,7 @@ import { toWardenError } from './grpcErrors';
 import { retryOptions, withEtagRetry, type RetryDeps } from './readModifyWrite';
 
 /** The part of ServicesClient this adapter uses. */
-export type RunServicesClient = Pick<
-  ServicesClient,
-  'getService' | 'listServicesAsync' | 'listLocationsAsync' | 'updateService'
->;
+export type RunServicesClient = Pick<ServicesClient, 'getService' | 'listServicesAsync' | 'listLocationsAsync' | 'updateService'>;
 
 export interface RunServicesDeps extends RetryDeps {
   client: RunServicesClient;
@@ -59,9 +56,7 @@ const serviceSchema = revisionsSchema.extend({
         .object({
           connector: z.string().nullish(),
           egress: enumValue,
-          networkInterfaces: z
-            .array(z.object({ network: z.string().nullish(), subnetwork: z.string().nullish() }))
-            .nullish(),
+          networkInterfaces: z.array(z.object({ network: z.string().nullish(), subnetwork: z.string().nullish() })).nullish(),
         })
         .nullish(),
     })
@@ -103,7 +98,8 @@ export function createRunServices(deps: RunServicesDeps): ServicesPort {
 
   async function listIn(parent: string): Promise<ServiceInfo[]> {
     const services: ServiceInfo[] = [];
-    for await (const service of client.listServicesAsync({ parent }, { autoPaginate: false, ...call })) services.push(toServiceInfo(serviceSchema.parse(service)));
+    for await (const service of client.listServicesAsync({ parent }, { autoPaginate: false, ...call }))
+      services.push(toServiceInfo(serviceSchema.parse(service)));
     return services;
   }
 
@@ -119,7 +115,10 @@ export function createRunServices(deps: RunServicesDeps): ServicesPort {
   /** One UpdateService of `field` with the etag read, waited for; the new latest revision. */
   async function write(read: ReadService, field: SettingField, value: string): Promise<string | undefined> {
     const { service, paths } = changeOf(read, field, value);
-    const [operation] = await client.updateService({ service: { name: read.info.name, etag: read.etag, ...service }, updateMask: { paths } }, { ...call, longrunning });
+    const [operation] = await client.updateService(
+      { service: { name: read.info.name, etag: read.etag, ...service }, updateMask: { paths } },
+      { ...call, longrunning },
+    );
     const [result] = await operation.promise();
     const revisions = revisionsSchema.parse(result);
     return revisions.latestReadyRevision || revisions.latestCreatedRevision || undefined;
@@ -182,9 +181,14 @@ interface ReadService {
  * else — except a template's revision name, cleared so the new revision gets
  * a fresh one (see the header).
  */
-function changeOf(read: ReadService, field: SettingField, value: string): { service: protos.google.cloud.run.v2.IService; paths: string[] } {
+function changeOf(
+  read: ReadService,
+  field: SettingField,
+  value: string,
+): { service: protos.google.cloud.run.v2.IService; paths: string[] } {
   if (field === 'ingress') {
-    if (!isKey(INGRESS_TO_API, value)) throw new WardenError(ErrorCode.InvalidState, `\`${value}\` is not an ingress setting runwarden knows.`);
+    if (!isKey(INGRESS_TO_API, value))
+      throw new WardenError(ErrorCode.InvalidState, `\`${value}\` is not an ingress setting runwarden knows.`);
     return { service: { ingress: INGRESS_TO_API[value] }, paths: ['ingress'] };
   }
   if (!isKey(EGRESS_TO_API, value)) throw new WardenError(ErrorCode.InvalidState, `\`${value}\` is not an egress setting runwarden knows.`);

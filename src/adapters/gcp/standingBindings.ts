@@ -48,9 +48,12 @@ export function createStandingBindings(deps: StandingBindingsDeps): StandingBind
         const [policy] = await client.getIamPolicy({ resource, options: { requestedPolicyVersion: 3 } }, call);
         const parsed = policySchema.parse(policy);
         const raw: Binding[] = policy.bindings ?? [];
-        const standing = (parsed.bindings ?? []).flatMap((b, index) => (b.role === change.role && (b.condition === undefined || b.condition === null) ? [index] : []));
+        const standing = (parsed.bindings ?? []).flatMap((b, index) =>
+          b.role === change.role && (b.condition === undefined || b.condition === null) ? [index] : [],
+        );
         // IAM merges bindings of one role and condition: more than one standing binding of the role is not what was scanned
-        if (standing.length > 1) return { type: 'changed' as const, found: sorted(standing.flatMap((i) => parsed.bindings?.[i]?.members ?? [])) };
+        if (standing.length > 1)
+          return { type: 'changed' as const, found: sorted(standing.flatMap((i) => parsed.bindings?.[i]?.members ?? [])) };
         const index = standing[0];
         const current = index === undefined ? undefined : sorted(parsed.bindings?.[index]?.members ?? []);
         if (current === undefined ? after.length === 0 : same(current, after)) return { type: 'already_removed' as const };

@@ -45,7 +45,17 @@ export const CONVERT_VIEW = 'runwarden_convert_view';
 export const CONVERT_REASON_BLOCK = 'runwarden_convert_reason';
 
 /** Every action id above, for listeners that register them all. */
-export const ACTION_IDS = [APPROVE_ACTION, DENY_ACTION, REVOKE_ACTION, EXTENSION_APPROVE_ACTION, EXTENSION_DENY_ACTION, EXTEND_OPEN_ACTION, CANCEL_ACTION, REVIEW_ACTION, CONVERT_OPEN_ACTION] as const;
+export const ACTION_IDS = [
+  APPROVE_ACTION,
+  DENY_ACTION,
+  REVOKE_ACTION,
+  EXTENSION_APPROVE_ACTION,
+  EXTENSION_DENY_ACTION,
+  EXTEND_OPEN_ACTION,
+  CANCEL_ACTION,
+  REVIEW_ACTION,
+  CONVERT_OPEN_ACTION,
+] as const;
 
 /** The request form (`/warden` with no arguments): its callback id, blocks and actions. */
 export const FORM_VIEW = 'runwarden_request_form';

@@ -46,7 +46,8 @@ const unanswered = z.union([
 /** Any error thrown by a WebClient call → RateLimitedError, or a WardenError coded SlackRefused / Upstream. */
 export function slackCallError(method: string, error: unknown): WardenError {
   const limited = rateLimited.safeParse(error);
-  if (limited.success) return new RateLimitedError(limited.data.retryAfter, `${method}: rate limited, Retry-After ${limited.data.retryAfter} s`);
+  if (limited.success)
+    return new RateLimitedError(limited.data.retryAfter, `${method}: rate limited, Retry-After ${limited.data.retryAfter} s`);
   const refused = platform.safeParse(error);
   const text = refused.success ? refused.data.data.error : error instanceof Error ? error.message : String(error);
   const permanent = refused.success && PERMANENT_SLACK_ERRORS.has(refused.data.data.error);

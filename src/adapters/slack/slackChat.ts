@@ -36,7 +36,12 @@ function lookupError(method: string, subject: string, error: unknown): WardenErr
   const failure = slackCallError(method, error);
   const operator = `${method} for ${subject} failed: ${failure.operatorMessage}`;
   if (failure instanceof RateLimitedError) return lookupRateLimited(failure.retryAfterSeconds, operator);
-  return new WardenError(ErrorCode.Upstream, 'runwarden could not look people up in Slack just now; nothing was changed. Try again in a moment.', operator, { cause: error });
+  return new WardenError(
+    ErrorCode.Upstream,
+    'runwarden could not look people up in Slack just now; nothing was changed. Try again in a moment.',
+    operator,
+    { cause: error },
+  );
 }
 
 type Blocks = Array<KnownBlock | Block>;
@@ -85,7 +90,10 @@ function slackTs(at: Date): string {
  *   without automatic retries (a post retried after a timeout can post twice;
  *   the outbox retries instead, looking first), default `client`
  */
-export function createSlackChat(deps: { client: WebClient; postClient?: WebClient | undefined }): ChatPort & DirectoryPort & ViewsPort & PeoplePort {
+export function createSlackChat(deps: {
+  client: WebClient;
+  postClient?: WebClient | undefined;
+}): ChatPort & DirectoryPort & ViewsPort & PeoplePort {
   const { client } = deps;
   const postClient = deps.postClient ?? client;
   return {
@@ -98,9 +106,11 @@ export function createSlackChat(deps: { client: WebClient; postClient?: WebClien
     },
 
     async update(channel, ts, message) {
-      await client.chat.update({ channel, ts, text: message.text, ...(message.blocks ? { blocks: message.blocks as Blocks } : {}) }).catch((error: unknown) => {
-        throw slackCallError('chat.update', error);
-      });
+      await client.chat
+        .update({ channel, ts, text: message.text, ...(message.blocks ? { blocks: message.blocks as Blocks } : {}) })
+        .catch((error: unknown) => {
+          throw slackCallError('chat.update', error);
+        });
     },
 
     async dm(user, message) {
@@ -126,7 +136,11 @@ export function createSlackChat(deps: { client: WebClient; postClient?: WebClien
         const parsed = history.parse(answer);
         for (const message of parsed.messages) {
           const meta = message.metadata;
-          if (meta?.event_type === MARKER_EVENT_TYPE && meta.event_payload?.request_id === marker.request && meta.event_payload.delivery_id === marker.delivery) {
+          if (
+            meta?.event_type === MARKER_EVENT_TYPE &&
+            meta.event_payload?.request_id === marker.request &&
+            meta.event_payload.delivery_id === marker.delivery
+          ) {
             found.push({ ts: message.ts });
           }
         }
@@ -156,7 +170,11 @@ export function createSlackChat(deps: { client: WebClient; postClient?: WebClien
 
     async updateView(viewId, view, options = {}) {
       try {
-        const answer = await client.views.update({ view_id: viewId, view: view as unknown as View, ...(options.hash ? { hash: options.hash } : {}) });
+        const answer = await client.views.update({
+          view_id: viewId,
+          view: view as unknown as View,
+          ...(options.hash ? { hash: options.hash } : {}),
+        });
         return { outcome: 'updated', hash: updatedView.safeParse(answer).data?.view.hash };
       } catch (error) {
         if (slackErrorCode(error) === 'hash_conflict') return { outcome: 'hash_conflict' };

@@ -15,7 +15,12 @@ import type { LateWrites } from '../lateWrites';
 import type { EffectWork } from './effect';
 import { NOT_WEIGHED, RETRYABLE, type Weigh } from './weigh';
 
-export function createApply(deps: Pick<AppDeps, 'clock' | 'logger' | 'settings'>, kinds: Record<AccessRequest['kind'], KindEffects>, weigh: Weigh, late: LateWrites): EffectWork {
+export function createApply(
+  deps: Pick<AppDeps, 'clock' | 'logger' | 'settings'>,
+  kinds: Record<AccessRequest['kind'], KindEffects>,
+  weigh: Weigh,
+  late: LateWrites,
+): EffectWork {
   const { clock, logger, settings } = deps;
   return async function apply(request, { guard }) {
     const holder = request.op?.holder ?? '';
@@ -44,7 +49,10 @@ export function createApply(deps: Pick<AppDeps, 'clock' | 'logger' | 'settings'>
     } catch (error) {
       const failure = asWardenError(error);
       if (failure.code === ErrorCode.LeaseLost) {
-        log.warn('apply abandoned: this process lost its lease before writing; another instance owns the request', { holder, error: failure.operatorMessage });
+        log.warn('apply abandoned: this process lost its lease before writing; another instance owns the request', {
+          holder,
+          error: failure.operatorMessage,
+        });
         return undefined;
       }
       log.warn('apply failed', { code: failure.code, error: failure.operatorMessage });
@@ -54,6 +62,9 @@ export function createApply(deps: Pick<AppDeps, 'clock' | 'logger' | 'settings'>
     }
     const { expiresAt, result, previousValue, removed } = applied;
     const leaseUntil = new Date(clock.now().getTime() + settings.leaseSeconds * 1000);
-    return { event: { type: 'applied', holder, expiresAt, result, previousValue, removed, leaseUntil }, late: () => late.undoLateWrite(request, applied) };
+    return {
+      event: { type: 'applied', holder, expiresAt, result, previousValue, removed, leaseUntil },
+      late: () => late.undoLateWrite(request, applied),
+    };
   };
 }

@@ -14,7 +14,12 @@ import type { LateWrites } from '../lateWrites';
 import type { EffectWork } from './effect';
 import { NOT_WEIGHED, RETRYABLE, type Weigh } from './weigh';
 
-export function createExtend(deps: Pick<AppDeps, 'logger' | 'settings'>, kinds: Record<AccessRequest['kind'], KindEffects>, weigh: Weigh, late: LateWrites): EffectWork {
+export function createExtend(
+  deps: Pick<AppDeps, 'logger' | 'settings'>,
+  kinds: Record<AccessRequest['kind'], KindEffects>,
+  weigh: Weigh,
+  late: LateWrites,
+): EffectWork {
   const { logger, settings } = deps;
   return async function extend(request, { guard }) {
     const holder = request.op?.holder ?? '';

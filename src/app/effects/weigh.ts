@@ -17,7 +17,13 @@ export function createWeigh(deps: Pick<AppDeps, 'directory' | 'policy' | 'clock'
   return async function weigh<M extends 'apply' | 'apply_extension'>(moment: M, request: AccessRequest) {
     const policy = deps.policy();
     const refusal = (d: { verdict: string; refusal?: Refusal }) => (d.verdict === 'refused' ? d.refusal : undefined);
-    return withFacts(deps.directory, policy, needsFor(policy, request), (facts) => decideAuthority(moment, { request, policy, facts, kinds: KIND_RULES, now: deps.clock.now() }), refusal);
+    return withFacts(
+      deps.directory,
+      policy,
+      needsFor(policy, request),
+      (facts) => decideAuthority(moment, { request, policy, facts, kinds: KIND_RULES, now: deps.clock.now() }),
+      refusal,
+    );
   };
 }
 
@@ -27,4 +33,8 @@ export type Weigh = ReturnType<typeof createWeigh>;
 export const NOT_WEIGHED = 'runwarden could not re-check the approvers with Slack; it will try again.';
 
 /** Errors from Google worth another attempt by the sweep; anything else ends the work. */
-export const RETRYABLE: ReadonlySet<WardenError['code']> = new Set<WardenError['code']>([ErrorCode.Conflict, ErrorCode.Upstream, ErrorCode.Unknown]);
+export const RETRYABLE: ReadonlySet<WardenError['code']> = new Set<WardenError['code']>([
+  ErrorCode.Conflict,
+  ErrorCode.Upstream,
+  ErrorCode.Unknown,
+]);

@@ -16,7 +16,11 @@ import { KIND_RULES } from '../../kinds/registry';
  * current step, of an extension, or a review. Each user group is looked up
  * once, however many requests name it.
  */
-export async function awaitingFrom(deps: AppDeps, user: string, requests: readonly AccessRequest[]): Promise<Array<{ request: AccessRequest; awaited: Awaited }>> {
+export async function awaitingFrom(
+  deps: AppDeps,
+  user: string,
+  requests: readonly AccessRequest[],
+): Promise<Array<{ request: AccessRequest; awaited: Awaited }>> {
   if (requests.length === 0) return [];
   const policy = deps.policy();
   const groups = requests.flatMap((request) => groupsToGather(policy, findRule(policy, request.kind, request.target)?.rule));
@@ -24,4 +28,3 @@ export async function awaitingFrom(deps: AppDeps, user: string, requests: readon
   const unique = [...new Map(requests.map((request) => [request.id, request])).values()];
   return unique.flatMap((request) => awaitedFrom(policy, facts, KIND_RULES, request, user).map((awaited) => ({ request, awaited })));
 }
-

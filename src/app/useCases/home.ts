@@ -37,7 +37,10 @@ export function createHome(deps: AppDeps) {
       store.recentByRequester({ requester: user, statuses, orderBy, limit });
     // a posture approver's open findings (SPEC §11): best effort, never in the way of the user's own requests
     const postureSection = posture.home(user).catch((error: unknown) => {
-      deps.logger.warn('could not read the posture findings for App Home', { user, error: error instanceof Error ? error.message : String(error) });
+      deps.logger.warn('could not read the posture findings for App Home', {
+        user,
+        error: error instanceof Error ? error.message : String(error),
+      });
       return undefined;
     });
     const [active, activeTotal, open, openTotal, history, waiting, extensions, glass] = await Promise.all([
@@ -54,7 +57,11 @@ export function createHome(deps: AppDeps) {
     for (const bad of listings.flatMap((l) => l.malformed)) {
       deps.logger.error('skipped a malformed request document', { requestId: bad.id, problem: bad.problem, reader: 'home' });
     }
-    const awaited = await awaitingFrom(deps, user, [...waiting.requests, ...glass.requests, ...extensions.requests.filter((r) => openExtension(r)?.status === 'pending')]);
+    const awaited = await awaitingFrom(deps, user, [
+      ...waiting.requests,
+      ...glass.requests,
+      ...extensions.requests.filter((r) => openExtension(r)?.status === 'pending'),
+    ]);
     const decidable = awaited.filter((w) => w.awaited !== 'approve_extension').map((w) => w.request);
     const extensionsAwaiting = awaited.filter((w) => w.awaited === 'approve_extension').map((w) => w.request);
     const policy = deps.policy();

@@ -64,7 +64,10 @@ export function createUseCases(deps: AppDeps, kinds: Record<RequestKind, KindEff
   };
 }
 
-function trackWarm(form: ReturnType<typeof createRequestForm>, inflight: ReturnType<typeof createInflight>): ReturnType<typeof createRequestForm> {
+function trackWarm(
+  form: ReturnType<typeof createRequestForm>,
+  inflight: ReturnType<typeof createInflight>,
+): ReturnType<typeof createRequestForm> {
   return { ...form, warm: inflight.track(form.warm) };
 }
 

@@ -36,7 +36,10 @@ export function createPostureQueries(deps: AppDeps) {
     const posture = policy.posture;
     if (!posture) return false;
     const entries = policy.approverGroups[posture.approvers] ?? [];
-    const groups = await resolveGroups(deps.directory, entries.filter((e) => SLACK_GROUP_ID.test(e)));
+    const groups = await resolveGroups(
+      deps.directory,
+      entries.filter((e) => SLACK_GROUP_ID.test(e)),
+    );
     return approverIds(policy, posture.approvers, groups).includes(user);
   }
 
@@ -49,9 +52,14 @@ export function createPostureQueries(deps: AppDeps) {
 
   async function report(user: string, targetText: string | undefined): Promise<PostureReportResult> {
     const policy = deps.policy();
-    if (!policy.posture) return { ok: false, message: 'The posture scan is not turned on: the policy has no `posture` section (see docs/posture.md).' };
+    if (!policy.posture)
+      return { ok: false, message: 'The posture scan is not turned on: the policy has no `posture` section (see docs/posture.md).' };
     if (!(await mayRead(policy, user))) {
-      return { ok: false, message: "Posture findings are shown to the posture approvers and to people whose Google account is in the policy's domains; yours is not." };
+      return {
+        ok: false,
+        message:
+          "Posture findings are shown to the posture approvers and to people whose Google account is in the policy's domains; yours is not.",
+      };
     }
     const resolved = resolvePostureTarget(policy, targetText);
     if (!resolved.ok) return { ok: false, message: resolved.error };
@@ -60,7 +68,8 @@ export function createPostureQueries(deps: AppDeps) {
       deps.findings.listOpen(resolved.target, REPORT_FINDINGS),
       deps.findings.scanFinishedBy(deps.clock.now()),
     ]);
-    for (const bad of listed.malformed) deps.logger.error('skipped a malformed finding document', { findingId: bad.id, problem: bad.problem, reader: 'posture' });
+    for (const bad of listed.malformed)
+      deps.logger.error('skipped a malformed finding document', { findingId: bad.id, problem: bad.problem, reader: 'posture' });
     return { ok: true, report: { what: resolved.what, counts, findings: listed.findings, lastScan: lastScan?.finishedAt } };
   }
 
@@ -68,10 +77,12 @@ export function createPostureQueries(deps: AppDeps) {
   async function home(user: string): Promise<{ counts: Record<FindingKind, number>; findings: Finding[] } | undefined> {
     const policy = deps.policy();
     if (!policy.posture || !(await isPostureApprover(policy, user))) return undefined;
-    const [counts, listed] = await Promise.all([deps.findings.countOpen({ all: true }), deps.findings.listOpen({ all: true }, HOME_FINDINGS)]);
+    const [counts, listed] = await Promise.all([
+      deps.findings.countOpen({ all: true }),
+      deps.findings.listOpen({ all: true }, HOME_FINDINGS),
+    ]);
     return { counts, findings: listed.findings };
   }
 
   return { report, home, isPostureApprover: (user: string) => isPostureApprover(deps.policy(), user) };
 }
-

@@ -30,7 +30,12 @@ export function createQueries(deps: AppDeps) {
    */
   async function list(user: string): Promise<Listing> {
     const [own, open, glass] = await Promise.all([
-      deps.store.recentByRequester({ requester: user, statuses: ['pending', 'approved', 'active'], orderBy: 'createdAt', limit: LIST_MINE }),
+      deps.store.recentByRequester({
+        requester: user,
+        statuses: ['pending', 'approved', 'active'],
+        orderBy: 'createdAt',
+        limit: LIST_MINE,
+      }),
       deps.store.page({ status: 'pending', orderBy: 'createdAt', limit: HOME_SCAN }),
       deps.store.listAwaitingReview(),
     ]);
@@ -59,7 +64,8 @@ export function createQueries(deps: AppDeps) {
       (d) => (d.verdict === 'refused' ? d.refusal : undefined),
     );
     if (decision.verdict === 'refused') {
-      if (decision.refusal.code !== 'not_visible') deps.logger.warn('could not decide who may read a request', { requestId: id, reason: decision.refusal.code });
+      if (decision.refusal.code !== 'not_visible')
+        deps.logger.warn('could not decide who may read a request', { requestId: id, reason: decision.refusal.code });
       return undefined;
     }
     return { request, events: await deps.store.events(id) };

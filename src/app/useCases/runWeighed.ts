@@ -23,7 +23,13 @@ export function createRunWeighed(deps: AppDeps, runner: Runner) {
     const request = await deps.store.get(id);
     if (!request) return noSuchRequest(id);
     const policy = deps.policy();
-    const result = await withFacts(deps.directory, policy, needsFor(policy, request, [actor]), (facts) => runner.run(id, eventFor({ policy, facts, kinds: KIND_RULES })), (r) => refusalOf(r.outcome));
+    const result = await withFacts(
+      deps.directory,
+      policy,
+      needsFor(policy, request, [actor]),
+      (facts) => runner.run(id, eventFor({ policy, facts, kinds: KIND_RULES })),
+      (r) => refusalOf(r.outcome),
+    );
     return result;
   };
 }

@@ -60,7 +60,8 @@ export function createSubmit(deps: AppDeps, kinds: Record<RequestKind, KindEffec
       deps.directory,
       policy,
       needsFor(policy, input),
-      (facts) => decideAuthority('submit', { actor: input.requester, draft, openRequests, policy, facts, kinds: KIND_RULES, now: deps.clock.now() }),
+      (facts) =>
+        decideAuthority('submit', { actor: input.requester, draft, openRequests, policy, facts, kinds: KIND_RULES, now: deps.clock.now() }),
       (d) => (d.verdict === 'refused' ? d.refusal : undefined),
     );
   }
@@ -145,7 +146,13 @@ export function createSubmit(deps: AppDeps, kinds: Record<RequestKind, KindEffec
         ...(request.breakGlass ? { breakGlass: true } : {}),
       },
     });
-    deps.logger.info('request submitted', { requestId: request.id, kind: request.kind, target: request.target, mode, rule: decision.rule.name });
+    deps.logger.info('request submitted', {
+      requestId: request.id,
+      kind: request.kind,
+      target: request.target,
+      mode,
+      rule: decision.rule.name,
+    });
     if (mode === 'approval') return { ok: true, request: (await runner.deliver(stored)).request };
     // Auto-approval and break-glass: Google first, then the (informational or loud) channel message.
     const event = { type: mode === 'auto' ? 'auto_approve' : 'break_glass', rule: decision.rule.name, ...runner.lease() } as const;

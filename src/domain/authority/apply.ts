@@ -22,7 +22,12 @@ export function windowEnd(request: Pick<AccessRequest, 'startsAt' | 'durationSec
   return new Date(request.startsAt.getTime() + request.durationSeconds * 1000);
 }
 
-export function decideApply(r: FactReader, kinds: Readonly<Record<RequestKind, KindRules>>, request: AccessRequest, now: Date): ApplyDecision {
+export function decideApply(
+  r: FactReader,
+  kinds: Readonly<Record<RequestKind, KindRules>>,
+  request: AccessRequest,
+  now: Date,
+): ApplyDecision {
   const base = { requestId: request.id };
   const end = windowEnd(request);
   if (end !== undefined && end.getTime() <= now.getTime()) return refused({ code: 'window_passed', ...base });
@@ -35,9 +40,21 @@ export function decideApply(r: FactReader, kinds: Readonly<Record<RequestKind, K
   if (request.steps !== undefined) {
     // Every level's approvals must still count; a level that lost some fails the request (it is not sent back).
     for (const [index, level] of steps.entries()) {
-      const weighed = weigh(r, { step: index + 1, approverGroup: level.approvers, approvalsRequired: level.approvals }, request, approvalsInStep(request, index + 1));
+      const weighed = weigh(
+        r,
+        { step: index + 1, approverGroup: level.approvers, approvalsRequired: level.approvals },
+        request,
+        approvalsInStep(request, index + 1),
+      );
       if (weighed.dropped.length > 0 || weighed.kept.length < level.approvals) {
-        return refused({ code: 'approvals_lost', ...base, step: index + 1, group: level.approvers, count: weighed.kept.length, limit: level.approvals });
+        return refused({
+          code: 'approvals_lost',
+          ...base,
+          step: index + 1,
+          group: level.approvers,
+          count: weighed.kept.length,
+          limit: level.approvals,
+        });
       }
     }
     return { verdict: 'allowed', rule: standing.rule };

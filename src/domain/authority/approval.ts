@@ -20,7 +20,12 @@ function stepNames(request: AccessRequest): string[] | undefined {
   return request.steps?.map((s) => s.approverGroup);
 }
 
-export function decideApprove(r: FactReader, kinds: Readonly<Record<RequestKind, KindRules>>, request: AccessRequest, actor: string): ApproveDecision {
+export function decideApprove(
+  r: FactReader,
+  kinds: Readonly<Record<RequestKind, KindRules>>,
+  request: AccessRequest,
+  actor: string,
+): ApproveDecision {
   const base = { requestId: request.id };
   if (request.status !== 'pending') return refused({ code: 'wrong_state', ...base, status: request.status });
   if (actor === request.requester) return refused({ code: 'self_approval', ...base });
@@ -35,13 +40,19 @@ export function decideApprove(r: FactReader, kinds: Readonly<Record<RequestKind,
   const clicker = approvalStanding(r, level.approvers, request, actor);
   if (clicker) return refused({ code: clicker, ...where, member: request.member });
   const earlier = request.approvals.find((a) => a.approver === actor);
-  if (earlier) return refused({ code: earlier.step === request.step ? 'duplicate_approval' : 'counted_in_other_step', ...where, step: earlier.step });
+  if (earlier)
+    return refused({ code: earlier.step === request.step ? 'duplicate_approval' : 'counted_in_other_step', ...where, step: earlier.step });
   const weighed = weigh(r, { step, approverGroup: level.approvers, approvalsRequired: level.approvals }, request, approvalsInStep(request));
   const count = weighed.kept.length + 1;
   if (count < level.approvals) return { verdict: 'wait', rule: standing.rule, ...weighed };
   const following = rule.steps[stepNo];
   if (request.step !== undefined && following !== undefined) {
-    return { verdict: 'wait', rule: standing.rule, ...weighed, next: { step: stepNo + 1, approverGroup: following.approvers, approvalsRequired: following.approvals } };
+    return {
+      verdict: 'wait',
+      rule: standing.rule,
+      ...weighed,
+      next: { step: stepNo + 1, approverGroup: following.approvers, approvalsRequired: following.approvals },
+    };
   }
   return { verdict: 'allowed', rule: standing.rule, ...weighed };
 }

@@ -24,13 +24,20 @@ export function awaitedFrom(policy: Policy, facts: AuthorityFacts, kinds: KindRu
   const awaited: Awaited[] = [];
   if (request.status === 'pending') {
     const level = rule.steps[(request.step ?? 1) - 1];
-    if (level !== undefined && !request.approvals.some((a) => a.approver === user) && approvalStanding(r, level.approvers, request, user) === null) awaited.push('approve');
+    if (
+      level !== undefined &&
+      !request.approvals.some((a) => a.approver === user) &&
+      approvalStanding(r, level.approvers, request, user) === null
+    )
+      awaited.push('approve');
   }
   const extension = openExtension(request);
   const [first] = rule.steps;
   if (request.status === 'active' && extension?.status === 'pending' && first !== undefined) {
-    if (!extension.approvals.some((a) => a.approver === user) && approvalStanding(r, first.approvers, request, user) === null) awaited.push('approve_extension');
+    if (!extension.approvals.some((a) => a.approver === user) && approvalStanding(r, first.approvers, request, user) === null)
+      awaited.push('approve_extension');
   }
-  if (request.breakGlass === true && request.reviewedAt === undefined && decideReview(r, request, user).verdict === 'allowed') awaited.push('review');
+  if (request.breakGlass === true && request.reviewedAt === undefined && decideReview(r, request, user).verdict === 'allowed')
+    awaited.push('review');
   return awaited;
 }

@@ -20,9 +20,7 @@ export interface EligibleRule extends RuleRef {
   autoApproved: boolean;
 }
 
-export type Eligibility =
-  | { verdict: 'allowed'; rules: EligibleRule[] }
-  | { verdict: 'refused'; refusal: Refusal };
+export type Eligibility = { verdict: 'allowed'; rules: EligibleRule[] } | { verdict: 'refused'; refusal: Refusal };
 
 /** The rules `user` may ask under (of `kinds`, default all), in policy order. Needs every group the policy names and `user`'s identity. */
 export function eligibleRules(policy: Policy, facts: AuthorityFacts, user: string, kinds?: readonly RequestKind[]): Eligibility {
@@ -39,7 +37,11 @@ export function eligibleRules(policy: Policy, facts: AuthorityFacts, user: strin
       rules.push({ index, name: rule.name, rule, breakGlassOnly: !plainly, autoApproved });
     }
   }
-  if (r.lacksAny()) return { verdict: 'refused', refusal: { code: 'facts_missing', missing: { groups: [...r.missing.groups], people: [...r.missing.people] } } };
+  if (r.lacksAny())
+    return {
+      verdict: 'refused',
+      refusal: { code: 'facts_missing', missing: { groups: [...r.missing.groups], people: [...r.missing.people] } },
+    };
   if (!identity.ok) return { verdict: 'refused', refusal: { code: identity.reason, user } };
   return { verdict: 'allowed', rules };
 }

@@ -49,7 +49,15 @@ function autoExtends(r: FactReader, standing: Standing, request: AccessRequest, 
   return whole <= auto.maxDurationSeconds;
 }
 
-export function decideExtend(r: FactReader, kinds: Kinds, request: AccessRequest, actor: string, seconds: number, reason: string, now: Date): ExtendDecision {
+export function decideExtend(
+  r: FactReader,
+  kinds: Kinds,
+  request: AccessRequest,
+  actor: string,
+  seconds: number,
+  reason: string,
+  now: Date,
+): ExtendDecision {
   const base = { requestId: request.id };
   const read = decideRead(r, request, actor);
   if (read.verdict === 'refused') return read;
@@ -74,7 +82,11 @@ export function decideExtend(r: FactReader, kinds: Kinds, request: AccessRequest
   const problem = reasonRefusal(rule.reason, reason);
   if (problem) return refused({ ...problem, ...base });
   const [level] = rule.steps;
-  const people = { rule: standing.rule, approverGroup: level?.approvers ?? request.approverGroup, approvalsRequired: level?.approvals ?? request.approvalsRequired };
+  const people = {
+    rule: standing.rule,
+    approverGroup: level?.approvers ?? request.approverGroup,
+    approvalsRequired: level?.approvals ?? request.approvalsRequired,
+  };
   return { verdict: autoExtends(r, standing, request, seconds) ? 'allowed' : 'wait', ...people };
 }
 
@@ -88,7 +100,14 @@ function pendingExtension(request: AccessRequest, n: number, now: Date): Extensi
   return extension;
 }
 
-export function decideApproveExtension(r: FactReader, kinds: Kinds, request: AccessRequest, actor: string, n: number, now: Date): ApproveExtensionDecision {
+export function decideApproveExtension(
+  r: FactReader,
+  kinds: Kinds,
+  request: AccessRequest,
+  actor: string,
+  n: number,
+  now: Date,
+): ApproveExtensionDecision {
   const extension = pendingExtension(request, n, now);
   if ('code' in extension) return refused(extension);
   const base = { requestId: request.id, n };
@@ -100,7 +119,12 @@ export function decideApproveExtension(r: FactReader, kinds: Kinds, request: Acc
   const clicker = approvalStanding(r, level.approvers, request, actor);
   if (clicker) return refused({ code: clicker, ...base, group: level.approvers, member: request.member });
   if (extension.approvals.some((a) => a.approver === actor)) return refused({ code: 'duplicate_approval', ...base });
-  const weighed = weigh(r, { approverGroup: level.approvers, approvalsRequired: level.approvals }, request, extension.approvals.filter((a) => a.approver !== AUTO_APPROVER));
+  const weighed = weigh(
+    r,
+    { approverGroup: level.approvers, approvalsRequired: level.approvals },
+    request,
+    extension.approvals.filter((a) => a.approver !== AUTO_APPROVER),
+  );
   return { verdict: weighed.kept.length + 1 >= level.approvals ? 'allowed' : 'wait', rule: standing.rule, ...weighed };
 }
 
@@ -110,7 +134,8 @@ export function decideDenyExtension(r: FactReader, request: AccessRequest, actor
   const base = { requestId: request.id, n };
   if (actor === request.requester) return refused({ code: 'self_decision', ...base });
   const level = findRule(r.policy, request.kind, request.target)?.rule.steps[0];
-  if (level === undefined || !r.isApprover(level.approvers, actor)) return refused({ code: 'not_an_approver', ...base, group: level?.approvers ?? request.approverGroup });
+  if (level === undefined || !r.isApprover(level.approvers, actor))
+    return refused({ code: 'not_an_approver', ...base, group: level?.approvers ?? request.approverGroup });
   return { verdict: 'allowed' };
 }
 
@@ -128,16 +153,32 @@ export function decideApplyExtension(r: FactReader, kinds: Kinds, request: Acces
   if (!standing.ok) return refused({ code: 'no_longer_allowed', ...base, because: standing.refusal });
   const { rule } = standing.rule;
   const used = extensionsUsed(request);
-  if (used > rule.maxExtensions) return refused({ code: 'no_longer_allowed', ...base, because: { code: 'too_many_extensions', count: used, limit: rule.maxExtensions } });
+  if (used > rule.maxExtensions)
+    return refused({
+      code: 'no_longer_allowed',
+      ...base,
+      because: { code: 'too_many_extensions', count: used, limit: rule.maxExtensions },
+    });
   if (rule.maxDurationSeconds !== undefined && extension.durationSeconds > rule.maxDurationSeconds) {
-    return refused({ code: 'no_longer_allowed', ...base, because: { code: 'extension_too_long', seconds: extension.durationSeconds, limitSeconds: rule.maxDurationSeconds } });
+    return refused({
+      code: 'no_longer_allowed',
+      ...base,
+      because: { code: 'extension_too_long', seconds: extension.durationSeconds, limitSeconds: rule.maxDurationSeconds },
+    });
   }
   if (extension.autoApproved === true) {
-    return autoExtends(r, standing, request, extension.durationSeconds) ? { verdict: 'allowed' } : refused({ code: 'no_longer_auto_approved', ...base, rule: rule.name });
+    return autoExtends(r, standing, request, extension.durationSeconds)
+      ? { verdict: 'allowed' }
+      : refused({ code: 'no_longer_auto_approved', ...base, rule: rule.name });
   }
   const [level] = rule.steps;
   if (level === undefined) return refused({ code: 'no_longer_allowed', ...base, because: { code: 'steps_changed' } });
-  const weighed = weigh(r, { approverGroup: level.approvers, approvalsRequired: level.approvals }, request, extension.approvals.filter((a) => a.approver !== AUTO_APPROVER));
+  const weighed = weigh(
+    r,
+    { approverGroup: level.approvers, approvalsRequired: level.approvals },
+    request,
+    extension.approvals.filter((a) => a.approver !== AUTO_APPROVER),
+  );
   if (weighed.kept.length < level.approvals) {
     return refused({ code: 'approvals_lost', ...base, group: level.approvers, count: weighed.kept.length, limit: level.approvals });
   }

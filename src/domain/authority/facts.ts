@@ -69,7 +69,7 @@ export class FactReader {
   /** The identities `request` gives or takes access from (its kind's `subjects`, else its member's email). */
   subjects(request: AccessRequest): string[] {
     // Fails closed: without the kinds' rules nobody can tell whose access a request changes.
-    if (this.kinds === undefined) throw new Error('the kinds\' rules were not handed in, so the subjects of a request are unknown');
+    if (this.kinds === undefined) throw new Error("the kinds' rules were not handed in, so the subjects of a request are unknown");
     const own = this.kinds[request.kind].subjects;
     if (own) return own(request).map((email) => email.toLowerCase());
     const granted = request.member === undefined ? undefined : memberEmail(request.member);

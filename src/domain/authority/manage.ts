@@ -47,7 +47,8 @@ export function decideRevoke(r: FactReader, request: AccessRequest, actor: strin
   if (read.verdict === 'refused') return read;
   if (request.status === 'approved') return refused({ code: 'being_applied', ...base });
   if (request.status !== 'active') return refused({ code: 'wrong_state', ...base, status: request.status });
-  if (actor !== request.requester && read.as !== 'approver') return refused({ code: 'not_requester_or_approver', ...base, group: request.approverGroup });
+  if (actor !== request.requester && read.as !== 'approver')
+    return refused({ code: 'not_requester_or_approver', ...base, group: request.approverGroup });
   if (leaseIsLive(request, 'revert', now)) return refused({ code: 'already_ending', ...base });
   if (leaseIsLive(request, 'extend', now)) return refused({ code: 'being_extended', ...base });
   return { verdict: 'allowed' };

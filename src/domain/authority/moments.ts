@@ -90,7 +90,10 @@ export interface Filing {
 }
 
 /** submit: `allowed` = applied at once (auto-approved or break-glass); `wait` = filed for approval. */
-export type SubmitDecision = Refused | ({ verdict: 'allowed'; mode: 'auto' | 'break_glass' } & Omit<Filing, 'mode'>) | ({ verdict: 'wait'; mode: 'approval' } & Omit<Filing, 'mode'>);
+export type SubmitDecision =
+  | Refused
+  | ({ verdict: 'allowed'; mode: 'auto' | 'break_glass' } & Omit<Filing, 'mode'>)
+  | ({ verdict: 'wait'; mode: 'approval' } & Omit<Filing, 'mode'>);
 
 /** An earlier approval that no longer counts, and why. */
 export interface Dropped {
@@ -110,7 +113,13 @@ export interface Weighed {
 }
 
 /** approve: `allowed` = this approval completes the last level (apply now); `wait` = counted, more are needed (`next`: the next level is asked). */
-export type ApproveDecision = Refused | ({ verdict: 'allowed' | 'wait'; rule: RuleRef; next?: { step: number; approverGroup: string; approvalsRequired: number } | undefined } & Weighed);
+export type ApproveDecision =
+  | Refused
+  | ({
+      verdict: 'allowed' | 'wait';
+      rule: RuleRef;
+      next?: { step: number; approverGroup: string; approvalsRequired: number } | undefined;
+    } & Weighed);
 
 export type PlainDecision = Refused | { verdict: 'allowed' };
 
@@ -121,7 +130,8 @@ export type ExtendDecision = Refused | { verdict: 'allowed' | 'wait'; rule: Rule
 export type ApproveExtensionDecision = Refused | ({ verdict: 'allowed' | 'wait'; rule: RuleRef } & Weighed);
 
 /** apply: `wait` = approvals no longer all count (back to pending); refused = it must not be applied. */
-export type ApplyDecision = Refused | { verdict: 'allowed'; rule: RuleRef } | { verdict: 'wait'; rule: RuleRef; approvalsRequired: number; dropped: Dropped[] };
+export type ApplyDecision =
+  Refused | { verdict: 'allowed'; rule: RuleRef } | { verdict: 'wait'; rule: RuleRef; approvalsRequired: number; dropped: Dropped[] };
 
 /** Who a reader is to the request (SPEC §4 "who may read what"). */
 export type Reader = 'requester' | 'member' | 'approver' | 'auditor';

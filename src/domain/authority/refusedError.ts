@@ -54,7 +54,11 @@ export class RefusedError extends WardenError {
   readonly refusal: Refusal;
 
   constructor(refusal: Refusal) {
-    super(CODES[refusal.code] ?? ErrorCode.NotAllowed, `runwarden refused this (${refusal.code}).`, `refused: ${refusal.code}${refusal.requestId ? ` (request ${refusal.requestId})` : ''}`);
+    super(
+      CODES[refusal.code] ?? ErrorCode.NotAllowed,
+      `runwarden refused this (${refusal.code}).`,
+      `refused: ${refusal.code}${refusal.requestId ? ` (request ${refusal.requestId})` : ''}`,
+    );
     this.name = 'RefusedError';
     this.refusal = refusal;
   }

@@ -35,7 +35,13 @@ export function findRule(policy: Policy, kind: RequestKind, target: string): (Ru
  * Break-glass replaces the rule's bounds by breakGlass.maxDuration and always
  * needs a duration.
  */
-export function durationRefusal(kind: KindRules, rule: Rule, glob: string, seconds: number | undefined, breakGlass: boolean): Refusal | undefined {
+export function durationRefusal(
+  kind: KindRules,
+  rule: Rule,
+  glob: string,
+  seconds: number | undefined,
+  breakGlass: boolean,
+): Refusal | undefined {
   const base = { kind: rule.kind, glob, seconds };
   if (breakGlass && rule.breakGlass) {
     const limitSeconds = rule.breakGlass.maxDurationSeconds;
@@ -62,7 +68,8 @@ export function reasonRefusal(rules: ReasonRules | undefined, reason: string): R
   if (rules.minLength !== undefined && length < rules.minLength) {
     return { code: 'reason_rejected', problem: 'too_short', count: length, limit: rules.minLength, hint: rules.hint };
   }
-  if (rules.pattern !== undefined && !matchesReasonPattern(rules.pattern, text)) return { code: 'reason_rejected', problem: 'no_match', hint: rules.hint };
+  if (rules.pattern !== undefined && !matchesReasonPattern(rules.pattern, text))
+    return { code: 'reason_rejected', problem: 'no_match', hint: rules.hint };
   return undefined;
 }
 
@@ -144,7 +151,13 @@ export function requestStanding(
   const { rule, glob } = found;
   const own = r.email(request.requester);
   const identity = resolveIdentity(policy, request.requester, own);
-  if (!identity.ok) return no({ code: identity.reason, user: request.requester, email: identityEmail(policy, request.requester, own), domains: policy.domains });
+  if (!identity.ok)
+    return no({
+      code: identity.reason,
+      user: request.requester,
+      email: identityEmail(policy, request.requester, own),
+      domains: policy.domains,
+    });
   const glass = mode === 'break_glass';
   const kind = kinds[request.kind];
   if (glass) {

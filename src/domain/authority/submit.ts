@@ -27,8 +27,10 @@ export function decideSubmit(r: FactReader, kinds: Readonly<Record<RequestKind, 
   const { rule, glob } = found;
   const own = r.email(requester);
   const identity = resolveIdentity(policy, requester, own);
-  if (!identity.ok) return refused({ code: identity.reason, user: requester, email: identityEmail(policy, requester, own), domains: policy.domains });
-  if (input.openRequests >= policy.maxOpenRequests) return refused({ code: 'too_many_open_requests', count: input.openRequests, limit: policy.maxOpenRequests });
+  if (!identity.ok)
+    return refused({ code: identity.reason, user: requester, email: identityEmail(policy, requester, own), domains: policy.domains });
+  if (input.openRequests >= policy.maxOpenRequests)
+    return refused({ code: 'too_many_open_requests', count: input.openRequests, limit: policy.maxOpenRequests });
 
   const glass = draft.breakGlass === true;
   const kind = kinds[draft.kind];
@@ -61,13 +63,27 @@ export function decideSubmit(r: FactReader, kinds: Readonly<Record<RequestKind, 
     });
     others.forEach((user) => everyone.add(user));
     if (others.length < step.approvals) {
-      return refused({ code: 'unreachable_approvals', group: step.approvers, step: index + 1, count: others.length, limit: step.approvals, member: granted === undefined ? undefined : fit.member });
+      return refused({
+        code: 'unreachable_approvals',
+        group: step.approvers,
+        step: index + 1,
+        count: others.length,
+        limit: step.approvals,
+        member: granted === undefined ? undefined : fit.member,
+      });
     }
   }
   const needed = rule.steps.reduce((sum, step) => sum + step.approvals, 0);
-  if (rule.steps.length > 1 && everyone.size < needed) return refused({ code: 'unreachable_approvals', count: everyone.size, limit: needed, steps: rule.steps.map((s) => s.approvers) });
+  if (rule.steps.length > 1 && everyone.size < needed)
+    return refused({ code: 'unreachable_approvals', count: everyone.size, limit: needed, steps: rule.steps.map((s) => s.approvers) });
 
-  const filing = { rule: { index: found.index, name: rule.name, rule }, channel: rule.channel, steps: rule.steps, role: fit.role, member: fit.member };
+  const filing = {
+    rule: { index: found.index, name: rule.name, rule },
+    channel: rule.channel,
+    steps: rule.steps,
+    role: fit.role,
+    member: fit.member,
+  };
   if (glass) return { verdict: 'allowed', mode: 'break_glass', ...filing };
   if (auto) return { verdict: 'allowed', mode: 'auto', ...filing };
   return { verdict: 'wait', mode: 'approval', ...filing };

@@ -113,10 +113,17 @@ export const startArg = z.string().transform((text, ctx): StartArg => {
   if (seconds !== undefined) return { inSeconds: seconds };
   const match = START_TIME.exec(text);
   const at = match ? new Date(text.toUpperCase()) : undefined;
-  if (at && Number.isFinite(at.getTime()) && at.toISOString().slice(0, 16) === `${match?.[1]}-${match?.[2]}-${match?.[3]}T${match?.[4]}:${match?.[5]}`) {
+  if (
+    at &&
+    Number.isFinite(at.getTime()) &&
+    at.toISOString().slice(0, 16) === `${match?.[1]}-${match?.[2]}-${match?.[3]}T${match?.[4]}:${match?.[5]}`
+  ) {
     return { at };
   }
-  ctx.addIssue({ code: 'custom', message: `\`${text}\` is not a start time: use an RFC 3339 UTC time like 2026-12-01T09:00:00Z, or a duration from now like 2h` });
+  ctx.addIssue({
+    code: 'custom',
+    message: `\`${text}\` is not a start time: use an RFC 3339 UTC time like 2026-12-01T09:00:00Z, or a duration from now like 2h`,
+  });
   return z.NEVER;
 });
 
@@ -144,7 +151,11 @@ export const requestIdArg = word('Give the request id: the 10 characters shown i
 export function settingArg<const V extends readonly [string, ...string[]]>(label: string, values: V) {
   return word(`Say which ${label}: ${orList(values)}.`)
     .transform((text) => text.toLowerCase())
-    .pipe(z.enum(values, { error: (issue) => `\`${String(issue.input)}\` is not ${/^[aeiou]/.test(label) ? 'an' : 'a'} ${label}: use ${orList(values)}` }));
+    .pipe(
+      z.enum(values, {
+        error: (issue) => `\`${String(issue.input)}\` is not ${/^[aeiou]/.test(label) ? 'an' : 'a'} ${label}: use ${orList(values)}`,
+      }),
+    );
 }
 
 /** Refuses unknown flags, then validates `raw` with `schema`; the first problem becomes the error. */

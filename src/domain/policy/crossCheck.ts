@@ -6,7 +6,16 @@
  */
 import type { z } from 'zod';
 import { globCouldMatch } from './glob';
-import { POSTURE_RULE_NAME, approverGroupSchema, MIN_ROTATION_PERIOD_SECONDS, policySchema, postureSchema, RESOURCE_SHAPES, ruleFields, SLACK_USER_ID } from './schema';
+import {
+  POSTURE_RULE_NAME,
+  approverGroupSchema,
+  MIN_ROTATION_PERIOD_SECONDS,
+  policySchema,
+  postureSchema,
+  RESOURCE_SHAPES,
+  ruleFields,
+  SLACK_USER_ID,
+} from './schema';
 
 type RuleFields = z.output<typeof ruleFields>;
 type Parts = { [K in keyof RuleFields]?: RuleFields[K] };
@@ -60,9 +69,12 @@ function approvalProblems(rule: Parts, raw: Record<string, unknown>, context: Co
 function powerProblems(rule: Parts, raw: Record<string, unknown>): [string, string][] {
   const problems: [string, string][] = [];
   const { kind, maxDuration, autoApprove } = rule;
-  if (kind === 'rotate' && raw.breakGlass !== undefined) problems.push(['breakGlass', 'rotate rules take no break-glass: a key rotation cannot be undone']);
-  if (kind === 'rotate' && raw.autoApprove !== undefined) problems.push(['autoApprove', 'key rotations are never auto-approved: they are permanent']);
-  if (kind !== undefined && kind !== 'invoker' && raw.maxStartDelay !== undefined) problems.push(['maxStartDelay', 'only invoker rules take --start']);
+  if (kind === 'rotate' && raw.breakGlass !== undefined)
+    problems.push(['breakGlass', 'rotate rules take no break-glass: a key rotation cannot be undone']);
+  if (kind === 'rotate' && raw.autoApprove !== undefined)
+    problems.push(['autoApprove', 'key rotations are never auto-approved: they are permanent']);
+  if (kind !== undefined && kind !== 'invoker' && raw.maxStartDelay !== undefined)
+    problems.push(['maxStartDelay', 'only invoker rules take --start']);
   if (autoApprove !== undefined && maxDuration !== undefined && autoApprove.maxDuration > maxDuration) {
     problems.push(['autoApprove.maxDuration', "is longer than the rule's maxDuration"]);
   }
@@ -81,17 +93,20 @@ function ruleProblems(rule: Parts, raw: Record<string, unknown>, context: Contex
     });
     if (kind !== 'invoker' && rule.roles !== undefined) problems.push(['roles', 'only invoker rules take roles']);
     // An invoker grant is always time-bound and the policy must say how long at most: no implicit limit.
-    if (kind === 'invoker' && 'maxDuration' in rule && maxDuration === undefined) problems.push(['maxDuration', 'is required for invoker rules']);
+    if (kind === 'invoker' && 'maxDuration' in rule && maxDuration === undefined)
+      problems.push(['maxDuration', 'is required for invoker rules']);
     if (kind === 'rotate' && maxDuration !== undefined) problems.push(['maxDuration', 'rotate rules take no duration']);
     if (kind === 'rotate' && minDuration !== undefined) problems.push(['minDuration', 'rotate rules take no duration']);
-    if (kind === 'rotate' && (rule.maxExtensions ?? 0) > 0) problems.push(['maxExtensions', 'a rotation is permanent, so it cannot be extended']);
+    if (kind === 'rotate' && (rule.maxExtensions ?? 0) > 0)
+      problems.push(['maxExtensions', 'a rotation is permanent, so it cannot be extended']);
     // An extension is decided by one approval level (the request's first); allowing it on a multi-step
     // rule would let one level extend what two levels granted.
     if ((rule.maxExtensions ?? 0) > 0 && (rule.steps?.length ?? 0) > 1) {
       problems.push(['maxExtensions', 'extensions are decided by a single approval level, so a rule with several steps cannot allow them']);
     }
     if (kind !== 'invoker' && rule.members !== undefined) problems.push(['members', 'only invoker rules take members']);
-    if (kind !== 'rotate' && rule.maxRotationPeriod !== undefined) problems.push(['maxRotationPeriod', 'only rotate rules take maxRotationPeriod']);
+    if (kind !== 'rotate' && rule.maxRotationPeriod !== undefined)
+      problems.push(['maxRotationPeriod', 'only rotate rules take maxRotationPeriod']);
   }
   if (rule.maxRotationPeriod !== undefined && rule.maxRotationPeriod < MIN_ROTATION_PERIOD_SECONDS) {
     problems.push(['maxRotationPeriod', 'is shorter than 1d, the shortest rotation period Cloud KMS accepts']);
@@ -129,7 +144,8 @@ function postureProblems(raw: Record<string, unknown>, context: Context): string
   for (const key of ['public', 'requireCmek'] as const) {
     const globs = shape[key].safeParse(raw[key]);
     (globs.success ? globs.data : []).forEach((glob, index) => {
-      if (!globCouldMatch(glob, RESOURCE_SHAPES.invoker)) problems.push([`${key}[${index}]`, `\`${glob}\` can never match a Cloud Run service name`]);
+      if (!globCouldMatch(glob, RESOURCE_SHAPES.invoker))
+        problems.push([`${key}[${index}]`, `\`${glob}\` can never match a Cloud Run service name`]);
     });
   }
   const rotation = shape.maxKeyRotation.safeParse(raw.maxKeyRotation);
@@ -144,7 +160,9 @@ function protoKeys(value: unknown, path: string): string[] {
   if (Array.isArray(value)) return value.flatMap((item, index) => protoKeys(item, `${path}[${index}]`));
   if (!isObject(value)) return [];
   return Object.entries(value).flatMap(([key, item]) =>
-    key === '__proto__' ? [`${path}${path ? '.' : ''}__proto__: is not allowed as a key`] : protoKeys(item, `${path}${path ? '.' : ''}${key}`),
+    key === '__proto__'
+      ? [`${path}${path ? '.' : ''}__proto__: is not allowed as a key`]
+      : protoKeys(item, `${path}${path ? '.' : ''}${key}`),
   );
 }
 
@@ -163,7 +181,10 @@ function sharedIdentities(identities: unknown): string[] {
     if (!parsed.success || !SLACK_USER_ID.test(user)) continue;
     const first = owners.get(parsed.data);
     if (first === undefined) owners.set(parsed.data, user);
-    else problems.push(`identities.${user}: ${parsed.data} is already the identity of ${first}: two Slack users cannot share one Google identity`);
+    else
+      problems.push(
+        `identities.${user}: ${parsed.data} is already the identity of ${first}: two Slack users cannot share one Google identity`,
+      );
   }
   return problems;
 }
@@ -196,7 +217,10 @@ export function crossCheck(raw: unknown): string[] {
   if (isObject(raw.posture)) {
     problems.push(...postureProblems(raw.posture, context));
     const taken = named.get(POSTURE_RULE_NAME);
-    if (taken !== undefined) problems.push(`rules[${taken}].name: "${POSTURE_RULE_NAME}" is the name of the rule conversions are decided under (from posture): choose another`);
+    if (taken !== undefined)
+      problems.push(
+        `rules[${taken}].name: "${POSTURE_RULE_NAME}" is the name of the rule conversions are decided under (from posture): choose another`,
+      );
   }
   problems.push(...sharedIdentities(raw.identities));
   if (invokerRules > 0 && domains.success && domains.data.length === 0) {

@@ -8,8 +8,7 @@ import { EMAIL, parseMember } from '../resourceNames';
 import type { Policy } from './schema';
 
 export type IdentityResult =
-  | { ok: true; member: string; email: string }
-  | { ok: false; reason: 'identity_unknown' | 'identity_outside_domains'; message: string };
+  { ok: true; member: string; email: string } | { ok: false; reason: 'identity_unknown' | 'identity_outside_domains'; message: string };
 
 function inDomains(policy: Policy, email: string): boolean {
   const domain = email.slice(email.lastIndexOf('@') + 1).toLowerCase();
@@ -23,7 +22,8 @@ export function resolveIdentity(policy: Policy, user: string, slackEmail: string
     return {
       ok: false,
       reason: 'identity_unknown',
-      message: "runwarden does not know your Google account: your Slack profile shows no email and the policy's identities map has no entry for you.",
+      message:
+        "runwarden does not know your Google account: your Slack profile shows no email and the policy's identities map has no entry for you.",
     };
   }
   if (!EMAIL.test(email)) {
@@ -48,7 +48,10 @@ export function resolveIdentity(policy: Policy, user: string, slackEmail: string
 export function checkMember(policy: Policy, member: string): { ok: true; member: string } | { ok: false; message: string } {
   const parsed = parseMember(member.trim());
   if (!parsed) {
-    return { ok: false, message: `\`${member}\` is not a member runwarden grants to: use user:EMAIL, group:EMAIL or serviceAccount:EMAIL.` };
+    return {
+      ok: false,
+      message: `\`${member}\` is not a member runwarden grants to: use user:EMAIL, group:EMAIL or serviceAccount:EMAIL.`,
+    };
   }
   if (!inDomains(policy, parsed.email)) {
     const hint = parsed.type === 'serviceAccount' ? ` (service accounts need their ${parsed.domain} domain listed there)` : '';

@@ -8,7 +8,17 @@
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { crossCheck } from './crossCheck';
-import { POSTURE_RULE_NAME, type Rule, DEFAULT_INVOKER_ROLE, DEFAULT_MAX_KEY_ROTATION_SECONDS, DEFAULT_MAX_ROTATION_PERIOD_SECONDS, DEFAULT_MAX_START_DELAY_SECONDS, policySchema, type Policy, type PostureSettings } from './schema';
+import {
+  POSTURE_RULE_NAME,
+  type Rule,
+  DEFAULT_INVOKER_ROLE,
+  DEFAULT_MAX_KEY_ROTATION_SECONDS,
+  DEFAULT_MAX_ROTATION_PERIOD_SECONDS,
+  DEFAULT_MAX_START_DELAY_SECONDS,
+  policySchema,
+  type Policy,
+  type PostureSettings,
+} from './schema';
 
 export type LoadPolicyResult = { ok: true; policy: Policy } | { ok: false; problems: string[] };
 
@@ -36,7 +46,10 @@ function readYaml(text: string): { ok: true; value: unknown } | { ok: false; pro
   return { ok: true, value };
 }
 
-function normalisePosture(posture: NonNullable<z.output<typeof policySchema>['posture']>, defaultChannel: string | undefined): PostureSettings {
+function normalisePosture(
+  posture: NonNullable<z.output<typeof policySchema>['posture']>,
+  defaultChannel: string | undefined,
+): PostureSettings {
   const channel = posture.channel ?? defaultChannel;
   if (channel === undefined) throw new Error('unreachable: crossCheck reports a posture section without a channel');
   return {
@@ -84,37 +97,39 @@ function normalise(data: z.output<typeof policySchema>): Policy {
     approverGroups: data.approverGroups,
     auditors: [...new Set(data.auditors)],
     maxOpenRequests: data.maxOpenRequests,
-    rules: data.rules.map((rule, index): Rule => {
-      const channel = rule.channel ?? data.defaults.channel;
-      if (channel === undefined) throw new Error('unreachable: crossCheck reports rules without a channel');
-      // crossCheck reports a rule with neither approvers nor steps, or with both
-      const steps = rule.steps ?? (rule.approvers !== undefined ? [{ approvers: rule.approvers, approvals: rule.approvals }] : []);
-      const [first] = steps;
-      if (first === undefined) throw new Error('unreachable: crossCheck reports rules without approvers');
-      return {
-        kind: rule.kind,
-        name: rule.name ?? `${rule.kind}#${index + 1}`,
-        resources: rule.resources,
-        roles: rule.kind === 'invoker' ? (rule.roles ?? [DEFAULT_INVOKER_ROLE]) : [],
-        maxDurationSeconds: rule.maxDuration,
-        minDurationSeconds: rule.minDuration,
-        approvers: first.approvers,
-        approvals: first.approvals,
-        steps,
-        requesters: rule.requesters,
-        channel,
-        reason: rule.reason,
-        autoApprove: rule.autoApprove && { requesters: rule.autoApprove.requesters, maxDurationSeconds: rule.autoApprove.maxDuration },
-        breakGlass: rule.breakGlass && {
-          requesters: rule.breakGlass.requesters ?? rule.requesters,
-          maxDurationSeconds: rule.breakGlass.maxDuration,
-        },
-        maxStartDelaySeconds: rule.kind === 'invoker' ? (rule.maxStartDelay ?? DEFAULT_MAX_START_DELAY_SECONDS) : undefined,
-        maxExtensions: rule.maxExtensions,
-        members: rule.kind === 'invoker' ? [...new Set(rule.members ?? ['self' as const])] : [],
-        maxRotationPeriodSeconds: rule.kind === 'rotate' ? (rule.maxRotationPeriod ?? DEFAULT_MAX_ROTATION_PERIOD_SECONDS) : undefined,
-      };
-    }).concat(posture ? [postureRule(posture)] : []),
+    rules: data.rules
+      .map((rule, index): Rule => {
+        const channel = rule.channel ?? data.defaults.channel;
+        if (channel === undefined) throw new Error('unreachable: crossCheck reports rules without a channel');
+        // crossCheck reports a rule with neither approvers nor steps, or with both
+        const steps = rule.steps ?? (rule.approvers !== undefined ? [{ approvers: rule.approvers, approvals: rule.approvals }] : []);
+        const [first] = steps;
+        if (first === undefined) throw new Error('unreachable: crossCheck reports rules without approvers');
+        return {
+          kind: rule.kind,
+          name: rule.name ?? `${rule.kind}#${index + 1}`,
+          resources: rule.resources,
+          roles: rule.kind === 'invoker' ? (rule.roles ?? [DEFAULT_INVOKER_ROLE]) : [],
+          maxDurationSeconds: rule.maxDuration,
+          minDurationSeconds: rule.minDuration,
+          approvers: first.approvers,
+          approvals: first.approvals,
+          steps,
+          requesters: rule.requesters,
+          channel,
+          reason: rule.reason,
+          autoApprove: rule.autoApprove && { requesters: rule.autoApprove.requesters, maxDurationSeconds: rule.autoApprove.maxDuration },
+          breakGlass: rule.breakGlass && {
+            requesters: rule.breakGlass.requesters ?? rule.requesters,
+            maxDurationSeconds: rule.breakGlass.maxDuration,
+          },
+          maxStartDelaySeconds: rule.kind === 'invoker' ? (rule.maxStartDelay ?? DEFAULT_MAX_START_DELAY_SECONDS) : undefined,
+          maxExtensions: rule.maxExtensions,
+          members: rule.kind === 'invoker' ? [...new Set(rule.members ?? ['self' as const])] : [],
+          maxRotationPeriodSeconds: rule.kind === 'rotate' ? (rule.maxRotationPeriod ?? DEFAULT_MAX_ROTATION_PERIOD_SECONDS) : undefined,
+        };
+      })
+      .concat(posture ? [postureRule(posture)] : []),
   };
 }
 

@@ -48,12 +48,14 @@ export const RULE_KINDS = ['invoker', 'egress', 'ingress', 'rotate'] as const sa
 /** The name of the rule derived from `posture` that conversions (kind `convert`) are decided under. */
 export const POSTURE_RULE_NAME = 'posture';
 
-const duration = z.string({ error: (issue) => (issue.input === undefined ? 'is required' : `must be a duration such as 8h (${DURATION_HINT})`) }).transform((text, ctx) => {
-  const seconds = parseDuration(text);
-  if (seconds !== undefined) return seconds;
-  ctx.addIssue({ code: 'custom', message: durationProblem(text) ?? `\`${text}\` is not a duration` });
-  return z.NEVER;
-});
+const duration = z
+  .string({ error: (issue) => (issue.input === undefined ? 'is required' : `must be a duration such as 8h (${DURATION_HINT})`) })
+  .transform((text, ctx) => {
+    const seconds = parseDuration(text);
+    if (seconds !== undefined) return seconds;
+    ctx.addIssue({ code: 'custom', message: durationProblem(text) ?? `\`${text}\` is not a duration` });
+    return z.NEVER;
+  });
 
 const pattern = (regex: RegExp, what: string) =>
   z.string().refine((text) => regex.test(text), { error: (issue) => `\`${String(issue.input)}\` is not ${what}` });
@@ -65,7 +67,11 @@ const resourceGlob = z.string().superRefine((glob, ctx) => {
   const problem = globProblem(glob);
   if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
 });
-const emailAddress = z.string().trim().toLowerCase().regex(EMAIL, { error: (issue) => `\`${String(issue.input)}\` is not an email address` });
+const emailAddress = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(EMAIL, { error: (issue) => `\`${String(issue.input)}\` is not an email address` });
 
 export const defaultsSchema = z.strictObject({
   project: pattern(PROJECT_ID, 'a Google Cloud project id').optional(),
@@ -91,7 +97,12 @@ export const reasonRulesSchema = z.strictObject({
     })
     .optional(),
   hint: z.string().trim().min(1, 'must not be empty').max(300, 'must be at most 300 characters').optional(),
-  minLength: z.number().int('must be a whole number').min(1, 'must be at least 1').max(500, 'must be at most 500 (the longest reason runwarden accepts)').optional(),
+  minLength: z
+    .number()
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(500, 'must be at most 500 (the longest reason runwarden accepts)')
+    .optional(),
 });
 
 /** One approval level of `steps`. */
@@ -147,16 +158,25 @@ export const postureSchema = z.strictObject({
 export const policySchema = z.strictObject({
   defaults: defaultsSchema.default({}),
   domains: z
-    .array(z.string().trim().toLowerCase().regex(DOMAIN_NAME, { error: (issue) => `\`${String(issue.input)}\` is not a domain name` }))
+    .array(
+      z
+        .string()
+        .trim()
+        .toLowerCase()
+        .regex(DOMAIN_NAME, { error: (issue) => `\`${String(issue.input)}\` is not a domain name` }),
+    )
     .default([]),
-  identities: z
-    .record(pattern(SLACK_USER_ID, 'a Slack user ID (U…/W…)'), emailAddress)
-    .default({}),
+  identities: z.record(pattern(SLACK_USER_ID, 'a Slack user ID (U…/W…)'), emailAddress).default({}),
   approverGroups: z.record(pattern(GROUP_NAME, 'a group name (letters, digits, _ and -)'), approverGroupSchema),
   /** SPEC §5: Slack users / user groups who may read every request and decide nothing */
   auditors: z.array(slackMember).default([]),
   /** how many open (pending or approved) requests one person may have at once (docs/decisions.md) */
-  maxOpenRequests: z.number().int('must be a whole number').min(1, 'must be at least 1').max(1000, 'must be at most 1000').default(DEFAULT_MAX_OPEN_REQUESTS),
+  maxOpenRequests: z
+    .number()
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(1000, 'must be at most 1000')
+    .default(DEFAULT_MAX_OPEN_REQUESTS),
   rules: z.array(ruleFields).min(1, 'must hold at least one rule'),
   posture: postureSchema.optional(),
 });

@@ -76,7 +76,11 @@ function shadowedGlobs(policy: Policy): PolicyWarning[] {
     });
     if (coveredBy.every((c) => c !== undefined) && coveredBy.length > 0) {
       const by = [...new Set(coveredBy.map((c) => rulePath(c?.earlier ?? 0)))].join(', ');
-      warnings.push({ code: 'shadowed', path: rulePath(index), message: `never applies: every resource it covers falls under ${by} first (the first matching rule applies)` });
+      warnings.push({
+        code: 'shadowed',
+        path: rulePath(index),
+        message: `never applies: every resource it covers falls under ${by} first (the first matching rule applies)`,
+      });
       return;
     }
     coveredBy.forEach((c, g) => {
@@ -133,14 +137,22 @@ function unapprovableRules(policy: Policy, userGroups: KnownUserGroups): PolicyW
     const known = steps.map((s) => ({ people: s.people ?? new Set<string>(), approvals: s.approvals }));
     const askers = requestersOf(rule, userGroups);
     if (askers === 'anyone') {
-      if (!approvable(known, undefined)) warnings.push({ code: 'unapprovable', path: rulePath(index), message: `no request under it can be approved: ${shortfall(rule)}` });
+      if (!approvable(known, undefined))
+        warnings.push({ code: 'unapprovable', path: rulePath(index), message: `no request under it can be approved: ${shortfall(rule)}` });
       return;
     }
     if (askers === undefined) return;
     const stuck = [...askers].filter((user) => !approvable(known, user));
     if (stuck.length === 0) return;
-    const who = stuck.length === askers.size ? 'no one who may ask under it can be approved' : `${stuck.join(', ')} may ask under it but could never be approved`;
-    warnings.push({ code: 'unapprovable', path: rulePath(index), message: `${who}: ${shortfall(rule)}, and nobody approves their own request` });
+    const who =
+      stuck.length === askers.size
+        ? 'no one who may ask under it can be approved'
+        : `${stuck.join(', ')} may ask under it but could never be approved`;
+    warnings.push({
+      code: 'unapprovable',
+      path: rulePath(index),
+      message: `${who}: ${shortfall(rule)}, and nobody approves their own request`,
+    });
   });
   return warnings;
 }
@@ -159,22 +171,32 @@ function requestersOf(rule: Rule, userGroups: KnownUserGroups): 'anyone' | Set<s
 }
 
 function shortfall(rule: Rule): string {
-  return rule.steps.map((s, i) => `${rule.steps.length > 1 ? `step ${i + 1} needs ` : 'it needs '}${s.approvals} of group "${s.approvers}"`).join(', ');
+  return rule.steps
+    .map((s, i) => `${rule.steps.length > 1 ? `step ${i + 1} needs ` : 'it needs '}${s.approvals} of group "${s.approvers}"`)
+    .join(', ');
 }
 
 function groupWarnings(policy: Policy, userGroups: KnownUserGroups): PolicyWarning[] {
   const warnings: PolicyWarning[] = [];
-  const named = new Set([...policy.rules.flatMap((r) => r.steps.map((s) => s.approvers)), ...(policy.posture ? [policy.posture.approvers] : [])]);
+  const named = new Set([
+    ...policy.rules.flatMap((r) => r.steps.map((s) => s.approvers)),
+    ...(policy.posture ? [policy.posture.approvers] : []),
+  ]);
   const unknown = new Set<string>();
   for (const [group, entries] of Object.entries(policy.approverGroups)) {
     const path = `approverGroups.${group}`;
     if (!named.has(group)) warnings.push({ code: 'unused_group', path, message: 'no rule names it' });
     entries.filter((e) => SLACK_GROUP_ID.test(e) && userGroups[e] === undefined).forEach((e) => unknown.add(e));
     const people = peopleOf(policy, group, userGroups);
-    if (people !== undefined && people.size === 0) warnings.push({ code: 'empty_group', path, message: 'has no member: requests under its rules would wait for nobody' });
+    if (people !== undefined && people.size === 0)
+      warnings.push({ code: 'empty_group', path, message: 'has no member: requests under its rules would wait for nobody' });
   }
   for (const group of unknown) {
-    warnings.push({ code: 'unresolved_group', path: 'approverGroups', message: `members of the user group ${group} are unknown, so the rules it approves were not checked for approvers (give them with --groups)` });
+    warnings.push({
+      code: 'unresolved_group',
+      path: 'approverGroups',
+      message: `members of the user group ${group} are unknown, so the rules it approves were not checked for approvers (give them with --groups)`,
+    });
   }
   return warnings;
 }

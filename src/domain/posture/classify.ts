@@ -73,7 +73,10 @@ function draft(kind: FindingDraft['kind'], resource: string, parts: readonly str
 const listed = (globs: readonly string[], name: string): string | undefined => globs.find((glob) => matchGlob(glob, name));
 
 /** Why a key is a key_rotation finding (with the limit it breaks), or undefined when it rotates often enough. */
-export function weakKey(key: InventoryKey, posture: PostureSettings): { rotationPeriodSeconds?: number | undefined; maxRotationSeconds: number } | undefined {
+export function weakKey(
+  key: InventoryKey,
+  posture: PostureSettings,
+): { rotationPeriodSeconds?: number | undefined; maxRotationSeconds: number } | undefined {
   // only symmetric encryption keys rotate automatically, and only they protect Cloud Run data (CMEK)
   if (key.purpose !== 'ENCRYPT_DECRYPT') return undefined;
   const max = posture.maxKeyRotationSeconds;
@@ -82,7 +85,12 @@ export function weakKey(key: InventoryKey, posture: PostureSettings): { rotation
 }
 
 /** The key_rotation finding of `keyName`, as seen protecting `services` (the first KEY_SERVICES_SHOWN named). */
-export function keyRotationDraft(keyName: string, weakness: NonNullable<ReturnType<typeof weakKey>>, services: readonly string[], serviceCount: number): FindingDraft {
+export function keyRotationDraft(
+  keyName: string,
+  weakness: NonNullable<ReturnType<typeof weakKey>>,
+  services: readonly string[],
+  serviceCount: number,
+): FindingDraft {
   return draft('key_rotation', keyName, [], {
     kind: 'key_rotation',
     rotationPeriodSeconds: weakness.rotationPeriodSeconds,
@@ -109,14 +117,17 @@ export function classifyService(
     found.push(draft('open_ingress', service.name, [], { kind: 'open_ingress', ingress: service.ingress }));
   }
   if (service.serviceAccount === undefined || DEFAULT_COMPUTE_ACCOUNT.test(service.serviceAccount)) {
-    found.push(draft('default_service_account', service.name, [], { kind: 'default_service_account', serviceAccount: service.serviceAccount }));
+    found.push(
+      draft('default_service_account', service.name, [], { kind: 'default_service_account', serviceAccount: service.serviceAccount }),
+    );
   }
   const cmekGlob = listed(posture.requireCmek, service.name);
   if (cmekGlob !== undefined && service.encryptionKey === undefined) {
     found.push(draft('no_cmek', service.name, [], { kind: 'no_cmek', requiredBy: cmekGlob }));
   }
   const weakness = service.encryptionKey !== undefined ? weakKeyOf(service.encryptionKey) : undefined;
-  if (service.encryptionKey !== undefined && weakness !== undefined) found.push(keyRotationDraft(service.encryptionKey, weakness, [service.name], 1));
+  if (service.encryptionKey !== undefined && weakness !== undefined)
+    found.push(keyRotationDraft(service.encryptionKey, weakness, [service.name], 1));
   return found;
 }
 

@@ -29,12 +29,7 @@ export interface Conversion {
   rule: string;
 }
 
-export type ConversionRefusal =
-  | 'not_open'
-  | 'not_standing_access'
-  | 'project_level'
-  | 'no_rule_covers'
-  | 'posture_off';
+export type ConversionRefusal = 'not_open' | 'not_standing_access' | 'project_level' | 'no_rule_covers' | 'posture_off';
 
 export type ConversionCheck = { ok: true; conversion: Conversion } | { ok: false; reason: ConversionRefusal; message: string };
 
@@ -44,9 +39,13 @@ export function checkConversion(policy: Policy, finding: Finding): ConversionChe
   if (policy.posture === undefined) return refuse('posture_off', 'The posture scan is not turned on: the policy has no `posture` section.');
   const detail = finding.detail;
   if (detail.kind !== 'standing_access') {
-    return refuse('not_standing_access', `Finding \`${finding.id}\` is not standing access: only standing bindings are converted to just-in-time access.`);
+    return refuse(
+      'not_standing_access',
+      `Finding \`${finding.id}\` is not standing access: only standing bindings are converted to just-in-time access.`,
+    );
   }
-  if (finding.status !== 'open') return refuse('not_open', `Finding \`${finding.id}\` is ${finding.status}: only an open finding is converted.`);
+  if (finding.status !== 'open')
+    return refuse('not_open', `Finding \`${finding.id}\` is ${finding.status}: only an open finding is converted.`);
   if (detail.level === 'project') {
     return refuse(
       'project_level',
@@ -57,7 +56,10 @@ export function checkConversion(policy: Policy, finding: Finding): ConversionChe
   const rules = detail.members.map((member) => coveringRule(policy, finding.resource, 'service', detail.role, member));
   const rule = rules[0];
   if (rule === undefined || rules.some((r) => r !== rule)) {
-    return refuse('no_rule_covers', `No rule covers this yet: converting finding \`${finding.id}\` would lock ${detail.members.join(', ')} out of ${detail.role}. Add an invoker rule that can grant it first.`);
+    return refuse(
+      'no_rule_covers',
+      `No rule covers this yet: converting finding \`${finding.id}\` would lock ${detail.members.join(', ')} out of ${detail.role}. Add an invoker rule that can grant it first.`,
+    );
   }
   return {
     ok: true,

@@ -63,7 +63,13 @@ function reachInProject(glob: string, project: string): GlobReach {
  * `resource` (a service, or `projects/P` for a project-level binding) just
  * in time, or undefined when none could.
  */
-export function coveringRule(policy: Policy, resource: string, level: 'service' | 'project', role: string, member: string): string | undefined {
+export function coveringRule(
+  policy: Policy,
+  resource: string,
+  level: 'service' | 'project',
+  role: string,
+  member: string,
+): string | undefined {
   if (level === 'service') {
     const found = findRule(policy, 'invoker', resource);
     if (!found || !found.rule.roles.includes(role) || !allowsMember(policy, found.rule, member)) return undefined;

@@ -32,7 +32,8 @@ export const GUIDANCE: Record<FindingKind, Guidance> = {
   },
   default_service_account: {
     title: 'Default service account',
-    source: "Cloud Run's service identity guidance: a dedicated, least-privileged service account per service, not the Compute Engine default",
+    source:
+      "Cloud Run's service identity guidance: a dedicated, least-privileged service account per service, not the Compute Engine default",
     url: 'https://cloud.google.com/run/docs/securing/service-identity',
   },
   lingering_binding: {
@@ -112,4 +113,3 @@ export function whatToDo(finding: Pick<FindingDraft, 'id' | 'detail' | 'resource
       return `${detail.rotationPeriodSeconds === undefined ? 'Give it an automatic rotation period' : `Shorten its rotation period (now ${formatDuration(detail.rotationPeriodSeconds)})`} to at most ${formatDuration(detail.maxRotationSeconds)}: \`${slash} rotate ${finding.resource} <reason…> --rotation-period ${formatDuration(detail.maxRotationSeconds)}\`.`;
   }
 }
-

@@ -11,14 +11,21 @@ import { parseKeyName, parseServiceName, resolveServiceName } from '../resourceN
 
 export type PostureTarget = { all: true } | { scope: string } | { project: string } | { resource: string };
 
-export function resolvePostureTarget(policy: Policy, text: string | undefined): { ok: true; target: PostureTarget; what: string } | { ok: false; error: string } {
+export function resolvePostureTarget(
+  policy: Policy,
+  text: string | undefined,
+): { ok: true; target: PostureTarget; what: string } | { ok: false; error: string } {
   const scopes = policy.posture?.scope ?? [];
   if (text === undefined) return { ok: true, target: { all: true }, what: `the policy's scope (${scopes.join(', ')})` };
   const word = text.trim();
   if (POSTURE_SCOPE.test(word)) {
     if (scopes.includes(word)) return { ok: true, target: { scope: word }, what: word };
-    if (word.startsWith('projects/')) return { ok: true, target: { project: word.slice('projects/'.length) }, what: `project ${word.slice('projects/'.length)}` };
-    return { ok: false, error: `\`${word}\` is not in the policy's posture scope (${scopes.join(', ')}): name one of those, a project or a service.` };
+    if (word.startsWith('projects/'))
+      return { ok: true, target: { project: word.slice('projects/'.length) }, what: `project ${word.slice('projects/'.length)}` };
+    return {
+      ok: false,
+      error: `\`${word}\` is not in the policy's posture scope (${scopes.join(', ')}): name one of those, a project or a service.`,
+    };
   }
   if (parseServiceName(word) || parseKeyName(word)) return { ok: true, target: { resource: word }, what: word };
   if (scopes.includes(`projects/${word}`)) return { ok: true, target: { scope: `projects/${word}` }, what: `projects/${word}` };

@@ -11,9 +11,15 @@ import type { KindCommand } from '../kind';
 
 export const convertArgs = z.object({
   finding: z
-    .string({ error: (issue) => (issue.input === undefined ? 'Say which finding: its id, like f-2cd8rzq97s (`/warden posture` lists them).' : undefined) })
+    .string({
+      error: (issue) =>
+        issue.input === undefined ? 'Say which finding: its id, like f-2cd8rzq97s (`/warden posture` lists them).' : undefined,
+    })
     .transform((text) => text.replace(/^[`'"]+|[`'"]+$/g, '').toLowerCase())
-    .refine(isFindingId, { error: (issue) => `\`${String(issue.input)}\` is not a finding id: finding ids look like f-2cd8rzq97s (\`/warden posture\` lists them)` }),
+    .refine(isFindingId, {
+      error: (issue) =>
+        `\`${String(issue.input)}\` is not a finding id: finding ids look like f-2cd8rzq97s (\`/warden posture\` lists them)`,
+    }),
   reason: reasonArg,
 });
 export type ConvertArgs = z.output<typeof convertArgs>;

@@ -7,13 +7,18 @@ import { contextString, type AccessRequest } from '../../domain/request';
 import type { KindDescription } from '../kind';
 import { code, join, p, shortName, type Phrase } from '../phrase';
 
-const members = (request: AccessRequest): Phrase => join((request.members ?? []).map((m) => [code(m, 300)]), ', ');
+const members = (request: AccessRequest): Phrase =>
+  join(
+    (request.members ?? []).map((m) => [code(m, 300)]),
+    ', ',
+  );
 
 export const describeConvert: KindDescription = {
   label: 'Standing access converted to just-in-time',
   targetNoun: 'Service',
 
-  change: (request) => p`removal of the standing ${code(request.role ?? '', 200)} of ${members(request)} on ${code(shortName(request.target), 200)}`,
+  change: (request) =>
+    p`removal of the standing ${code(request.role ?? '', 200)} of ${members(request)} on ${code(shortName(request.target), 200)}`,
 
   confirm: (request) => [
     `remove the standing ${request.role ?? ''} of ${(request.members ?? []).join(', ')} on ${shortName(request.target)}; they then ask for it just in time`,
@@ -33,7 +38,10 @@ export const describeConvert: KindDescription = {
     return [
       others.length === 0
         ? p`Nothing else in the service's policy changes; the binding goes once these members leave it.`
-        : p`Nothing else in the service's policy changes: ${join(others.map((m) => [code(m, 300)]), ', ')} keep ${code(request.role ?? '', 200)}.`,
+        : p`Nothing else in the service's policy changes: ${join(
+            others.map((m) => [code(m, 300)]),
+            ', ',
+          )} keep ${code(request.role ?? '', 200)}.`,
     ];
   },
 
@@ -46,7 +54,10 @@ export const describeConvert: KindDescription = {
   done: (request) => {
     const removed = request.removed;
     return removed
-      ? p`${join(removed.members.map((m) => [code(m, 300)]), ', ')} no longer hold the standing ${code(removed.role, 200)} on ${code(shortName(request.target), 200)}; each was told how to ask for it just in time`
+      ? p`${join(
+          removed.members.map((m) => [code(m, 300)]),
+          ', ',
+        )} no longer hold the standing ${code(removed.role, 200)} on ${code(shortName(request.target), 200)}; each was told how to ask for it just in time`
       : p`the standing binding on ${code(shortName(request.target), 200)} was already gone`;
   },
 };

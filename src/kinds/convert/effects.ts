@@ -20,7 +20,11 @@ type ConvertPorts = Pick<KindPorts, 'iam' | 'standing' | 'findings' | 'policy'>;
 function fieldsOf(request: AccessRequest): { role: string; members: string[]; expected: string[]; finding: string } {
   const { role, members, expected, finding } = request;
   if (role === undefined || members === undefined || members.length === 0 || expected === undefined || finding === undefined) {
-    throw new WardenError(ErrorCode.MalformedRecord, `Request \`${request.id}\` does not say which binding to convert.`, `convert request ${request.id} lacks role/members/expected/finding`);
+    throw new WardenError(
+      ErrorCode.MalformedRecord,
+      `Request \`${request.id}\` does not say which binding to convert.`,
+      `convert request ${request.id} lacks role/members/expected/finding`,
+    );
   }
   return { role, members, expected, finding };
 }
@@ -30,9 +34,14 @@ export function createConvertEffects(ports: ConvertPorts): KindEffects {
 
   async function conversion(findingId: string) {
     const finding = isFindingId(findingId) ? await findings.get(findingId) : undefined;
-    if (!finding) return { ok: false as const, error: new WardenError(ErrorCode.NotFound, `There is no finding \`${findingId}\`: \`/warden posture\` lists the open ones.`) };
+    if (!finding)
+      return {
+        ok: false as const,
+        error: new WardenError(ErrorCode.NotFound, `There is no finding \`${findingId}\`: \`/warden posture\` lists the open ones.`),
+      };
     const check = checkConversion(policy(), finding);
-    if (!check.ok) return { ok: false as const, error: new WardenError(ErrorCode.Precondition, check.message, `convert ${findingId}: ${check.reason}`) };
+    if (!check.ok)
+      return { ok: false as const, error: new WardenError(ErrorCode.Precondition, check.message, `convert ${findingId}: ${check.reason}`) };
     return { ok: true as const, conversion: check.conversion };
   }
 
@@ -50,11 +59,17 @@ export function createConvertEffects(ports: ConvertPorts): KindEffects {
       const { target, role, expected, rule } = found.conversion;
       // the binding as it is now: a conversion of a binding that already changed would only fail later
       const bindings = await ports.iam.getBindings(target);
-      const now = bindings.filter((b) => b.role === role && b.condition === undefined).flatMap((b) => b.members).sort();
+      const now = bindings
+        .filter((b) => b.role === role && b.condition === undefined)
+        .flatMap((b) => b.members)
+        .sort();
       if (now.length !== expected.length || now.some((m, i) => m !== expected[i])) {
         return {
           ok: false,
-          error: new WardenError(ErrorCode.Precondition, `The standing ${role} binding on ${target} changed since the posture scan saw it; the next scan shows it as it is — convert that finding.`),
+          error: new WardenError(
+            ErrorCode.Precondition,
+            `The standing ${role} binding on ${target} changed since the posture scan saw it; the next scan shows it as it is — convert that finding.`,
+          ),
         };
       }
       return { ok: true, context: { rule, bindingMembers: expected } };
@@ -65,9 +80,14 @@ export function createConvertEffects(ports: ConvertPorts): KindEffects {
       // the approvers approved taking it away because a rule lets these members ask for it just in time: still so?
       const uncovered = members.filter((member) => coveringRule(policy(), request.target, 'service', role, member) === undefined);
       if (uncovered.length > 0) {
-        throw new WardenError(ErrorCode.Precondition, `No rule covers ${uncovered.join(', ')} for ${role} on ${request.target} any more: converting would lock them out, so nothing was removed.`);
+        throw new WardenError(
+          ErrorCode.Precondition,
+          `No rule covers ${uncovered.join(', ')} for ${role} on ${request.target} any more: converting would lock them out, so nothing was removed.`,
+        );
       }
-      const answer = await standing.removeMembers(request.target, { role, members, expected }, () => guard('SetIamPolicy', { removing: members.join(' ') }));
+      const answer = await standing.removeMembers(request.target, { role, members, expected }, () =>
+        guard('SetIamPolicy', { removing: members.join(' ') }),
+      );
       if (answer.type === 'changed') {
         throw new WardenError(
           ErrorCode.Precondition,
@@ -75,7 +95,11 @@ export function createConvertEffects(ports: ConvertPorts): KindEffects {
         );
       }
       await findings.markConverted(finding, request.id, now);
-      return { result: { removedRole: role, removedMembers: members.join(' ') }, removed: { role, members }, wrote: answer.type === 'removed' };
+      return {
+        result: { removedRole: role, removedMembers: members.join(' ') },
+        removed: { role, members },
+        wrote: answer.type === 'removed',
+      };
     },
 
     async extend() {

@@ -13,7 +13,9 @@ export const convertRules: KindRules = {
   duration: 'none',
   breakGlass: false,
   fit(_rule, draft) {
-    return draft.member === undefined && draft.startDelaySeconds === undefined ? { ok: true } : refused({ code: 'member_not_allowed', member: draft.member, memberKinds: [] });
+    return draft.member === undefined && draft.startDelaySeconds === undefined
+      ? { ok: true }
+      : refused({ code: 'member_not_allowed', member: draft.member, memberKinds: [] });
   },
   subjects: (request) => conversionSubjects(request.members ?? []),
 };

@@ -37,7 +37,8 @@ export type InvokerArgs = z.output<typeof invokerArgs>;
 const FLAGS = ['member', 'role', 'project', 'region', 'start', 'break-glass'] as const;
 
 export const invokerCommand: KindCommand<InvokerArgs> = {
-  usage: (slash) => `${slash} invoker <service> <duration> <reason…> [--member M] [--role R] [--project P] [--region L] [--start <time>] [--break-glass]`,
+  usage: (slash) =>
+    `${slash} invoker <service> <duration> <reason…> [--member M] [--role R] [--project P] [--region L] [--start <time>] [--break-glass]`,
   summary: 'permission to call a private Cloud Run service for a while',
   argsSchema: invokerArgs,
 

@@ -16,7 +16,8 @@ export const describeInvoker: KindDescription = {
   change: (request) =>
     p`${code(role(request), 200)} for ${code(request.member ?? 'the requester', 300)} on ${code(shortName(request.target), 200)} for ${durationPhrase(request)}`,
 
-  confirm: (request) => p`${role(request)} for ${request.member ?? 'the requester'} on service ${shortName(request.target)} for ${durationPhrase(request)}`,
+  confirm: (request) =>
+    p`${role(request)} for ${request.member ?? 'the requester'} on service ${shortName(request.target)} for ${durationPhrase(request)}`,
 
   fields: (request) => [
     { title: 'Role', value: [code(role(request), 300)] },
@@ -30,5 +31,6 @@ export const describeInvoker: KindDescription = {
 
   ended: (request) => p`the ${code(role(request), 200)} binding for ${code(request.member ?? 'you', 300)} was removed`,
 
-  revoking: (request, when: Phrase) => p`This removes ${role(request)} for ${request.member ?? 'the requester'} on service ${shortName(request.target)} now, ${when}.`,
+  revoking: (request, when: Phrase) =>
+    p`This removes ${role(request)} for ${request.member ?? 'the requester'} on service ${shortName(request.target)} now, ${when}.`,
 };

@@ -106,9 +106,13 @@ export function createInvokerEffects(deps: { iam: IamPolicyPort; services: Servi
         change = await iam.replaceBinding(request.target, change.found, to, () => guard('SetIamPolicy', { expression }));
       }
       const title = titleFor(request.id);
-      if (change.type === 'absent') throw new WardenError(ErrorCode.Precondition, `The binding ${title} is no longer on ${request.target}; runwarden wrote nothing.`);
+      if (change.type === 'absent')
+        throw new WardenError(ErrorCode.Precondition, `The binding ${title} is no longer on ${request.target}; runwarden wrote nothing.`);
       if (change.type === 'foreign') {
-        throw new WardenError(ErrorCode.Precondition, `The binding ${title} on ${request.target} is not the one runwarden wrote (now ${describeBinding(change.found)}); runwarden left it alone.`);
+        throw new WardenError(
+          ErrorCode.Precondition,
+          `The binding ${title} on ${request.target} is not the one runwarden wrote (now ${describeBinding(change.found)}); runwarden left it alone.`,
+        );
       }
       return { binding: title, replaced: change.type };
     },
@@ -121,12 +125,17 @@ export function createInvokerEffects(deps: { iam: IamPolicyPort; services: Servi
       let change = await (batch ?? iam).removeBinding(request.target, bindingOf(request, request.expiresAt), remove);
       // The binding there is the one recorded as being written (an extension's write that landed while its
       // outcome went unrecorded): runwarden's own, removed — never reported as someone else's and left behind.
-      if (change.type === 'foreign' && isWritten(request, change.found)) change = await iam.removeBinding(request.target, change.found, remove);
+      if (change.type === 'foreign' && isWritten(request, change.found))
+        change = await iam.removeBinding(request.target, change.found, remove);
       if (change.type === 'removed') return { type: 'reverted', detail: { removed: title } };
       // A retried revert may find its own earlier, unrecorded removal done: that is no drift.
       if (change.type === 'absent' && request.writing?.removing === title) return { type: 'reverted', detail: { removed: title } };
       if (change.type === 'absent') {
-        return { type: 'drift', observed: 'absent', detail: `The binding ${title} was no longer on ${request.target}: someone removed it before runwarden did.` };
+        return {
+          type: 'drift',
+          observed: 'absent',
+          detail: `The binding ${title} was no longer on ${request.target}: someone removed it before runwarden did.`,
+        };
       }
       return {
         type: 'drift',
@@ -143,11 +152,19 @@ export function createInvokerEffects(deps: { iam: IamPolicyPort; services: Servi
         const title = titleFor(request.id);
         const found = bindings.find((b) => b.condition?.title === title);
         if (!found) {
-          drifts.push({ id: request.id, observed: 'absent', detail: `The binding ${title} is no longer on ${target}: someone removed it.` });
+          drifts.push({
+            id: request.id,
+            observed: 'absent',
+            detail: `The binding ${title} is no longer on ${target}: someone removed it.`,
+          });
         } else if (!sameBinding(found, bindingOf(request, request.expiresAt)) && !isWritten(request, found)) {
           // (one recorded as being written is runwarden's own, not drift: the revert removes it at the recorded expiry)
           const observed = describeBinding(found);
-          drifts.push({ id: request.id, observed, detail: `The binding ${title} on ${target} is not the one runwarden wrote (now ${observed}); runwarden left it alone.` });
+          drifts.push({
+            id: request.id,
+            observed,
+            detail: `The binding ${title} on ${target} is not the one runwarden wrote (now ${observed}); runwarden left it alone.`,
+          });
         }
       }
       return drifts;
@@ -173,7 +190,9 @@ export function createInvokerEffects(deps: { iam: IamPolicyPort; services: Servi
       // The record adopted this very binding (another instance finished the apply): it is the grant now.
       if (current?.status === 'active' && current.expiresAt?.getTime() === applied.expiresAt.getTime()) return undefined;
       const title = titleFor(request.id);
-      const change = await iam.removeBinding(request.target, bindingOf(request, applied.expiresAt), () => guard('SetIamPolicy', { removing: title }));
+      const change = await iam.removeBinding(request.target, bindingOf(request, applied.expiresAt), () =>
+        guard('SetIamPolicy', { removing: title }),
+      );
       return change.type === 'removed' ? { binding: title, undone: 'removed' } : undefined;
     },
   };

@@ -22,7 +22,8 @@ export const invokerRules: KindRules = {
     const checked = checkMember(policy, wanted);
     if (!checked.ok) return refused({ code: 'member_outside_domains', member: wanted, domains: policy.domains });
     const memberKind: MemberKind = checked.member === requesterMember ? 'self' : (parseMember(checked.member)?.type ?? 'user');
-    if (!rule.members.includes(memberKind)) return refused({ code: 'member_not_allowed', member: checked.member, memberKinds: rule.members });
+    if (!rule.members.includes(memberKind))
+      return refused({ code: 'member_not_allowed', member: checked.member, memberKinds: rule.members });
     if (draft.startDelaySeconds !== undefined) {
       if (breakGlass) return refused({ code: 'start_not_allowed', kind: draft.kind, status: 'break_glass' });
       const max = rule.maxStartDelaySeconds;

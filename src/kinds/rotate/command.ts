@@ -28,7 +28,11 @@ export const rotateCommand: KindCommand<RotateArgs> = {
     const period = tokens.flags.get('rotation-period');
     const split = period === undefined ? undefined : splitDurationProblem(period, tokens.following?.get('rotation-period'));
     if (split !== undefined) return { ok: false, error: split };
-    return parseWith(rotateArgs, tokens, 'rotate', ['rotation-period'], { key, reason, rotationPeriodSeconds: tokens.flags.get('rotation-period') });
+    return parseWith(rotateArgs, tokens, 'rotate', ['rotation-period'], {
+      key,
+      reason,
+      rotationPeriodSeconds: tokens.flags.get('rotation-period'),
+    });
   },
 
   fromForm: (inputs) => ({ key: inputs.target, reason: inputs.reason }),
@@ -36,6 +40,9 @@ export const rotateCommand: KindCommand<RotateArgs> = {
   toAsk(args, defaults) {
     const target = resolveKeyName(args.key, defaults);
     if (!target.ok) return { ok: false, error: target.error };
-    return { ok: true, ask: { kind: 'rotate', target: target.name, reason: args.reason, rotationPeriodSeconds: args.rotationPeriodSeconds } };
+    return {
+      ok: true,
+      ask: { kind: 'rotate', target: target.name, reason: args.reason, rotationPeriodSeconds: args.rotationPeriodSeconds },
+    };
   },
 };

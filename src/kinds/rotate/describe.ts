@@ -36,7 +36,9 @@ export const describeRotate: KindDescription = {
   confirm: (request) => {
     const used = contextList(request.context, 'services').length;
     const period = request.rotationPeriodSeconds ? ` and rotation every ${formatDuration(request.rotationPeriodSeconds)}` : '';
-    return [`a new primary version of key ${shortName(request.target)}${period}; ${used === 0 ? 'no Cloud Run service uses it' : `${plural(used, 'service')} use it`}`];
+    return [
+      `a new primary version of key ${shortName(request.target)}${period}; ${used === 0 ? 'no Cloud Run service uses it' : `${plural(used, 'service')} use it`}`,
+    ];
   },
 
   fields: (request) => {

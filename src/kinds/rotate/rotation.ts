@@ -16,7 +16,10 @@ export function checkRotatable(key: { name: string; purpose: string }): { ok: tr
 
 /** Services whose revision template uses this key as their CMEK. */
 export function blastRadius(key: string, services: ReadonlyArray<{ name: string; encryptionKey?: string | undefined }>): string[] {
-  return services.filter((s) => s.encryptionKey === key).map((s) => s.name).sort();
+  return services
+    .filter((s) => s.encryptionKey === key)
+    .map((s) => s.name)
+    .sort();
 }
 
 /**

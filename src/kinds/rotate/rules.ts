@@ -14,7 +14,8 @@ export const rotateRules: KindRules = {
     if (early) return early;
     const max = rule.maxRotationPeriodSeconds;
     const seconds = draft.rotationPeriodSeconds;
-    if (seconds !== undefined && max !== undefined && seconds > max) return refused({ code: 'rotation_period_too_long', seconds, limitSeconds: max });
+    if (seconds !== undefined && max !== undefined && seconds > max)
+      return refused({ code: 'rotation_period_too_long', seconds, limitSeconds: max });
     return { ok: true };
   },
 };

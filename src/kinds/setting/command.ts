@@ -33,7 +33,14 @@ export function settingCommand(kind: SettingKind): KindCommand<SettingArgs> {
       if (!target.ok) return { ok: false, error: target.error };
       return {
         ok: true,
-        ask: { kind, target: target.name, reason: args.reason, value: args.value, durationSeconds: args.durationSeconds, breakGlass: args.breakGlass },
+        ask: {
+          kind,
+          target: target.name,
+          reason: args.reason,
+          value: args.value,
+          durationSeconds: args.durationSeconds,
+          breakGlass: args.breakGlass,
+        },
       };
     },
   };

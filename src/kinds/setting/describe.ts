@@ -13,7 +13,13 @@ function vpcAccess(request: AccessRequest): Phrase {
   const interfaces = contextList(request.context, 'networkInterfaces');
   const parts: Phrase[] = [];
   if (connector) parts.push(p`connector ${code(connector, 300)}`);
-  if (interfaces.length > 0) parts.push(p`interfaces ${join(listWithMore(interfaces, 5, (i) => [code(i, 200)]), ', ')}`);
+  if (interfaces.length > 0)
+    parts.push(
+      p`interfaces ${join(
+        listWithMore(interfaces, 5, (i) => [code(i, 200)]),
+        ', ',
+      )}`,
+    );
   return parts.length > 0 ? join(parts, '; ') : ['none'];
 }
 
@@ -31,7 +37,10 @@ export function describeSetting(kind: SettingKind): KindDescription {
       const current = contextString(request.context, 'current') ?? request.previousValue;
       const revision = contextString(request.context, 'latestReadyRevision');
       return [
-        { title: kind === 'egress' ? 'Egress' : 'Ingress', value: p`${code(current ?? 'unknown', 100)} → ${code(request.value ?? '?', 100)}` },
+        {
+          title: kind === 'egress' ? 'Egress' : 'Ingress',
+          value: p`${code(current ?? 'unknown', 100)} → ${code(request.value ?? '?', 100)}`,
+        },
         { title: 'Duration', value: durationPhrase(request) },
         { title: 'VPC access', value: vpcAccess(request) },
         { title: 'Latest ready revision', value: revision ? [code(revision, 300)] : ['unknown'] },
@@ -52,9 +61,12 @@ export function describeSetting(kind: SettingKind): KindDescription {
       // someone changed the setting meanwhile: runwarden left theirs in place (the channel message says the same)
       const drift = request.result?.drift;
       if (drift !== undefined) return p`${kind} of ${service} was left at ${code(drift, 100)}: changed outside runwarden, not set back`;
-      return request.previousValue ? p`${kind} of ${service} was set back to ${code(request.previousValue, 100)}` : p`${kind} of ${service} was set back`;
+      return request.previousValue
+        ? p`${kind} of ${service} was set back to ${code(request.previousValue, 100)}`
+        : p`${kind} of ${service} was set back`;
     },
 
-    revoking: (request, when) => p`This sets ${kind} of service ${shortName(request.target)} back${request.previousValue ? ` to ${request.previousValue}` : ''} now, ${when}.`,
+    revoking: (request, when) =>
+      p`This sets ${kind} of service ${shortName(request.target)} back${request.previousValue ? ` to ${request.previousValue}` : ''} now, ${when}.`,
   };
 }

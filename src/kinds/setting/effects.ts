@@ -47,7 +47,10 @@ export function createSettingEffects(kind: SettingKind, deps: { services: Servic
         kind,
         (service): SettingPlan => {
           if (kind === 'egress' && !hasVpcAccess(service)) {
-            throw new WardenError(ErrorCode.Precondition, `${service.name} no longer has VPC access, so its egress setting would change nothing.`);
+            throw new WardenError(
+              ErrorCode.Precondition,
+              `${service.name} no longer has VPC access, so its egress setting would change nothing.`,
+            );
           }
           return currentSetting(kind, service) === value ? { type: 'keep' } : { type: 'write', value };
         },
@@ -59,13 +62,23 @@ export function createSettingEffects(kind: SettingKind, deps: { services: Servic
         const earlier = request.writing?.value === value ? request.writing.previous : undefined;
         if (earlier !== undefined) {
           const revision = update.read.latestReadyRevision;
-          return { expiresAt, previousValue: earlier, wrote: false, result: { [kind]: value, previous: earlier, ...(revision ? { revision } : {}) } };
+          return {
+            expiresAt,
+            previousValue: earlier,
+            wrote: false,
+            result: { [kind]: value, previous: earlier, ...(revision ? { revision } : {}) },
+          };
         }
         // Someone else set it already: runwarden changes nothing now, so it has nothing to set back at expiry.
         return { expiresAt, wrote: false, result: { [kind]: value, unchanged: 'true' } };
       }
       const { revision } = update;
-      return { expiresAt, previousValue: current, wrote: true, result: { [kind]: value, previous: current, ...(revision ? { revision } : {}) } };
+      return {
+        expiresAt,
+        previousValue: current,
+        wrote: true,
+        result: { [kind]: value, previous: current, ...(revision ? { revision } : {}) },
+      };
     },
 
     async extend() {

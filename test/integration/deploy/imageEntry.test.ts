@@ -33,7 +33,10 @@ let port: number;
 let stderr = '';
 
 beforeAll(async () => {
-  execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'pipe' });
+  execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
+    cwd: ROOT,
+    stdio: 'pipe',
+  });
   execFileSync(process.execPath, ['image/bundle.mjs'], { cwd: ROOT, stdio: 'pipe' });
   cache = mkdtempSync(join(tmpdir(), 'runwarden-compile-cache-'));
   execFileSync(process.execPath, ['image/warmCompileCache.mjs', cache], { cwd: ROOT, stdio: 'pipe' });
@@ -114,7 +117,10 @@ it('starts from dist/image/main.js, answers, files a request through Firestore a
   expect(help.text).toContain('/warden invoker');
 
   expect((await command('invoker hello 1h checking the image entry')).status).toBe(200);
-  const posted = await slack.waitFor(() => slack.messages('C0APPROVALS').find((m) => m.text.includes('hello')), { timeoutMs: 120_000, description: 'the approval message' });
+  const posted = await slack.waitFor(() => slack.messages('C0APPROVALS').find((m) => m.text.includes('hello')), {
+    timeoutMs: 120_000,
+    description: 'the approval message',
+  });
   expect(posted.text).toContain('hello');
   expect(emulator.calls.some((call) => call.method === 'GetService')).toBe(true);
 

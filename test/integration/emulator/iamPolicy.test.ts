@@ -57,7 +57,7 @@ test('a read-modify-write at version 3 adds a conditional binding and changes th
   });
 });
 
-test('a stale etag is ABORTED with Google\'s message', async () => {
+test("a stale etag is ABORTED with Google's message", async () => {
   const policy = await readV3();
   emulator.foreignSetBindings(SERVICE, [OWNER, { role: 'roles/run.viewer', members: ['user:eve@acme.example'] }]);
   await expect(
@@ -84,9 +84,9 @@ test('a write without etag is a blind write', async () => {
 
 test('a conditional binding needs version 3', async () => {
   for (const version of [0, 1]) {
-    await expect(
-      clients.run.setIamPolicy({ resource: SERVICE, policy: { version, bindings: [OWNER, GRANT] } }),
-    ).rejects.toMatchObject({ code: status.INVALID_ARGUMENT });
+    await expect(clients.run.setIamPolicy({ resource: SERVICE, policy: { version, bindings: [OWNER, GRANT] } })).rejects.toMatchObject({
+      code: status.INVALID_ARGUMENT,
+    });
   }
   expect(emulator.policy(SERVICE).bindings).toEqual([OWNER]);
 });
@@ -124,9 +124,9 @@ test.each([
   ['a user without an email', { role: 'roles/run.invoker', members: ['user:alice'] }],
   ['a role outside roles/', { role: 'run.invoker', members: ['user:alice@acme.example'] }],
 ])('refuses %s', async (_description, binding) => {
-  await expect(
-    clients.run.setIamPolicy({ resource: SERVICE, policy: { version: 3, bindings: [OWNER, binding] } }),
-  ).rejects.toMatchObject({ code: status.INVALID_ARGUMENT });
+  await expect(clients.run.setIamPolicy({ resource: SERVICE, policy: { version: 3, bindings: [OWNER, binding] } })).rejects.toMatchObject({
+    code: status.INVALID_ARGUMENT,
+  });
 });
 
 test('accepts a description of exactly 256 UTF-8 bytes', async () => {
@@ -142,10 +142,7 @@ test('merges duplicate role+condition bindings, drops empty ones, keeps the orde
       bindings: [GRANT, OWNER, { role: 'roles/run.viewer', members: [] }, { ...GRANT, members: ['user:bob@acme.example'] }],
     },
   });
-  expect(emulator.policy(SERVICE).bindings).toEqual([
-    { ...GRANT, members: ['user:alice@acme.example', 'user:bob@acme.example'] },
-    OWNER,
-  ]);
+  expect(emulator.policy(SERVICE).bindings).toEqual([{ ...GRANT, members: ['user:alice@acme.example', 'user:bob@acme.example'] }, OWNER]);
 });
 
 test('an update mask without bindings leaves them untouched', async () => {
@@ -161,9 +158,9 @@ test('an injected fault on SetIamPolicy fails that call only', async () => {
 });
 
 test('unknown resources are NOT_FOUND', async () => {
-  await expect(
-    clients.run.getIamPolicy({ resource: 'projects/acme-test/locations/us-central1/services/ghost' }),
-  ).rejects.toMatchObject({ code: status.NOT_FOUND });
+  await expect(clients.run.getIamPolicy({ resource: 'projects/acme-test/locations/us-central1/services/ghost' })).rejects.toMatchObject({
+    code: status.NOT_FOUND,
+  });
 });
 
 // The KMS client types its IAM mixin's requests as protobuf classes; like the

@@ -86,16 +86,28 @@ test('UpdateCryptoKey sets a rotation schedule through the mask', async () => {
 test.each([
   [
     'a period under 24 hours',
-    { cryptoKey: { name: KEY, rotationPeriod: { seconds: DAY - 1 }, nextRotationTime: seconds(NEXT) }, updateMask: { paths: ['rotation_period', 'next_rotation_time'] } },
+    {
+      cryptoKey: { name: KEY, rotationPeriod: { seconds: DAY - 1 }, nextRotationTime: seconds(NEXT) },
+      updateMask: { paths: ['rotation_period', 'next_rotation_time'] },
+    },
   ],
   [
     'a period over 876000 hours',
-    { cryptoKey: { name: KEY, rotationPeriod: { seconds: 876_001 * 3600 }, nextRotationTime: seconds(NEXT) }, updateMask: { paths: ['rotation_period', 'next_rotation_time'] } },
+    {
+      cryptoKey: { name: KEY, rotationPeriod: { seconds: 876_001 * 3600 }, nextRotationTime: seconds(NEXT) },
+      updateMask: { paths: ['rotation_period', 'next_rotation_time'] },
+    },
   ],
-  ['a period without next rotation time', { cryptoKey: { name: KEY, rotationPeriod: { seconds: 30 * DAY } }, updateMask: { paths: ['rotation_period'] } }],
+  [
+    'a period without next rotation time',
+    { cryptoKey: { name: KEY, rotationPeriod: { seconds: 30 * DAY } }, updateMask: { paths: ['rotation_period'] } },
+  ],
   [
     'rotation on an asymmetric key',
-    { cryptoKey: { name: SIGNING, rotationPeriod: { seconds: 30 * DAY }, nextRotationTime: seconds(NEXT) }, updateMask: { paths: ['rotation_period', 'next_rotation_time'] } },
+    {
+      cryptoKey: { name: SIGNING, rotationPeriod: { seconds: 30 * DAY }, nextRotationTime: seconds(NEXT) },
+      updateMask: { paths: ['rotation_period', 'next_rotation_time'] },
+    },
   ],
   ['a missing update mask', { cryptoKey: { name: KEY, rotationPeriod: { seconds: 30 * DAY }, nextRotationTime: seconds(NEXT) } }],
   ['an unknown mask path', { cryptoKey: { name: KEY, purpose: 'MAC' as const }, updateMask: { paths: ['purpose'] } }],

@@ -164,7 +164,10 @@ describe('UpdateService', () => {
 
   test('an unknown service is NOT_FOUND', async () => {
     await expect(
-      clients.run.updateService({ service: { name: `${REGION}/services/ghost`, ingress: 'INGRESS_TRAFFIC_ALL' }, updateMask: { paths: ['ingress'] } }),
+      clients.run.updateService({
+        service: { name: `${REGION}/services/ghost`, ingress: 'INGRESS_TRAFFIC_ALL' },
+        updateMask: { paths: ['ingress'] },
+      }),
     ).rejects.toMatchObject({ code: status.NOT_FOUND });
   });
 
@@ -204,9 +207,9 @@ describe('operations', () => {
     for await (const op of clients.run.listOperationsAsync(list)) names.push(op.name ?? '');
     expect(names).toEqual([operation.name]);
     await clients.run.deleteOperation({ name: operation.name } as Parameters<RunClient['deleteOperation']>[0]);
-    await expect(
-      clients.run.getOperation({ name: operation.name } as Parameters<RunClient['getOperation']>[0]),
-    ).rejects.toMatchObject({ code: status.NOT_FOUND });
+    await expect(clients.run.getOperation({ name: operation.name } as Parameters<RunClient['getOperation']>[0])).rejects.toMatchObject({
+      code: status.NOT_FOUND,
+    });
   });
 });
 

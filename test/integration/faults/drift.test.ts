@@ -39,9 +39,12 @@ async function approversTold(id: string, pattern: RegExp): Promise<void> {
   expect(notice.text).toMatch(/<@U0BOB>|<@U0CAROL>/);
 }
 async function requesterTold(id: string): Promise<void> {
-  await h.slack.waitFor(() => h.slack.dms('U0ALICE').find((m) => m.text.includes(id) && /no longer matches|drift|could not|failed/i.test(m.text)), {
-    description: `requester told about ${id}`,
-  });
+  await h.slack.waitFor(
+    () => h.slack.dms('U0ALICE').find((m) => m.text.includes(id) && /no longer matches|drift|could not|failed/i.test(m.text)),
+    {
+      description: `requester told about ${id}`,
+    },
+  );
 }
 
 async function activeInvoker(text = 'invoker hello 1h debugging'): Promise<string> {
@@ -96,7 +99,10 @@ it('our binding edited by someone else (another member): a revoke leaves theirs 
 it('the periodic check reads each service once and ends only the drifted grants, for every kind', async () => {
   const kept = await activeInvoker();
   const lost = await activeInvoker('invoker hello 2h more debugging');
-  h.emulator.foreignSetBindings(HELLO, h.emulator.policy(HELLO).bindings.filter((b) => b.condition?.title !== titleFor(lost)));
+  h.emulator.foreignSetBindings(
+    HELLO,
+    h.emulator.policy(HELLO).bindings.filter((b) => b.condition?.title !== titleFor(lost)),
+  );
   const egress = await h.submit('U0ALICE', 'egress payments-api all-traffic 1h partner debugging');
   await h.click('U0BOB', 'approve', egress);
   await h.click('U0CAROL', 'approve', egress);
@@ -119,7 +125,7 @@ it('the periodic check reads each service once and ends only the drifted grants,
   expect((await h.sweep()).body).toMatchObject({ drifted: 0 });
 });
 
-it('a setting already in place when approved is not runwarden\'s change: nothing is written, and expiry changes nothing', async () => {
+it("a setting already in place when approved is not runwarden's change: nothing is written, and expiry changes nothing", async () => {
   const id = await h.submit('U0ALICE', 'egress payments-api all-traffic 1h partner debugging');
   h.emulator.foreignUpdateService(PAYMENTS, { egress: 'all-traffic' }); // an admin's deliberate change
   await h.click('U0BOB', 'approve', id);

@@ -32,7 +32,10 @@ it('a version that outlasts the apply’s wait is recorded, and every retry reus
   const id = await h.submit('U0ALICE', 'rotate app-ring/hsm-key quarterly rotation');
   await h.click('U0DAVE', 'approve', id);
 
-  const interrupted = await h.waitForRequest(id, (r) => r.status === 'approved' && r.op !== undefined && r.op.leaseUntil.getTime() <= h.clock.now().getTime());
+  const interrupted = await h.waitForRequest(
+    id,
+    (r) => r.status === 'approved' && r.op !== undefined && r.op.leaseUntil.getTime() <= h.clock.now().getTime(),
+  );
   expect(interrupted.writing?.version).toBe(`${KEY}/cryptoKeyVersions/4`);
   expect(await actions(id)).toContain('apply_interrupted');
   expect(h.emulator.key(KEY)?.versions.map((v) => v.state)).toEqual(['ENABLED', 'ENABLED', 'ENABLED', 'PENDING_GENERATION']);
@@ -40,7 +43,10 @@ it('a version that outlasts the apply’s wait is recorded, and every retry reus
   // two more sweeps while Cloud KMS is still generating: each retry waits on version 4, creates nothing
   for (let i = 0; i < 2; i++) {
     expect((await h.sweep()).body.retried).toBe(1);
-    await h.waitForRequest(id, (r) => r.status === 'approved' && r.op !== undefined && r.op.leaseUntil.getTime() <= h.clock.now().getTime());
+    await h.waitForRequest(
+      id,
+      (r) => r.status === 'approved' && r.op !== undefined && r.op.leaseUntil.getTime() <= h.clock.now().getTime(),
+    );
   }
   expect(created()).toBe(1);
 

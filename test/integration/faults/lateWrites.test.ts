@@ -73,7 +73,13 @@ async function stored(overrides: Partial<AccessRequest> = {}): Promise<AccessReq
 
 /** runwarden's binding for `request` ending at `end`, exactly as the invoker kind builds it. */
 function bindingFor(request: AccessRequest, end: Date) {
-  const condition = buildCondition({ requestId: request.id, expiresAt: end, requester: request.requester, approvers: request.approvals.map((a) => a.approver), reason: request.reason });
+  const condition = buildCondition({
+    requestId: request.id,
+    expiresAt: end,
+    requester: request.requester,
+    approvers: request.approvals.map((a) => a.approver),
+    reason: request.reason,
+  });
   return { role: request.role ?? '', members: [request.member ?? ''], condition };
 }
 /** Google shows `request`'s binding ending at `end` (beside the admins' binding). */
@@ -105,7 +111,9 @@ describe('a binding recorded as being written (`writing`) is runwarden’s own f
     onGoogle(request, written);
     expect(await kinds.invoker.inspect(HELLO, [request])).toEqual([]);
     onGoogle(request, plus(base.expiresAt, 600));
-    expect(await kinds.invoker.inspect(HELLO, [request])).toEqual([expect.objectContaining({ id: request.id, detail: expect.stringContaining('not the one runwarden wrote') })]);
+    expect(await kinds.invoker.inspect(HELLO, [request])).toEqual([
+      expect.objectContaining({ id: request.id, detail: expect.stringContaining('not the one runwarden wrote') }),
+    ]);
   });
 
   it('a later extension replaces it as it would the recorded binding', async () => {
@@ -160,7 +168,9 @@ describe('undoLateExtension: a late extension write is taken back where the reco
   });
 
   it('someone works on the request (an extension retried, a revert under way): left to them, who recognise the write', async () => {
-    const request = await stored({ op: { type: 'extend', intent: 'extend', by: 'runwarden', holder: 'other#1', leaseUntil: plus(h.clock.now(), 300), attempts: 2 } });
+    const request = await stored({
+      op: { type: 'extend', intent: 'extend', by: 'runwarden', holder: 'other#1', leaseUntil: plus(h.clock.now(), 300), attempts: 2 },
+    });
     const written = plus(request.expiresAt, 1800);
     onGoogle(request, written);
     await late.undoLateExtension(request, written);
@@ -178,7 +188,11 @@ describe('undoLateExtension: a late extension write is taken back where the reco
     // another instance takes the request over meanwhile (a revoke's revert, here)
     await h.runwarden.deps.store.transact(request.id, (current) => ({
       ok: true,
-      next: { ...current, op: { type: 'revert', intent: 'revoke', by: 'U0BOB', holder: 'other#2', leaseUntil: plus(h.clock.now(), 300), attempts: 1 }, updatedAt: h.clock.now() },
+      next: {
+        ...current,
+        op: { type: 'revert', intent: 'revoke', by: 'U0BOB', holder: 'other#2', leaseUntil: plus(h.clock.now(), 300), attempts: 1 },
+        updatedAt: h.clock.now(),
+      },
       event: { at: h.clock.now(), actor: 'U0BOB', action: 'revoke_requested', detail: {} },
       effects: [],
     }));

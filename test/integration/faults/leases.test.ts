@@ -59,13 +59,16 @@ it('a hung Slack call, a lapsed lease, a sweep that applies and expires, then th
   hung.release();
   // the stalled click's process runs to its end: its held chat.update is answered, and the "approved" notice it
   // owed is accounted for — sent, or (the grant having ended meanwhile) dropped as obsolete: one DM per outcome
-  await a.slack.waitFor(() => a.slack.calls.filter((c) => c.method === 'chat.update').length > updates || undefined, { description: 'the held chat.update answered' });
+  await a.slack.waitFor(() => a.slack.calls.filter((c) => c.method === 'chat.update').length > updates || undefined, {
+    description: 'the held chat.update answered',
+  });
   const accounted = async (): Promise<boolean> =>
     a.slack.dms('U0ALICE').some((m) => m.text.includes(id) && m.text.includes('applying it now')) ||
     (await a.runwarden.deps.store.events(id)).some((e) => e.action === 'delivery_obsolete' && e.detail.notice === 'approved');
   await a.request(id);
-  for (const deadline = Date.now() + 30_000; !(await accounted()); ) {
-    if (Date.now() > deadline) throw new Error(`the "approved" notice of ${id} was neither sent nor dropped: ${(await actions(id)).join(', ')}`);
+  for (const deadline = Date.now() + 30_000; !(await accounted());) {
+    if (Date.now() > deadline)
+      throw new Error(`the "approved" notice of ${id} was neither sent nor dropped: ${(await actions(id)).join(', ')}`);
     await new Promise((r) => setTimeout(r, 50));
   }
   expect(a.emulator.policy(HELLO).bindings.filter((x) => x.condition?.title === titleFor(id))).toHaveLength(0);

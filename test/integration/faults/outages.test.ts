@@ -45,15 +45,20 @@ it('a rotation interrupted after creating its version is finished with that vers
 it.each([
   ['invoker', 'invoker hello 1h debugging', HELLO, ['U0BOB']],
   ['egress', 'egress payments-api all-traffic 1h partner debugging', PAYMENTS, ['U0BOB', 'U0CAROL']],
-])('a service deleted while a %s change is active: the change ended with it, recorded as the outcome', async (_kind, text, target, approvers) => {
-  const id = await h.submit('U0ALICE', text);
-  for (const approver of approvers) await h.click(approver, 'approve', id);
-  await h.waitForStatus(id, 'active');
-  h.emulator.reset(); // the service is gone, and with it its IAM policy and settings
-  expect((await h.sweep()).body).toMatchObject({ errors: 0, drifted: 0 }); // the periodic check leaves it to expiry
-  h.clock.advance(3601);
-  expect((await h.sweep()).body).toMatchObject({ expired: 1, retried: 0, failed: 0 });
-  const ended = await h.waitForStatus(id, 'expired');
-  expect(ended.outcome).toBe(`${target} no longer exists; the access ended with it.`);
-  await h.slack.waitFor(() => h.slack.dms('U0ALICE').find((m) => m.text.includes(id) && /expired/.test(m.text)), { description: 'requester told' });
-});
+])(
+  'a service deleted while a %s change is active: the change ended with it, recorded as the outcome',
+  async (_kind, text, target, approvers) => {
+    const id = await h.submit('U0ALICE', text);
+    for (const approver of approvers) await h.click(approver, 'approve', id);
+    await h.waitForStatus(id, 'active');
+    h.emulator.reset(); // the service is gone, and with it its IAM policy and settings
+    expect((await h.sweep()).body).toMatchObject({ errors: 0, drifted: 0 }); // the periodic check leaves it to expiry
+    h.clock.advance(3601);
+    expect((await h.sweep()).body).toMatchObject({ expired: 1, retried: 0, failed: 0 });
+    const ended = await h.waitForStatus(id, 'expired');
+    expect(ended.outcome).toBe(`${target} no longer exists; the access ended with it.`);
+    await h.slack.waitFor(() => h.slack.dms('U0ALICE').find((m) => m.text.includes(id) && /expired/.test(m.text)), {
+      description: 'requester told',
+    });
+  },
+);

@@ -31,12 +31,18 @@ beforeEach(() => {
   a.emulator.seedService({ name: HELLO });
 });
 
-const offers = (id: string, action: string): boolean => JSON.stringify(a.approvalMessage(id)?.blocks ?? []).includes(`"action_id":"${action}"`);
+const offers = (id: string, action: string): boolean =>
+  JSON.stringify(a.approvalMessage(id)?.blocks ?? []).includes(`"action_id":"${action}"`);
 const dmsAbout = (id: string, pattern: RegExp) => a.slack.dms('U0ALICE').filter((m) => m.text.includes(id) && pattern.test(m.text));
 /** chat.postMessage calls Slack accepted to `channel` that mention `id` (thread replies with `thread`) */
 const posts = (channel: string, id: string, thread = false) =>
   a.slack.calls.filter(
-    (c) => c.method === 'chat.postMessage' && c.error === undefined && c.args.channel === channel && Boolean(c.args.thread_ts) === thread && JSON.stringify(c.args).includes(id),
+    (c) =>
+      c.method === 'chat.postMessage' &&
+      c.error === undefined &&
+      c.args.channel === channel &&
+      Boolean(c.args.thread_ts) === thread &&
+      JSON.stringify(c.args).includes(id),
   );
 const sum = (key: string, ...bodies: Record<string, number>[]) => bodies.reduce((n, body) => n + (body[key] ?? 0), 0);
 /** waits until the request owes Slack nothing */
@@ -76,7 +82,8 @@ it('HTTP 429 with Retry-After on a DM: not tried again before Retry-After has pa
   a.slack.rateLimitNext('chat.postMessage', 120);
   await a.click('U0BOB', 'deny', id);
   await a.waitForStatus(id, 'denied');
-  const tries = () => a.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === 'DU0ALICE' && JSON.stringify(c.args).includes(id));
+  const tries = () =>
+    a.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === 'DU0ALICE' && JSON.stringify(c.args).includes(id));
   await a.slack.waitFor(() => tries().length === 1, { description: 'the rate-limited DM' });
   expect(tries()[0]?.error).toBe('ratelimited');
   const waiting = await a.waitForRequest(id, (r) => r.outbox?.some((d) => d.lastError !== undefined) === true);
@@ -129,7 +136,13 @@ it('a process that committed a transition and died before telling Slack: the swe
   const id = await a.submit('U0ALICE', 'invoker hello 10m about to be cancelled');
   await settled(id);
   // the transition is committed (as the process would) and nothing runs after it
-  const committed = await a.runwarden.deps.store.transact(id, (current) => transition(current, { type: 'cancel', actor: 'U0ALICE', grounds: { policy: a.runwarden.deps.policy(), facts: NO_FACTS, kinds: KIND_RULES } }, a.clock.now()));
+  const committed = await a.runwarden.deps.store.transact(id, (current) =>
+    transition(
+      current,
+      { type: 'cancel', actor: 'U0ALICE', grounds: { policy: a.runwarden.deps.policy(), facts: NO_FACTS, kinds: KIND_RULES } },
+      a.clock.now(),
+    ),
+  );
   expect(committed.ok).toBe(true);
   expect(offers(id, APPROVE_ACTION)).toBe(true);
   expect(dmsAbout(id, /cancelled/)).toHaveLength(0);
@@ -151,7 +164,11 @@ it('a message Slack refuses for good is dropped, audited, and never tried again'
   const dropped = await a.waitForRequest(id, (r) => r.outbox === undefined);
   expect(dropped.outbox).toBeUndefined();
   const events = await a.runwarden.deps.store.events(id);
-  expect(events.find((e) => e.action === 'delivery_dropped')?.detail).toMatchObject({ type: 'notify_requester', notice: 'denied', why: 'permanent_error' });
+  expect(events.find((e) => e.action === 'delivery_dropped')?.detail).toMatchObject({
+    type: 'notify_requester',
+    notice: 'denied',
+    why: 'permanent_error',
+  });
   expect((await a.sweep()).body).toMatchObject({ delivered: 0, deliveryFailed: 0 });
   expect(dmsAbout(id, /denied/)).toHaveLength(0);
 });

@@ -37,7 +37,8 @@ beforeEach(() => {
   a.emulator.seedService({ name: PAIR });
 });
 
-const offers = (id: string, action: string): boolean => JSON.stringify(a.approvalMessage(id)?.blocks ?? []).includes(`"action_id":"${action}"`);
+const offers = (id: string, action: string): boolean =>
+  JSON.stringify(a.approvalMessage(id)?.blocks ?? []).includes(`"action_id":"${action}"`);
 const dmsAbout = (id: string, pattern: RegExp) => a.slack.dms('U0ALICE').filter((m) => m.text.includes(id) && pattern.test(m.text));
 const events = (id: string) => a.runwarden.deps.store.events(id);
 /** waits until the request owes Slack nothing */
@@ -49,7 +50,9 @@ it('HTTP 429 with a one-year Retry-After: the DM waits at most DELIVERY_LIMITS.r
   await a.click('U0BOB', 'deny', id);
   await a.waitForStatus(id, 'denied');
   const waiting = await a.waitForRequest(id, (r) => r.outbox?.some((d) => d.lastError !== undefined) === true);
-  expect(waiting.outbox?.[0]?.notBefore.getTime()).toBeLessThanOrEqual(a.clock.now().getTime() + DELIVERY_LIMITS.retryAfterMaxSeconds * 1000);
+  expect(waiting.outbox?.[0]?.notBefore.getTime()).toBeLessThanOrEqual(
+    a.clock.now().getTime() + DELIVERY_LIMITS.retryAfterMaxSeconds * 1000,
+  );
 
   a.clock.advance(DELIVERY_LIMITS.retryAfterMaxSeconds + 1);
   expect((await a.sweep()).body).toMatchObject({ delivered: 1 });
@@ -72,7 +75,12 @@ it('Slack answers HTTP 429 (Retry-After: two days) for more than a day: tried ev
     if (swept.body.deliveryDropped === 1) break;
   }
   expect((await a.request(id)).outbox).toBeUndefined();
-  expect((await events(id)).find((e) => e.action === 'delivery_dropped')?.detail).toMatchObject({ type: 'notify_requester', notice: 'denied', why: 'too_old', attempts: 0 });
+  expect((await events(id)).find((e) => e.action === 'delivery_dropped')?.detail).toMatchObject({
+    type: 'notify_requester',
+    notice: 'denied',
+    why: 'too_old',
+    attempts: 0,
+  });
   expect(dmsAbout(id, /denied/)).toHaveLength(0);
 });
 
@@ -96,7 +104,10 @@ it('a rate-limited expiry warning still owed when the grant has expired is dropp
   expect(warnings.map((m) => ({ text: m.text, extend: JSON.stringify(m).includes('xtend') }))).toEqual([]);
   expect(dmsAbout(id, /expired/)).toHaveLength(1);
   // (the "approved; applying it now" notice is dropped as obsolete too, once the grant is in force: one DM per outcome)
-  expect((await events(id)).find((e) => e.action === 'delivery_obsolete' && e.detail.notice === 'expiring')?.detail).toMatchObject({ notice: 'expiring', why: 'the request is expired' });
+  expect((await events(id)).find((e) => e.action === 'delivery_obsolete' && e.detail.notice === 'expiring')?.detail).toMatchObject({
+    notice: 'expiring',
+    why: 'the request is expired',
+  });
 });
 
 it('a slow refresh of an older state does not land after a newer one: the message of an active grant ends offering Revoke now, not Approve', async () => {
@@ -133,7 +144,13 @@ it('200 documents the sweep cannot deliver (malformed) at the front of the owed 
     for (const doc of crowd) batch.set(firestore.collection('requests').doc(doc), { kind: 'teleport', outboxDueAt: new Date(0) });
     await batch.commit();
     // a transition committed by a process that died before telling Slack
-    const committed = await a.runwarden.deps.store.transact(id, (current) => transition(current, { type: 'cancel', actor: 'U0ALICE', grounds: { policy: a.runwarden.deps.policy(), facts: NO_FACTS, kinds: KIND_RULES } }, a.clock.now()));
+    const committed = await a.runwarden.deps.store.transact(id, (current) =>
+      transition(
+        current,
+        { type: 'cancel', actor: 'U0ALICE', grounds: { policy: a.runwarden.deps.policy(), facts: NO_FACTS, kinds: KIND_RULES } },
+        a.clock.now(),
+      ),
+    );
     expect(committed.ok).toBe(true);
 
     const swept = await b.sweep();

@@ -69,9 +69,12 @@ describe('an admin changes the service between runwarden’s read and its write'
     expect(ended.outcome).toContain('internal-and-cloud-load-balancing');
     expect(ended.result).toMatchObject({ drift: 'internal-and-cloud-load-balancing' });
     expect(await actions(id)).toContain('drift_detected');
-    await h.slack.waitFor(() => h.slack.dms('U0ALICE').find((m) => m.text.includes(id) && m.text.includes('internal-and-cloud-load-balancing')), {
-      description: 'the requester told of the drift',
-    });
+    await h.slack.waitFor(
+      () => h.slack.dms('U0ALICE').find((m) => m.text.includes(id) && m.text.includes('internal-and-cloud-load-balancing')),
+      {
+        description: 'the requester told of the drift',
+      },
+    );
   });
 
   it('an egress change at apply: an admin who set the requested value first leaves runwarden nothing to change, and nothing to set back', async () => {

@@ -25,7 +25,8 @@ beforeEach(() => {
   h.emulator.seedService({ name: service('hello') });
 });
 
-const copiesOf = (id: string) => h.slack.messages(APPROVALS_CHANNEL).filter((m) => !m.threadTs && JSON.stringify(m.blocks ?? []).includes(`"value":"${id}"`));
+const copiesOf = (id: string) =>
+  h.slack.messages(APPROVALS_CHANNEL).filter((m) => !m.threadTs && JSON.stringify(m.blocks ?? []).includes(`"value":"${id}"`));
 const actions = async (id: string): Promise<string[]> => (await h.runwarden.deps.store.events(id)).map((e) => e.action);
 
 /** Submits while the approval message's post is held past the client's deadline; resolves once the timeout is recorded. */
@@ -55,7 +56,9 @@ it('the timed-out post lands after the retry posted another: the copy is found a
   // the one message left is the one runwarden keeps up to date
   await h.click('U0BOB', 'approve', id);
   await h.waitForStatus(id, 'active');
-  await h.slack.waitFor(() => /Revoke/.test(JSON.stringify(copiesOf(id)[0]?.blocks ?? [])) || undefined, { description: 'the recorded message refreshed' });
+  await h.slack.waitFor(() => /Revoke/.test(JSON.stringify(copiesOf(id)[0]?.blocks ?? [])) || undefined, {
+    description: 'the recorded message refreshed',
+  });
 });
 
 it('the timed-out post landed before the retry: it is found and recorded, not posted again', async () => {
@@ -80,7 +83,10 @@ it('a click on the orphaned copy counts as a click on the request, and the copy 
   await h.waitForStatus(id, 'active');
   await h.slack.waitFor(() => (copiesOf(id).length === 1 ? true : undefined), { description: 'the clicked copy removed' });
   expect(copiesOf(id)[0]?.ts).toBe(recorded.message?.ts);
-  await h.waitForRequest(id, (r) => r.outbox === undefined || r.outbox.every((d) => d.type !== 'remove_duplicates' || d.stray === undefined));
+  await h.waitForRequest(
+    id,
+    (r) => r.outbox === undefined || r.outbox.every((d) => d.type !== 'remove_duplicates' || d.stray === undefined),
+  );
   expect(await actions(id)).toEqual(expect.arrayContaining(['stray_message_clicked', 'duplicates_removed']));
 });
 
@@ -90,8 +96,12 @@ it('every message runwarden posts carries its request and delivery as Slack meta
   await h.slack.waitFor(() => h.approvalMessage(id), { description: 'the approval message' });
   await h.click('U0BOB', 'approve', id);
   await h.waitForStatus(id, 'active');
-  await h.slack.waitFor(() => h.slack.dms('U0ALICE').some((m) => m.text.includes(id) && /in force/.test(m.text)) || undefined, { description: 'the applied DM' });
-  const mine = [...h.slack.messages(APPROVALS_CHANNEL), ...h.slack.dms('U0ALICE')].filter((m) => m.text.includes(id) || JSON.stringify(m.blocks ?? []).includes(id));
+  await h.slack.waitFor(() => h.slack.dms('U0ALICE').some((m) => m.text.includes(id) && /in force/.test(m.text)) || undefined, {
+    description: 'the applied DM',
+  });
+  const mine = [...h.slack.messages(APPROVALS_CHANNEL), ...h.slack.dms('U0ALICE')].filter(
+    (m) => m.text.includes(id) || JSON.stringify(m.blocks ?? []).includes(id),
+  );
   expect(mine.length).toBeGreaterThanOrEqual(2);
   for (const message of mine) {
     expect(message.metadata).toMatchObject({ event_type: 'runwarden_message', event_payload: { request_id: id } });

@@ -98,7 +98,9 @@ it('a Retry-After that fits in Slack’s 3 s is waited out: the request goes thr
 it('a burst of 20 submits at once asks Slack for each user group once; after the cache time it asks again', async () => {
   const before = groupCalls();
   const users = ['U0ALICE', 'U0DAVE'];
-  const replies = await Promise.all(Array.from({ length: 20 }, (_, i) => h.ask(users[i % 2] ?? 'U0ALICE', `invoker hello 1h burst number ${i}`)));
+  const replies = await Promise.all(
+    Array.from({ length: 20 }, (_, i) => h.ask(users[i % 2] ?? 'U0ALICE', `invoker hello 1h burst number ${i}`)),
+  );
   expect(replies.filter((r) => /is waiting/.test(r))).toHaveLength(20);
   expect(groupCalls() - before).toBe(2); // S0ENGINEERS (who may ask) and S0PLATFORM (who approves)
 
@@ -112,8 +114,11 @@ it('an approver removed from the user group loses the right to approve once the 
   h.slack.setUserGroup('S0PLATFORM', ['U0CAROL']);
   h.clock.advance(CACHE_SECONDS + 1);
   const click = await h.click('U0BOB', 'approve', id);
-  await h.slack.waitFor(() => h.slack.ephemerals.find((e) => e.user === 'U0BOB' && e.text.includes(id)) ?? h.slack.responses(click.tag)[0], {
-    description: 'the refusal told to Bob',
-  });
+  await h.slack.waitFor(
+    () => h.slack.ephemerals.find((e) => e.user === 'U0BOB' && e.text.includes(id)) ?? h.slack.responses(click.tag)[0],
+    {
+      description: 'the refusal told to Bob',
+    },
+  );
   expect(await h.request(id)).toMatchObject({ status: 'pending', approvals: [] });
 });

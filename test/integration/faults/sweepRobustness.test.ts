@@ -41,7 +41,10 @@ async function activeEgress(): Promise<string> {
 it('an open request whose approvalsRequired is 0 is skipped and counted; due changes are still reverted, and list works', async () => {
   const id = await activeEgress();
   const good = (await firestore.collection('requests').doc(id).get()).data() ?? {};
-  await firestore.collection('requests').doc('brkn2zerxq').set({ ...good, id: 'brkn2zerxq', status: 'pending', approvalsRequired: 0, message: null });
+  await firestore
+    .collection('requests')
+    .doc('brkn2zerxq')
+    .set({ ...good, id: 'brkn2zerxq', status: 'pending', approvalsRequired: 0, message: null });
   await firestore.collection('requests').doc('brkn2junkz').set({ status: 'active', kind: 'teleport' });
 
   h.clock.advance(3601);
@@ -63,7 +66,13 @@ it('a revert that fails is counted as retried (never applied) until the attempts
   const id = await h.submit('U0ALICE', 'invoker hello 1h debugging');
   await h.click('U0BOB', 'approve', id);
   await h.waitForStatus(id, 'active');
-  h.emulator.injectFault({ method: 'GetIamPolicy', code: 7, message: "Permission 'run.services.getIamPolicy' denied", times: 5, resource: HELLO });
+  h.emulator.injectFault({
+    method: 'GetIamPolicy',
+    code: 7,
+    message: "Permission 'run.services.getIamPolicy' denied",
+    times: 5,
+    resource: HELLO,
+  });
 
   h.clock.advance(3601);
   for (let attempt = 1; attempt <= 5; attempt++) {
@@ -81,7 +90,9 @@ it('a revert that fails is counted as retried (never applied) until the attempts
   const failed = await h.waitForStatus(id, 'failed');
   expect(failed.outcome).toMatch(/could not be reverted after 5 attempts/);
   const ts = h.approvalMessage(id)?.ts;
-  await h.slack.waitFor(() => h.slack.messages(APPROVALS_CHANNEL).find((m) => m.threadTs === ts && m.text.includes(id)), { description: 'approvers told' });
+  await h.slack.waitFor(() => h.slack.messages(APPROVALS_CHANNEL).find((m) => m.threadTs === ts && m.text.includes(id)), {
+    description: 'approvers told',
+  });
   // the binding is still there (and its condition has ended access): nothing pretended otherwise
   expect(h.emulator.policy(HELLO).bindings.filter((b) => b.condition?.title === titleFor(id))).toHaveLength(1);
 });

@@ -25,13 +25,19 @@ afterAll(async () => {
 });
 
 const minute = (n: number): Date => new Date(Date.UTC(2026, 10, 22, 12, n));
-const seeded = (request: AccessRequest) => store.create(request, { at: request.createdAt, actor: request.requester, action: 'submitted', detail: {} });
+const seeded = (request: AccessRequest) =>
+  store.create(request, { at: request.createdAt, actor: request.requester, action: 'submitted', detail: {} });
 
 it('reads a user’s most recent requests in some statuses, newest first and no more than asked, and counts them all', async () => {
   const mine = Array.from({ length: 15 }, (_, i) =>
-    inStatus(aRequest({ id: `home${String(i).padStart(2, '0')}act`, createdAt: minute(i), updatedAt: minute(i) }), i % 3 === 0 ? 'pending' : 'active'),
+    inStatus(
+      aRequest({ id: `home${String(i).padStart(2, '0')}act`, createdAt: minute(i), updatedAt: minute(i) }),
+      i % 3 === 0 ? 'pending' : 'active',
+    ),
   );
-  const finished = Array.from({ length: 4 }, (_, i) => inStatus(aRequest({ id: `home${i}done`, createdAt: minute(i), updatedAt: minute(40 - i) }), 'expired'));
+  const finished = Array.from({ length: 4 }, (_, i) =>
+    inStatus(aRequest({ id: `home${i}done`, createdAt: minute(i), updatedAt: minute(40 - i) }), 'expired'),
+  );
   const someoneElse = inStatus(aRequest({ id: 'homebobact', requester: 'U0BOB', createdAt: minute(59) }), 'active');
   for (const request of [...mine, ...finished, someoneElse]) await seeded(request);
 
@@ -42,7 +48,10 @@ it('reads a user’s most recent requests in some statuses, newest first and no 
 
   const history = await store.recentByRequester({ requester: 'U0ALICE', statuses: ['expired', 'revoked'], orderBy: 'updatedAt', limit: 3 });
   expect(history.requests.map((r) => r.id)).toEqual(['home0done', 'home1done', 'home2done']);
-  expect(await store.recentByRequester({ requester: 'U0ALICE', statuses: [], orderBy: 'createdAt', limit: 3 })).toEqual({ requests: [], malformed: [] });
+  expect(await store.recentByRequester({ requester: 'U0ALICE', statuses: [], orderBy: 'createdAt', limit: 3 })).toEqual({
+    requests: [],
+    malformed: [],
+  });
 });
 
 it('finds active requests whose extension waits, and forgets them once it is decided', async () => {

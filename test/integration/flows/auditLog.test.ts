@@ -24,7 +24,22 @@ afterAll(async () => {
   await h.stop();
 });
 
-const SHAPE = ['action', 'actor', 'auditSchema', 'category', 'detail', 'kind', 'logging.googleapis.com/labels', 'message', 'requestAgeSeconds', 'requestId', 'severity', 'status', 'target', 'time'];
+const SHAPE = [
+  'action',
+  'actor',
+  'auditSchema',
+  'category',
+  'detail',
+  'kind',
+  'logging.googleapis.com/labels',
+  'message',
+  'requestAgeSeconds',
+  'requestId',
+  'severity',
+  'status',
+  'target',
+  'time',
+];
 
 it('writes one line per stored audit event, refused clicks included, with the stable shape', async () => {
   const id = await h.submit('U0ALICE', 'invoker hello 1h checking the audit export');

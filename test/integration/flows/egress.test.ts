@@ -60,7 +60,14 @@ it('two approvals apply a temporary egress change with a one-field mask, and the
   const id = await h.submit('U0ALICE', 'egress payments-api all-traffic 2h reach the partner API over the VPC');
 
   const pending = await h.request(id);
-  expect(pending).toMatchObject({ kind: 'egress', status: 'pending', target: PAYMENTS, value: 'all-traffic', durationSeconds: 7200, approvalsRequired: 2 });
+  expect(pending).toMatchObject({
+    kind: 'egress',
+    status: 'pending',
+    target: PAYMENTS,
+    value: 'all-traffic',
+    durationSeconds: 7200,
+    approvalsRequired: 2,
+  });
   expect(pending.context).toMatchObject({ current: 'private-ranges-only', vpcConnector: CONNECTOR, latestReadyRevision: revisionBefore });
   const blocks = blocksOf(id);
   expect(blocks).toContain('`private-ranges-only` → `all-traffic`');
@@ -69,7 +76,9 @@ it('two approvals apply a temporary egress change with a one-field mask, and the
   expect(blocks).toContain('Waiting for 2 more approvals');
 
   await h.click('U0BOB', 'approve', id);
-  await h.slack.waitFor(() => h.slack.dms('U0ALICE').find((m) => m.text.includes(id) && /1 of 2/.test(m.text)), { description: 'first approval DM' });
+  await h.slack.waitFor(() => h.slack.dms('U0ALICE').find((m) => m.text.includes(id) && /1 of 2/.test(m.text)), {
+    description: 'first approval DM',
+  });
   expect((await h.request(id)).status).toBe('pending');
   expect(updates(PAYMENTS)).toHaveLength(0);
 
@@ -100,7 +109,9 @@ it('two approvals apply a temporary egress change with a one-field mask, and the
   const applied = (await eventsOf(id)).find((e) => e.action === 'applied');
   expect(applied?.detail).toMatchObject({ egress: 'all-traffic', previous: 'private-ranges-only', revision: newRevision });
   expect(applied?.detail.expiresAt).toBe(active.expiresAt?.toISOString());
-  await h.slack.waitFor(() => h.slack.dms('U0ALICE').find((m) => m.text.includes(id) && /in force/.test(m.text)), { description: 'applied DM' });
+  await h.slack.waitFor(() => h.slack.dms('U0ALICE').find((m) => m.text.includes(id) && /in force/.test(m.text)), {
+    description: 'applied DM',
+  });
 
   // not due yet: nothing happens
   h.clock.advance(3600);
@@ -117,7 +128,11 @@ it('two approvals apply a temporary egress change with a one-field mask, and the
   expect(updates(PAYMENTS)).toHaveLength(2);
   expect(revertCall?.updateMask?.paths).toEqual(EGRESS_MASK);
   expect(revertCall?.service?.template?.vpcAccess?.egress).toBe('PRIVATE_RANGES_ONLY');
-  expect(expired.result).toMatchObject({ egress: 'all-traffic', revertedTo: 'private-ranges-only', revertRevision: latestRevision(PAYMENTS) });
+  expect(expired.result).toMatchObject({
+    egress: 'all-traffic',
+    revertedTo: 'private-ranges-only',
+    revertRevision: latestRevision(PAYMENTS),
+  });
   const expiredEvent = (await eventsOf(id)).find((e) => e.action === 'expired');
   expect(expiredEvent).toMatchObject({ actor: 'runwarden', detail: { revertedTo: 'private-ranges-only' } });
   await h.slack.waitFor(
@@ -185,7 +200,9 @@ it('a permanent change (no duration) is applied, never reverted, on a service wi
   expect(updates(API).map((u) => u.updateMask?.paths)).toEqual([EGRESS_MASK]);
   expect(h.emulator.service(API)?.egress).toBe('all-traffic');
   expect(h.emulator.service(API)?.networkInterfaces).toEqual([{ network: 'prod-vpc', subnetwork: 'prod-subnet' }]);
-  await h.slack.waitFor(() => h.slack.dms('U0DAVE').find((m) => m.text.includes(id) && /was applied/.test(m.text)), { description: 'applied DM' });
+  await h.slack.waitFor(() => h.slack.dms('U0DAVE').find((m) => m.text.includes(id) && /was applied/.test(m.text)), {
+    description: 'applied DM',
+  });
 
   h.clock.advance(30 * 86_400);
   const swept = await h.sweep();
@@ -228,14 +245,16 @@ describe('refusals come before any approval is asked', () => {
   });
 });
 
-it('a failed long-running operation ends the request as failed: Google\'s message in the audit trail, a plain sentence with the id in the DM and the approval message', async () => {
+it("a failed long-running operation ends the request as failed: Google's message in the audit trail, a plain sentence with the id in the DM and the approval message", async () => {
   const revisionBefore = latestRevision(API);
   const id = await h.submit('U0ALICE', 'egress api all-traffic 1h partner API');
   const google = "Revision 'api-00002' is not ready: VPC connector prod-connector is in state ERROR";
   h.emulator.failNextOperation(API, google);
   await h.click('U0BOB', 'approve', id);
   const failed = await h.waitForStatus(id, 'failed');
-  expect(failed.outcome).toBe(`Google Cloud refused the change to Cloud Run service ${API}; the operators have Google's answer in the logs. (request \`${id}\`)`);
+  expect(failed.outcome).toBe(
+    `Google Cloud refused the change to Cloud Run service ${API}; the operators have Google's answer in the logs. (request \`${id}\`)`,
+  );
   expect(failed.appliedAt).toBeUndefined();
   expect(failed.previousValue).toBeUndefined();
   expect(updates(API)).toHaveLength(1);
@@ -244,9 +263,12 @@ it('a failed long-running operation ends the request as failed: Google\'s messag
   const events = await eventsOf(id);
   expect(events.some((e) => e.action === 'applied')).toBe(false);
   expect(events.find((e) => e.action === 'failed')?.detail.error).toContain(google);
-  const dm = await h.slack.waitFor(() => h.slack.dms('U0ALICE').find((m) => m.text.includes(id) && /failed/.test(m.text) && m.text.includes('refused the change')), {
-    description: 'failure DM',
-  });
+  const dm = await h.slack.waitFor(
+    () => h.slack.dms('U0ALICE').find((m) => m.text.includes(id) && /failed/.test(m.text) && m.text.includes('refused the change')),
+    {
+      description: 'failure DM',
+    },
+  );
   expect(JSON.stringify(dm)).not.toContain('prod-connector');
   await h.slack.waitFor(() => (blocksOf(id).includes('Failed') && blocksOf(id).includes('refused the change') ? true : undefined), {
     description: 'failure in the approval message',

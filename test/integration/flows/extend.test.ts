@@ -45,7 +45,11 @@ beforeEach(() => {
   h.emulator.reset();
   h.emulator.seedService({ name: HELLO, bindings: [{ role: 'roles/run.admin', members: ['group:admins@acme.example'] }] });
   h.emulator.seedService({ name: service('fixed-api') });
-  h.emulator.seedService({ name: service('payments'), vpcConnector: `projects/${PROJECT}/locations/us-central1/connectors/c1`, egress: 'private-ranges-only' });
+  h.emulator.seedService({
+    name: service('payments'),
+    vpcConnector: `projects/${PROJECT}/locations/us-central1/connectors/c1`,
+    egress: 'private-ranges-only',
+  });
 });
 
 const iso = (date: Date | undefined): string => (date?.toISOString() ?? '').replace('.000Z', 'Z');
@@ -62,7 +66,10 @@ async function askExtension(id: string, text = '30m still debugging'): Promise<s
 }
 
 async function pressExtension(user: string, id: string, n: number, decision: 'approve' | 'deny') {
-  const message = await h.slack.waitFor(() => h.extensionMessage(id, n), { description: `extension ${n} message of ${id}`, timeoutMs: 60_000 });
+  const message = await h.slack.waitFor(() => h.extensionMessage(id, n), {
+    description: `extension ${n} message of ${id}`,
+    timeoutMs: 60_000,
+  });
   return h.press(user, `runwarden_extension_${decision}`, `${id}.${n}`, message);
 }
 
@@ -73,12 +80,17 @@ it('approved: the binding is replaced in one SetIamPolicy, expiresAt follows, th
   const message = await h.slack.waitFor(() => h.extensionMessage(grant.id, 1), { description: 'extension message' });
   expect(message.text).toContain(grant.id);
   expect(JSON.stringify(message.blocks)).toContain('still debugging');
-  const original = await h.slack.waitFor(() => (JSON.stringify(h.approvalMessage(grant.id)?.blocks).includes('Extension 1') ? h.approvalMessage(grant.id) : undefined), {
-    description: 'the original message shows the extension',
-    timeoutMs: 60_000,
-  });
+  const original = await h.slack.waitFor(
+    () => (JSON.stringify(h.approvalMessage(grant.id)?.blocks).includes('Extension 1') ? h.approvalMessage(grant.id) : undefined),
+    {
+      description: 'the original message shows the extension',
+      timeoutMs: 60_000,
+    },
+  );
   expect(JSON.stringify(original.blocks)).toContain('+30m');
-  expect((await h.request(grant.id)).extensions).toEqual([expect.objectContaining({ duration: '30m', reason: 'still debugging', status: 'pending', approvals: [] })]);
+  expect((await h.request(grant.id)).extensions).toEqual([
+    expect.objectContaining({ duration: '30m', reason: 'still debugging', status: 'pending', approvals: [] }),
+  ]);
 
   h.emulator.calls.length = 0;
   await pressExtension('U0BOB', grant.id, 1, 'approve');
@@ -99,7 +111,9 @@ it('approved: the binding is replaced in one SetIamPolicy, expiresAt follows, th
     }),
   ]);
   expect(h.emulator.policy(HELLO).bindings[0]).toEqual({ role: 'roles/run.admin', members: ['group:admins@acme.example'] });
-  await h.slack.waitFor(() => h.slack.dms('U0ALICE').find((m) => m.text.includes('was applied; it now ends')), { description: 'extended DM' });
+  await h.slack.waitFor(() => h.slack.dms('U0ALICE').find((m) => m.text.includes('was applied; it now ends')), {
+    description: 'extended DM',
+  });
   const actions = (await h.runwarden.deps.store.events(grant.id)).map((e) => e.action);
   expect(actions).toEqual(expect.arrayContaining(['extension_requested', 'extension_message_posted', 'extension_approved', 'extended']));
   // the sweep leaves the extended grant alone until its new expiry
@@ -128,9 +142,12 @@ it('refuses the requester deciding their own extension, and records it', async (
   const grant = await activeGrant();
   await askExtension(grant.id);
   const press = await pressExtension('U0ALICE', grant.id, 1, 'approve');
-  await h.slack.waitFor(() => h.slack.ephemerals.find((e) => e.user === 'U0ALICE' && e.text.includes('own request')) ?? h.slack.responses(press.tag)[0], {
-    description: 'refusal to the requester',
-  });
+  await h.slack.waitFor(
+    () => h.slack.ephemerals.find((e) => e.user === 'U0ALICE' && e.text.includes('own request')) ?? h.slack.responses(press.tag)[0],
+    {
+      description: 'refusal to the requester',
+    },
+  );
   expect((await h.request(grant.id)).extensions?.[0]?.status).toBe('pending');
   expect((await h.runwarden.deps.store.events(grant.id)).map((e) => e.action)).toContain('extension_approve_refused');
 });
@@ -207,7 +224,9 @@ it('a temporary egress change simply lasts longer, after the rule’s two approv
   await pressExtension('U0CAROL', id, 1, 'approve');
   const extended = await h.waitForRequest(id, (r) => r.extensions?.[0]?.status === 'applied' && r.op === undefined);
   expect(extended.expiresAt).toEqual(new Date((grant.expiresAt?.getTime() ?? 0) + 7200_000));
-  await h.slack.waitFor(() => h.slack.dms('U0ALICE').find((m) => m.text.includes(id) && m.text.includes('was applied; it now ends')), { description: 'extended DM' });
+  await h.slack.waitFor(() => h.slack.dms('U0ALICE').find((m) => m.text.includes(id) && m.text.includes('was applied; it now ends')), {
+    description: 'extended DM',
+  });
 });
 
 it('the expiry warning: one DM by the sweep, halfway through a short grant, with Extend where allowed', async () => {
@@ -219,10 +238,13 @@ it('the expiry warning: one DM by the sweep, halfway through a short grant, with
   await h.sweep();
   const warned = await h.request(grant.id);
   expect(warned.expiryWarnedAt).toBeInstanceOf(Date);
-  const warnings = await h.slack.waitFor(() => {
-    const found = h.slack.dms('U0ALICE').filter((m) => m.text.includes(grant.id) && m.text.startsWith(':alarm_clock:'));
-    return found.length > 0 ? found : undefined;
-  }, { description: 'expiry warning' });
+  const warnings = await h.slack.waitFor(
+    () => {
+      const found = h.slack.dms('U0ALICE').filter((m) => m.text.includes(grant.id) && m.text.startsWith(':alarm_clock:'));
+      return found.length > 0 ? found : undefined;
+    },
+    { description: 'expiry warning' },
+  );
   expect(warnings).toHaveLength(1);
   expect(JSON.stringify(warnings[0]?.blocks)).toContain('"text":"Extend"');
   expect((await h.runwarden.deps.store.events(grant.id)).filter((e) => e.action === 'expiry_warned')).toHaveLength(1);
@@ -230,6 +252,9 @@ it('the expiry warning: one DM by the sweep, halfway through a short grant, with
   const fixed = await activeGrant('invoker fixed-api 20m short check');
   h.clock.advance(10 * 60 + 1);
   await h.sweep();
-  const noExtend = await h.slack.waitFor(() => h.slack.dms('U0ALICE').find((m) => m.text.includes(fixed.id) && m.text.startsWith(':alarm_clock:')), { description: 'warning' });
+  const noExtend = await h.slack.waitFor(
+    () => h.slack.dms('U0ALICE').find((m) => m.text.includes(fixed.id) && m.text.startsWith(':alarm_clock:')),
+    { description: 'warning' },
+  );
   expect(JSON.stringify(noExtend.blocks)).not.toContain('runwarden_extend_open');
 });

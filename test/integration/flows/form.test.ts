@@ -61,14 +61,48 @@ it('refuses each invalid field inline, keyed by its block, and creates nothing',
   const modal = await h.openForm('U0ALICE');
   const view = await h.chooseKind('U0ALICE', modal, 'invoker');
   const submit = (values: Record<string, string | undefined>) =>
-    h.submitView('U0ALICE', view, { runwarden_form_kind: 'invoker', runwarden_form_target: service('pay-api'), runwarden_form_duration: '1h', runwarden_form_reason: 'debugging', ...values }, modal.id);
-  expect(await submit({ runwarden_form_kind: undefined })).toMatchObject({ response_action: 'errors', errors: { runwarden_form_kind: expect.any(String) } });
-  expect(await submit({ runwarden_form_target: undefined })).toMatchObject({ response_action: 'errors', errors: { runwarden_form_target: expect.any(String) } });
-  expect(await submit({ runwarden_form_duration: 'soon' })).toMatchObject({ response_action: 'errors', errors: { runwarden_form_duration: expect.stringContaining('soon') } });
-  expect(await submit({ runwarden_form_duration: '9h' })).toMatchObject({ response_action: 'errors', errors: { runwarden_form_duration: expect.any(String) } });
-  expect(await submit({ runwarden_form_reason: undefined })).toMatchObject({ response_action: 'errors', errors: { runwarden_form_reason: expect.any(String) } });
-  expect(await submit({ runwarden_form_target: service('billing') })).toMatchObject({ response_action: 'errors', errors: { runwarden_form_target: expect.any(String) } });
-  const egress = await h.submitView('U0ALICE', view, { runwarden_form_kind: 'egress', runwarden_form_target: service('pay-api'), runwarden_form_reason: 'partner' }, modal.id);
+    h.submitView(
+      'U0ALICE',
+      view,
+      {
+        runwarden_form_kind: 'invoker',
+        runwarden_form_target: service('pay-api'),
+        runwarden_form_duration: '1h',
+        runwarden_form_reason: 'debugging',
+        ...values,
+      },
+      modal.id,
+    );
+  expect(await submit({ runwarden_form_kind: undefined })).toMatchObject({
+    response_action: 'errors',
+    errors: { runwarden_form_kind: expect.any(String) },
+  });
+  expect(await submit({ runwarden_form_target: undefined })).toMatchObject({
+    response_action: 'errors',
+    errors: { runwarden_form_target: expect.any(String) },
+  });
+  expect(await submit({ runwarden_form_duration: 'soon' })).toMatchObject({
+    response_action: 'errors',
+    errors: { runwarden_form_duration: expect.stringContaining('soon') },
+  });
+  expect(await submit({ runwarden_form_duration: '9h' })).toMatchObject({
+    response_action: 'errors',
+    errors: { runwarden_form_duration: expect.any(String) },
+  });
+  expect(await submit({ runwarden_form_reason: undefined })).toMatchObject({
+    response_action: 'errors',
+    errors: { runwarden_form_reason: expect.any(String) },
+  });
+  expect(await submit({ runwarden_form_target: service('billing') })).toMatchObject({
+    response_action: 'errors',
+    errors: { runwarden_form_target: expect.any(String) },
+  });
+  const egress = await h.submitView(
+    'U0ALICE',
+    view,
+    { runwarden_form_kind: 'egress', runwarden_form_target: service('pay-api'), runwarden_form_reason: 'partner' },
+    modal.id,
+  );
   expect(egress).toMatchObject({ response_action: 'errors', errors: { runwarden_form_setting: expect.any(String) } });
   expect(h.slack.messages(APPROVALS_CHANNEL)).toHaveLength(0);
 });
@@ -76,11 +110,29 @@ it('refuses each invalid field inline, keyed by its block, and creates nothing',
 it('a valid submission is posted for approval and confirmed to the requester like the slash command', async () => {
   const modal = await h.openForm('U0ALICE');
   const view = await h.chooseKind('U0ALICE', modal, 'invoker');
-  const answer = await h.submitView('U0ALICE', view, { runwarden_form_kind: 'invoker', runwarden_form_target: service('pay-api'), runwarden_form_duration: '1h', runwarden_form_reason: 'checking the form' }, modal.id);
+  const answer = await h.submitView(
+    'U0ALICE',
+    view,
+    {
+      runwarden_form_kind: 'invoker',
+      runwarden_form_target: service('pay-api'),
+      runwarden_form_duration: '1h',
+      runwarden_form_reason: 'checking the form',
+    },
+    modal.id,
+  );
   expect(answer).toBeUndefined();
-  const dm = await h.slack.waitFor(() => h.slack.dms('U0ALICE').find((m) => m.text.includes('is waiting for 1 approval')), { description: 'confirmation DM' });
+  const dm = await h.slack.waitFor(() => h.slack.dms('U0ALICE').find((m) => m.text.includes('is waiting for 1 approval')), {
+    description: 'confirmation DM',
+  });
   const id = /`([a-z0-9]{10})`/.exec(dm.text)?.[1] ?? '';
   const request = await h.request(id);
-  expect(request).toMatchObject({ kind: 'invoker', target: service('pay-api'), durationSeconds: 3600, reason: 'checking the form', status: 'pending' });
+  expect(request).toMatchObject({
+    kind: 'invoker',
+    target: service('pay-api'),
+    durationSeconds: 3600,
+    reason: 'checking the form',
+    status: 'pending',
+  });
   await h.slack.waitFor(() => h.approvalMessage(id), { description: 'approval message' });
 });

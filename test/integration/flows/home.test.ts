@@ -45,10 +45,19 @@ afterAll(async () => {
   await h.stop();
 });
 
-type Block = { type: string; block_id?: string; text?: { text: string }; elements?: Array<{ action_id?: string; value?: string; text?: { text: string } }>; accessory?: { action_id: string; value: string; text: { text: string } } };
+type Block = {
+  type: string;
+  block_id?: string;
+  text?: { text: string };
+  elements?: Array<{ action_id?: string; value?: string; text?: { text: string } }>;
+  accessory?: { action_id: string; value: string; text: { text: string } };
+};
 const blocksOf = (view: Record<string, unknown>): Block[] => view.blocks as Block[];
 const buttonsOf = (view: Record<string, unknown>) =>
-  blocksOf(view).flatMap((b) => [...(b.elements ?? []), ...(b.accessory ? [b.accessory] : [])]).filter((e) => e.action_id).map((e) => [e.text?.text, e.action_id, e.value]);
+  blocksOf(view)
+    .flatMap((b) => [...(b.elements ?? []), ...(b.accessory ? [b.accessory] : [])])
+    .filter((e) => e.action_id)
+    .map((e) => [e.text?.text, e.action_id, e.value]);
 
 it('shows the requester their pending request with Cancel, and the approver Approve / Deny; both refresh after a transition', async () => {
   const id = await h.submit('U0ALICE', 'invoker hello 1h checking the home tab');
@@ -58,22 +67,38 @@ it('shows the requester their pending request with Cancel, and the approver Appr
   expect(JSON.stringify(alice)).toContain('Your pending requests (1)');
 
   const bob = await h.openHome('U0BOB');
-  expect(buttonsOf(bob)).toEqual(expect.arrayContaining([['Approve', 'runwarden_approve', id], ['Deny', 'runwarden_deny', id]]));
+  expect(buttonsOf(bob)).toEqual(
+    expect.arrayContaining([
+      ['Approve', 'runwarden_approve', id],
+      ['Deny', 'runwarden_deny', id],
+    ]),
+  );
 
   // Approve from App Home: no channel, no response_url; re-checked like the channel's button
   const bobBefore = h.slack.homePublishes('U0BOB');
   const aliceBefore = h.slack.homePublishes('U0ALICE');
   await h.press('U0BOB', 'runwarden_approve', id);
   await h.waitForStatus(id, 'active');
-  await h.slack.waitFor(() => h.slack.homePublishes('U0ALICE') > aliceBefore && JSON.stringify(h.slack.home('U0ALICE')).includes('runwarden_revoke'), {
-    description: 'the requester’s home shows the active grant',
-  });
+  await h.slack.waitFor(
+    () => h.slack.homePublishes('U0ALICE') > aliceBefore && JSON.stringify(h.slack.home('U0ALICE')).includes('runwarden_revoke'),
+    {
+      description: 'the requester’s home shows the active grant',
+    },
+  );
   const active = h.slack.home('U0ALICE') ?? {};
-  expect(buttonsOf(active)).toEqual(expect.arrayContaining([['End now', 'runwarden_revoke', id], ['Extend', 'runwarden_extend_open', id]]));
+  expect(buttonsOf(active)).toEqual(
+    expect.arrayContaining([
+      ['End now', 'runwarden_revoke', id],
+      ['Extend', 'runwarden_extend_open', id],
+    ]),
+  );
   expect(JSON.stringify(active)).toMatch(/\*ends <!date\^\d+\^\{ago\}\|/); // the time left as a Slack {ago} token: right whenever the Home is read
-  await h.slack.waitFor(() => h.slack.homePublishes('U0BOB') > bobBefore && !JSON.stringify(h.slack.home('U0BOB')).includes(`"value":"${id}"`), {
-    description: 'the approver’s home no longer asks for a decision',
-  });
+  await h.slack.waitFor(
+    () => h.slack.homePublishes('U0BOB') > bobBefore && !JSON.stringify(h.slack.home('U0BOB')).includes(`"value":"${id}"`),
+    {
+      description: 'the approver’s home no longer asks for a decision',
+    },
+  );
 });
 
 it('a refused click from App Home is told to the clicker by DM', async () => {
@@ -102,13 +127,18 @@ it('Extend opens a modal; its submission is checked like the command and puts th
   const bad = await h.submitView('U0ALICE', modal.view, { runwarden_extend_duration: 'soon', runwarden_extend_reason: 'more time' });
   expect(bad).toMatchObject({ response_action: 'errors', errors: { runwarden_extend_duration: expect.stringContaining('soon') } });
   const tooLong = await h.submitView('U0ALICE', modal.view, { runwarden_extend_duration: '9h', runwarden_extend_reason: 'more time' });
-  expect(tooLong).toMatchObject({ response_action: 'errors', errors: { runwarden_extend_duration: expect.stringContaining('longer than the policy allows') } });
+  expect(tooLong).toMatchObject({
+    response_action: 'errors',
+    errors: { runwarden_extend_duration: expect.stringContaining('longer than the policy allows') },
+  });
   expect((await h.request(id)).extensions ?? []).toHaveLength(0);
 
   const good = await h.submitView('U0ALICE', modal.view, { runwarden_extend_duration: '30m', runwarden_extend_reason: 'more time' });
   expect(good).toBeUndefined();
   await h.slack.waitFor(() => h.extensionMessage(id, 1), { description: 'extension message' });
-  await h.slack.waitFor(() => h.slack.dms('U0ALICE').find((m) => m.text.includes(`Extension 1 of request \`${id}\``)), { description: 'confirmation DM' });
+  await h.slack.waitFor(() => h.slack.dms('U0ALICE').find((m) => m.text.includes(`Extension 1 of request \`${id}\``)), {
+    description: 'confirmation DM',
+  });
   const bob = await h.openHome('U0BOB');
   expect(buttonsOf(bob)).toEqual(expect.arrayContaining([['Approve', 'runwarden_extension_approve', `${id}.1`]]));
 });
@@ -170,7 +200,9 @@ it('a sweep that times out several pending requests publishes each approver’s 
 /** Fails with `what` unless `promise` settles within `ms` (a held Slack call must not hold it). */
 function within<T>(ms: number, promise: Promise<T>, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: still waiting after ${ms} ms`)), ms)));
+  const late = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: still waiting after ${ms} ms`)), ms)),
+  );
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
@@ -181,7 +213,11 @@ it('neither the reply to a request nor its approval message waits for App Home; 
   const givenUp = (): number => logged.filter((line) => line.message === 'could not publish App Home').length;
   const before = { givenUp: givenUp(), alice: h.slack.homePublishes('U0ALICE') };
 
-  const first = await within(120_000, h.submit('U0ALICE', 'invoker hello 1h while Home publishes hang'), 'the reply and the approval message');
+  const first = await within(
+    120_000,
+    h.submit('U0ALICE', 'invoker hello 1h while Home publishes hang'),
+    'the reply and the approval message',
+  );
   await held[0]?.reached;
   // the reply came while the Home publishes still hung: it did not wait for them, nor for the bot to give up on them
   expect(givenUp()).toBe(before.givenUp);

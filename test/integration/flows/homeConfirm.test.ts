@@ -30,10 +30,17 @@ afterAll(async () => {
   await h.stop();
 });
 
-interface Confirm { title: { text: string }; text: { text: string }; confirm: { text: string }; deny: { text: string } }
+interface Confirm {
+  title: { text: string };
+  text: { text: string };
+  confirm: { text: string };
+  deny: { text: string };
+}
 type Element = { action_id?: string; value?: string; text?: { text: string }; confirm?: Confirm };
 const buttonsOf = (view: Record<string, unknown>): Element[] =>
-  (view.blocks as Array<{ elements?: Element[]; accessory?: Element }>).flatMap((b) => [...(b.elements ?? []), ...(b.accessory ? [b.accessory] : [])]).filter((e) => e.action_id);
+  (view.blocks as Array<{ elements?: Element[]; accessory?: Element }>)
+    .flatMap((b) => [...(b.elements ?? []), ...(b.accessory ? [b.accessory] : [])])
+    .filter((e) => e.action_id);
 const confirmOf = (view: Record<string, unknown>, actionId: string, value: string): Confirm | undefined =>
   buttonsOf(view).find((e) => e.action_id === actionId && e.value === value)?.confirm;
 
@@ -45,7 +52,11 @@ it('Approve and Deny in the approver’s Home, End now in the requester’s, eac
     text: { text: expect.stringContaining('roles/run.invoker for user:alice@acme.example on service hello') },
     confirm: { text: 'Approve' },
   });
-  expect(confirmOf(bob, 'runwarden_deny', id)).toMatchObject({ title: { text: `Deny request ${id}?` }, confirm: { text: 'Deny' }, deny: { text: 'Cancel' } });
+  expect(confirmOf(bob, 'runwarden_deny', id)).toMatchObject({
+    title: { text: `Deny request ${id}?` },
+    confirm: { text: 'Deny' },
+    deny: { text: 'Cancel' },
+  });
   // the channel's Approve asks the same
   const channel = h.slack.messages(APPROVALS_CHANNEL).find((m) => JSON.stringify(m.blocks).includes(`"value":"${id}"`));
   expect(confirmOf({ blocks: channel?.blocks ?? [] }, 'runwarden_approve', id)).toEqual(confirmOf(bob, 'runwarden_approve', id));
@@ -69,7 +80,10 @@ it('an extension waiting in the approver’s Home: Approve and Deny confirm too'
   await h.slack.waitFor(() => h.extensionMessage(id, 1), { description: 'the extension message' });
   const bob = await h.openHome('U0BOB');
   expect(confirmOf(bob, 'runwarden_extension_approve', `${id}.1`)).toMatchObject({ title: { text: `Extend request ${id}?` } });
-  expect(confirmOf(bob, 'runwarden_extension_deny', `${id}.1`)).toMatchObject({ title: { text: 'Deny extension 1?' }, confirm: { text: 'Deny' } });
+  expect(confirmOf(bob, 'runwarden_extension_deny', `${id}.1`)).toMatchObject({
+    title: { text: 'Deny extension 1?' },
+    confirm: { text: 'Deny' },
+  });
 });
 
 it('App Home and list name where (project, region) and why (the reason) of every request they show', async () => {
@@ -78,7 +92,9 @@ it('App Home and list name where (project, region) and why (the reason) of every
   expect(JSON.stringify(await h.openHome('U0BOB'))).toMatch(where);
   expect(JSON.stringify(await h.openHome('U0ALICE'))).toMatch(where);
   const answer = await h.slash('U0BOB', 'list');
-  const body = answer.text.trim() ? answer.text : JSON.stringify((await h.slack.waitFor(() => h.slack.responses(answer.tag)[0], { description: 'list' })).body);
+  const body = answer.text.trim()
+    ? answer.text
+    : JSON.stringify((await h.slack.waitFor(() => h.slack.responses(answer.tag)[0], { description: 'list' })).body);
   expect(body).toContain(id);
   expect(body).toMatch(where);
 });

@@ -43,7 +43,13 @@ it('an ingress change: current next to requested in the approval message, mask `
   const revision = h.emulator.service(WEB)?.latestReadyRevision ?? '';
   const id = await h.submit('U0DAVE', 'ingress web internal 1h lock down during the incident');
   const pending = await h.request(id);
-  expect(pending).toMatchObject({ kind: 'ingress', value: 'internal', durationSeconds: 3600, approvalsRequired: 1, context: { current: 'all' } });
+  expect(pending).toMatchObject({
+    kind: 'ingress',
+    value: 'internal',
+    durationSeconds: 3600,
+    approvalsRequired: 1,
+    context: { current: 'all' },
+  });
   const blocks = blocksOf(id);
   expect(blocks).toContain('`all` → `internal`');
   expect(blocks).toContain(revision);
@@ -74,9 +80,12 @@ it('an ingress change: current next to requested in the approval message, mask `
     [['ingress'], 'INGRESS_TRAFFIC_INTERNAL_ONLY'],
     [['ingress'], 'INGRESS_TRAFFIC_ALL'],
   ]);
-  await h.slack.waitFor(() => h.slack.dms('U0DAVE').find((m) => m.text.includes(id) && /expired/.test(m.text) && m.text.includes('`all`')), {
-    description: 'expiry DM',
-  });
+  await h.slack.waitFor(
+    () => h.slack.dms('U0DAVE').find((m) => m.text.includes(id) && /expired/.test(m.text) && m.text.includes('`all`')),
+    {
+      description: 'expiry DM',
+    },
+  );
 });
 
 it('--project/--region name a service in another region', async () => {
@@ -106,24 +115,33 @@ it('drift: a different ingress at expiry is left alone and reported', async () =
   expect(ended.result?.drift).toBe('internal-and-cloud-load-balancing');
   expect(h.emulator.service(WEB)?.ingress).toBe('internal-and-cloud-load-balancing');
   expect(updates(WEB)).toHaveLength(1);
-  await h.slack.waitFor(() => h.slack.dms('U0DAVE').find((m) => m.text.includes(id) && /no longer matches/.test(m.text)), { description: 'drift DM' });
-  const ts = h.approvalMessage(id)?.ts;
-  const thread = await h.slack.waitFor(() => h.slack.messages(APPROVALS_CHANNEL).find((m) => m.threadTs === ts && /did not revert/.test(m.text)), {
-    description: 'drift notice to approvers',
+  await h.slack.waitFor(() => h.slack.dms('U0DAVE').find((m) => m.text.includes(id) && /no longer matches/.test(m.text)), {
+    description: 'drift DM',
   });
+  const ts = h.approvalMessage(id)?.ts;
+  const thread = await h.slack.waitFor(
+    () => h.slack.messages(APPROVALS_CHANNEL).find((m) => m.threadTs === ts && /did not revert/.test(m.text)),
+    {
+      description: 'drift notice to approvers',
+    },
+  );
   expect(thread.text).toMatch(/<@U0BOB>.*<@U0CAROL>/);
 });
 
-it('a failed long-running operation on ingress: failed, a plain sentence in Slack, Google\'s message in the audit trail, nothing changed', async () => {
+it("a failed long-running operation on ingress: failed, a plain sentence in Slack, Google's message in the audit trail, nothing changed", async () => {
   const id = await h.submit('U0DAVE', 'ingress web internal 1h incident');
   h.emulator.failNextOperation(WEB, 'Ingress settings cannot be changed while the service is being deleted', 9);
   await h.click('U0BOB', 'approve', id);
   const failed = await h.waitForStatus(id, 'failed');
   expect(failed.outcome).toMatch(new RegExp(`Google Cloud refused the change to .*request \`${id}\``));
   const events = await h.runwarden.deps.store.events(id);
-  expect(events.find((e) => e.action === 'failed')?.detail.error).toMatch(/Ingress settings cannot be changed while the service is being deleted/);
+  expect(events.find((e) => e.action === 'failed')?.detail.error).toMatch(
+    /Ingress settings cannot be changed while the service is being deleted/,
+  );
   expect(h.emulator.service(WEB)?.ingress).toBe('all');
-  await h.slack.waitFor(() => (blocksOf(id).includes('refused the change') ? true : undefined), { description: 'failure in the approval message' });
+  await h.slack.waitFor(() => (blocksOf(id).includes('refused the change') ? true : undefined), {
+    description: 'failure in the approval message',
+  });
   expect(blocksOf(id)).not.toContain('being deleted');
   const ts = h.approvalMessage(id)?.ts;
   await h.slack.waitFor(() => h.slack.messages(APPROVALS_CHANNEL).find((m) => m.threadTs === ts && /could not finish/.test(m.text)), {

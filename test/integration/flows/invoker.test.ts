@@ -61,7 +61,10 @@ it('approve → the exact conditional binding, version 3, and the requester is t
   expect(ours[0]).toMatchObject({
     role: 'roles/run.invoker',
     members: ['user:alice@acme.example'],
-    condition: { title: `runwarden-${id}`, expression: `request.time < timestamp("${active.expiresAt?.toISOString().replace('.000Z', 'Z') ?? ''}")` },
+    condition: {
+      title: `runwarden-${id}`,
+      expression: `request.time < timestamp("${active.expiresAt?.toISOString().replace('.000Z', 'Z') ?? ''}")`,
+    },
   });
   // the expiry is the apply's start (whole seconds) plus 2h: between the request's creation and the apply record
   expect((active.expiresAt?.getTime() ?? 0) - active.createdAt.getTime()).toBeGreaterThanOrEqual(7200_000 - 1000);
@@ -89,7 +92,12 @@ it('refuses self-approval and a non-approver, records both, and leaves the reque
   expect(h.slack.ephemerals.find((e) => e.user === 'U0ALICE')?.text).toMatch(/own request/);
   expect(h.slack.ephemerals.find((e) => e.user === 'U0DAVE')?.text).toMatch(/approver group/);
   const events = await h.runwarden.deps.store.events(id);
-  expect(events.filter((e) => e.action === 'approve_refused').map((e) => e.actor).sort()).toEqual(['U0ALICE', 'U0DAVE']);
+  expect(
+    events
+      .filter((e) => e.action === 'approve_refused')
+      .map((e) => e.actor)
+      .sort(),
+  ).toEqual(['U0ALICE', 'U0DAVE']);
   expect((await h.request(id)).status).toBe('pending');
   expect(ourBindings(HELLO)).toHaveLength(0);
 });
@@ -139,7 +147,9 @@ it('N of M: two distinct approvals are needed, the same approver counts once', a
   await h.click('U0BOB', 'approve', id);
   await h.slack.waitFor(() => h.slack.dms('U0ALICE').find((m) => m.text.includes(id)), { description: 'first approval DM' });
   await h.click('U0BOB', 'approve', id);
-  await h.slack.waitFor(() => h.slack.ephemerals.find((e) => e.user === 'U0BOB' && /already approved/.test(e.text)), { description: 'refusal' });
+  await h.slack.waitFor(() => h.slack.ephemerals.find((e) => e.user === 'U0BOB' && /already approved/.test(e.text)), {
+    description: 'refusal',
+  });
   expect((await h.request(id)).status).toBe('pending');
   expect(ourBindings(service('pair-api'))).toHaveLength(0);
   await h.click('U0CAROL', 'approve', id);
@@ -155,7 +165,9 @@ it('deny ends the request, removes the buttons and tells the requester', async (
   await h.slack.waitFor(() => (JSON.stringify(h.approvalMessage(id)?.blocks).includes('runwarden_approve') ? undefined : true), {
     description: 'buttons removed',
   });
-  await h.slack.waitFor(() => h.slack.dms('U0ALICE').find((m) => m.text.includes(id) && /denied/i.test(m.text)), { description: 'deny DM' });
+  await h.slack.waitFor(() => h.slack.dms('U0ALICE').find((m) => m.text.includes(id) && /denied/i.test(m.text)), {
+    description: 'deny DM',
+  });
   expect(ourBindings(HELLO)).toHaveLength(0);
 });
 
@@ -196,7 +208,12 @@ it('reason text trying to inject CEL never reaches the expression', async () => 
 it('an unknown service and a Google permission error get clear replies', async () => {
   expect(await h.ask('U0ALICE', 'invoker no-such-service 1h testing')).toMatch(/not found/i);
   const id = await h.submit('U0ALICE', 'invoker hello 1h denied by google');
-  h.emulator.injectFault({ method: 'SetIamPolicy', code: 7, message: "Permission 'run.services.setIamPolicy' denied on resource", times: 10 });
+  h.emulator.injectFault({
+    method: 'SetIamPolicy',
+    code: 7,
+    message: "Permission 'run.services.setIamPolicy' denied on resource",
+    times: 10,
+  });
   await h.click('U0BOB', 'approve', id);
   const failed = await h.waitForStatus(id, 'failed');
   // Google's text names the bot's missing permission: audit trail and logs only; Slack gets a plain sentence and the id.

@@ -18,11 +18,19 @@ afterAll(async () => {
 });
 
 const interactive = (payload: Record<string, unknown>) =>
-  postToSlackEndpoint(`${h.botUrl}/slack/events`, SIGNING_SECRET, new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), FORM_CONTENT_TYPE);
+  postToSlackEndpoint(
+    `${h.botUrl}/slack/events`,
+    SIGNING_SECRET,
+    new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
+    FORM_CONTENT_TYPE,
+  );
 
 it.each([
   ['a view_submission without a view', { type: 'view_submission', user: { id: 'U0MALLORY' }, team: { id: 'T0SANDBOX' } }],
-  ['a view_submission whose view has no callback_id', { type: 'view_submission', user: { id: 'U0MALLORY' }, team: { id: 'T0SANDBOX' }, view: { id: 'V1' } }],
+  [
+    'a view_submission whose view has no callback_id',
+    { type: 'view_submission', user: { id: 'U0MALLORY' }, team: { id: 'T0SANDBOX' }, view: { id: 'V1' } },
+  ],
   ['a view_closed without a view', { type: 'view_closed', user: { id: 'U0MALLORY' }, team: { id: 'T0SANDBOX' } }],
   ['block_actions without a user', { ...blockActionsPayload({ userId: 'U0MALLORY', actionId: 'x', value: 'y' }), user: undefined }],
   ['block_actions with no actions', { ...blockActionsPayload({ userId: 'U0MALLORY', actionId: 'x', value: 'y' }), actions: [] }],
@@ -41,6 +49,11 @@ it('an Events API callback whose event is not an object is acknowledged and igno
 
 it('the bot keeps working, and a malformed payload without a valid signature is still refused', async () => {
   expect(await h.ask('U0ALICE', 'help')).toContain('/warden');
-  const unsigned = await postToSlackEndpoint(`${h.botUrl}/slack/events`, 'not-the-secret', new URLSearchParams({ payload: '{"type":"view_submission"}' }).toString(), FORM_CONTENT_TYPE);
+  const unsigned = await postToSlackEndpoint(
+    `${h.botUrl}/slack/events`,
+    'not-the-secret',
+    new URLSearchParams({ payload: '{"type":"view_submission"}' }).toString(),
+    FORM_CONTENT_TYPE,
+  );
   expect(unsigned.status).toBe(401);
 });

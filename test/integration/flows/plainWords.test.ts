@@ -39,12 +39,18 @@ afterAll(async () => {
 /** The requester's DMs about `id` once everything owed was delivered, oldest first. */
 async function settledDms(id: string): Promise<string[]> {
   await h.waitForRequest(id, (r) => r.outbox === undefined);
-  return h.slack.dms('U0ALICE').filter((m) => m.text.includes(id)).sort((a, b) => Number(a.ts) - Number(b.ts)).map((m) => m.text);
+  return h.slack
+    .dms('U0ALICE')
+    .filter((m) => m.text.includes(id))
+    .sort((a, b) => Number(a.ts) - Number(b.ts))
+    .map((m) => m.text);
 }
 
 async function statusText(id: string): Promise<string> {
   const answer = await h.slash('U0ALICE', `status ${id}`);
-  const body = answer.text.trim() ? (JSON.parse(answer.text) as Record<string, unknown>) : (await h.slack.waitFor(() => h.slack.responses(answer.tag)[0], { description: 'status' })).body;
+  const body = answer.text.trim()
+    ? (JSON.parse(answer.text) as Record<string, unknown>)
+    : (await h.slack.waitFor(() => h.slack.responses(answer.tag)[0], { description: 'status' })).body;
   return JSON.stringify(body);
 }
 
@@ -61,7 +67,10 @@ it('an auto-approved grant: one DM saying it was approved automatically, and no 
   await h.waitForStatus(id, 'active');
   const dms = await settledDms(id);
   expect(dms).toEqual([expect.stringMatching(/is in force \(auto-approved/)]);
-  const channel = h.slack.messages(APPROVALS_CHANNEL).filter((m) => m.text.includes(id)).map((m) => `${m.text} ${JSON.stringify(m.blocks)}`);
+  const channel = h.slack
+    .messages(APPROVALS_CHANNEL)
+    .filter((m) => m.text.includes(id))
+    .map((m) => `${m.text} ${JSON.stringify(m.blocks)}`);
   const home = JSON.stringify(await h.openHome('U0ALICE'));
   const everything = [reply, ...dms, ...channel, await statusText(id), home].join('\n');
   expect(everything).not.toMatch(/autoApprove|rule: ?\d|rule #?\d|rules\[\d/);

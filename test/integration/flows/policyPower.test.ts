@@ -44,25 +44,29 @@ beforeEach(() => {
 });
 
 const ours = (resource: string) => h.emulator.policy(resource).bindings.filter((b) => b.condition?.title.startsWith('runwarden-'));
-const actionIds = (blocks: unknown): string[] => [...JSON.stringify(blocks ?? []).matchAll(/"action_id":"([a-z_]+)"/g)].map((m) => m[1] ?? '');
+const actionIds = (blocks: unknown): string[] =>
+  [...JSON.stringify(blocks ?? []).matchAll(/"action_id":"([a-z_]+)"/g)].map((m) => m[1] ?? '');
 
 describe('auto-approval', () => {
   it.each([
     ['a listed user', 'U0ALICE'],
     ['a member of a listed user group', 'U0DAVE'],
-  ])('%s within autoApprove.maxDuration is approved by runwarden:auto and applied at once; the channel is told without buttons', async (_who, user) => {
-    const reply = await h.ask(user, 'invoker staging-api 30m reproduce the bug');
-    expect(reply).toMatch(/auto-approved/);
-    const id = /`([a-z0-9]{10})`/.exec(reply)?.[1] ?? '';
-    const active = await h.waitForStatus(id, 'active');
-    expect(active).toMatchObject({ autoApproved: true, approvals: [{ approver: 'runwarden:auto' }] });
-    expect(ours(STAGING)).toHaveLength(1);
-    const message = await h.slack.waitFor(() => h.approvalMessage(id), { description: 'auto-approval message' });
-    expect(message.text).toMatch(/Auto-approved/);
-    expect(actionIds(message.blocks)).toEqual([]);
-    const events = await h.runwarden.deps.store.events(id);
-    expect(events.find((e) => e.action === 'auto_approved')).toMatchObject({ actor: 'runwarden:auto', detail: { rule: 'invoker#1' } });
-  });
+  ])(
+    '%s within autoApprove.maxDuration is approved by runwarden:auto and applied at once; the channel is told without buttons',
+    async (_who, user) => {
+      const reply = await h.ask(user, 'invoker staging-api 30m reproduce the bug');
+      expect(reply).toMatch(/auto-approved/);
+      const id = /`([a-z0-9]{10})`/.exec(reply)?.[1] ?? '';
+      const active = await h.waitForStatus(id, 'active');
+      expect(active).toMatchObject({ autoApproved: true, approvals: [{ approver: 'runwarden:auto' }] });
+      expect(ours(STAGING)).toHaveLength(1);
+      const message = await h.slack.waitFor(() => h.approvalMessage(id), { description: 'auto-approval message' });
+      expect(message.text).toMatch(/Auto-approved/);
+      expect(actionIds(message.blocks)).toEqual([]);
+      const events = await h.runwarden.deps.store.events(id);
+      expect(events.find((e) => e.action === 'auto_approved')).toMatchObject({ actor: 'runwarden:auto', detail: { rule: 'invoker#1' } });
+    },
+  );
 
   it.each([
     ['longer than autoApprove.maxDuration', 'U0ALICE', 'invoker staging-api 2h reproduce the bug'],
@@ -86,13 +90,21 @@ describe('auto-approval of extensions', () => {
     const extended = await h.waitForRequest(id, (r) => r.extensions?.[0]?.status === 'applied' && r.op === undefined);
     const newExpiry = new Date((grant.expiresAt?.getTime() ?? 0) + 20 * 60_000);
     expect(extended.expiresAt).toEqual(newExpiry);
-    expect(extended.extensions?.[0]).toMatchObject({ status: 'applied', autoApproved: true, approvals: [{ approver: 'runwarden:auto' }], expiresAt: newExpiry });
+    expect(extended.extensions?.[0]).toMatchObject({
+      status: 'applied',
+      autoApproved: true,
+      approvals: [{ approver: 'runwarden:auto' }],
+      expiresAt: newExpiry,
+    });
     expect(JSON.stringify(ours(STAGING))).toContain(newExpiry.toISOString().replace('.000Z', 'Z'));
     const message = await h.slack.waitFor(() => h.extensionMessage(id, 1), { description: 'auto-approved extension message' });
     expect(message.text).toMatch(/auto-approved/);
     expect(actionIds(message.blocks)).toEqual([]);
     const events = await h.runwarden.deps.store.events(id);
-    expect(events.find((e) => e.action === 'extension_auto_approved')).toMatchObject({ actor: 'runwarden:auto', detail: { n: 1, rule: 'invoker#1' } });
+    expect(events.find((e) => e.action === 'extension_auto_approved')).toMatchObject({
+      actor: 'runwarden:auto',
+      detail: { n: 1, rule: 'invoker#1' },
+    });
 
     // 30m + 20m + 20m would be 70m, past autoApprove.maxDuration (1h): people decide
     await h.ask('U0DAVE', `extend ${id} 20m needs longer`);
@@ -125,7 +137,9 @@ describe('break-glass', () => {
 
     // the requester cannot review; the refusal is audited and nothing changes
     await h.click('U0ALICE', 'review', id);
-    await h.slack.waitFor(() => h.slack.ephemerals.find((e) => e.user === 'U0ALICE' && /review your own/.test(e.text)), { description: 'self-review refusal' });
+    await h.slack.waitFor(() => h.slack.ephemerals.find((e) => e.user === 'U0ALICE' && /review your own/.test(e.text)), {
+      description: 'self-review refusal',
+    });
     expect((await h.request(id)).reviewedBy).toBeUndefined();
 
     // reminded in the thread after WARDEN_REMIND_AFTER, also once the grant expired
@@ -147,7 +161,9 @@ describe('break-glass', () => {
     const reviewed = await h.waitForRequest(id, (r) => r.reviewedBy !== undefined);
     expect(reviewed).toMatchObject({ reviewedBy: 'U0BOB', status: 'expired', breakGlass: true });
     expect(reviewed.reviewedAt).toBeInstanceOf(Date);
-    await h.slack.waitFor(() => (actionIds(h.approvalMessage(id)?.blocks).includes('runwarden_review') ? undefined : true), { description: 'Review button gone' });
+    await h.slack.waitFor(() => (actionIds(h.approvalMessage(id)?.blocks).includes('runwarden_review') ? undefined : true), {
+      description: 'Review button gone',
+    });
 
     h.clock.advance(3601);
     expect((await h.sweep()).body.reviewReminded).toBe(0);
@@ -191,7 +207,9 @@ describe('scheduled grants', () => {
     expect((await h.sweep()).body.windowsOpened).toBe(0);
     h.clock.advance(2 * 3600 + 1);
     expect((await h.sweep()).body.windowsOpened).toBe(1);
-    await h.slack.waitFor(() => h.slack.dms('U0ALICE').find((m) => m.text.includes(id) && /window .* is open/.test(m.text)), { description: 'window DM' });
+    await h.slack.waitFor(() => h.slack.dms('U0ALICE').find((m) => m.text.includes(id) && /window .* is open/.test(m.text)), {
+      description: 'window DM',
+    });
     expect((await h.sweep()).body.windowsOpened).toBe(0);
 
     h.clock.advance(3600);

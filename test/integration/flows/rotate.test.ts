@@ -63,7 +63,9 @@ it('the approval message lists the blast radius across regions and the current p
   expect(blocks).toContain('*Current primary version*\\n`2`');
   // all regions were listed, not only the default one
   const parents = h.emulator.calls.filter((c) => c.method === 'ListServices').map((c) => (c.request as { parent?: string }).parent);
-  expect(parents).toEqual(expect.arrayContaining([`projects/${PROJECT}/locations/europe-west1`, `projects/${PROJECT}/locations/asia-northeast1`]));
+  expect(parents).toEqual(
+    expect.arrayContaining([`projects/${PROJECT}/locations/europe-west1`, `projects/${PROJECT}/locations/asia-northeast1`]),
+  );
   // nothing has been changed yet
   expect(kmsCalls('CreateCryptoKeyVersion')).toHaveLength(0);
 });
@@ -129,7 +131,9 @@ it('a member of the Slack user group approves: a new primary version, old versio
 it('a click by someone outside the user group is refused and recorded; group membership is read at click time', async () => {
   const id = await h.submit('U0ALICE', 'rotate app-ring/app-key quarterly');
   await h.click('U0BOB', 'approve', id);
-  const refusal = await h.slack.waitFor(() => h.slack.ephemerals.find((e) => e.user === 'U0BOB' && e.text.includes(id)), { description: 'refusal' });
+  const refusal = await h.slack.waitFor(() => h.slack.ephemerals.find((e) => e.user === 'U0BOB' && e.text.includes(id)), {
+    description: 'refusal',
+  });
   expect(refusal.text).toMatch(/Only members of the \*security\* approver group/);
   const events = await h.runwarden.deps.store.events(id);
   expect(events.filter((e) => e.action === 'approve_refused')).toEqual([

@@ -26,7 +26,11 @@ rules:
 let h: Harness;
 beforeAll(async () => {
   h = await startHarness({ policy: POLICY });
-  h.emulator.seedService({ name: PAYMENTS, vpcConnector: `projects/${PROJECT}/locations/us-central1/connectors/main`, egress: 'private-ranges-only' });
+  h.emulator.seedService({
+    name: PAYMENTS,
+    vpcConnector: `projects/${PROJECT}/locations/us-central1/connectors/main`,
+    egress: 'private-ranges-only',
+  });
 });
 afterAll(async () => {
   await h.stop();
@@ -41,9 +45,19 @@ it('a revoke that finds the setting changed by someone else: reply, channel and 
   const reply = await h.ask('U0ALICE', `revoke ${id}`);
   const ended = await h.waitForStatus(id, 'revoked');
   expect(ended.result?.drift).toBe('private-ranges-only');
-  const channel = await h.slack.waitFor(() => h.slack.messages(APPROVALS_CHANNEL).find((m) => m.text.includes(id) && /revoked/i.test(JSON.stringify(m.blocks))), { description: 'the updated channel message' });
+  const channel = await h.slack.waitFor(
+    () => h.slack.messages(APPROVALS_CHANNEL).find((m) => m.text.includes(id) && /revoked/i.test(JSON.stringify(m.blocks))),
+    { description: 'the updated channel message' },
+  );
   // the DM telling the requester how it ended (after the ones about submission, approval and apply)
-  const dm = await h.slack.waitFor(() => h.slack.dms('U0ALICE').filter((m) => m.text.includes(id)).find((m) => /revoked|no longer matches|left/.test(m.text)), { description: 'the revoke DM' });
+  const dm = await h.slack.waitFor(
+    () =>
+      h.slack
+        .dms('U0ALICE')
+        .filter((m) => m.text.includes(id))
+        .find((m) => /revoked|no longer matches|left/.test(m.text)),
+    { description: 'the revoke DM' },
+  );
 
   const told = { reply, channel: `${channel.text} ${JSON.stringify(channel.blocks)}`, dm: dm.text };
   expect(dm.text).not.toContain('..');

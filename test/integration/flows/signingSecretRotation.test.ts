@@ -64,7 +64,9 @@ async function help(url: string, secret: string): Promise<number> {
 }
 
 it('accepts the current and the previous signing secret during a rotation, each stored with a trailing newline, and nothing else', async () => {
-  const result = await startFromEnv(env({ SLACK_SIGNING_SECRET: `${NEW_SECRET}\n`, SLACK_SIGNING_SECRET_PREVIOUS: `${OLD_SECRET}\n` }), { logDestination: sink });
+  const result = await startFromEnv(env({ SLACK_SIGNING_SECRET: `${NEW_SECRET}\n`, SLACK_SIGNING_SECRET_PREVIOUS: `${OLD_SECRET}\n` }), {
+    logDestination: sink,
+  });
   if (!result.ok) throw new Error(result.message);
   const url = `http://127.0.0.1:${result.started.port}`;
   try {
@@ -72,12 +74,30 @@ it('accepts the current and the previous signing secret during a rotation, each 
     expect(await help(url, OLD_SECRET)).toBe(200);
     expect(await help(url, 'some-other-secret')).toBe(401);
     expect(await help(url, `${NEW_SECRET}\n`)).toBe(401);
-    const lines = logs.join('').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = logs
+      .join('')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     const trimmed = lines.filter((l) => l.severity === 'WARNING' && /whitespace/.test(String(l.message))).map((l) => l.variable);
     expect(trimmed.sort()).toEqual(['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_SIGNING_SECRET_PREVIOUS']);
-    expect(lines).toContainEqual(expect.objectContaining({ severity: 'WARNING', variable: 'SLACK_SIGNING_SECRET_PREVIOUS', message: expect.stringContaining('remove it once the rotation is done') }));
-    expect(lines).toContainEqual(expect.objectContaining({ severity: 'INFO', message: expect.stringContaining('signed with the previous signing secret') }));
-    expect(lines).toContainEqual(expect.objectContaining({ severity: 'WARNING', message: 'refused a Slack request: signature not verified', reason: 'signature mismatch' }));
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        severity: 'WARNING',
+        variable: 'SLACK_SIGNING_SECRET_PREVIOUS',
+        message: expect.stringContaining('remove it once the rotation is done'),
+      }),
+    );
+    expect(lines).toContainEqual(
+      expect.objectContaining({ severity: 'INFO', message: expect.stringContaining('signed with the previous signing secret') }),
+    );
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        severity: 'WARNING',
+        message: 'refused a Slack request: signature not verified',
+        reason: 'signature mismatch',
+      }),
+    );
     for (const secret of [NEW_SECRET, OLD_SECRET, BOT_TOKEN]) expect(logs.join('')).not.toContain(secret);
   } finally {
     await result.started.stop();
@@ -103,7 +123,11 @@ it('answers an unsigned ssl_check without letting a payload smuggled next to it 
   try {
     const click = blockActionsBody({ userId: 'U0ALICE', actionId: 'runwarden_home_open', value: 'x' });
     const before = slack.calls.length;
-    const answer = await fetch(`${url}/slack/events`, { method: 'POST', headers: { 'content-type': FORM_CONTENT_TYPE }, body: `ssl_check=1&${click}` });
+    const answer = await fetch(`${url}/slack/events`, {
+      method: 'POST',
+      headers: { 'content-type': FORM_CONTENT_TYPE },
+      body: `ssl_check=1&${click}`,
+    });
     expect(answer.status).toBe(200);
     expect(await answer.text()).toBe('');
     // no listener ran: nothing was asked of Slack (a listener would at least resolve the user)

@@ -30,7 +30,8 @@ it('an empty list names the configured command', async () => {
   const { status, text, tag } = await h.slash('U0CAROL', 'list');
   expect(status).toBe(200);
   // answered in the acknowledgement, or by response_url
-  const answer = text.trim() !== '' ? text : JSON.stringify((await h.slack.waitFor(() => h.slack.responses(tag)[0], { description: 'the list' })).body);
+  const answer =
+    text.trim() !== '' ? text : JSON.stringify((await h.slack.waitFor(() => h.slack.responses(tag)[0], { description: 'the list' })).body);
   expect(answer).toContain(`${SLASH} invoker`);
   expect(answer).toContain(`${SLASH} help`);
   expect(answer).not.toContain('/warden');

@@ -74,26 +74,47 @@ it('a button click arrives as an interactive envelope and applies the approved c
   await h.click('U0BOB', 'approve', id);
   await h.waitForStatus(id, 'active');
   expect(ourBindings()).toEqual([expect.objectContaining({ role: 'roles/run.invoker', members: ['user:alice@acme.example'] })]);
-  expect(socket().sent.some((e) => e.type === 'interactive' && e.payload.type === 'block_actions' && e.accepts_response_payload === false)).toBe(true);
+  expect(
+    socket().sent.some((e) => e.type === 'interactive' && e.payload.type === 'block_actions' && e.accepts_response_payload === false),
+  ).toBe(true);
 });
 
 it('a modal submission (the request form) files the request; its errors come back in the acknowledgement', async () => {
   const modal = await h.openForm('U0ALICE');
   const view = await h.chooseKind('U0ALICE', modal, 'invoker');
-  const values = { runwarden_form_kind: 'invoker', runwarden_form_target: HELLO, runwarden_form_duration: '1h', runwarden_form_reason: 'form over socket mode' };
-  expect(await h.submitView('U0ALICE', view, { ...values, runwarden_form_duration: 'soon' }, modal.id)).toMatchObject({ response_action: 'errors' });
+  const values = {
+    runwarden_form_kind: 'invoker',
+    runwarden_form_target: HELLO,
+    runwarden_form_duration: '1h',
+    runwarden_form_reason: 'form over socket mode',
+  };
+  expect(await h.submitView('U0ALICE', view, { ...values, runwarden_form_duration: 'soon' }, modal.id)).toMatchObject({
+    response_action: 'errors',
+  });
   expect(await h.submitView('U0ALICE', view, values, modal.id)).toBeUndefined();
-  await h.slack.waitFor(() => h.slack.messages(APPROVALS_CHANNEL).find((m) => m.text.includes('form over socket mode') || JSON.stringify(m.blocks ?? []).includes('form over socket mode')), { description: 'the approval message' });
+  await h.slack.waitFor(
+    () =>
+      h.slack
+        .messages(APPROVALS_CHANNEL)
+        .find((m) => m.text.includes('form over socket mode') || JSON.stringify(m.blocks ?? []).includes('form over socket mode')),
+    { description: 'the approval message' },
+  );
   expect(await pendingOf('U0ALICE', 'form over socket mode')).toHaveLength(1);
 });
 
 it('an envelope delivered again (no acknowledgement seen) files one request: a slash command, and a modal submission', async () => {
-  const body = slashCommandBody({ text: 'invoker hello 1h redelivered command', userId: 'U0ALICE', responseUrl: h.slack.responseUrl('redelivered') });
+  const body = slashCommandBody({
+    text: 'invoker hello 1h redelivered command',
+    userId: 'U0ALICE',
+    responseUrl: h.slack.responseUrl('redelivered'),
+  });
   await socket().deliverBody(body, FORM_CONTENT_TYPE);
   const first = socket().sent.at(-1);
   if (!first) throw new Error('nothing sent');
   await socket().redeliver(first);
-  await h.slack.waitFor(() => h.slack.responses('redelivered').length >= 2 && h.slack.responses('redelivered'), { description: 'both replies' });
+  await h.slack.waitFor(() => h.slack.responses('redelivered').length >= 2 && h.slack.responses('redelivered'), {
+    description: 'both replies',
+  });
   const replies = h.slack.responses('redelivered').map((r) => r.body.text);
   expect(replies[0]).toBe(replies[1]);
   expect(await pendingOf('U0ALICE', 'redelivered command')).toHaveLength(1);
@@ -101,7 +122,17 @@ it('an envelope delivered again (no acknowledgement seen) files one request: a s
   const modal = await h.openForm('U0ALICE');
   const view = await h.chooseKind('U0ALICE', modal, 'invoker');
   const confirmations = h.slack.dms('U0ALICE').length;
-  await h.submitView('U0ALICE', view, { runwarden_form_kind: 'invoker', runwarden_form_target: HELLO, runwarden_form_duration: '1h', runwarden_form_reason: 'redelivered form' }, modal.id);
+  await h.submitView(
+    'U0ALICE',
+    view,
+    {
+      runwarden_form_kind: 'invoker',
+      runwarden_form_target: HELLO,
+      runwarden_form_duration: '1h',
+      runwarden_form_reason: 'redelivered form',
+    },
+    modal.id,
+  );
   const submission = socket().sent.at(-1);
   if (!submission) throw new Error('nothing sent');
   expect(submission.payload.type).toBe('view_submission');
@@ -109,7 +140,11 @@ it('an envelope delivered again (no acknowledgement seen) files one request: a s
   // the duplicate either files a second request or says it was a duplicate: wait for whichever happens
   const deadline = Date.now() + 30_000;
   let filed = await pendingOf('U0ALICE', 'redelivered form');
-  while (filed.length < 2 && !logged.includes('a request form submission was delivered again; the first delivery handles it') && Date.now() < deadline) {
+  while (
+    filed.length < 2 &&
+    !logged.includes('a request form submission was delivered again; the first delivery handles it') &&
+    Date.now() < deadline
+  ) {
     await new Promise((resolve) => setTimeout(resolve, 50));
     filed = await pendingOf('U0ALICE', 'redelivered form');
   }
@@ -123,7 +158,14 @@ it('a connection dropped mid-approval loses nothing: runwarden reconnects, and t
   const message = h.approvalMessage(id);
   if (!message) throw new Error('no approval message');
   const opened = socket().connectionsOpened;
-  const click = blockActionsBody({ userId: 'U0BOB', actionId: 'runwarden_approve', value: id, channelId: message.channel, messageTs: message.ts, responseUrl: h.slack.responseUrl('drop') });
+  const click = blockActionsBody({
+    userId: 'U0BOB',
+    actionId: 'runwarden_approve',
+    value: id,
+    channelId: message.channel,
+    messageTs: message.ts,
+    responseUrl: h.slack.responseUrl('drop'),
+  });
   // the connection is cut right after the click is sent: Slack never sees an acknowledgement
   await expect(socket().deliverBody(click, FORM_CONTENT_TYPE, { dropAfterSend: true })).rejects.toThrow(/not acknowledged/);
   await socket().waitForConnection(opened);

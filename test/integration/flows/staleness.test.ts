@@ -40,10 +40,13 @@ afterAll(async () => {
 const shown = (m: PostedMessage | undefined): string => `${m?.text ?? ''} ${JSON.stringify(m?.blocks ?? [])}`;
 /** The request's channel message once `until` holds for what it shows. */
 const messageWhen = (id: string, until: (text: string) => boolean, description: string): Promise<string> =>
-  h.slack.waitFor(() => {
-    const text = shown(h.approvalMessage(id));
-    return until(text) ? text : undefined;
-  }, { description });
+  h.slack.waitFor(
+    () => {
+      const text = shown(h.approvalMessage(id));
+      return until(text) ? text : undefined;
+    },
+    { description },
+  );
 
 it('an extension: the message shows the new duration, and "expires" as a {ago} token', async () => {
   const id = await h.submit('U0ALICE', 'invoker hello 20m looking at logs');

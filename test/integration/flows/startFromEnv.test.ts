@@ -78,10 +78,18 @@ it('starts from the environment alone and serves a request, a sweep and structur
       headers: { authorization: `Bearer ${issuer.mint({ aud: AUDIENCE, email: SCHEDULER })}` },
     });
     expect(sweep.status).toBe(200);
-    const lines = logs.join('').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = logs
+      .join('')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.find((l) => l.message === 'request submitted')).toMatchObject({ severity: 'INFO', requestId: expect.any(String) });
     // the audit export (src/app/auditLog.ts) shares the log stream
-    expect(lines.find((l) => l.auditSchema === 'runwarden.audit/v1')).toMatchObject({ severity: 'NOTICE', action: 'submitted', status: 'pending' });
+    expect(lines.find((l) => l.auditSchema === 'runwarden.audit/v1')).toMatchObject({
+      severity: 'NOTICE',
+      action: 'submitted',
+      status: 'pending',
+    });
     expect(logs.join('')).not.toContain(SIGNING_SECRET);
     expect(logs.join('')).not.toContain(BOT_TOKEN);
   } finally {
@@ -100,7 +108,11 @@ it('without the jobs variables it starts, warns, and /jobs/sweep refuses even a 
     expect(logs.join('')).toContain('/jobs/sweep refuses every call');
     // nothing would ever revert a temporary change: refused at submission; a permanent one is still possible
     const bot = `http://127.0.0.1:${result.started.port}/slack/events`;
-    const temporary = slashCommandBody({ text: 'ingress hello internal 1h no sweep', userId: 'U0ALICE', responseUrl: slack.responseUrl('nosweep') });
+    const temporary = slashCommandBody({
+      text: 'ingress hello internal 1h no sweep',
+      userId: 'U0ALICE',
+      responseUrl: slack.responseUrl('nosweep'),
+    });
     expect((await postToSlackEndpoint(bot, SIGNING_SECRET, temporary, FORM_CONTENT_TYPE)).status).toBe(200);
     const refused = await slack.waitFor(() => slack.responses('nosweep')[0], { timeoutMs: 20_000 });
     expect(refused.body.text).toMatch(/temporary ingress change could never end/);

@@ -31,7 +31,9 @@ afterAll(async () => {
 
 async function statusBlocks(user: string, id: string): Promise<string> {
   const answer = await h.slash(user, `status ${id}`);
-  const body = answer.text.trim() ? (JSON.parse(answer.text) as { blocks?: unknown[] }) : (await h.slack.waitFor(() => h.slack.responses(answer.tag)[0], { description: 'the status reply' })).body;
+  const body = answer.text.trim()
+    ? (JSON.parse(answer.text) as { blocks?: unknown[] })
+    : (await h.slack.waitFor(() => h.slack.responses(answer.tag)[0], { description: 'the status reply' })).body;
   return JSON.stringify(body.blocks ?? []);
 }
 
@@ -43,6 +45,7 @@ it('every history line carries its time to the second', async () => {
   const history = blocks.slice(blocks.indexOf('*History*'));
   const tokens = [...history.matchAll(/<!date\^(\d+)\^\{date_short_pretty\} \{time_secs\}\|(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) UTC>/g)];
   expect(tokens.length).toBeGreaterThanOrEqual(3); // submitted, approved, applied at least
-  for (const [, unix, fallback] of tokens) expect(new Date(Number(unix) * 1000).toISOString().slice(0, 19).replace('T', ' ')).toBe(fallback);
+  for (const [, unix, fallback] of tokens)
+    expect(new Date(Number(unix) * 1000).toISOString().slice(0, 19).replace('T', ' ')).toBe(fallback);
   expect(history).not.toMatch(/\{time\}\|/);
 });

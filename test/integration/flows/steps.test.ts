@@ -42,7 +42,12 @@ const ephemeralFor = (user: string, pattern: RegExp) =>
 
 it('step 2 is asked only after step 1; a person counts in one step only; approvals record their step', async () => {
   const id = await h.submit('U0ALICE', 'invoker payments-api 1h settle the ledger');
-  expect(await h.request(id)).toMatchObject({ status: 'pending', step: 1, approverGroup: 'platform', steps: [{ approverGroup: 'platform' }, { approverGroup: 'security' }] });
+  expect(await h.request(id)).toMatchObject({
+    status: 'pending',
+    step: 1,
+    approverGroup: 'platform',
+    steps: [{ approverGroup: 'platform' }, { approverGroup: 'security' }],
+  });
 
   // a step-2 approver cannot decide step 1
   await h.click('U0DAVE', 'approve', id);

@@ -38,7 +38,9 @@ it('two sweeps at once expire a grant exactly once', async () => {
   expect(h.emulator.calls.filter((c) => c.method === 'SetIamPolicy').length - writesBefore).toBe(1);
   const events = await h.runwarden.deps.store.events(id);
   expect(events.filter((e) => e.action === 'expired')).toHaveLength(1);
-  await h.slack.waitFor(() => h.slack.dms('U0ALICE').find((m) => m.text.includes(id) && /expired/.test(m.text)), { description: 'expiry DM' });
+  await h.slack.waitFor(() => h.slack.dms('U0ALICE').find((m) => m.text.includes(id) && /expired/.test(m.text)), {
+    description: 'expiry DM',
+  });
 });
 
 it('reminds approvers who have not acted, in the request thread, once per interval', async () => {
@@ -64,7 +66,9 @@ it('times out a request nobody decided', async () => {
   await h.waitForStatus(id, 'timed_out');
   await h.slack.waitFor(() => h.slack.dms('U0ALICE').find((m) => m.text.includes(id)), { description: 'timeout DM' });
   await h.click('U0BOB', 'approve', id);
-  await h.slack.waitFor(() => h.slack.ephemerals.find((e) => e.user === 'U0BOB' && e.text.includes(id)), { description: 'late click refused' });
+  await h.slack.waitFor(() => h.slack.ephemerals.find((e) => e.user === 'U0BOB' && e.text.includes(id)), {
+    description: 'late click refused',
+  });
   expect(ours()).toHaveLength(0);
 });
 

@@ -41,10 +41,17 @@ async function grant(name: string, text: string): Promise<string> {
 }
 
 it('removes all of a service’s due bindings in one read-modify-write, each request ended in its own transaction', async () => {
-  const ids = [await grant('batch', 'first'), await grant('batch', 'second'), await grant('batch', 'third'), await grant('other', 'elsewhere')];
+  const ids = [
+    await grant('batch', 'first'),
+    await grant('batch', 'second'),
+    await grant('batch', 'third'),
+    await grant('other', 'elsewhere'),
+  ];
   // someone else rewrites the third grant's binding under our title: it must be left alone
   const third = titleFor(ids[2] ?? '');
-  const tampered = h.emulator.policy(BATCH).bindings.map((b) => (b.condition?.title === third ? { ...b, members: ['user:mallory@evil.example'] } : b));
+  const tampered = h.emulator
+    .policy(BATCH)
+    .bindings.map((b) => (b.condition?.title === third ? { ...b, members: ['user:mallory@evil.example'] } : b));
   h.emulator.foreignSetBindings(BATCH, tampered);
   h.clock.advance(601);
   const before = { get: calls('GetIamPolicy', BATCH), set: calls('SetIamPolicy', BATCH), otherSet: calls('SetIamPolicy', OTHER) };
@@ -87,8 +94,12 @@ it('two sweeps at once end each of six grants of a service once, in at most one 
   // each sweep writes only for the grants it claimed: at most one accepted write each. (Both may read the same
   // policy; the second write is then refused for its stale etag and redone from a new read. Accepted writes each
   // carry the etag of a different read, so they are counted by distinct etags, the refused ones not.)
-  const writes = h.emulator.calls.filter((c) => c.method === 'SetIamPolicy' && (c.request as { resource?: string }).resource === BATCH).slice(setBefore);
-  const etags = new Set(writes.map((c) => Buffer.from((c.request as { policy?: { etag?: Uint8Array } }).policy?.etag ?? new Uint8Array()).toString('base64')));
+  const writes = h.emulator.calls
+    .filter((c) => c.method === 'SetIamPolicy' && (c.request as { resource?: string }).resource === BATCH)
+    .slice(setBefore);
+  const etags = new Set(
+    writes.map((c) => Buffer.from((c.request as { policy?: { etag?: Uint8Array } }).policy?.etag ?? new Uint8Array()).toString('base64')),
+  );
   expect(writes.length).toBeGreaterThanOrEqual(1);
   expect(etags.size).toBeLessThanOrEqual(2);
 });

@@ -60,7 +60,11 @@ describe('Cloud KMS keys adapter (real client, gRPC emulator)', () => {
     expect(error.code).toBe(ErrorCode.Upstream);
     expect(error.userMessage).toContain('still being generated');
     expect(sleeps).toEqual([1_000, 1_000, 500]);
-    expect(gcp().emulator.key(KEY)?.versions.map((v) => v.state)).toEqual(['ENABLED', 'ENABLED', 'PENDING_GENERATION']);
+    expect(
+      gcp()
+        .emulator.key(KEY)
+        ?.versions.map((v) => v.state),
+    ).toEqual(['ENABLED', 'ENABLED', 'PENDING_GENERATION']);
     // Google refuses to make it primary meanwhile
     expect((await rejectionOf(waiting.makePrimary(KEY, version, leaseHeld))).code).toBe(ErrorCode.Precondition);
 
@@ -94,7 +98,11 @@ describe('Cloud KMS keys adapter (real client, gRPC emulator)', () => {
     expect(notFound.code).toBe(ErrorCode.ResourceNotFound);
     expect(notFound.userMessage).toBe(`Cloud KMS key ${missing} was not found.`);
 
-    gcp().emulator.injectFault({ method: 'UpdateCryptoKeyPrimaryVersion', code: 7, message: "Permission 'cloudkms.cryptoKeyVersions.update' denied" });
+    gcp().emulator.injectFault({
+      method: 'UpdateCryptoKeyPrimaryVersion',
+      code: 7,
+      message: "Permission 'cloudkms.cryptoKeyVersions.update' denied",
+    });
     const denied = await rejectionOf(keys.makePrimary(KEY, `${KEY}/cryptoKeyVersions/1`, leaseHeld));
     expect(denied.code).toBe(ErrorCode.PermissionDenied);
     expect(denied.operatorMessage).toContain("Permission 'cloudkms.cryptoKeyVersions.update' denied");

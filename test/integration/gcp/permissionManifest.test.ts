@@ -21,7 +21,12 @@ describe('the gRPC methods runwarden sends are all in the permission manifest', 
   const gcp = useGcpEmulator();
 
   it('drives every port method and sees only manifest methods on the wire', async () => {
-    gcp().emulator.seedService({ name: SERVICE, ingress: 'internal', vpcConnector: 'projects/acme-prod/locations/us-central1/connectors/main', egress: 'private-ranges-only' });
+    gcp().emulator.seedService({
+      name: SERVICE,
+      ingress: 'internal',
+      vpcConnector: 'projects/acme-prod/locations/us-central1/connectors/main',
+      egress: 'private-ranges-only',
+    });
     gcp().emulator.seedKey({ name: KEY, purpose: 'ENCRYPT_DECRYPT', versions: 1 });
     const services = createRunServices({ client: gcp().run });
     const iam = createRunIamPolicy({ client: gcp().run });
@@ -61,7 +66,11 @@ describe('the gRPC methods runwarden sends are all in the permission manifest', 
       'inventory.policies': () => inventory.policies('projects/acme-prod', { size: 10 }),
       'standing.removeMembers': async () => {
         gcp().emulator.foreignSetBindings(SERVICE, [{ role: 'roles/run.invoker', members: ['user:bob@acme.example'] }]);
-        return standing.removeMembers(SERVICE, { role: 'roles/run.invoker', members: ['user:bob@acme.example'], expected: ['user:bob@acme.example'] }, leaseHeld);
+        return standing.removeMembers(
+          SERVICE,
+          { role: 'roles/run.invoker', members: ['user:bob@acme.example'], expected: ['user:bob@acme.example'] },
+          leaseHeld,
+        );
       },
     };
     const covered = new Set(Object.keys(scenarios).map((name) => name.split(' ')[0]));

@@ -54,11 +54,7 @@ describe('Cloud Run IAM policy adapter (real client, gRPC emulator)', () => {
 
     const get = gcp().emulator.calls.find((c) => c.method === 'GetIamPolicy');
     expect(get?.request).toMatchObject({ resource: SERVICE, options: { requestedPolicyVersion: 3 } });
-    await expect(iam.getBindings(SERVICE)).resolves.toEqual([
-      { ...foreign[0], condition: undefined },
-      foreign[1],
-      ours,
-    ]);
+    await expect(iam.getBindings(SERVICE)).resolves.toEqual([{ ...foreign[0], condition: undefined }, foreign[1], ours]);
   });
 
   it('is idempotent on the title', async () => {
@@ -71,7 +67,10 @@ describe('Cloud Run IAM policy adapter (real client, gRPC emulator)', () => {
   it('replaces our binding in place with one SetIamPolicy (an extension), and is idempotent', async () => {
     await iam.addBinding(SERVICE, ours, leaseHeld);
     gcp().emulator.calls.length = 0;
-    const later: IamBinding = { ...ours, condition: { ...ours.condition!, expression: 'request.time < timestamp("2026-11-23T01:00:00Z")' } };
+    const later: IamBinding = {
+      ...ours,
+      condition: { ...ours.condition!, expression: 'request.time < timestamp("2026-11-23T01:00:00Z")' },
+    };
     await expect(iam.replaceBinding(SERVICE, ours, later, leaseHeld)).resolves.toEqual({ type: 'replaced' });
     expect(gcp().emulator.policy(SERVICE).bindings).toEqual([...foreign, later]);
     await expect(iam.replaceBinding(SERVICE, ours, later, leaseHeld)).resolves.toEqual({ type: 'present' });
@@ -79,7 +78,10 @@ describe('Cloud Run IAM policy adapter (real client, gRPC emulator)', () => {
   });
 
   it('never writes a replacement when our binding is gone or is not ours any more', async () => {
-    const later: IamBinding = { ...ours, condition: { ...ours.condition!, expression: 'request.time < timestamp("2026-11-23T01:00:00Z")' } };
+    const later: IamBinding = {
+      ...ours,
+      condition: { ...ours.condition!, expression: 'request.time < timestamp("2026-11-23T01:00:00Z")' },
+    };
     await expect(iam.replaceBinding(SERVICE, ours, later, leaseHeld)).resolves.toEqual({ type: 'absent' });
     const mallory = { ...ours, members: ['user:mallory@acme.example'] };
     await iam.addBinding(SERVICE, mallory, leaseHeld);
@@ -89,14 +91,16 @@ describe('Cloud Run IAM policy adapter (real client, gRPC emulator)', () => {
 
   it('retries the whole read-modify-write when someone else writes between our read and our write', async () => {
     const theirs: IamBinding = { role: 'roles/run.developer', members: ['user:dave@acme.example'] };
-    gcp().emulator.beforeSetIamPolicy(
-      (resource) => gcp().emulator.foreignSetBindings(resource, [...foreign, theirs]),
-      { times: 1, resource: SERVICE },
-    );
+    gcp().emulator.beforeSetIamPolicy((resource) => gcp().emulator.foreignSetBindings(resource, [...foreign, theirs]), {
+      times: 1,
+      resource: SERVICE,
+    });
     await expect(iam.addBinding(SERVICE, ours, leaseHeld)).resolves.toEqual({ type: 'added' });
 
     expect(gcp().emulator.policy(SERVICE).bindings).toEqual([...foreign, theirs, ours]);
-    const methods = gcp().emulator.calls.map((c) => c.method).filter((m) => m.endsWith('IamPolicy'));
+    const methods = gcp()
+      .emulator.calls.map((c) => c.method)
+      .filter((m) => m.endsWith('IamPolicy'));
     expect(methods).toEqual(['GetIamPolicy', 'SetIamPolicy', 'GetIamPolicy', 'SetIamPolicy']);
     expect(sleeps).toEqual([50]);
   });

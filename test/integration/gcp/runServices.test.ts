@@ -84,7 +84,11 @@ describe('Cloud Run services adapter (real client, gRPC emulator)', () => {
 
     expect(updates()).toEqual([
       expect.objectContaining({
-        service: expect.objectContaining({ name: PAYMENTS, etag: before?.etag, template: expect.objectContaining({ vpcAccess: expect.objectContaining({ egress: 'ALL_TRAFFIC' }) }) }),
+        service: expect.objectContaining({
+          name: PAYMENTS,
+          etag: before?.etag,
+          template: expect.objectContaining({ vpcAccess: expect.objectContaining({ egress: 'ALL_TRAFFIC' }) }),
+        }),
         updateMask: expect.objectContaining({ paths: ['template.vpc_access.egress'] }),
       }),
     ]);
@@ -137,7 +141,9 @@ describe('Cloud Run services adapter (real client, gRPC emulator)', () => {
   it('an etag that keeps going stale ends in runwarden_conflict after the attempts', async () => {
     const port = createRunServices({ client: gcp().run, maxAttempts: 3, random: () => 0, sleep: async () => undefined });
     const error = await rejectionOf(
-      port.updateSetting(PAYMENTS, 'ingress', write('all'), async () => gcp().emulator.foreignUpdateService(PAYMENTS, { ingress: 'internal' })),
+      port.updateSetting(PAYMENTS, 'ingress', write('all'), async () =>
+        gcp().emulator.foreignUpdateService(PAYMENTS, { ingress: 'internal' }),
+      ),
     );
     expect(error.code).toBe(ErrorCode.Conflict);
     expect(updates()).toHaveLength(3);
@@ -167,7 +173,11 @@ describe('Cloud Run services adapter (real client, gRPC emulator)', () => {
     const named = 'projects/acme-prod/locations/us-central1/services/deployed';
     gcp().emulator.seedService({ name: named, ingress: 'all', templateRevision: 'deployed-v42' });
     await services.updateSetting(named, 'ingress', write('internal'), leaseHeld);
-    expect(gcp().emulator.service(named)).toMatchObject({ ingress: 'internal', templateRevision: 'deployed-v42', revisions: [`${named}/revisions/deployed-v42`] });
+    expect(gcp().emulator.service(named)).toMatchObject({
+      ingress: 'internal',
+      templateRevision: 'deployed-v42',
+      revisions: [`${named}/revisions/deployed-v42`],
+    });
     expect(updates()[0]?.updateMask?.paths).toEqual(['ingress']);
   });
 
@@ -188,7 +198,9 @@ describe('Cloud Run services adapter (real client, gRPC emulator)', () => {
     const error = await rejectionOf(services.getService(missing));
     expect(error.code).toBe(ErrorCode.ResourceNotFound);
     expect(error.userMessage).toBe(`Cloud Run service ${missing} was not found.`);
-    expect((await rejectionOf(services.updateSetting(missing, 'egress', write('all-traffic'), leaseHeld))).code).toBe(ErrorCode.ResourceNotFound);
+    expect((await rejectionOf(services.updateSetting(missing, 'egress', write('all-traffic'), leaseHeld))).code).toBe(
+      ErrorCode.ResourceNotFound,
+    );
   });
 
   it('turns PERMISSION_DENIED into PermissionDenied, Google’s message for the operators only', async () => {

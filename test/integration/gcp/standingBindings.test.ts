@@ -17,7 +17,11 @@ const POLICY: PlainBinding[] = [
   { role: 'roles/run.invoker', members: ['user:alice@acme.example', 'group:eng@acme.example', CI] },
   { role: 'roles/run.invoker', members: ['user:alice@acme.example'], condition: GRANT },
 ];
-const CHANGE = { role: 'roles/run.invoker', members: ['user:alice@acme.example', 'group:eng@acme.example'], expected: ['user:alice@acme.example', 'group:eng@acme.example', CI] };
+const CHANGE = {
+  role: 'roles/run.invoker',
+  members: ['user:alice@acme.example', 'group:eng@acme.example'],
+  expected: ['user:alice@acme.example', 'group:eng@acme.example', CI],
+};
 
 describe('standing binding removal (real client, gRPC emulator)', () => {
   const gcp = useGcpEmulator();
@@ -34,8 +38,17 @@ describe('standing binding removal (real client, gRPC emulator)', () => {
   });
 
   it('drops the binding when it empties', async () => {
-    gcp().emulator.foreignSetBindings(SERVICE, [POLICY[0] as PlainBinding, { role: 'roles/run.invoker', members: ['user:alice@acme.example'] }]);
-    await expect(port.removeMembers(SERVICE, { role: 'roles/run.invoker', members: ['user:alice@acme.example'], expected: ['user:alice@acme.example'] }, leaseHeld)).resolves.toEqual({ type: 'removed' });
+    gcp().emulator.foreignSetBindings(SERVICE, [
+      POLICY[0] as PlainBinding,
+      { role: 'roles/run.invoker', members: ['user:alice@acme.example'] },
+    ]);
+    await expect(
+      port.removeMembers(
+        SERVICE,
+        { role: 'roles/run.invoker', members: ['user:alice@acme.example'], expected: ['user:alice@acme.example'] },
+        leaseHeld,
+      ),
+    ).resolves.toEqual({ type: 'removed' });
     expect(gcp().emulator.policy(SERVICE).bindings).toEqual([POLICY[0]]);
   });
 
@@ -48,9 +61,21 @@ describe('standing binding removal (real client, gRPC emulator)', () => {
   });
 
   it.each([
-    ['a member was added to the binding', [POLICY[0], { role: 'roles/run.invoker', members: [...CHANGE.expected, 'user:mallory@acme.example'] }], [...CHANGE.expected, 'user:mallory@acme.example']],
-    ['the binding became conditional', [POLICY[0], { role: 'roles/run.invoker', members: CHANGE.expected, condition: { ...GRANT, title: 'until-2030' } }], undefined],
-    ['a member to remove left it and another member too', [POLICY[0], { role: 'roles/run.invoker', members: ['group:eng@acme.example'] }], ['group:eng@acme.example']],
+    [
+      'a member was added to the binding',
+      [POLICY[0], { role: 'roles/run.invoker', members: [...CHANGE.expected, 'user:mallory@acme.example'] }],
+      [...CHANGE.expected, 'user:mallory@acme.example'],
+    ],
+    [
+      'the binding became conditional',
+      [POLICY[0], { role: 'roles/run.invoker', members: CHANGE.expected, condition: { ...GRANT, title: 'until-2030' } }],
+      undefined,
+    ],
+    [
+      'a member to remove left it and another member too',
+      [POLICY[0], { role: 'roles/run.invoker', members: ['group:eng@acme.example'] }],
+      ['group:eng@acme.example'],
+    ],
   ])('refuses, writing nothing, when %s', async (_, bindings, found) => {
     gcp().emulator.foreignSetBindings(SERVICE, bindings as PlainBinding[]);
     const before = gcp().emulator.policy(SERVICE);

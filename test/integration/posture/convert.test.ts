@@ -51,8 +51,21 @@ describe('converting a standing binding to just-in-time access', () => {
 
   beforeAll(async () => {
     h = await startHarness({ policy: POLICY });
-    h.emulator.seedService({ name: svc('orders'), ingress: 'internal', serviceAccount: 'orders@acme-prod.iam.gserviceaccount.com', bindings: ORDERS });
-    h.emulator.seedService({ name: svc('billing'), ingress: 'internal', serviceAccount: 'billing@acme-prod.iam.gserviceaccount.com', bindings: [{ role: 'roles/run.invoker', members: ['user:bob@acme.example'] }, { role: 'roles/run.developer', members: ['group:eng@acme.example'] }] });
+    h.emulator.seedService({
+      name: svc('orders'),
+      ingress: 'internal',
+      serviceAccount: 'orders@acme-prod.iam.gserviceaccount.com',
+      bindings: ORDERS,
+    });
+    h.emulator.seedService({
+      name: svc('billing'),
+      ingress: 'internal',
+      serviceAccount: 'billing@acme-prod.iam.gserviceaccount.com',
+      bindings: [
+        { role: 'roles/run.invoker', members: ['user:bob@acme.example'] },
+        { role: 'roles/run.developer', members: ['group:eng@acme.example'] },
+      ],
+    });
     h.emulator.seedProject({ id: 'acme-prod', bindings: [{ role: 'roles/run.invoker', members: ['user:carol@acme.example'] }] });
     expect((await runPostureScan(h)).status).toBe(200);
   });
@@ -71,7 +84,9 @@ describe('converting a standing binding to just-in-time access', () => {
     const reply = await h.ask(user, `convert ${findingId} OPS-1 replace the team's standing access`);
     const id = /`([23456789a-hjkmnp-z]{10})`/.exec(reply)?.[1];
     if (!id) throw new Error(`no request id in: ${reply}`);
-    await h.slack.waitFor(() => h.slack.messages(SECURITY).find((m) => !m.threadTs && JSON.stringify(m.blocks ?? []).includes(id)), { description: `the conversion's approval message ${id}` });
+    await h.slack.waitFor(() => h.slack.messages(SECURITY).find((m) => !m.threadTs && JSON.stringify(m.blocks ?? []).includes(id)), {
+      description: `the conversion's approval message ${id}`,
+    });
     return id;
   }
 
@@ -85,7 +100,15 @@ describe('converting a standing binding to just-in-time access', () => {
     const finding = await standing(svc('orders'), 'user:alice@acme.example');
     expect(finding.detail).toMatchObject({ members: ['user:alice@acme.example', 'user:erin@acme.example'], rule: 'prod-invoker' });
     const id = await convert('U0CAROL', finding.id);
-    expect(await h.request(id)).toMatchObject({ kind: 'convert', status: 'pending', target: svc('orders'), finding: finding.id, role: 'roles/run.invoker', members: ['user:alice@acme.example', 'user:erin@acme.example'], rule: 'posture' });
+    expect(await h.request(id)).toMatchObject({
+      kind: 'convert',
+      status: 'pending',
+      target: svc('orders'),
+      finding: finding.id,
+      role: 'roles/run.invoker',
+      members: ['user:alice@acme.example', 'user:erin@acme.example'],
+      rule: 'posture',
+    });
 
     await press('U0CAROL', 'runwarden_approve', id); // the requester (not an approver anyway)
     await press('U0ERIN', 'runwarden_approve', id); // a security approver, but a member losing the binding
@@ -103,7 +126,9 @@ describe('converting a standing binding to just-in-time access', () => {
 
     // each member told by DM how to ask for it just in time, naming the rule
     for (const user of ['U0ALICE', 'U0ERIN']) {
-      const dm = await h.slack.waitFor(() => h.slack.messages(`D${user}`).find((m) => JSON.stringify(m.blocks ?? []).includes(id)), { description: `the DM to ${user}` });
+      const dm = await h.slack.waitFor(() => h.slack.messages(`D${user}`).find((m) => JSON.stringify(m.blocks ?? []).includes(id)), {
+        description: `the DM to ${user}`,
+      });
       const text = JSON.stringify(dm.blocks);
       expect(text).toContain('You no longer hold the standing `roles/run.invoker`');
       expect(text).toContain(`/warden invoker ${svc('orders')} &lt;duration&gt; &lt;reason…&gt;`);
@@ -116,21 +141,34 @@ describe('converting a standing binding to just-in-time access', () => {
     expect(answer.body).toMatchObject({ new: 0, reopened: 0 });
     const { findings } = await h.runwarden.deps.findings.listOpen({ all: true }, 100);
     // (the platform group's run.admin binding on orders is another finding, untouched)
-    expect(findings.some((f) => f.resource === svc('orders') && f.detail.kind === 'standing_access' && f.detail.role === 'roles/run.invoker')).toBe(false);
+    expect(
+      findings.some((f) => f.resource === svc('orders') && f.detail.kind === 'standing_access' && f.detail.role === 'roles/run.invoker'),
+    ).toBe(false);
   });
 
   test('an etag conflict is retried: a concurrent write is kept, the members still removed', async () => {
     const finding = await standing(svc('billing'), 'user:bob@acme.example');
     const id = await convert('U0CAROL', finding.id);
     const other: PlainBinding = { role: 'roles/run.viewer', members: ['user:frank@acme.example'] };
-    h.emulator.beforeSetIamPolicy((resource) => h.emulator.foreignSetBindings(resource, [...h.emulator.policy(resource).bindings, other]), { times: 1, resource: svc('billing') });
+    h.emulator.beforeSetIamPolicy((resource) => h.emulator.foreignSetBindings(resource, [...h.emulator.policy(resource).bindings, other]), {
+      times: 1,
+      resource: svc('billing'),
+    });
     await press('U0DAVE', 'runwarden_approve', id);
     await h.waitForStatus(id, 'applied');
-    expect(h.emulator.policy(svc('billing')).bindings).toEqual([{ role: 'roles/run.developer', members: ['group:eng@acme.example'] }, other]);
+    expect(h.emulator.policy(svc('billing')).bindings).toEqual([
+      { role: 'roles/run.developer', members: ['group:eng@acme.example'] },
+      other,
+    ]);
   });
 
   test('a binding that changed since the scan is refused: the conversion ends failed and nothing is written', async () => {
-    h.emulator.seedService({ name: svc('ledger'), ingress: 'internal', serviceAccount: 'l@acme-prod.iam.gserviceaccount.com', bindings: [{ role: 'roles/run.invoker', members: ['user:alice@acme.example'] }] });
+    h.emulator.seedService({
+      name: svc('ledger'),
+      ingress: 'internal',
+      serviceAccount: 'l@acme-prod.iam.gserviceaccount.com',
+      bindings: [{ role: 'roles/run.invoker', members: ['user:alice@acme.example'] }],
+    });
     await runPostureScan(h);
     const finding = await standing(svc('ledger'), 'user:alice@acme.example');
     const id = await convert('U0CAROL', finding.id);
@@ -150,23 +188,39 @@ describe('converting a standing binding to just-in-time access', () => {
     const finding = await standing(svc('ledger'), 'user:alice@acme.example');
     const uncovered = await standing(svc('billing'), 'group:eng@acme.example');
     const home = JSON.stringify(await h.openHome('U0DAVE'));
-    expect(home).toContain(`"action_id":"runwarden_convert_open","text":{"type":"plain_text","text":"Convert","emoji":true},"value":"${finding.id}"`);
+    expect(home).toContain(
+      `"action_id":"runwarden_convert_open","text":{"type":"plain_text","text":"Convert","emoji":true},"value":"${finding.id}"`,
+    );
     expect(home).toContain(uncovered.id);
     expect(home).not.toContain(`"value":"${uncovered.id}"`);
 
     const modals = h.slack.modals().length;
     await h.press('U0DAVE', 'runwarden_convert_open', finding.id);
     const modal = await h.slack.waitFor(() => h.slack.modals()[modals], { description: 'the convert modal' });
-    expect(await h.submitView('U0DAVE', modal.view, { runwarden_convert_reason: '' }, modal.id)).toMatchObject({ response_action: 'errors' });
-    expect(await h.submitView('U0DAVE', modal.view, { runwarden_convert_reason: 'OPS-3 alice asks when she needs it' }, modal.id)).toBeUndefined();
-    const dm = await h.slack.waitFor(() => h.slack.messages('DU0DAVE').find((m) => m.text.includes('(convert on')), { description: `the confirmation DM (DMs: ${JSON.stringify(h.slack.messages('DU0DAVE').map((m) => m.text))})` });
+    expect(await h.submitView('U0DAVE', modal.view, { runwarden_convert_reason: '' }, modal.id)).toMatchObject({
+      response_action: 'errors',
+    });
+    expect(
+      await h.submitView('U0DAVE', modal.view, { runwarden_convert_reason: 'OPS-3 alice asks when she needs it' }, modal.id),
+    ).toBeUndefined();
+    const dm = await h.slack.waitFor(() => h.slack.messages('DU0DAVE').find((m) => m.text.includes('(convert on')), {
+      description: `the confirmation DM (DMs: ${JSON.stringify(h.slack.messages('DU0DAVE').map((m) => m.text))})`,
+    });
     const id = /`([23456789a-hjkmnp-z]{10})`/.exec(dm.text)?.[1] ?? '';
     expect(await h.request(id)).toMatchObject({ kind: 'convert', requester: 'U0DAVE', finding: finding.id, status: 'pending' });
   });
 
   test.each([
-    ['a binding no rule covers yet (a group; the rule grants users)', async () => (await standing(svc('billing'), 'group:eng@acme.example')).id, 'No rule covers this yet'],
-    ['a project-wide binding', async () => (await standing('projects/acme-prod', 'user:carol@acme.example')).id, 'runwarden edits only Cloud Run services'],
+    [
+      'a binding no rule covers yet (a group; the rule grants users)',
+      async () => (await standing(svc('billing'), 'group:eng@acme.example')).id,
+      'No rule covers this yet',
+    ],
+    [
+      'a project-wide binding',
+      async () => (await standing('projects/acme-prod', 'user:carol@acme.example')).id,
+      'runwarden edits only Cloud Run services',
+    ],
     ['an unknown finding', async () => 'f-23456789ab', 'There is no finding `f-23456789ab`'],
     ['something that is not a finding id', async () => 'orders', '`orders` is not a finding id'],
   ])('refuses to convert %s, filing nothing', async (_, findingOf, message) => {

@@ -17,7 +17,10 @@ describe('posture turned off', () => {
 
   test('POST /jobs/posture answers that there is nothing to scan, after the same OIDC check', async () => {
     expect((await runPostureScan(h, null)).status).toBe(401);
-    expect(await runPostureScan(h)).toEqual({ status: 200, body: { skipped: 'the policy has no posture section (SPEC §5): nothing to scan' } });
+    expect(await runPostureScan(h)).toEqual({
+      status: 200,
+      body: { skipped: 'the policy has no posture section (SPEC §5): nothing to scan' },
+    });
     expect(h.emulator.calls.filter((c) => c.service === 'google.cloud.asset.v1.AssetService')).toEqual([]);
   });
 

@@ -41,7 +41,11 @@ posture:
   maxKeyRotation: 90d
 `.replace('    name: prod-invoker\n', '');
 
-const EXPIRED = { title: 'runwarden-oldgrant01', description: 'an old grant', expression: 'request.time < timestamp("2026-01-01T00:00:00Z")' };
+const EXPIRED = {
+  title: 'runwarden-oldgrant01',
+  description: 'an old grant',
+  expression: 'request.time < timestamp("2026-01-01T00:00:00Z")',
+};
 
 function seedEstate(h: Harness): void {
   const e = h.emulator;
@@ -53,15 +57,28 @@ function seedEstate(h: Harness): void {
     serviceAccount: 'orders@acme-prod.iam.gserviceaccount.com',
     encryptionKey: WEAK_KEY,
     bindings: [
-      { role: 'roles/run.invoker', members: ['user:alice@acme.example', 'allUsers', 'serviceAccount:ci@acme-prod.iam.gserviceaccount.com'] },
+      {
+        role: 'roles/run.invoker',
+        members: ['user:alice@acme.example', 'allUsers', 'serviceAccount:ci@acme-prod.iam.gserviceaccount.com'],
+      },
       { role: 'roles/run.developer', members: ['group:eng@acme.example'] },
       { role: 'roles/run.invoker', members: ['user:bob@acme.example'], condition: EXPIRED },
     ],
   });
   e.seedService({ name: svc('hello'), ingress: 'all' });
-  e.seedService({ name: svc('payments-api'), ingress: 'internal', serviceAccount: 'payments@acme-prod.iam.gserviceaccount.com', encryptionKey: GOOD_KEY });
+  e.seedService({
+    name: svc('payments-api'),
+    ingress: 'internal',
+    serviceAccount: 'payments@acme-prod.iam.gserviceaccount.com',
+    encryptionKey: GOOD_KEY,
+  });
   e.seedService({ name: svc('payments-ledger'), ingress: 'internal', serviceAccount: 'payments@acme-prod.iam.gserviceaccount.com' });
-  e.seedService({ name: svc('www-home'), ingress: 'all', serviceAccount: 'www@acme-prod.iam.gserviceaccount.com', bindings: [{ role: 'roles/run.invoker', members: ['allUsers'] }] });
+  e.seedService({
+    name: svc('www-home'),
+    ingress: 'all',
+    serviceAccount: 'www@acme-prod.iam.gserviceaccount.com',
+    bindings: [{ role: 'roles/run.invoker', members: ['allUsers'] }],
+  });
   e.seedProject({ id: 'acme-prod', bindings: [{ role: 'roles/run.viewer', members: ['user:carol@acme.example'] }] });
   e.seedService({ name: svc('vault', 'acme-secret'), ingress: 'all' });
   e.denyAssetScope('projects/acme-secret');
@@ -131,7 +148,13 @@ describe('the posture scan, end to end', () => {
     expect([...methods].sort()).toEqual(['SearchAllIamPolicies', 'SearchAllResources']);
 
     const stored = await openFindings(h);
-    const summary = stored.map((f) => [f.kind, f.resource, f.detail.kind === 'standing_access' ? `${f.detail.members.join(',')} ${f.detail.rule ?? 'no rule'}` : ''].join(' ').trim()).sort();
+    const summary = stored
+      .map((f) =>
+        [f.kind, f.resource, f.detail.kind === 'standing_access' ? `${f.detail.members.join(',')} ${f.detail.rule ?? 'no rule'}` : '']
+          .join(' ')
+          .trim(),
+      )
+      .sort();
     expect(summary).toEqual(
       [
         `default_service_account ${svc('hello')}`,
@@ -145,7 +168,9 @@ describe('the posture scan, end to end', () => {
         'standing_access projects/acme-prod user:carol@acme.example no rule',
       ].sort(),
     );
-    expect(stored.every((f) => f.status === 'open' && f.firstSeenAt.getTime() === f.lastSeenAt.getTime() && f.scope === 'projects/acme-prod')).toBe(true);
+    expect(
+      stored.every((f) => f.status === 'open' && f.firstSeenAt.getTime() === f.lastSeenAt.getTime() && f.scope === 'projects/acme-prod'),
+    ).toBe(true);
     // worst first: the public service leads
     expect(stored[0]?.kind).toBe('public_service');
   });
@@ -167,7 +192,7 @@ describe('the posture scan, end to end', () => {
   });
 
   test('`/warden posture <service>` narrows it to one service; a project and a scope entry work too', async () => {
-    const byService = JSON.stringify((await askBlocks(h, 'U0DAVE', 'posture hello')));
+    const byService = JSON.stringify(await askBlocks(h, 'U0DAVE', 'posture hello'));
     expect(byService).toContain('Posture: 2 open findings');
     const byProject = JSON.stringify(await askBlocks(h, 'U0ALICE', 'posture acme-prod'));
     expect(byProject).toContain('Posture: 9 open findings');
@@ -186,7 +211,9 @@ describe('the posture scan, end to end', () => {
 
   test('someone outside the policy’s domains may not read the findings', async () => {
     const reply = await h.ask('U0MALLORY', 'posture');
-    expect(reply).toContain("Posture findings are shown to the posture approvers and to people whose Google account is in the policy's domains");
+    expect(reply).toContain(
+      "Posture findings are shown to the posture approvers and to people whose Google account is in the policy's domains",
+    );
   });
 
   test('after the first scan the posture channel got one summary', () => {
@@ -213,7 +240,14 @@ describe('the posture scan, end to end', () => {
 
   test('a standing binding written through SetIamPolicy is found by the next scan; a removed one is resolved, and the channel is told', async () => {
     const [policy] = await clients.run.getIamPolicy({ resource: svc('hello'), options: { requestedPolicyVersion: 3 } });
-    await clients.run.setIamPolicy({ resource: svc('hello'), policy: { version: 3, etag: policy.etag, bindings: [...(policy.bindings ?? []), { role: 'roles/run.invoker', members: ['user:dave@acme.example'] }] } });
+    await clients.run.setIamPolicy({
+      resource: svc('hello'),
+      policy: {
+        version: 3,
+        etag: policy.etag,
+        bindings: [...(policy.bindings ?? []), { role: 'roles/run.invoker', members: ['user:dave@acme.example'] }],
+      },
+    });
     h.emulator.foreignSetBindings(svc('orders'), [
       { role: 'roles/run.invoker', members: ['allUsers', 'serviceAccount:ci@acme-prod.iam.gserviceaccount.com'] },
       { role: 'roles/run.developer', members: ['group:eng@acme.example'] },
@@ -223,7 +257,11 @@ describe('the posture scan, end to end', () => {
     const answer = await runPostureScan(h);
     expect(answer.body).toMatchObject({ new: 1, resolved: 1, standing_access: 3 });
     const open = await openFindings(h);
-    expect(open.some((f) => f.detail.kind === 'standing_access' && f.detail.members.includes('user:dave@acme.example') && f.resource === svc('hello'))).toBe(true);
+    expect(
+      open.some(
+        (f) => f.detail.kind === 'standing_access' && f.detail.members.includes('user:dave@acme.example') && f.resource === svc('hello'),
+      ),
+    ).toBe(true);
     expect(open.some((f) => f.detail.kind === 'standing_access' && f.detail.members.includes('user:alice@acme.example'))).toBe(false);
     const posted = h.slack.messages(SECURITY_CHANNEL);
     expect(posted).toHaveLength(2);
@@ -235,21 +273,32 @@ describe('the posture scan, end to end', () => {
     const all = await h.runwarden.deps.findings.listOpen({ all: true }, 100);
     const count = all.findings.length;
     h.emulator.foreignSetBindings(svc('orders'), [
-      { role: 'roles/run.invoker', members: ['user:alice@acme.example', 'allUsers', 'serviceAccount:ci@acme-prod.iam.gserviceaccount.com'] },
+      {
+        role: 'roles/run.invoker',
+        members: ['user:alice@acme.example', 'allUsers', 'serviceAccount:ci@acme-prod.iam.gserviceaccount.com'],
+      },
       { role: 'roles/run.developer', members: ['group:eng@acme.example'] },
       { role: 'roles/run.invoker', members: ['user:bob@acme.example'], condition: EXPIRED },
     ]);
     h.clock.advance(3600);
     const answer = await runPostureScan(h);
     expect(answer.body).toMatchObject({ new: 0, reopened: 1 });
-    const alice = (await openFindings(h)).find((f) => f.detail.kind === 'standing_access' && f.detail.members.includes('user:alice@acme.example'));
+    const alice = (await openFindings(h)).find(
+      (f) => f.detail.kind === 'standing_access' && f.detail.members.includes('user:alice@acme.example'),
+    );
     expect(alice?.reopenedAt).toBeDefined();
     expect(alice?.firstSeenAt.getTime()).toBeLessThan(alice?.reopenedAt?.getTime() ?? 0);
     expect(await openFindings(h)).toHaveLength(count + 1);
   });
 
   test('more findings than one page: every one found, the scan pages through Asset Inventory', async () => {
-    for (let i = 0; i < 7; i += 1) h.emulator.seedService({ name: svc(`batch-${i}`), ingress: 'internal', serviceAccount: `b${i}@acme-prod.iam.gserviceaccount.com`, bindings: [{ role: 'roles/run.invoker', members: [`user:u${i}@acme.example`] }] });
+    for (let i = 0; i < 7; i += 1)
+      h.emulator.seedService({
+        name: svc(`batch-${i}`),
+        ingress: 'internal',
+        serviceAccount: `b${i}@acme-prod.iam.gserviceaccount.com`,
+        bindings: [{ role: 'roles/run.invoker', members: [`user:u${i}@acme.example`] }],
+      });
     const settings = h.runwarden.deps.settings;
     const pageSize = settings.posturePageSize;
     settings.posturePageSize = 2;
@@ -273,7 +322,10 @@ describe('the posture scan, end to end', () => {
 
   test('a week later the summary shows the trend of standing access', async () => {
     h.clock.advance(8 * 86_400);
-    h.emulator.foreignSetBindings(svc('orders'), [{ role: 'roles/run.invoker', members: ['allUsers'] }, { role: 'roles/run.invoker', members: ['user:bob@acme.example'], condition: EXPIRED }]);
+    h.emulator.foreignSetBindings(svc('orders'), [
+      { role: 'roles/run.invoker', members: ['allUsers'] },
+      { role: 'roles/run.invoker', members: ['user:bob@acme.example'], condition: EXPIRED },
+    ]);
     const answer = await runPostureScan(h);
     expect(answer.body).toMatchObject({ resolved: 2, standing_access: 9 });
     const last = h.slack.messages(SECURITY_CHANNEL).at(-1);
@@ -287,8 +339,17 @@ describe('the posture scan, end to end', () => {
       h.clock.advance(3600);
       const answer = await runPostureScan(h);
       // the twelve services of acme-prod: nothing known about them, so nothing about them is resolved either
-      expect(answer.body).toMatchObject({ skipped: 12, open_ingress: 0, default_service_account: 0, no_cmek: 0, resolved: 0, scopesRead: 0 });
-      expect(answer.body.problems).toContain('projects/acme-prod: 12 inventory result(s) could not be read (named in the log): its findings are kept as they were');
+      expect(answer.body).toMatchObject({
+        skipped: 12,
+        open_ingress: 0,
+        default_service_account: 0,
+        no_cmek: 0,
+        resolved: 0,
+        scopesRead: 0,
+      });
+      expect(answer.body.problems).toContain(
+        'projects/acme-prod: 12 inventory result(s) could not be read (named in the log): its findings are kept as they were',
+      );
       expect((await openFindings(h)).filter((f) => f.kind === 'open_ingress')).toHaveLength(1);
     } finally {
       h.emulator.setServiceAssetVersions(['v1', 'v2']);
@@ -321,7 +382,10 @@ describe('the posture scan, end to end', () => {
     const first = runPostureScan(h);
     await held.reached;
     const second = await runPostureScan(h);
-    expect(second).toEqual({ status: 200, body: { skipped: expect.stringMatching(/^another posture scan is running \(its lease ends .+\)$/) } });
+    expect(second).toEqual({
+      status: 200,
+      body: { skipped: expect.stringMatching(/^another posture scan is running \(its lease ends .+\)$/) },
+    });
     held.release();
     expect((await first).body).toMatchObject({ new: 0, scopesRead: 1 });
   });

@@ -34,7 +34,9 @@ describe('the sandbox posture demo', () => {
 
   test('the report shows a convertible standing grant and one no rule covers yet; www-home is allowed to be public', async () => {
     const { findings } = await h.runwarden.deps.findings.listOpen({ all: true }, 100);
-    const standing = findings.flatMap((f) => (f.detail.kind === 'standing_access' ? [`${f.detail.members.join(',')} ${f.detail.rule ?? 'none'}`] : []));
+    const standing = findings.flatMap((f) =>
+      f.detail.kind === 'standing_access' ? [`${f.detail.members.join(',')} ${f.detail.rule ?? 'none'}`] : [],
+    );
     expect(standing).toEqual(expect.arrayContaining(['user:alice@acme.example invoker#3', 'group:contractors@acme.example none']));
     expect(findings.filter((f) => f.resource.endsWith('/services/www-home'))).toEqual([]);
     const reply = await h.ask('U0DAVE', 'posture');

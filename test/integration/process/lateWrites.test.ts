@@ -57,7 +57,8 @@ const idIn = (reply: string): string => {
   return id;
 };
 const ours = (id: string) => fleet.emulator.policy(HELLO).bindings.filter((b) => b.condition?.title === titleFor(id));
-const withButton = (value: string) => () => fleet.slack.messages(APPROVALS_CHANNEL).find((m) => JSON.stringify(m.blocks ?? []).includes(`"value":"${value}"`));
+const withButton = (value: string) => () =>
+  fleet.slack.messages(APPROVALS_CHANNEL).find((m) => JSON.stringify(m.blocks ?? []).includes(`"value":"${value}"`));
 
 /** Polls `holds` (the emulator's state, which the Slack stand-in's waitFor does not watch) until true; fails after `timeoutMs`. */
 async function until(holds: () => boolean, description: string, timeoutMs = 20_000): Promise<void> {
@@ -118,7 +119,9 @@ it('the extension write of a killed instance lands, the grant is due: the other 
   const actions = (await fleet.store.events(id)).map((e) => e.action);
   expect(actions).not.toContain('drift_detected');
   expect(actions).toEqual(expect.arrayContaining(['revert_started', 'expired']));
-  await fleet.slack.waitFor(() => fleet.slack.dms('U0ALICE').find((m) => m.text.includes(id) && m.text.includes('expired')), { description: 'the expiry told' });
+  await fleet.slack.waitFor(() => fleet.slack.dms('U0ALICE').find((m) => m.text.includes(id) && m.text.includes('expired')), {
+    description: 'the expiry told',
+  });
   expect(fleet.slack.dms('U0ALICE').filter((m) => m.text.includes(id) && m.text.startsWith(':mag:'))).toEqual([]);
   expect(fleet.slack.messages(APPROVALS_CHANNEL).filter((m) => m.text.includes(id) && m.text.includes('did not revert'))).toEqual([]);
   expect(landed).toBeDefined();

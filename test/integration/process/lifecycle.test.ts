@@ -49,7 +49,10 @@ const idIn = (reply: string): string => {
 const ours = (resource: string) => fleet.emulator.policy(resource).bindings.filter((b) => b.condition?.title.startsWith('runwarden-'));
 
 /** SIGKILL `timeoutMs` after now unless the process has exited by itself, as Cloud Run does 10 s after SIGTERM. */
-async function exitedBeforeKill(bot: BotProcess, timeoutMs: number): Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }> {
+async function exitedBeforeKill(
+  bot: BotProcess,
+  timeoutMs: number,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }> {
   const kill = setTimeout(() => bot.signal('SIGKILL'), timeoutMs);
   try {
     return await bot.exited;
@@ -67,7 +70,10 @@ it('Slack answering after 12 s from start-up: a fresh process acknowledges and a
     expect(help.text).toContain('invoker');
     const list = await fleet.slash(bot, 'U0BOB', 'list');
     expect(list.status).toBe(200);
-    const reply = await fleet.slack.waitFor(() => fleet.slack.responses(list.tag)[0], { description: 'the answer to list', timeoutMs: 30_000 });
+    const reply = await fleet.slack.waitFor(() => fleet.slack.responses(list.tag)[0], {
+      description: 'the answer to list',
+      timeoutMs: 30_000,
+    });
     expect(reply.body.text).toBeDefined();
   } finally {
     bot.signal('SIGKILL');
@@ -110,7 +116,10 @@ it('SIGTERM during a sweep while Slack hangs: the sweep answers, the process exi
   const ids: string[] = [];
   for (const name of ['hello', 'web', 'api']) {
     const id = idIn(await fleet.ask(bot, 'U0ALICE', `invoker ${name} 3s checking the canary`));
-    await fleet.slack.waitFor(() => fleet.slack.messages(APPROVALS_CHANNEL).find((m) => JSON.stringify(m.blocks ?? []).includes(`"value":"${id}"`)), { description: 'the approval message' });
+    await fleet.slack.waitFor(
+      () => fleet.slack.messages(APPROVALS_CHANNEL).find((m) => JSON.stringify(m.blocks ?? []).includes(`"value":"${id}"`)),
+      { description: 'the approval message' },
+    );
     await fleet.click(bot, 'U0BOB', 'runwarden_approve', id);
     await fleet.waitForRequest(id, (r) => r.status === 'active' && r.op === undefined);
     ids.push(id);

@@ -58,7 +58,9 @@ beforeEach(() => {
 
 const ourBindings = () => h.emulator.policy(SHARED).bindings.filter((b) => b.condition?.title.startsWith('runwarden-'));
 const ephemeralTo = (user: string, id: string, pattern: RegExp) =>
-  h.slack.waitFor(() => h.slack.ephemerals.find((e) => e.user === user && e.text.includes(id) && pattern.test(e.text)), { description: `ephemeral to ${user}` });
+  h.slack.waitFor(() => h.slack.ephemerals.find((e) => e.user === user && e.text.includes(id) && pattern.test(e.text)), {
+    description: `ephemeral to ${user}`,
+  });
 
 describe('a Slack failure never lets someone approve a grant to their own identity', () => {
   it('users.info failing for the clicker (rate limited) refuses the click instead of counting it', async () => {
@@ -68,9 +70,12 @@ describe('a Slack failure never lets someone approve a grant to their own identi
     await h.slack.waitFor(() => h.slack.homePublishes('U0BOB') > homes || undefined, { description: "Bob's Home refreshed" });
     h.slack.failNext('users.info', 'ratelimited');
     await h.click('U0BOB', 'approve', id);
-    await h.slack.waitFor(() => h.slack.ephemerals.find((e) => e.user === 'U0BOB' && /could not look people up in Slack.*try again/i.test(e.text)), {
-      description: 'the lookup failure told to Bob',
-    });
+    await h.slack.waitFor(
+      () => h.slack.ephemerals.find((e) => e.user === 'U0BOB' && /could not look people up in Slack.*try again/i.test(e.text)),
+      {
+        description: 'the lookup failure told to Bob',
+      },
+    );
     expect(await h.request(id)).toMatchObject({ status: 'pending', approvals: [] });
     expect(ourBindings()).toHaveLength(0);
 
@@ -98,7 +103,9 @@ describe('a Slack failure never lets someone approve a grant to their own identi
 describe('break-glass review', () => {
   it('a break-glass grant is only ever to its requester, so no member reviews a grant to themselves; another approver reviews it', async () => {
     // SPEC §5: a request for another member is never break-glass (the member_review refusal is table-tested in the domain)
-    expect(await h.ask('U0ALICE', 'invoker shared-api 1h --break-glass --member user:bob@acme.example bob must fix checkout')).toMatch(/one person alone never gives access/);
+    expect(await h.ask('U0ALICE', 'invoker shared-api 1h --break-glass --member user:bob@acme.example bob must fix checkout')).toMatch(
+      /one person alone never gives access/,
+    );
     expect(ourBindings()).toHaveLength(0);
 
     const reply = await h.ask('U0ALICE', 'invoker shared-api 1h --break-glass checkout is down');
@@ -109,7 +116,9 @@ describe('break-glass review', () => {
     await h.click('U0ALICE', 'review', id);
     await ephemeralTo('U0ALICE', id, /your own break-glass/);
     const events = await h.runwarden.deps.store.events(id);
-    expect(events).toContainEqual(expect.objectContaining({ actor: 'U0ALICE', action: 'review_refused', detail: { reason: 'self_review' } }));
+    expect(events).toContainEqual(
+      expect.objectContaining({ actor: 'U0ALICE', action: 'review_refused', detail: { reason: 'self_review' } }),
+    );
 
     await h.click('U0CAROL', 'review', id);
     expect((await h.waitForRequest(id, (r) => r.reviewedBy !== undefined)).reviewedBy).toBe('U0CAROL');
@@ -125,7 +134,10 @@ describe('an extension is re-checked at apply like a request', () => {
     const message = await h.slack.waitFor(() => h.extensionMessage(id, 1), { description: 'extension message' });
     h.emulator.injectFault({ method: 'SetIamPolicy', code: 14, message: 'unavailable', times: 8 });
     await h.press('U0BOB', 'runwarden_extension_approve', `${id}.1`, message);
-    await h.waitForRequest(id, (r) => r.extensions?.[0]?.status === 'approved' && r.op !== undefined && r.op.leaseUntil.getTime() <= h.clock.now().getTime());
+    await h.waitForRequest(
+      id,
+      (r) => r.extensions?.[0]?.status === 'approved' && r.op !== undefined && r.op.leaseUntil.getTime() <= h.clock.now().getTime(),
+    );
     return id;
   }
 
@@ -145,7 +157,8 @@ describe('an extension is re-checked at apply like a request', () => {
   it('a requester the policy no longer lets ask gets no extension at apply', async () => {
     const id = await extensionLapsedInApply();
     const before = await h.request(id);
-    h.runwarden.deps.policy = () => policyFrom(POLICY.replace('    maxExtensions: 2\n', '    maxExtensions: 2\n    requesters: [U0DAVE]\n'));
+    h.runwarden.deps.policy = () =>
+      policyFrom(POLICY.replace('    maxExtensions: 2\n', '    maxExtensions: 2\n    requesters: [U0DAVE]\n'));
     await h.sweep();
     const after = await h.waitForRequest(id, (r) => r.extensions?.[0]?.status !== 'approved');
     expect(after.extensions?.[0]?.status).toBe('failed');

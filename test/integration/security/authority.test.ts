@@ -70,7 +70,8 @@ beforeEach(() => {
   h.runwarden.deps.policy = () => policyFrom(POLICY);
   h.slack.setUserGroup('S0SRE', ['U0CAROL', 'U0ERIN', 'U0DAVE']);
   h.emulator.reset();
-  for (const name of [HELLO, SHARED, SRE]) h.emulator.seedService({ name, vpcConnector: 'projects/acme-prod/locations/us-central1/connectors/c' });
+  for (const name of [HELLO, SHARED, SRE])
+    h.emulator.seedService({ name, vpcConnector: 'projects/acme-prod/locations/us-central1/connectors/c' });
   h.emulator.seedKey({ name: KEY });
 });
 
@@ -86,7 +87,11 @@ async function refusedWithoutRequest(user: string, text: string, pattern: RegExp
 
 describe('1. nobody approves a grant to themselves', () => {
   it('a rule without members refuses --member of someone else at submission (default [self])', async () => {
-    await refusedWithoutRequest('U0DAVE', 'invoker hello 8h on-call access --member user:bob@acme.example', /only to your own identity.*user:bob@acme\.example/);
+    await refusedWithoutRequest(
+      'U0DAVE',
+      'invoker hello 8h on-call access --member user:bob@acme.example',
+      /only to your own identity.*user:bob@acme\.example/,
+    );
   });
 
   it('an approver cannot approve a grant to their own identity; the refusal is recorded; another approver can', async () => {
@@ -95,7 +100,9 @@ describe('1. nobody approves a grant to themselves', () => {
     expect((await ephemeralTo('U0BOB', id)).text).toMatch(/your own identity/);
     const refused = await h.waitForRequest(id, () => true);
     expect(refused).toMatchObject({ status: 'pending', approvals: [] });
-    expect(await eventsOf(id)).toContainEqual(expect.objectContaining({ actor: 'U0BOB', action: 'approve_refused', detail: { reason: 'member_approval' } }));
+    expect(await eventsOf(id)).toContainEqual(
+      expect.objectContaining({ actor: 'U0BOB', action: 'approve_refused', detail: { reason: 'member_approval' } }),
+    );
     expect(ourBindings(SHARED)).toHaveLength(0);
 
     await h.click('U0CAROL', 'approve', id);
@@ -114,7 +121,9 @@ describe('2. authority is checked again at every click and at apply', () => {
     await h.click('U0ERIN', 'approve', id);
     const waiting = await h.waitForRequest(id, (r) => r.approvals.some((a) => a.approver === 'U0ERIN'));
     expect(waiting).toMatchObject({ status: 'pending', approvals: [expect.objectContaining({ approver: 'U0ERIN' })] });
-    expect(await eventsOf(id)).toContainEqual(expect.objectContaining({ action: 'approval_dropped', detail: { approver: 'U0CAROL', reason: 'not_an_approver' } }));
+    expect(await eventsOf(id)).toContainEqual(
+      expect.objectContaining({ action: 'approval_dropped', detail: { approver: 'U0CAROL', reason: 'not_an_approver' } }),
+    );
     expect(ourBindings(SRE)).toHaveLength(0);
 
     await h.click('U0DAVE', 'approve', id);
@@ -124,11 +133,19 @@ describe('2. authority is checked again at every click and at apply', () => {
 
   it('a policy redeploy that removes the requester stops a request already in flight, at the click', async () => {
     const id = await h.submit('U0ALICE', 'invoker hello 1h in flight');
-    h.runwarden.deps.policy = () => policyFrom(POLICY.replace('    maxDuration: 8h\n    approvers: platform\n  - kind: egress', '    maxDuration: 8h\n    approvers: platform\n    requesters: [U0CAROL]\n  - kind: egress'));
+    h.runwarden.deps.policy = () =>
+      policyFrom(
+        POLICY.replace(
+          '    maxDuration: 8h\n    approvers: platform\n  - kind: egress',
+          '    maxDuration: 8h\n    approvers: platform\n    requesters: [U0CAROL]\n  - kind: egress',
+        ),
+      );
     await h.click('U0BOB', 'approve', id);
     expect((await ephemeralTo('U0BOB', id)).text).toMatch(/can no longer be approved/);
     expect((await h.request(id)).status).toBe('pending');
-    expect(await eventsOf(id)).toContainEqual(expect.objectContaining({ action: 'approve_refused', detail: { reason: 'no_longer_allowed' } }));
+    expect(await eventsOf(id)).toContainEqual(
+      expect.objectContaining({ action: 'approve_refused', detail: { reason: 'no_longer_allowed' } }),
+    );
     expect(ourBindings(HELLO)).toHaveLength(0);
   });
 
@@ -153,7 +170,9 @@ describe('2. authority is checked again at every click and at apply', () => {
     await h.sweep();
     const back = await h.waitForStatus(id, 'pending');
     expect(back.approvals).toEqual([]);
-    expect(await eventsOf(id)).toContainEqual(expect.objectContaining({ action: 'approval_dropped', detail: { approver: 'U0BOB', reason: 'not_an_approver' } }));
+    expect(await eventsOf(id)).toContainEqual(
+      expect.objectContaining({ action: 'approval_dropped', detail: { approver: 'U0BOB', reason: 'not_an_approver' } }),
+    );
     expect(ourBindings(HELLO)).toHaveLength(0);
   });
 });
@@ -169,18 +188,25 @@ describe('3. who may ask', () => {
   });
 
   it('a --rotation-period above the rule’s maxRotationPeriod is refused', async () => {
-    await refusedWithoutRequest('U0ALICE', 'rotate run-cmek/payments schedule --rotation-period 60d', /60d is longer than the 30d this rule allows/);
+    await refusedWithoutRequest(
+      'U0ALICE',
+      'rotate run-cmek/payments schedule --rotation-period 60d',
+      /60d is longer than the 30d this rule allows/,
+    );
   });
 
   it.each([
     ['2hrs', 'egress hello all-traffic 2hrs debugging', /`2hrs` is not a duration/],
     ['1h 30m', 'egress hello all-traffic 1h 30m debugging', /`1h 30m` is not a duration: write a duration as one word/],
     ['1h 30m (invoker)', 'invoker hello 1h 30m debugging', /`1h 30m` is not a duration/],
-  ])('a duration-looking word that is no duration (%s) is refused with the grammar, never a permanent change', async (_word, text, pattern) => {
-    const answer = await h.ask('U0ALICE', text);
-    expect(answer).toMatch(pattern);
-    expect(answer).toMatch(/Usage: `\/warden/);
-  });
+  ])(
+    'a duration-looking word that is no duration (%s) is refused with the grammar, never a permanent change',
+    async (_word, text, pattern) => {
+      const answer = await h.ask('U0ALICE', text);
+      expect(answer).toMatch(pattern);
+      expect(answer).toMatch(/Usage: `\/warden/);
+    },
+  );
 });
 
 describe('5. user text and Google’s limits', () => {
@@ -200,13 +226,24 @@ describe('5. user text and Google’s limits', () => {
 
 describe('6. Slack requests', () => {
   it('the same slash command delivered three times (Slack retries, same trigger_id) makes one request; every delivery gets the same answer', async () => {
-    const body = slashCommandBody({ text: 'egress hello all-traffic 1h retried', userId: 'U0ALICE', responseUrl: h.slack.responseUrl('retry'), triggerId: '1234.5678.retried' });
+    const body = slashCommandBody({
+      text: 'egress hello all-traffic 1h retried',
+      userId: 'U0ALICE',
+      responseUrl: h.slack.responseUrl('retry'),
+      triggerId: '1234.5678.retried',
+    });
     const url = `${h.botUrl}/slack/events`;
     const first = await postToSlackEndpoint(url, SIGNING_SECRET, body, FORM_CONTENT_TYPE);
-    const second = await postToSlackEndpoint(url, SIGNING_SECRET, body, FORM_CONTENT_TYPE, { headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } });
-    const third = await postToSlackEndpoint(url, SIGNING_SECRET, body, FORM_CONTENT_TYPE, { headers: { 'x-slack-retry-num': '2', 'x-slack-retry-reason': 'http_timeout' } });
+    const second = await postToSlackEndpoint(url, SIGNING_SECRET, body, FORM_CONTENT_TYPE, {
+      headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' },
+    });
+    const third = await postToSlackEndpoint(url, SIGNING_SECRET, body, FORM_CONTENT_TYPE, {
+      headers: { 'x-slack-retry-num': '2', 'x-slack-retry-reason': 'http_timeout' },
+    });
     expect([first.status, second.status, third.status]).toEqual([200, 200, 200]);
-    const replies = await h.slack.waitFor(() => (h.slack.responses('retry').length === 3 ? h.slack.responses('retry') : undefined), { description: 'three replies' });
+    const replies = await h.slack.waitFor(() => (h.slack.responses('retry').length === 3 ? h.slack.responses('retry') : undefined), {
+      description: 'three replies',
+    });
     const texts = replies.map((r) => r.body.text);
     expect(new Set(texts).size).toBe(1);
     const id = /`([23456789a-hjkmnp-z]{10})`/.exec(texts[0] ?? '')?.[1] ?? '';
@@ -244,11 +281,13 @@ describe('7. the audit trail records every refused click', () => {
     }
     // the last two clicks are sent without waiting for each other: their order is the machine's
     expect(refused).toHaveLength(3);
-    expect(refused).toEqual(expect.arrayContaining([
-      expect.objectContaining({ actor: 'U0CAROL', action: 'approve_refused', detail: { reason: 'duplicate_approval' } }),
-      expect.objectContaining({ actor: 'U0BOB', action: 'approve_refused', detail: { reason: 'already_denied' } }),
-      expect.objectContaining({ actor: 'U0MALLORY', action: 'deny_refused', detail: { reason: 'already_denied' } }),
-    ]));
+    expect(refused).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ actor: 'U0CAROL', action: 'approve_refused', detail: { reason: 'duplicate_approval' } }),
+        expect.objectContaining({ actor: 'U0BOB', action: 'approve_refused', detail: { reason: 'already_denied' } }),
+        expect.objectContaining({ actor: 'U0MALLORY', action: 'deny_refused', detail: { reason: 'already_denied' } }),
+      ]),
+    );
     const all = await eventsOf(id);
     const times = all.map((e) => e.at.getTime());
     expect([...times].sort((x, y) => x - y)).toEqual(times);

@@ -92,8 +92,11 @@ const idIn = (reply: string): string => /`([23456789a-hjkmnp-z]{10})`/.exec(repl
 const ours = (resource: string) => h.emulator.policy(resource).bindings.filter((b) => b.condition?.title.startsWith('runwarden-'));
 const eventsOf = (id: string) => h.runwarden.deps.store.events(id);
 const ephemeralTo = (user: string, id: string, pattern: RegExp) =>
-  h.slack.waitFor(() => h.slack.ephemerals.find((e) => e.user === user && e.text.includes(id) && pattern.test(e.text)), { description: `ephemeral to ${user} matching ${pattern}` });
-const dmTo = (user: string, pattern: RegExp) => h.slack.waitFor(() => h.slack.dms(user).find((m) => pattern.test(m.text)), { description: `DM to ${user} matching ${pattern}` });
+  h.slack.waitFor(() => h.slack.ephemerals.find((e) => e.user === user && e.text.includes(id) && pattern.test(e.text)), {
+    description: `ephemeral to ${user} matching ${pattern}`,
+  });
+const dmTo = (user: string, pattern: RegExp) =>
+  h.slack.waitFor(() => h.slack.dms(user).find((m) => pattern.test(m.text)), { description: `DM to ${user} matching ${pattern}` });
 /** Waits until `until` holds; fails the test (instead of returning the last state) when it never does. */
 async function settles(id: string, until: Parameters<Harness['waitForRequest']>[1], what: string) {
   const last = await h.waitForRequest(id, until);
@@ -102,22 +105,28 @@ async function settles(id: string, until: Parameters<Harness['waitForRequest']>[
 }
 
 describe('1. concurrent approvals never skip a step', () => {
-  it.each([1, 2, 3])('two platform approvers clicking Approve on step 1 at the same moment leave the request waiting for security (run %i)', async () => {
-    const id = await h.submit('U0ALICE', 'invoker payments-api 1h settle the ledger');
-    await Promise.all([h.click('U0BOB', 'approve', id), h.click('U0CAROL', 'approve', id)]);
-    // one of the two counted in step 1; the other was weighed, in its own transaction, on step 2 and refused
-    const loser = await h.slack.waitFor(() => h.slack.ephemerals.find((e) => ['U0BOB', 'U0CAROL'].includes(e.user) && e.text.includes(id)), { description: 'the second click refused' });
-    expect(loser.text).toMatch(/Step 2 of 2 .* \*security\*/);
-    const waiting = await settles(id, (r) => r.step === 2, 'step 2');
-    expect(waiting).toMatchObject({ status: 'pending', step: 2, approverGroup: 'security' });
-    expect(waiting.approvals).toEqual([expect.objectContaining({ step: 1 })]);
-    expect(ours(PAYMENTS)).toHaveLength(0);
+  it.each([1, 2, 3])(
+    'two platform approvers clicking Approve on step 1 at the same moment leave the request waiting for security (run %i)',
+    async () => {
+      const id = await h.submit('U0ALICE', 'invoker payments-api 1h settle the ledger');
+      await Promise.all([h.click('U0BOB', 'approve', id), h.click('U0CAROL', 'approve', id)]);
+      // one of the two counted in step 1; the other was weighed, in its own transaction, on step 2 and refused
+      const loser = await h.slack.waitFor(
+        () => h.slack.ephemerals.find((e) => ['U0BOB', 'U0CAROL'].includes(e.user) && e.text.includes(id)),
+        { description: 'the second click refused' },
+      );
+      expect(loser.text).toMatch(/Step 2 of 2 .* \*security\*/);
+      const waiting = await settles(id, (r) => r.step === 2, 'step 2');
+      expect(waiting).toMatchObject({ status: 'pending', step: 2, approverGroup: 'security' });
+      expect(waiting.approvals).toEqual([expect.objectContaining({ step: 1 })]);
+      expect(ours(PAYMENTS)).toHaveLength(0);
 
-    await h.click('U0DAVE', 'approve', id);
-    const active = await h.waitForStatus(id, 'active');
-    expect(active.approvals.map((a) => a.step)).toEqual([1, 2]);
-    expect(active.approvals[1]?.approver).toBe('U0DAVE');
-  });
+      await h.click('U0DAVE', 'approve', id);
+      const active = await h.waitForStatus(id, 'active');
+      expect(active.approvals.map((a) => a.step)).toEqual([1, 2]);
+      expect(active.approvals[1]?.approver).toBe('U0DAVE');
+    },
+  );
 });
 
 describe('2. a reason rule can never freeze the bot', () => {
@@ -183,7 +192,8 @@ describe('4. who may read what', () => {
     expect(outsider).toBe(unknown.replace('zzzzzzzzzz', id));
     expect(outsider).toMatch(/There is no request/);
     expect(outsider).not.toMatch(/pairing|dave@acme\.example/);
-    for (const reader of ['U0CAROL', 'U0DAVE', 'U0BOB', 'U0AUDREY']) expect(await h.ask(reader, `status ${id}`)).toContain(`Request ${id}: \`roles/run.invoker\` for \`user:dave@acme.example\``);
+    for (const reader of ['U0CAROL', 'U0DAVE', 'U0BOB', 'U0AUDREY'])
+      expect(await h.ask(reader, `status ${id}`)).toContain(`Request ${id}: \`roles/run.invoker\` for \`user:dave@acme.example\``);
   });
 
   it("Google's own error text never reaches Slack, status included", async () => {
@@ -238,9 +248,13 @@ describe('7. extensions keep the rule’s reason rules, and say how they were de
     const id = await h.submit('U0ALICE', 'invoker ticket-api 1h OPS-1 settle the ledger');
     await h.click('U0BOB', 'approve', id);
     await h.waitForStatus(id, 'active');
-    expect(await h.ask('U0ALICE', `extend ${id} 30m still settling`)).toMatch(/does not have the form this rule requires\. Hint: start with the ticket id/);
+    expect(await h.ask('U0ALICE', `extend ${id} 30m still settling`)).toMatch(
+      /does not have the form this rule requires\. Hint: start with the ticket id/,
+    );
     expect((await h.request(id)).extensions ?? []).toHaveLength(0);
-    expect(await eventsOf(id)).toContainEqual(expect.objectContaining({ actor: 'U0ALICE', action: 'extend_refused', detail: { reason: 'reason_rejected' } }));
+    expect(await eventsOf(id)).toContainEqual(
+      expect.objectContaining({ actor: 'U0ALICE', action: 'extend_refused', detail: { reason: 'reason_rejected' } }),
+    );
   });
 
   it('the reply to an auto-approved extension says it was auto-approved, not that it waits', async () => {
@@ -257,7 +271,9 @@ describe('8. every refusal is recorded, without contending on the request', () =
     const plain = await h.submit('U0ALICE', 'invoker hello 1h debugging');
     await h.click('U0BOB', 'review', plain);
     await ephemeralTo('U0BOB', plain, /not a break-glass request/);
-    expect(await eventsOf(plain)).toContainEqual(expect.objectContaining({ actor: 'U0BOB', action: 'review_refused', detail: { reason: 'not_break_glass' } }));
+    expect(await eventsOf(plain)).toContainEqual(
+      expect.objectContaining({ actor: 'U0BOB', action: 'review_refused', detail: { reason: 'not_break_glass' } }),
+    );
 
     const glass = idIn(await h.ask('U0ALICE', 'invoker oncall-api 30m --break-glass checkout is down'));
     await h.waitForStatus(glass, 'active');
@@ -266,7 +282,9 @@ describe('8. every refusal is recorded, without contending on the request', () =
     await settles(glass, (r) => r.reviewedBy === 'U0BOB', 'reviewed');
     await h.click('U0CAROL', 'review', glass);
     await ephemeralTo('U0CAROL', glass, /already reviewed/);
-    expect(await eventsOf(glass)).toContainEqual(expect.objectContaining({ actor: 'U0CAROL', action: 'review_refused', detail: { reason: 'already_reviewed' } }));
+    expect(await eventsOf(glass)).toContainEqual(
+      expect.objectContaining({ actor: 'U0CAROL', action: 'review_refused', detail: { reason: 'already_reviewed' } }),
+    );
   });
 
   it('approving an unknown or an already decided extension is refused and recorded', async () => {
@@ -280,8 +298,16 @@ describe('8. every refusal is recorded, without contending on the request', () =
     await settles(id, (r) => r.extensions?.[0]?.status === 'denied', 'extension denied');
     await h.press('U0BOB', 'runwarden_extension_approve', `${id}.1`, message);
     const recorded = async () => (await eventsOf(id)).filter((e) => e.action === 'extension_approve_refused').map((e) => e.detail);
-    await h.slack.waitFor(() => h.slack.ephemerals.filter((e) => ['U0CAROL', 'U0BOB'].includes(e.user) && e.text.includes(id)).length >= 2 || undefined, { description: 'both clickers told' });
-    expect(await recorded()).toEqual(expect.arrayContaining([{ n: 7, reason: 'no_such_extension' }, { n: 1, reason: 'extension_not_pending' }]));
+    await h.slack.waitFor(
+      () => h.slack.ephemerals.filter((e) => ['U0CAROL', 'U0BOB'].includes(e.user) && e.text.includes(id)).length >= 2 || undefined,
+      { description: 'both clickers told' },
+    );
+    expect(await recorded()).toEqual(
+      expect.arrayContaining([
+        { n: 7, reason: 'no_such_extension' },
+        { n: 1, reason: 'extension_not_pending' },
+      ]),
+    );
   });
 
   it('120 concurrent refused revokes of one request are all recorded and all answered', async () => {
@@ -353,7 +379,9 @@ describe('rule names (SPEC §5 `name`)', () => {
   it('the approval message and the audit trail name the rule, by its name or by kind and position', async () => {
     const named = await h.submit('U0ALICE', 'invoker payments-api 1h settle the ledger');
     expect(JSON.stringify(h.approvalMessage(named)?.blocks)).toContain('under rule `payments`');
-    expect(await eventsOf(named)).toContainEqual(expect.objectContaining({ action: 'submitted', detail: expect.objectContaining({ rule: 'payments' }) }));
+    expect(await eventsOf(named)).toContainEqual(
+      expect.objectContaining({ action: 'submitted', detail: expect.objectContaining({ rule: 'payments' }) }),
+    );
     const unnamed = await h.submit('U0ALICE', 'invoker hello 1h debugging');
     expect(JSON.stringify(h.approvalMessage(unnamed)?.blocks)).toContain('under rule `invoker#5`');
   });
@@ -363,13 +391,21 @@ describe('13. the request form', () => {
   it('a whitespace-only Reason gets a clear message on the Reason block', async () => {
     const modal = await h.openForm('U0ALICE');
     const view = await h.chooseKind('U0ALICE', modal, 'invoker');
-    const answer = await h.submitView('U0ALICE', view, {
-      runwarden_form_kind: 'invoker',
-      runwarden_form_target: HELLO,
-      runwarden_form_duration: '1h',
-      runwarden_form_reason: '    ',
-    }, modal.id);
-    expect(answer).toEqual({ response_action: 'errors', errors: { runwarden_form_reason: 'Give a reason: the approvers see it, and it is recorded.' } });
+    const answer = await h.submitView(
+      'U0ALICE',
+      view,
+      {
+        runwarden_form_kind: 'invoker',
+        runwarden_form_target: HELLO,
+        runwarden_form_duration: '1h',
+        runwarden_form_reason: '    ',
+      },
+      modal.id,
+    );
+    expect(answer).toEqual({
+      response_action: 'errors',
+      errors: { runwarden_form_reason: 'Give a reason: the approvers see it, and it is recorded.' },
+    });
   });
 
   it('a submission Slack delivers twice files one request', async () => {
@@ -381,12 +417,23 @@ describe('13. the request form', () => {
       userId: 'U0CAROL',
       view,
       viewId: modal.id,
-      values: { runwarden_form_kind: 'invoker', runwarden_form_target: HELLO, runwarden_form_duration: '1h', runwarden_form_reason: reason },
+      values: {
+        runwarden_form_kind: 'invoker',
+        runwarden_form_target: HELLO,
+        runwarden_form_duration: '1h',
+        runwarden_form_reason: reason,
+      },
     });
-    const answers = await Promise.all([1, 2].map(() => postToSlackEndpoint(`${h.botUrl}/slack/events`, SIGNING_SECRET, body, FORM_CONTENT_TYPE)));
+    const answers = await Promise.all(
+      [1, 2].map(() => postToSlackEndpoint(`${h.botUrl}/slack/events`, SIGNING_SECRET, body, FORM_CONTENT_TYPE)),
+    );
     expect(answers.map((a) => a.status)).toEqual([200, 200]);
     await dmTo('U0CAROL', new RegExp(`waiting for .*`));
-    const posted = () => h.slack.messages('C0APPROVALS').slice(before).filter((m) => JSON.stringify(m).includes(reason));
+    const posted = () =>
+      h.slack
+        .messages('C0APPROVALS')
+        .slice(before)
+        .filter((m) => JSON.stringify(m).includes(reason));
     await h.slack.waitFor(() => posted().length > 0, { description: 'the request posted' });
     const mine = await h.runwarden.deps.store.listByRequester('U0CAROL', ['pending']);
     expect(mine.requests.filter((r) => r.reason === reason)).toHaveLength(1);

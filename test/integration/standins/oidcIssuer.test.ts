@@ -36,8 +36,16 @@ describe('OIDC issuer stand-in, verified by google-auth-library', () => {
   });
 
   it.each([
-    ['a token signed with another key under the same kid', () => issuer.mint({ aud: AUDIENCE, email: SCHEDULER }, { signWith: 'other-key' }), /Invalid token signature/],
-    ['an expired token', () => issuer.mint({ aud: AUDIENCE, email: SCHEDULER, iat: nowS() - 7200, exp: nowS() - 3600 }), /Token used too late/],
+    [
+      'a token signed with another key under the same kid',
+      () => issuer.mint({ aud: AUDIENCE, email: SCHEDULER }, { signWith: 'other-key' }),
+      /Invalid token signature/,
+    ],
+    [
+      'an expired token',
+      () => issuer.mint({ aud: AUDIENCE, email: SCHEDULER, iat: nowS() - 7200, exp: nowS() - 3600 }),
+      /Token used too late/,
+    ],
     ['a token for another audience', () => issuer.mint({ aud: 'https://elsewhere.example', email: SCHEDULER }), /Wrong recipient/],
     ['a token from another issuer', () => issuer.mint({ aud: AUDIENCE, email: SCHEDULER, iss: 'https://evil.example' }), /Invalid issuer/],
     ['a token naming an unknown key id', () => issuer.mint({ aud: AUDIENCE, email: SCHEDULER }, { kid: 'unknown' }), /No pem found/],
@@ -47,7 +55,9 @@ describe('OIDC issuer stand-in, verified by google-auth-library', () => {
   });
 
   it('does not check email_verified itself — the app has to', async () => {
-    const ticket = (await verify(issuer.mint({ aud: AUDIENCE, email: SCHEDULER, email_verified: false }))) as { getPayload(): Record<string, unknown> };
+    const ticket = (await verify(issuer.mint({ aud: AUDIENCE, email: SCHEDULER, email_verified: false }))) as {
+      getPayload(): Record<string, unknown>;
+    };
     expect(ticket.getPayload().email_verified).toBe(false);
   });
 

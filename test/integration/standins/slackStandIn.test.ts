@@ -76,7 +76,9 @@ describe('Slack stand-in driven by the real @slack/web-api client', () => {
   it('records ephemeral messages', async () => {
     const result = await client.chat.postEphemeral({ channel: 'C0APPROVALS', user: 'U0MALLORY', text: 'You are not an approver' });
     expect(result.message_ts).toBeDefined();
-    expect(standIn.ephemerals).toEqual([expect.objectContaining({ channel: 'C0APPROVALS', user: 'U0MALLORY', text: 'You are not an approver' })]);
+    expect(standIn.ephemerals).toEqual([
+      expect.objectContaining({ channel: 'C0APPROVALS', user: 'U0MALLORY', text: 'You are not an approver' }),
+    ]);
   });
 
   it('looks up profile emails and user-group members', async () => {
@@ -138,7 +140,9 @@ describe('Slack stand-in driven by the real @slack/web-api client', () => {
     expect(standIn.modals()[0]?.history.map((v) => (v.title as { text: string }).text)).toEqual(['first', 'second']);
     // App Home publishes too
     const home = await client.views.publish({ user_id: 'U0ALICE', view: { type: 'home', blocks: [] } });
-    expect(await errorOf(client.views.publish({ user_id: 'U0ALICE', hash: '1.00000000', view: { type: 'home', blocks: [] } }))).toBe('hash_conflict');
+    expect(await errorOf(client.views.publish({ user_id: 'U0ALICE', hash: '1.00000000', view: { type: 'home', blocks: [] } }))).toBe(
+      'hash_conflict',
+    );
     await client.views.publish({ user_id: 'U0ALICE', hash: home.view?.hash ?? '', view: { type: 'home', blocks: [] } });
     expect(standIn.homePublishes('U0ALICE')).toBe(2);
   });
@@ -159,13 +163,27 @@ describe('Slack stand-in driven by the real @slack/web-api client', () => {
     const plain = standIn.responseUrl('slash-1');
     const bound = standIn.responseUrl('click-1', { channel: 'C0APPROVALS', ts: posted.ts ?? '' });
 
-    const reply = await fetch(plain, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'Request abc submitted', response_type: 'ephemeral' }) });
+    const reply = await fetch(plain, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'Request abc submitted', response_type: 'ephemeral' }),
+    });
     expect(reply.status).toBe(200);
-    await fetch(bound, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'approved', replace_original: true }) });
+    await fetch(bound, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'approved', replace_original: true }),
+    });
 
-    expect(standIn.responses('slash-1')).toEqual([expect.objectContaining({ tag: 'slash-1', body: { text: 'Request abc submitted', response_type: 'ephemeral' } })]);
+    expect(standIn.responses('slash-1')).toEqual([
+      expect.objectContaining({ tag: 'slash-1', body: { text: 'Request abc submitted', response_type: 'ephemeral' } }),
+    ]);
     expect(standIn.responses()).toHaveLength(2);
-    expect(standIn.messages('C0APPROVALS')[0]).toMatchObject({ text: 'approved', blocks: [], history: [expect.objectContaining({ via: 'response_url' })] });
+    expect(standIn.messages('C0APPROVALS')[0]).toMatchObject({
+      text: 'approved',
+      blocks: [],
+      history: [expect.objectContaining({ via: 'response_url' })],
+    });
 
     const bad = await fetch(plain, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'not json' });
     expect(bad.status).toBe(400);
@@ -173,7 +191,11 @@ describe('Slack stand-in driven by the real @slack/web-api client', () => {
 
   it('serves its state for the CLI and the extra routes it was given', async () => {
     await client.chat.postMessage({ channel: 'C0APPROVALS', text: 'hello' });
-    const state = (await (await fetch(`${standIn.url}/_sandbox/state`)).json()) as { messages: Array<{ text: string }>; ephemerals: unknown[]; responses: unknown[] };
+    const state = (await (await fetch(`${standIn.url}/_sandbox/state`)).json()) as {
+      messages: Array<{ text: string }>;
+      ephemerals: unknown[];
+      responses: unknown[];
+    };
     expect(state.messages.map((m) => m.text)).toEqual(['hello']);
     expect(state).toMatchObject({ ephemerals: [], responses: [] });
 

@@ -67,7 +67,12 @@ describe('warden CLI', () => {
     app.action<BlockAction<ButtonAction>>('runwarden_approve', async ({ ack, body, client }) => {
       await ack();
       const channel = body.channel?.id ?? '';
-      await client.chat.update({ channel, ts: body.message?.ts ?? '', text: `Request ${body.actions[0]?.value} approved by ${body.user.id}`, blocks: [] });
+      await client.chat.update({
+        channel,
+        ts: body.message?.ts ?? '',
+        text: `Request ${body.actions[0]?.value} approved by ${body.user.id}`,
+        blocks: [],
+      });
       await client.chat.postEphemeral({ channel, user: body.user.id, text: 'Your approval was recorded' });
     });
     app.action<BlockAction<ButtonAction>>('runwarden_deny', async ({ ack, body, respond }) => {
@@ -139,8 +144,15 @@ describe('warden CLI', () => {
     const id = 'abcdefghjk';
     const client = new WebClient(TOKEN, { slackApiUrl: `${standIn.url}/api/`, retryConfig: { retries: 0 } });
     const expires = Math.floor(Date.now() / 1000) + 2 * 3600;
-    const parent = await client.chat.postMessage({ channel: 'C0APPROVALS', text: `Request \`${id}\` by <@U0ALICE>: expires <!date^${expires}^{date_short_pretty} {time}|later>` });
-    await client.chat.postMessage({ channel: 'C0APPROVALS', thread_ts: parent.ts ?? '', text: 'Step 2: <!subteam^S0SECURITY>, please decide' });
+    const parent = await client.chat.postMessage({
+      channel: 'C0APPROVALS',
+      text: `Request \`${id}\` by <@U0ALICE>: expires <!date^${expires}^{date_short_pretty} {time}|later>`,
+    });
+    await client.chat.postMessage({
+      channel: 'C0APPROVALS',
+      thread_ts: parent.ts ?? '',
+      text: 'Step 2: <!subteam^S0SECURITY>, please decide',
+    });
     await client.chat.postMessage({ channel: 'U0BOB', text: 'unrelated DM to bob' });
 
     const about = await run('messages', id);
@@ -175,7 +187,10 @@ describe('warden CLI', () => {
   });
 
   it('explains what is wrong instead of failing obscurely', async () => {
-    expect(await run('approve', 'nope', '--user', 'U0BOB')).toMatchObject({ code: 1, err: expect.stringContaining('no message with an Approve button for request nope') });
+    expect(await run('approve', 'nope', '--user', 'U0BOB')).toMatchObject({
+      code: 1,
+      err: expect.stringContaining('no message with an Approve button for request nope'),
+    });
     const missing = await main(['messages', '--sandbox', join(dir, 'absent.json')], { out: () => undefined, err: () => undefined });
     expect(missing).toBe(1);
     const help: string[] = [];

@@ -5,7 +5,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, LogLevel, type BlockAction, type ButtonAction, type StaticSelectAction } from '@slack/bolt';
 import {
-  CANCEL_ACTION, EXTEND_DURATION_BLOCK, EXTEND_OPEN_ACTION, EXTEND_REASON_BLOCK, EXTEND_VIEW, FORM_DURATION_BLOCK, FORM_KIND_ACTION, FORM_KIND_BLOCK, FORM_REASON_BLOCK, FORM_TARGET_ACTION, FORM_TARGET_BLOCK, FORM_VIEW,
+  CANCEL_ACTION,
+  EXTEND_DURATION_BLOCK,
+  EXTEND_OPEN_ACTION,
+  EXTEND_REASON_BLOCK,
+  EXTEND_VIEW,
+  FORM_DURATION_BLOCK,
+  FORM_KIND_ACTION,
+  FORM_KIND_BLOCK,
+  FORM_REASON_BLOCK,
+  FORM_TARGET_ACTION,
+  FORM_TARGET_BLOCK,
+  FORM_VIEW,
 } from '../../../src/adapters/slack/ids';
 import { extendModal } from '../../../src/adapters/slack/views/extendModal';
 import { requestForm } from '../../../src/adapters/slack/views/requestForm';
@@ -26,7 +37,11 @@ function homeFor(user: string, pending: string[]): { type: 'home'; blocks: unkno
         text: { type: 'mrkdwn', text: `*${id}* pending for ${user}` },
         accessory: { type: 'button', action_id: CANCEL_ACTION, value: id, text: { type: 'plain_text', text: 'Cancel' } },
       })),
-      { type: 'actions', block_id: 'active_req-5', elements: [{ type: 'button', action_id: EXTEND_OPEN_ACTION, value: 'req-5', text: { type: 'plain_text', text: 'Extend' } }] },
+      {
+        type: 'actions',
+        block_id: 'active_req-5',
+        elements: [{ type: 'button', action_id: EXTEND_OPEN_ACTION, value: 'req-5', text: { type: 'plain_text', text: 'Extend' } }],
+      },
     ],
   };
 }
@@ -48,18 +63,31 @@ describe('warden CLI: form, suggestions, App Home', () => {
 
   beforeAll(async () => {
     standIn = await startSlackStandIn({ botToken: TOKEN });
-    app = new App({ token: TOKEN, signingSecret: SECRET, logLevel: LogLevel.ERROR, clientOptions: { slackApiUrl: `${standIn.url}/api/`, retryConfig: { retries: 0 } } });
+    app = new App({
+      token: TOKEN,
+      signingSecret: SECRET,
+      logLevel: LogLevel.ERROR,
+      clientOptions: { slackApiUrl: `${standIn.url}/api/`, retryConfig: { retries: 0 } },
+    });
     app.command('/warden', async ({ ack, command, client }) => {
       await ack();
       if (command.text === '') await client.views.open({ trigger_id: command.trigger_id, view: requestForm() as never });
     });
     app.action<BlockAction<StaticSelectAction>>(FORM_KIND_ACTION, async ({ ack, body, client }) => {
       await ack();
-      await client.views.update({ view_id: body.view?.id ?? '', view: requestForm(body.actions[0]?.selected_option.value as 'invoker') as never });
+      await client.views.update({
+        view_id: body.view?.id ?? '',
+        view: requestForm(body.actions[0]?.selected_option.value as 'invoker') as never,
+      });
     });
     app.options(FORM_TARGET_ACTION, async ({ ack, payload }) => {
-      const kind = (payload as { view?: { state?: { values?: Record<string, Record<string, { selected_option?: { value?: string } }>> } } }).view?.state?.values?.[FORM_KIND_BLOCK]?.[FORM_KIND_ACTION]?.selected_option?.value;
-      await ack({ options: ['hello', 'hello-api'].filter((s) => s.includes(payload.value)).map((s) => ({ text: { type: 'plain_text', text: `${s} (${kind})` }, value: s })) });
+      const kind = (payload as { view?: { state?: { values?: Record<string, Record<string, { selected_option?: { value?: string } }>> } } })
+        .view?.state?.values?.[FORM_KIND_BLOCK]?.[FORM_KIND_ACTION]?.selected_option?.value;
+      await ack({
+        options: ['hello', 'hello-api']
+          .filter((s) => s.includes(payload.value))
+          .map((s) => ({ text: { type: 'plain_text', text: `${s} (${kind})` }, value: s })),
+      });
     });
     app.view(FORM_VIEW, async ({ ack, view, body, client }) => {
       submitted.push(view.state.values);
@@ -85,14 +113,22 @@ describe('warden CLI: form, suggestions, App Home', () => {
     app.view(EXTEND_VIEW, async ({ ack, view, body, client }) => {
       const value = (block: string): string | undefined => Object.values(view.state.values[block] ?? {})[0]?.value ?? undefined;
       extended.push({ id: view.private_metadata, duration: value(EXTEND_DURATION_BLOCK), reason: value(EXTEND_REASON_BLOCK) });
-      if (value(EXTEND_DURATION_BLOCK) === 'forever') return void (await ack({ response_action: 'errors', errors: { [EXTEND_DURATION_BLOCK]: 'Not a duration.' } }));
+      if (value(EXTEND_DURATION_BLOCK) === 'forever')
+        return void (await ack({ response_action: 'errors', errors: { [EXTEND_DURATION_BLOCK]: 'Not a duration.' } }));
       await ack();
       await client.chat.postMessage({ channel: body.user.id, text: `Extension 1 of request ${view.private_metadata} sent for approval` });
     });
     const server = (await app.start({ port: 0, host: '127.0.0.1' })) as Server;
     dir = await mkdtemp(join(tmpdir(), 'warden-cli-views-'));
     sandboxFile = join(dir, 'sandbox.json');
-    await writeFile(sandboxFile, JSON.stringify({ botUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, signingSecret: SECRET, slackStandInUrl: standIn.url }));
+    await writeFile(
+      sandboxFile,
+      JSON.stringify({
+        botUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        signingSecret: SECRET,
+        slackStandInUrl: standIn.url,
+      }),
+    );
   });
   afterAll(async () => {
     await app.stop();
@@ -127,13 +163,29 @@ describe('warden CLI: form, suggestions, App Home', () => {
   });
 
   it('submits the form with the state values Slack sends and prints the confirmation DM', async () => {
-    const result = await run('form', '--kind', 'invoker', '--target', 'hello', '--duration', '2h', '--reason=read logs', '--user', 'U0ALICE');
+    const result = await run(
+      'form',
+      '--kind',
+      'invoker',
+      '--target',
+      'hello',
+      '--duration',
+      '2h',
+      '--reason=read logs',
+      '--user',
+      'U0ALICE',
+    );
     expect(result).toMatchObject({ code: 0, err: '' });
     expect(result.out).toContain('[DM to U0ALICE]');
     expect(result.out).toContain('Request req-10 sent for approval: read logs');
     const values = submitted.at(-1) ?? {};
-    expect(values[FORM_KIND_BLOCK]).toEqual({ [FORM_KIND_ACTION]: { type: 'static_select', selected_option: { text: { type: 'plain_text', text: 'invoker' }, value: 'invoker' } } });
-    expect(Object.values(values[FORM_TARGET_BLOCK] as object)[0]).toMatchObject({ type: 'external_select', selected_option: { value: 'hello' } });
+    expect(values[FORM_KIND_BLOCK]).toEqual({
+      [FORM_KIND_ACTION]: { type: 'static_select', selected_option: { text: { type: 'plain_text', text: 'invoker' }, value: 'invoker' } },
+    });
+    expect(Object.values(values[FORM_TARGET_BLOCK] as object)[0]).toMatchObject({
+      type: 'external_select',
+      selected_option: { value: 'hello' },
+    });
     expect(Object.values(values[FORM_DURATION_BLOCK] as object)[0]).toEqual({ type: 'plain_text_input', value: '2h' });
   });
 
@@ -164,7 +216,10 @@ describe('warden CLI: form, suggestions, App Home', () => {
     expect(clicked.out).toContain('U0ALICE clicks "Cancel" on req-9 in the App Home');
     expect(clicked.out).toContain('[App Home of U0ALICE (republished)]');
     expect(homeClicks).toEqual([{ container: { type: 'view', view_id: 'VHU0ALICE' }, value: 'req-9' }]);
-    expect(await run('home-click', 'cancel', 'req-9', '--user', 'U0ALICE')).toMatchObject({ code: 1, err: expect.stringContaining("no cancel button for req-9 in U0ALICE's App Home") });
+    expect(await run('home-click', 'cancel', 'req-9', '--user', 'U0ALICE')).toMatchObject({
+      code: 1,
+      err: expect.stringContaining("no cancel button for req-9 in U0ALICE's App Home"),
+    });
     const listed = await run('messages');
     expect(listed.out).toContain('Modals:');
     expect(listed.out).toContain('App Homes:');
@@ -181,6 +236,9 @@ describe('warden CLI: form, suggestions, App Home', () => {
     expect(sent).toMatchObject({ code: 0, err: '' });
     expect(sent.out).toContain('Extension 1 of request req-5 sent for approval');
     expect(extended.at(-1)).toEqual({ id: 'req-5', duration: '30m', reason: 'still debugging' });
-    expect(await run('home-click', 'cancel', 'req-9', '--reason', 'x', '--user', 'U0ALICE')).toMatchObject({ code: 1, err: expect.stringContaining('only home-click extend takes') });
+    expect(await run('home-click', 'cancel', 'req-9', '--reason', 'x', '--user', 'U0ALICE')).toMatchObject({
+      code: 1,
+      err: expect.stringContaining('only home-click extend takes'),
+    });
   });
 });

@@ -19,13 +19,21 @@ let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'warden-script-'));
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string; scripts: Record<string, string> };
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: pkg.name, version: '0.0.0', private: true, scripts: { warden: pkg.scripts.warden } }));
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({ name: pkg.name, version: '0.0.0', private: true, scripts: { warden: pkg.scripts.warden } }),
+  );
   mkdirSync(join(dir, 'dev/bin'), { recursive: true });
   cpSync(join(root, 'dev/bin/warden.js'), join(dir, 'dev/bin/warden.js'));
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const warden = (...args: string[]) => spawnSync('npm', ['run', '-s', 'warden', '--', ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' } });
+const warden = (...args: string[]) =>
+  spawnSync('npm', ['run', '-s', 'warden', '--', ...args], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, npm_config_update_notifier: 'false' },
+  });
 
 it('prints only what the CLI prints, passes every argument through, and keeps its exit code', () => {
   mkdirSync(join(dir, 'dist/dev/cli'), { recursive: true });
@@ -44,5 +52,7 @@ it('says how to build the CLI when it is not built yet', () => {
   const missing = warden('messages');
   expect(missing.status).toBe(1);
   expect(missing.stdout).toBe('');
-  expect(missing.stderr).toBe('warden: the CLI is not built yet: start the sandbox first (`npm start`, which compiles it), or run `npm run build:dev`\n');
+  expect(missing.stderr).toBe(
+    'warden: the CLI is not built yet: start the sandbox first (`npm start`, which compiles it), or run `npm run build:dev`\n',
+  );
 });

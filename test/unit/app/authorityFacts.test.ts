@@ -39,13 +39,27 @@ function directory(emails: Record<string, string | undefined>): DirectoryPort & 
 }
 
 const submit = (facts: AuthorityFacts, member?: string) =>
-  decideAuthority('submit', { actor: 'U0ALICE', draft: { kind: 'invoker', target: HELLO, reason: 'pairing', durationSeconds: 3600, member }, openRequests: 0, policy, facts, kinds: KIND_RULES, now: new Date('2026-11-22T12:00:00Z') });
+  decideAuthority('submit', {
+    actor: 'U0ALICE',
+    draft: { kind: 'invoker', target: HELLO, reason: 'pairing', durationSeconds: 3600, member },
+    openRequests: 0,
+    policy,
+    facts,
+    kinds: KIND_RULES,
+    now: new Date('2026-11-22T12:00:00Z'),
+  });
 const refusalOf = (d: ReturnType<typeof submit>) => (d.verdict === 'refused' ? d.refusal : undefined);
 
 it('looks up what the decision found missing (the approvers, for a grant to another member) and asks again', async () => {
   const slack = directory({ U0ALICE: 'alice@acme.example', U0BOB: 'bob@acme.example', U0CAROL: 'carol@acme.example' });
   let rounds = 0;
-  const decision = await withFacts(slack, policy, { groups: [], people: ['U0ALICE'] }, (facts) => ((rounds += 1), submit(facts, 'user:bob@acme.example')), refusalOf);
+  const decision = await withFacts(
+    slack,
+    policy,
+    { groups: [], people: ['U0ALICE'] },
+    (facts) => ((rounds += 1), submit(facts, 'user:bob@acme.example')),
+    refusalOf,
+  );
   expect(decision).toMatchObject({ verdict: 'wait' });
   expect(rounds).toBe(2);
   expect(slack.asked.sort()).toEqual(['U0ALICE', 'U0BOB', 'U0CAROL']);

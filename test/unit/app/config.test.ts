@@ -42,7 +42,14 @@ describe('parseConfig', () => {
     });
     expect(result.ok).toBe(false);
     const message = result.ok ? '' : result.message;
-    for (const name of ['PORT', 'RUN_EMULATOR_HOST', 'WARDEN_JOBS_INVOKERS', 'SLACK_API_URL', 'GOOGLE_CLOUD_PROJECT', 'SLACK_SIGNING_SECRET']) {
+    for (const name of [
+      'PORT',
+      'RUN_EMULATOR_HOST',
+      'WARDEN_JOBS_INVOKERS',
+      'SLACK_API_URL',
+      'GOOGLE_CLOUD_PROJECT',
+      'SLACK_SIGNING_SECRET',
+    ]) {
       expect(message).toContain(name);
     }
     expect(message).not.toContain('xoxb-secret-value');
@@ -117,7 +124,11 @@ describe('secrets and tokens from the environment', () => {
       SLACK_SIGNING_SECRET_PREVIOUS: '\told-signing\r\n',
     });
     if (!result.ok) throw new Error(result.message);
-    expect(result.config).toMatchObject({ SLACK_SIGNING_SECRET: 'shh-signing', SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET_PREVIOUS: 'old-signing' });
+    expect(result.config).toMatchObject({
+      SLACK_SIGNING_SECRET: 'shh-signing',
+      SLACK_BOT_TOKEN: 'xoxb-1',
+      SLACK_SIGNING_SECRET_PREVIOUS: 'old-signing',
+    });
     const trimmed = result.warnings.filter((w) => /whitespace/.test(w.message)).map((w) => w.variable);
     expect(trimmed.sort()).toEqual(['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_SIGNING_SECRET_PREVIOUS']);
     const said = JSON.stringify(result.warnings);
@@ -154,12 +165,21 @@ describe('secrets and tokens from the environment', () => {
     const result = parseConfig({ ...production, SLACK_SIGNING_SECRET_PREVIOUS: 'old-signing' });
     if (!result.ok) throw new Error(result.message);
     expect(result.config.SLACK_SIGNING_SECRET_PREVIOUS).toBe('old-signing');
-    expect(result.warnings).toEqual([expect.objectContaining({ variable: 'SLACK_SIGNING_SECRET_PREVIOUS', message: expect.stringContaining('remove it once the rotation is done') })]);
+    expect(result.warnings).toEqual([
+      expect.objectContaining({
+        variable: 'SLACK_SIGNING_SECRET_PREVIOUS',
+        message: expect.stringContaining('remove it once the rotation is done'),
+      }),
+    ]);
   });
 
   it('warns when a secret is still Terraform’s placeholder version (infra/secrets.tf)', () => {
     const result = parseConfig({ ...production, SLACK_SIGNING_SECRET: TERRAFORM_PLACEHOLDER });
-    expect(result.ok && result.warnings).toEqual([expect.objectContaining({ variable: 'SLACK_SIGNING_SECRET', message: expect.stringContaining('placeholder') })]);
-    expect(readFileSync(join(__dirname, '..', '..', '..', 'infra', 'secrets.tf'), 'utf8')).toContain(`secret_data = "${TERRAFORM_PLACEHOLDER}"`);
+    expect(result.ok && result.warnings).toEqual([
+      expect.objectContaining({ variable: 'SLACK_SIGNING_SECRET', message: expect.stringContaining('placeholder') }),
+    ]);
+    expect(readFileSync(join(__dirname, '..', '..', '..', 'infra', 'secrets.tf'), 'utf8')).toContain(
+      `secret_data = "${TERRAFORM_PLACEHOLDER}"`,
+    );
   });
 });

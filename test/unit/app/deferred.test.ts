@@ -36,10 +36,10 @@ describe('deferred', () => {
   });
 
   it('passes the adapter’s rejections through unchanged', async () => {
-    const port = deferred<Greeter>(
-      async () => ({ greet: () => Promise.reject(new Error('PERMISSION_DENIED')), count: async () => 0 }),
-      { greet: true, count: true },
-    );
+    const port = deferred<Greeter>(async () => ({ greet: () => Promise.reject(new Error('PERMISSION_DENIED')), count: async () => 0 }), {
+      greet: true,
+      count: true,
+    });
     await expect(port.greet('x', '.')).rejects.toThrow('PERMISSION_DENIED');
   });
 

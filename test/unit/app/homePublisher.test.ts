@@ -33,7 +33,14 @@ function controlledPublish() {
     first();
     await new Promise((resolve) => setImmediate(resolve));
   };
-  return { publish, finish, started, get maxRunning() { return maxRunning; } };
+  return {
+    publish,
+    finish,
+    started,
+    get maxRunning() {
+      return maxRunning;
+    },
+  };
 }
 
 const settledNow = async (promise: Promise<void>): Promise<boolean> => {

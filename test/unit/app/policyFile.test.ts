@@ -13,7 +13,15 @@ const write = (name: string, text: string): string => {
 describe('readPolicyFile', () => {
   it('loads the example policy shipped with the project', () => {
     const result = readPolicyFile(join(__dirname, '../../../examples/policy.yaml'));
-    expect(result.ok && result.policy.rules.map((r) => r.kind)).toEqual(['invoker', 'invoker', 'invoker', 'egress', 'ingress', 'rotate', 'convert']);
+    expect(result.ok && result.policy.rules.map((r) => r.kind)).toEqual([
+      'invoker',
+      'invoker',
+      'invoker',
+      'egress',
+      'ingress',
+      'rotate',
+      'convert',
+    ]);
   });
 
   it('names the file when it cannot be read', () => {
@@ -22,7 +30,10 @@ describe('readPolicyFile', () => {
   });
 
   it('lists every problem of an invalid policy at once', () => {
-    const path = write('bad.yaml', 'domains: [acme.example]\napproverGroups: { platform: [U0BOB] }\nrules:\n  - kind: invoker\n    resources: ["x"]\n    approvers: plat\n    colour: red\n');
+    const path = write(
+      'bad.yaml',
+      'domains: [acme.example]\napproverGroups: { platform: [U0BOB] }\nrules:\n  - kind: invoker\n    resources: ["x"]\n    approvers: plat\n    colour: red\n',
+    );
     const result = readPolicyFile(path);
     const message = result.ok ? '' : result.message;
     expect(message).toContain('bad.yaml');

@@ -26,7 +26,10 @@ describe('checkSlackSignature', () => {
   });
 
   it('refuses the previous secret once it is removed', () => {
-    expect(checkSlackSignature({ current: 'new-secret' }, headers('old-secret'), BODY, NOW)).toEqual({ ok: false, reason: 'signature mismatch' });
+    expect(checkSlackSignature({ current: 'new-secret' }, headers('old-secret'), BODY, NOW)).toEqual({
+      ok: false,
+      reason: 'signature mismatch',
+    });
   });
 
   it('refuses any other secret, and a body changed after signing', () => {
@@ -50,7 +53,10 @@ describe('checkSlackSignature', () => {
     ['no signature', { signature: undefined, timestamp: String(seconds) }],
     ['no timestamp', { signature: headers('new-secret').signature, timestamp: undefined }],
     ['a timestamp that is not a number', { signature: headers('new-secret').signature, timestamp: 'soon' }],
-    ['the headers given twice', { signature: [headers('new-secret').signature, headers('new-secret').signature], timestamp: String(seconds) }],
+    [
+      'the headers given twice',
+      { signature: [headers('new-secret').signature, headers('new-secret').signature], timestamp: String(seconds) },
+    ],
     ['another signature version', { signature: headers('new-secret').signature.replace('v0=', 'v1='), timestamp: String(seconds) }],
   ])('refuses %s', (_what, given) => {
     expect(checkSlackSignature(secrets, given, BODY, NOW).ok).toBe(false);

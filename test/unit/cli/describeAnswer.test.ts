@@ -2,7 +2,8 @@ import { describeAnswer } from '../../../dev/cli/describeAnswer';
 
 describe('describeAnswer', () => {
   it('shows an inline slash-command reply as Slack would, not as JSON', () => {
-    const text = ':warning: Give a reason: the approvers see it, and it is recorded.\nUsage: `/warden invoker <service> <duration> <reason…>`';
+    const text =
+      ':warning: Give a reason: the approvers see it, and it is recorded.\nUsage: `/warden invoker <service> <duration> <reason…>`';
     const lines = describeAnswer({ status: 200, text: JSON.stringify({ response_type: 'ephemeral', text }) });
     expect(lines).toEqual([
       'HTTP 200 (ephemeral reply):',
@@ -25,6 +26,8 @@ describe('describeAnswer', () => {
   });
 
   it('announces a modal answered with inline errors (the caller lists them by label)', () => {
-    expect(describeAnswer({ status: 200, text: '{"response_action":"errors","errors":{"reason":"Give a reason"}}' })).toEqual(['HTTP 200 (the form shows errors):']);
+    expect(describeAnswer({ status: 200, text: '{"response_action":"errors","errors":{"reason":"Give a reason"}}' })).toEqual([
+      'HTTP 200 (the form shows errors):',
+    ]);
   });
 });

@@ -11,7 +11,14 @@ const state = {
     { channel: 'C0APPROVALS', ts: '1.2', text: 'Step 2: <!subteam^S0SECURITY>', threadTs: '1.1', postedAt: at(20), history: [] },
     { channel: 'C0APPROVALS', ts: '1.3', text: `Request \`${OTHER}\` by <@U0CAROL>`, postedAt: at(25), history: [{ at: at(2) }] },
     { channel: 'DU0ALICE', ts: '1.4', text: `Your request \`${ID}\` is approved`, postedAt: at(5), history: [] },
-    { channel: 'C0APPROVALS', ts: '1.5', text: 'Extension', blocks: [{ type: 'actions', elements: [{ value: `${ID}.1` }] }], postedAt: at(1), history: [] },
+    {
+      channel: 'C0APPROVALS',
+      ts: '1.5',
+      text: 'Extension',
+      blocks: [{ type: 'actions', elements: [{ value: `${ID}.1` }] }],
+      postedAt: at(1),
+      history: [],
+    },
   ],
   ephemerals: [
     { user: 'U0BOB', text: `You cannot approve \`${ID}\``, postedAt: at(10) },
@@ -42,7 +49,9 @@ it('by time: posted or updated since a duration ago or an RFC 3339 time; filters
   expect(shown(['--since', '4m'])).toEqual(['1.3', '1.5', 'eph:U0ALICE']);
   expect(shown([`--since=${at(22)}`])).toEqual(['1.2', '1.3', '1.4', '1.5', 'eph:U0BOB', 'eph:U0ALICE']);
   expect(shown([ID, '--since', '6m'], 'U0ALICE')).toEqual(['1.4']);
-  expect(messageFilter([ID, '--since', '2026-12-06T03:00:00Z'], 'U0ALICE', now).description).toBe(`about request ${ID}, for U0ALICE, since 2026-12-06T03:00:00Z`);
+  expect(messageFilter([ID, '--since', '2026-12-06T03:00:00Z'], 'U0ALICE', now).description).toBe(
+    `about request ${ID}, for U0ALICE, since 2026-12-06T03:00:00Z`,
+  );
 });
 
 it('refuses what it does not understand, saying what it takes', () => {

@@ -40,26 +40,34 @@ it('without the user groups it says which groups it could not look inside', asyn
 });
 
 it('an invalid policy: every problem with its path, exit 1', async () => {
-  const bad = file('bad.yaml', 'defaults: { channel: C0X }\ndomains: [acme.example]\napproverGroups: { platform: [U0BOB] }\nrules:\n  - { kind: invoker, resources: ["projects/p-1234/locations/*/services/*"], maxDuraton: 1h, approvers: platform, approvals: 2 }\n');
+  const bad = file(
+    'bad.yaml',
+    'defaults: { channel: C0X }\ndomains: [acme.example]\napproverGroups: { platform: [U0BOB] }\nrules:\n  - { kind: invoker, resources: ["projects/p-1234/locations/*/services/*"], maxDuraton: 1h, approvers: platform, approvals: 2 }\n',
+  );
   const result = await run('check', bad);
   expect(result.code).toBe(1);
   expect(result.out).toContain('invalid — ');
   expect(result.out).toContain('rules[0].approvals: 2 approvals needed but group "platform" has only 1 member(s)');
-  expect(result.out).toContain("rules[0].maxDuraton: unknown field");
+  expect(result.out).toContain('rules[0].maxDuraton: unknown field');
 });
 
 it('warnings leave the exit code 0, unless --strict', async () => {
-  const shadowed = file('shadowed.yaml', `defaults: { channel: C0X }
+  const shadowed = file(
+    'shadowed.yaml',
+    `defaults: { channel: C0X }
 domains: [acme.example]
 approverGroups: { platform: [U0BOB, U0CAROL] }
 rules:
   - { kind: egress, resources: ["projects/p-1234/locations/*/services/*"], approvers: platform }
   - { kind: egress, resources: ["projects/p-1234/locations/*/services/pay-*"], approvers: platform, approvals: 2 }
-`);
+`,
+  );
   const lenient = await run('check', shadowed);
   expect(lenient.code).toBe(0);
   expect(lenient.out).toContain('valid — 2 rules, 1 approver group(s), 1 warning(s)');
-  expect(lenient.out).toContain('  warning rules[1]: never applies: every resource it covers falls under rules[0] first (the first matching rule applies) [shadowed]');
+  expect(lenient.out).toContain(
+    '  warning rules[1]: never applies: every resource it covers falls under rules[0] first (the first matching rule applies) [shadowed]',
+  );
   expect((await run('check', shadowed, '--strict')).code).toBe(1);
 });
 
@@ -70,5 +78,8 @@ it('wrong usage: a clear line and the usage, exit 2; unreadable files exit 1', a
   expect(await run('check', 'a.yaml', '--colour')).toMatchObject({ code: 2, err: expect.stringContaining('unknown option --colour') });
   expect(await run('check', join(dir, 'absent.yaml'))).toMatchObject({ code: 1, err: expect.stringContaining('cannot read') });
   const groups = file('groups.yaml', 'S0SECURITY: [bob]\n');
-  expect(await run('check', join(root, 'examples/policy.yaml'), '--groups', groups)).toMatchObject({ code: 1, err: expect.stringContaining('is not a Slack user ID') });
+  expect(await run('check', join(root, 'examples/policy.yaml'), '--groups', groups)).toMatchObject({
+    code: 1,
+    err: expect.stringContaining('is not a Slack user ID'),
+  });
 });

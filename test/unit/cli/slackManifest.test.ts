@@ -51,7 +51,10 @@ describe('npm run slack-manifest', () => {
     { argv: ['--slash'], message: '--slash needs a value' },
     { argv: ['--url='], message: '--url is empty' },
     { argv: ['--url', ''], message: '--url is empty' },
-    { argv: ['--url', 'runwarden-1.us-central1.run.app'], message: `--url must be the service's https:// URL, got "runwarden-1.us-central1.run.app"` },
+    {
+      argv: ['--url', 'runwarden-1.us-central1.run.app'],
+      message: `--url must be the service's https:// URL, got "runwarden-1.us-central1.run.app"`,
+    },
     { argv: ['--url', 'http://runwarden-1.us-central1.run.app'], message: `--url must be the service's https:// URL` },
     { argv: ['--slash', 'warden'], message: '--slash must look like /warden' },
     { argv: ['--slash', '/Warden'], message: '--slash must look like /warden' },

@@ -13,7 +13,10 @@ it.each([
   ['<!subteam^S0SECURITY|@security>', '@security'],
   ['<!here> :rotating_light: break-glass', '@here :rotating_light: break-glass'],
   ['in <#C0APPROVALS> and <#C0X|platform>', 'in #C0APPROVALS and #platform'],
-  ['<https://console.cloud.google.com/run|the service> and <https://x.example>', 'the service (https://console.cloud.google.com/run) and https://x.example'],
+  [
+    '<https://console.cloud.google.com/run|the service> and <https://x.example>',
+    'the service (https://console.cloud.google.com/run) and https://x.example',
+  ],
   ['a &lt;b&gt; &amp; c', 'a <b> & c'],
   ['`<not markup>` stays', '`<not markup>` stays'],
 ])('%s', (text, shown) => {
@@ -22,7 +25,9 @@ it.each([
 
 it('fills date tokens in UTC, with today/tomorrow/yesterday and relative words', () => {
   const at = unix('2026-12-06T05:14:28Z');
-  expect(renderSlackText(`expires <!date^${at}^{date_short_pretty} {time}|Dec 6, 2026 05:14 UTC>`, context)).toBe('expires today 05:14 UTC');
+  expect(renderSlackText(`expires <!date^${at}^{date_short_pretty} {time}|Dec 6, 2026 05:14 UTC>`, context)).toBe(
+    'expires today 05:14 UTC',
+  );
   expect(renderSlackText(`<!date^${at}^{date_num} {time_secs} ({ago})|x>`, context)).toBe('2026-12-06 05:14:28 UTC (in 2 hours)');
   const tomorrow = unix('2026-12-07T09:00:00Z');
   expect(renderSlackText(`<!date^${tomorrow}^{date_pretty} at {time}|x>`, context)).toBe('tomorrow at 09:00 UTC');

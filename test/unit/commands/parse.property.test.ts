@@ -23,9 +23,7 @@ const word = fc.oneof(
   fc.string({ maxLength: 12 }),
 );
 const separator = fc.constantFrom(' ', '  ', '\u00a0', '\t', '\n', '\u2003', '\u200b');
-const soup = fc
-  .array(fc.tuple(word, separator), { maxLength: 12 })
-  .map((parts) => parts.map(([text, gap]) => `${text}${gap}`).join(''));
+const soup = fc.array(fc.tuple(word, separator), { maxLength: 12 }).map((parts) => parts.map(([text, gap]) => `${text}${gap}`).join(''));
 
 describe('parseCommand on arbitrary text', () => {
   test('never throws on any string', () => {
@@ -44,13 +42,19 @@ describe('parseCommand on arbitrary text', () => {
   test('a valid invoker command survives any extra spacing between its words', () => {
     const words = ['invoker', 'payments', '2h', 'look', 'at', 'logs', '--role', 'roles/run.viewer'];
     fc.assert(
-      fc.property(fc.array(separator.filter((gap) => gap !== '\u200b'), { minLength: words.length, maxLength: words.length }), (gaps) => {
-        const text = words.map((each, index) => `${each}${gaps[index] ?? ' '}`).join('');
-        expect(parseCommand(text)).toEqual({
-          ok: true,
-          command: { name: 'invoker', service: 'payments', durationSeconds: 7200, reason: 'look at logs', role: 'roles/run.viewer' },
-        });
-      }),
+      fc.property(
+        fc.array(
+          separator.filter((gap) => gap !== '\u200b'),
+          { minLength: words.length, maxLength: words.length },
+        ),
+        (gaps) => {
+          const text = words.map((each, index) => `${each}${gaps[index] ?? ' '}`).join('');
+          expect(parseCommand(text)).toEqual({
+            ok: true,
+            command: { name: 'invoker', service: 'payments', durationSeconds: 7200, reason: 'look at logs', role: 'roles/run.viewer' },
+          });
+        },
+      ),
     );
   });
 });

@@ -38,7 +38,11 @@ describe('posture', () => {
     ['a project', 'posture projects/acme-prod', { name: 'posture', scope: 'projects/acme-prod' }],
     ['a folder', 'posture folders/123', { name: 'posture', scope: 'folders/123' }],
     ['a short service name', 'posture hello', { name: 'posture', scope: 'hello' }],
-    ['a full service name', 'posture projects/acme-prod/locations/us-central1/services/hello', { name: 'posture', scope: 'projects/acme-prod/locations/us-central1/services/hello' }],
+    [
+      'a full service name',
+      'posture projects/acme-prod/locations/us-central1/services/hello',
+      { name: 'posture', scope: 'projects/acme-prod/locations/us-central1/services/hello' },
+    ],
   ])('%s', (_, text, command) => {
     expect(parseCommand(text)).toEqual({ ok: true, command });
   });
@@ -85,14 +89,51 @@ describe('usage lines', () => {
 describe('invoker', () => {
   const usage = invoker.usage();
   test.each<Case>([
-    ['a short service, a duration and a reason', 'invoker payments 2h debug the outage', { name: 'invoker', service: 'payments', durationSeconds: 7200, reason: 'debug the outage' }],
-    ['a full service name', `invoker ${FULL} 30m look at logs`, { name: 'invoker', service: FULL, durationSeconds: 1800, reason: 'look at logs' }],
-    ['every option, anywhere after the subcommand', 'invoker --project acme-stage payments 1h30m why --member user:Bob@acme.example not --role roles/run.viewer --region europe-west1', { name: 'invoker', service: 'payments', durationSeconds: 5400, reason: 'why not', member: 'user:bob@acme.example', role: 'roles/run.viewer', project: 'acme-stage', region: 'europe-west1' }],
-    ['a custom role of a project', 'invoker payments 1h x --role projects/acme-prod/roles/runCaller', { name: 'invoker', service: 'payments', durationSeconds: 3600, reason: 'x', role: 'projects/acme-prod/roles/runCaller' }],
-    ['a reason squeezed to single spaces', 'invoker payments 1h  a \n b\t c', { name: 'invoker', service: 'payments', durationSeconds: 3600, reason: 'a b c' }],
+    [
+      'a short service, a duration and a reason',
+      'invoker payments 2h debug the outage',
+      { name: 'invoker', service: 'payments', durationSeconds: 7200, reason: 'debug the outage' },
+    ],
+    [
+      'a full service name',
+      `invoker ${FULL} 30m look at logs`,
+      { name: 'invoker', service: FULL, durationSeconds: 1800, reason: 'look at logs' },
+    ],
+    [
+      'every option, anywhere after the subcommand',
+      'invoker --project acme-stage payments 1h30m why --member user:Bob@acme.example not --role roles/run.viewer --region europe-west1',
+      {
+        name: 'invoker',
+        service: 'payments',
+        durationSeconds: 5400,
+        reason: 'why not',
+        member: 'user:bob@acme.example',
+        role: 'roles/run.viewer',
+        project: 'acme-stage',
+        region: 'europe-west1',
+      },
+    ],
+    [
+      'a custom role of a project',
+      'invoker payments 1h x --role projects/acme-prod/roles/runCaller',
+      { name: 'invoker', service: 'payments', durationSeconds: 3600, reason: 'x', role: 'projects/acme-prod/roles/runCaller' },
+    ],
+    [
+      'a reason squeezed to single spaces',
+      'invoker payments 1h  a \n b\t c',
+      { name: 'invoker', service: 'payments', durationSeconds: 3600, reason: 'a b c' },
+    ],
     ['the subcommand in capitals', 'INVOKER payments 1h x', { name: 'invoker', service: 'payments', durationSeconds: 3600, reason: 'x' }],
-    ['the slash command repeated in the text', '/warden invoker payments 1h x', { name: 'invoker', service: 'payments', durationSeconds: 3600, reason: 'x' }],
-    ['a reason with quotes and punctuation kept as typed', 'invoker payments 1h "it\'s" broken: see #123 & <https://x>', { name: 'invoker', service: 'payments', durationSeconds: 3600, reason: '"it\'s" broken: see #123 & <https://x>' }],
+    [
+      'the slash command repeated in the text',
+      '/warden invoker payments 1h x',
+      { name: 'invoker', service: 'payments', durationSeconds: 3600, reason: 'x' },
+    ],
+    [
+      'a reason with quotes and punctuation kept as typed',
+      'invoker payments 1h "it\'s" broken: see #123 & <https://x>',
+      { name: 'invoker', service: 'payments', durationSeconds: 3600, reason: '"it\'s" broken: see #123 & <https://x>' },
+    ],
   ])('parses %s', (_description, text, command) => expectCommand(text, command));
 
   test.each<Failure>([
@@ -102,19 +143,43 @@ describe('invoker', () => {
     ['the duration left out', 'invoker payments debugging stuff', '`debugging` is not a duration: use 90s, 30m, 2h, 1d or 1h30m'],
     ['a duration with an unknown unit', 'invoker payments 3x debugging', '`3x` is not a duration: use 90s, 30m, 2h, 1d or 1h30m'],
     ['a duration past the limit', 'invoker payments 400d x', "`400d` is longer than runwarden's limit of 366d"],
-    ['an invalid service name', 'invoker Payments_API 1h x', '`Payments_API` is not a Cloud Run service name: use a short name like `payments` or projects/P/locations/L/services/S'],
-    ['a member without a type', 'invoker payments 1h x --member bob@acme.example', '`bob@acme.example` is not a member: use user:EMAIL, group:EMAIL or serviceAccount:EMAIL'],
-    ['allUsers as member', 'invoker payments 1h x --member allUsers', '`allUsers` is not a member: use user:EMAIL, group:EMAIL or serviceAccount:EMAIL'],
+    [
+      'an invalid service name',
+      'invoker Payments_API 1h x',
+      '`Payments_API` is not a Cloud Run service name: use a short name like `payments` or projects/P/locations/L/services/S',
+    ],
+    [
+      'a member without a type',
+      'invoker payments 1h x --member bob@acme.example',
+      '`bob@acme.example` is not a member: use user:EMAIL, group:EMAIL or serviceAccount:EMAIL',
+    ],
+    [
+      'allUsers as member',
+      'invoker payments 1h x --member allUsers',
+      '`allUsers` is not a member: use user:EMAIL, group:EMAIL or serviceAccount:EMAIL',
+    ],
     ['an invalid role', 'invoker payments 1h x --role owner', '`owner` is not an IAM role: use roles/x.y or projects/P/roles/R'],
     ['an invalid project', 'invoker payments 1h x --project ACME', '`ACME` is not a Google Cloud project id'],
     ['an invalid region', 'invoker payments 1h x --region moon', '`moon` is not a Cloud Run region (e.g. us-central1)'],
-    ['an unknown option', 'invoker payments 1h x --rotation-period 1d', '`--rotation-period` is not an option of invoker: use --member, --role, --project, --region, --start or --break-glass'],
+    [
+      'an unknown option',
+      'invoker payments 1h x --rotation-period 1d',
+      '`--rotation-period` is not an option of invoker: use --member, --role, --project, --region, --start or --break-glass',
+    ],
     ['an option twice', 'invoker payments 1h x --role roles/run.invoker --role roles/run.viewer', '--role is given twice'],
     ['an option without value', 'invoker payments 1h x --member', '--member needs a value'],
     ['a reason over 500 characters', `invoker payments 1h ${'x'.repeat(501)}`, 'The reason is 501 characters long: keep it to 500.'],
     ['a duration in words (2hrs)', 'invoker payments 2hrs debugging', '`2hrs` is not a duration: use 90s, 30m, 2h, 1d or 1h30m'],
-    ['a duration split in two (1h 30m): 30m would be part of the reason', 'invoker payments 1h 30m debugging', '`1h 30m` is not a duration: write a duration as one word, without spaces (e.g. 1h30m; use 90s, 30m, 2h, 1d or 1h30m)'],
-    ['a duration split with a unit word (2h 30min)', 'invoker payments 2h 30min debugging', '`2h 30min` is not a duration: write a duration as one word, without spaces (e.g. 1h30m; use 90s, 30m, 2h, 1d or 1h30m)'],
+    [
+      'a duration split in two (1h 30m): 30m would be part of the reason',
+      'invoker payments 1h 30m debugging',
+      '`1h 30m` is not a duration: write a duration as one word, without spaces (e.g. 1h30m; use 90s, 30m, 2h, 1d or 1h30m)',
+    ],
+    [
+      'a duration split with a unit word (2h 30min)',
+      'invoker payments 2h 30min debugging',
+      '`2h 30min` is not a duration: write a duration as one word, without spaces (e.g. 1h30m; use 90s, 30m, 2h, 1d or 1h30m)',
+    ],
   ])('refuses %s', (_description, text, error) => expectFailure(text, error, usage));
 
   test('accepts a reason of exactly 500 characters, counting emoji as one', () => {
@@ -123,16 +188,42 @@ describe('invoker', () => {
 });
 
 describe.each([
-  ['egress', egress, 'all-traffic', 'ALL-TRAFFIC', 'an egress setting: use all-traffic or private-ranges-only', 'Say which egress setting: all-traffic or private-ranges-only.'],
-  ['ingress', ingress, 'internal-and-cloud-load-balancing', 'Internal-And-Cloud-Load-Balancing', 'an ingress setting: use all, internal or internal-and-cloud-load-balancing', 'Say which ingress setting: all, internal or internal-and-cloud-load-balancing.'],
+  [
+    'egress',
+    egress,
+    'all-traffic',
+    'ALL-TRAFFIC',
+    'an egress setting: use all-traffic or private-ranges-only',
+    'Say which egress setting: all-traffic or private-ranges-only.',
+  ],
+  [
+    'ingress',
+    ingress,
+    'internal-and-cloud-load-balancing',
+    'Internal-And-Cloud-Load-Balancing',
+    'an ingress setting: use all, internal or internal-and-cloud-load-balancing',
+    'Say which ingress setting: all, internal or internal-and-cloud-load-balancing.',
+  ],
 ] as const)('%s', (name, module, value, shouted, notA, missing) => {
   const usage = module.usage();
   test.each<[string, string, object]>([
     ['a permanent change', `${name} payments ${value} open it up`, { name, service: 'payments', value, reason: 'open it up' }],
-    ['a temporary change', `${name} payments ${value} 2h open it up`, { name, service: 'payments', value, durationSeconds: 7200, reason: 'open it up' }],
+    [
+      'a temporary change',
+      `${name} payments ${value} 2h open it up`,
+      { name, service: 'payments', value, durationSeconds: 7200, reason: 'open it up' },
+    ],
     ['the setting in any case', `${name} payments ${shouted} why`, { name, service: 'payments', value, reason: 'why' }],
-    ['a full name and the service flags', `${name} ${FULL} ${value} why --project acme-prod --region us-central1`, { name, service: FULL, value, reason: 'why', project: 'acme-prod', region: 'us-central1' }],
-    ['a reason that starts like a number but is no duration', `${name} payments ${value} 3x faster builds`, { name, service: 'payments', value, reason: '3x faster builds' }],
+    [
+      'a full name and the service flags',
+      `${name} ${FULL} ${value} why --project acme-prod --region us-central1`,
+      { name, service: FULL, value, reason: 'why', project: 'acme-prod', region: 'us-central1' },
+    ],
+    [
+      'a reason that starts like a number but is no duration',
+      `${name} payments ${value} 3x faster builds`,
+      { name, service: 'payments', value, reason: '3x faster builds' },
+    ],
   ])('parses %s', (_description, text, command) => expectCommand(text, command as Command));
 
   test.each<Failure>([
@@ -142,15 +233,39 @@ describe.each([
     ['no reason', `${name} payments ${value}`, 'Give a reason: the approvers see it, and it is recorded.'],
     ['a duration and no reason', `${name} payments ${value} 2h`, 'Give a reason: the approvers see it, and it is recorded.'],
     ['a duration of nothing', `${name} payments ${value} 0s why`, '`0s` is not a duration: it must be longer than nothing'],
-    ['a duration with units out of order', `${name} payments ${value} 30m1h why`, '`30m1h` is not a duration: write the units in the order d, h, m, s, each once (e.g. 1h30m)'],
+    [
+      'a duration with units out of order',
+      `${name} payments ${value} 30m1h why`,
+      '`30m1h` is not a duration: write the units in the order d, h, m, s, each once (e.g. 1h30m)',
+    ],
     // Each of these used to become a PERMANENT change, the word silently part of the reason.
     ['a duration in words (2hrs)', `${name} payments ${value} 2hrs why`, '`2hrs` is not a duration: use 90s, 30m, 2h, 1d or 1h30m'],
-    ['a duration in other units (90min)', `${name} payments ${value} 90min why`, '`90min` is not a duration: use 90s, 30m, 2h, 1d or 1h30m'],
+    [
+      'a duration in other units (90min)',
+      `${name} payments ${value} 90min why`,
+      '`90min` is not a duration: use 90s, 30m, 2h, 1d or 1h30m',
+    ],
     ['a fractional duration (1.5h)', `${name} payments ${value} 1.5h why`, '`1.5h` is not a duration: use 90s, 30m, 2h, 1d or 1h30m'],
-    ['a duration without its last unit (1h30)', `${name} payments ${value} 1h30 why`, '`1h30` is not a duration: use 90s, 30m, 2h, 1d or 1h30m'],
-    ['a number without unit', `${name} payments ${value} 30 why`, '`30` is not a duration: give its unit (use 90s, 30m, 2h, 1d or 1h30m), or begin the reason with a word'],
-    ['a duration split in two (1h 30m)', `${name} payments ${value} 1h 30m why`, '`1h 30m` is not a duration: write a duration as one word, without spaces (e.g. 1h30m; use 90s, 30m, 2h, 1d or 1h30m)'],
-    ['a --member, which only invoker takes', `${name} payments ${value} why --member user:a@acme.example`, `\`--member\` is not an option of ${name}: use --project, --region or --break-glass`],
+    [
+      'a duration without its last unit (1h30)',
+      `${name} payments ${value} 1h30 why`,
+      '`1h30` is not a duration: use 90s, 30m, 2h, 1d or 1h30m',
+    ],
+    [
+      'a number without unit',
+      `${name} payments ${value} 30 why`,
+      '`30` is not a duration: give its unit (use 90s, 30m, 2h, 1d or 1h30m), or begin the reason with a word',
+    ],
+    [
+      'a duration split in two (1h 30m)',
+      `${name} payments ${value} 1h 30m why`,
+      '`1h 30m` is not a duration: write a duration as one word, without spaces (e.g. 1h30m; use 90s, 30m, 2h, 1d or 1h30m)',
+    ],
+    [
+      'a --member, which only invoker takes',
+      `${name} payments ${value} why --member user:a@acme.example`,
+      `\`--member\` is not an option of ${name}: use --project, --region or --break-glass`,
+    ],
   ])('refuses %s', (_description, text, error) => expectFailure(text, error, usage));
 });
 
@@ -159,19 +274,47 @@ describe('rotate', () => {
   test.each<Case>([
     ['ring/key and a reason', 'rotate run/db yearly rotation', { name: 'rotate', key: 'run/db', reason: 'yearly rotation' }],
     ['a full key name', `rotate ${KEY} compromised?`, { name: 'rotate', key: KEY, reason: 'compromised?' }],
-    ['a rotation period', 'rotate run/db schedule it --rotation-period 90d', { name: 'rotate', key: 'run/db', reason: 'schedule it', rotationPeriodSeconds: 90 * 86_400 }],
-    ['the minimum rotation period', 'rotate run/db x --rotation-period=1d', { name: 'rotate', key: 'run/db', reason: 'x', rotationPeriodSeconds: 86_400 }],
+    [
+      'a rotation period',
+      'rotate run/db schedule it --rotation-period 90d',
+      { name: 'rotate', key: 'run/db', reason: 'schedule it', rotationPeriodSeconds: 90 * 86_400 },
+    ],
+    [
+      'the minimum rotation period',
+      'rotate run/db x --rotation-period=1d',
+      { name: 'rotate', key: 'run/db', reason: 'x', rotationPeriodSeconds: 86_400 },
+    ],
   ])('parses %s', (_description, text, command) => expectCommand(text, command));
 
   test.each<Failure>([
     ['no key', 'rotate', 'Say which key: `ring/key`, or projects/P/locations/L/keyRings/R/cryptoKeys/K.'],
-    ['a key without its ring', 'rotate db why', '`db` is not a Cloud KMS key name: use `ring/key` or projects/P/locations/L/keyRings/R/cryptoKeys/K'],
+    [
+      'a key without its ring',
+      'rotate db why',
+      '`db` is not a Cloud KMS key name: use `ring/key` or projects/P/locations/L/keyRings/R/cryptoKeys/K',
+    ],
     ['no reason', 'rotate run/db', 'Give a reason: the approvers see it, and it is recorded.'],
-    ['a rotation period under a day', 'rotate run/db x --rotation-period 12h', '--rotation-period must be at least 1d (the Cloud KMS minimum)'],
-    ['a rotation period that is no duration', 'rotate run/db x --rotation-period yearly', '`yearly` is not a duration: use 90s, 30m, 2h, 1d or 1h30m'],
+    [
+      'a rotation period under a day',
+      'rotate run/db x --rotation-period 12h',
+      '--rotation-period must be at least 1d (the Cloud KMS minimum)',
+    ],
+    [
+      'a rotation period that is no duration',
+      'rotate run/db x --rotation-period yearly',
+      '`yearly` is not a duration: use 90s, 30m, 2h, 1d or 1h30m',
+    ],
     ['a rotation period in words', 'rotate run/db x --rotation-period 30days', '`30days` is not a duration: use 90s, 30m, 2h, 1d or 1h30m'],
-    ['a rotation period split in two', 'rotate run/db x --rotation-period 30d 12h', '`30d 12h` is not a duration: write a duration as one word, without spaces (e.g. 30d12h; use 90s, 30m, 2h, 1d or 1h30m)'],
-    ['a --project, which rotate does not take', 'rotate run/db x --project acme-prod', '`--project` is not an option of rotate: use --rotation-period'],
+    [
+      'a rotation period split in two',
+      'rotate run/db x --rotation-period 30d 12h',
+      '`30d 12h` is not a duration: write a duration as one word, without spaces (e.g. 30d12h; use 90s, 30m, 2h, 1d or 1h30m)',
+    ],
+    [
+      'a --project, which rotate does not take',
+      'rotate run/db x --project acme-prod',
+      '`--project` is not an option of rotate: use --rotation-period',
+    ],
   ])('refuses %s', (_description, text, error) => expectFailure(text, error, usage));
 });
 
@@ -217,14 +360,23 @@ describe('list and help', () => {
 
 describe('unknown commands', () => {
   test.each<Failure>([
-    ['an unknown subcommand', 'grant payments 1h', '`grant` is not a runwarden command: use invoker, egress, ingress, rotate, convert, list, status, revoke, cancel, extend, posture or help (`/warden help` explains them)'],
-    ['an option before any subcommand', '--member user:a@b.cd invoker', 'Start with a command: use invoker, egress, ingress, rotate, convert, list, status, revoke, cancel, extend, posture or help (`/warden help` explains them)'],
+    [
+      'an unknown subcommand',
+      'grant payments 1h',
+      '`grant` is not a runwarden command: use invoker, egress, ingress, rotate, convert, list, status, revoke, cancel, extend, posture or help (`/warden help` explains them)',
+    ],
+    [
+      'an option before any subcommand',
+      '--member user:a@b.cd invoker',
+      'Start with a command: use invoker, egress, ingress, rotate, convert, list, status, revoke, cancel, extend, posture or help (`/warden help` explains them)',
+    ],
   ])('refuse %s, with the overview as usage', (_description, text, error) => expectFailure(text, error, overviewUsage()));
 
   test('name the configured slash command', () => {
     expect(parseCommand('grant', '/jit')).toEqual({
       ok: false,
-      error: '`grant` is not a runwarden command: use invoker, egress, ingress, rotate, convert, list, status, revoke, cancel, extend, posture or help (`/jit help` explains them)',
+      error:
+        '`grant` is not a runwarden command: use invoker, egress, ingress, rotate, convert, list, status, revoke, cancel, extend, posture or help (`/jit help` explains them)',
       usage: '/jit <invoker|egress|ingress|rotate|convert|list|status|revoke|cancel|extend|posture|help> …',
     });
   });
@@ -237,7 +389,11 @@ describe('unknown commands', () => {
 describe('extend', () => {
   const usage = extend.usage();
   test.each<Case>([
-    ['an id, a duration and a reason', `extend ${ID} 2h still debugging`, { name: 'extend', id: ID, durationSeconds: 7200, reason: 'still debugging' }],
+    [
+      'an id, a duration and a reason',
+      `extend ${ID} 2h still debugging`,
+      { name: 'extend', id: ID, durationSeconds: 7200, reason: 'still debugging' },
+    ],
     ['a compound duration', `extend ${ID} 1h30m more`, { name: 'extend', id: ID, durationSeconds: 5400, reason: 'more' }],
   ])('parses %s', (_description, text, command) => expect(parseCommand(text)).toEqual({ ok: true, command }));
   test.each([
@@ -253,18 +409,38 @@ describe('extend', () => {
 
 describe('--start and --break-glass', () => {
   test.each([
-    ['an RFC 3339 UTC start', 'invoker payments 2h OPS-1 window --start 2026-12-01T09:00:00Z', { start: { at: new Date('2026-12-01T09:00:00Z') } }],
-    ['a start without seconds', 'invoker payments 2h OPS-1 window --start 2026-12-01T09:00Z', { start: { at: new Date('2026-12-01T09:00:00Z') } }],
+    [
+      'an RFC 3339 UTC start',
+      'invoker payments 2h OPS-1 window --start 2026-12-01T09:00:00Z',
+      { start: { at: new Date('2026-12-01T09:00:00Z') } },
+    ],
+    [
+      'a start without seconds',
+      'invoker payments 2h OPS-1 window --start 2026-12-01T09:00Z',
+      { start: { at: new Date('2026-12-01T09:00:00Z') } },
+    ],
     ['a start as a duration from now', 'invoker payments 2h OPS-1 window --start 2h', { start: { inSeconds: 7200 } }],
-    ['--break-glass takes no value: the words after it stay in the reason', 'invoker payments 1h --break-glass prod is down', { breakGlass: true, reason: 'prod is down' }],
-    ['--break-glass at the end', 'egress payments all-traffic 1h prod is down --break-glass', { breakGlass: true, reason: 'prod is down', durationSeconds: 3600 }],
+    [
+      '--break-glass takes no value: the words after it stay in the reason',
+      'invoker payments 1h --break-glass prod is down',
+      { breakGlass: true, reason: 'prod is down' },
+    ],
+    [
+      '--break-glass at the end',
+      'egress payments all-traffic 1h prod is down --break-glass',
+      { breakGlass: true, reason: 'prod is down', durationSeconds: 3600 },
+    ],
   ])('parses %s', (_description, text, expected) => {
     const parsed = parseCommand(text);
     expect(parsed.ok && parsed.command).toMatchObject(expected);
   });
 
   test.each([
-    ['a start with an offset instead of UTC', 'invoker payments 2h why --start 2026-12-01T09:00:00+01:00', /not a start time: use an RFC 3339 UTC time like 2026-12-01T09:00:00Z, or a duration from now like 2h/],
+    [
+      'a start with an offset instead of UTC',
+      'invoker payments 2h why --start 2026-12-01T09:00:00+01:00',
+      /not a start time: use an RFC 3339 UTC time like 2026-12-01T09:00:00Z, or a duration from now like 2h/,
+    ],
     ['an impossible start date', 'invoker payments 2h why --start 2026-02-30T09:00:00Z', /not a start time/],
     ['a start that is neither a time nor a duration', 'invoker payments 2h why --start tomorrow', /`tomorrow` is not a start time/],
     ['--break-glass with a value', 'invoker payments 1h why --break-glass=yes', /--break-glass takes no value/],

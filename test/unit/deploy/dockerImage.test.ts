@@ -20,7 +20,12 @@ const dockerfile = DockerfileParser.parse(readFileSync(join(ROOT, 'Dockerfile'),
 const instructions = dockerfile.getInstructions();
 const args = (i: Instruction): string[] => i.getArguments().map((a) => a.getValue());
 const flag = (i: Instruction, name: string): string | undefined =>
-  'getFlags' in i ? (i as unknown as { getFlags(): Array<{ getName(): string; getValue(): string | null }> }).getFlags().find((f) => f.getName() === name)?.getValue() ?? undefined : undefined;
+  'getFlags' in i
+    ? ((i as unknown as { getFlags(): Array<{ getName(): string; getValue(): string | null }> })
+        .getFlags()
+        .find((f) => f.getName() === name)
+        ?.getValue() ?? undefined)
+    : undefined;
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
   dependencies: Record<string, string>;
   devDependencies: Record<string, string>;
@@ -36,7 +41,8 @@ function finalStage(): Instruction[] {
 function envOf(stage: Instruction[]): Map<string, string> {
   const env = new Map<string, string>();
   for (const i of stage.filter((x) => x.getKeyword() === 'ENV')) {
-    for (const match of (i.getArgumentsContent() ?? '').matchAll(/(\w+)=(?:"([^"]*)"|(\S+))/g)) env.set(match[1] as string, match[2] ?? match[3] ?? '');
+    for (const match of (i.getArgumentsContent() ?? '').matchAll(/(\w+)=(?:"([^"]*)"|(\S+))/g))
+      env.set(match[1] as string, match[2] ?? match[3] ?? '');
   }
   return env;
 }
@@ -66,7 +72,12 @@ describe('the production image (Dockerfile)', () => {
     // the start file is image/bundle.mjs's OUTFILE, bundled from its ENTRY: dist/src/main.js, compiled from src/main.ts
     expect(script).toBe(constantOf('OUTFILE'));
     expect(constantOf('ENTRY')).toBe('dist/src/main.js');
-    graph = importGraph(constantOf('ENTRY').replace(/^dist\//, '').replace(/\.js$/, '.ts'), ['dev/']);
+    graph = importGraph(
+      constantOf('ENTRY')
+        .replace(/^dist\//, '')
+        .replace(/\.js$/, '.ts'),
+      ['dev/'],
+    );
   }, 120_000);
 
   it('is built FROM node:24-slim in every stage, without HEALTHCHECK', () => {
@@ -79,9 +90,9 @@ describe('the production image (Dockerfile)', () => {
     const stage = finalStage();
     const users = stage.filter((i) => i.getKeyword() === 'USER').map((i) => args(i)[0]);
     expect(users.at(-1)).toBe('node');
-    expect(stage.filter((i) => i.getKeyword() === 'COPY' || i.getKeyword() === 'ADD').map((i) => flag(i, 'chown') ?? flag(i, 'chmod'))).toEqual(
-      stage.filter((i) => i.getKeyword() === 'COPY' || i.getKeyword() === 'ADD').map(() => undefined),
-    );
+    expect(
+      stage.filter((i) => i.getKeyword() === 'COPY' || i.getKeyword() === 'ADD').map((i) => flag(i, 'chown') ?? flag(i, 'chmod')),
+    ).toEqual(stage.filter((i) => i.getKeyword() === 'COPY' || i.getKeyword() === 'ADD').map(() => undefined));
     expect(stage.filter((i) => i.getKeyword() === 'RUN')).toEqual([]);
   });
 
@@ -115,16 +126,28 @@ describe('the production image (Dockerfile)', () => {
     // the final stage takes the bundle's folder (start file, source map, compile cache) from that stage
     const outDir = constantOf('OUTFILE').replace(/\/[^/]+$/, '');
     const copied = finalStage().filter((i) => i.getKeyword() === 'COPY' && flag(i, 'from') === 'build');
-    expect(copied.map((i) => [String(args(i)[0]).replace(/^\/app\//, ''), String(args(i)[1]).replace(/^\.\//, '')])).toContainEqual([outDir, outDir]);
+    expect(copied.map((i) => [String(args(i)[0]).replace(/^\/app\//, ''), String(args(i)[1]).replace(/^\.\//, '')])).toContainEqual([
+      outDir,
+      outDir,
+    ]);
   });
 
   it('warms the compile cache as the user that runs the image, in the folder NODE_COMPILE_CACHE names', () => {
     const build = stageNamed('build');
-    const warm = build.findIndex((i) => i.getKeyword() === 'RUN' && /node image\/warmCompileCache\.mjs/.test(i.getArgumentsContent() ?? ''));
+    const warm = build.findIndex(
+      (i) => i.getKeyword() === 'RUN' && /node image\/warmCompileCache\.mjs/.test(i.getArgumentsContent() ?? ''),
+    );
     expect(warm).toBeGreaterThan(0);
     // Node keeps the cache per user id: the warm-up runs as the runtime's USER
-    const runtimeUser = finalStage().filter((i) => i.getKeyword() === 'USER').map((i) => args(i)[0]).at(-1);
-    const warmUser = build.slice(0, warm).filter((i) => i.getKeyword() === 'USER').map((i) => args(i)[0]).at(-1);
+    const runtimeUser = finalStage()
+      .filter((i) => i.getKeyword() === 'USER')
+      .map((i) => args(i)[0])
+      .at(-1);
+    const warmUser = build
+      .slice(0, warm)
+      .filter((i) => i.getKeyword() === 'USER')
+      .map((i) => args(i)[0])
+      .at(-1);
     expect(warmUser).toBe(runtimeUser);
     const cacheDir = envOf(finalStage()).get('NODE_COMPILE_CACHE');
     expect(cacheDir).toBeDefined();
@@ -156,7 +179,10 @@ describe('the production image (Dockerfile)', () => {
       const name = pattern.replace(/\/\*$/, '');
       if (name.startsWith('@') && !name.includes('/')) {
         // a whole scope (@google-cloud/*): runwarden depends on packages of it
-        expect({ scope: name, used: Object.keys(pkg.dependencies).some((d) => d.startsWith(`${name}/`)) }).toEqual({ scope: name, used: true });
+        expect({ scope: name, used: Object.keys(pkg.dependencies).some((d) => d.startsWith(`${name}/`)) }).toEqual({
+          scope: name,
+          used: true,
+        });
         continue;
       }
       // every named one is a production package of the lock file (a direct or transitive dependency)
@@ -177,10 +203,29 @@ describe('the production image (Dockerfile)', () => {
 
   it('.dockerignore keeps tests, git, local state and infra out, and lets the build inputs in', () => {
     const ignore = dockerignore().add(readFileSync(join(ROOT, '.dockerignore'), 'utf8'));
-    for (const kept of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'src/main.ts', 'commands/help.ts', 'image/bundle.mjs', 'image/warmCompileCache.mjs']) {
+    for (const kept of [
+      'package.json',
+      'package-lock.json',
+      'tsconfig.json',
+      'tsconfig.build.json',
+      'src/main.ts',
+      'commands/help.ts',
+      'image/bundle.mjs',
+      'image/warmCompileCache.mjs',
+    ]) {
       expect({ kept, ignored: ignore.ignores(kept) }).toEqual({ kept, ignored: false });
     }
-    for (const dropped of ['test/unit/x.test.ts', '.git/HEAD', 'node_modules/x/index.js', 'dist/src/main.js', '.sandbox/state', 'infra/run.tf', 'policy.yaml', 'coverage/lcov.info', '.env']) {
+    for (const dropped of [
+      'test/unit/x.test.ts',
+      '.git/HEAD',
+      'node_modules/x/index.js',
+      'dist/src/main.js',
+      '.sandbox/state',
+      'infra/run.tf',
+      'policy.yaml',
+      'coverage/lcov.info',
+      '.env',
+    ]) {
       expect({ dropped, ignored: ignore.ignores(dropped) }).toEqual({ dropped, ignored: true });
     }
   });

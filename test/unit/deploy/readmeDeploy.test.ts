@@ -69,7 +69,16 @@ describe('docs/deployment.md and docs/runbook.md', () => {
 
   it('every `terraform output -raw NAME` it reads is an output of infra/', () => {
     const read = [...[deploy, runbook].join('\n').matchAll(/terraform(?: -chdir=infra)? output -raw ([a-z_]+)/g)].map((m) => m[1] ?? '');
-    expect(read).toEqual(expect.arrayContaining(['service_url', 'slash_command', 'slack_signing_secret_id', 'slack_bot_token_id', 'service_name', 'sweep_job_name']));
+    expect(read).toEqual(
+      expect.arrayContaining([
+        'service_url',
+        'slash_command',
+        'slack_signing_secret_id',
+        'slack_bot_token_id',
+        'service_name',
+        'sweep_job_name',
+      ]),
+    );
     const outputs = Object.keys(tf.outputs());
     expect([...new Set(read)].filter((name) => !outputs.includes(name))).toEqual([]);
   });
@@ -99,7 +108,10 @@ describe('docs/deployment.md and docs/runbook.md', () => {
     // "$(…)" substitutions are commands of their own; pipes, && and ; separate commands
     const substitution = /\$\(([^()]*)\)/g;
     const simple = allCommands.flatMap((c) => [...[...c.matchAll(substitution)].map((m) => m[1] ?? ''), c.replace(substitution, '$SUB')]);
-    const gcloud = simple.flatMap((c) => c.split(/\||&&|;/)).map((c) => c.replace(/^\s*(\w+=)?"?/, '').trim()).filter((c) => c.startsWith('gcloud '));
+    const gcloud = simple
+      .flatMap((c) => c.split(/\||&&|;/))
+      .map((c) => c.replace(/^\s*(\w+=)?"?/, '').trim())
+      .filter((c) => c.startsWith('gcloud '));
     expect(gcloud.length).toBeGreaterThan(15);
     // not project-scoped: gcloud's own login and settings; a project named positionally; a bucket (global names)
     const exempt = /^gcloud (auth|config|projects|storage buckets update) /;
@@ -131,7 +143,9 @@ describe('docs/deployment.md and docs/runbook.md', () => {
     const values = (await parseHcl('runwarden.tfvars', tfvars?.text ?? '')) as Record<string, unknown>;
     const variables = tf.variables();
     expect(Object.keys(values).filter((name) => !(name in variables))).toEqual([]);
-    const required = Object.entries(variables).filter(([, v]) => !('default' in v)).map(([name]) => name);
+    const required = Object.entries(variables)
+      .filter(([, v]) => !('default' in v))
+      .map(([name]) => name);
     expect(required.filter((name) => !(name in values))).toEqual([]);
   });
 
@@ -168,10 +182,14 @@ describe('Terraform state', () => {
 });
 
 describe('secrets in the docs', () => {
-  it('every `gcloud secrets versions add` is fed by printf \'%s\' (no newline) or a file, never echo', () => {
+  it("every `gcloud secrets versions add` is fed by printf '%s' (no newline) or a file, never echo", () => {
     const adds = allCommands.filter((c) => c.includes('gcloud secrets versions add'));
     expect(adds.length).toBeGreaterThanOrEqual(3);
-    for (const command of adds) expect({ command, clean: /^printf '%s' "\$\w+" \| gcloud secrets versions add .* --data-file=- /.test(command) }).toEqual({ command, clean: true });
+    for (const command of adds)
+      expect({ command, clean: /^printf '%s' "\$\w+" \| gcloud secrets versions add .* --data-file=- /.test(command) }).toEqual({
+        command,
+        clean: true,
+      });
     expect(allCommands.filter((c) => /\becho\b[^|]*\|\s*gcloud secrets/.test(c))).toEqual([]);
   });
 
@@ -209,7 +227,13 @@ describe('the provider lock file', () => {
 describe('the runbook says what happens at teardown and how to end open work first', () => {
   it('has a Teardown section covering active grants, temporary changes and pending requests, before terraform destroy', () => {
     const teardown = runbook.slice(runbook.indexOf('## Teardown'));
-    for (const words of ['Active invoker grants', 'temporary egress/ingress changes are never reverted', 'Pending and approved requests', '/warden revoke <id>', 'plan -destroy']) {
+    for (const words of [
+      'Active invoker grants',
+      'temporary egress/ingress changes are never reverted',
+      'Pending and approved requests',
+      '/warden revoke <id>',
+      'plan -destroy',
+    ]) {
       expect(teardown).toContain(words);
     }
   });

@@ -34,7 +34,10 @@ function slackUsage(): { webApi: Found[]; events: Found[] } {
         if (/node_modules[\\/]@slack[\\/]web-api[\\/]/.test(declaredIn)) {
           const names: string[] = [];
           let expression: ts.Expression = node.expression;
-          while (ts.isPropertyAccessExpression(expression) && checker.getTypeAtLocation(expression.expression).getSymbol()?.getName() !== 'WebClient') {
+          while (
+            ts.isPropertyAccessExpression(expression) &&
+            checker.getTypeAtLocation(expression.expression).getSymbol()?.getName() !== 'WebClient'
+          ) {
             names.unshift(expression.name.text);
             expression = expression.expression;
           }
@@ -45,8 +48,11 @@ function slackUsage(): { webApi: Found[]; events: Found[] } {
           // a literal, or a parameter typed as literals (the listener router's `event(type: 'app_home_opened', …)`)
           const first = node.arguments[0];
           const type = first && checker.getTypeAtLocation(first);
-          const literals = type ? (type.isUnion() ? type.types : [type]).filter((t) => t.isStringLiteral()).map((t) => (t as ts.StringLiteralType).value) : [];
-          if (literals.length === 0 || (type?.isUnion() && literals.length !== type.types.length)) events.push({ method: '(not a literal)', at: at(node) });
+          const literals = type
+            ? (type.isUnion() ? type.types : [type]).filter((t) => t.isStringLiteral()).map((t) => (t as ts.StringLiteralType).value)
+            : [];
+          if (literals.length === 0 || (type?.isUnion() && literals.length !== type.types.length))
+            events.push({ method: '(not a literal)', at: at(node) });
           for (const method of literals) events.push({ method, at: at(node) });
         }
       }
@@ -70,7 +76,7 @@ describe('the Slack app manifest', () => {
     expect(parse(renderSlackManifest())).toEqual(manifest);
   });
 
-  it('finds the code\'s Web API calls at all (the analysis works)', () => {
+  it("finds the code's Web API calls at all (the analysis works)", () => {
     expect(usage.webApi.map((c) => c.method)).toEqual(expect.arrayContaining(['chat.postMessage', 'usergroups.users.list', 'users.info']));
   });
 

@@ -25,11 +25,21 @@ const BASE = {
   rules: [{ kind: 'invoker', resources: ['projects/acme-prod/locations/*/services/*'], maxDuration: '1h', approvers: 'platform' }],
 };
 
-interface Example { line: number; text: string; refused: string | undefined; fields: string[]; policy: unknown }
+interface Example {
+  line: number;
+  text: string;
+  refused: string | undefined;
+  fields: string[];
+  policy: unknown;
+}
 
 /** Field paths of the schema: `defaults.project`, `rules[].autoApprove.maxDuration`, `rules[].steps[].approvers`, … */
 function schemaFields(schema: z.ZodType, path: string): string[] {
-  const def = (schema as unknown as { def: { type: string; innerType?: z.ZodType; in?: z.ZodType; element?: z.ZodType; shape?: Record<string, z.ZodType> } }).def;
+  const def = (
+    schema as unknown as {
+      def: { type: string; innerType?: z.ZodType; in?: z.ZodType; element?: z.ZodType; shape?: Record<string, z.ZodType> };
+    }
+  ).def;
   switch (def.type) {
     case 'optional':
     case 'default':
@@ -81,7 +91,9 @@ const documented = [...reference.matchAll(/^\| `([^`]+)` \|/gm)].map((m) => m[1]
 const fields = schemaFields(policySchema, '');
 
 it('finds the schema fields and the reference rows (the walk itself works)', () => {
-  expect(fields).toEqual(expect.arrayContaining(['defaults.project', 'rules[].autoApprove.maxDuration', 'rules[].steps[].approvals', 'posture.scope']));
+  expect(fields).toEqual(
+    expect.arrayContaining(['defaults.project', 'rules[].autoApprove.maxDuration', 'rules[].steps[].approvals', 'posture.scope']),
+  );
   expect(documented.length).toBeGreaterThan(40);
   expect(examples().length).toBeGreaterThan(15);
 });
@@ -102,6 +114,10 @@ it('documents every field of the schema in the reference tables, and nothing tha
 });
 
 it('uses every field of the schema in at least one example that loads', () => {
-  const used = new Set(examples().filter((e) => e.refused === undefined).flatMap((e) => e.fields));
+  const used = new Set(
+    examples()
+      .filter((e) => e.refused === undefined)
+      .flatMap((e) => e.fields),
+  );
   expect(fields.filter((f) => !used.has(f))).toEqual([]);
 });

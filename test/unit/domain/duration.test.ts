@@ -68,7 +68,11 @@ describe('formatDuration', () => {
   });
 
   test('every accepted text formats back to a text with the same meaning', () => {
-    const part = (unit: string) => fc.option(fc.integer({ min: 0, max: 400 }).map((n) => `${n}${unit}`), { nil: '' });
+    const part = (unit: string) =>
+      fc.option(
+        fc.integer({ min: 0, max: 400 }).map((n) => `${n}${unit}`),
+        { nil: '' },
+      );
     fc.assert(
       fc.property(part('d'), part('h'), part('m'), part('s'), (d, h, m, s) => {
         const seconds = parseDuration(`${d}${h}${m}${s}`);

@@ -7,9 +7,23 @@ const at = (seconds: number): Date => new Date(T0.getTime() + seconds * 1000);
 
 function grant(seconds: number, overrides: Partial<AccessRequest> = {}): AccessRequest {
   return {
-    id: 'abcdefghjk', kind: 'invoker', status: 'active', requester: 'U0ALICE', target: 'projects/p/locations/l/services/s', reason: 'r',
-    createdAt: T0, updatedAt: T0, approvals: [], approvalsRequired: 1, approverGroup: 'platform', ruleIndex: 0, channel: 'C0A',
-    durationSeconds: seconds, appliedAt: T0, expiresAt: at(seconds), ...overrides,
+    id: 'abcdefghjk',
+    kind: 'invoker',
+    status: 'active',
+    requester: 'U0ALICE',
+    target: 'projects/p/locations/l/services/s',
+    reason: 'r',
+    createdAt: T0,
+    updatedAt: T0,
+    approvals: [],
+    approvalsRequired: 1,
+    approverGroup: 'platform',
+    ruleIndex: 0,
+    channel: 'C0A',
+    durationSeconds: seconds,
+    appliedAt: T0,
+    expiresAt: at(seconds),
+    ...overrides,
   };
 }
 

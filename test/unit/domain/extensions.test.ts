@@ -42,37 +42,74 @@ const refused = (o: TransitionOutcome): Extract<TransitionOutcome, { ok: false }
 /** The hello rule (platform, maxDuration 8h) allows `maxExtensions`; `extra` adds YAML to it (e.g. autoApprove). */
 const withRule = (maxExtensions = 2, extra = '', approvals = 1, change: Parameters<typeof facts>[0] = {}) => {
   const g = grounds(approvals, change, extra);
-  return { ...g, policy: { ...g.policy, rules: g.policy.rules.map((r) => (r.kind === 'invoker' && r.steps.length === 1 ? { ...r, maxExtensions } : r)) } };
+  return {
+    ...g,
+    policy: { ...g.policy, rules: g.policy.rules.map((r) => (r.kind === 'invoker' && r.steps.length === 1 ? { ...r, maxExtensions } : r)) },
+  };
 };
 const extend = (overrides: Partial<Extract<RequestEvent, { type: 'extend' }>> = {}): RequestEvent => ({
-  type: 'extend', actor: 'U0ALICE', durationSeconds: 1800, reason: 'still debugging', grounds: withRule(), ...lease(), ...overrides,
+  type: 'extend',
+  actor: 'U0ALICE',
+  durationSeconds: 1800,
+  reason: 'still debugging',
+  grounds: withRule(),
+  ...lease(),
+  ...overrides,
 });
 const pendingExtension = (overrides: Partial<Extension> = {}): Extension => ({
-  n: 1, duration: '30m', durationSeconds: 1800, reason: 'more', status: 'pending', approvals: [], requestedAt: at(60), ...overrides,
+  n: 1,
+  duration: '30m',
+  durationSeconds: 1800,
+  reason: 'more',
+  status: 'pending',
+  approvals: [],
+  requestedAt: at(60),
+  ...overrides,
 });
 
-describe('an extension under the rule\'s autoApprove', () => {
+describe("an extension under the rule's autoApprove", () => {
   /** autoApprove of up to 2h for Alice and the on-call user group: a 1h grant plus 30m stays within it */
-  const auto = (oncall: string[] = []) => withRule(2, '\n    autoApprove: { requesters: [U0ALICE, S0ONCALL], maxDuration: 2h }', 1, { groups: { S0ONCALL: oncall } });
+  const auto = (oncall: string[] = []) =>
+    withRule(2, '\n    autoApprove: { requesters: [U0ALICE, S0ONCALL], maxDuration: 2h }', 1, { groups: { S0ONCALL: oncall } });
 
   it.each<[string, AccessRequest, string[]]>([
     ['a listed requester', active(), []],
     ['a member of a listed user group', active({ requester: 'U0DAVE', member: 'user:dave@acme.example' }), ['U0DAVE']],
-  ])('for %s, keeping the whole grant within autoApprove.maxDuration, is approved by runwarden:auto and its apply taken at once', (_who, request, members) => {
-    const out = ok(transition(request, extend({ actor: request.requester, grounds: auto(members) }), at(60)));
-    expect(out.next.extensions).toEqual([
-      pendingExtension({ reason: 'still debugging', status: 'approved', approvals: [{ approver: 'runwarden:auto', at: at(60) }], autoApproved: true }),
-    ]);
-    expect(out.next.op).toEqual({ type: 'extend', intent: 'extend', by: 'runwarden', holder: 'h1', leaseUntil: at(300), attempts: 1 });
-    expect(out.next.expiresAt).toEqual(at(3600));
-    expect(out.effects).toEqual([{ type: 'extend' }, { type: 'post_extension', n: 1 }, { type: 'refresh_message' }]);
-    expect(out.event).toMatchObject({ actor: 'runwarden:auto', action: 'extension_auto_approved', detail: { n: 1, duration: '30m', rule: 'invoker#2' } });
-  });
+  ])(
+    'for %s, keeping the whole grant within autoApprove.maxDuration, is approved by runwarden:auto and its apply taken at once',
+    (_who, request, members) => {
+      const out = ok(transition(request, extend({ actor: request.requester, grounds: auto(members) }), at(60)));
+      expect(out.next.extensions).toEqual([
+        pendingExtension({
+          reason: 'still debugging',
+          status: 'approved',
+          approvals: [{ approver: 'runwarden:auto', at: at(60) }],
+          autoApproved: true,
+        }),
+      ]);
+      expect(out.next.op).toEqual({ type: 'extend', intent: 'extend', by: 'runwarden', holder: 'h1', leaseUntil: at(300), attempts: 1 });
+      expect(out.next.expiresAt).toEqual(at(3600));
+      expect(out.effects).toEqual([{ type: 'extend' }, { type: 'post_extension', n: 1 }, { type: 'refresh_message' }]);
+      expect(out.event).toMatchObject({
+        actor: 'runwarden:auto',
+        action: 'extension_auto_approved',
+        detail: { n: 1, duration: '30m', rule: 'invoker#2' },
+      });
+    },
+  );
 
   it.each<[string, AccessRequest, RequestEvent]>([
     ['taking the whole grant past autoApprove.maxDuration', active(), extend({ durationSeconds: 3601, grounds: auto() })],
-    ['by a requester autoApprove does not list', active({ requester: 'U0CAROL', member: 'user:carol@acme.example' }), extend({ actor: 'U0CAROL', grounds: auto() })],
-    ['of a grant to another member (one person alone never gives access to someone else)', active({ member: 'user:erin@acme.example' }), extend({ grounds: auto() })],
+    [
+      'by a requester autoApprove does not list',
+      active({ requester: 'U0CAROL', member: 'user:carol@acme.example' }),
+      extend({ actor: 'U0CAROL', grounds: auto() }),
+    ],
+    [
+      'of a grant to another member (one person alone never gives access to someone else)',
+      active({ member: 'user:erin@acme.example' }),
+      extend({ grounds: auto() }),
+    ],
     ['when the rule has no autoApprove', active(), extend()],
   ])('%s waits for approval as before', (_what, request, event) => {
     const out = ok(transition(request, event, at(60)));
@@ -97,13 +134,33 @@ describe('asking for an extension', () => {
   it.each<[string, AccessRequest, RequestEvent, string]>([
     ['by someone else than the requester', active(), extend({ actor: 'U0BOB' }), ErrorCode.NotAllowed],
     ['when the rule allows no extensions (default 0)', active(), extend({ grounds: withRule(0) }), ErrorCode.NotAllowed],
-    ['beyond maxExtensions', active({ extensions: [pendingExtension({ status: 'applied' }), pendingExtension({ n: 2, status: 'applied' })] }), extend(), ErrorCode.NotAllowed],
+    [
+      'beyond maxExtensions',
+      active({ extensions: [pendingExtension({ status: 'applied' }), pendingExtension({ n: 2, status: 'applied' })] }),
+      extend(),
+      ErrorCode.NotAllowed,
+    ],
     ['longer than maxDuration', active(), extend({ durationSeconds: 9 * 3600 }), ErrorCode.DurationTooLong],
-    ['with a reason the rule’s reason rules refuse', active(), extend({ grounds: withRule(2, '\n    reason: { minLength: 20 }') }), ErrorCode.ReasonRejected],
+    [
+      'with a reason the rule’s reason rules refuse',
+      active(),
+      extend({ grounds: withRule(2, '\n    reason: { minLength: 20 }') }),
+      ErrorCode.ReasonRejected,
+    ],
     ['while another extension waits', active({ extensions: [pendingExtension()] }), extend(), ErrorCode.Conflict],
     ['of a pending request', active({ status: 'pending' }), extend(), ErrorCode.InvalidState],
-    ['of a permanent change', active({ kind: 'egress', durationSeconds: undefined, expiresAt: undefined, status: 'applied', role: undefined, member: undefined }), extend(), ErrorCode.InvalidState],
-    ['of a grant already being revoked', active({ op: { type: 'revert', intent: 'revoke', by: 'U0BOB', holder: 'h', leaseUntil: at(400), attempts: 1 } }), extend(), ErrorCode.InvalidState],
+    [
+      'of a permanent change',
+      active({ kind: 'egress', durationSeconds: undefined, expiresAt: undefined, status: 'applied', role: undefined, member: undefined }),
+      extend(),
+      ErrorCode.InvalidState,
+    ],
+    [
+      'of a grant already being revoked',
+      active({ op: { type: 'revert', intent: 'revoke', by: 'U0BOB', holder: 'h', leaseUntil: at(400), attempts: 1 } }),
+      extend(),
+      ErrorCode.InvalidState,
+    ],
     ['of a grant past its expiry', active({ expiresAt: at(30) }), extend(), ErrorCode.InvalidState],
   ])('is refused %s, adding no extension, and the refusal is recorded', (_name, request, event, code) => {
     const out = refused(transition(request, event, at(60)));
@@ -120,7 +177,13 @@ describe('asking for an extension', () => {
 
 describe('deciding an extension', () => {
   const withPending = () => active({ extensions: [pendingExtension()] });
-  const approve = (actor: string, n = 1, given = withRule()): RequestEvent => ({ type: 'approve_extension', n, actor, grounds: given, ...lease() });
+  const approve = (actor: string, n = 1, given = withRule()): RequestEvent => ({
+    type: 'approve_extension',
+    n,
+    actor,
+    grounds: given,
+    ...lease(),
+  });
   const deny = (actor: string): RequestEvent => ({ type: 'deny_extension', n: 1, actor, grounds: withRule() });
 
   it('the last approval needed takes the lease and asks to apply the extension', () => {
@@ -143,8 +206,16 @@ describe('deciding an extension', () => {
     ['the requester approving', approve('U0ALICE'), ErrorCode.SelfApproval],
     ['the requester denying', deny('U0ALICE'), ErrorCode.SelfApproval],
     ['a non-approver', approve('U0MALLORY'), ErrorCode.NotAnApprover],
-    ['an approver whose own identity the grant is', approve('U0BOB', 1, withRule(2, '', 1, { emails: { U0BOB: 'alice@acme.example' } })), ErrorCode.SelfApproval],
-    ['an approver whose own identity runwarden does not know', approve('U0BOB', 1, withRule(2, '', 1, { emails: { U0BOB: undefined } })), ErrorCode.SelfApproval],
+    [
+      'an approver whose own identity the grant is',
+      approve('U0BOB', 1, withRule(2, '', 1, { emails: { U0BOB: 'alice@acme.example' } })),
+      ErrorCode.SelfApproval,
+    ],
+    [
+      'an approver whose own identity runwarden does not know',
+      approve('U0BOB', 1, withRule(2, '', 1, { emails: { U0BOB: undefined } })),
+      ErrorCode.SelfApproval,
+    ],
     ['an unknown extension', approve('U0BOB', 7), ErrorCode.NotFound],
   ])('refuses %s, and records it', (_name, event, code) => {
     const out = refused(transition(withPending(), event, at(120)));
@@ -163,7 +234,11 @@ describe('deciding an extension', () => {
     const request = active({ extensions: [pendingExtension({ status: 'denied' }), pendingExtension({ n: 2 })] });
     const out = refused(transition(request, approve('U0BOB', 1), at(120)));
     expect(out.error.code).toBe(ErrorCode.InvalidState);
-    expect(out.record).toMatchObject({ actor: 'U0BOB', action: 'extension_approve_refused', detail: { n: 1, reason: 'extension_not_pending' } });
+    expect(out.record).toMatchObject({
+      actor: 'U0BOB',
+      action: 'extension_approve_refused',
+      detail: { n: 1, reason: 'extension_not_pending' },
+    });
   });
 });
 
@@ -180,7 +255,9 @@ describe('applying an extension', () => {
   });
 
   it('the lease holder records it: expiresAt follows, the warning may come again', () => {
-    const out = ok(transition({ ...approved(), expiryWarnedAt: at(3000) }, { type: 'extended', holder: 'h1', expiresAt: at(5400) }, at(130)));
+    const out = ok(
+      transition({ ...approved(), expiryWarnedAt: at(3000) }, { type: 'extended', holder: 'h1', expiresAt: at(5400) }, at(130)),
+    );
     expect(out.next.expiresAt).toEqual(at(5400));
     expect(out.next.extensions?.[0]).toMatchObject({ status: 'applied', expiresAt: at(5400) });
     expect(out.next.op).toBeUndefined();
@@ -189,7 +266,9 @@ describe('applying an extension', () => {
   });
 
   it('only the lease holder records it', () => {
-    expect(refused(transition(approved(), { type: 'extended', holder: 'other', expiresAt: at(5400) }, at(130))).error.code).toBe(ErrorCode.InvalidState);
+    expect(refused(transition(approved(), { type: 'extended', holder: 'other', expiresAt: at(5400) }, at(130))).error.code).toBe(
+      ErrorCode.InvalidState,
+    );
   });
 
   it('a revoke waits while the extension is being written, and the refusal is recorded', () => {
@@ -200,7 +279,13 @@ describe('applying an extension', () => {
 
   it('an extension that fails for good keeps what was being written recorded (an earlier attempt’s write may have landed)', () => {
     const writing = { expression: 'request.time < timestamp("2026-11-22T13:30:00Z")' };
-    const out = ok(transition({ ...approved(), writing }, { type: 'extend_failed', holder: 'h1', reason: 'no longer allowed', retryable: false }, at(130)));
+    const out = ok(
+      transition(
+        { ...approved(), writing },
+        { type: 'extend_failed', holder: 'h1', reason: 'no longer allowed', retryable: false },
+        at(130),
+      ),
+    );
     expect(out.next.extensions?.[0]).toMatchObject({ status: 'failed' });
     expect(out.next.writing).toEqual(writing);
   });
@@ -238,19 +323,35 @@ describe('at expiry', () => {
   });
 
   it('a pending extension that lapses says it was not decided', () => {
-    const out = ok(transition(active({ expiresAt: at(100), extensions: [pendingExtension()] }), { type: 'claim_revert', maxAttempts: 5, ...lease() }, at(100)));
+    const out = ok(
+      transition(
+        active({ expiresAt: at(100), extensions: [pendingExtension()] }),
+        { type: 'claim_revert', maxAttempts: 5, ...lease() },
+        at(100),
+      ),
+    );
     expect(out.next.extensions?.[0]?.outcome).toBe('The grant ended before the extension was decided.');
   });
 
   it('an extension cannot be approved once the grant is ending', () => {
-    const request = active({ extensions: [pendingExtension()], op: { type: 'revert', intent: 'expire', by: 'runwarden', holder: 'h', leaseUntil: at(400), attempts: 1 } });
-    expect(refused(transition(request, { type: 'approve_extension', n: 1, actor: 'U0BOB', grounds: withRule(), ...lease() }, at(120))).error.code).toBe(
-      ErrorCode.InvalidState,
-    );
+    const request = active({
+      extensions: [pendingExtension()],
+      op: { type: 'revert', intent: 'expire', by: 'runwarden', holder: 'h', leaseUntil: at(400), attempts: 1 },
+    });
+    expect(
+      refused(transition(request, { type: 'approve_extension', n: 1, actor: 'U0BOB', grounds: withRule(), ...lease() }, at(120))).error
+        .code,
+    ).toBe(ErrorCode.InvalidState);
   });
 
   it('a revoke lapses a pending extension too', () => {
-    const out = ok(transition(active({ extensions: [pendingExtension()] }), { type: 'revoke', actor: 'U0ALICE', grounds: withRule(), ...lease() }, at(120)));
+    const out = ok(
+      transition(
+        active({ extensions: [pendingExtension()] }),
+        { type: 'revoke', actor: 'U0ALICE', grounds: withRule(), ...lease() },
+        at(120),
+      ),
+    );
     expect(out.next.extensions?.[0]?.status).toBe('lapsed');
   });
 });

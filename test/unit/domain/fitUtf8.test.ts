@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { fitUtf8, utf8Length } from '../../../src/domain/fitUtf8';
 
-const graphemes = (text: string): string[] => Array.from(new Intl.Segmenter('en', { granularity: 'grapheme' }).segment(text), (s) => s.segment);
+const graphemes = (text: string): string[] =>
+  Array.from(new Intl.Segmenter('en', { granularity: 'grapheme' }).segment(text), (s) => s.segment);
 
 describe('fitUtf8', () => {
   test('leaves text that fits alone, even exactly at the limit', () => {

@@ -19,7 +19,11 @@ describe('buildCondition with a start', () => {
   });
 
   test('drops milliseconds from both bounds and writes them in UTC', () => {
-    const expression = buildCondition({ ...base, startsAt: new Date('2026-12-01T10:00:00.500+01:00'), expiresAt: new Date('2026-12-01T11:00:00.999Z') }).expression;
+    const expression = buildCondition({
+      ...base,
+      startsAt: new Date('2026-12-01T10:00:00.500+01:00'),
+      expiresAt: new Date('2026-12-01T11:00:00.999Z'),
+    }).expression;
     expect(expression).toBe('request.time >= timestamp("2026-12-01T09:00:00Z") && request.time < timestamp("2026-12-01T11:00:00Z")');
   });
 
@@ -39,7 +43,11 @@ describe('parseCondition of a two-sided expression', () => {
       fc.property(seconds, fc.integer({ min: 1, max: 799 }), (start, length) => {
         const startsAt = new Date(start * 1000);
         const expiresAt = new Date((start + length) * 1000);
-        expect(parseCondition(buildCondition({ ...base, startsAt, expiresAt }))).toEqual({ requestId: base.requestId, startsAt, expiresAt });
+        expect(parseCondition(buildCondition({ ...base, startsAt, expiresAt }))).toEqual({
+          requestId: base.requestId,
+          startsAt,
+          expiresAt,
+        });
       }),
     );
   });
@@ -47,8 +55,14 @@ describe('parseCondition of a two-sided expression', () => {
   const title = 'runwarden-7k3mq9xw2p';
   test.each([
     ['a start not before the end', 'request.time >= timestamp("2026-12-01T11:00:00Z") && request.time < timestamp("2026-12-01T11:00:00Z")'],
-    ['the bounds in the other order', 'request.time < timestamp("2026-12-01T11:00:00Z") && request.time >= timestamp("2026-12-01T09:00:00Z")'],
-    ['a start with > instead of >=', 'request.time > timestamp("2026-12-01T09:00:00Z") && request.time < timestamp("2026-12-01T11:00:00Z")'],
+    [
+      'the bounds in the other order',
+      'request.time < timestamp("2026-12-01T11:00:00Z") && request.time >= timestamp("2026-12-01T09:00:00Z")',
+    ],
+    [
+      'a start with > instead of >=',
+      'request.time > timestamp("2026-12-01T09:00:00Z") && request.time < timestamp("2026-12-01T11:00:00Z")',
+    ],
     ['|| instead of &&', 'request.time >= timestamp("2026-12-01T09:00:00Z") || request.time < timestamp("2026-12-01T11:00:00Z")'],
     ['an impossible start date', 'request.time >= timestamp("2026-02-30T09:00:00Z") && request.time < timestamp("2026-12-01T11:00:00Z")'],
     ['an extra clause', 'request.time >= timestamp("2026-12-01T09:00:00Z") && request.time < timestamp("2026-12-01T11:00:00Z") && true'],

@@ -101,7 +101,9 @@ describe('a transition writes its Slack effects to the outbox', () => {
 
   it('ids are never reused, even after the outbox emptied', () => {
     const first = enqueue(request(), [{ type: 'notify_requester', notice: 'applied' }], at(1));
-    const delivered = ok(transition(first, { type: 'delivered', delivery: 'd1', holder: 'h1', work: { type: 'notify_requester', notice: 'applied' } }, at(2))).next;
+    const delivered = ok(
+      transition(first, { type: 'delivered', delivery: 'd1', holder: 'h1', work: { type: 'notify_requester', notice: 'applied' } }, at(2)),
+    ).next;
     expect(delivered.outbox).toBeUndefined();
     expect(enqueue(delivered, [{ type: 'notify_requester', notice: 'expiring' }], at(3)).outbox?.[0]?.id).toBe('d2');
   });
@@ -121,7 +123,10 @@ describe('claims', () => {
     const claimed = ok(transition(expired(), claim('d1', 'h1', at(3781)), at(3601)));
     expect(claimed.unaudited).toBe(true);
     expect(claimed.next.updatedAt).toEqual(at(3601));
-    expect(transition(claimed.next, claim('d1', 'h2', at(3800)), at(3700))).toMatchObject({ ok: false, error: { code: ErrorCode.Conflict } });
+    expect(transition(claimed.next, claim('d1', 'h2', at(3800)), at(3700))).toMatchObject({
+      ok: false,
+      error: { code: ErrorCode.Conflict },
+    });
   });
 
   it('a lapsed claim (its holder died) is taken over, and outboxDueAt says when it lapses', () => {
@@ -162,7 +167,13 @@ describe('delivered', () => {
     const posted = ok(transition(claimed, { type: 'delivered', delivery: 'd1', holder: 'h1', work, posted: MESSAGE }, at(1)));
     expect(posted.next.message).toEqual(MESSAGE);
     expect(posted.event.action).toBe('message_posted');
-    const twice = ok(transition(posted.next, { type: 'delivered', delivery: 'd1', holder: 'h2', work, posted: { channel: 'C0APPROVALS', ts: '2.0' } }, at(2)));
+    const twice = ok(
+      transition(
+        posted.next,
+        { type: 'delivered', delivery: 'd1', holder: 'h2', work, posted: { channel: 'C0APPROVALS', ts: '2.0' } },
+        at(2),
+      ),
+    );
     expect(twice.next.message).toEqual(MESSAGE);
     expect(twice.event).toMatchObject({ action: 'message_posted_twice', detail: { kept: MESSAGE.ts } });
   });
@@ -174,9 +185,13 @@ describe('delivered', () => {
     const done = ok(transition(moved, { type: 'delivered', delivery: 'd1', holder: 'h1', work: { type: 'refresh_message' } }, at(6))).next;
     expect(done.outbox?.map((d) => [d.id, d.type])).toEqual([['d2', 'refresh_message']]);
     const queuedMeanwhile = enqueue(moved, [{ type: 'refresh_message' }], at(5));
-    const once2 = ok(transition(queuedMeanwhile, { type: 'delivered', delivery: 'd1', holder: 'h1', work: { type: 'refresh_message' } }, at(6))).next;
+    const once2 = ok(
+      transition(queuedMeanwhile, { type: 'delivered', delivery: 'd1', holder: 'h1', work: { type: 'refresh_message' } }, at(6)),
+    ).next;
     expect(once2.outbox?.map((d) => d.id)).toEqual(['d2']);
-    const unchanged = ok(transition(sending, { type: 'delivered', delivery: 'd1', holder: 'h1', work: { type: 'refresh_message' } }, at(6))).next;
+    const unchanged = ok(
+      transition(sending, { type: 'delivered', delivery: 'd1', holder: 'h1', work: { type: 'refresh_message' } }, at(6)),
+    ).next;
     expect(unchanged.outbox).toBeUndefined();
   });
 
@@ -190,8 +205,13 @@ describe('delivered', () => {
 
 describe('delivery_failed', () => {
   const failed = (state: AccessRequest, extra: { retryAfterSeconds?: number; permanent?: boolean } = {}, now = at(3602)) =>
-    transition(state, { type: 'delivery_failed', delivery: 'd2', holder: 'h1', error: 'chat.postMessage failed', permanent: false, ...extra }, now);
-  const claimedD2 = (state: AccessRequest, now = at(3601)) => ok(transition(state, claim('d2', 'h1', new Date(now.getTime() + 180_000)), now)).next;
+    transition(
+      state,
+      { type: 'delivery_failed', delivery: 'd2', holder: 'h1', error: 'chat.postMessage failed', permanent: false, ...extra },
+      now,
+    );
+  const claimedD2 = (state: AccessRequest, now = at(3601)) =>
+    ok(transition(state, claim('d2', 'h1', new Date(now.getTime() + 180_000)), now)).next;
 
   it('HTTP 429: not before Retry-After, and not counted as a failed attempt', () => {
     const out = ok(failed(claimedD2(expired()), { retryAfterSeconds: 120 }));
@@ -213,7 +233,10 @@ describe('delivery_failed', () => {
     const worn = { ...expired(), outbox: expired().outbox?.map((d) => ({ ...d, attempts: DELIVERY_LIMITS.maxAttempts - 1 })) };
     const out = ok(failed(claimedD2(worn)));
     expect(out.next.outbox?.map((d) => d.id)).toEqual(['d1']);
-    expect(out.event).toMatchObject({ action: 'delivery_dropped', detail: { delivery: 'd2', type: 'notify_requester', notice: 'expired', why: 'too_many_attempts' } });
+    expect(out.event).toMatchObject({
+      action: 'delivery_dropped',
+      detail: { delivery: 'd2', type: 'notify_requester', notice: 'expired', why: 'too_many_attempts' },
+    });
     expect(out.unaudited).toBeUndefined();
   });
 
@@ -225,7 +248,10 @@ describe('delivery_failed', () => {
 
   it('Retry-After is honoured up to DELIVERY_LIMITS.retryAfterMaxSeconds (a year-long one waits 30 min); one that is no number of seconds counts as a failure', () => {
     const year = ok(failed(claimedD2(expired()), { retryAfterSeconds: 365 * 24 * 3600 }));
-    expect(year.next.outbox?.find((d) => d.id === 'd2')).toMatchObject({ attempts: 0, notBefore: at(3602 + DELIVERY_LIMITS.retryAfterMaxSeconds) });
+    expect(year.next.outbox?.find((d) => d.id === 'd2')).toMatchObject({
+      attempts: 0,
+      notBefore: at(3602 + DELIVERY_LIMITS.retryAfterMaxSeconds),
+    });
     expect(year.next.outboxDueAt).toEqual(at(3601));
     for (const bad of [Number.POSITIVE_INFINITY, Number.NaN, -5]) {
       const out = ok(failed(claimedD2(expired()), { retryAfterSeconds: bad }));
@@ -247,7 +273,8 @@ describe('delivery_failed', () => {
 });
 
 describe('notices no longer true are dropped, audited, not sent', () => {
-  const warned = (overrides: Partial<AccessRequest> = {}) => enqueue(request({ expiryWarnedAt: at(1800), ...overrides }), [{ type: 'notify_requester', notice: 'expiring' }], at(1800));
+  const warned = (overrides: Partial<AccessRequest> = {}) =>
+    enqueue(request({ expiryWarnedAt: at(1800), ...overrides }), [{ type: 'notify_requester', notice: 'expiring' }], at(1800));
 
   it('an expiry warning, once the grant is no longer active, has ended, or its expiry moved', () => {
     const warning = warned();
@@ -256,7 +283,9 @@ describe('notices no longer true are dropped, audited, not sent', () => {
     expect(obsoleteNotice({ ...warning, status: 'expired' }, d1, at(1900))).toBe('the request is expired');
     expect(obsoleteNotice({ ...warning, status: 'revoked' }, d1, at(1900))).toBe('the request is revoked');
     expect(obsoleteNotice(warning, d1, at(3600))).toBe('the grant has ended');
-    expect(obsoleteNotice({ ...warning, expiryWarnedAt: undefined, expiresAt: at(7200) }, d1, at(1900))).toBe('the expiry has moved since the warning');
+    expect(obsoleteNotice({ ...warning, expiryWarnedAt: undefined, expiresAt: at(7200) }, d1, at(1900))).toBe(
+      'the expiry has moved since the warning',
+    );
   });
 
   it('a "window open" notice once the grant has ended; notices that stay true (expired, denied, revoked) never are', () => {
@@ -278,7 +307,10 @@ describe('notices no longer true are dropped, audited, not sent', () => {
     expect(out.next.outbox).toBeUndefined();
     expect(out.next.outboxDueAt).toBeUndefined();
     expect(out.unaudited).toBeUndefined();
-    expect(out.event).toMatchObject({ action: 'delivery_obsolete', detail: { delivery: 'd1', notice: 'expiring', why: 'the request is expired' } });
+    expect(out.event).toMatchObject({
+      action: 'delivery_obsolete',
+      detail: { delivery: 'd1', notice: 'expiring', why: 'the request is expired' },
+    });
   });
 });
 
@@ -291,13 +323,21 @@ describe('a post Slack may have taken without runwarden learning it (issue 16 §
   const post = (r: AccessRequest) => r.outbox?.find((d) => d.type === 'post_message');
 
   it('an unconfirmed failure (a timeout, a 5xx) marks it: the next attempt looks before posting, from when the attempt began', () => {
-    const failed = ok(transition(owingPost(), { type: 'delivery_failed', delivery: 'd1', holder: 'h1', error: 'timeout', permanent: false, unconfirmed: true }, at(10))).next;
+    const failed = ok(
+      transition(
+        owingPost(),
+        { type: 'delivery_failed', delivery: 'd1', holder: 'h1', error: 'timeout', permanent: false, unconfirmed: true },
+        at(10),
+      ),
+    ).next;
     expect(post(failed)?.unconfirmedSince).toEqual(T0);
     expect(post(failed)?.notBefore).toEqual(at(10)); // the first failure is retried at once
   });
 
   it('a confirmed failure (Slack refused it, or rate-limited it) does not', () => {
-    const failed = ok(transition(owingPost(), { type: 'delivery_failed', delivery: 'd1', holder: 'h1', error: 'internal_error', permanent: false }, at(10))).next;
+    const failed = ok(
+      transition(owingPost(), { type: 'delivery_failed', delivery: 'd1', holder: 'h1', error: 'internal_error', permanent: false }, at(10)),
+    ).next;
     expect(post(failed)?.unconfirmedSince).toBeUndefined();
   });
 
@@ -308,10 +348,20 @@ describe('a post Slack may have taken without runwarden learning it (issue 16 §
   });
 
   it('recorded after an unconfirmed attempt, a search for copies is queued, due once late attempts have landed', () => {
-    const failed = ok(transition(owingPost(), { type: 'delivery_failed', delivery: 'd1', holder: 'h1', error: 'timeout', permanent: false, unconfirmed: true }, at(10))).next;
+    const failed = ok(
+      transition(
+        owingPost(),
+        { type: 'delivery_failed', delivery: 'd1', holder: 'h1', error: 'timeout', permanent: false, unconfirmed: true },
+        at(10),
+      ),
+    ).next;
     const reclaimed = ok(transition(failed, claim('d1', 'h2', at(200)), at(20))).next;
     const done = ok(
-      transition(reclaimed, { type: 'delivered', delivery: 'd1', holder: 'h2', work: { type: 'post_message' }, posted: MESSAGE, found: true }, at(21)),
+      transition(
+        reclaimed,
+        { type: 'delivered', delivery: 'd1', holder: 'h2', work: { type: 'post_message' }, posted: MESSAGE, found: true },
+        at(21),
+      ),
     );
     expect(done.next.message).toEqual(MESSAGE);
     expect(done.event).toMatchObject({ action: 'message_posted', detail: { found: true, ts: MESSAGE.ts } });
@@ -320,22 +370,48 @@ describe('a post Slack may have taken without runwarden learning it (issue 16 §
   });
 
   it('a post confirmed at the first attempt queues no search', () => {
-    const done = ok(transition(owingPost(), { type: 'delivered', delivery: 'd1', holder: 'h1', work: { type: 'post_message' }, posted: MESSAGE }, at(1)));
+    const done = ok(
+      transition(owingPost(), { type: 'delivered', delivery: 'd1', holder: 'h1', work: { type: 'post_message' }, posted: MESSAGE }, at(1)),
+    );
     expect(done.next.outbox ?? []).toEqual([]);
   });
 
   it('removed copies are audited; a search that found none is bookkeeping only', () => {
-    const withCheck = { ...request(), outbox: [{ id: 'd5', type: 'remove_duplicates' as const, of: 'd1', since: T0, enqueuedAt: T0, notBefore: T0, attempts: 0, claim: { holder: 'h1', until: at(100) } }] };
-    const removed = ok(transition(withCheck, { type: 'delivered', delivery: 'd5', holder: 'h1', work: { type: 'remove_duplicates' }, removed: ['1.5'] }, at(1)));
+    const withCheck = {
+      ...request(),
+      outbox: [
+        {
+          id: 'd5',
+          type: 'remove_duplicates' as const,
+          of: 'd1',
+          since: T0,
+          enqueuedAt: T0,
+          notBefore: T0,
+          attempts: 0,
+          claim: { holder: 'h1', until: at(100) },
+        },
+      ],
+    };
+    const removed = ok(
+      transition(
+        withCheck,
+        { type: 'delivered', delivery: 'd5', holder: 'h1', work: { type: 'remove_duplicates' }, removed: ['1.5'] },
+        at(1),
+      ),
+    );
     expect(removed.event).toMatchObject({ action: 'duplicates_removed', detail: { removed: ['1.5'], of: 'd1' } });
-    const none = ok(transition(withCheck, { type: 'delivered', delivery: 'd5', holder: 'h1', work: { type: 'remove_duplicates' }, removed: [] }, at(1)));
+    const none = ok(
+      transition(withCheck, { type: 'delivered', delivery: 'd5', holder: 'h1', work: { type: 'remove_duplicates' }, removed: [] }, at(1)),
+    );
     expect(none.unaudited).toBe(true);
   });
 
   it('a click on a copy queues its removal at once, audited; a click on the recorded message changes nothing', () => {
     const stray = ok(transition(request(), { type: 'stray_message', actor: 'U0BOB', channel: 'C0APPROVALS', ts: '9.9' }, at(1)));
     expect(stray.event).toMatchObject({ action: 'stray_message_clicked', detail: { actor: 'U0BOB', ts: '9.9' } });
-    expect(stray.next.outbox).toEqual([expect.objectContaining({ type: 'remove_duplicates', stray: { channel: 'C0APPROVALS', ts: '9.9' }, notBefore: at(1) })]);
+    expect(stray.next.outbox).toEqual([
+      expect.objectContaining({ type: 'remove_duplicates', stray: { channel: 'C0APPROVALS', ts: '9.9' }, notBefore: at(1) }),
+    ]);
     expect(transition(stray.next, { type: 'stray_message', actor: 'U0BOB', channel: 'C0APPROVALS', ts: '9.9' }, at(2)).ok).toBe(false);
     const own = transition(request(), { type: 'stray_message', actor: 'U0BOB', ...MESSAGE }, at(1));
     expect(own.ok).toBe(false);

@@ -44,7 +44,11 @@ describe('auto-approval', () => {
     const out = ok(transition(request(), { type: 'auto_approve', rule: 'oncall', ...lease }, at(1)));
     expect(out.next).toMatchObject({ status: 'approved', autoApproved: true, approvals: [{ approver: 'runwarden:auto', at: at(1) }] });
     expect(out.next.op).toMatchObject({ type: 'apply', holder: 'h1' });
-    expect(out.event).toMatchObject({ actor: 'runwarden:auto', action: 'auto_approved', detail: { rule: 'oncall', durationSeconds: 3600 } });
+    expect(out.event).toMatchObject({
+      actor: 'runwarden:auto',
+      action: 'auto_approved',
+      detail: { rule: 'oncall', durationSeconds: 3600 },
+    });
     expect(out.effects).toEqual([{ type: 'apply' }, { type: 'post_message' }]);
   });
 
@@ -71,18 +75,29 @@ describe('break-glass', () => {
   });
 
   describe('review', () => {
-    const review = (actor: string, change: Parameters<typeof grounds>[1] = {}) => ({ type: 'review' as const, actor, grounds: grounds(1, change) });
-
-    it.each(['active', 'expired', 'revoked', 'failed'] as const)('an approver reviews a %s break-glass request: reviewedBy and reviewedAt, nothing else', (status) => {
-      const current = glass({ status, expiresAt: at(3600) });
-      const out = ok(transition(current, review('U0BOB'), at(60)));
-      const { outbox, outboxDueAt, outboxSeq, ...rest } = out.next;
-      expect(rest).toEqual({ ...current, reviewedBy: 'U0BOB', reviewedAt: at(60), updatedAt: at(60) });
-      // the message refresh is owed in the outbox, written with the transition
-      expect({ outbox, outboxDueAt, outboxSeq }).toMatchObject({ outbox: [{ id: 'd1', type: 'refresh_message', notBefore: at(60) }], outboxDueAt: at(60), outboxSeq: 1 });
-      expect(out.event).toMatchObject({ actor: 'U0BOB', action: 'reviewed' });
-      expect(out.effects).toEqual([{ type: 'refresh_message' }]);
+    const review = (actor: string, change: Parameters<typeof grounds>[1] = {}) => ({
+      type: 'review' as const,
+      actor,
+      grounds: grounds(1, change),
     });
+
+    it.each(['active', 'expired', 'revoked', 'failed'] as const)(
+      'an approver reviews a %s break-glass request: reviewedBy and reviewedAt, nothing else',
+      (status) => {
+        const current = glass({ status, expiresAt: at(3600) });
+        const out = ok(transition(current, review('U0BOB'), at(60)));
+        const { outbox, outboxDueAt, outboxSeq, ...rest } = out.next;
+        expect(rest).toEqual({ ...current, reviewedBy: 'U0BOB', reviewedAt: at(60), updatedAt: at(60) });
+        // the message refresh is owed in the outbox, written with the transition
+        expect({ outbox, outboxDueAt, outboxSeq }).toMatchObject({
+          outbox: [{ id: 'd1', type: 'refresh_message', notBefore: at(60) }],
+          outboxDueAt: at(60),
+          outboxSeq: 1,
+        });
+        expect(out.event).toMatchObject({ actor: 'U0BOB', action: 'reviewed' });
+        expect(out.effects).toEqual([{ type: 'refresh_message' }]);
+      },
+    );
 
     it.each([
       ['the requester reviewing their own break-glass, audited', 'U0ALICE', ErrorCode.SelfApproval, 'self_review'],
@@ -97,21 +112,37 @@ describe('break-glass', () => {
       ['someone whose identity runwarden does not know', { emails: { U0BOB: undefined } }],
     ])('refuses %s, audited', (_who, change) => {
       const out = transition(glass({ status: 'active' }), review('U0BOB', change), at(60));
-      expect(out).toMatchObject({ ok: false, error: { code: ErrorCode.SelfApproval }, record: { actor: 'U0BOB', action: 'review_refused', detail: { reason: 'member_review' } } });
+      expect(out).toMatchObject({
+        ok: false,
+        error: { code: ErrorCode.SelfApproval },
+        record: { actor: 'U0BOB', action: 'review_refused', detail: { reason: 'member_review' } },
+      });
     });
 
     it('refuses a second review, and records the refusal', () => {
       const out = transition(glass({ status: 'active', reviewedBy: 'U0BOB', reviewedAt: at(5) }), review('U0CAROL'), at(60));
-      expect(out).toMatchObject({ ok: false, error: { code: ErrorCode.InvalidState }, record: { actor: 'U0CAROL', action: 'review_refused', detail: { reason: 'already_reviewed' } } });
+      expect(out).toMatchObject({
+        ok: false,
+        error: { code: ErrorCode.InvalidState },
+        record: { actor: 'U0CAROL', action: 'review_refused', detail: { reason: 'already_reviewed' } },
+      });
     });
 
     it('refuses to review a request that is not break-glass, and records the refusal', () => {
       const out = transition(request({ status: 'active' }), review('U0BOB'), at(60));
-      expect(out).toMatchObject({ ok: false, error: { code: ErrorCode.InvalidState }, record: { actor: 'U0BOB', action: 'review_refused', detail: { reason: 'not_break_glass' } } });
+      expect(out).toMatchObject({
+        ok: false,
+        error: { code: ErrorCode.InvalidState },
+        record: { actor: 'U0BOB', action: 'review_refused', detail: { reason: 'not_break_glass' } },
+      });
     });
 
     it('a step-2 approver of a two-step rule may review too', () => {
-      const out = transition(glass({ status: 'active', target: 'projects/acme-prod/locations/us-central1/services/payments' }), review('U0ERIN'), at(60));
+      const out = transition(
+        glass({ status: 'active', target: 'projects/acme-prod/locations/us-central1/services/payments' }),
+        review('U0ERIN'),
+        at(60),
+      );
       expect(out).toMatchObject({ ok: true, next: { reviewedBy: 'U0ERIN' } });
     });
   });
@@ -127,7 +158,9 @@ describe('break-glass', () => {
   });
 
   it('no reminder once reviewed', () => {
-    expect(transition(glass({ status: 'active', reviewedBy: 'U0BOB', reviewedAt: at(5), ...posted }), remind, at(3600))).toMatchObject({ ok: false });
+    expect(transition(glass({ status: 'active', reviewedBy: 'U0BOB', reviewedAt: at(5), ...posted }), remind, at(3600))).toMatchObject({
+      ok: false,
+    });
   });
 
   it('no second reminder within the interval (two sweeps at once record one)', () => {

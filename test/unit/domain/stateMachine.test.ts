@@ -80,8 +80,18 @@ describe('approvals', () => {
   it.each([
     ['the requester approving their own request', approve('U0ALICE'), ErrorCode.SelfApproval, 'self_approval'],
     ['someone outside the approver group', approve('U0MALLORY'), ErrorCode.NotAnApprover, 'not_an_approver'],
-    ['an approver whose identity is unknown, on a grant to a member (fail closed)', approve('U0BOB', 1, { emails: { U0BOB: undefined } }), ErrorCode.SelfApproval, 'approver_identity_unknown'],
-    ['an approver whose own identity is the member granted', approve('U0BOB', 1, { emails: { U0BOB: 'alice@acme.example', U0ALICE: 'alice@acme.example' } }), ErrorCode.SelfApproval, 'member_approval'],
+    [
+      'an approver whose identity is unknown, on a grant to a member (fail closed)',
+      approve('U0BOB', 1, { emails: { U0BOB: undefined } }),
+      ErrorCode.SelfApproval,
+      'approver_identity_unknown',
+    ],
+    [
+      'an approver whose own identity is the member granted',
+      approve('U0BOB', 1, { emails: { U0BOB: 'alice@acme.example', U0ALICE: 'alice@acme.example' } }),
+      ErrorCode.SelfApproval,
+      'member_approval',
+    ],
   ])('refuses %s and records the refusal', (_title, event, code, reason) => {
     const out = refused(transition(pending(), event, at(10)));
     expect(out.error.code).toBe(code);
@@ -89,7 +99,9 @@ describe('approvals', () => {
   });
 
   it('refuses and records an approval of a request the policy no longer allows', () => {
-    const out = refused(transition(pending({ target: 'projects/acme-other/locations/us-central1/services/hello' }), approve('U0BOB'), at(10)));
+    const out = refused(
+      transition(pending({ target: 'projects/acme-other/locations/us-central1/services/hello' }), approve('U0BOB'), at(10)),
+    );
     expect(out.error.code).toBe(ErrorCode.NotAllowed);
     expect(out.record).toMatchObject({ detail: { reason: 'no_longer_allowed' } });
   });
@@ -103,10 +115,21 @@ describe('approvals', () => {
 
   it('drops an earlier approval that no longer counts, audits it, and waits for more', () => {
     const first = ok(transition(pending({ approvalsRequired: 2 }), approve('U0BOB', 2), at(10))).next;
-    const bobLeft: RequestEvent = { type: 'approve', actor: 'U0CAROL', grounds: { policy: policyFrom(policyYaml(2).replace('platform: [U0BOB, U0CAROL, U0DAVE]', 'platform: [U0CAROL, U0DAVE]')), facts: facts(), kinds: KIND_RULES }, ...lease() };
+    const bobLeft: RequestEvent = {
+      type: 'approve',
+      actor: 'U0CAROL',
+      grounds: {
+        policy: policyFrom(policyYaml(2).replace('platform: [U0BOB, U0CAROL, U0DAVE]', 'platform: [U0CAROL, U0DAVE]')),
+        facts: facts(),
+        kinds: KIND_RULES,
+      },
+      ...lease(),
+    };
     const out = ok(transition(first, bobLeft, at(20)));
     expect(out.next).toMatchObject({ status: 'pending', approvals: [{ approver: 'U0CAROL', at: at(20) }] });
-    expect(out.also).toEqual([{ at: at(20), actor: 'runwarden', action: 'approval_dropped', detail: { approver: 'U0BOB', reason: 'not_an_approver' } }]);
+    expect(out.also).toEqual([
+      { at: at(20), actor: 'runwarden', action: 'approval_dropped', detail: { approver: 'U0BOB', reason: 'not_an_approver' } },
+    ]);
     expect(out.effects).not.toContainEqual({ type: 'apply' });
   });
 
@@ -125,10 +148,18 @@ describe('re-check at apply', () => {
     ok(transition(pending({ approvalsRequired: 1 }), { type: 'approve', actor: 'U0BOB', grounds: grounds(), ...lease('h1') }, at(10))).next;
 
   it('approvals that no longer count send the request back to pending, audited, with nothing applied', () => {
-    const out = ok(transition(approved(), { type: 'requeue', holder: 'h1', approvalsRequired: 1, dropped: [{ approver: 'U0BOB', reason: 'not_an_approver' }] }, at(11)));
+    const out = ok(
+      transition(
+        approved(),
+        { type: 'requeue', holder: 'h1', approvalsRequired: 1, dropped: [{ approver: 'U0BOB', reason: 'not_an_approver' }] },
+        at(11),
+      ),
+    );
     expect(out.next).toMatchObject({ status: 'pending', approvals: [], op: undefined });
     expect(out.event).toMatchObject({ action: 'awaiting_approvals', detail: { count: 0, required: 1 } });
-    expect(out.also).toEqual([{ at: at(11), actor: 'runwarden', action: 'approval_dropped', detail: { approver: 'U0BOB', reason: 'not_an_approver' } }]);
+    expect(out.also).toEqual([
+      { at: at(11), actor: 'runwarden', action: 'approval_dropped', detail: { approver: 'U0BOB', reason: 'not_an_approver' } },
+    ]);
     expect(out.effects).toEqual([{ type: 'refresh_message' }]);
   });
 
@@ -145,12 +176,16 @@ describe('deny, cancel, timeout', () => {
   });
 
   it('the requester cannot deny their own request', () => {
-    expect(refused(transition(pending(), { type: 'deny', actor: 'U0ALICE', grounds: grounds() }, at(5))).error.code).toBe(ErrorCode.SelfApproval);
+    expect(refused(transition(pending(), { type: 'deny', actor: 'U0ALICE', grounds: grounds() }, at(5))).error.code).toBe(
+      ErrorCode.SelfApproval,
+    );
   });
 
   it('only the requester cancels', () => {
     expect(ok(transition(pending(), { type: 'cancel', actor: 'U0ALICE', grounds: grounds() }, at(5))).next.status).toBe('cancelled');
-    expect(userText(refused(transition(pending(), { type: 'cancel', actor: 'U0BOB', grounds: grounds() }, at(5))).error)).toEqual(expect.stringContaining('an approver decides it with *Deny*'));
+    expect(userText(refused(transition(pending(), { type: 'cancel', actor: 'U0BOB', grounds: grounds() }, at(5))).error)).toEqual(
+      expect.stringContaining('an approver decides it with *Deny*'),
+    );
     expect(refused(transition(pending(), { type: 'cancel', actor: 'U0BOB', grounds: grounds() }, at(5))).error).toMatchObject({
       code: ErrorCode.NotAllowed,
     });
@@ -171,24 +206,37 @@ describe('deny, cancel, timeout', () => {
 });
 
 describe('apply under a lease', () => {
-  const approved = (): AccessRequest => ok(transition(pending(), { type: 'approve', actor: 'U0BOB', grounds: grounds(), ...lease('h1') }, at(10))).next;
+  const approved = (): AccessRequest =>
+    ok(transition(pending(), { type: 'approve', actor: 'U0BOB', grounds: grounds(), ...lease('h1') }, at(10))).next;
 
   it('only the lease holder may record the apply; a time-bound change becomes active with its expiry', () => {
     expect(refused(transition(approved(), { type: 'applied', holder: 'h2', result: {}, expiresAt: at(7210) }, at(11))).ok).toBe(false);
-    const out = ok(transition(approved(), { type: 'applied', holder: 'h1', result: { binding: 'runwarden-abcdefghjk' }, expiresAt: at(7210) }, at(11)));
+    const out = ok(
+      transition(approved(), { type: 'applied', holder: 'h1', result: { binding: 'runwarden-abcdefghjk' }, expiresAt: at(7210) }, at(11)),
+    );
     expect(out.next).toMatchObject({ status: 'active', expiresAt: at(7210), appliedAt: at(11), op: undefined });
   });
 
   it('a permanent change ends as applied', () => {
-    const request = ok(transition(pending({ kind: 'egress', durationSeconds: undefined, value: 'all-traffic', role: undefined, member: undefined }), { type: 'approve', actor: 'U0BOB', grounds: grounds(), ...lease('h1') }, at(10))).next;
-    expect(ok(transition(request, { type: 'applied', holder: 'h1', result: {}, previousValue: 'private-ranges-only' }, at(11))).next).toMatchObject({
+    const request = ok(
+      transition(
+        pending({ kind: 'egress', durationSeconds: undefined, value: 'all-traffic', role: undefined, member: undefined }),
+        { type: 'approve', actor: 'U0BOB', grounds: grounds(), ...lease('h1') },
+        at(10),
+      ),
+    ).next;
+    expect(
+      ok(transition(request, { type: 'applied', holder: 'h1', result: {}, previousValue: 'private-ranges-only' }, at(11))).next,
+    ).toMatchObject({
       status: 'applied',
       previousValue: 'private-ranges-only',
     });
   });
 
   it('the sweep cannot claim an apply while the lease is live, and can once it lapsed', () => {
-    expect(refused(transition(approved(), { type: 'claim_apply', maxAttempts: 5, ...lease('sweep') }, at(100))).error.code).toBe(ErrorCode.Conflict);
+    expect(refused(transition(approved(), { type: 'claim_apply', maxAttempts: 5, ...lease('sweep') }, at(100))).error.code).toBe(
+      ErrorCode.Conflict,
+    );
     const out = ok(transition(approved(), { type: 'claim_apply', maxAttempts: 5, ...lease('sweep', 900) }, at(400)));
     expect(out.next.op).toMatchObject({ holder: 'sweep', attempts: 2 });
     expect(out.effects).toEqual([{ type: 'apply' }]);
@@ -200,21 +248,28 @@ describe('apply under a lease', () => {
   });
 
   it('a permanent failure ends the request; a transient one releases the lease for the sweep', () => {
-    expect(ok(transition(approved(), { type: 'apply_failed', holder: 'h1', reason: 'Permission denied', retryable: false }, at(12))).next.status).toBe('failed');
-    const transient = ok(transition(approved(), { type: 'apply_failed', holder: 'h1', reason: 'unavailable', retryable: true }, at(12))).next;
+    expect(
+      ok(transition(approved(), { type: 'apply_failed', holder: 'h1', reason: 'Permission denied', retryable: false }, at(12))).next.status,
+    ).toBe('failed');
+    const transient = ok(
+      transition(approved(), { type: 'apply_failed', holder: 'h1', reason: 'unavailable', retryable: true }, at(12)),
+    ).next;
     expect(transient.status).toBe('approved');
     expect(transient.op?.leaseUntil).toEqual(at(12));
   });
 });
 
 describe('ending an active change', () => {
-  const active = (): AccessRequest => pending({ status: 'active', approvals: [{ approver: 'U0BOB', at: at(10) }], appliedAt: at(11), expiresAt: at(7211) });
+  const active = (): AccessRequest =>
+    pending({ status: 'active', approvals: [{ approver: 'U0BOB', at: at(10) }], appliedAt: at(11), expiresAt: at(7211) });
 
   it('expiry: claimable only when due, then expired', () => {
     expect(refused(transition(active(), { type: 'claim_revert', maxAttempts: 5, ...lease('s') }, at(7000))).ok).toBe(false);
     const claimed = ok(transition(active(), { type: 'claim_revert', maxAttempts: 5, ...lease('s', 8000) }, at(7211))).next;
     expect(claimed.op).toMatchObject({ type: 'revert', intent: 'expire' });
-    expect(ok(transition(claimed, { type: 'reverted', holder: 's', detail: { binding: 'removed' } }, at(7212))).next.status).toBe('expired');
+    expect(ok(transition(claimed, { type: 'reverted', holder: 's', detail: { binding: 'removed' } }, at(7212))).next.status).toBe(
+      'expired',
+    );
   });
 
   it('revoke by the requester or an approver, not by others', () => {

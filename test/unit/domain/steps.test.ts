@@ -36,7 +36,13 @@ function request(overrides: Partial<AccessRequest> = {}): AccessRequest {
 }
 
 /** A click weighed, in the transaction, on the policy (payments: platform, then security) and these facts. */
-const approve = (actor: string, given = facts()) => ({ type: 'approve' as const, actor, grounds: { ...grounds(), facts: given }, holder: 'h1', leaseUntil: at(300) });
+const approve = (actor: string, given = facts()) => ({
+  type: 'approve' as const,
+  actor,
+  grounds: { ...grounds(), facts: given },
+  holder: 'h1',
+  leaseUntil: at(300),
+});
 /** The text the clicker is shown for a refusal. */
 const told = (outcome: TransitionOutcome): string => (outcome.ok ? '' : userText(outcome.error));
 
@@ -48,9 +54,19 @@ function ok(outcome: TransitionOutcome): Extract<TransitionOutcome, { ok: true }
 describe('steps', () => {
   it('step 1 having its approvals moves to step 2: its approvers are asked, nothing is applied yet', () => {
     const out = ok(transition(request(), approve('U0BOB'), at(1)));
-    expect(out.next).toMatchObject({ status: 'pending', step: 2, approverGroup: 'security', approvalsRequired: 1, approvals: [{ approver: 'U0BOB', at: at(1), step: 1 }] });
+    expect(out.next).toMatchObject({
+      status: 'pending',
+      step: 2,
+      approverGroup: 'security',
+      approvalsRequired: 1,
+      approvals: [{ approver: 'U0BOB', at: at(1), step: 1 }],
+    });
     expect(out.event).toMatchObject({ action: 'step_approved', detail: { step: 1 } });
-    expect(out.effects).toEqual([{ type: 'refresh_message' }, { type: 'notify_requester', notice: 'step' }, { type: 'notify_approvers', notice: 'step' }]);
+    expect(out.effects).toEqual([
+      { type: 'refresh_message' },
+      { type: 'notify_requester', notice: 'step' },
+      { type: 'notify_approvers', notice: 'step' },
+    ]);
   });
 
   it('two step-1 approvals at the same moment never skip step 2: the one recorded second is weighed on step 2 and refused', () => {
@@ -65,7 +81,10 @@ describe('steps', () => {
     const current = request({ step: 2, approverGroup: 'security', approvals: [{ approver: 'U0BOB', at: at(1), step: 1 }] });
     const out = ok(transition(current, approve('U0DAVE'), at(2)));
     expect(out.next.status).toBe('approved');
-    expect(out.next.approvals).toEqual([{ approver: 'U0BOB', at: at(1), step: 1 }, { approver: 'U0DAVE', at: at(2), step: 2 }]);
+    expect(out.next.approvals).toEqual([
+      { approver: 'U0BOB', at: at(1), step: 1 },
+      { approver: 'U0DAVE', at: at(2), step: 2 },
+    ]);
     expect(out.effects).toContainEqual({ type: 'apply' });
   });
 
@@ -91,7 +110,9 @@ describe('steps', () => {
   it("a later step's approver clicking during step 1 is told whose step it is and that theirs follows", () => {
     const out = transition(request(), approve('U0ERIN'), at(2));
     expect(out).toMatchObject({ ok: false, error: { code: ErrorCode.NotAnApprover } });
-    expect(told(out)).toBe('Step 1 of 2 of request `abcdefghjk` is decided by the *platform* approver group; *security* is asked after it.');
+    expect(told(out)).toBe(
+      'Step 1 of 2 of request `abcdefghjk` is decided by the *platform* approver group; *security* is asked after it.',
+    );
     const deny = transition(request(), { type: 'deny', actor: 'U0ERIN', grounds: grounds() }, at(2));
     expect(told(deny)).toContain('*security* is asked after it');
   });

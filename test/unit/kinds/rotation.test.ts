@@ -33,7 +33,12 @@ describe('blastRadius', () => {
     ['none using the key', [svc('us-central1/services/a'), svc('us-central1/services/b', OTHER)], []],
     [
       'those using the key, sorted, across regions',
-      [svc('us-central1/services/zeta', KEY), svc('europe-west1/services/alpha', KEY), svc('us-central1/services/b', OTHER), svc('asia-east1/services/c')],
+      [
+        svc('us-central1/services/zeta', KEY),
+        svc('europe-west1/services/alpha', KEY),
+        svc('us-central1/services/b', OTHER),
+        svc('asia-east1/services/c'),
+      ],
       ['projects/acme-prod/locations/europe-west1/services/alpha', 'projects/acme-prod/locations/us-central1/services/zeta'],
     ],
     ['a key whose name only starts the same does not count', [svc('us-central1/services/a', `${KEY}2`)], []],

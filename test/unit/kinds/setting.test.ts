@@ -50,7 +50,14 @@ describe('checkSettingChange', () => {
     ['egress to the value it has', 'egress', withConnector, 'private-ranges-only', true, /already has egress `private-ranges-only`/],
     ['ingress needs no VPC access', 'ingress', noVpc, 'internal', true, { ok: true, current: 'all' }],
     ['ingress to the value it has', 'ingress', svc({ ingress: 'internal' }), 'internal', false, /already has ingress `internal`/],
-    ['ingress from an unknown value, permanent', 'ingress', svc({ ingress: 'unspecified' }), 'all', false, { ok: true, current: 'unspecified' }],
+    [
+      'ingress from an unknown value, permanent',
+      'ingress',
+      svc({ ingress: 'unspecified' }),
+      'all',
+      false,
+      { ok: true, current: 'unspecified' },
+    ],
     ['ingress from an unknown value, temporary', 'ingress', svc({ ingress: 'unspecified' }), 'all', true, /cannot restore/],
   ])('%s', (_label, kind, service, value, temporary, expected) => {
     const check = checkSettingChange(kind, service, value, temporary);
@@ -72,11 +79,32 @@ describe('checkSettingChange', () => {
 
 describe('planRevert', () => {
   test.each<[string, SettingKind, ServiceSettings, string, string, { type: 'revert'; to: string } | { type: 'drift'; observed: string }]>([
-    ['egress still ours', 'egress', svc({ vpcConnector: CONNECTOR, egress: 'all-traffic' }), 'all-traffic', 'private-ranges-only', { type: 'revert', to: 'private-ranges-only' }],
-    ['egress set back by someone', 'egress', svc({ vpcConnector: CONNECTOR, egress: 'private-ranges-only' }), 'all-traffic', 'private-ranges-only', { type: 'drift', observed: 'private-ranges-only' }],
+    [
+      'egress still ours',
+      'egress',
+      svc({ vpcConnector: CONNECTOR, egress: 'all-traffic' }),
+      'all-traffic',
+      'private-ranges-only',
+      { type: 'revert', to: 'private-ranges-only' },
+    ],
+    [
+      'egress set back by someone',
+      'egress',
+      svc({ vpcConnector: CONNECTOR, egress: 'private-ranges-only' }),
+      'all-traffic',
+      'private-ranges-only',
+      { type: 'drift', observed: 'private-ranges-only' },
+    ],
     ['egress VPC access removed', 'egress', noVpc, 'all-traffic', 'private-ranges-only', { type: 'drift', observed: 'unspecified' }],
     ['ingress still ours', 'ingress', svc({ ingress: 'internal' }), 'internal', 'all', { type: 'revert', to: 'all' }],
-    ['ingress changed to a third value', 'ingress', svc({ ingress: 'internal-and-cloud-load-balancing' }), 'internal', 'all', { type: 'drift', observed: 'internal-and-cloud-load-balancing' }],
+    [
+      'ingress changed to a third value',
+      'ingress',
+      svc({ ingress: 'internal-and-cloud-load-balancing' }),
+      'internal',
+      'all',
+      { type: 'drift', observed: 'internal-and-cloud-load-balancing' },
+    ],
   ])('%s', (_label, kind, service, applied, previous, expected) => {
     const plan = planRevert(kind, service, applied, previous);
     expect(plan).toMatchObject(expected);

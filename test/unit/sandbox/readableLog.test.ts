@@ -27,7 +27,9 @@ it('prints one readable line per record: time, severity, message, then the field
   logger.child({ requestId: 'abcdefghij' }).info('applied', { botToken: 'xoxb-secret' });
   logger.debug('not at this level');
   expect(lines()).toEqual([
-    expect.stringMatching(/^\[\d\d:\d\d:\d\d\] WARNING: could not redraw the request form \{"viewId":"V1","error":"views.update failed: fatal_error"\}$/),
+    expect.stringMatching(
+      /^\[\d\d:\d\d:\d\d\] WARNING: could not redraw the request form \{"viewId":"V1","error":"views.update failed: fatal_error"\}$/,
+    ),
     expect.stringMatching(/^\[\d\d:\d\d:\d\d\] INFO: applied \{"requestId":"abcdefghij","botToken":"\[redacted\]"\}$/),
   ]);
   expect(lines().join('\n')).not.toContain('xoxb-secret');
@@ -42,8 +44,15 @@ it('production stays JSON: the same logger without the sandbox stream writes Clo
 it('prints the audit export readably too, without the fields only Cloud Logging reads', () => {
   const { out, lines } = collect();
   const request = { id: 'abcdefghjk', kind: 'invoker', target: 'projects/p/locations/l/services/hello', status: 'active' } as AccessRequest;
-  createAuditLog({ destination: readableLogStream({ out }) }).record(request, { at: new Date('2026-12-06T03:36:17Z'), actor: 'runwarden', action: 'applied', detail: { binding: 'runwarden-abcdefghjk' } });
+  createAuditLog({ destination: readableLogStream({ out }) }).record(request, {
+    at: new Date('2026-12-06T03:36:17Z'),
+    actor: 'runwarden',
+    action: 'applied',
+    detail: { binding: 'runwarden-abcdefghjk' },
+  });
   expect(lines()).toEqual([
-    expect.stringMatching(/^\[\d\d:\d\d:\d\d\] NOTICE: runwarden audit: applied abcdefghjk \{"requestId":"abcdefghjk","kind":"invoker","action":"applied","category":"history","actor":"runwarden","target":"projects\/p\/locations\/l\/services\/hello","status":"active","detail":"\{\\"binding\\":\\"runwarden-abcdefghjk\\"\}"\}$/),
+    expect.stringMatching(
+      /^\[\d\d:\d\d:\d\d\] NOTICE: runwarden audit: applied abcdefghjk \{"requestId":"abcdefghjk","kind":"invoker","action":"applied","category":"history","actor":"runwarden","target":"projects\/p\/locations\/l\/services\/hello","status":"active","detail":"\{\\"binding\\":\\"runwarden-abcdefghjk\\"\}"\}$/,
+    ),
   ]);
 });

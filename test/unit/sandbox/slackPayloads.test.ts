@@ -9,7 +9,11 @@ import {
 describe('slashCommandBody', () => {
   it('carries every field Slack sends for a slash command', () => {
     const params = new URLSearchParams(
-      slashCommandBody({ text: 'invoker hello 30m need logs --member user:a@acme.example', userId: 'U0ALICE', responseUrl: 'http://127.0.0.1:1/response/x' }),
+      slashCommandBody({
+        text: 'invoker hello 30m need logs --member user:a@acme.example',
+        userId: 'U0ALICE',
+        responseUrl: 'http://127.0.0.1:1/response/x',
+      }),
     );
     expect(Object.fromEntries(params)).toEqual({
       token: expect.any(String),
@@ -31,7 +35,16 @@ describe('slashCommandBody', () => {
   it('takes command, channel, team and trigger id as parameters and round-trips odd text', () => {
     const text = 'a&b=c %20 "quoted" ünï +plus';
     const params = new URLSearchParams(
-      slashCommandBody({ command: '/jit', text, userId: 'U1', userName: 'bob', channelId: 'D123', teamId: 'T9', responseUrl: 'u', triggerId: 't.1' }),
+      slashCommandBody({
+        command: '/jit',
+        text,
+        userId: 'U1',
+        userName: 'bob',
+        channelId: 'D123',
+        teamId: 'T9',
+        responseUrl: 'u',
+        triggerId: 't.1',
+      }),
     );
     expect(params.get('text')).toBe(text);
     expect(params.get('command')).toBe('/jit');
@@ -92,7 +105,9 @@ describe('blockActionsBody', () => {
   it('lets the caller choose action id, block id, label and the message blocks', () => {
     const blocks = [{ type: 'actions', block_id: 'custom', elements: [] }];
     const payload = blockActionsPayload({ ...input, actionId: 'x_deny', blockId: 'custom', buttonText: 'Deny', messageBlocks: blocks });
-    expect(payload.actions).toEqual([expect.objectContaining({ action_id: 'x_deny', block_id: 'custom', text: expect.objectContaining({ text: 'Deny' }) })]);
+    expect(payload.actions).toEqual([
+      expect.objectContaining({ action_id: 'x_deny', block_id: 'custom', text: expect.objectContaining({ text: 'Deny' }) }),
+    ]);
     expect(payload.message).toEqual(expect.objectContaining({ blocks }));
   });
 });

@@ -13,7 +13,15 @@ import type { ChatPort, Logger } from '../../../ports';
 import type { Decision } from '../../../app/useCases/decide';
 import type { ExtensionDecision } from '../../../app/useCases/extend';
 import type { RunResult } from '../../../app/runner';
-import { APPROVE_ACTION, CANCEL_ACTION, DENY_ACTION, EXTENSION_APPROVE_ACTION, EXTENSION_DENY_ACTION, REVIEW_ACTION, REVOKE_ACTION } from '../ids';
+import {
+  APPROVE_ACTION,
+  CANCEL_ACTION,
+  DENY_ACTION,
+  EXTENSION_APPROVE_ACTION,
+  EXTENSION_DENY_ACTION,
+  REVIEW_ACTION,
+  REVOKE_ACTION,
+} from '../ids';
 import { tellClicker } from './tellClicker';
 import { userText } from '../views/refusalText';
 
@@ -66,7 +74,11 @@ export function registerActionListener(app: SlackListeners, deps: ActionDeps): v
         if (!outcome.ok) await tell(userText(outcome.error, deps.slash));
       } catch (error) {
         const failure = asWardenError(error);
-        deps.logger[severityOf(failure.code)]('button handling failed', { requestId: value, code: failure.code, error: failure.operatorMessage });
+        deps.logger[severityOf(failure.code)]('button handling failed', {
+          requestId: value,
+          code: failure.code,
+          error: failure.operatorMessage,
+        });
         await tell(failure.userMessage);
       }
       const messageTs = parsed.data.container?.message_ts;

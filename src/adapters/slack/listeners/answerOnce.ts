@@ -23,12 +23,18 @@ const STILL_RUNNING: DeliveryReply = {
  * @param key the delivery's trigger_id (undefined: no dedupe possible, the command simply runs)
  * @param produce runs the command; must not throw (turn errors into a reply)
  */
-export async function answerOnce(options: AnswerOnceOptions, key: string | undefined, produce: () => Promise<DeliveryReply>): Promise<DeliveryReply> {
+export async function answerOnce(
+  options: AnswerOnceOptions,
+  key: string | undefined,
+  produce: () => Promise<DeliveryReply>,
+): Promise<DeliveryReply> {
   if (key === undefined || key === '') return produce();
   const { first } = await options.ledger.claim(key, options.now());
   if (first) {
     const reply = await produce();
-    await options.ledger.record(key, reply).catch((error: unknown) => options.logger.warn('could not record a command reply for its duplicates', { error: String(error) }));
+    await options.ledger
+      .record(key, reply)
+      .catch((error: unknown) => options.logger.warn('could not record a command reply for its duplicates', { error: String(error) }));
     return reply;
   }
   options.logger.info('a slash command was delivered again; answering with the first delivery’s reply');

@@ -32,7 +32,11 @@ export function registerCommandListener(app: SlackListeners, deps: CommandListen
       await openForm(command.trigger_id).catch(async (error: unknown) => {
         deps.logger.warn('could not open the request form', { error: String(error) });
         const usage = `Use \`${deps.slash} help\` to see the commands, and type the request instead.`;
-        await respond({ response_type: 'ephemeral', replace_original: false, text: `:warning: runwarden could not open the request form just now. ${usage}` });
+        await respond({
+          response_type: 'ephemeral',
+          replace_original: false,
+          text: `:warning: runwarden could not open the request form just now. ${usage}`,
+        });
       });
       return;
     }
@@ -53,7 +57,11 @@ export function registerCommandListener(app: SlackListeners, deps: CommandListen
         return blocks === undefined ? { text } : { text, blocks };
       } catch (error) {
         const failure = asWardenError(error);
-        deps.logger[severityOf(failure.code)]('slash command failed', { code: failure.code, error: failure.operatorMessage, user: command.user_id });
+        deps.logger[severityOf(failure.code)]('slash command failed', {
+          code: failure.code,
+          error: failure.operatorMessage,
+          user: command.user_id,
+        });
         return refusal(userText(failure, deps.slash));
       }
     };
@@ -63,8 +71,16 @@ export function registerCommandListener(app: SlackListeners, deps: CommandListen
     } catch (error) {
       // The ledger itself failed: refuse rather than risk running the command twice.
       const failure = asWardenError(error);
-      deps.logger.error('could not check the command delivery ledger', { code: failure.code, error: failure.operatorMessage, user: command.user_id });
-      reply = refusal(failure.code === ErrorCode.DatabaseUnavailable ? failure.userMessage : 'runwarden could not record this command; nothing was done. Please try again.');
+      deps.logger.error('could not check the command delivery ledger', {
+        code: failure.code,
+        error: failure.operatorMessage,
+        user: command.user_id,
+      });
+      reply = refusal(
+        failure.code === ErrorCode.DatabaseUnavailable
+          ? failure.userMessage
+          : 'runwarden could not record this command; nothing was done. Please try again.',
+      );
     }
     await respond({ response_type: 'ephemeral', replace_original: false, ...reply });
   });

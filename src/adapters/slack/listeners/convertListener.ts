@@ -32,7 +32,10 @@ const openClick = z.object({
   trigger_id: z.string().min(1),
   actions: z.array(z.object({ value: z.string().refine(isFindingId) })).min(1),
 });
-const submission = z.object({ user: z.object({ id: z.string().min(1) }), view: z.object({ private_metadata: z.string().refine(isFindingId), state: z.unknown() }) });
+const submission = z.object({
+  user: z.object({ id: z.string().min(1) }),
+  view: z.object({ private_metadata: z.string().refine(isFindingId), state: z.unknown() }),
+});
 
 export function registerConvertListener(app: SlackListeners, deps: ConvertListenerDeps): void {
   app.action(CONVERT_OPEN_ACTION, async ({ ack, body, respond }) => {
@@ -42,7 +45,9 @@ export function registerConvertListener(app: SlackListeners, deps: ConvertListen
     const finding = parsed.data.actions[0]?.value ?? '';
     await deps.views.openView(parsed.data.trigger_id, convertModal(finding)).catch(async (error: unknown) => {
       deps.logger.warn('could not open the convert modal', { finding, error: String(error) });
-      await tellClicker(deps, { user: parsed.data.user.id, respond, requestId: finding })(`Use \`${deps.slash} convert ${finding} <reason…>\` instead.`);
+      await tellClicker(deps, { user: parsed.data.user.id, respond, requestId: finding })(
+        `Use \`${deps.slash} convert ${finding} <reason…>\` instead.`,
+      );
     });
   });
 
@@ -51,19 +56,33 @@ export function registerConvertListener(app: SlackListeners, deps: ConvertListen
     if (!parsed.success) return void (await ack());
     const { user, view } = parsed.data;
     const reason = (inputValue(view.state, CONVERT_REASON_BLOCK, CONVERT_INPUT_ACTION) ?? '').trim();
-    if (reason === '') return void (await ack({ response_action: 'errors', errors: { [CONVERT_REASON_BLOCK]: 'Give a reason: the approvers see it, and it is recorded.' } }));
-    const work = submitKind('convert', { finding: view.private_metadata, reason }, { ...deps.context, user: user.id }).catch((error: unknown): Reply => {
-      const failure = asWardenError(error);
-      deps.logger.error('convert from the modal failed', { finding: view.private_metadata, code: failure.code, error: failure.operatorMessage });
-      return { text: failure.userMessage, problem: { code: failure.code } };
-    });
+    if (reason === '')
+      return void (await ack({
+        response_action: 'errors',
+        errors: { [CONVERT_REASON_BLOCK]: 'Give a reason: the approvers see it, and it is recorded.' },
+      }));
+    const work = submitKind('convert', { finding: view.private_metadata, reason }, { ...deps.context, user: user.id }).catch(
+      (error: unknown): Reply => {
+        const failure = asWardenError(error);
+        deps.logger.error('convert from the modal failed', {
+          finding: view.private_metadata,
+          code: failure.code,
+          error: failure.operatorMessage,
+        });
+        return { text: failure.userMessage, problem: { code: failure.code } };
+      },
+    );
     const early = await withinAck(work);
-    if (early?.problem) return void (await ack({ response_action: 'errors', errors: { [CONVERT_REASON_BLOCK]: early.text.replace(/^:no_entry: /, '') } }));
+    if (early?.problem)
+      return void (await ack({ response_action: 'errors', errors: { [CONVERT_REASON_BLOCK]: early.text.replace(/^:no_entry: /, '') } }));
     await ack();
     try {
       await deps.chat.dm(user.id, await work);
     } catch (error) {
-      deps.logger.error('could not confirm a conversion by DM', { finding: view.private_metadata, error: asWardenError(error).operatorMessage });
+      deps.logger.error('could not confirm a conversion by DM', {
+        finding: view.private_metadata,
+        error: asWardenError(error).operatorMessage,
+      });
     }
   });
 }

@@ -16,7 +16,16 @@ const viewPayload = z.object({ view: z.object({ id: z.string(), callback_id: z.s
 const blockActions = z.object({ actions: z.array(z.object({ action_id: z.string() })).min(1) });
 const eventCallback = z.object({ event: z.object({ type: z.string() }) });
 
-const INTERACTIVE = new Set(['block_actions', 'block_suggestion', 'view_submission', 'view_closed', 'shortcut', 'message_action', 'dialog_submission', 'interactive_message']);
+const INTERACTIVE = new Set([
+  'block_actions',
+  'block_suggestion',
+  'view_submission',
+  'view_closed',
+  'shortcut',
+  'message_action',
+  'dialog_submission',
+  'interactive_message',
+]);
 
 /** Why `body` (the parsed request body, after the signature check) cannot be a Slack request Bolt may route; undefined when it can. */
 export function envelopeProblem(body: unknown): string | undefined {
@@ -26,7 +35,8 @@ export function envelopeProblem(body: unknown): string | undefined {
   const type = typeof envelope['type'] === 'string' ? envelope['type'] : undefined;
   const checks: Array<[string, z.ZodType]> = [];
   if (envelope['event'] !== undefined) checks.push(['an Events API callback', eventCallback]);
-  if ((type !== undefined && INTERACTIVE.has(type)) || envelope['actions'] !== undefined || envelope['name'] !== undefined) checks.push(['an interactive payload', interactiveUser]);
+  if ((type !== undefined && INTERACTIVE.has(type)) || envelope['actions'] !== undefined || envelope['name'] !== undefined)
+    checks.push(['an interactive payload', interactiveUser]);
   if (type === 'view_submission' || type === 'view_closed') checks.push([`a ${type}`, viewPayload]);
   if (type === 'block_actions' || envelope['actions'] !== undefined) checks.push(['block_actions', blockActions]);
   for (const [what, check] of checks) {

@@ -34,7 +34,10 @@ const openClick = z.object({
   trigger_id: z.string().min(1),
   actions: z.array(z.object({ value: z.string().refine(isRequestId) })).min(1),
 });
-const submission = z.object({ user: z.object({ id: z.string().min(1) }), view: z.object({ private_metadata: z.string().refine(isRequestId), state: z.unknown() }) });
+const submission = z.object({
+  user: z.object({ id: z.string().min(1) }),
+  view: z.object({ private_metadata: z.string().refine(isRequestId), state: z.unknown() }),
+});
 
 /** Which block shows a problem from the extend schema or the state machine. */
 const FIELD_BLOCKS: Record<string, string> = { durationSeconds: EXTEND_DURATION_BLOCK, reason: EXTEND_REASON_BLOCK };
@@ -47,7 +50,9 @@ export function registerExtendListener(app: SlackListeners, deps: ExtendListener
     const id = parsed.data.actions[0]?.value ?? '';
     await deps.views.openView(parsed.data.trigger_id, extendModal(id)).catch(async (error: unknown) => {
       deps.logger.warn('could not open the extend modal', { requestId: id, error: String(error) });
-      await tellClicker(deps, { user: parsed.data.user.id, respond, requestId: id })(`Use \`${deps.slash} extend ${id} <duration> <reason…>\` instead.`);
+      await tellClicker(deps, { user: parsed.data.user.id, respond, requestId: id })(
+        `Use \`${deps.slash} extend ${id} <duration> <reason…>\` instead.`,
+      );
     });
   });
 
@@ -55,7 +60,11 @@ export function registerExtendListener(app: SlackListeners, deps: ExtendListener
     const parsed = submission.safeParse(body);
     if (!parsed.success) return void (await ack());
     const { user, view } = parsed.data;
-    const raw = { id: view.private_metadata, durationSeconds: inputValue(view.state, EXTEND_DURATION_BLOCK, INPUT_ACTION), reason: inputValue(view.state, EXTEND_REASON_BLOCK, INPUT_ACTION) };
+    const raw = {
+      id: view.private_metadata,
+      durationSeconds: inputValue(view.state, EXTEND_DURATION_BLOCK, INPUT_ACTION),
+      reason: inputValue(view.state, EXTEND_REASON_BLOCK, INPUT_ACTION),
+    };
     const args = argsSchema.safeParse({ ...raw, reason: (raw.reason ?? '').split(/\s+/).filter(Boolean) });
     if (!args.success) {
       const errors: Record<string, string> = {};
@@ -66,13 +75,18 @@ export function registerExtendListener(app: SlackListeners, deps: ExtendListener
     const work = deps.extend(id, user.id, durationSeconds, reason).catch((error: unknown): RunResult => {
       // an unexpected failure is logged before the person is told
       const failure = asWardenError(error);
-      deps.logger[severityOf(failure.code)]('extend from the modal failed', { requestId: id, code: failure.code, error: failure.operatorMessage });
+      deps.logger[severityOf(failure.code)]('extend from the modal failed', {
+        requestId: id,
+        code: failure.code,
+        error: failure.operatorMessage,
+      });
       return { outcome: { ok: false, error: failure } };
     });
     const early = await withinAck(work);
     if (early && !early.outcome.ok) {
       const { error } = early.outcome;
-      const block = error instanceof RefusedError && error.refusal.code === 'extension_too_long' ? EXTEND_DURATION_BLOCK : EXTEND_REASON_BLOCK;
+      const block =
+        error instanceof RefusedError && error.refusal.code === 'extension_too_long' ? EXTEND_DURATION_BLOCK : EXTEND_REASON_BLOCK;
       return void (await ack({ response_action: 'errors', errors: { [block]: userText(early.outcome.error) } }));
     }
     await ack();

@@ -21,7 +21,16 @@ import type { DeliveryLedger, Logger, ViewsPort, ChatPort } from '../../../ports
 import { refusal } from '../views/refusal';
 import type { FormHints } from '../views/requestForm';
 import { requestForm } from '../views/requestForm';
-import { FORM_DURATION_BLOCK, FORM_KIND_ACTION, FORM_KIND_BLOCK, FORM_REASON_BLOCK, FORM_SETTING_BLOCK, FORM_TARGET_ACTION, FORM_TARGET_BLOCK, FORM_VIEW } from '../ids';
+import {
+  FORM_DURATION_BLOCK,
+  FORM_KIND_ACTION,
+  FORM_KIND_BLOCK,
+  FORM_REASON_BLOCK,
+  FORM_SETTING_BLOCK,
+  FORM_TARGET_ACTION,
+  FORM_TARGET_BLOCK,
+  FORM_VIEW,
+} from '../ids';
 import { INPUT_ACTION } from '../views/extendModal';
 import { createViewRedraws } from './viewRedraws';
 import { inputValue, withinAck } from './viewState';
@@ -44,7 +53,9 @@ export interface FormDeps {
 
 /** One submission of one modal with these values: a redelivery has the same key, a corrected resubmission another. */
 export function submissionKey(viewId: string, state: unknown): string {
-  return `view_submission:${viewId}:${createHash('sha256').update(JSON.stringify(state ?? null)).digest('hex')}`;
+  return `view_submission:${viewId}:${createHash('sha256')
+    .update(JSON.stringify(state ?? null))
+    .digest('hex')}`;
 }
 
 const REFUSED = ':no_entry:';
@@ -53,7 +64,12 @@ const REFUSED = ':no_entry:';
 const kindNamed = (text: unknown): RequestKind | undefined => FORM_KINDS.find((k) => k.kind === text)?.kind;
 const viewPayload = z.object({
   user: z.object({ id: z.string().min(1) }),
-  view: z.object({ id: z.string().optional(), callback_id: z.string().optional(), private_metadata: z.string().optional(), state: z.unknown() }),
+  view: z.object({
+    id: z.string().optional(),
+    callback_id: z.string().optional(),
+    private_metadata: z.string().optional(),
+    state: z.unknown(),
+  }),
 });
 
 /** Which block shows a problem with each argument of the subcommands' schemas. */
@@ -71,7 +87,13 @@ function shown(reply: Reply): { text: string; blocks?: unknown[] } {
 }
 
 /** Refusals about how long. */
-const DURATION_REFUSALS: ReadonlySet<RefusalCode> = new Set<RefusalCode>(['duration_required', 'duration_not_allowed', 'duration_too_long', 'duration_too_short', 'break_glass_too_long']);
+const DURATION_REFUSALS: ReadonlySet<RefusalCode> = new Set<RefusalCode>([
+  'duration_required',
+  'duration_not_allowed',
+  'duration_too_long',
+  'duration_too_short',
+  'break_glass_too_long',
+]);
 
 /** The block a refused submission's problem concerns, by its codes (never by its words). */
 function blockOf(kind: RequestKind, problem: Problem | undefined): string {
@@ -83,7 +105,10 @@ function blockOf(kind: RequestKind, problem: Problem | undefined): string {
 }
 
 /** Form values → the subcommand's arguments, validated by its own schema; or the problems keyed by block. */
-function parseForm(kind: RequestKind, state: unknown): { ok: true; run: (ctx: CommandContext) => Promise<Reply> } | { ok: false; errors: Record<string, string> } {
+function parseForm(
+  kind: RequestKind,
+  state: unknown,
+): { ok: true; run: (ctx: CommandContext) => Promise<Reply> } | { ok: false; errors: Record<string, string> } {
   const target = inputValue(state, FORM_TARGET_BLOCK, FORM_TARGET_ACTION);
   const setting = inputValue(state, FORM_SETTING_BLOCK, INPUT_ACTION);
   const duration = inputValue(state, FORM_DURATION_BLOCK, INPUT_ACTION);
@@ -113,7 +138,12 @@ export function registerFormListener(app: SlackListeners, deps: FormDeps): void 
     const kind = parsed.success ? kindNamed(inputValue(parsed.data.view.state, FORM_KIND_BLOCK, FORM_KIND_ACTION)) : undefined;
     if (!parsed.success || !kind) return;
     const { view, actions } = parsed.data;
-    await redraws.redraw({ viewId: view.id, hash: view.hash, actionTs: actions?.[0]?.action_ts, render: () => requestForm(kind, deps.hints(kind)) });
+    await redraws.redraw({
+      viewId: view.id,
+      hash: view.hash,
+      actionTs: actions?.[0]?.action_ts,
+      render: () => requestForm(kind, deps.hints(kind)),
+    });
   });
 
   app.options(FORM_TARGET_ACTION, async ({ ack, body }) => {
@@ -142,7 +172,10 @@ export function registerFormListener(app: SlackListeners, deps: FormDeps): void 
       const seen = await firstDelivery(deps.deliveries, key, deps.now?.() ?? new Date()).catch(() => undefined);
       if (seen === undefined) {
         // The ledger itself failed: refuse rather than risk filing the request twice.
-        return void (await ack({ response_action: 'errors', errors: { [FORM_TARGET_BLOCK]: 'runwarden could not record this submission; nothing was done. Please submit again.' } }));
+        return void (await ack({
+          response_action: 'errors',
+          errors: { [FORM_TARGET_BLOCK]: 'runwarden could not record this submission; nothing was done. Please submit again.' },
+        }));
       }
       if (!seen) {
         deps.logger.info('a request form submission was delivered again; the first delivery handles it');
@@ -152,12 +185,18 @@ export function registerFormListener(app: SlackListeners, deps: FormDeps): void 
     const work = form.run({ ...deps.context, user: user.id }).catch((error: unknown): Reply => {
       // an unexpected failure is logged before the person is told
       const failure = asWardenError(error);
-      deps.logger[severityOf(failure.code)]('request form submission failed', { code: failure.code, error: failure.operatorMessage, user: user.id });
+      deps.logger[severityOf(failure.code)]('request form submission failed', {
+        code: failure.code,
+        error: failure.operatorMessage,
+        user: user.id,
+      });
       return { ...refusal(failure.userMessage), problem: { code: failure.code } };
     });
     if (key && deps.deliveries) {
       const ledger = deps.deliveries;
-      void work.then((reply) => ledger.record(key, shown(reply))).catch((error: unknown) => deps.logger.warn('could not record a form submission for its duplicates', { error: String(error) }));
+      void work
+        .then((reply) => ledger.record(key, shown(reply)))
+        .catch((error: unknown) => deps.logger.warn('could not record a form submission for its duplicates', { error: String(error) }));
     }
     const early = await withinAck(work);
     if (early?.problem !== undefined) {
@@ -165,7 +204,9 @@ export function registerFormListener(app: SlackListeners, deps: FormDeps): void 
       return void (await ack({ response_action: 'errors', errors: { [blockOf(kind, early.problem)]: text } }));
     }
     await ack();
-    await deps.chat.dm(user.id, shown(await work)).catch((error: unknown) => deps.logger.warn('could not confirm a form request', { error: String(error) }));
+    await deps.chat
+      .dm(user.id, shown(await work))
+      .catch((error: unknown) => deps.logger.warn('could not confirm a form request', { error: String(error) }));
   });
 }
 

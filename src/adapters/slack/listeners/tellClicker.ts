@@ -8,7 +8,10 @@ import type { RespondFn } from '@slack/bolt';
 import type { ChatPort, Logger } from '../../../ports';
 import { refusal } from '../views/refusal';
 
-export function tellClicker(deps: { chat: ChatPort; logger: Logger }, click: { user: string; channel?: string | undefined; respond?: RespondFn | undefined; requestId: string }) {
+export function tellClicker(
+  deps: { chat: ChatPort; logger: Logger },
+  click: { user: string; channel?: string | undefined; respond?: RespondFn | undefined; requestId: string },
+) {
   return async (text: string): Promise<void> => {
     const view = refusal(text);
     try {
@@ -19,9 +22,11 @@ export function tellClicker(deps: { chat: ChatPort; logger: Logger }, click: { u
         if (!click.respond) throw new Error('no response_url in the payload');
         await click.respond({ response_type: 'ephemeral', replace_original: false, text: view.text });
       } catch {
-        await deps.chat.dm(click.user, view).catch((error: unknown) =>
-          deps.logger.warn('could not tell the clicker why', { requestId: click.requestId, error: String(error) }),
-        );
+        await deps.chat
+          .dm(click.user, view)
+          .catch((error: unknown) =>
+            deps.logger.warn('could not tell the clicker why', { requestId: click.requestId, error: String(error) }),
+          );
       }
     }
   };

@@ -45,7 +45,9 @@ interface ViewOrder {
 }
 
 /** `redraw` resolves once this choice has been drawn, superseded or given up (never rejects). */
-export function createViewRedraws(deps: { views: ViewsPort; logger: Logger; nowMs?: () => number }): { redraw(choice: Redraw): Promise<void> } {
+export function createViewRedraws(deps: { views: ViewsPort; logger: Logger; nowMs?: () => number }): {
+  redraw(choice: Redraw): Promise<void>;
+} {
   const nowMs = deps.nowMs ?? Date.now;
   const views = new Map<string, ViewOrder>();
 
@@ -74,7 +76,9 @@ export function createViewRedraws(deps: { views: ViewsPort; logger: Logger; nowM
     try {
       for (let choice = order.waiting; choice; choice = order.waiting) {
         order.waiting = undefined;
-        await draw(viewId, order, choice).catch((error: unknown) => deps.logger.warn('could not redraw the request form', { viewId, error: String(error) }));
+        await draw(viewId, order, choice).catch((error: unknown) =>
+          deps.logger.warn('could not redraw the request form', { viewId, error: String(error) }),
+        );
       }
     } finally {
       order.running = false;

@@ -11,18 +11,7 @@ import { APPROVE_ACTION, DECISION_BLOCK, DENY_ACTION, REVIEW_ACTION, REVIEW_BLOC
 import { approveConfirm, revokeConfirm } from './confirmations';
 import { extensionLines } from './extensionMessage';
 import { changeSummary, kindLabel, requestBlocks, statusLine } from './describe';
-import {
-  type Button,
-  type KnownBlock,
-  type SlackView,
-  LIMITS,
-  contextBlock,
-  mention,
-  plain,
-  safeText,
-  section,
-  truncate,
-} from './format';
+import { type Button, type KnownBlock, type SlackView, LIMITS, contextBlock, mention, plain, safeText, section, truncate } from './format';
 
 export function approvalMessage(request: AccessRequest, now: Date): SlackView {
   const banner = bannerText(request);

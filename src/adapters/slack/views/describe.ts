@@ -95,7 +95,10 @@ export function statusLine(request: AccessRequest, now?: Date): string {
 export function approvalsLine(request: AccessRequest): string {
   if (request.autoApproved) return 'Auto-approved by runwarden (the rule approves such requests itself)';
   if (request.breakGlass) {
-    const review = request.reviewedBy && request.reviewedAt ? `reviewed by ${mention(request.reviewedBy)} ${slackDate(request.reviewedAt)}` : 'awaiting review';
+    const review =
+      request.reviewedBy && request.reviewedAt
+        ? `reviewed by ${mention(request.reviewedBy)} ${slackDate(request.reviewedAt)}`
+        : 'awaiting review';
     return `Break-glass: applied without approval · ${review}`;
   }
   if (request.steps) {
@@ -137,10 +140,7 @@ export function resultLine(request: AccessRequest): string | undefined {
 
 /** The blocks describing a request, shared by the approval message and `/warden status`. */
 export function requestBlocks(request: AccessRequest): KnownBlock[] {
-  const blocks: KnownBlock[] = [
-    header(`${kindLabel(request.kind)} request ${request.id}`),
-    fieldsSection(requestFields(request)),
-  ];
+  const blocks: KnownBlock[] = [header(`${kindLabel(request.kind)} request ${request.id}`), fieldsSection(requestFields(request))];
   for (const more of kindOf(request.kind).describe.sections(request)) blocks.push(section(mrkdwnOf(more)));
   blocks.push(section(`*Reason*\n${safeText(request.reason, MAX_REASON)}`));
   const result = resultLine(request);

@@ -20,7 +20,13 @@ export function extendModal(requestId: string): SlackSurface {
     submit: plain('Ask for approval', 24),
     close: plain('Cancel', 24),
     blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: `More time for request \`${requestId}\`. It is decided by the request's approvers, like the request itself.` } },
+      {
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: `More time for request \`${requestId}\`. It is decided by the request's approvers, like the request itself.`,
+        },
+      },
       {
         type: 'input',
         block_id: EXTEND_DURATION_BLOCK,

@@ -8,7 +8,21 @@ import type { AccessRequest, Extension } from '../../../domain/request';
 import { EXTENSION_APPROVE_ACTION, EXTENSION_DECISION_BLOCK, EXTENSION_DENY_ACTION } from '../ids';
 import { extensionApproveConfirm } from './confirmations';
 import { changeSummary, kindLabel } from './describe';
-import { type Button, type KnownBlock, type SlackView, LIMITS, code, contextBlock, mention, plain, plural, safeText, section, slackDate, truncate } from './format';
+import {
+  type Button,
+  type KnownBlock,
+  type SlackView,
+  LIMITS,
+  code,
+  contextBlock,
+  mention,
+  plain,
+  plural,
+  safeText,
+  section,
+  slackDate,
+  truncate,
+} from './format';
 
 /** The button value of an extension's Approve / Deny: `<request id>.<n>`. */
 export function extensionRef(request: AccessRequest, extension: Extension): string {
@@ -63,7 +77,8 @@ export function extensionMessage(request: AccessRequest, extension: Extension, s
     const who = extension.approvals.map((a) => `${mention(a.approver)} ${slackDate(a.at)}`).join(', ');
     blocks.push(contextBlock([`Approved by ${who} · ${extension.approvals.length} of ${plural(request.approvalsRequired, 'approval')}`]));
   }
-  if (extension.status === 'pending' && request.status === 'active' && !extension.autoApproved) blocks.push(decisionButtons(request, extension));
+  if (extension.status === 'pending' && request.status === 'active' && !extension.autoApproved)
+    blocks.push(decisionButtons(request, extension));
   blocks.push(contextBlock([`Extension of request ${code(request.id, 100)} · \`${slash} status ${request.id}\` shows its history`]));
   const text = `Extension ${extension.n} of request ${request.id} by ${mention(request.requester)}: +${extension.duration}${extension.autoApproved ? ' (auto-approved)' : ''}. Reason: ${safeText(extension.reason, 300)}.`;
   return { text: truncate(text, LIMITS.messageText), blocks };

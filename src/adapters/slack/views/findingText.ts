@@ -14,7 +14,8 @@ export function kindTitle(kind: FindingKind): string {
 /** What was found, one sentence. */
 export function findingSubject(finding: Pick<FindingDraft, 'detail' | 'resource'>): string {
   const d = finding.detail;
-  const where = (level: 'service' | 'project') => (level === 'project' ? `every service of ${code(finding.resource)}` : code(finding.resource));
+  const where = (level: 'service' | 'project') =>
+    level === 'project' ? `every service of ${code(finding.resource)}` : code(finding.resource);
   switch (d.kind) {
     case 'public_service':
       return `${d.members.map((m) => code(m)).join(' and ')} may invoke ${where(d.level)} (${d.roles.map((r) => code(r)).join(', ')}).`;
@@ -27,7 +28,10 @@ export function findingSubject(finding: Pick<FindingDraft, 'detail' | 'resource'
     case 'no_cmek':
       return `${code(finding.resource)} has no customer-managed encryption key.`;
     case 'key_rotation': {
-      const rotation = d.rotationPeriodSeconds === undefined ? 'never rotates automatically' : `rotates only every ${formatDuration(d.rotationPeriodSeconds)}`;
+      const rotation =
+        d.rotationPeriodSeconds === undefined
+          ? 'never rotates automatically'
+          : `rotates only every ${formatDuration(d.rotationPeriodSeconds)}`;
       const more = d.serviceCount > d.services.length ? ` and ${d.serviceCount - d.services.length} more` : '';
       return `Key ${code(finding.resource)} ${rotation}; it protects ${d.services.map((s) => code(s)).join(', ')}${more}.`;
     }
@@ -60,5 +64,10 @@ export function findingLine(finding: Pick<FindingDraft, 'id' | 'kind' | 'detail'
 /** Whether a finding offers **Convert**: open standing access on a service that a rule covers (SPEC §11; never "no rule covers this yet"). */
 export function offersConvert(finding: Pick<FindingDraft, 'detail'> & { status?: string | undefined }): boolean {
   const d = finding.detail;
-  return d.kind === 'standing_access' && d.level === 'service' && d.rule !== undefined && (finding.status === undefined || finding.status === 'open');
+  return (
+    d.kind === 'standing_access' &&
+    d.level === 'service' &&
+    d.rule !== undefined &&
+    (finding.status === undefined || finding.status === 'open')
+  );
 }

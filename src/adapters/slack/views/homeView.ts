@@ -30,7 +30,20 @@ import { changeSummary, kindLabel, statusLine } from './describe';
 import { extensionRef } from './extensionMessage';
 import { whereAndWhy } from './whereAndWhy';
 import { postureHomeBlocks, type PostureHomeData } from './postureHome';
-import { type Button, type KnownBlock, LIMITS, code, contextBlock, header, linesToSections, mention, plain, section, slackDate, slackRelative } from './format';
+import {
+  type Button,
+  type KnownBlock,
+  LIMITS,
+  code,
+  contextBlock,
+  header,
+  linesToSections,
+  mention,
+  plain,
+  section,
+  slackDate,
+  slackRelative,
+} from './format';
 
 export interface HomeData {
   /** the user's active grants */
@@ -84,13 +97,21 @@ function shown<T>(items: readonly T[], slash: string, total = items.length, part
 function activeBlocks(r: AccessRequest, data: HomeData, now: Date): KnownBlock[] {
   const scheduled = r.startsAt !== undefined && r.startsAt.getTime() > now.getTime();
   // relative times as Slack {ago} tokens: a Home left open for an hour still tells the truth
-  const left = !r.expiresAt ? 'in force' : scheduled ? `scheduled, starts ${slackRelative(r.startsAt ?? now)}` : r.expiresAt.getTime() > now.getTime() ? `ends ${slackRelative(r.expiresAt)}` : 'ending now';
+  const left = !r.expiresAt
+    ? 'in force'
+    : scheduled
+      ? `scheduled, starts ${slackRelative(r.startsAt ?? now)}`
+      : r.expiresAt.getTime() > now.getTime()
+        ? `ends ${slackRelative(r.expiresAt)}`
+        : 'ending now';
   const waiting = openExtension(r);
   const note = waiting ? `\n:hourglass_flowing_sand: Extension ${waiting.n} (+${waiting.duration}) is waiting for approval.` : '';
   const buttons = [button(REVOKE_ACTION, 'End now', r.id, 'danger', revokeConfirm(r))];
   if (data.extendable.has(r.id)) buttons.push(button(EXTEND_OPEN_ACTION, 'Extend', r.id));
   return [
-    section(`${code(r.id, 100)} · ${kindLabel(r.kind)} · ${changeSummary(r)}\n${whereAndWhy(r)}\n*${left}*${r.expiresAt ? ` — until ${slackDate(r.expiresAt)}` : ''}${note}`),
+    section(
+      `${code(r.id, 100)} · ${kindLabel(r.kind)} · ${changeSummary(r)}\n${whereAndWhy(r)}\n*${left}*${r.expiresAt ? ` — until ${slackDate(r.expiresAt)}` : ''}${note}`,
+    ),
     { type: 'actions', block_id: `home_active_${r.id}`, elements: buttons },
   ];
 }
@@ -102,8 +123,17 @@ function pendingBlock(r: AccessRequest, now: Date): KnownBlock {
 
 function awaitingBlocks(r: AccessRequest): KnownBlock[] {
   return [
-    section(`${code(r.id, 100)} · ${mention(r.requester)} asks for ${changeSummary(r)} · ${r.approvals.length} of ${r.approvalsRequired} · ${slackDate(r.createdAt)}\n${whereAndWhy(r)}`),
-    { type: 'actions', block_id: `home_decide_${r.id}`, elements: [button(APPROVE_ACTION, 'Approve', r.id, 'primary', approveConfirm(r)), button(DENY_ACTION, 'Deny', r.id, 'danger', denyConfirm(r))] },
+    section(
+      `${code(r.id, 100)} · ${mention(r.requester)} asks for ${changeSummary(r)} · ${r.approvals.length} of ${r.approvalsRequired} · ${slackDate(r.createdAt)}\n${whereAndWhy(r)}`,
+    ),
+    {
+      type: 'actions',
+      block_id: `home_decide_${r.id}`,
+      elements: [
+        button(APPROVE_ACTION, 'Approve', r.id, 'primary', approveConfirm(r)),
+        button(DENY_ACTION, 'Deny', r.id, 'danger', denyConfirm(r)),
+      ],
+    },
   ];
 }
 
@@ -112,7 +142,9 @@ function extensionAwaitingBlocks(r: AccessRequest): KnownBlock[] {
   if (!extension) return [];
   const ref = extensionRef(r, extension);
   return [
-    section(`${code(r.id, 100)} · ${mention(r.requester)} asks to extend ${changeSummary(r)} by *${extension.duration}* · ${extension.approvals.length} of ${r.approvalsRequired}\n${whereAndWhy(r)}`),
+    section(
+      `${code(r.id, 100)} · ${mention(r.requester)} asks to extend ${changeSummary(r)} by *${extension.duration}* · ${extension.approvals.length} of ${r.approvalsRequired}\n${whereAndWhy(r)}`,
+    ),
     {
       type: 'actions',
       block_id: `home_extension_${ref}`,
@@ -126,7 +158,9 @@ function extensionAwaitingBlocks(r: AccessRequest): KnownBlock[] {
 
 function reviewBlocks(r: AccessRequest): KnownBlock[] {
   return [
-    section(`${code(r.id, 100)} · :rotating_light: break-glass by ${mention(r.requester)} · ${changeSummary(r)} · ${slackDate(r.createdAt)}\n${whereAndWhy(r)}`),
+    section(
+      `${code(r.id, 100)} · :rotating_light: break-glass by ${mention(r.requester)} · ${changeSummary(r)} · ${slackDate(r.createdAt)}\n${whereAndWhy(r)}`,
+    ),
     { type: 'actions', block_id: `home_review_${r.id}`, elements: [button(REVIEW_ACTION, 'Review', r.id, 'primary')] },
   ];
 }
@@ -157,14 +191,20 @@ export function homeView(data: HomeData, now: Date, slash: string): SlackSurface
     ...(data.pending.length === 0 ? [section('Nothing waiting.')] : pending.items.map((r) => pendingBlock(r, now))),
     ...pending.more,
     header(`Waiting for your approval (${awaitingCount})`),
-    ...(awaiting.items.length === 0 ? [section('Nothing is waiting for you.')] : awaiting.items.flatMap((r) => (isExtension(r) ? extensionAwaitingBlocks(r) : awaitingBlocks(r)))),
+    ...(awaiting.items.length === 0
+      ? [section('Nothing is waiting for you.')]
+      : awaiting.items.flatMap((r) => (isExtension(r) ? extensionAwaitingBlocks(r) : awaitingBlocks(r)))),
     ...awaiting.more,
     ...reviewSection(data, slash),
     ...(data.posture ? postureHomeBlocks(data.posture, slash) : []),
     header('Recent history'),
     ...(data.history.length === 0
       ? [section('No finished requests yet.')]
-      : linesToSections(data.history.map((r) => `• ${code(r.id, 100)} · ${kindLabel(r.kind)} · ${changeSummary(r)}\n    ${statusLine(r, now)}`), 3, 'request')),
+      : linesToSections(
+          data.history.map((r) => `• ${code(r.id, 100)} · ${kindLabel(r.kind)} · ${changeSummary(r)}\n    ${statusLine(r, now)}`),
+          3,
+          'request',
+        )),
   ];
   return { type: 'home', blocks: blocks.slice(0, HOME_MAX_BLOCKS) };
 }

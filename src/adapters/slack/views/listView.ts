@@ -5,18 +5,7 @@
 import type { AccessRequest } from '../../../domain/request';
 import { changeSummary, kindLabel, statusLine } from './describe';
 import { whereAndWhy } from './whereAndWhy';
-import {
-  type SlackView,
-  LIMITS,
-  channelLink,
-  code,
-  header,
-  linesToSections,
-  mention,
-  section,
-  slackDate,
-  truncate,
-} from './format';
+import { type SlackView, LIMITS, channelLink, code, header, linesToSections, mention, section, slackDate, truncate } from './format';
 
 export interface ListInput {
   /** the caller's requests that are pending, approved or active */
@@ -57,7 +46,11 @@ export function listView(input: ListInput, now: Date, slash: string): SlackView 
       ? []
       : [
           { type: 'divider' as const },
-          ...linesToSections([`*Break-glass awaiting your review* (${awaitingReview.length})`, ...awaitingReview.map((r) => reviewLine(r, now))], MAX_REVIEW_SECTIONS, 'request'),
+          ...linesToSections(
+            [`*Break-glass awaiting your review* (${awaitingReview.length})`, ...awaitingReview.map((r) => reviewLine(r, now))],
+            MAX_REVIEW_SECTIONS,
+            'request',
+          ),
         ]),
   ];
   const review = awaitingReview.length === 0 ? '' : ` Break-glass awaiting your review: ${awaitingReview.length}${idList(awaitingReview)}.`;

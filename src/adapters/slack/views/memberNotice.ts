@@ -30,7 +30,15 @@ export function memberNotice({ request, member, rule, slash }: MemberNoticeInput
       : `No rule covers it yet: ask the posture approvers or the policy's owners to add one before ${group ? 'its members need' : 'you need'} it again.`;
   const text = `${head} ${how}`;
   return {
-    text: safeText(`${group ? member : 'Your'} standing ${role} on ${request.target} was replaced by just-in-time access (request ${request.id}).`, 2900),
-    blocks: [section(text), contextBlock([`Why: Google Cloud's IAM guidance — least privilege, temporary access instead of standing grants (https://cloud.google.com/iam/docs/configuring-temporary-access).`])],
+    text: safeText(
+      `${group ? member : 'Your'} standing ${role} on ${request.target} was replaced by just-in-time access (request ${request.id}).`,
+      2900,
+    ),
+    blocks: [
+      section(text),
+      contextBlock([
+        `Why: Google Cloud's IAM guidance — least privilege, temporary access instead of standing grants (https://cloud.google.com/iam/docs/configuring-temporary-access).`,
+      ]),
+    ],
   };
 }

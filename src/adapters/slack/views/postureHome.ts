@@ -20,11 +20,17 @@ export const POSTURE_HOME_BLOCKS = 8;
 
 export function postureHomeBlocks(data: PostureHomeData, slash: string): KnownBlock[] {
   const total = FINDING_KINDS.reduce((sum, kind) => sum + data.counts[kind], 0);
-  const counts = FINDING_KINDS.filter((kind) => data.counts[kind] > 0).map((kind) => `${data.counts[kind]} ${kindTitle(kind).toLowerCase()}`);
+  const counts = FINDING_KINDS.filter((kind) => data.counts[kind] > 0).map(
+    (kind) => `${data.counts[kind]} ${kindTitle(kind).toLowerCase()}`,
+  );
   const shown = data.findings.slice(0, 5);
   return [
     header(`Posture: ${total} open finding${total === 1 ? '' : 's'}`),
-    contextBlock([total === 0 ? 'Nothing open in the posture scope. :tada:' : `${counts.join(' · ')} — you decide their conversions (posture approver).`]),
+    contextBlock([
+      total === 0
+        ? 'Nothing open in the posture scope. :tada:'
+        : `${counts.join(' · ')} — you decide their conversions (posture approver).`,
+    ]),
     ...shown.map((finding) => withConvert(section(findingBlockText(finding, slash)), finding)),
     ...(total > shown.length ? [contextBlock([`…and ${total - shown.length} more: \`${slash} posture\` lists them, worst first.`])] : []),
   ].slice(0, POSTURE_HOME_BLOCKS);

@@ -6,7 +6,17 @@
 import { FINDING_KINDS, type Finding, type FindingKind } from '../../../domain/posture/finding';
 import { findingBlockText, kindTitle, offersConvert } from './findingText';
 import { convertButton } from './convertButton';
-import { type KnownBlock, type SectionBlock, type SlackView, contextBlock, fieldsSection, header, plainDate, safeText, section } from './format';
+import {
+  type KnownBlock,
+  type SectionBlock,
+  type SlackView,
+  contextBlock,
+  fieldsSection,
+  header,
+  plainDate,
+  safeText,
+  section,
+} from './format';
 
 export interface PostureReportInput {
   /** what the report covers: "the policy's scope", "project acme-prod", … */
@@ -25,7 +35,9 @@ export const REPORT_MAX_FINDINGS = 20;
 export function postureReport(input: PostureReportInput): SlackView {
   const total = FINDING_KINDS.reduce((sum, kind) => sum + input.counts[kind], 0);
   const countLine = FINDING_KINDS.map((kind) => `${input.counts[kind]} ${kindTitle(kind).toLowerCase()}`).join(' · ');
-  const scanned = input.lastScan ? `Latest scan ${plainDate(input.lastScan)}.` : 'No scan has finished yet: findings appear after the first daily scan.';
+  const scanned = input.lastScan
+    ? `Latest scan ${plainDate(input.lastScan)}.`
+    : 'No scan has finished yet: findings appear after the first daily scan.';
   const shown = input.findings.slice(0, REPORT_MAX_FINDINGS);
   const blocks: KnownBlock[] = [
     header(`Posture: ${total} open finding${total === 1 ? '' : 's'}`),
@@ -36,7 +48,10 @@ export function postureReport(input: PostureReportInput): SlackView {
     blocks.push(section(total === 0 ? 'Nothing open. :tada:' : 'No open finding could be read (see the logs).'));
   } else {
     blocks.push({ type: 'divider' }, ...shown.map((finding) => withConvert(section(findingBlockText(finding, input.slash)), finding)));
-    if (total > shown.length) blocks.push(contextBlock([`…and ${total - shown.length} more, less severe. Narrow it: \`${input.slash} posture &lt;project or service&gt;\`.`]));
+    if (total > shown.length)
+      blocks.push(
+        contextBlock([`…and ${total - shown.length} more, less severe. Narrow it: \`${input.slash} posture &lt;project or service&gt;\`.`]),
+      );
   }
   const text = `Posture (${input.what}): ${total} open — ${countLine}${shown[0] ? `. Worst: ${shown[0].id} ${kindTitle(shown[0].kind)} on ${shown[0].resource}` : ''}`;
   return { text: safeText(text, 2900), blocks };

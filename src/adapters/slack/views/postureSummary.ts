@@ -41,7 +41,13 @@ export function postureSummary(input: PostureSummaryInput): SlackView {
     header('Posture scan'),
     section(`${changes}\n${openLine || 'Nothing open.'}\n${standing}`),
     ...(input.created.length > 0 ? linesToSections(['*New*', ...input.created.map((f) => findingLine(f))], 3, 'finding') : []),
-    ...(failed.length > 0 ? [section(`:warning: *Not read this time* (their findings are kept as they were):\n${failed.map((s) => `• ${safeText(`${s.scope}: ${s.problem ?? 'not read'}`, 400)}`).join('\n')}`)] : []),
+    ...(failed.length > 0
+      ? [
+          section(
+            `:warning: *Not read this time* (their findings are kept as they were):\n${failed.map((s) => `• ${safeText(`${s.scope}: ${s.problem ?? 'not read'}`, 400)}`).join('\n')}`,
+          ),
+        ]
+      : []),
     contextBlock([`Scan ${scan.id} · ${plainDate(scan.finishedAt)} · \`${input.slash} posture\` lists every open finding, worst first.`]),
   ];
   const text = `Posture scan: ${scan.created} new, ${scan.reopened} back, ${scan.resolved} resolved, ${openTotal} open (standing access ${scan.open.standing_access}${lastWeek ? `, a week ago ${lastWeek.open.standing_access}` : ''})${failed.length > 0 ? `; not read: ${failed.map((s) => s.scope).join(', ')}` : ''}`;

@@ -36,17 +36,24 @@ const VERBS: Partial<Record<Moment, string>> = {
   deny_extension: 'denied',
 };
 
-const MEMBER_WORDS: Record<string, string> = { self: 'your own identity', user: 'other users', group: 'groups', serviceAccount: 'service accounts' };
+const MEMBER_WORDS: Record<string, string> = {
+  self: 'your own identity',
+  user: 'other users',
+  group: 'groups',
+  serviceAccount: 'service accounts',
+};
 
 const id = (r: Refusal): string => `\`${r.requestId ?? '?'}\``;
 const dur = (seconds: number | undefined): string => (seconds === undefined ? '?' : formatDuration(seconds));
-const isExtension = (r: Refusal): boolean => r.moment === 'approve_extension' || r.moment === 'deny_extension' || r.moment === 'apply_extension';
+const isExtension = (r: Refusal): boolean =>
+  r.moment === 'approve_extension' || r.moment === 'deny_extension' || r.moment === 'apply_extension';
 
 function notAnApprover(r: Refusal): string {
   if (r.moment === 'review') return `Only the approvers of request ${id(r)}'s rule (*${r.group ?? '?'}*) can review it.`;
   if (isExtension(r)) return `Only members of the *${r.group ?? '?'}* approver group can decide this extension.`;
   const { step, steps } = r;
-  if (step === undefined || steps === undefined) return `Only members of the *${r.group ?? '?'}* approver group can decide request ${id(r)}.`;
+  if (step === undefined || steps === undefined)
+    return `Only members of the *${r.group ?? '?'}* approver group can decide request ${id(r)}.`;
   const later = steps.slice(step).map((s) => `*${s}*`);
   const after = later.length === 0 ? '' : `; ${later.join(', then ')} ${later.length === 1 ? 'is' : 'are'} asked after it`;
   return `Step ${step} of ${steps.length} of request ${id(r)} is decided by the *${r.group ?? '?'}* approver group${after}.`;
@@ -61,13 +68,15 @@ function memberOutsideDomains(r: Refusal): string {
 
 function durationRequired(r: Refusal): string {
   if (r.breakGlass) return `Break-glass access is always time-bound: give a duration of at most ${dur(r.limitSeconds)}.`;
-  if (r.kind === 'invoker') return `Access to ${r.glob ?? r.target ?? 'this service'} is time-bound: give a duration${r.limitSeconds !== undefined ? ` of at most ${dur(r.limitSeconds)}` : ''}.`;
+  if (r.kind === 'invoker')
+    return `Access to ${r.glob ?? r.target ?? 'this service'} is time-bound: give a duration${r.limitSeconds !== undefined ? ` of at most ${dur(r.limitSeconds)}` : ''}.`;
   return `${r.kind ?? 'These'} changes to ${r.glob ?? 'this service'} must be temporary: give a duration of at most ${dur(r.limitSeconds)}.`;
 }
 
 /** Why a stored request no longer stands, as the rest of a sentence. */
 function noLongerAllowed(r: Refusal, slash: string): string {
-  const because = r.because === undefined ? 'the policy in force no longer allows it' : refusalText({ ...r.because, requestId: r.requestId }, slash);
+  const because =
+    r.because === undefined ? 'the policy in force no longer allows it' : refusalText({ ...r.because, requestId: r.requestId }, slash);
   switch (r.moment) {
     case 'approve':
       return `Request ${id(r)} can no longer be approved: ${because}`;
@@ -113,7 +122,9 @@ export function refusalText(r: Refusal, slash = '/warden'): string {
     case 'duration_too_short':
       return `${dur(r.seconds)} is shorter than the ${dur(r.limitSeconds)} this rule requires for ${r.glob ?? 'this resource'}.`;
     case 'start_not_allowed':
-      return r.status === 'break_glass' ? 'Break-glass access starts now: --break-glass takes no --start.' : 'Only invoker grants can be scheduled with --start.';
+      return r.status === 'break_glass'
+        ? 'Break-glass access starts now: --break-glass takes no --start.'
+        : 'Only invoker grants can be scheduled with --start.';
     case 'start_in_past':
       return 'The --start time is in the past: give a future time, or leave --start out to start now.';
     case 'start_too_late':
@@ -121,11 +132,16 @@ export function refusalText(r: Refusal, slash = '/warden'): string {
     case 'rotation_period_too_long':
       return `A rotation period of ${dur(r.seconds)} is longer than the ${dur(r.limitSeconds)} this rule allows.`;
     case 'reason_rejected': {
-      const problem = r.problem === 'too_short' ? `The reason is ${r.count ?? 0} character(s) long; this rule needs at least ${r.limit ?? 0}.` : 'The reason does not have the form this rule requires.';
+      const problem =
+        r.problem === 'too_short'
+          ? `The reason is ${r.count ?? 0} character(s) long; this rule needs at least ${r.limit ?? 0}.`
+          : 'The reason does not have the form this rule requires.';
       return r.hint !== undefined ? `${problem} Hint: ${r.hint}` : problem;
     }
     case 'break_glass_not_allowed':
-      return r.kind === 'rotate' ? 'Key rotations cannot be done with --break-glass.' : `The rule for ${r.glob ?? 'this resource'} does not allow --break-glass: ask for approval instead.`;
+      return r.kind === 'rotate'
+        ? 'Key rotations cannot be done with --break-glass.'
+        : `The rule for ${r.glob ?? 'this resource'} does not allow --break-glass: ask for approval instead.`;
     case 'not_a_break_glass_requester':
       return `You are not among the people this policy lets use --break-glass for ${r.glob ?? 'this resource'}.`;
     case 'break_glass_too_long':
@@ -152,7 +168,9 @@ export function refusalText(r: Refusal, slash = '/warden'): string {
     case 'self_approval':
       return isExtension(r) ? 'You can’t decide an extension of your own request.' : 'You can’t approve your own request.';
     case 'self_decision':
-      return isExtension(r) ? 'You can’t decide an extension of your own request.' : `You can’t decide your own request; use \`${slash} cancel ${r.requestId ?? '<id>'}\` to withdraw it.`;
+      return isExtension(r)
+        ? 'You can’t decide an extension of your own request.'
+        : `You can’t decide your own request; use \`${slash} cancel ${r.requestId ?? '<id>'}\` to withdraw it.`;
     case 'member_approval':
       return isExtension(r)
         ? `You can’t approve this extension: request ${id(r)} grants access to your own identity, so someone else must.`
@@ -173,7 +191,9 @@ export function refusalText(r: Refusal, slash = '/warden'): string {
     case 'already_active':
       return `Request ${id(r)} is already active, so it can't be cancelled; to end it now: \`${slash} revoke ${r.requestId ?? '<id>'}\`.`;
     case 'being_applied':
-      return r.moment === 'extend' ? `Request ${id(r)} is still being applied; extend it once it is active.` : `Request ${id(r)} is still being applied; try again in a moment.`;
+      return r.moment === 'extend'
+        ? `Request ${id(r)} is still being applied; extend it once it is active.`
+        : `Request ${id(r)} is still being applied; try again in a moment.`;
     case 'not_requester_or_approver':
       return `Only the requester or an approver of *${r.group ?? '?'}* can revoke request ${id(r)}.`;
     case 'already_ending':
@@ -191,7 +211,9 @@ export function refusalText(r: Refusal, slash = '/warden'): string {
     case 'permanent_request':
       return `Request ${id(r)} is permanent; only time-bound requests can be extended.`;
     case 'grant_ending':
-      return r.moment === 'extend' ? `Request ${id(r)} is ending, so it can't be extended.` : `Request ${id(r)} is ending; its extension lapses.`;
+      return r.moment === 'extend'
+        ? `Request ${id(r)} is ending, so it can't be extended.`
+        : `Request ${id(r)} is ending; its extension lapses.`;
     case 'extensions_not_allowed':
       return `The policy rule for ${r.kind ?? 'this'} on this service does not allow extensions; submit a new request instead.`;
     case 'extension_pending':

@@ -50,7 +50,11 @@ export function requestForm(kind?: RequestKind, hints: FormHints = {}): SlackSur
   const withDuration = form?.duration !== 'none';
   const durationOptional = form === undefined || (form.duration === 'optional' && hints.permanentAllowed !== false);
   const byKey = form?.target === 'key';
-  const durationHint = [hints.maxDuration ? `At most ${hints.maxDuration}.` : '', durationOptional && kind ? 'Leave empty for a permanent change.' : '', 'e.g. 30m, 2h, 1h30m']
+  const durationHint = [
+    hints.maxDuration ? `At most ${hints.maxDuration}.` : '',
+    durationOptional && kind ? 'Leave empty for a permanent change.' : '',
+    'e.g. 30m, 2h, 1h30m',
+  ]
     .filter(Boolean)
     .join(' ');
   const blocks: unknown[] = [
@@ -60,7 +64,12 @@ export function requestForm(kind?: RequestKind, hints: FormHints = {}): SlackSur
       block_id: FORM_TARGET_BLOCK,
       label: plain('Target', 2000),
       hint: plain(byKey ? 'Type the key as ring/key.' : 'Type a few letters of the service name.', 2000),
-      element: { type: 'external_select', action_id: FORM_TARGET_ACTION, placeholder: plain(byKey ? 'ring/key' : 'service', 150), min_query_length: 1 },
+      element: {
+        type: 'external_select',
+        action_id: FORM_TARGET_ACTION,
+        placeholder: plain(byKey ? 'ring/key' : 'service', 150),
+        min_query_length: 1,
+      },
     },
   ];
   if (withSetting) {
@@ -70,7 +79,12 @@ export function requestForm(kind?: RequestKind, hints: FormHints = {}): SlackSur
       optional: kind === undefined,
       label: plain('Setting', 2000),
       hint: plain('Egress and ingress only.', 2000),
-      element: { type: 'static_select', action_id: INPUT_ACTION, placeholder: plain('Choose a setting', 150), options: settings.map((v) => option(v, v)) },
+      element: {
+        type: 'static_select',
+        action_id: INPUT_ACTION,
+        placeholder: plain('Choose a setting', 150),
+        options: settings.map((v) => option(v, v)),
+      },
     });
   }
   if (withDuration) {

@@ -24,7 +24,6 @@ import {
 } from './format';
 import { mrkdwnOf } from './phrase';
 
-
 /**
  * `options.extendButton`: offer **Extend** (the expiry warning, where the
  * rule still allows an extension).

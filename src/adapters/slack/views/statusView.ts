@@ -6,17 +6,7 @@
  */
 import { categoryOf, type AccessRequest, type AuditEvent } from '../../../domain/request';
 import { changeSummary, requestBlocks, statusLine } from './describe';
-import {
-  type KnownBlock,
-  type SlackView,
-  LIMITS,
-  linesToSections,
-  mention,
-  safeText,
-  section,
-  slackDateSeconds,
-  truncate,
-} from './format';
+import { type KnownBlock, type SlackView, LIMITS, linesToSections, mention, safeText, section, slackDateSeconds, truncate } from './format';
 
 /** Longest detail summary shown for one event. */
 const MAX_DETAIL = 400;
@@ -31,7 +21,12 @@ export function statusView(request: AccessRequest, events: AuditEvent[], now?: D
     .sort((a, b) => a.at.getTime() - b.at.getTime())
     .map(eventLine);
   const bookkeeping = events.length - history.length;
-  const kept = bookkeeping > 0 ? [`_…and ${bookkeeping} bookkeeping event${bookkeeping === 1 ? '' : 's'} (Slack deliveries, lease renewals before writes to Google), kept in the audit trail_`] : [];
+  const kept =
+    bookkeeping > 0
+      ? [
+          `_…and ${bookkeeping} bookkeeping event${bookkeeping === 1 ? '' : 's'} (Slack deliveries, lease renewals before writes to Google), kept in the audit trail_`,
+        ]
+      : [];
   const room = LIMITS.blocks - blocks.length - 1;
   if (history.length === 0) blocks.push(section('*History*\nNo events recorded.'));
   else blocks.push(...linesToSections([`*History* (${history.length})`, ...history, ...kept], room, 'event'));

@@ -37,7 +37,10 @@ describe('createBoundedStore', () => {
     ['query by requester', (s: RequestStore) => s.listByRequester('U0ALICE', ['active'])],
     ['page of a query', (s: RequestStore) => s.page({ status: 'active', orderBy: 'expiresAt', dueBy: new Date(0), limit: 200 })],
     ['count query', (s: RequestStore) => s.count({ status: 'pending', orderBy: 'createdAt' })],
-    ['recent requests of a user', (s: RequestStore) => s.recentByRequester({ requester: 'U0ALICE', statuses: ['active'], orderBy: 'createdAt', limit: 12 })],
+    [
+      'recent requests of a user',
+      (s: RequestStore) => s.recentByRequester({ requester: 'U0ALICE', statuses: ['active'], orderBy: 'createdAt', limit: 12 }),
+    ],
     ['count of a user’s requests', (s: RequestStore) => s.countByRequester('U0ALICE', ['pending', 'approved'])],
     ['query of pending extensions', (s: RequestStore) => s.listPendingExtensions(200)],
   ])('abandons a %s that does not answer with runwarden_database_unavailable', async (_what, call) => {
@@ -67,10 +70,12 @@ describe('boundPort (every Firestore-backed port: the delivery ledger, the findi
 
   it('abandons a delivery-ledger claim that does not answer, naming the port and method for the operator', async () => {
     const ledger: DeliveryLedger = { claim: () => never(), record: () => never(), reply: () => never() };
-    const pending = boundPort(ledger, 'deliveries', 10_000).claim('trigger-1', new Date()).then(
-      () => undefined,
-      (error: unknown) => error,
-    );
+    const pending = boundPort(ledger, 'deliveries', 10_000)
+      .claim('trigger-1', new Date())
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
     jest.advanceTimersByTime(10_000);
     const error = (await pending) as WardenError;
     expect(error.code).toBe(ErrorCode.DatabaseUnavailable);

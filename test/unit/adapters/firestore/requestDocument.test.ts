@@ -18,7 +18,12 @@ describe('request documents, one kind at a time', () => {
 
   it('keeps only the fields of the kind the document names', () => {
     const egress = anEgressRequest();
-    const parsed = parseDocument(egress.id, { ...toDocument(egress), role: 'roles/run.admin', member: 'user:mallory@evil.example', rotationPeriodSeconds: 86_400 });
+    const parsed = parseDocument(egress.id, {
+      ...toDocument(egress),
+      role: 'roles/run.admin',
+      member: 'user:mallory@evil.example',
+      rotationPeriodSeconds: 86_400,
+    });
     expect(parsed.ok && parsed.request).toEqual(egress);
     expect(parsed.ok && Object.keys(parsed.request)).not.toEqual(expect.arrayContaining(['role', 'member', 'rotationPeriodSeconds']));
   });
@@ -29,10 +34,16 @@ describe('request documents, one kind at a time', () => {
       ok: false,
       problem: expect.stringMatching(/^rotationPeriodSeconds: /),
     });
-    expect(parseDocument('e5m3p8wz', { ...toDocument(anEgressRequest()), value: 42 })).toEqual({ ok: false, problem: expect.stringMatching(/^value: /) });
+    expect(parseDocument('e5m3p8wz', { ...toDocument(anEgressRequest()), value: 42 })).toEqual({
+      ok: false,
+      problem: expect.stringMatching(/^value: /),
+    });
   });
 
   it('refuses a kind that no module declares', () => {
-    expect(parseDocument('x', { ...toDocument(aRequest()), kind: 'grant' })).toEqual({ ok: false, problem: expect.stringMatching(/^kind: /) });
+    expect(parseDocument('x', { ...toDocument(aRequest()), kind: 'grant' })).toEqual({
+      ok: false,
+      problem: expect.stringMatching(/^kind: /),
+    });
   });
 });

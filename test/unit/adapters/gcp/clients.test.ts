@@ -14,9 +14,7 @@ describe('GCP clients against an emulator host', () => {
     const client = createRunClient({ emulatorHost: REFUSING });
     const getClient = jest.spyOn(client.auth, 'getClient');
     try {
-      await expect(
-        client.getIamPolicy({ resource: 'projects/p/locations/us-central1/services/s' }),
-      ).rejects.toMatchObject({ code: 14 });
+      await expect(client.getIamPolicy({ resource: 'projects/p/locations/us-central1/services/s' })).rejects.toMatchObject({ code: 14 });
       expect(getClient).not.toHaveBeenCalled();
     } finally {
       await client.close();

@@ -33,7 +33,10 @@ describe('toWardenError', () => {
 
   // Google's text can name the bot's missing permissions and service account: logs and audit only, never Slack.
   it('keeps Google’s own message out of the user text, for the operators only', () => {
-    const denied = toWardenError(grpcError(7, 'PERMISSION_DENIED', "Permission 'run.services.update' denied on sa-runwarden@acme-prod"), WHAT);
+    const denied = toWardenError(
+      grpcError(7, 'PERMISSION_DENIED', "Permission 'run.services.update' denied on sa-runwarden@acme-prod"),
+      WHAT,
+    );
     expect(denied.userMessage).toBe(`runwarden is not allowed to change ${WHAT}; the operators have Google's answer in the logs.`);
     expect(denied.operatorMessage).toContain("Permission 'run.services.update' denied on sa-runwarden@acme-prod");
     const refused = toWardenError(grpcError(9, 'FAILED_PRECONDITION', 'Revision failed to become ready.'), WHAT);

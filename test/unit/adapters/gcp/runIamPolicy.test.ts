@@ -16,7 +16,11 @@ const RESOURCE = 'projects/acme-prod/locations/us-central1/services/payments';
 const ours: IamBinding = {
   role: 'roles/run.invoker',
   members: ['user:alice@acme.example'],
-  condition: { title: 'runwarden-r2a3b4c5d6', description: 'requested by U0ALICE', expression: 'request.time < timestamp("2026-11-22T23:00:00Z")' },
+  condition: {
+    title: 'runwarden-r2a3b4c5d6',
+    description: 'requested by U0ALICE',
+    expression: 'request.time < timestamp("2026-11-22T23:00:00Z")',
+  },
 };
 const foreign: IamBinding[] = [
   { role: 'roles/run.admin', members: ['group:platform@acme.example'] },
@@ -28,16 +32,30 @@ const foreign: IamBinding[] = [
   { role: 'roles/run.viewer', members: ['user:bob@acme.example', 'user:carol@acme.example'] },
 ];
 const theirs: IamBinding = { role: 'roles/run.developer', members: ['user:dave@acme.example'] };
-const aborted = { method: 'SetIamPolicy', code: 10, message: 'There were concurrent policy changes. Please retry the whole read-modify-write.' };
+const aborted = {
+  method: 'SetIamPolicy',
+  code: 10,
+  message: 'There were concurrent policy changes. Please retry the whole read-modify-write.',
+};
 
 describe('runIamPolicy (real client, emulator fault injection)', () => {
   const gcp = useGcpEmulator();
   const sleeps: number[] = [];
   let port: IamPolicyPort;
 
-  const methods = (): string[] => gcp().emulator.calls.map((c) => c.method).filter((m) => m.endsWith('IamPolicy'));
+  const methods = (): string[] =>
+    gcp()
+      .emulator.calls.map((c) => c.method)
+      .filter((m) => m.endsWith('IamPolicy'));
   const bounded = (maxAttempts: number): IamPolicyPort =>
-    createRunIamPolicy({ client: gcp().run, maxAttempts, baseDelayMs: 100, maxDelayMs: 1_000, random: () => 0.5, sleep: async (ms) => void sleeps.push(ms) });
+    createRunIamPolicy({
+      client: gcp().run,
+      maxAttempts,
+      baseDelayMs: 100,
+      maxDelayMs: 1_000,
+      random: () => 0.5,
+      sleep: async (ms) => void sleeps.push(ms),
+    });
 
   beforeEach(() => {
     sleeps.length = 0;
@@ -108,7 +126,9 @@ describe('runIamPolicy (real client, emulator fault injection)', () => {
     });
 
     it('refuses a binding without a condition title (it could never be found again), before reading', async () => {
-      const error = await rejectionOf(port.addBinding(RESOURCE, { role: 'roles/run.invoker', members: ['user:a@acme.example'] }, leaseHeld));
+      const error = await rejectionOf(
+        port.addBinding(RESOURCE, { role: 'roles/run.invoker', members: ['user:a@acme.example'] }, leaseHeld),
+      );
       expect(error.code).toBe(ErrorCode.Precondition);
       expect(methods()).toEqual([]);
     });
@@ -122,7 +142,10 @@ describe('runIamPolicy (real client, emulator fault injection)', () => {
     });
 
     it('does not touch a lookalike under another title', async () => {
-      const lookalike: IamBinding = { ...ours, condition: { ...(ours.condition as NonNullable<IamBinding['condition']>), title: 'runwarden-r2a3b4c5d7' } };
+      const lookalike: IamBinding = {
+        ...ours,
+        condition: { ...(ours.condition as NonNullable<IamBinding['condition']>), title: 'runwarden-r2a3b4c5d7' },
+      };
       gcp().emulator.seedService({ name: RESOURCE, bindings: [...foreign, lookalike, ours] });
       await port.removeBinding(RESOURCE, ours, leaseHeld);
       expect(gcp().emulator.policy(RESOURCE).bindings).toEqual([...foreign, lookalike]);
@@ -135,7 +158,9 @@ describe('runIamPolicy (real client, emulator fault injection)', () => {
 
     it('retries on a stale etag and keeps a binding written concurrently', async () => {
       gcp().emulator.seedService({ name: RESOURCE, bindings: [...foreign, ours] });
-      gcp().emulator.beforeSetIamPolicy((resource) => gcp().emulator.foreignSetBindings(resource, [...foreign, ours, theirs]), { times: 1 });
+      gcp().emulator.beforeSetIamPolicy((resource) => gcp().emulator.foreignSetBindings(resource, [...foreign, ours, theirs]), {
+        times: 1,
+      });
       await expect(port.removeBinding(RESOURCE, ours, leaseHeld)).resolves.toEqual({ type: 'removed' });
       expect(gcp().emulator.policy(RESOURCE).bindings).toEqual([...foreign, theirs]);
     });
@@ -144,7 +169,10 @@ describe('runIamPolicy (real client, emulator fault injection)', () => {
   describe("only runwarden's own bindings (title runwarden-<request id>)", () => {
     const ci = foreign[1] as IamBinding;
     const standing = foreign[0] as IamBinding;
-    const titled = (title: string): IamBinding => ({ ...ours, condition: { ...(ours.condition as NonNullable<IamBinding['condition']>), title } });
+    const titled = (title: string): IamBinding => ({
+      ...ours,
+      condition: { ...(ours.condition as NonNullable<IamBinding['condition']>), title },
+    });
     const notOurs: Array<[string, IamBinding]> = [
       ['someone else’s conditional binding', ci],
       ['a binding without a condition (standing access)', standing],

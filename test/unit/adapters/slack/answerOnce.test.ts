@@ -23,7 +23,13 @@ function memoryLedger(): DeliveryLedger & { claims: number } {
   };
 }
 
-const options = (ledger: DeliveryLedger) => ({ ledger, logger: silentLogger, now: () => new Date('2026-11-30T12:00:00Z'), waitMs: 2_000, pollMs: 5 });
+const options = (ledger: DeliveryLedger) => ({
+  ledger,
+  logger: silentLogger,
+  now: () => new Date('2026-11-30T12:00:00Z'),
+  waitMs: 2_000,
+  pollMs: 5,
+});
 
 describe('answerOnce', () => {
   test('runs the command once for one trigger_id; concurrent duplicates get the first reply', async () => {

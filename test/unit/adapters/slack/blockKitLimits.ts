@@ -70,7 +70,10 @@ export function blockKitViolations(view: SlackView, maxBlocks = 50): string[] {
         check(block.label.type === 'plain_text', `${where}: label must be plain_text`);
         text(block.label, 2000, `${where} label`);
         text(block.hint, 2000, `${where} hint`);
-        check(['plain_text_input', 'static_select', 'external_select'].includes(block.element.type), `${where}: element ${block.element.type}`);
+        check(
+          ['plain_text_input', 'static_select', 'external_select'].includes(block.element.type),
+          `${where}: element ${block.element.type}`,
+        );
         if (block.element.type === 'static_select') {
           const options = block.element.options ?? [];
           check(options.length >= 1 && options.length <= 100, `${where}: ${options.length} options`);
@@ -114,7 +117,8 @@ export function surfaceViolations(surface: { type: string; blocks: unknown[]; [k
     for (const field of ['title', 'submit', 'close']) {
       const value = surface[field] as TextObject | undefined;
       if (field === 'title' || value) {
-        if (!value || value.type !== 'plain_text' || value.text.length < 1 || value.text.length > 24) problems.push(`${field}: 1–24 plain_text characters`);
+        if (!value || value.type !== 'plain_text' || value.text.length < 1 || value.text.length > 24)
+          problems.push(`${field}: 1–24 plain_text characters`);
       }
     }
     if (typeof surface.private_metadata === 'string' && surface.private_metadata.length > 3000) problems.push('private_metadata too long');

@@ -9,7 +9,9 @@ import { createCachingDirectory } from '../../../../src/adapters/slack/cachingDi
 import { ErrorCode, RateLimitedError, WardenError } from '../../../../src/domain/errors';
 import type { DirectoryPort } from '../../../../src/ports';
 
-function recording(answers: { members?: (group: string) => Promise<string[]>; email?: (user: string) => Promise<string | undefined> } = {}) {
+function recording(
+  answers: { members?: (group: string) => Promise<string[]>; email?: (user: string) => Promise<string | undefined> } = {},
+) {
   const calls: string[] = [];
   const directory: DirectoryPort = {
     async membersOf(group) {
@@ -87,7 +89,12 @@ describe('caching directory', () => {
     let limited = true;
     const { directory, calls } = recording({
       members: async () => {
-        if (limited) throw new RateLimitedError(20, 'usergroups.users.list: rate limited, Retry-After 20', 'Slack is rate-limiting runwarden; try again in about 20 s.');
+        if (limited)
+          throw new RateLimitedError(
+            20,
+            'usergroups.users.list: rate limited, Retry-After 20',
+            'Slack is rate-limiting runwarden; try again in about 20 s.',
+          );
         return ['U1'];
       },
     });

@@ -5,7 +5,9 @@ describe('envelopeProblem', () => {
   it('passes what Slack sends', () => {
     expect(envelopeProblem(blockActionsPayload({ userId: 'U0BOB', actionId: 'approve', value: 'abc' }))).toBeUndefined();
     expect(envelopeProblem({ command: '/warden', text: 'help', user_id: 'U0BOB', team_id: 'T0' })).toBeUndefined();
-    expect(envelopeProblem({ type: 'view_submission', user: { id: 'U0BOB' }, view: { id: 'V1', callback_id: 'request_form' } })).toBeUndefined();
+    expect(
+      envelopeProblem({ type: 'view_submission', user: { id: 'U0BOB' }, view: { id: 'V1', callback_id: 'request_form' } }),
+    ).toBeUndefined();
     expect(envelopeProblem({ type: 'event_callback', event: { type: 'app_home_opened', user: 'U0BOB' } })).toBeUndefined();
   });
 

@@ -30,9 +30,7 @@ describe('view formatting helpers', () => {
   });
 
   it('writes Slack date tokens with a UTC fallback', () => {
-    expect(slackDate(new Date('2026-11-22T23:00:00Z'))).toBe(
-      '<!date^1795388400^{date_short_pretty} {time}|2026-11-22 23:00 UTC>',
-    );
+    expect(slackDate(new Date('2026-11-22T23:00:00Z'))).toBe('<!date^1795388400^{date_short_pretty} {time}|2026-11-22 23:00 UTC>');
   });
 
   it('escapes &, < and > and nothing else', () => {

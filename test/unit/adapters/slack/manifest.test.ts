@@ -43,9 +43,7 @@ describe('infra/slack-app-manifest.yaml', () => {
   // The scopes are derived from the code's Web API calls: test/unit/deploy/slackManifest.test.ts.
 
   it('sends the slash command, events, interactivity and option loads to /slack/events over HTTP mode', () => {
-    expect(manifest.features.slash_commands).toEqual([
-      expect.objectContaining({ command: '/warden', url: URL, should_escape: false }),
-    ]);
+    expect(manifest.features.slash_commands).toEqual([expect.objectContaining({ command: '/warden', url: URL, should_escape: false })]);
     expect(manifest.settings).toEqual({
       event_subscriptions: { request_url: URL, bot_events: ['app_home_opened'] },
       interactivity: { is_enabled: true, request_url: URL, message_menu_options_url: URL },

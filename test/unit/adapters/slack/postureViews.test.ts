@@ -34,19 +34,53 @@ function finding(detail: FindingDetail, resource = SVC, n = 0): Finding {
 
 const ONE_OF_EACH: Finding[] = [
   finding({ kind: 'public_service', roles: ['roles/run.invoker'], members: ['allUsers'], level: 'service' }),
-  finding({ kind: 'standing_access', role: 'roles/run.invoker', members: ['user:alice@acme.example'], level: 'service', rule: 'invoker#3', bindingMembers: ['allUsers', 'user:alice@acme.example'] }),
-  finding({ kind: 'standing_access', role: 'roles/run.invoker', members: ['group:contractors@acme.example'], level: 'project', bindingMembers: ['group:contractors@acme.example'] }, 'projects/acme-prod'),
+  finding({
+    kind: 'standing_access',
+    role: 'roles/run.invoker',
+    members: ['user:alice@acme.example'],
+    level: 'service',
+    rule: 'invoker#3',
+    bindingMembers: ['allUsers', 'user:alice@acme.example'],
+  }),
+  finding(
+    {
+      kind: 'standing_access',
+      role: 'roles/run.invoker',
+      members: ['group:contractors@acme.example'],
+      level: 'project',
+      bindingMembers: ['group:contractors@acme.example'],
+    },
+    'projects/acme-prod',
+  ),
   finding({ kind: 'open_ingress', ingress: 'all' }),
   finding({ kind: 'default_service_account', serviceAccount: '123456789012-compute@developer.gserviceaccount.com' }),
-  finding({ kind: 'lingering_binding', role: 'roles/run.invoker', members: ['user:bob@acme.example'], title: 'temp <!channel> <https://evil.example|click>', expression: 'request.time < timestamp("2025-01-01T00:00:00Z")', expiredAt: new Date('2025-01-01T00:00:00Z'), level: 'service' }),
+  finding({
+    kind: 'lingering_binding',
+    role: 'roles/run.invoker',
+    members: ['user:bob@acme.example'],
+    title: 'temp <!channel> <https://evil.example|click>',
+    expression: 'request.time < timestamp("2025-01-01T00:00:00Z")',
+    expiredAt: new Date('2025-01-01T00:00:00Z'),
+    level: 'service',
+  }),
   finding({ kind: 'no_cmek', requiredBy: 'projects/acme-prod/locations/*/services/payments-*' }),
-  finding({ kind: 'key_rotation', maxRotationSeconds: 90 * 86_400, services: [SVC], serviceCount: 3 }, 'projects/acme-prod/locations/global/keyRings/run/cryptoKeys/orders'),
+  finding(
+    { kind: 'key_rotation', maxRotationSeconds: 90 * 86_400, services: [SVC], serviceCount: 3 },
+    'projects/acme-prod/locations/global/keyRings/run/cryptoKeys/orders',
+  ),
 ].sort((a, b) => a.severity - b.severity);
 
-const counts = (fs: Finding[]): Record<FindingKind, number> => Object.fromEntries(FINDING_KINDS.map((k) => [k, fs.filter((f) => f.kind === k).length])) as Record<FindingKind, number>;
+const counts = (fs: Finding[]): Record<FindingKind, number> =>
+  Object.fromEntries(FINDING_KINDS.map((k) => [k, fs.filter((f) => f.kind === k).length])) as Record<FindingKind, number>;
 
 describe('postureReport', () => {
-  const view = postureReport({ what: "the policy's scope (projects/acme-prod)", counts: counts(ONE_OF_EACH), findings: ONE_OF_EACH, lastScan: AT, slash: '/warden' });
+  const view = postureReport({
+    what: "the policy's scope (projects/acme-prod)",
+    counts: counts(ONE_OF_EACH),
+    findings: ONE_OF_EACH,
+    lastScan: AT,
+    slash: '/warden',
+  });
   const text = JSON.stringify(view.blocks);
 
   test('stays within Block Kit limits and lets no inventory text become a mention or a link', () => {
@@ -56,11 +90,22 @@ describe('postureReport', () => {
 
   test('counts every kind, then lists the findings worst first with id, what to do and the guidance', () => {
     expect(text).toContain('Posture: 8 open findings');
-    for (const kind of ['Public service', 'Standing access', 'Ingress open to the internet', 'Default service account', 'Expired conditional binding', 'No customer-managed key', 'Key not rotated']) expect(text).toContain(kind);
+    for (const kind of [
+      'Public service',
+      'Standing access',
+      'Ingress open to the internet',
+      'Default service account',
+      'Expired conditional binding',
+      'No customer-managed key',
+      'Key not rotated',
+    ])
+      expect(text).toContain(kind);
     const positions = ONE_OF_EACH.map((f) => text.indexOf(f.id));
     expect(positions.every((p) => p > 0)).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
-    expect(text).toContain('`/warden convert f-9shjf7pp48 &lt;reason…&gt;` asks the posture approvers to remove this member from the binding (nothing else); rule invoker#3 then lets user:alice@acme.example ask `/warden invoker …`');
+    expect(text).toContain(
+      '`/warden convert f-9shjf7pp48 &lt;reason…&gt;` asks the posture approvers to remove this member from the binding (nothing else); rule invoker#3 then lets user:alice@acme.example ask `/warden invoker …`',
+    );
     expect(text).toContain('"action_id":"runwarden_convert_open"');
     expect(text).toContain('No rule covers this yet: converting it would lock group:contractors@acme.example out');
     expect(text).toContain('https://cloud.google.com/kms/docs/key-rotation');
@@ -119,7 +164,19 @@ describe('postureSummary', () => {
   });
 
   test('names the scopes it could not read, and says when there is no week-old scan', () => {
-    const view = postureSummary({ scan: scan({}, { scopes: [{ scope: 'projects/acme-prod', ok: true }, { scope: 'folders/9', ok: false, problem: 'runwarden may not read the inventory of folders/9: …' }] }), created: [], slash: '/warden' });
+    const view = postureSummary({
+      scan: scan(
+        {},
+        {
+          scopes: [
+            { scope: 'projects/acme-prod', ok: true },
+            { scope: 'folders/9', ok: false, problem: 'runwarden may not read the inventory of folders/9: …' },
+          ],
+        },
+      ),
+      created: [],
+      slash: '/warden',
+    });
     expect(view.text).toContain('; not read: folders/9');
     expect(JSON.stringify(view.blocks)).toContain('No scan from a week ago to compare with yet.');
   });

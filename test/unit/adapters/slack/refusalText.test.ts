@@ -34,7 +34,12 @@ test('the configured slash command names the command to use', () => {
 });
 
 test('a request the policy no longer allows says why, in the words of the refusal it would get now', () => {
-  expect(refusalText({ code: 'no_longer_allowed', moment: 'approve', requestId: 'abcdefghjk', because: { code: 'duration_too_long', seconds: 7200, limitSeconds: 3600, glob: 'projects/acme-prod/**' } })).toBe(
-    'Request `abcdefghjk` can no longer be approved: 2h is longer than the 1h this rule allows for projects/acme-prod/**.',
-  );
+  expect(
+    refusalText({
+      code: 'no_longer_allowed',
+      moment: 'approve',
+      requestId: 'abcdefghjk',
+      because: { code: 'duration_too_long', seconds: 7200, limitSeconds: 3600, glob: 'projects/acme-prod/**' },
+    }),
+  ).toBe('Request `abcdefghjk` can no longer be approved: 2h is longer than the 1h this rule allows for projects/acme-prod/**.');
 });

@@ -15,11 +15,14 @@ describe('slackCallError', () => {
     expect(error).toMatchObject({ code: ErrorCode.RateLimited, retryAfterSeconds: 120 });
   });
 
-  it.each([Number.POSITIVE_INFINITY, Number.NaN, -1, 1.5])('HTTP 429 with a Retry-After of %s (not whole seconds): an ordinary failure, worth another attempt', (retryAfter) => {
-    const error = slackCallError('chat.postMessage', new WebAPIRateLimitedError(retryAfter));
-    expect(error).not.toBeInstanceOf(RateLimitedError);
-    expect(error.code).toBe(ErrorCode.Upstream);
-  });
+  it.each([Number.POSITIVE_INFINITY, Number.NaN, -1, 1.5])(
+    'HTTP 429 with a Retry-After of %s (not whole seconds): an ordinary failure, worth another attempt',
+    (retryAfter) => {
+      const error = slackCallError('chat.postMessage', new WebAPIRateLimitedError(retryAfter));
+      expect(error).not.toBeInstanceOf(RateLimitedError);
+      expect(error.code).toBe(ErrorCode.Upstream);
+    },
+  );
 
   it.each(['channel_not_found', 'not_in_channel', 'is_archived', 'invalid_blocks', 'msg_too_long', 'message_not_found'])(
     'Slack answered %s: refused for good',

@@ -25,7 +25,12 @@ function blockAction(actionId: string): Record<string, unknown> {
 }
 
 function viewPayload(type: 'view_submission' | 'view_closed', callbackId: string): Record<string, unknown> {
-  return { type, team: { id: 'T0' }, user: { id: 'U0ALICE' }, view: { id: 'V1', callback_id: callbackId, state: { values: {} }, private_metadata: '' } };
+  return {
+    type,
+    team: { id: 'T0' },
+    user: { id: 'U0ALICE' },
+    view: { id: 'V1', callback_id: callbackId, state: { values: {} }, private_metadata: '' },
+  };
 }
 
 async function deliver(bolt: App, body: Record<string, unknown>): Promise<{ acked: number }> {
@@ -79,7 +84,15 @@ describe('createSlackListeners', () => {
     listeners.view('form', async ({ ack }) => void (await ack(), seen.push('view')));
     listeners.command('/warden', async ({ ack, command }) => void (await ack(), seen.push(`command:${command.text}`)));
 
-    const command = { command: '/warden', text: 'help', team_id: 'T0', user_id: 'U0ALICE', channel_id: 'C0', trigger_id: '1.2.3', response_url: 'https://hooks.slack.invalid/1' };
+    const command = {
+      command: '/warden',
+      text: 'help',
+      team_id: 'T0',
+      user_id: 'U0ALICE',
+      channel_id: 'C0',
+      trigger_id: '1.2.3',
+      response_url: 'https://hooks.slack.invalid/1',
+    };
     expect(await deliver(bolt, command)).toEqual({ acked: 1 });
     expect(seen).toEqual(['command:help']);
   });
@@ -91,10 +104,26 @@ describe('createSlackListeners', () => {
     listeners.options('target', async ({ ack, payload }) => void (await ack({ options: [] }), seen.push(`options:${payload.value}`)));
     listeners.command('/warden', async ({ ack }) => void (await ack(), seen.push('warden')));
 
-    const suggestion = { type: 'block_suggestion', team: { id: 'T0' }, user: { id: 'U0ALICE' }, action_id: 'target', block_id: 'b', value: 'pay', view: { id: 'V1' } };
+    const suggestion = {
+      type: 'block_suggestion',
+      team: { id: 'T0' },
+      user: { id: 'U0ALICE' },
+      action_id: 'target',
+      block_id: 'b',
+      value: 'pay',
+      view: { id: 'V1' },
+    };
     expect(await deliver(bolt, suggestion)).toEqual({ acked: 1 });
     expect(await deliver(bolt, { ...suggestion, action_id: 'other' })).toEqual({ acked: 0 });
-    const other = { command: '/other', text: 'help', team_id: 'T0', user_id: 'U0ALICE', channel_id: 'C0', trigger_id: '1.2.3', response_url: 'https://hooks.slack.invalid/1' };
+    const other = {
+      command: '/other',
+      text: 'help',
+      team_id: 'T0',
+      user_id: 'U0ALICE',
+      channel_id: 'C0',
+      trigger_id: '1.2.3',
+      response_url: 'https://hooks.slack.invalid/1',
+    };
     expect(await deliver(bolt, other)).toEqual({ acked: 0 });
     expect(seen).toEqual(['options:pay']);
   });

@@ -8,7 +8,12 @@ const HOSTILE = 'see <!channel> and <https://evil.example|click here> & <@U0MALL
 
 function data(n: number): HomeData {
   const many = (status: 'active' | 'pending' | 'expired', prefix: string) =>
-    Array.from({ length: n }, (_, i) => inStatus(aRequest({ id: `${prefix}${String(i).padStart(3, '0')}aaaaaa`, reason: HOSTILE, expiresAt: at('2026-11-22T21:00:00Z') }), status));
+    Array.from({ length: n }, (_, i) =>
+      inStatus(
+        aRequest({ id: `${prefix}${String(i).padStart(3, '0')}aaaaaa`, reason: HOSTILE, expiresAt: at('2026-11-22T21:00:00Z') }),
+        status,
+      ),
+    );
   const actives = many('active', 'a');
   return {
     active: actives,
@@ -17,7 +22,9 @@ function data(n: number): HomeData {
     extensionsAwaiting: many('active', 'x').map((r) => ({
       ...r,
       requester: 'U0BOB',
-      extensions: [{ n: 1, duration: '1h', durationSeconds: 3600, reason: HOSTILE, status: 'pending' as const, approvals: [], requestedAt: NOW }],
+      extensions: [
+        { n: 1, duration: '1h', durationSeconds: 3600, reason: HOSTILE, status: 'pending' as const, approvals: [], requestedAt: NOW },
+      ],
     })),
     awaitingReview: [],
     history: many('expired', 'h').slice(0, 10),
@@ -58,7 +65,11 @@ describe('homeView', () => {
 
 describe('homeView: break-glass awaiting review', () => {
   const glass = (n: number) =>
-    Array.from({ length: n }, (_, i) => ({ ...inStatus(aRequest({ id: `g${String(i).padStart(3, '0')}aaaaaa`, reason: HOSTILE }), 'active'), requester: 'U0BOB', breakGlass: true }));
+    Array.from({ length: n }, (_, i) => ({
+      ...inStatus(aRequest({ id: `g${String(i).padStart(3, '0')}aaaaaa`, reason: HOSTILE }), 'active'),
+      requester: 'U0BOB',
+      breakGlass: true,
+    }));
 
   it('lists no review section when nothing awaits review', () => {
     expect(JSON.stringify(homeView(data(3), NOW, '/warden'))).not.toContain('Break-glass awaiting your review');

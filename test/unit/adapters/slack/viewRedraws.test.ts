@@ -8,7 +8,11 @@ import { createViewRedraws } from '../../../../src/adapters/slack/listeners/view
 import { silentLogger } from '../../../../src/app/logger';
 import type { SlackSurface, ViewUpdate, ViewsPort } from '../../../../src/ports';
 
-interface Call { kind: unknown; hash: string | undefined; finish: () => void }
+interface Call {
+  kind: unknown;
+  hash: string | undefined;
+  finish: () => void;
+}
 
 /** One modal on a Slack-like server: `version` counts updates; a call completes when `finish()` is called. */
 function slowSlack(options: { immediate?: boolean } = {}) {
@@ -54,7 +58,10 @@ it('a slow first redraw is followed by the latest choice only, each with the has
   await second;
   slack.calls[1]?.finish();
   await done;
-  expect(slack.calls.map((c) => [c.kind, c.hash])).toEqual([['invoker', 'h0'], ['ingress', 'h1']]);
+  expect(slack.calls.map((c) => [c.kind, c.hash])).toEqual([
+    ['invoker', 'h0'],
+    ['ingress', 'h1'],
+  ]);
   expect(slack.shown()).toBe(2);
 });
 

@@ -1,11 +1,5 @@
 import { STATUSES, type AccessRequest, type Status } from '../../../../src/domain/request';
-import {
-  APPROVE_ACTION,
-  DECISION_BLOCK,
-  DENY_ACTION,
-  REVOKE_ACTION,
-  REVOKE_BLOCK,
-} from '../../../../src/adapters/slack/ids';
+import { APPROVE_ACTION, DECISION_BLOCK, DENY_ACTION, REVOKE_ACTION, REVOKE_BLOCK } from '../../../../src/adapters/slack/ids';
 import { approvalMessage } from '../../../../src/adapters/slack/views/approvalMessage';
 import { extensionMessage } from '../../../../src/adapters/slack/views/extensionMessage';
 import { listView } from '../../../../src/adapters/slack/views/listView';
@@ -15,16 +9,7 @@ import { requesterNotice } from '../../../../src/adapters/slack/views/requesterN
 import { NOTICE_KINDS } from '../../../../src/domain/request';
 import { statusView } from '../../../../src/adapters/slack/views/statusView';
 import type { Button, KnownBlock, SlackView } from '../../../../src/adapters/slack/views/format';
-import {
-  NOW,
-  aRequest,
-  aRotateRequest,
-  anEgressRequest,
-  anEvent,
-  anIngressRequest,
-  at,
-  inStatus,
-} from '../../../fixtures/requests';
+import { NOW, aRequest, aRotateRequest, anEgressRequest, anEvent, anIngressRequest, at, inStatus } from '../../../fixtures/requests';
 import { allText, blockKitViolations } from './blockKitLimits';
 
 const KINDS: Array<[string, () => AccessRequest]> = [
@@ -130,11 +115,11 @@ describe('approvalMessage', () => {
   it('counts down to expiry with a Slack {ago} token (right whenever it is read) and notices when expiry is overdue', () => {
     const active = inStatus(aRequest(), 'active');
     expect(allText(approvalMessage(active, NOW))).toContain('(expires <!date^1795384800^{ago}|at 2026-11-22 22:00 UTC>)');
-    expect(allText(approvalMessage(active, at('2026-11-22T21:29:30Z')))).toContain('(expires <!date^1795384800^{ago}|at 2026-11-22 22:00 UTC>)');
-    expect(allText(approvalMessage(active, at('2026-11-22T23:00:00Z')))).toContain('expiry due');
-    expect(allText(approvalMessage(active, NOW))).toContain(
-      '<!date^1795384800^{date_short_pretty} {time}|2026-11-22 22:00 UTC>',
+    expect(allText(approvalMessage(active, at('2026-11-22T21:29:30Z')))).toContain(
+      '(expires <!date^1795384800^{ago}|at 2026-11-22 22:00 UTC>)',
     );
+    expect(allText(approvalMessage(active, at('2026-11-22T23:00:00Z')))).toContain('expiry due');
+    expect(allText(approvalMessage(active, NOW))).toContain('<!date^1795384800^{date_short_pretty} {time}|2026-11-22 22:00 UTC>');
   });
 
   it('lists the blast radius of a rotation, "none found" when empty, and cuts it after 20 services', () => {
@@ -192,7 +177,7 @@ describe('user text', () => {
 });
 
 describe('every view', () => {
-  it("names the request id in its notification text", () => {
+  it('names the request id in its notification text', () => {
     for (const [, make] of KINDS) {
       for (const status of STATUSES) {
         const request = inStatus(make(), status);
@@ -205,7 +190,13 @@ describe('every view', () => {
 describe('requesterNotice', () => {
   it.each(NOTICE_KINDS.map((k) => [k]))('renders %s for an invoker grant', (kind) => {
     const status: Status =
-      kind === 'submitted' || kind === 'approval' || kind === 'step' ? 'pending' : kind === 'auto_approved' ? 'approved' : kind === 'applied' || kind === 'drift' || kind.startsWith('ext') || kind === 'expiring' || kind === 'window_open' ? 'active' : (kind as Status);
+      kind === 'submitted' || kind === 'approval' || kind === 'step'
+        ? 'pending'
+        : kind === 'auto_approved'
+          ? 'approved'
+          : kind === 'applied' || kind === 'drift' || kind.startsWith('ext') || kind === 'expiring' || kind === 'window_open'
+            ? 'active'
+            : (kind as Status);
     const request = inStatus(aRequest({ approvalsRequired: 2 }), status);
     if (kind === 'approval') request.approvals = [{ approver: 'U0BOB', at: at('2026-11-22T19:58:00Z') }];
     if (kind === 'drift') request.outcome = 'the runwarden binding is missing from the IAM policy';
@@ -348,25 +339,32 @@ describe('extensionMessage', () => {
     ...(status === 'applied' ? { expiresAt: at('2026-11-22T22:30:00Z') } : {}),
     ...(status === 'lapsed' || status === 'failed' ? { outcome: 'The grant ended before the extension was decided.' } : {}),
   });
-  it.each(['pending', 'approved', 'applied', 'denied', 'lapsed', 'failed'] as const)('renders a %s extension, naming the original request', (status) => {
-    const request = inStatus(aRequest({ extensions: [extension(status)] }), 'active');
-    const view = expectValid(extensionMessage(request, extension(status), '/warden'));
-    expect(view.text).toContain(request.id);
-    const ids = buttons(view).map((b) => [b.action_id, b.value, b.text.text]);
-    expect(ids).toEqual(
-      status === 'pending'
-        ? [
-            ['runwarden_extension_approve', `${request.id}.1`, 'Approve'],
-            ['runwarden_extension_deny', `${request.id}.1`, 'Deny'],
-          ]
-        : [],
-    );
-    expect(view).toMatchSnapshot();
-    // the original request's message shows the extension
-    expect(allText(expectValid(approvalMessage(request, NOW)))).toContain('Extension 1 (+30m)');
-  });
+  it.each(['pending', 'approved', 'applied', 'denied', 'lapsed', 'failed'] as const)(
+    'renders a %s extension, naming the original request',
+    (status) => {
+      const request = inStatus(aRequest({ extensions: [extension(status)] }), 'active');
+      const view = expectValid(extensionMessage(request, extension(status), '/warden'));
+      expect(view.text).toContain(request.id);
+      const ids = buttons(view).map((b) => [b.action_id, b.value, b.text.text]);
+      expect(ids).toEqual(
+        status === 'pending'
+          ? [
+              ['runwarden_extension_approve', `${request.id}.1`, 'Approve'],
+              ['runwarden_extension_deny', `${request.id}.1`, 'Deny'],
+            ]
+          : [],
+      );
+      expect(view).toMatchSnapshot();
+      // the original request's message shows the extension
+      expect(allText(expectValid(approvalMessage(request, NOW)))).toContain('Extension 1 (+30m)');
+    },
+  );
   it('renders an auto-approved extension as information, without Approve or Deny', () => {
-    const auto = { ...extension('approved'), approvals: [{ approver: 'runwarden:auto', at: at('2026-11-22T19:50:00Z') }], autoApproved: true };
+    const auto = {
+      ...extension('approved'),
+      approvals: [{ approver: 'runwarden:auto', at: at('2026-11-22T19:50:00Z') }],
+      autoApproved: true,
+    };
     const request = inStatus(aRequest({ extensions: [auto] }), 'active');
     const view = expectValid(extensionMessage(request, auto, '/warden'));
     expect(buttons(view)).toEqual([]);

@@ -32,9 +32,19 @@ export interface RequestInput {
 const NOW = new Date('2026-11-22T12:00:00Z');
 
 export function evaluateRequest(policy: Policy, input: RequestInput, groups: GroupMembers) {
-  const named = [...Object.values(policy.approverGroups).flat(), ...policy.rules.flatMap((r) => [...r.requesters, ...(r.autoApprove?.requesters ?? []), ...(r.breakGlass?.requesters ?? [])])];
-  const groupMembers = new Map<string, readonly string[]>(named.filter((e) => SLACK_GROUP_ID.test(e)).map((id) => [id, groups.get(id) ?? []]));
-  const people = [...Object.values(policy.approverGroups).flat().filter((e) => !SLACK_GROUP_ID.test(e)), ...[...groups.values()].flat()];
+  const named = [
+    ...Object.values(policy.approverGroups).flat(),
+    ...policy.rules.flatMap((r) => [...r.requesters, ...(r.autoApprove?.requesters ?? []), ...(r.breakGlass?.requesters ?? [])]),
+  ];
+  const groupMembers = new Map<string, readonly string[]>(
+    named.filter((e) => SLACK_GROUP_ID.test(e)).map((id) => [id, groups.get(id) ?? []]),
+  );
+  const people = [
+    ...Object.values(policy.approverGroups)
+      .flat()
+      .filter((e) => !SLACK_GROUP_ID.test(e)),
+    ...[...groups.values()].flat(),
+  ];
   const emails = new Map<string, string | undefined>(people.map((user) => [user, `${user.toLowerCase()}@acme.example`]));
   emails.set(input.requester, input.requesterMember === undefined ? undefined : memberEmail(input.requesterMember));
   const draft = {
@@ -48,8 +58,17 @@ export function evaluateRequest(policy: Policy, input: RequestInput, groups: Gro
     rotationPeriodSeconds: input.rotationPeriodSeconds,
     breakGlass: input.breakGlass,
   };
-  const decision = decideAuthority('submit', { actor: input.requester, draft, openRequests: 0, policy, facts: { groupMembers, emails }, kinds: KIND_RULES, now: NOW });
-  if (decision.verdict === 'refused') return { allowed: false as const, reason: decision.refusal.code, message: refusalText(decision.refusal) };
+  const decision = decideAuthority('submit', {
+    actor: input.requester,
+    draft,
+    openRequests: 0,
+    policy,
+    facts: { groupMembers, emails },
+    kinds: KIND_RULES,
+    now: NOW,
+  });
+  if (decision.verdict === 'refused')
+    return { allowed: false as const, reason: decision.refusal.code, message: refusalText(decision.refusal) };
   const [first] = decision.steps;
   return {
     allowed: true as const,

@@ -8,8 +8,18 @@ import type { Rule } from '../../../../src/domain/policy/schema';
 import { evaluateRequest, type GroupMembers, type RequestInput } from './evaluateShim';
 import { policyFrom } from '../policy/specPolicy';
 
-const qualifiesForAutoApproval = (rule: Pick<Rule, 'autoApprove'>, requester: string, seconds: number | undefined, members: GroupMembers): boolean =>
-  qualifiesForAuto(new FactReader(policy, { groupMembers: members, emails: new Map() }), { ...(policy.rules[0] as Rule), ...rule }, requester, seconds);
+const qualifiesForAutoApproval = (
+  rule: Pick<Rule, 'autoApprove'>,
+  requester: string,
+  seconds: number | undefined,
+  members: GroupMembers,
+): boolean =>
+  qualifiesForAuto(
+    new FactReader(policy, { groupMembers: members, emails: new Map() }),
+    { ...(policy.rules[0] as Rule), ...rule },
+    requester,
+    seconds,
+  );
 
 const policy = policyFrom(`
 defaults: { channel: C0APPROVALS }
@@ -46,18 +56,50 @@ const prod = 'projects/acme-prod/locations/us-central1/services/api';
 const stage = 'projects/acme-stage/locations/us-central1/services/api';
 const key = 'projects/acme-prod/locations/global/keyRings/run/cryptoKeys/k';
 const ask = (input: Partial<RequestInput>) =>
-  evaluateRequest(policy, { kind: 'invoker', target: prod, requester: 'U0ERIN', requesterMember: 'user:erin@acme.example', durationSeconds: 3600, reason: 'OPS-1 checking logs', ...input }, groups);
+  evaluateRequest(
+    policy,
+    {
+      kind: 'invoker',
+      target: prod,
+      requester: 'U0ERIN',
+      requesterMember: 'user:erin@acme.example',
+      durationSeconds: 3600,
+      reason: 'OPS-1 checking logs',
+      ...input,
+    },
+    groups,
+  );
 
 describe('evaluateRequest: how an allowed request proceeds', () => {
   test.each([
     ['a requester outside autoApprove needs approval', {}, 'approval'],
     ['an on-call member within autoApprove.maxDuration is auto-approved', { requester: 'U0OSCAR' }, 'auto'],
     ['an on-call member at exactly autoApprove.maxDuration is auto-approved', { requester: 'U0OSCAR', durationSeconds: 3600 }, 'auto'],
-    ['an on-call member asking longer than autoApprove.maxDuration needs approval', { requester: 'U0OSCAR', durationSeconds: 3601 }, 'approval'],
-    ['--break-glass by an on-call member within breakGlass.maxDuration', { requester: 'U0OSCAR', breakGlass: true, durationSeconds: 7200 }, 'break_glass'],
-    ['--break-glass by a user named in the rule\'s requesters when breakGlass names none', { kind: 'egress', target: stage, requester: 'U0ERIN', breakGlass: true }, 'break_glass'],
-    ['a listed user on the staging egress rule within its autoApprove', { kind: 'egress', target: stage, requester: 'U0ALICE', durationSeconds: 4 * 3600 }, 'auto'],
-    ['a permanent egress change is never auto-approved', { kind: 'egress', target: stage, requester: 'U0ALICE', durationSeconds: undefined }, 'approval'],
+    [
+      'an on-call member asking longer than autoApprove.maxDuration needs approval',
+      { requester: 'U0OSCAR', durationSeconds: 3601 },
+      'approval',
+    ],
+    [
+      '--break-glass by an on-call member within breakGlass.maxDuration',
+      { requester: 'U0OSCAR', breakGlass: true, durationSeconds: 7200 },
+      'break_glass',
+    ],
+    [
+      "--break-glass by a user named in the rule's requesters when breakGlass names none",
+      { kind: 'egress', target: stage, requester: 'U0ERIN', breakGlass: true },
+      'break_glass',
+    ],
+    [
+      'a listed user on the staging egress rule within its autoApprove',
+      { kind: 'egress', target: stage, requester: 'U0ALICE', durationSeconds: 4 * 3600 },
+      'auto',
+    ],
+    [
+      'a permanent egress change is never auto-approved',
+      { kind: 'egress', target: stage, requester: 'U0ALICE', durationSeconds: undefined },
+      'approval',
+    ],
     ['a scheduled grant within maxStartDelay', { startDelaySeconds: 2 * 86_400 }, 'approval'],
   ] as const)('%s', (_description, input, mode) => {
     expect(ask(input)).toMatchObject({ allowed: true, mode });
@@ -66,16 +108,66 @@ describe('evaluateRequest: how an allowed request proceeds', () => {
 
 describe('evaluateRequest: refusals of policy power', () => {
   test.each([
-    ['a reason without the ticket id, with the hint', { reason: 'checking the logs' }, 'reason_rejected', 'The reason does not have the form this rule requires. Hint: start with the ticket id, e.g. OPS-123'],
-    ['a reason that is too short, with the hint', { reason: 'OPS-1 x' }, 'reason_rejected', 'The reason is 7 character(s) long; this rule needs at least 10. Hint: start with the ticket id, e.g. OPS-123'],
-    ['--break-glass on a rule without breakGlass', { kind: 'rotate', target: key, durationSeconds: undefined, breakGlass: true }, 'break_glass_not_allowed', 'Key rotations cannot be done with --break-glass.'],
-    ['--break-glass by someone who is not a break-glass requester', { breakGlass: true }, 'not_a_break_glass_requester', 'You are not among the people this policy lets use --break-glass for projects/acme-prod/locations/*/services/*.'],
-    ['--break-glass for longer than breakGlass.maxDuration', { requester: 'U0OSCAR', breakGlass: true, durationSeconds: 7201 }, 'break_glass_too_long', '2h1s is longer than the 2h this rule allows with --break-glass for projects/acme-prod/locations/*/services/*.'],
-    ['--break-glass without a duration', { kind: 'egress', target: stage, requester: 'U0ALICE', breakGlass: true, durationSeconds: undefined }, 'duration_required', 'Break-glass access is always time-bound: give a duration of at most 1h.'],
-    ['--break-glass by someone outside the default (rule) requesters', { kind: 'egress', target: stage, requester: 'U0OSCAR', breakGlass: true }, 'not_a_break_glass_requester', 'You are not among the people this policy lets use --break-glass for projects/acme-stage/locations/*/services/*.'],
-    ['a start further ahead than maxStartDelay', { startDelaySeconds: 2 * 86_400 + 1 }, 'start_too_late', 'The start is more than the 2d ahead this rule allows for scheduled grants.'],
-    ['--start on an egress change', { kind: 'egress', target: stage, requester: 'U0ALICE', startDelaySeconds: 60 }, 'start_not_allowed', 'Only invoker grants can be scheduled with --start.'],
-    ['--start with --break-glass', { requester: 'U0OSCAR', breakGlass: true, startDelaySeconds: 60 }, 'start_not_allowed', 'Break-glass access starts now: --break-glass takes no --start.'],
+    [
+      'a reason without the ticket id, with the hint',
+      { reason: 'checking the logs' },
+      'reason_rejected',
+      'The reason does not have the form this rule requires. Hint: start with the ticket id, e.g. OPS-123',
+    ],
+    [
+      'a reason that is too short, with the hint',
+      { reason: 'OPS-1 x' },
+      'reason_rejected',
+      'The reason is 7 character(s) long; this rule needs at least 10. Hint: start with the ticket id, e.g. OPS-123',
+    ],
+    [
+      '--break-glass on a rule without breakGlass',
+      { kind: 'rotate', target: key, durationSeconds: undefined, breakGlass: true },
+      'break_glass_not_allowed',
+      'Key rotations cannot be done with --break-glass.',
+    ],
+    [
+      '--break-glass by someone who is not a break-glass requester',
+      { breakGlass: true },
+      'not_a_break_glass_requester',
+      'You are not among the people this policy lets use --break-glass for projects/acme-prod/locations/*/services/*.',
+    ],
+    [
+      '--break-glass for longer than breakGlass.maxDuration',
+      { requester: 'U0OSCAR', breakGlass: true, durationSeconds: 7201 },
+      'break_glass_too_long',
+      '2h1s is longer than the 2h this rule allows with --break-glass for projects/acme-prod/locations/*/services/*.',
+    ],
+    [
+      '--break-glass without a duration',
+      { kind: 'egress', target: stage, requester: 'U0ALICE', breakGlass: true, durationSeconds: undefined },
+      'duration_required',
+      'Break-glass access is always time-bound: give a duration of at most 1h.',
+    ],
+    [
+      '--break-glass by someone outside the default (rule) requesters',
+      { kind: 'egress', target: stage, requester: 'U0OSCAR', breakGlass: true },
+      'not_a_break_glass_requester',
+      'You are not among the people this policy lets use --break-glass for projects/acme-stage/locations/*/services/*.',
+    ],
+    [
+      'a start further ahead than maxStartDelay',
+      { startDelaySeconds: 2 * 86_400 + 1 },
+      'start_too_late',
+      'The start is more than the 2d ahead this rule allows for scheduled grants.',
+    ],
+    [
+      '--start on an egress change',
+      { kind: 'egress', target: stage, requester: 'U0ALICE', startDelaySeconds: 60 },
+      'start_not_allowed',
+      'Only invoker grants can be scheduled with --start.',
+    ],
+    [
+      '--start with --break-glass',
+      { requester: 'U0OSCAR', breakGlass: true, startDelaySeconds: 60 },
+      'start_not_allowed',
+      'Break-glass access starts now: --break-glass takes no --start.',
+    ],
   ] as const)('%s', (_description, input, reason, message) => {
     expect(ask(input)).toEqual({ allowed: false, reason, message });
   });

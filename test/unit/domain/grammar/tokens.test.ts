@@ -59,7 +59,12 @@ describe('unknownFlag', () => {
 
   test.each([
     ['all flags known', { region: 'r' }, ['project', 'region'], undefined],
-    ['an unknown flag, listing the known ones', { regoin: 'r' }, ['project', 'region'], '`--regoin` is not an option of invoker: use --project or --region'],
+    [
+      'an unknown flag, listing the known ones',
+      { regoin: 'r' },
+      ['project', 'region'],
+      '`--regoin` is not an option of invoker: use --project or --region',
+    ],
     ['any flag where none are taken', { x: '1' }, [], 'invoker takes no options (`--x`)'],
   ])('%s', (_description, flags, allowed, error) => {
     expect(unknownFlag(tokens(flags), 'invoker', allowed)).toBe(error);

@@ -46,7 +46,9 @@ describe('the posture section', () => {
   });
 
   test('defaults: one approval, the default channel, no public or CMEK globs, 90d rotation; folders, organizations and project numbers are scopes', () => {
-    const loaded = loadPolicy(`${HEAD}posture: { scope: [folders/123, organizations/456, projects/123456789012, folders/123], approvers: security }\n`);
+    const loaded = loadPolicy(
+      `${HEAD}posture: { scope: [folders/123, organizations/456, projects/123456789012, folders/123], approvers: security }\n`,
+    );
     expect(loaded.ok && loaded.policy.posture).toEqual({
       scope: ['folders/123', 'organizations/456', 'projects/123456789012'],
       approvers: 'security',
@@ -61,21 +63,55 @@ describe('the posture section', () => {
   test.each([
     ['no scope', '  approvers: security', 'posture.scope: is required'],
     ['an empty scope', '  scope: []\n  approvers: security', 'posture.scope: must list at least one project, folder or organization'],
-    ['a scope that is not a project, folder or organization', '  scope: [acme-prod]\n  approvers: security', 'posture.scope[0]: `acme-prod` is not a scope'],
+    [
+      'a scope that is not a project, folder or organization',
+      '  scope: [acme-prod]\n  approvers: security',
+      'posture.scope[0]: `acme-prod` is not a scope',
+    ],
     ['a folder by name', '  scope: [folders/engineering]\n  approvers: security', 'posture.scope[0]: `folders/engineering` is not a scope'],
-    ['an unknown approver group', '  scope: [projects/acme-prod]\n  approvers: secops', 'posture.approvers: group "secops" is not defined in approverGroups'],
-    ['more approvals than the group has members', '  scope: [projects/acme-prod]\n  approvers: pair\n  approvals: 3', 'posture.approvals: 3 approvals needed but group "pair" has only 2 member(s)'],
-    ['a glob that can never match a service', '  scope: [projects/acme-prod]\n  approvers: security\n  public: ["projects/acme-prod/services/www"]', 'posture.public[0]: `projects/acme-prod/services/www` can never match a Cloud Run service name'],
-    ['a CMEK glob that can never match a service', '  scope: [projects/acme-prod]\n  approvers: security\n  requireCmek: ["projects/*/locations/*/keyRings/*"]', 'posture.requireCmek[0]: `projects/*/locations/*/keyRings/*` can never match a Cloud Run service name'],
-    ['a rotation shorter than Cloud KMS allows', '  scope: [projects/acme-prod]\n  approvers: security\n  maxKeyRotation: 12h', 'posture.maxKeyRotation: is shorter than 1d'],
-    ['a misspelt field', '  scope: [projects/acme-prod]\n  approvers: security\n  requireCMEK: []', 'posture.requireCMEK: unknown field (check the spelling)'],
-    ['a channel that is not a channel ID', '  scope: [projects/acme-prod]\n  approvers: security\n  channel: "#security"', 'posture.channel: `#security` is not a Slack channel ID'],
+    [
+      'an unknown approver group',
+      '  scope: [projects/acme-prod]\n  approvers: secops',
+      'posture.approvers: group "secops" is not defined in approverGroups',
+    ],
+    [
+      'more approvals than the group has members',
+      '  scope: [projects/acme-prod]\n  approvers: pair\n  approvals: 3',
+      'posture.approvals: 3 approvals needed but group "pair" has only 2 member(s)',
+    ],
+    [
+      'a glob that can never match a service',
+      '  scope: [projects/acme-prod]\n  approvers: security\n  public: ["projects/acme-prod/services/www"]',
+      'posture.public[0]: `projects/acme-prod/services/www` can never match a Cloud Run service name',
+    ],
+    [
+      'a CMEK glob that can never match a service',
+      '  scope: [projects/acme-prod]\n  approvers: security\n  requireCmek: ["projects/*/locations/*/keyRings/*"]',
+      'posture.requireCmek[0]: `projects/*/locations/*/keyRings/*` can never match a Cloud Run service name',
+    ],
+    [
+      'a rotation shorter than Cloud KMS allows',
+      '  scope: [projects/acme-prod]\n  approvers: security\n  maxKeyRotation: 12h',
+      'posture.maxKeyRotation: is shorter than 1d',
+    ],
+    [
+      'a misspelt field',
+      '  scope: [projects/acme-prod]\n  approvers: security\n  requireCMEK: []',
+      'posture.requireCMEK: unknown field (check the spelling)',
+    ],
+    [
+      'a channel that is not a channel ID',
+      '  scope: [projects/acme-prod]\n  approvers: security\n  channel: "#security"',
+      'posture.channel: `#security` is not a Slack channel ID',
+    ],
   ])('%s is refused with its path', (_, posture, expected) => {
     expect(problemsOf(posture).join('\n')).toContain(expected);
   });
 
   test('a posture section without any channel is refused', () => {
-    const loaded = loadPolicy(`${HEAD.replace('defaults: { channel: C0APPROVALS }', 'defaults: {}').replace('approvers: platform }', 'approvers: platform, channel: C0PLATFORM }')}posture: { scope: [projects/acme-prod], approvers: security }\n`);
+    const loaded = loadPolicy(
+      `${HEAD.replace('defaults: { channel: C0APPROVALS }', 'defaults: {}').replace('approvers: platform }', 'approvers: platform, channel: C0PLATFORM }')}posture: { scope: [projects/acme-prod], approvers: security }\n`,
+    );
     expect(loaded.ok ? [] : loaded.problems).toEqual([
       'posture.channel: no channel for findings summaries and conversion requests: set posture.channel or defaults.channel',
     ]);

@@ -47,7 +47,8 @@ posture:
 
 function context(): ClassifyContext {
   const loaded = loadPolicy(POLICY);
-  if (!loaded.ok || !loaded.policy.posture) throw new Error(`test policy invalid: ${loaded.ok ? 'no posture' : loaded.problems.join('; ')}`);
+  if (!loaded.ok || !loaded.policy.posture)
+    throw new Error(`test policy invalid: ${loaded.ok ? 'no posture' : loaded.problems.join('; ')}`);
   return { policy: loaded.policy, posture: loaded.policy.posture, now: NOW };
 }
 
@@ -68,8 +69,16 @@ describe('classifyService', () => {
     ['ingress unspecified (Cloud Run allows all) → open_ingress', { ingress: 'unspecified' }, ['open_ingress']],
     ['ingress internal-and-cloud-load-balancing is not open', { ingress: 'internal-and-cloud-load-balancing' }, []],
     ['ingress all on a service listed in posture.public is allowed', { name: WWW, ingress: 'all' }, []],
-    ['the Compute Engine default account → default_service_account', { serviceAccount: '123456789012-compute@developer.gserviceaccount.com' }, ['default_service_account']],
-    ['no service account named (Cloud Run uses the default) → default_service_account', { serviceAccount: undefined }, ['default_service_account']],
+    [
+      'the Compute Engine default account → default_service_account',
+      { serviceAccount: '123456789012-compute@developer.gserviceaccount.com' },
+      ['default_service_account'],
+    ],
+    [
+      'no service account named (Cloud Run uses the default) → default_service_account',
+      { serviceAccount: undefined },
+      ['default_service_account'],
+    ],
     ['an App Engine default account is not the Compute Engine one', { serviceAccount: 'acme-prod@appspot.gserviceaccount.com' }, []],
     ['a service in requireCmek without a key → no_cmek', { name: PAY }, ['no_cmek']],
     ['a service in requireCmek with a key is fine', { name: PAY, encryptionKey: KEY }, []],
@@ -79,7 +88,9 @@ describe('classifyService', () => {
   });
 
   test('a service protected by a weak key carries that key’s key_rotation finding', () => {
-    const drafts = classifyService(service({ encryptionKey: KEY }), context(), (key) => (key === KEY ? { maxRotationSeconds: 90 * 86_400 } : undefined));
+    const drafts = classifyService(service({ encryptionKey: KEY }), context(), (key) =>
+      key === KEY ? { maxRotationSeconds: 90 * 86_400 } : undefined,
+    );
     expect(drafts).toEqual([
       {
         id: findingId('key_rotation', [KEY]),
@@ -87,7 +98,13 @@ describe('classifyService', () => {
         resource: KEY,
         project: 'acme-prod',
         severity: 80,
-        detail: { kind: 'key_rotation', rotationPeriodSeconds: undefined, maxRotationSeconds: 90 * 86_400, services: [SVC], serviceCount: 1 },
+        detail: {
+          kind: 'key_rotation',
+          rotationPeriodSeconds: undefined,
+          maxRotationSeconds: 90 * 86_400,
+          services: [SVC],
+          serviceCount: 1,
+        },
       },
     ]);
   });
@@ -95,7 +112,9 @@ describe('classifyService', () => {
   test('ids are stable: the same service gives the same ids, another service other ids', () => {
     const a = classifyService(service({ ingress: 'all', serviceAccount: undefined }), context(), noWeakKey).map((d) => d.id);
     const again = classifyService(service({ ingress: 'all', serviceAccount: undefined }), context(), noWeakKey).map((d) => d.id);
-    const other = classifyService(service({ name: `${SVC}-v2`, ingress: 'all', serviceAccount: undefined }), context(), noWeakKey).map((d) => d.id);
+    const other = classifyService(service({ name: `${SVC}-v2`, ingress: 'all', serviceAccount: undefined }), context(), noWeakKey).map(
+      (d) => d.id,
+    );
     expect(again).toEqual(a);
     expect(other.some((id) => a.includes(id))).toBe(false);
   });
@@ -115,7 +134,8 @@ describe('weakKey', () => {
 });
 
 describe('classifyPolicy', () => {
-  const policyOf = (bindings: InventoryBinding[], resource = SVC, level: 'service' | 'project' = 'service') => classifyPolicy({ resource, level, bindings }, context());
+  const policyOf = (bindings: InventoryBinding[], resource = SVC, level: 'service' | 'project' = 'service') =>
+    classifyPolicy({ resource, level, bindings }, context());
 
   test('an unconditional Cloud Run role for a user → standing_access, covered by the rule that would grant it', () => {
     expect(policyOf([{ role: 'roles/run.invoker', members: ['user:alice@acme.example'] }])).toEqual([
@@ -125,18 +145,32 @@ describe('classifyPolicy', () => {
         resource: SVC,
         project: 'acme-prod',
         severity: 30,
-        detail: { kind: 'standing_access', role: 'roles/run.invoker', members: ['user:alice@acme.example'], level: 'service', rule: 'invoker#2', bindingMembers: ['user:alice@acme.example'] },
+        detail: {
+          kind: 'standing_access',
+          role: 'roles/run.invoker',
+          members: ['user:alice@acme.example'],
+          level: 'service',
+          rule: 'invoker#2',
+          bindingMembers: ['user:alice@acme.example'],
+        },
       },
     ]);
   });
 
   const standingOf = (bindings: InventoryBinding[], resource: string): string[] =>
-    policyOf(bindings, resource).flatMap((d) => (d.detail.kind === 'standing_access' ? [`${d.detail.members.join(',')} → ${d.detail.rule ?? 'no rule'}`] : []));
+    policyOf(bindings, resource).flatMap((d) =>
+      d.detail.kind === 'standing_access' ? [`${d.detail.members.join(',')} → ${d.detail.rule ?? 'no rule'}`] : [],
+    );
 
   test.each<[string, InventoryBinding[], string, string[]]>([
     [
       'one finding for the members a rule covers; service accounts are workloads, not standing human access',
-      [{ role: 'roles/run.developer', members: ['user:alice@acme.example', 'group:eng@acme.example', 'serviceAccount:ci@acme-prod.iam.gserviceaccount.com'] }],
+      [
+        {
+          role: 'roles/run.developer',
+          members: ['user:alice@acme.example', 'group:eng@acme.example', 'serviceAccount:ci@acme-prod.iam.gserviceaccount.com'],
+        },
+      ],
       SVC,
       ['group:eng@acme.example,user:alice@acme.example → invoker#2'],
     ],
@@ -146,30 +180,89 @@ describe('classifyPolicy', () => {
       SVC,
       ['user:alice@acme.example → invoker#2', 'user:eve@evil.example → no rule'],
     ],
-    ['a role the applying rule does not grant: no rule covers it', [{ role: 'roles/run.admin', members: ['user:alice@acme.example'] }], SVC, ['user:alice@acme.example → no rule']],
-    ['the first matching rule decides (legacy-* grants only self/user, not groups)', [{ role: 'roles/run.invoker', members: ['group:eng@acme.example'] }], 'projects/acme-prod/locations/us-central1/services/legacy-billing', ['group:eng@acme.example → no rule']],
-    ['…and covers users there', [{ role: 'roles/run.invoker', members: ['user:alice@acme.example'] }], 'projects/acme-prod/locations/us-central1/services/legacy-billing', ['user:alice@acme.example → invoker#1']],
-    ['each role’s binding is its own finding', [{ role: 'roles/run.invoker', members: ['user:alice@acme.example'] }, { role: 'roles/run.developer', members: ['user:alice@acme.example'] }], SVC, ['user:alice@acme.example → invoker#2', 'user:alice@acme.example → invoker#2']],
+    [
+      'a role the applying rule does not grant: no rule covers it',
+      [{ role: 'roles/run.admin', members: ['user:alice@acme.example'] }],
+      SVC,
+      ['user:alice@acme.example → no rule'],
+    ],
+    [
+      'the first matching rule decides (legacy-* grants only self/user, not groups)',
+      [{ role: 'roles/run.invoker', members: ['group:eng@acme.example'] }],
+      'projects/acme-prod/locations/us-central1/services/legacy-billing',
+      ['group:eng@acme.example → no rule'],
+    ],
+    [
+      '…and covers users there',
+      [{ role: 'roles/run.invoker', members: ['user:alice@acme.example'] }],
+      'projects/acme-prod/locations/us-central1/services/legacy-billing',
+      ['user:alice@acme.example → invoker#1'],
+    ],
+    [
+      'each role’s binding is its own finding',
+      [
+        { role: 'roles/run.invoker', members: ['user:alice@acme.example'] },
+        { role: 'roles/run.developer', members: ['user:alice@acme.example'] },
+      ],
+      SVC,
+      ['user:alice@acme.example → invoker#2', 'user:alice@acme.example → invoker#2'],
+    ],
   ])('%s', (_, bindings, resource, expected) => {
     expect(standingOf(bindings, resource)).toEqual(expected);
   });
 
   test('ids are stable while the binding’s members change; the binding as seen is kept for the conversion', () => {
-    const [before] = policyOf([{ role: 'roles/run.invoker', members: ['user:alice@acme.example', 'serviceAccount:ci@acme-prod.iam.gserviceaccount.com'] }]);
+    const [before] = policyOf([
+      { role: 'roles/run.invoker', members: ['user:alice@acme.example', 'serviceAccount:ci@acme-prod.iam.gserviceaccount.com'] },
+    ]);
     const [after] = policyOf([{ role: 'roles/run.invoker', members: ['user:alice@acme.example', 'user:bob@acme.example'] }]);
     expect(after?.id).toBe(before?.id);
-    expect(before?.detail).toMatchObject({ members: ['user:alice@acme.example'], bindingMembers: ['serviceAccount:ci@acme-prod.iam.gserviceaccount.com', 'user:alice@acme.example'] });
+    expect(before?.detail).toMatchObject({
+      members: ['user:alice@acme.example'],
+      bindingMembers: ['serviceAccount:ci@acme-prod.iam.gserviceaccount.com', 'user:alice@acme.example'],
+    });
     expect(after?.detail).toMatchObject({ members: ['user:alice@acme.example', 'user:bob@acme.example'] });
   });
 
   test.each<[string, InventoryBinding[], string[]]>([
     ['a non-Cloud-Run role is not standing Cloud Run access', [{ role: 'roles/viewer', members: ['user:alice@acme.example'] }], []],
-    ['a live conditional binding is time-bound, not standing', [{ role: 'roles/run.invoker', members: ['user:alice@acme.example'], condition: { title: 'runwarden-x', expression: 'request.time < timestamp("2026-12-31T00:00:00Z")' } }], []],
-    ['an expired conditional binding → lingering_binding', [{ role: 'roles/run.invoker', members: ['user:alice@acme.example'], condition: { title: 'runwarden-x', expression: 'request.time < timestamp("2026-12-01T00:00:00Z")' } }], ['lingering_binding']],
+    [
+      'a live conditional binding is time-bound, not standing',
+      [
+        {
+          role: 'roles/run.invoker',
+          members: ['user:alice@acme.example'],
+          condition: { title: 'runwarden-x', expression: 'request.time < timestamp("2026-12-31T00:00:00Z")' },
+        },
+      ],
+      [],
+    ],
+    [
+      'an expired conditional binding → lingering_binding',
+      [
+        {
+          role: 'roles/run.invoker',
+          members: ['user:alice@acme.example'],
+          condition: { title: 'runwarden-x', expression: 'request.time < timestamp("2026-12-01T00:00:00Z")' },
+        },
+      ],
+      ['lingering_binding'],
+    ],
     ['allUsers may invoke → public_service', [{ role: 'roles/run.invoker', members: ['allUsers'] }], ['public_service']],
-    ['allAuthenticatedUsers may invoke → public_service', [{ role: 'roles/run.invoker', members: ['allAuthenticatedUsers'] }], ['public_service']],
+    [
+      'allAuthenticatedUsers may invoke → public_service',
+      [{ role: 'roles/run.invoker', members: ['allAuthenticatedUsers'] }],
+      ['public_service'],
+    ],
     ['allUsers with a role that cannot invoke is not public', [{ role: 'roles/run.viewer', members: ['allUsers'] }], []],
-    ['several public bindings make one public_service finding', [{ role: 'roles/run.invoker', members: ['allUsers'] }, { role: 'roles/run.developer', members: ['allAuthenticatedUsers'] }], ['public_service']],
+    [
+      'several public bindings make one public_service finding',
+      [
+        { role: 'roles/run.invoker', members: ['allUsers'] },
+        { role: 'roles/run.developer', members: ['allAuthenticatedUsers'] },
+      ],
+      ['public_service'],
+    ],
   ])('%s', (_, bindings, expected) => {
     expect(kinds(policyOf(bindings))).toEqual(expected);
   });
@@ -180,12 +273,28 @@ describe('classifyPolicy', () => {
 
   test('a public grant on a project reaches every service: reported whatever posture.public says, worst of all', () => {
     const [found] = policyOf([{ role: 'roles/run.invoker', members: ['allUsers'] }], 'projects/acme-prod', 'project');
-    expect(found).toMatchObject({ kind: 'public_service', resource: 'projects/acme-prod', project: 'acme-prod', severity: 5, detail: { level: 'project' } });
+    expect(found).toMatchObject({
+      kind: 'public_service',
+      resource: 'projects/acme-prod',
+      project: 'acme-prod',
+      severity: 5,
+      detail: { level: 'project' },
+    });
   });
 
   test.each<[string, string, string, string | undefined]>([
-    ['a project whose services the first reaching rule covers entirely (projects/acme-staging/**)', 'projects/acme-staging', 'user:alice@acme.example', 'invoker#3'],
-    ['a project where the first reaching rule covers only some services (legacy-*): no rule covers it', 'projects/acme-prod', 'user:alice@acme.example', undefined],
+    [
+      'a project whose services the first reaching rule covers entirely (projects/acme-staging/**)',
+      'projects/acme-staging',
+      'user:alice@acme.example',
+      'invoker#3',
+    ],
+    [
+      'a project where the first reaching rule covers only some services (legacy-*): no rule covers it',
+      'projects/acme-prod',
+      'user:alice@acme.example',
+      undefined,
+    ],
     ['a project no rule reaches', 'projects/acme-dev', 'user:alice@acme.example', undefined],
   ])('standing access on %s', (_, project, member, rule) => {
     const [found] = policyOf([{ role: 'roles/run.invoker', members: [member] }], project, 'project');
@@ -195,17 +304,35 @@ describe('classifyPolicy', () => {
 
   test('on a project, only Cloud Run roles matter for expired bindings too', () => {
     const expired = { title: 't', expression: 'request.time < timestamp("2026-01-01T00:00:00Z")' };
-    expect(kinds(policyOf([{ role: 'roles/storage.admin', members: ['user:a@acme.example'], condition: expired }, { role: 'roles/run.invoker', members: ['user:a@acme.example'], condition: expired }], 'projects/acme-prod', 'project'))).toEqual(['lingering_binding']);
+    expect(
+      kinds(
+        policyOf(
+          [
+            { role: 'roles/storage.admin', members: ['user:a@acme.example'], condition: expired },
+            { role: 'roles/run.invoker', members: ['user:a@acme.example'], condition: expired },
+          ],
+          'projects/acme-prod',
+          'project',
+        ),
+      ),
+    ).toEqual(['lingering_binding']);
   });
 
   test('a lingering binding is one finding whatever its members; its id changes with its condition', () => {
-    const binding = (members: string[], expression: string): InventoryBinding => ({ role: 'roles/run.invoker', members, condition: { title: 'runwarden-x', expression } });
+    const binding = (members: string[], expression: string): InventoryBinding => ({
+      role: 'roles/run.invoker',
+      members,
+      condition: { title: 'runwarden-x', expression },
+    });
     const old = 'request.time < timestamp("2026-12-01T00:00:00Z")';
     const [a] = policyOf([binding(['user:a@acme.example'], old)]);
     const [b] = policyOf([binding(['user:a@acme.example', 'user:b@acme.example'], old)]);
     const [c] = policyOf([binding(['user:a@acme.example'], 'request.time < timestamp("2026-11-01T00:00:00Z")')]);
     expect(a?.id).toBe(b?.id);
     expect(c?.id).not.toBe(a?.id);
-    expect(b?.detail).toMatchObject({ members: ['user:a@acme.example', 'user:b@acme.example'], expiredAt: new Date('2026-12-01T00:00:00Z') });
+    expect(b?.detail).toMatchObject({
+      members: ['user:a@acme.example', 'user:b@acme.example'],
+      expiredAt: new Date('2026-12-01T00:00:00Z'),
+    });
   });
 });

@@ -31,7 +31,15 @@ function finding(detail: Partial<Extract<FindingDetail, { kind: 'standing_access
     resource: SVC,
     project: 'acme-prod',
     severity: 30,
-    detail: { kind: 'standing_access', role: 'roles/run.invoker', members: ['user:alice@acme.example'], level: 'service', rule: 'invoker#1', bindingMembers: ['serviceAccount:ci@acme-prod.iam.gserviceaccount.com', 'user:alice@acme.example'], ...detail },
+    detail: {
+      kind: 'standing_access',
+      role: 'roles/run.invoker',
+      members: ['user:alice@acme.example'],
+      level: 'service',
+      rule: 'invoker#1',
+      bindingMembers: ['serviceAccount:ci@acme-prod.iam.gserviceaccount.com', 'user:alice@acme.example'],
+      ...detail,
+    },
     status: 'open',
     scope: 'projects/acme-prod',
     firstSeenAt: AT,
@@ -59,10 +67,25 @@ describe('checkConversion', () => {
   test.each<[string, Finding, Policy, string]>([
     ['a resolved finding', finding({}, { status: 'resolved' }), policy(), 'not_open'],
     ['a converted finding', finding({}, { status: 'converted' }), policy(), 'not_open'],
-    ['another kind of finding', { ...finding(), kind: 'open_ingress', detail: { kind: 'open_ingress', ingress: 'all' } }, policy(), 'not_standing_access'],
+    [
+      'another kind of finding',
+      { ...finding(), kind: 'open_ingress', detail: { kind: 'open_ingress', ingress: 'all' } },
+      policy(),
+      'not_standing_access',
+    ],
     ['a binding on the whole project', finding({ level: 'project' }, { resource: 'projects/acme-prod' }), policy(), 'project_level'],
-    ['members no rule covers (a group, the rule grants users only)', finding({ members: ['group:eng@acme.example'], rule: undefined }), policy(), 'no_rule_covers'],
-    ['a rule that covered them at the scan but no longer does (the policy changed)', finding({ role: 'roles/run.developer' }), policy(), 'no_rule_covers'],
+    [
+      'members no rule covers (a group, the rule grants users only)',
+      finding({ members: ['group:eng@acme.example'], rule: undefined }),
+      policy(),
+      'no_rule_covers',
+    ],
+    [
+      'a rule that covered them at the scan but no longer does (the policy changed)',
+      finding({ role: 'roles/run.developer' }),
+      policy(),
+      'no_rule_covers',
+    ],
     ['a policy whose posture section is gone', finding(), { ...policy(), posture: undefined }, 'posture_off'],
   ])('refuses %s', (_, f, p, reason) => {
     const check = checkConversion(p, f);
@@ -70,7 +93,10 @@ describe('checkConversion', () => {
   });
 
   test('a covered group is converted when the rule grants groups', () => {
-    const check = checkConversion(policy(', members: [self, group], approvals: 2'), finding({ members: ['group:eng@acme.example', 'user:alice@acme.example'] }));
+    const check = checkConversion(
+      policy(', members: [self, group], approvals: 2'),
+      finding({ members: ['group:eng@acme.example', 'user:alice@acme.example'] }),
+    );
     expect(check.ok && check.conversion.members).toEqual(['group:eng@acme.example', 'user:alice@acme.example']);
   });
 });

@@ -12,9 +12,21 @@ describe('expiredAt: when a condition stopped granting for good', () => {
     ['an inclusive bound', `request.time <= timestamp("${PAST}")`, PAST],
     ['the bound written the other way round', `timestamp("${PAST}") > request.time`, PAST],
     ['parentheses around it all', `(request.time < timestamp("${PAST}"))`, PAST],
-    ['another attribute AND a past bound: the bound closes it', `resource.name.startsWith("projects/x") && request.time < timestamp("${PAST}")`, PAST],
-    ['two alternatives, both closed: closed when the later one closed', `request.time < timestamp("2026-11-01T00:00:00Z") || request.time < timestamp("${PAST}")`, PAST],
-    ['nested alternatives inside a conjunction', `(request.time < timestamp("${PAST}") || request.time < timestamp("2026-11-01T00:00:00Z")) && resource.type == "x"`, PAST],
+    [
+      'another attribute AND a past bound: the bound closes it',
+      `resource.name.startsWith("projects/x") && request.time < timestamp("${PAST}")`,
+      PAST,
+    ],
+    [
+      'two alternatives, both closed: closed when the later one closed',
+      `request.time < timestamp("2026-11-01T00:00:00Z") || request.time < timestamp("${PAST}")`,
+      PAST,
+    ],
+    [
+      'nested alternatives inside a conjunction',
+      `(request.time < timestamp("${PAST}") || request.time < timestamp("2026-11-01T00:00:00Z")) && resource.type == "x"`,
+      PAST,
+    ],
     ['an offset timestamp', `request.time < timestamp("2026-12-01T10:00:00+01:00")`, PAST],
     ['fractional seconds', `request.time < timestamp("2026-12-01T09:00:00.000Z")`, PAST],
   ])('%s → expired', (_, expression, at) => {

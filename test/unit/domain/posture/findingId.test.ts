@@ -10,8 +10,18 @@ describe('finding ids', () => {
   });
 
   test('are stable: the same kind and parts always give the same id (a golden value: changing the scheme would orphan every stored finding)', () => {
-    expect(findingId('standing_access', ['projects/acme-prod/locations/us-central1/services/hello', 'roles/run.invoker', 'user:alice@acme.example'])).toBe(
-      findingId('standing_access', ['projects/acme-prod/locations/us-central1/services/hello', 'roles/run.invoker', 'user:alice@acme.example']),
+    expect(
+      findingId('standing_access', [
+        'projects/acme-prod/locations/us-central1/services/hello',
+        'roles/run.invoker',
+        'user:alice@acme.example',
+      ]),
+    ).toBe(
+      findingId('standing_access', [
+        'projects/acme-prod/locations/us-central1/services/hello',
+        'roles/run.invoker',
+        'user:alice@acme.example',
+      ]),
     );
     expect(findingId('open_ingress', ['projects/acme-prod/locations/us-central1/services/hello'])).toMatchInlineSnapshot(`"f-2cd8rzq97s"`);
   });
@@ -28,7 +38,10 @@ describe('finding ids', () => {
     expect(ids.size).toBe(6);
   });
 
-  test.each(['f-', 'f-23456789a', 'f-23456789abc', 'f-0123456789', 'F-23456789ab', '23456789ab', 'f_23456789ab'])('%s is not a finding id', (text) => {
-    expect(isFindingId(text)).toBe(false);
-  });
+  test.each(['f-', 'f-23456789a', 'f-23456789abc', 'f-0123456789', 'F-23456789ab', '23456789ab', 'f_23456789ab'])(
+    '%s is not a finding id',
+    (text) => {
+      expect(isFindingId(text)).toBe(false);
+    },
+  );
 });
