@@ -14,7 +14,7 @@ const members = (request: AccessRequest): Phrase =>
   );
 
 export const describeConvert: KindDescription = {
-  label: 'Standing access converted to just-in-time',
+  label: 'Conversion of standing access',
   targetNoun: 'Service',
 
   change: (request) =>
@@ -57,7 +57,7 @@ export const describeConvert: KindDescription = {
       ? p`${join(
           removed.members.map((m) => [code(m, 300)]),
           ', ',
-        )} no longer hold the standing ${code(removed.role, 200)} on ${code(shortName(request.target), 200)}; each was told how to ask for it just in time`
+        )} ${removed.members.length === 1 ? 'no longer holds' : 'no longer hold'} the standing ${code(removed.role, 200)} on ${code(shortName(request.target), 200)}; ${removed.members.length === 1 ? 'they were' : 'each was'} told how to ask for it just in time`
       : p`the standing binding on ${code(shortName(request.target), 200)} was already gone`;
   },
 };

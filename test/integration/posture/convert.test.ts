@@ -109,6 +109,10 @@ describe('converting a standing binding to just-in-time access', () => {
       members: ['user:alice@acme.example', 'user:erin@acme.example'],
       rule: 'posture',
     });
+    // while pending, the message asks for a conversion; it does not say one happened
+    const pending = h.slack.messages(SECURITY).find((m) => !m.threadTs && JSON.stringify(m.blocks ?? []).includes(id));
+    expect(pending?.text).toContain(`Conversion of standing access request ${id}`);
+    expect(JSON.stringify(pending)).not.toContain('converted');
 
     await press('U0CAROL', 'runwarden_approve', id); // the requester (not an approver anyway)
     await press('U0ERIN', 'runwarden_approve', id); // a security approver, but a member losing the binding
