@@ -62,6 +62,8 @@ export function createRequestPath({ deps, chat, deliveries, listeners, slashComm
     views: chat,
     logger: deps.logger,
     slash: slashCommand,
+    deliveries,
+    now: () => deps.clock.now(),
   });
   registerActionListener(listeners, {
     decide: useCases.decide,

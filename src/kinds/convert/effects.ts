@@ -85,6 +85,16 @@ export function createConvertEffects(ports: ConvertPorts): KindEffects {
           `No rule covers ${uncovered.join(', ')} for ${role} on ${request.target} any more: converting would lock them out, so nothing was removed.`,
         );
       }
+      // one finding, one conversion: another conversion of it already removed the binding, and this one would
+      // record a removal it never made (and tell the members again)
+      const current = await findings.get(finding);
+      if (current?.status === 'converted' && current.convertedBy !== undefined && current.convertedBy !== request.id) {
+        throw new WardenError(
+          ErrorCode.Precondition,
+          `Finding \`${finding}\` was already converted by request \`${current.convertedBy}\`: nothing was removed.`,
+          `convert ${request.id}: finding ${finding} already converted by ${current.convertedBy}`,
+        );
+      }
       const answer = await standing.removeMembers(request.target, { role, members, expected }, () =>
         guard('SetIamPolicy', { removing: members.join(' ') }),
       );

@@ -5,15 +5,20 @@
  * `/warden convert <finding> <reason…>` would be, and a refusal comes back
  * inline on the Reason (`response_action: "errors"`); a filed request is
  * confirmed by DM with the command's own answer. The finding id is checked
- * again by the submission (the button's value is never trusted).
+ * again by the submission (the button's value is never trusted). A
+ * submission delivered twice (Slack redelivering an envelope it saw no
+ * acknowledgement for, or the same signed body replayed within Slack's
+ * 5-minute window) is claimed in the delivery ledger like the request form's
+ * and files one conversion.
  */
 import { z } from 'zod';
 import { submitKind, type CommandContext, type Reply } from '../../../../commands';
 import { asWardenError } from '../../../domain/errors';
 import { isFindingId } from '../../../domain/posture/findingId';
-import type { ChatPort, Logger, ViewsPort } from '../../../ports';
+import type { ChatPort, DeliveryLedger, Logger, ViewsPort } from '../../../ports';
 import { CONVERT_OPEN_ACTION, CONVERT_REASON_BLOCK, CONVERT_VIEW } from '../ids';
 import { CONVERT_INPUT_ACTION, convertModal } from '../views/convertModal';
+import { submissionKey } from './formListener';
 import type { SlackListeners } from './slackListeners';
 import { tellClicker } from './tellClicker';
 import { inputValue, withinAck } from './viewState';
@@ -25,6 +30,9 @@ export interface ConvertListenerDeps {
   views: ViewsPort;
   logger: Logger;
   slash: string;
+  /** dedupes deliveries of one submission (same view, same values): a second delivery must not file a second conversion */
+  deliveries?: DeliveryLedger | undefined;
+  now?: (() => Date) | undefined;
 }
 
 const openClick = z.object({
@@ -34,7 +42,7 @@ const openClick = z.object({
 });
 const submission = z.object({
   user: z.object({ id: z.string().min(1) }),
-  view: z.object({ private_metadata: z.string().refine(isFindingId), state: z.unknown() }),
+  view: z.object({ id: z.string().optional(), private_metadata: z.string().refine(isFindingId), state: z.unknown() }),
 });
 
 export function registerConvertListener(app: SlackListeners, deps: ConvertListenerDeps): void {
@@ -61,6 +69,21 @@ export function registerConvertListener(app: SlackListeners, deps: ConvertListen
         response_action: 'errors',
         errors: { [CONVERT_REASON_BLOCK]: 'Give a reason: the approvers see it, and it is recorded.' },
       }));
+    const key = deps.deliveries && view.id ? submissionKey(view.id, view.state) : undefined;
+    if (key && deps.deliveries) {
+      const seen = await firstDelivery(deps.deliveries, key, deps.now?.() ?? new Date()).catch(() => undefined);
+      if (seen === undefined) {
+        // The ledger itself failed: refuse rather than risk filing the conversion twice.
+        return void (await ack({
+          response_action: 'errors',
+          errors: { [CONVERT_REASON_BLOCK]: 'runwarden could not record this submission; nothing was done. Please submit again.' },
+        }));
+      }
+      if (!seen) {
+        deps.logger.info('a convert submission was delivered again; the first delivery handles it', { finding: view.private_metadata });
+        return void (await ack());
+      }
+    }
     const work = submitKind('convert', { finding: view.private_metadata, reason }, { ...deps.context, user: user.id }).catch(
       (error: unknown): Reply => {
         const failure = asWardenError(error);
@@ -72,6 +95,12 @@ export function registerConvertListener(app: SlackListeners, deps: ConvertListen
         return { text: failure.userMessage, problem: { code: failure.code } };
       },
     );
+    if (key && deps.deliveries) {
+      const ledger = deps.deliveries;
+      void work
+        .then((reply) => ledger.record(key, { text: reply.problem ? `${REFUSED} ${reply.text}` : reply.text }))
+        .catch((error: unknown) => deps.logger.warn('could not record a convert submission for its duplicates', { error: String(error) }));
+    }
     const early = await withinAck(work);
     if (early?.problem)
       return void (await ack({ response_action: 'errors', errors: { [CONVERT_REASON_BLOCK]: early.text.replace(/^:no_entry: /, '') } }));
@@ -85,4 +114,17 @@ export function registerConvertListener(app: SlackListeners, deps: ConvertListen
       });
     }
   });
+}
+
+const REFUSED = ':no_entry:';
+
+/**
+ * Whether this delivery of a submission should run: the first one does; a
+ * duplicate does only if the first was refused (nothing was filed, so judging
+ * it again is safe), never while the first is still running or once it filed.
+ */
+async function firstDelivery(ledger: DeliveryLedger, key: string, now: Date): Promise<boolean> {
+  if ((await ledger.claim(key, now)).first) return true;
+  const earlier = await ledger.reply(key);
+  return earlier?.text.startsWith(REFUSED) === true;
 }

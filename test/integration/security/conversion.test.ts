@@ -1,0 +1,177 @@
+/**
+ * Attacking posture conversion (SPEC §11, issue 18) through the public
+ * interfaces: signed Slack requests to the real bot, the Slack stand-in, the
+ * Firestore emulator and the project's Cloud Run emulator. Each case is an
+ * input an attacker (or Slack redelivering) can send; a case that found a
+ * hole failed before its fix (named in the case).
+ */
+import { FORM_CONTENT_TYPE, viewSubmissionBody } from '../../../dev/sandbox/slackPayloads';
+import { postToSlackEndpoint } from '../../../dev/sandbox/slackSigner';
+import type { PlainBinding } from '../../../dev/emulator';
+import { convertModal } from '../../../src/adapters/slack/views/convertModal';
+import type { Finding } from '../../../src/domain/posture/finding';
+import { startHarness, SIGNING_SECRET, type Harness } from '../../support/harness';
+import { runPostureScan } from '../../support/posture';
+
+jest.setTimeout(240_000);
+
+const SECURITY = 'C0SECURITY';
+const svc = (name: string) => `projects/acme-prod/locations/us-central1/services/${name}`;
+
+const POLICY = `
+defaults: { project: acme-prod, region: us-central1, kmsLocation: global, channel: C0APPROVALS }
+domains: [acme.example]
+identities: { U0ALICE: alice@acme.example }
+approverGroups:
+  platform: [U0BOB, U0CAROL]
+  security: [S0SECURITY]
+rules:
+  - kind: invoker
+    name: prod-invoker
+    resources: ["projects/acme-prod/locations/*/services/*"]
+    roles: [roles/run.invoker]
+    members: [self, user]
+    maxDuration: 8h
+    approvers: platform
+posture:
+  scope: [projects/acme-prod]
+  approvers: security
+  channel: ${SECURITY}
+`;
+
+const STANDING = (member: string): PlainBinding[] => [{ role: 'roles/run.invoker', members: [member] }];
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness({ policy: POLICY });
+  h.slack.setUserGroup('S0SECURITY', ['U0DAVE', 'U0ERIN']);
+  h.slack.setUser({ id: 'U0MALLORY', name: 'mallory', email: 'mallory@evil.example' });
+  for (const name of ['modal-twice', 'filed-twice', 'outsider', 'mentions'])
+    h.emulator.seedService({
+      name: svc(name),
+      ingress: 'internal',
+      serviceAccount: `${name}@acme-prod.iam.gserviceaccount.com`,
+      bindings: STANDING(`user:${name}@acme.example`),
+    });
+  expect((await runPostureScan(h)).status).toBe(200);
+  // the request path loads with the first Slack request: load it before two deliveries race for it
+  await h.ask('U0CAROL', 'list');
+});
+afterAll(async () => {
+  await h.stop();
+});
+
+async function findingOn(resource: string): Promise<Finding> {
+  const { findings } = await h.runwarden.deps.findings.listOpen({ all: true }, 100);
+  const found = findings.find((f) => f.resource === resource && f.detail.kind === 'standing_access');
+  if (!found) throw new Error(`no standing_access finding on ${resource}`);
+  return found;
+}
+
+const conversionsOf = async (finding: string) =>
+  (await h.runwarden.deps.store.listByRequester('U0CAROL', ['pending', 'approved', 'applied', 'failed'])).requests.filter(
+    (r) => r.kind === 'convert' && r.finding === finding,
+  );
+
+const idIn = (reply: string): string => /`([23456789a-hjkmnp-z]{10})`/.exec(reply)?.[1] ?? '';
+
+describe('the Convert modal', () => {
+  it('a submission Slack delivers twice (or an attacker replays within the 5-minute window) files one conversion', async () => {
+    // Hole: the convert modal's submissions bypassed the delivery ledger the request form uses (issue 15 item 13):
+    // two deliveries of one submission filed two conversion requests of one finding, each posted to the approvers.
+    const finding = await findingOn(svc('modal-twice'));
+    const modal = convertModal(finding.id) as unknown as Record<string, unknown>;
+    const body = viewSubmissionBody({
+      userId: 'U0CAROL',
+      view: modal,
+      viewId: 'V0CONVERT1',
+      values: { runwarden_convert_reason: 'OPS-7 replace the standing access' },
+    });
+    const answers = await Promise.all(
+      [1, 2].map(() => postToSlackEndpoint(`${h.botUrl}/slack/events`, SIGNING_SECRET, body, FORM_CONTENT_TYPE)),
+    );
+    expect(answers.map((a) => a.status)).toEqual([200, 200]);
+    await h.slack.waitFor(() => h.slack.dms('U0CAROL').find((m) => /waiting for/.test(m.text) && m.text.includes('modal-twice')), {
+      description: 'the conversion confirmed by DM',
+    });
+    await h.slack.waitFor(
+      () => h.slack.messages(SECURITY).some((m) => !m.threadTs && JSON.stringify(m).includes('OPS-7 replace the standing access')),
+      { description: 'the conversion posted' },
+    );
+    expect(await conversionsOf(finding.id)).toHaveLength(1);
+  });
+
+  it('an outsider (identity outside the domains) forging a submission for a finding files nothing and learns nothing of it', async () => {
+    const finding = await findingOn(svc('outsider'));
+    const answer = await h.submitView(
+      'U0MALLORY',
+      convertModal(finding.id) as unknown as Record<string, unknown>,
+      { runwarden_convert_reason: 'remove their access' },
+      'V0FORGED1',
+    );
+    expect(answer).toMatchObject({ response_action: 'errors' });
+    expect(JSON.stringify(answer)).not.toContain('outsider@acme.example');
+    const all = await h.runwarden.deps.store.listByRequester('U0MALLORY', ['pending', 'approved', 'applied', 'failed']);
+    expect(all.requests).toHaveLength(0);
+  });
+});
+
+describe('one finding, one conversion at a time', () => {
+  async function press(user: string, id: string): Promise<void> {
+    const message = await h.slack.waitFor(() => h.slack.messages(SECURITY).find((m) => !m.threadTs && JSON.stringify(m).includes(id)), {
+      description: `the approval message of ${id}`,
+    });
+    await h.press(user, 'runwarden_approve', id, { channel: message.channel, ts: message.ts });
+  }
+
+  // HOLE (left open, report of attack/work): nothing stops a finding from being filed again while its conversion
+  // waits — a second `/warden convert` of the same finding (by anyone, or the same person) files a second request,
+  // posted to the approvers again. Refusing it needs a claim on the finding in a transaction (the findings store
+  // and submit), not a check-then-act: more than this contained change. The case below keeps the harm out.
+  it.skip('a second conversion of a finding whose conversion is already waiting is refused', async () => {
+    const finding = await findingOn(svc('filed-twice'));
+    const first = idIn(await h.ask('U0CAROL', `convert ${finding.id} OPS-8 first`));
+    expect(first).not.toBe('');
+    const again = await h.ask('U0CAROL', `convert ${finding.id} OPS-8 second`);
+    expect(again).toContain(first);
+    expect(await conversionsOf(finding.id)).toHaveLength(1);
+  });
+
+  it('two conversions of one finding both approved: the second ends failed: it records no removal it never made and leaves the finding to the first', async () => {
+    // Hole: the second found the binding "already removed" and ended applied, with `removed` recorded as if it had
+    // removed the members (each member is DMed again that they lost it), and took the finding's `convertedBy`.
+    const finding = await findingOn(svc('filed-twice'));
+    const first = idIn(await h.ask('U0CAROL', `convert ${finding.id} OPS-8 first`));
+    const second = idIn(await h.ask('U0CAROL', `convert ${finding.id} OPS-8 second`));
+    expect(new Set([first, second]).size).toBe(2);
+    await press('U0DAVE', first);
+    expect((await h.waitForStatus(first, 'applied')).removed).toEqual({
+      role: 'roles/run.invoker',
+      members: ['user:filed-twice@acme.example'],
+    });
+    expect(h.emulator.policy(svc('filed-twice')).bindings).toEqual([]);
+
+    await press('U0DAVE', second);
+    const lost = await h.waitForRequest(second, (r) => r.status !== 'pending' && r.status !== 'approved', 60_000, 'the second decided');
+    expect(lost.status).toBe('failed');
+    expect(lost.removed).toBeUndefined();
+    expect((await h.runwarden.deps.findings.get(finding.id))?.convertedBy).toBe(first);
+  });
+});
+
+describe('text people type is never markup in the posture channel', () => {
+  it('a reason with <!channel>, a user mention and a link is shown as text', async () => {
+    const finding = await findingOn(svc('mentions'));
+    const id = idIn(await h.ask('U0CAROL', `convert ${finding.id} <!channel> <@U0DAVE> <https://evil.example|click> &amp;`));
+    expect(id).not.toBe('');
+    const message = await h.slack.waitFor(() => h.slack.messages(SECURITY).find((m) => !m.threadTs && JSON.stringify(m).includes(id)), {
+      description: 'the conversion posted',
+    });
+    const everything = JSON.stringify(message);
+    expect(everything).not.toContain('<!channel>');
+    expect(everything).not.toContain('<@U0DAVE>');
+    expect(everything).not.toContain('<https://evil.example');
+    expect(everything).toContain('&lt;!channel&gt;');
+  });
+});
