@@ -6,7 +6,8 @@
  *
  * Convertible: an open `standing_access` finding on a Cloud Run service whose
  * members a rule of the policy in force could still grant the role just in
- * time. Not convertible: anything else, with the reason in plain words —
+ * time, found by a scan of a scope the policy still names. Not convertible:
+ * anything else, with the reason in plain words —
  * including a project-wide binding (removing it needs the project's own IAM
  * policy, resourcemanager.projects.setIamPolicy, which runwarden never holds:
  * the report tells people to remove it by hand once the rule exists).
@@ -29,7 +30,7 @@ export interface Conversion {
   rule: string;
 }
 
-export type ConversionRefusal = 'not_open' | 'not_standing_access' | 'project_level' | 'no_rule_covers' | 'posture_off';
+export type ConversionRefusal = 'not_open' | 'not_standing_access' | 'project_level' | 'no_rule_covers' | 'posture_off' | 'out_of_scope';
 
 export type ConversionCheck = { ok: true; conversion: Conversion } | { ok: false; reason: ConversionRefusal; message: string };
 
@@ -42,6 +43,13 @@ export function checkConversion(policy: Policy, finding: Finding): ConversionChe
     return refuse(
       'not_standing_access',
       `Finding \`${finding.id}\` is not standing access: only standing bindings are converted to just-in-time access.`,
+    );
+  }
+  // a finding seen by a scope the policy no longer scans is not runwarden's to act on (its scans never resolve it either)
+  if (!policy.posture.scope.includes(finding.scope)) {
+    return refuse(
+      'out_of_scope',
+      `Finding \`${finding.id}\` was found in ${finding.scope}, which is no longer in the posture scope (${policy.posture.scope.join(', ')}): it is not converted.`,
     );
   }
   if (finding.status !== 'open')

@@ -47,7 +47,7 @@ beforeAll(async () => {
   h = await startHarness({ policy: POLICY });
   h.slack.setUserGroup('S0SECURITY', ['U0DAVE', 'U0ERIN']);
   h.slack.setUser({ id: 'U0MALLORY', name: 'mallory', email: 'mallory@evil.example' });
-  for (const name of ['modal-twice', 'filed-twice', 'outsider', 'mentions'])
+  for (const name of ['modal-twice', 'filed-twice', 'outsider', 'mentions', 'old-scope'])
     h.emulator.seedService({
       name: svc(name),
       ingress: 'internal',
@@ -157,6 +157,25 @@ describe('one finding, one conversion at a time', () => {
     expect(lost.status).toBe('failed');
     expect(lost.removed).toBeUndefined();
     expect((await h.runwarden.deps.findings.get(finding.id))?.convertedBy).toBe(first);
+  });
+});
+
+describe('the posture scope', () => {
+  it('a finding of a scope the policy no longer scans is not converted (its scans never resolve it either)', async () => {
+    // Hole: a project taken out of posture.scope kept its open findings for ever, and they were still converted:
+    // runwarden removed standing bindings in a project the policy had stopped looking after.
+    const finding = await findingOn(svc('old-scope'));
+    // as a scan of projects/acme-old (since taken out of posture.scope) recorded it: nothing scans that scope now
+    const { id, kind, resource, project, severity, detail } = finding;
+    await h.runwarden.deps.findings.record([{ id, kind, resource, project, severity, detail }], {
+      scanId: 'old-scan',
+      scope: 'projects/acme-old',
+      at: h.clock.now(),
+    });
+    expect((await h.runwarden.deps.findings.get(id))?.scope).toBe('projects/acme-old');
+    const reply = await h.ask('U0CAROL', `convert ${finding.id} OPS-9 not ours any more`);
+    expect(reply).toContain('no longer in the posture scope');
+    expect(await conversionsOf(finding.id)).toHaveLength(0);
   });
 });
 

@@ -87,6 +87,8 @@ describe('checkConversion', () => {
       'no_rule_covers',
     ],
     ['a policy whose posture section is gone', finding(), { ...policy(), posture: undefined }, 'posture_off'],
+    // found while projects/acme-old was scanned; the policy no longer names it, so no scan ever resolves the finding
+    ['a finding of a scope the policy no longer scans', finding({}, { scope: 'projects/acme-old' }), policy(), 'out_of_scope'],
   ])('refuses %s', (_, f, p, reason) => {
     const check = checkConversion(p, f);
     expect(check.ok ? 'converted' : check.reason).toBe(reason);
