@@ -47,6 +47,7 @@ beforeAll(async () => {
   h = await startHarness({ policy: POLICY });
   h.slack.setUserGroup('S0SECURITY', ['U0DAVE', 'U0ERIN']);
   h.slack.setUser({ id: 'U0MALLORY', name: 'mallory', email: 'mallory@evil.example' });
+  for (const name of ['race-1', 'race-2', 'race-3']) h.emulator.seedService({ name: svc(name) });
   for (const name of ['modal-twice', 'filed-twice', 'outsider', 'mentions', 'old-scope'])
     h.emulator.seedService({
       name: svc(name),
@@ -192,5 +193,20 @@ describe('text people type is never markup in the posture channel', () => {
     expect(everything).not.toContain('<@U0DAVE>');
     expect(everything).not.toContain('<https://evil.example');
     expect(everything).toContain('&lt;!channel&gt;');
+  });
+});
+
+describe('decisions racing on one request', () => {
+  const ours = (name: string) => h.emulator.policy(svc(name)).bindings.filter((b) => b.condition?.title.startsWith('runwarden-'));
+
+  it.each([1, 2, 3])('an approval, a deny and a cancel at the same moment: one wins, and Google agrees with it (run %i)', async (run) => {
+    const id = await h.submit('U0ALICE', `invoker race-${run} 1h OPS-10 race`);
+    await Promise.all([h.click('U0BOB', 'approve', id), h.click('U0CAROL', 'deny', id), h.ask('U0ALICE', `cancel ${id}`)]);
+    const settled = await h.waitForRequest(id, (r) => ['active', 'denied', 'cancelled', 'failed'].includes(r.status), 60_000, 'decided');
+    const events = (await h.runwarden.deps.store.events(id)).map((e) => e.action);
+    const decisive = events.filter((a) => ['approved', 'denied', 'cancelled'].includes(a));
+    expect(decisive).toHaveLength(1);
+    if (settled.status === 'active') expect(ours(`race-${run}`)).toHaveLength(1);
+    else expect(ours(`race-${run}`)).toHaveLength(0);
   });
 });
