@@ -72,6 +72,19 @@ export function createSubmit(deps: AppDeps, kinds: Record<RequestKind, KindEffec
     const resolved = resolver ? await resolver({ ...asked }) : undefined;
     if (resolved && !resolved.ok) return { ok: false, error: resolved.error };
     const fields = resolved?.ok ? resolved.fields : {};
+    // One open request per record it names (convert: a finding): a second would be posted to the approvers again.
+    if (fields.finding !== undefined) {
+      const open = await deps.store.listByStatus(OPEN);
+      const earlier = open.requests.find((r) => r.kind === asked.kind && r.finding === fields.finding);
+      if (earlier) {
+        // not its id: the asker may not be one who may read that request (SPEC §4)
+        const message = `Finding \`${fields.finding}\` is already asked for: a request for it is open, and its approvers decide it.`;
+        return {
+          ok: false,
+          error: new WardenError(ErrorCode.Conflict, message, `${asked.kind} of ${fields.finding} already open: ${earlier.id}`),
+        };
+      }
+    }
     const input: SubmitInput = resolved?.ok ? { ...asked, target: resolved.target } : asked;
     // --start is recorded at whole seconds, as IAM conditions are.
     const startsAt = input.startsAt && new Date(Math.floor(input.startsAt.getTime() / 1000) * 1000);
