@@ -13,6 +13,8 @@ import { ErrorCode, WardenError } from '../../domain/errors';
 import { decideAuthority } from '../../domain/authority/decideAuthority';
 import { RefusedError } from '../../domain/authority/refusedError';
 import type { SubmitDecision } from '../../domain/authority/moments';
+import type { Refusal } from '../../domain/authority/refusal';
+import { identityEmail, resolveIdentity } from '../../domain/policy/identity';
 import type { AccessRequest, RequestKind } from '../../domain/request';
 import { newRequestId } from '../../domain/requestId';
 import { enqueue } from '../../domain/outbox';
@@ -66,9 +68,24 @@ export function createSubmit(deps: AppDeps, kinds: Record<RequestKind, KindEffec
     );
   }
 
+  /** The refusal the authority decision gives someone without a Google identity in the policy's domains, else undefined. */
+  async function outsiderRefusal(requester: string): Promise<Refusal | undefined> {
+    const policy = deps.policy();
+    const own = Object.hasOwn(policy.identities, requester) ? undefined : await deps.directory.emailOf(requester);
+    const identity = resolveIdentity(policy, requester, own);
+    if (identity.ok) return undefined;
+    return { code: identity.reason, user: requester, email: identityEmail(policy, requester, own), domains: policy.domains };
+  }
+
   return async function submit(asked: SubmitInput): Promise<SubmitResult> {
     // A kind whose ask names one of runwarden's own records (convert: a finding) reads it first: target and fields.
     const resolver = kinds[asked.kind].resolve;
+    // Only people of the organization have it read: a record's answers (a finding's members, that a service is
+    // public…) are the posture findings, which nobody else reads — and finding ids can be computed from a service's name.
+    if (resolver) {
+      const outsider = await outsiderRefusal(asked.requester);
+      if (outsider) return { ok: false, error: new RefusedError(outsider) };
+    }
     const resolved = resolver ? await resolver({ ...asked }) : undefined;
     if (resolved && !resolved.ok) return { ok: false, error: resolved.error };
     const fields = resolved?.ok ? resolved.fields : {};

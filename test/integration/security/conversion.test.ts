@@ -56,6 +56,12 @@ beforeAll(async () => {
       serviceAccount: `${name}@acme-prod.iam.gserviceaccount.com`,
       bindings: STANDING(`user:${name}@acme.example`),
     });
+  h.emulator.seedService({
+    name: svc('leaky'),
+    ingress: 'all',
+    serviceAccount: 'leaky@acme-prod.iam.gserviceaccount.com',
+    bindings: [{ role: 'roles/run.admin', members: ['user:secret-admin@acme.example'] }],
+  });
   expect((await runPostureScan(h)).status).toBe(200);
   // the request path loads with the first Slack request: load it before two deliveries race for it
   await h.ask('U0CAROL', 'list');
@@ -116,6 +122,28 @@ describe('the Convert modal', () => {
     expect(JSON.stringify(answer)).not.toContain('outsider@acme.example');
     const all = await h.runwarden.deps.store.listByRequester('U0MALLORY', ['pending', 'approved', 'applied', 'failed']);
     expect(all.requests).toHaveLength(0);
+  });
+});
+
+describe('an outsider probing finding ids', () => {
+  it('gets the same answer for a real finding id, of any kind, as for one that names nothing: no finding, member or weak spot is told', async () => {
+    // Hole: finding ids are a hash of what they are about (kind, service, role), so anyone can compute one for a
+    // service they know; `/warden convert <id>` read the finding before asking who asks, and told an outsider — one
+    // `/warden posture` refuses — the members of an uncovered standing binding ("would lock user:… out of …"),
+    // that a service is public or open to all ingress ("is not standing access"), or that a finding exists at all.
+    const { findings } = await h.runwarden.deps.findings.listOpen({ all: true }, 100);
+    const onLeaky = findings.filter((f) => f.resource === svc('leaky'));
+    expect(onLeaky.map((f) => f.kind).sort()).toEqual(expect.arrayContaining(['open_ingress', 'standing_access']));
+    const nothing = await h.ask('U0MALLORY', 'convert f-2cd8rzq97s probing');
+    expect(nothing).not.toMatch(/no finding/i);
+    for (const finding of onLeaky) {
+      const reply = await h.ask('U0MALLORY', `convert ${finding.id} probing`);
+      expect(reply).not.toContain('secret-admin');
+      expect(reply).not.toContain(finding.id);
+      expect(reply).toBe(nothing);
+    }
+    const filed = await h.runwarden.deps.store.listByRequester('U0MALLORY', ['pending', 'approved', 'applied', 'failed']);
+    expect(filed.requests).toHaveLength(0);
   });
 });
 
