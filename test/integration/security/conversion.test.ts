@@ -243,6 +243,13 @@ describe('decisions racing on one request', () => {
     const id = await h.submit('U0ALICE', `invoker race-${run} 1h OPS-10 race`);
     await Promise.all([h.click('U0BOB', 'approve', id), h.click('U0CAROL', 'deny', id), h.ask('U0ALICE', `cancel ${id}`)]);
     const settled = await h.waitForRequest(id, (r) => ['active', 'denied', 'cancelled', 'failed'].includes(r.status), 60_000, 'decided');
+    // the two refused decisions are recorded too (after their answers): wait for them, so no write of this case
+    // is still in flight when the suite stops its bot
+    const refusals = async () => (await h.runwarden.deps.store.events(id)).filter((e) => e.action.includes('refused')).length;
+    for (let tries = 0; (await refusals()) < 2; tries++) {
+      if (tries > 600) throw new Error(`the refused decisions of ${id} were not recorded (${await refusals()} of 2)`);
+      await new Promise((resolve) => setTimeout(resolve, 100)); // polling a condition, not a timing assumption
+    }
     const events = (await h.runwarden.deps.store.events(id)).map((e) => e.action);
     const decisive = events.filter((a) => ['approved', 'denied', 'cancelled'].includes(a));
     expect(decisive).toHaveLength(1);
