@@ -20,6 +20,7 @@ import { extensionMessage } from '../adapters/slack/views/extensionMessage';
 import { nextStepMessage } from '../adapters/slack/views/nextStepMessage';
 import { reminderMessage } from '../adapters/slack/views/reminderMessage';
 import { requesterNotice } from '../adapters/slack/views/requesterNotice';
+import { revertApproversText } from '../adapters/slack/views/revertNotice';
 import { reviewReminder } from '../adapters/slack/views/reviewReminder';
 import { memberNotice } from '../adapters/slack/views/memberNotice';
 import { coveringRule } from '../domain/posture/coverage';
@@ -73,6 +74,10 @@ export function createSlackDelivery(deps: AppDeps): SendDelivery {
       return {};
     }
     const mentions = who.map((u) => `<@${u}>`).join(' ');
+    if (notice === 'revert_failing' || notice === 'revert_recovered') {
+      await chat.post(channel, { text: `${mentions} ${revertApproversText(request, notice)}`.trim(), ...thread, marker });
+      return {};
+    }
     const what = notice === 'drift' ? 'runwarden did not revert it' : 'runwarden could not finish it';
     const text = `${mentions} Request \`${request.id}\` on ${request.target}: ${what}. ${request.outcome ?? ''}`.trim();
     await chat.post(channel, { text, ...thread, marker });

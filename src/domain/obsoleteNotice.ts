@@ -13,12 +13,20 @@
  * - `approved` / `auto_approved` ("… is being applied"): the apply is over, so
  *   the notice of its outcome (in force, applied, failed) says it all — one DM
  *   per outcome, never "applying it now" after "in force".
+ * - `revert_failing` (to the requester or the approvers: "the access remains,
+ *   runwarden keeps trying"): the revert went through (or the request ended)
+ *   since; "undone after all" follows, and says it all.
  * Pure: now is a parameter.
  */
 import type { AccessRequest, Delivery } from './request';
 
 /** Why `delivery` would be untrue if sent now (a short reason for the audit), or undefined when it may be sent. */
 export function obsoleteNotice(request: AccessRequest, delivery: Delivery, now: Date): string | undefined {
+  if (delivery.notice === 'revert_failing' && (delivery.type === 'notify_requester' || delivery.type === 'notify_approvers')) {
+    return request.status === 'active' && request.revertFailing
+      ? undefined
+      : `the revert is no longer failing (the request is ${request.status})`;
+  }
   if (delivery.type !== 'notify_requester') return undefined;
   const ended =
     request.status !== 'active'

@@ -81,6 +81,31 @@ export interface Operation {
   attempts: number;
 }
 
+/**
+ * A revert (at expiry or revoke) that Google keeps refusing (SetIamPolicy or
+ * UpdateService refused, a permission missing…): the request stays `active`
+ * — it is never called ended while what runwarden wrote is still in force —
+ * and the revert is retried with backoff (src/domain/ending.ts
+ * revertBackoffSeconds). Recorded on the request so that every instance's
+ * sweep honours `retryAt`; cleared when the revert finally goes through.
+ */
+export interface RevertFailing {
+  /** the first failure of this run of failures */
+  since: Date;
+  /** failures in a row so far (≥ 1) */
+  failures: number;
+  /** no new attempt before this time */
+  retryAt: Date;
+  /** what Google answered last, as a user may read it */
+  reason: string;
+  /**
+   * invoker: when the binding's IAM condition ends the access whatever
+   * happens (the request's expiry); absent for a change nothing ends but the
+   * revert (egress/ingress)
+   */
+  accessEndsAt?: Date | undefined;
+}
+
 /** Facts read from Google when the request was made, shown to approvers. */
 export type RequestContext = Record<string, string | string[]>;
 
@@ -163,6 +188,8 @@ export interface AccessRequest {
   outcome?: string | undefined;
 
   op?: Operation | undefined;
+  /** the revert keeps failing (retried with backoff); absent otherwise */
+  revertFailing?: RevertFailing | undefined;
   /**
    * What runwarden is about to write to Google, recorded (with the lease
    * renewed) immediately before the write: a retry after an interruption
@@ -229,6 +256,10 @@ export const NOTICE_KINDS = [
   'auto_approved',
   'window_open',
   'step',
+  /** the revert was refused: the access remains (until when), runwarden keeps trying */
+  'revert_failing',
+  /** a revert that had been failing went through after all */
+  'revert_recovered',
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 

@@ -86,7 +86,8 @@ export type RequestEvent =
   | ({ type: 'claim_revert'; maxAttempts: number } & Lease)
   | { type: 'reverted'; holder: string; detail: Record<string, string>; outcome?: string | undefined }
   | { type: 'drifted'; holder: string; detail: string; observed: string }
-  | { type: 'revert_failed'; holder: string; reason: string }
+  /** `accessEndsAt`: when Google ends the access whatever happens (an invoker binding's IAM condition) */
+  | { type: 'revert_failed'; holder: string; reason: string; accessEndsAt?: Date | undefined }
   | { type: 'renew_lease'; holder: string; leaseUntil: Date; call: string; writing?: Record<string, string> | undefined }
   | { type: 'late_write_undone'; detail: Record<string, string> }
   | { type: 'drift_found'; observed: string; detail: string; checkedVersion: Date }

@@ -29,6 +29,7 @@ import type { AccessRequest, RequestKind } from '../domain/request';
 import type { KindEffects } from '../kinds/kind';
 import { createDriftCheck } from './checkDrift';
 import { expiryWarningDue } from '../domain/expiryWarning';
+import { revertWaiting } from '../domain/ending';
 import { reminderDue, reviewReminderDue } from '../domain/reminders';
 import { windowOpenDue } from '../domain/schedule';
 import type { AppDeps } from '../app/deps';
@@ -47,6 +48,8 @@ import { createRemovalBatch, type RemovalSeat } from '../app/iamBatches';
  * expired / revoked / drifted — ended (drifted: someone else's change found and left alone);
  * applied — interrupted applies finished; retried — an apply or revert that failed and will be tried again;
  * failed — requests that ended failed; timedOut, reminded;
+ * revertFailing — active requests whose revert Google keeps refusing (what runwarden wrote is still in force): tried
+ * in this run and refused again, or waiting for their next attempt (backoff recorded on the request, `revertFailing.retryAt`);
  * delivered — Slack messages that had waited in an outbox (failed, rate limited, or left by a process that died)
  * and were delivered now (a step's own messages are sent right after it and show here only if they had to wait);
  * reposted — approval messages among them; deliveryFailed — outbox messages tried and failed again (retried later);
@@ -62,6 +65,8 @@ export interface SweepCounts {
   drifted: number;
   applied: number;
   retried: number;
+  /** reverts refused by Google (tried again now and refused, or waiting for their backoff): the change is still in force */
+  revertFailing: number;
   failed: number;
   timedOut: number;
   reminded: number;
@@ -90,6 +95,7 @@ export function emptyCounts(): SweepCounts {
     drifted: 0,
     applied: 0,
     retried: 0,
+    revertFailing: 0,
     failed: 0,
     timedOut: 0,
     reminded: 0,
@@ -124,8 +130,9 @@ export function tallyOf(final: AccessRequest | undefined): SweepTally {
     case 'applied':
       return 'applied';
     case 'active':
-      // still active after a revert: it failed and will be retried; after an apply: applied
-      return final.op?.type === 'revert' ? 'retried' : 'applied';
+      // still active after a revert: refused by Google (retried with backoff), or interrupted; after an apply: applied
+      if (final.op?.type === 'revert') return final.revertFailing ? 'revertFailing' : 'retried';
+      return 'applied';
     case 'approved':
       return 'retried';
     default:
@@ -200,6 +207,8 @@ export function createSweep(
     const due = request.expiresAt !== undefined && request.expiresAt.getTime() <= now.getTime();
     if (!revoking && !due) return;
     if (leaseLive(request, now)) return tally(run, 'skipped', request.id); // another process is ending it
+    // Google refused its revert before: the next attempt waits for its backoff, whichever instance sweeps.
+    if (revertWaiting(request, now)) return tally(run, 'revertFailing', request.id);
     const { outcome, final } = await runner.run(
       request.id,
       { type: 'claim_revert', maxAttempts: settings.maxAttempts, ...runner.lease() },
@@ -378,6 +387,7 @@ export function createSweep(
         done.errors +
         done.malformed +
         done.retried +
+        done.revertFailing +
         done.drifted +
         done.deferred +
         done.deliveryFailed +

@@ -99,6 +99,15 @@ export const requestDocument = z.object({
   endedAt: optional(date),
   outcome: optional(z.string()),
   op: optional(operation),
+  revertFailing: optional(
+    z.object({
+      since: date,
+      failures: z.number().int().positive(),
+      retryAt: date,
+      reason: z.string(),
+      accessEndsAt: optional(date),
+    }),
+  ),
   writing: optional(z.record(z.string(), z.string())),
   lastRemindedAt: optional(date),
   extensions: optional(z.array(extension)),

@@ -32,10 +32,11 @@ it("one request's held Slack call does not keep another due grant on the same se
   await h.waitForRequest(due, (r) => r.outbox === undefined);
   await h.waitForRequest(early, (r) => r.outbox === undefined);
 
-  // `early` is due; its revert fails once (maxAttempts 1 leaves it one more claim, which ends it failed)
+  // `early` is due; its revert fails once (its IAM condition has passed: maxAttempts 1 leaves it one more claim, which ends it failed)
   h.clock.advance(301);
   h.emulator.injectFault({ method: 'SetIamPolicy', code: 7, message: 'Permission denied' });
-  expect((await h.sweep()).body).toMatchObject({ retried: 1 });
+  expect((await h.sweep()).body).toMatchObject({ revertFailing: 1 });
+  await h.waitForRequest(early, (r) => r.outbox === undefined);
 
   h.clock.advance(300); // `due` has expired too; both are in one batch on hello
   const held = h.slack.hold('chat.update'); // Slack hangs on the refresh of `early`'s message

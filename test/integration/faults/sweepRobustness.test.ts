@@ -1,8 +1,10 @@
 /**
  * Issue 7 §2 and §3: one malformed request document never stops the sweep or
  * `/warden list` (skipped, counted as `malformed`, the rest done), and the
- * sweep's counts say what happened — a failed revert is `retried`, never
- * `applied`; exhausted reverts end `failed` and the approvers are told.
+ * sweep's counts say what happened — a refused revert is `revertFailing`,
+ * never `applied`; an invoker grant whose IAM condition has ended the access
+ * ends `failed` once its attempts are used up, and the approvers are told
+ * (issue 16 §11).
  */
 import { Firestore } from '@google-cloud/firestore';
 import { titleFor } from '../../../src/domain/iamCondition';
@@ -62,7 +64,7 @@ it('an open request whose approvalsRequired is 0 is skipped and counted; due cha
   await firestore.collection('requests').doc('brkn2junkz').delete();
 });
 
-it('a revert that fails is counted as retried (never applied) until the attempts run out, then failed, and approvers are told', async () => {
+it('a revert refused by Google is counted as revertFailing (never applied), retried with backoff; an invoker grant whose condition has passed ends failed after the attempts, approvers told', async () => {
   const id = await h.submit('U0ALICE', 'invoker hello 1h debugging');
   await h.click('U0BOB', 'approve', id);
   await h.waitForStatus(id, 'active');
@@ -77,22 +79,27 @@ it('a revert that fails is counted as retried (never applied) until the attempts
   h.clock.advance(3601);
   for (let attempt = 1; attempt <= 5; attempt++) {
     const { body } = await h.sweep();
-    expect(body).toMatchObject({ retried: 1, applied: 0, expired: 0, failed: 0 });
+    expect(body).toMatchObject({ revertFailing: 1, retried: 0, applied: 0, expired: 0, failed: 0 });
     const request = await h.request(id);
     expect(request.status).toBe('active');
     expect(request.op).toMatchObject({ type: 'revert', attempts: attempt });
+    expect(request.revertFailing).toMatchObject({ failures: attempt });
+    h.clock.advance(Math.ceil(((request.revertFailing?.retryAt.getTime() ?? 0) - h.clock.now().getTime()) / 1000) + 1);
   }
   const events = (await h.runwarden.deps.store.events(id)).map((e) => e.action);
   expect(events.filter((a) => a === 'revert_interrupted')).toHaveLength(5);
 
   const last = await h.sweep();
-  expect(last.body).toMatchObject({ failed: 1, retried: 0 });
+  expect(last.body).toMatchObject({ failed: 1, retried: 0, revertFailing: 0 });
   const failed = await h.waitForStatus(id, 'failed');
-  expect(failed.outcome).toMatch(/could not be reverted after 5 attempts/);
+  expect(failed.outcome).toMatch(/could not remove the IAM binding after 5 attempts.*its IAM condition ended the access at/);
   const ts = h.approvalMessage(id)?.ts;
-  await h.slack.waitFor(() => h.slack.messages(APPROVALS_CHANNEL).find((m) => m.threadTs === ts && m.text.includes(id)), {
-    description: 'approvers told',
-  });
+  await h.slack.waitFor(
+    () => h.slack.messages(APPROVALS_CHANNEL).find((m) => m.threadTs === ts && m.text.includes(id) && /remove it by hand/.test(m.text)),
+    {
+      description: 'approvers told',
+    },
+  );
   // the binding is still there (and its condition has ended access): nothing pretended otherwise
   expect(h.emulator.policy(HELLO).bindings.filter((b) => b.condition?.title === titleFor(id))).toHaveLength(1);
 });

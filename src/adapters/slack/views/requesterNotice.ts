@@ -23,6 +23,7 @@ import {
   truncate,
 } from './format';
 import { mrkdwnOf } from './phrase';
+import { revertFailingNotice, revertRecoveredNotice } from './revertNotice';
 
 /**
  * `options.extendButton`: offer **Extend** (the expiry warning, where the
@@ -103,6 +104,10 @@ function noticeSentence(r: AccessRequest, what: NoticeKind, slash: string): stri
       return `:arrow_right: Step ${(r.step ?? 2) - 1} of your request ${id} (${change}) is approved; step ${r.step ?? 2} of ${r.steps?.length ?? 2} now needs ${plural(r.approvalsRequired, 'approval')} from *${safeText(r.approverGroup, 100)}*.`;
     case 'window_open':
       return `:large_green_circle: The window of your scheduled grant ${id} is open: ${change}.`;
+    case 'revert_failing':
+      return revertFailingNotice(r, change);
+    case 'revert_recovered':
+      return revertRecoveredNotice(r, change);
     case 'drift':
     default: // the extension notices are answered above
       return `:mag: ${code(shortName(r.target), 200)} no longer matches what your request ${id} (${change}) applied${outcome ? `: ${outcome.replace(/\.$/, '')}` : ''}.`;

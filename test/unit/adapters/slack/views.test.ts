@@ -187,6 +187,38 @@ describe('every view', () => {
   });
 });
 
+describe('revert failing: the truth about the access (issue 16 §11)', () => {
+  const failing = (accessEndsAt?: string) => ({
+    since: at('2026-11-22T20:10:00Z'),
+    failures: 1,
+    retryAt: at('2026-11-22T20:11:00Z'),
+    reason: 'Permission denied',
+    ...(accessEndsAt ? { accessEndsAt: at(accessEndsAt) } : {}),
+  });
+  it('an invoker grant whose condition ends later: the access remains until then, runwarden keeps trying', () => {
+    const request = { ...inStatus(aRequest(), 'active'), revertFailing: failing('2026-11-22T21:00:00Z') };
+    const text = requesterNotice(request, 'revert_failing', { slash: '/warden' }).text;
+    expect(text).toMatch(/still in force/);
+    expect(text).toMatch(/The access remains until <!date\^\d+.*IAM condition ends it/);
+    expect(text).toMatch(/keeps trying/);
+    expect(text).not.toMatch(/expired|revoked your/);
+  });
+  it('an invoker grant whose condition has passed: the condition ended the access, the binding is still there', () => {
+    const request = { ...inStatus(aRequest(), 'active'), revertFailing: failing('2026-11-22T20:00:00Z') };
+    const text = requesterNotice(request, 'revert_failing', { slash: '/warden' }).text;
+    expect(text).toMatch(/IAM condition ended the access .* but the binding is still on the service/);
+  });
+  it('an egress change: the access remains until runwarden manages to undo it', () => {
+    const request = { ...inStatus(anEgressRequest(), 'active'), revertFailing: failing() };
+    const text = requesterNotice(request, 'revert_failing', { slash: '/warden' }).text;
+    expect(text).toMatch(/remains in force until runwarden manages to undo it/);
+  });
+  it('undone after all', () => {
+    const text = requesterNotice(inStatus(aRequest(), 'expired'), 'revert_recovered', { slash: '/warden' }).text;
+    expect(text).toMatch(/undone after all.*expired now/);
+  });
+});
+
 describe('requesterNotice', () => {
   it.each(NOTICE_KINDS.map((k) => [k]))('renders %s for an invoker grant', (kind) => {
     const status: Status =
@@ -194,12 +226,29 @@ describe('requesterNotice', () => {
         ? 'pending'
         : kind === 'auto_approved'
           ? 'approved'
-          : kind === 'applied' || kind === 'drift' || kind.startsWith('ext') || kind === 'expiring' || kind === 'window_open'
+          : kind === 'applied' ||
+              kind === 'drift' ||
+              kind.startsWith('ext') ||
+              kind === 'expiring' ||
+              kind === 'window_open' ||
+              kind === 'revert_failing'
             ? 'active'
-            : (kind as Status);
+            : kind === 'revert_recovered'
+              ? 'revoked'
+              : (kind as Status);
     const request = inStatus(aRequest({ approvalsRequired: 2 }), status);
     if (kind === 'approval') request.approvals = [{ approver: 'U0BOB', at: at('2026-11-22T19:58:00Z') }];
     if (kind === 'drift') request.outcome = 'the runwarden binding is missing from the IAM policy';
+    if (kind === 'revert_failing') {
+      const since = at('2026-11-22T20:10:00Z');
+      request.revertFailing = {
+        since,
+        failures: 1,
+        retryAt: at('2026-11-22T20:11:00Z'),
+        reason: 'Permission denied',
+        accessEndsAt: at('2026-11-22T21:00:00Z'),
+      };
+    }
     const view = expectValid(requesterNotice(request, kind, { slash: '/warden' }));
     expect(view.text).toContain(request.id);
     expect(allText(view)).toContain(request.target);
