@@ -25,6 +25,10 @@ locals {
       anchor = "alert-apply-failures"
       text   = "A change requested through ${var.service_name} did not go through: it failed for good (action failed) or will be retried by the sweep (…_interrupted). The labels say which request kind and which action."
     }
+    revert_failing = {
+      anchor = "alert-revert-failing"
+      text   = "Google refused to undo a change ${var.service_name} made (label kind): an expired or revoked grant is still in force. An invoker binding stays until its IAM condition ends it; an egress/ingress setting stays until the revert goes through. The request stays active and is retried with backoff (1 minute doubling to 1 hour); the requester and the approvers were told. The `revert failing` log line names the request and Google's error."
+    }
     deliveries_dropped = {
       anchor = "alert-slack-messages-dropped"
       text   = "${var.service_name} gave up sending a Slack message (label type: what; Slack's error is in the `slack message dropped` log line). The request itself is unaffected, but someone was not told (an approver, a requester)."
@@ -97,6 +101,37 @@ resource "google_monitoring_alert_policy" "apply_failures" {
     mime_type = "text/markdown"
   }
   depends_on = [google_project_service.bot, google_logging_metric.apply_failures]
+}
+
+resource "google_monitoring_alert_policy" "revert_failing" {
+  project               = var.project_id
+  display_name          = "${var.service_name}: revert failing"
+  combiner              = "OR"
+  notification_channels = var.notification_channels
+  user_labels           = local.alert_labels
+  conditions {
+    display_name = "a revert was refused by Google (5 minutes)"
+    condition_threshold {
+      filter          = "metric.type=\"${local.metric_type}/revert_failing\" AND resource.type=\"cloud_run_revision\""
+      comparison      = "COMPARISON_GT"
+      threshold_value = 0
+      duration        = "0s"
+      aggregations {
+        alignment_period     = "300s"
+        per_series_aligner   = "ALIGN_SUM"
+        cross_series_reducer = "REDUCE_SUM"
+        group_by_fields      = ["metric.label.kind"]
+      }
+      trigger {
+        count = 1
+      }
+    }
+  }
+  documentation {
+    content   = "${local.alert_doc.revert_failing.text}\n\nWhat to do: [runbook](${local.runbook}#${local.alert_doc.revert_failing.anchor})"
+    mime_type = "text/markdown"
+  }
+  depends_on = [google_project_service.bot, google_logging_metric.revert_failing]
 }
 
 resource "google_monitoring_alert_policy" "deliveries_dropped" {

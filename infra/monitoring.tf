@@ -13,6 +13,7 @@
 #   sweep finished                      src/jobs/sweep.ts, once per sweep: counts.*, open.*, ms, finished
 #   break-glass request awaiting review src/jobs/sweep.ts, per unreviewed break-glass request per sweep
 #   slack message …                     src/app/outbox.ts, per Slack delivery: deliveryOutcome, type, error
+#   revert failing: …                   src/app/effects/revert.ts, ERROR, per revert Google refused: event=revert_failing, kind, failures
 #   runwarden audit: …                  src/app/auditLog.ts, per audit event (label runwarden_audit=v1)
 #   posture findings open               the posture scan (issue 18), per finding kind per scan
 
@@ -28,6 +29,7 @@ locals {
   sweep_values = {
     sweep_expired          = "counts.expired"
     sweep_failed           = "counts.failed"
+    sweep_revert_failing   = "counts.revertFailing"
     sweep_deferred         = "counts.deferred"
     sweep_drifted          = "counts.drifted"
     sweep_malformed        = "counts.malformed"
@@ -283,6 +285,27 @@ resource "google_logging_metric" "deliveries_dropped" {
   }
   label_extractors = {
     type = "EXTRACT(jsonPayload.type)"
+  }
+  depends_on = [google_project_service.bot]
+}
+
+resource "google_logging_metric" "revert_failing" {
+  project     = var.project_id
+  name        = "${var.service_name}/revert_failing"
+  description = "Reverts (at expiry or revoke) Google refused: the change is still in force, the request stays active and is retried with backoff (docs/runbook.md, Alert: revert failing)."
+  filter      = "${local.log_source} AND severity=ERROR AND jsonPayload.event=\"revert_failing\""
+  metric_descriptor {
+    metric_kind  = "DELTA"
+    value_type   = "INT64"
+    unit         = "1"
+    display_name = "runwarden reverts failing"
+    labels {
+      key         = "kind"
+      description = "request kind: invoker (the binding stays until its IAM condition ends it), egress or ingress (the setting stays until the revert goes through)"
+    }
+  }
+  label_extractors = {
+    kind = "EXTRACT(jsonPayload.kind)"
   }
   depends_on = [google_project_service.bot]
 }

@@ -115,6 +115,15 @@ beforeAll(async () => {
   await h.click('U0BOB', 'approve', broken);
   await h.waitForStatus(broken, 'failed');
 
+  // a revoke Google refuses: the grant stays active, the revert is retried with backoff (issue 16 §11)
+  h.emulator.seedService({ name: service('stuck') });
+  const stuck = await h.submit('U0ALICE', 'invoker stuck 1h its removal will be refused');
+  await h.click('U0BOB', 'approve', stuck);
+  await h.waitForStatus(stuck, 'active');
+  h.emulator.injectFault({ method: 'SetIamPolicy', code: 7, message: 'Permission denied', resource: service('stuck') });
+  await h.click('U0ALICE', 'revoke', stuck);
+  await h.waitForRequest(stuck, (r) => r.revertFailing !== undefined);
+
   // drift: someone else removes runwarden's binding; the sweep finds it
   const drifty = await h.submit('U0ALICE', 'invoker drifty 1h will drift');
   await h.click('U0BOB', 'approve', drifty);
@@ -155,7 +164,7 @@ async function until(predicate: () => boolean, what: string, timeoutMs = 30_000)
 describe('log-based metrics (infra/monitoring.tf) against the lines runwarden writes', () => {
   it('reads every metric of the module (the expansion works)', () => {
     const names = metrics().map((m) => m.name);
-    expect(names).toEqual(expect.arrayContaining([`${SERVICE}/sweep_runs`, `${SERVICE}/sweep_expired`, `${SERVICE}/requests_active`, `${SERVICE}/apply_failures`, `${SERVICE}/deliveries_dropped`, `${SERVICE}/break_glass_overdue`]));
+    expect(names).toEqual(expect.arrayContaining([`${SERVICE}/sweep_runs`, `${SERVICE}/sweep_expired`, `${SERVICE}/requests_active`, `${SERVICE}/apply_failures`, `${SERVICE}/deliveries_dropped`, `${SERVICE}/break_glass_overdue`, `${SERVICE}/revert_failing`]));
     expect(new Set(names).size).toBe(names.length);
     expect(entries.length).toBeGreaterThan(20);
   });
@@ -188,6 +197,10 @@ describe('log-based metrics (infra/monitoring.tf) against the lines runwarden wr
     const matched = (name: string): LogEntry[] => entries.filter((e) => matchesFilter(e, byName[name]?.filter ?? 'x=y'));
     expect(matched('apply_failures').map((e) => [extract(e, 'EXTRACT(jsonPayload.kind)'), extract(e, 'EXTRACT(jsonPayload.action)')])).toContainEqual(['invoker', 'failed']);
     expect(matched('drift_found').map((e) => e.jsonPayload.action)).toContain('drift_detected');
+    const failing = matched('revert_failing');
+    expect(failing.map((e) => [e.severity, extract(e, 'EXTRACT(jsonPayload.kind)')])).toContainEqual(['ERROR', 'invoker']);
+    expect(failing.every((e) => e.jsonPayload.event === 'revert_failing')).toBe(true);
+    expect(matched('sweep_revert_failing').map((e) => Number(extract(e, byName.sweep_revert_failing?.valueExtractor ?? '')))).toContain(1);
     expect(matched('deliveries_dropped').map((e) => [extract(e, 'EXTRACT(jsonPayload.type)'), e.jsonPayload.error])).toContainEqual(['post_message', expect.stringContaining('channel_not_found')]);
     expect(matched('break_glass_used')).toHaveLength(1);
     // only the sweep after the clock moved a day on sees the review overdue; the one before did not
@@ -198,7 +211,8 @@ describe('log-based metrics (infra/monitoring.tf) against the lines runwarden wr
     const waits = matched('approval_wait').map((e) => Number(extract(e, byName.approval_wait?.valueExtractor ?? '')));
     expect(waits.length).toBeGreaterThanOrEqual(2);
     expect(matched('sweep_runs').length).toBeGreaterThanOrEqual(2);
-    expect(matched('requests_active').map((e) => Number(extract(e, byName.requests_active?.valueExtractor ?? '')))).toContain(1);
+    // the granted one and the one whose revoke Google refused (it stays active)
+    expect(matched('requests_active').map((e) => Number(extract(e, byName.requests_active?.valueExtractor ?? '')))).toContain(2);
   });
 
   it('filters mean what they say: the metric filter of a line whose field was renamed no longer matches', () => {
@@ -223,9 +237,9 @@ describe('alert policies (infra/alerts.tf)', () => {
   /** GitHub's heading anchors: lower case, punctuation dropped, spaces to hyphens */
   const anchors = (): string[] => [...runbook().matchAll(/^#{1,6} (.+)$/gm)].map((m) => (m[1] ?? '').trim().toLowerCase().replace(/[^\p{L}\p{N} _-]/gu, '').replace(/ /g, '-'));
 
-  it('the five alerts the operator needs exist, each sent to the notification channels of the variable', () => {
+  it('the six alerts the operator needs exist, each sent to the notification channels of the variable', () => {
     const alerts = tf.resources('google_monitoring_alert_policy');
-    expect(Object.keys(alerts).sort()).toEqual(['apply_failures', 'break_glass_unreviewed', 'deliveries_dropped', 'http_5xx', 'sweep_stopped']);
+    expect(Object.keys(alerts).sort()).toEqual(['apply_failures', 'break_glass_unreviewed', 'deliveries_dropped', 'http_5xx', 'revert_failing', 'sweep_stopped']);
     for (const alert of Object.values(alerts)) expect(alert.notification_channels).toBe('${var.notification_channels}');
   });
 
