@@ -73,6 +73,10 @@ it('an invoker revoke refused three times: stays active, one notice, backoff hon
   expect(told.text).toMatch(/A revoke was requested, but Google refused.*The access remains until .*IAM condition ends it.*keeps trying/);
   await h.slack.waitFor(() => thread(id, /still in force/)[0], { description: 'the approvers told' });
   expect(dms(id, /revoked your|undone after all/)).toHaveLength(0);
+  // the approval message says so too (no "Revoked")
+  await h.slack.waitFor(() => (/Still in force \(revoke requested\)/.test(h.approvalMessage(id)?.text ?? '') ? true : undefined), {
+    description: 'the approval message shows the revert failing',
+  });
   expect(failingLines(id)).toHaveLength(1);
   expect(failingLines(id)[0]).toMatchObject({ severity: 'ERROR', kind: 'invoker', failures: 1 });
 

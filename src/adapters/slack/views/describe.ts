@@ -64,6 +64,14 @@ export function statusLine(request: AccessRequest, now?: Date): string {
       return ':gear: Approved — applying…';
     case 'active': {
       const exp = request.expiresAt;
+      const failing = request.revertFailing;
+      if (failing) {
+        const asked = request.op?.intent === 'revoke' ? 'revoke requested' : 'due to end';
+        return (
+          `:rotating_light: Still in force (${asked}): Google refused to undo it ${plural(failing.failures, 'time')}; ` +
+          `runwarden keeps trying (next attempt ${slackRelative(failing.retryAt)})`
+        );
+      }
       if (!exp) return ':large_green_circle: Active';
       if (request.startsAt && (!now || request.startsAt.getTime() > now.getTime())) {
         return `:calendar: Scheduled, from ${slackDate(request.startsAt)} until ${slackDate(exp)}`;
