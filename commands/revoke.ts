@@ -21,8 +21,9 @@ export function parseArgs(tokens: Tokens): ParseArgsResult<RevokeArgs> {
 export async function handle(args: RevokeArgs, ctx: CommandContext): Promise<Reply> {
   const result = await ctx.useCases.decide('revoke', args.id, ctx.user);
   // The same words as the channel message and the requester's DM: what was found at the end, drift included.
+  // Google refused the revert: the change is still in force, and the reply says so (issue 16 §11), never "revoking".
   return outcomeReply(result, (request) =>
-    request.status === 'revoked'
+    request.status === 'revoked' || request.revertFailing
       ? `Request \`${request.id}\`: ${statusLine(request)}.`
       : `:hourglass_flowing_sand: Revoking request \`${request.id}\`; the sweep finishes it if this attempt is interrupted.`,
   );

@@ -61,8 +61,10 @@ it('an invoker revoke refused three times: stays active, one notice, backoff hon
     resource: HELLO,
   });
 
-  // the revoke: refused by Google at once
-  await h.click('U0ALICE', 'revoke', id);
+  // the revoke: refused by Google at once, and the reply says the change is still in force
+  expect(await h.ask('U0ALICE', `revoke ${id}`)).toMatch(
+    /Still in force \(revoke requested\): Google refused to undo it 1 time; runwarden keeps trying/,
+  );
   const first = await h.waitForRequest(id, (r) => r.revertFailing?.failures === 1, 30_000, 'the first failure recorded');
   expect(first.status).toBe('active');
   expect(first.endedAt).toBeUndefined();
