@@ -79,7 +79,7 @@ export function claimRevert(request: AccessRequest, event: Extract<RequestEvent,
   const attempts = (request.op?.type === 'revert' ? request.op.attempts : 0) + 1;
   if (failing?.accessEndsAt && failing.accessEndsAt.getTime() <= now.getTime() && failing.failures >= event.maxAttempts) {
     const outcome =
-      `runwarden could not remove the IAM binding after ${failing.failures} attempts (${failing.reason}); ` +
+      `runwarden could not remove the IAM binding after ${failing.failures} attempts (${failing.reason.replace(/\.$/, '')}); ` +
       `its IAM condition ended the access at ${failing.accessEndsAt.toISOString()}. ` +
       `The binding is still on ${request.target}: remove it by hand.`;
     const detail = { outcome, failures: failing.failures, accessEndedAt: failing.accessEndsAt.toISOString() };
