@@ -245,8 +245,25 @@ export interface RequestStore {
   /** Requests in these statuses, oldest first; documents that do not validate are skipped and named in `malformed`. */
   listByStatus(statuses: readonly Status[]): Promise<RequestListing>;
   listByRequester(requester: string, statuses: readonly Status[]): Promise<RequestListing>;
-  /** Break-glass requests nobody has reviewed yet, whatever their status, oldest first. */
-  listAwaitingReview(): Promise<RequestListing>;
+  /**
+   * One page of the break-glass requests nobody has reviewed yet, whatever
+   * their status, in document-id order, at most `limit`, from after `after`;
+   * `next` is set when the page is full. One indexed, bounded read: every
+   * write keeps a derived `reviewDue` field on the document while the request
+   * awaits review. Until the one-time pass over the documents written before
+   * that field has finished (markReviewDue), it reads the old way — every
+   * break-glass request, the reviewed ones dropped — in one page with no `next`.
+   */
+  listAwaitingReview(page: { limit: number; after?: PageCursor | undefined }): Promise<RequestPage>;
+  /**
+   * One bounded step (at most `limit` break-glass documents read, in one
+   * transaction) of the one-time pass that writes `reviewDue` on break-glass
+   * documents written before the field existed and still awaiting review; the
+   * pass's progress is kept in Firestore (migrations/reviewDue). `done` once
+   * every break-glass document has been seen; then every later call is one
+   * cached answer (no read). `marked`: documents given the field by this step.
+   */
+  markReviewDue(limit: number): Promise<{ done: boolean; marked: number }>;
   /** One page of a status's requests (the sweep reads the store this way: never the whole collection at once). */
   page(query: PageQuery): Promise<RequestPage>;
   /** How many requests the page query would still reach after `after` (an aggregation query: no document is read). */

@@ -87,6 +87,7 @@ export function createCloudPorts(options: CloudPortsOptions): CloudPorts {
       listByStatus: true,
       listByRequester: true,
       listAwaitingReview: true,
+      markReviewDue: true,
       page: true,
       count: true,
       recentByRequester: true,

@@ -436,22 +436,29 @@ export function createSweep(
     if (finished)
       for (const status of ['active', 'approved', 'pending'] as const)
         await findUnsortable(run, status, status === 'active' ? 'target' : 'createdAt', open[status]);
-    // Break-glass requests awaiting review (rare: one equality query). Each is logged every run with how long it
-    // has waited: infra/monitoring.tf alerts when one has waited longer than its review deadline.
-    const glass = await store.listAwaitingReview();
-    for (const bad of glass.malformed) tally(run, 'malformed', bad.id);
-    for (const request of glass.requests) {
-      const since = request.appliedAt ?? request.createdAt;
-      const unreviewedSeconds = Math.max(0, Math.floor((now.getTime() - since.getTime()) / 1000));
-      logger.info('break-glass request awaiting review', {
-        requestId: request.id,
-        kind: request.kind,
-        target: request.target,
-        requester: request.requester,
-        unreviewedSeconds,
-      });
-      await step(request, run, remindReview);
-    }
+    // The one-time pass giving documents written before the derived `reviewDue` field their field (a bounded page
+    // per step, while in budget; one cached answer once done). Until it is done the review list reads the old way.
+    while (inBudget() && !(await store.markReviewDue(settings.sweepPageSize)).done);
+    // Break-glass requests awaiting review (rare: an equality query, in bounded pages). Each is logged every run
+    // with how long it has waited: infra/monitoring.tf alerts when one has waited longer than its review deadline.
+    let after: PageCursor | undefined;
+    do {
+      const glass = await store.listAwaitingReview({ limit: settings.sweepPageSize, after });
+      for (const bad of glass.malformed) tally(run, 'malformed', bad.id);
+      for (const request of glass.requests) {
+        const since = request.appliedAt ?? request.createdAt;
+        const unreviewedSeconds = Math.max(0, Math.floor((now.getTime() - since.getTime()) / 1000));
+        logger.info('break-glass request awaiting review', {
+          requestId: request.id,
+          kind: request.kind,
+          target: request.target,
+          requester: request.requester,
+          unreviewedSeconds,
+        });
+        await step(request, run, remindReview);
+      }
+      after = glass.next;
+    } while (after);
     // Slack messages still owed (any status): after the steps above, which deliver their own first.
     if (inBudget()) {
       const outbox = await sweepOutbox(inBudget);

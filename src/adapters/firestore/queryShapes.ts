@@ -48,12 +48,22 @@ export const QUERY_SHAPES = {
     filters: [{ field: 'requester', op: '==' }],
     orderBy: [],
   },
-  /** listAwaitingReview: break-glass requests (the reviewed ones are dropped in memory) */
+  /** listAwaitingReview: break-glass requests awaiting review (the derived reviewDue field), a page in document-id order */
+  requestsReviewDue: {
+    collection: 'requests',
+    scope: 'COLLECTION',
+    filters: [{ field: 'reviewDue', op: '==' }],
+    orderBy: [{ field: '__name__', direction: 'asc' }],
+  },
+  /**
+   * markReviewDue (the one-time pass over documents written before reviewDue), a page in document-id order; and
+   * listAwaitingReview until that pass has finished (every break-glass request, the reviewed ones dropped in memory)
+   */
   requestsBreakGlass: {
     collection: 'requests',
     scope: 'COLLECTION',
     filters: [{ field: 'breakGlass', op: '==' }],
-    orderBy: [],
+    orderBy: [{ field: '__name__', direction: 'asc' }],
   },
   /** page / count (the sweep): due grants — one status, expiresAt <= now, by expiry then id */
   requestsDueByExpiry: {

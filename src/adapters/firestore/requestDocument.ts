@@ -17,6 +17,7 @@ import {
   NOTICE_KINDS,
   REQUEST_KINDS,
   STATUSES,
+  awaitsReview,
   type AccessRequest,
   type AuditEvent,
 } from '../../domain/request';
@@ -164,9 +165,12 @@ export function fromDocument(id: string, data: DocumentData | undefined): Access
 
 /**
  * AccessRequest → Firestore fields; absent optional fields are deleted, not
- * left stale. One derived field is stored for queries only (never read back):
- * `extensionPending`, true while the request's extension waits for a decision
- * (App Home finds what waits for an approver with it, by an equality filter).
+ * left stale. Two derived fields are stored for queries only (never read
+ * back): `extensionPending`, true while the request's extension waits for a
+ * decision (App Home finds what waits for an approver with it, by an equality
+ * filter); `reviewDue`, present (true) only while a break-glass request awaits
+ * its review (domain `awaitsReview`) — the review list's bounded query — and
+ * absent otherwise, so that the field's index holds only what awaits review.
  */
 export function toDocument(request: AccessRequest): DocumentData {
   const out: DocumentData = {};
@@ -174,6 +178,7 @@ export function toDocument(request: AccessRequest): DocumentData {
     out[key] = value === undefined ? null : value;
   }
   out.extensionPending = openExtension(request)?.status === 'pending';
+  if (awaitsReview(request)) out.reviewDue = true;
   return out;
 }
 

@@ -9,6 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { type Firestore, type Query, type QueryDocumentSnapshot, type Transaction } from '@google-cloud/firestore';
+import { z } from 'zod';
 import { ErrorCode, WardenError } from '../../domain/errors';
 import { awaitsReview, categoryOf, type AccessRequest, type AuditEvent, type Status } from '../../domain/request';
 import type { TransitionOutcome } from '../../domain/stateMachine';
@@ -18,6 +19,9 @@ import { QUERY_SHAPES, buildQuery } from './queryShapes';
 
 export const REQUESTS = 'requests';
 export const EVENTS = 'events';
+/** one document per one-time pass over stored documents (its progress) */
+export const MIGRATIONS = 'migrations';
+const reviewPassState = z.object({ done: z.boolean().optional(), after: z.string().nullish() });
 /** the latest date Firestore stores (an expiresAt query with no due date reaches every request that has one) */
 const MAX_DATE = new Date('9999-12-31T23:59:59.999Z');
 
@@ -28,6 +32,17 @@ function eventId(sequence: number): string {
 export function createRequestStore(deps: { firestore: Firestore }): RequestStore {
   const { firestore } = deps;
   const requests = firestore.collection(REQUESTS);
+  /** the one-time pass writing reviewDue on documents written before it: { done, after (the last document id seen) } */
+  const reviewPass = firestore.collection(MIGRATIONS).doc('reviewDue');
+  /** once the pass is seen done it stays done (nothing ever undoes it): cached for the process */
+  let passDone = false;
+
+  async function reviewPassDone(): Promise<boolean> {
+    if (passDone) return true;
+    const state = reviewPassState.safeParse((await reviewPass.get()).data() ?? {});
+    passDone = state.success && state.data.done === true;
+    return passDone;
+  }
 
   function appendEvent(tx: Transaction, id: string, sequence: number, event: AuditEvent): void {
     tx.create(requests.doc(id).collection(EVENTS).doc(eventId(sequence)), { ...event, category: categoryOf(event) });
@@ -115,11 +130,47 @@ export function createRequestStore(deps: { firestore: Firestore }): RequestStore
       return page;
     },
 
-    async listAwaitingReview() {
-      // One equality filter, no composite index. (A `reviewedAt == null` filter would miss documents
-      // written before the field existed.) Break-glass requests are rare; reviewed ones are dropped here.
-      const snapshot = await buildQuery(requests, 'requestsBreakGlass', [true]).get();
-      return collect(snapshot.docs, awaitsReview);
+    async listAwaitingReview({ limit, after }) {
+      if (!(await reviewPassDone())) {
+        // Documents written before reviewDue may lack it: the old way (every break-glass request), until the pass is done.
+        return collect((await buildQuery(requests, 'requestsBreakGlass', [true]).get()).docs, awaitsReview);
+      }
+      // One equality filter in document-id order: the single-field index serves it (no composite index).
+      const snapshot = await buildQuery(requests, 'requestsReviewDue', [true], { after: after && [after.id], limit }).get();
+      const page = pageOf(snapshot.docs);
+      // every write keeps the field in step; a document that says otherwise is not trusted to await review
+      page.requests = page.requests.filter(awaitsReview);
+      const last = snapshot.docs[snapshot.docs.length - 1];
+      if (last && snapshot.size === limit) page.next = { value: last.id, id: last.id };
+      return page;
+    },
+
+    async markReviewDue(limit) {
+      if (await reviewPassDone()) return { done: true, marked: 0 };
+      // One transaction per step: the page read, the fields written and the pass's cursor commit together, and a
+      // transition of one of these requests meanwhile makes Firestore run the step again on what it wrote.
+      const step = await firestore.runTransaction(async (tx) => {
+        const state = reviewPassState.safeParse((await tx.get(reviewPass)).data() ?? {});
+        const from = state.success ? state.data : {};
+        if (from.done === true) return { done: true, marked: 0 };
+        const query = buildQuery(requests, 'requestsBreakGlass', [true], { after: from.after ? [from.after] : undefined, limit });
+        const snapshot = await tx.get(query);
+        let marked = 0;
+        for (const doc of snapshot.docs) {
+          if (doc.get('reviewDue') === true) continue;
+          const parsed = parseDocument(doc.id, doc.data());
+          // a malformed document is named by the sweep's other reads; it is not guessed at here
+          if (parsed.ok && awaitsReview(parsed.request)) {
+            tx.update(doc.ref, { reviewDue: true });
+            marked += 1;
+          }
+        }
+        const done = snapshot.size < limit;
+        tx.set(reviewPass, { done, after: snapshot.docs[snapshot.docs.length - 1]?.id ?? from.after ?? null });
+        return { done, marked };
+      });
+      if (step.done) passDone = true;
+      return step;
     },
 
     async page(shape) {

@@ -10,7 +10,8 @@
  * number of requests: each of the user's sections is its most recent
  * HOME_MAX_ITEMS (what the view shows) plus an aggregation count for its
  * header; what waits for the user's decision is found among at most
- * HOME_SCAN pending requests (oldest first) and HOME_SCAN pending extensions.
+ * HOME_SCAN pending requests (oldest first), HOME_SCAN pending extensions and
+ * HOME_SCAN break-glass requests awaiting review (in id order).
  */
 import { extensionsUsed, openExtension } from '../../domain/extensions';
 import { findRule } from '../../domain/authority/standing';
@@ -51,7 +52,7 @@ export function createHome(deps: AppDeps) {
       recent([...FINAL_STATUSES], 'updatedAt', HISTORY_SIZE),
       store.page({ status: 'pending', orderBy: 'createdAt', limit: HOME_SCAN }),
       store.listPendingExtensions(HOME_SCAN),
-      store.listAwaitingReview(),
+      store.listAwaitingReview({ limit: HOME_SCAN }),
     ]);
     const listings: RequestListing[] = [active, open, history, waiting, extensions, glass];
     for (const bad of listings.flatMap((l) => l.malformed)) {
@@ -80,7 +81,8 @@ export function createHome(deps: AppDeps) {
       history: history.requests,
       extendable,
       totals: { active: activeTotal, pending: openTotal },
-      awaitingPartial: waiting.next !== undefined || extensions.requests.length + extensions.malformed.length >= HOME_SCAN,
+      awaitingPartial:
+        waiting.next !== undefined || glass.next !== undefined || extensions.requests.length + extensions.malformed.length >= HOME_SCAN,
       posture: await postureSection,
     };
   }

@@ -26,7 +26,8 @@ export function createQueries(deps: AppDeps) {
   /**
    * Bounded, indexed reads whatever the workspace's size (as App Home's): the
    * user's most recent LIST_MINE open requests and grants, and what waits for
-   * them among the HOME_SCAN oldest pending requests.
+   * them among the HOME_SCAN oldest pending requests and HOME_SCAN break-glass
+   * requests awaiting review.
    */
   async function list(user: string): Promise<Listing> {
     const [own, open, glass] = await Promise.all([
@@ -37,7 +38,7 @@ export function createQueries(deps: AppDeps) {
         limit: LIST_MINE,
       }),
       deps.store.page({ status: 'pending', orderBy: 'createdAt', limit: HOME_SCAN }),
-      deps.store.listAwaitingReview(),
+      deps.store.listAwaitingReview({ limit: HOME_SCAN }),
     ]);
     for (const bad of [...own.malformed, ...open.malformed, ...glass.malformed]) {
       deps.logger.error('skipped a malformed request document', { requestId: bad.id, problem: bad.problem, reader: 'list' });

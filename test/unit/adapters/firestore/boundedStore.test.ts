@@ -17,6 +17,7 @@ const silent: RequestStore = {
   listByStatus: () => never(),
   listByRequester: () => never(),
   listAwaitingReview: () => never(),
+  markReviewDue: () => never(),
   page: () => never(),
   count: () => never(),
   listOutboxDue: () => never(),
@@ -43,6 +44,8 @@ describe('createBoundedStore', () => {
     ],
     ['count of a user’s requests', (s: RequestStore) => s.countByRequester('U0ALICE', ['pending', 'approved'])],
     ['query of pending extensions', (s: RequestStore) => s.listPendingExtensions(200)],
+    ['page of the review list', (s: RequestStore) => s.listAwaitingReview({ limit: 200 })],
+    ['step of the review pass', (s: RequestStore) => s.markReviewDue(200)],
   ])('abandons a %s that does not answer with runwarden_database_unavailable', async (_what, call) => {
     const pending = call(createBoundedStore(silent, 2_000)).then(
       () => undefined,
