@@ -32,6 +32,8 @@ resource "google_firestore_database" "runwarden" {
 #   requester ==, status IN (…), order by createdAt desc (active, pending)
 #   requester ==, status IN (final statuses), order by updatedAt desc (history)
 # (its counts and the pending-extension query use equality filters only.)
+# The break-glass review list, `reviewDue == true` ordered by document id, is
+# served by the automatic single-field index (no composite index).
 
 resource "google_firestore_index" "requests_status_expires_at" {
   project    = var.project_id
