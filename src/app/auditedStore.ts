@@ -38,7 +38,10 @@ export function withAuditLog(store: RequestStore, auditLog: AuditLog): RequestSt
         return decide(current);
       });
       if (outcome.ok) {
-        if (!outcome.unaudited) auditLog.record(outcome.next, outcome.event);
+        if (!outcome.unaudited) {
+          auditLog.record(outcome.next, outcome.event);
+          for (const event of outcome.then ?? []) auditLog.record(outcome.next, event);
+        }
       } else if (outcome.record && seen) auditLog.record(seen, outcome.record);
       return outcome;
     },

@@ -16,7 +16,8 @@
  * transaction, so a doubled click or two sweeps never run it twice; if this
  * process dies half-way, the lease runs out and the sweep finishes the work.
  * The lease is checked (and renewed) in a transaction immediately before
- * each write to Google (`guardFor`, the guard every write port requires); a
+ * each write to Google (`guardFor`, the guard every write port requires) —
+ * but for an approval's first write, which its claim recorded; a
  * write that still lands after the lease was lost is taken back and recorded
  * (lateWrites.ts). Google work comes first, Slack after: a slow Slack never
  * holds a change up.
@@ -24,6 +25,7 @@
 import { asWardenError } from '../domain/errors';
 import type { AccessRequest } from '../domain/request';
 import { transition, type Effect, type RequestEvent, type TransitionOutcome } from '../domain/stateMachine';
+import type { PlanWrite } from '../domain/transitions';
 import type { Guard, KindEffects } from '../kinds/kind';
 import type { AppDeps } from './deps';
 import type { EffectWork } from './effects/effect';
@@ -55,6 +57,8 @@ export interface Runner {
   deliver(request: AccessRequest): Promise<{ request: AccessRequest; report: DeliveryReport }>;
   /** a lease for this process, valid from now */
   lease(): { holder: string; leaseUntil: Date };
+  /** what the apply of a request would write first (its kind's `plan`), for the approval that starts it to record */
+  plan: PlanWrite;
 }
 
 export function createRunner(deps: AppDeps, kinds: Record<AccessRequest['kind'], KindEffects>, homes?: HomeRefresher): Runner {
@@ -123,7 +127,7 @@ export function createRunner(deps: AppDeps, kinds: Record<AccessRequest['kind'],
   async function perform(request: AccessRequest, effect: Effect, batch: RemovalSeat | undefined): Promise<AccessRequest | undefined> {
     const google = work[effect.type];
     if (!google) return undefined;
-    const done = await google(request, { guard: guardFor(request.id, request.op?.holder ?? ''), batch });
+    const done = await google(request, { guard: guardFor(request, request.op?.holder ?? ''), batch });
     batch?.leave(); // the Google work is over: the batch need not wait for this request's record and Slack
     if (!done) return undefined;
     const recorded = await step(request.id, done.event);
@@ -131,10 +135,24 @@ export function createRunner(deps: AppDeps, kinds: Record<AccessRequest['kind'],
     return recorded.final;
   }
 
-  /** Checks and renews this process's lease immediately before a write to Google, recording what is about to be written. */
-  function guardFor(id: string, holder: string): Guard {
+  /**
+   * Checks and renews this process's lease immediately before a write to
+   * Google, recording what is about to be written — in a transaction, except
+   * once: the first write of an apply whose claim, committed by this process
+   * under `holder`, already recorded exactly this `writing` (plannedBy) and
+   * whose lease has at least half its length left. Then that claim is the
+   * check: no other process may take the request before the lease ends.
+   */
+  function guardFor(claimed: AccessRequest, holder: string): Guard {
+    const id = claimed.id;
+    let planned = claimed.writing?.plannedBy === holder && claimed.op?.holder === holder;
     return async (call, writing) => {
       const now = clock.now();
+      const fresh = claimed.op !== undefined && claimed.op.leaseUntil.getTime() - now.getTime() > (settings.leaseSeconds * 1000) / 2;
+      const recorded = writing !== undefined && Object.entries(writing).every(([key, value]) => claimed.writing?.[key] === value);
+      const skip = planned && fresh && recorded;
+      planned = false; // once: a second write (a retry) is checked and recorded in a transaction
+      if (skip) return;
       const leaseUntil = new Date(now.getTime() + settings.leaseSeconds * 1000);
       const outcome = await store.transact(id, (current) =>
         transition(current, { type: 'renew_lease', holder, leaseUntil, call, writing }, clock.now()),
@@ -143,5 +161,7 @@ export function createRunner(deps: AppDeps, kinds: Record<AccessRequest['kind'],
     };
   }
 
-  return { run, lease, deliver: (request) => outbox.deliver(request) };
+  const plan: PlanWrite = (request, now) => kinds[request.kind].plan?.(request, now);
+
+  return { run, lease, plan, deliver: (request) => outbox.deliver(request) };
 }

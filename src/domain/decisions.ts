@@ -67,16 +67,29 @@ export function approve(request: AccessRequest, event: Extract<RequestEvent, { t
     leaseUntil: event.leaseUntil,
     attempts: 1,
   };
+  const claimed: Partial<AccessRequest> = { ...changes, status: 'approved', op };
+  // The apply's first write recorded as being written with the claim (never over a write recorded before).
+  const planned = request.writing === undefined ? event.plan?.({ ...request, ...claimed }, now) : undefined;
   const outcome = done(
     request,
-    { ...changes, status: 'approved', op },
+    // `plannedBy`: whose claim recorded it, so that only this claim's apply writes it (a later one computes afresh)
+    planned ? { ...claimed, writing: { ...planned.writing, plannedBy: event.holder } } : claimed,
     now,
     event.actor,
     'approved',
     { count, required, ...stepDetail, rule: decision.rule.name },
     [{ type: 'refresh_message' }, { type: 'notify_requester', notice: 'approved' }, { type: 'apply' }],
   );
-  return { ...outcome, also };
+  if (!planned) return { ...outcome, also };
+  // bookkeeping, as the lease renewal before a write records it (src/domain/lease.ts)
+  const write: AuditEvent = {
+    at: now,
+    actor: SYSTEM_ACTOR,
+    action: 'google_write',
+    detail: { call: planned.call, ...planned.writing },
+    category: 'bookkeeping',
+  };
+  return { ...outcome, also, then: [write] };
 }
 
 /**

@@ -45,6 +45,17 @@ export interface Lease {
 }
 
 /**
+ * What the apply of `request` will write first, were it applied at `now`: the
+ * Google call and the `writing` its lease guard records (the kind's `plan`,
+ * src/kinds/kind.ts). Pure. Undefined when the kind cannot say in advance.
+ */
+export type PlanWrite = (request: AccessRequest, now: Date) => PlannedWrite | undefined;
+export interface PlannedWrite {
+  call: string;
+  writing: Record<string, string>;
+}
+
+/**
  * What a person's click is weighed on inside the transaction that records it
  * (src/domain/authority): the policy in force and the facts gathered before
  * (Slack user groups, people's identities) — never a verdict made outside.
@@ -57,7 +68,12 @@ export interface Grounds {
 }
 
 export type RequestEvent =
-  | ({ type: 'approve'; actor: string; grounds: Grounds } & Lease)
+  /**
+   * `plan`: when this approval starts the apply, the first write is recorded as
+   * being written in the same transaction (so the runner need not renew the
+   * lease it has just won in a second one before that write)
+   */
+  | ({ type: 'approve'; actor: string; grounds: Grounds; plan?: PlanWrite | undefined } & Lease)
   | { type: 'deny'; actor: string; grounds: Grounds }
   | { type: 'cancel'; actor: string; grounds: Grounds }
   | ({ type: 'revoke'; actor: string; grounds: Grounds } & Lease)
@@ -129,6 +145,8 @@ export interface Transitioned {
   event: AuditEvent;
   /** audit events to append before `event` (an approval that no longer counts, dropped) */
   also?: AuditEvent[] | undefined;
+  /** audit events to append after `event` (the write an approval's apply is about to make, recorded with the claim) */
+  then?: AuditEvent[] | undefined;
   effects: Effect[];
   /** outbox bookkeeping (a claim, a retry scheduled): the document is written, no audit event is appended */
   unaudited?: true | undefined;

@@ -72,6 +72,15 @@ export interface KindEffects {
   /** Makes the change. Idempotent for the same request (a retried apply changes nothing twice). Throws WardenError. */
   apply(request: AccessRequest, now: Date, guard: Guard): Promise<Applied>;
   /**
+   * What `apply` would write first if it ran at `now` on `request` (its first
+   * attempt): the call and the `writing` its guard would pass. Pure (no I/O).
+   * The approval that starts the apply records it with its claim (`writing`,
+   * with `plannedBy`: the claim's lease holder); `apply` under that same
+   * lease then writes exactly what was recorded (the guard sees nothing new
+   * to record). Absent: every write is recorded by the guard.
+   */
+  plan?(request: AccessRequest, now: Date): { call: string; writing: Record<string, string> } | undefined;
+  /**
    * Undoes a time-bound change, only where Google still shows what runwarden
    * wrote (else: drift). Idempotent. Throws WardenError. `batch`: the
    * sweep's seat in one IAM write for the request's service

@@ -91,8 +91,13 @@ export function createRequestStore(deps: { firestore: Firestore }): RequestStore
             appendEvent(tx, id, sequence, event);
             sequence += 1;
           }
-          tx.set(ref, { ...toDocument(outcome.next), eventCount: sequence });
+          const then = outcome.then ?? [];
+          tx.set(ref, { ...toDocument(outcome.next), eventCount: sequence + then.length });
           appendEvent(tx, id, sequence, outcome.event);
+          for (const event of then) {
+            sequence += 1;
+            appendEvent(tx, id, sequence, event);
+          }
         }
         return outcome;
       });

@@ -13,7 +13,7 @@ export function createDecide(runner: Runner, runWeighed: RunWeighed) {
   return function decide(decision: Decision, id: string, actor: string): Promise<RunResult> {
     switch (decision) {
       case 'approve':
-        return runWeighed(id, actor, (grounds) => ({ type: 'approve', actor, grounds, ...runner.lease() }));
+        return runWeighed(id, actor, (grounds) => ({ type: 'approve', actor, grounds, plan: runner.plan, ...runner.lease() }));
       case 'deny':
         return runWeighed(id, actor, (grounds) => ({ type: 'deny', actor, grounds }));
       case 'revoke':

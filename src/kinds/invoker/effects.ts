@@ -28,6 +28,16 @@ function bindingOf(request: AccessRequest, expiresAt: Date): IamBinding {
 }
 
 /**
+ * When a grant applied at `now` ends: IAM timestamps are whole seconds, so
+ * rounded down, and the record and the binding agree exactly. A scheduled
+ * grant runs from its start (both bounds in the condition), whenever it was approved.
+ */
+function expiryAt(request: AccessRequest, durationSeconds: number, now: Date): Date {
+  const from = request.startsAt ?? now;
+  return new Date(Math.floor(from.getTime() / 1000) * 1000 + durationSeconds * 1000);
+}
+
+/**
  * The binding runwarden recorded, under its lease, as about to be written
  * (`writing.expression`, set right before the SetIamPolicy of an apply or an
  * extension), with the expiry it carries. It may have landed although its
@@ -71,16 +81,22 @@ export function createInvokerEffects(deps: { iam: IamPolicyPort; services: Servi
       return { ok: true, context };
     },
 
+    plan(request, now) {
+      if (!request.role || !request.member || !request.durationSeconds) return undefined;
+      const expression = bindingOf(request, expiryAt(request, request.durationSeconds, now)).condition?.expression;
+      return expression ? { call: 'SetIamPolicy', writing: { expression } } : undefined;
+    },
+
     async apply(request, now, guard) {
       const { role, member, durationSeconds } = request;
       if (!role || !member || !durationSeconds) {
         throw new WardenError(ErrorCode.InvalidState, `Request \`${request.id}\` lacks its role, member or duration.`);
       }
       const result = { binding: titleFor(request.id), role, member };
-      // IAM timestamps are whole seconds: round down so the record and the binding agree exactly.
-      // A scheduled grant runs from its start (both bounds in the condition), whenever it was approved.
-      const from = request.startsAt ?? now;
-      const expiresAt = new Date(Math.floor(from.getTime() / 1000) * 1000 + durationSeconds * 1000);
+      // The apply started by an approval writes what that approval recorded as being written (plan, plannedBy its
+      // lease holder); any other computes its binding afresh (and adopts one an interrupted attempt wrote, below).
+      const planned = request.op !== undefined && request.writing?.plannedBy === request.op.holder ? writtenBinding(request) : undefined;
+      const expiresAt = planned?.expiresAt ?? expiryAt(request, durationSeconds, now);
       const binding = bindingOf(request, expiresAt);
       const expression = binding.condition?.expression ?? '';
       // One read-modify-write (one GetIamPolicy, one SetIamPolicy): the same read finds a binding already under our title.

@@ -50,6 +50,47 @@ describe('approvals', () => {
     ...lease(),
   });
 
+  describe('the apply’s first write, recorded with the claim (issue 20 §5)', () => {
+    const plan = (request: AccessRequest, now: Date) => ({
+      call: 'SetIamPolicy',
+      writing: { expression: `${request.id} from ${now.toISOString()}` },
+    });
+    const approving = (actor: string, required = 1): RequestEvent => ({
+      type: 'approve',
+      actor,
+      grounds: grounds(required),
+      plan,
+      ...lease(),
+    });
+
+    it('records what the apply will write, and whose claim planned it, in the approving transaction', () => {
+      const out = ok(transition(pending(), approving('U0BOB'), at(10)));
+      expect(out.next.status).toBe('approved');
+      expect(out.next.writing).toEqual({ expression: `abcdefghjk from ${at(10).toISOString()}`, plannedBy: 'h1' });
+      expect(out.event).toMatchObject({ action: 'approved' });
+      expect(out.then).toEqual([
+        {
+          at: at(10),
+          actor: 'runwarden',
+          action: 'google_write',
+          detail: { call: 'SetIamPolicy', expression: `abcdefghjk from ${at(10).toISOString()}` },
+          category: 'bookkeeping',
+        },
+      ]);
+    });
+
+    it('plans nothing for an approval that does not start the apply, nor over a write recorded before', () => {
+      const waiting = ok(transition(pending({ approvalsRequired: 2 }), approving('U0BOB', 2), at(10)));
+      expect(waiting.next.status).toBe('pending');
+      expect(waiting.next.writing).toBeUndefined();
+      expect(waiting.then).toBeUndefined();
+
+      const recorded = ok(transition(pending({ writing: { expression: 'earlier' } }), approving('U0BOB'), at(10)));
+      expect(recorded.next.writing).toEqual({ expression: 'earlier' });
+      expect(recorded.then).toBeUndefined();
+    });
+  });
+
   it('one approval of one needed approves the request and asks to apply under the clicker’s lease', () => {
     const out = ok(transition(pending(), approve('U0BOB'), at(10)));
     expect(out.next.status).toBe('approved');
