@@ -11,3 +11,4 @@ export { REFUSAL_CODES, auditReason, type Refusal, type RefusalCode } from './re
 export { findRule, modeOf } from './standing';
 export { extendedExpiry, extensionsUsed, openExtension } from './extension';
 export { windowEnd } from './apply';
+export { dryRun, type DryRun, type DryRunInput, type DryRunRule, type DryRunStep } from './dryRun';

@@ -55,12 +55,7 @@ export function decideSubmit(r: FactReader, kinds: Readonly<Record<RequestKind, 
   const granted = memberIsSelf || fit.member === undefined ? undefined : memberEmail(fit.member);
   const everyone = new Set<string>();
   for (const [index, step] of rule.steps.entries()) {
-    const others = r.approvers(step.approvers).filter((user) => {
-      if (user === requester) return false;
-      if (granted === undefined) return true;
-      const own = r.email(user);
-      return own !== undefined && own !== granted;
-    });
+    const others = possibleApprovers(r, step.approvers, requester, granted);
     others.forEach((user) => everyone.add(user));
     if (others.length < step.approvals) {
       return refused({
@@ -87,4 +82,20 @@ export function decideSubmit(r: FactReader, kinds: Readonly<Record<RequestKind, 
   if (glass) return { verdict: 'allowed', mode: 'break_glass', ...filing };
   if (auto) return { verdict: 'allowed', mode: 'auto', ...filing };
   return { verdict: 'wait', mode: 'approval', ...filing };
+}
+
+/**
+ * The people of approver group `group` (user groups expanded) whose approval
+ * of `requester`'s request could count: never the requester, and — when the
+ * request grants another member (`granted`, its email lower-cased) — nobody
+ * whose own identity is that member (nor anyone without a known identity).
+ * Slack user IDs, in policy order.
+ */
+export function possibleApprovers(r: FactReader, group: string, requester: string, granted: string | undefined): string[] {
+  return r.approvers(group).filter((user) => {
+    if (user === requester) return false;
+    if (granted === undefined) return true;
+    const own = r.email(user);
+    return own !== undefined && own !== granted;
+  });
 }
