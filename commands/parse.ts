@@ -9,6 +9,7 @@ import { orList, splitWords, tokenizeWords, type Tokens } from '../src/domain/gr
 import type { RequestKind } from '../src/domain/request';
 import { isRequestKind, KINDS, type KindArgs } from '../src/kinds/registry';
 import * as cancel from './cancel';
+import * as explain from './explain';
 import * as extend from './extend';
 import * as help from './help';
 import * as list from './list';
@@ -18,7 +19,7 @@ import * as status from './status';
 import { DEFAULT_SLASH_COMMAND } from '../src/domain/grammar/slash';
 
 /** The subcommands that are not a request kind, in the order help lists them (after the kinds). */
-const OTHERS = [list, status, revoke, cancel, extend, posture, help] as const;
+const OTHERS = [list, status, revoke, cancel, extend, explain, posture, help] as const;
 
 export type CommandName = RequestKind | (typeof OTHERS)[number]['name'];
 
@@ -49,6 +50,7 @@ export type Command =
   | ({ name: 'revoke' } & revoke.RevokeArgs)
   | ({ name: 'cancel' } & cancel.CancelArgs)
   | ({ name: 'extend' } & extend.ExtendArgs)
+  | ({ name: 'explain' } & explain.ExplainArgs)
   | ({ name: 'posture' } & posture.PostureArgs)
   | ({ name: 'help' } & help.HelpArgs);
 
@@ -96,6 +98,8 @@ function parseArgsOf(name: CommandName, tokens: Tokens): ParseArgsResult<Command
       return named(name, cancel.parseArgs(tokens));
     case 'extend':
       return named(name, extend.parseArgs(tokens));
+    case 'explain':
+      return named(name, explain.parseArgs(tokens));
     case 'posture':
       return named(name, posture.parseArgs(tokens));
     case 'help':

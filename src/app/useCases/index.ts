@@ -12,6 +12,7 @@ import { createExtend } from './extend';
 import { createRunWeighed } from './runWeighed';
 import { createQueries } from './queries';
 import { createSubmit, type SubmitInput, type SubmitResult } from './submit';
+import { createExplain } from './explain';
 import { createHome } from './home';
 import { createPostureQueries } from './posture';
 import { createRequestForm } from './requestForm';
@@ -43,6 +44,8 @@ export function createUseCases(deps: AppDeps, kinds: Record<RequestKind, KindEff
       if (result.ok) await homes.afterTransition(undefined, result.request);
       return result;
     }),
+    /** `/warden explain`: what submit would do with a request, recording, posting and writing nothing */
+    explain: createExplain(deps, kinds),
     home: { data: home.data, publish },
     // the listing started when the form opens is tracked: a graceful stop lets it end before its client closes
     requestForm: trackWarm(createRequestForm(deps), inflight),

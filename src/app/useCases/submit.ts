@@ -15,7 +15,7 @@ import { RefusedError } from '../../domain/authority/refusedError';
 import type { SubmitDecision } from '../../domain/authority/moments';
 import type { Refusal } from '../../domain/authority/refusal';
 import { identityEmail, resolveIdentity } from '../../domain/policy/identity';
-import type { AccessRequest, RequestKind } from '../../domain/request';
+import type { AccessRequest, KindRecordFields, RequestKind } from '../../domain/request';
 import { newRequestId } from '../../domain/requestId';
 import { enqueue } from '../../domain/outbox';
 import { needsFor, withFacts } from '../authorityFacts';
@@ -68,27 +68,11 @@ export function createSubmit(deps: AppDeps, kinds: Record<RequestKind, KindEffec
     );
   }
 
-  /** The refusal the authority decision gives someone without a Google identity in the policy's domains, else undefined. */
-  async function outsiderRefusal(requester: string): Promise<Refusal | undefined> {
-    const policy = deps.policy();
-    const own = Object.hasOwn(policy.identities, requester) ? undefined : await deps.directory.emailOf(requester);
-    const identity = resolveIdentity(policy, requester, own);
-    if (identity.ok) return undefined;
-    return { code: identity.reason, user: requester, email: identityEmail(policy, requester, own), domains: policy.domains };
-  }
-
   return async function submit(asked: SubmitInput): Promise<SubmitResult> {
     // A kind whose ask names one of runwarden's own records (convert: a finding) reads it first: target and fields.
-    const resolver = kinds[asked.kind].resolve;
-    // Only people of the organization have it read: a record's answers (a finding's members, that a service is
-    // public…) are the posture findings, which nobody else reads — and finding ids can be computed from a service's name.
-    if (resolver) {
-      const outsider = await outsiderRefusal(asked.requester);
-      if (outsider) return { ok: false, error: new RefusedError(outsider) };
-    }
-    const resolved = resolver ? await resolver({ ...asked }) : undefined;
-    if (resolved && !resolved.ok) return { ok: false, error: resolved.error };
-    const fields = resolved?.ok ? resolved.fields : {};
+    const resolved = await resolveAsk(deps, kinds, asked);
+    if (!resolved.ok) return resolved;
+    const { input, fields, startsAt } = resolved;
     // One open request per record it names (convert: a finding): a second would be posted to the approvers again.
     if (fields.finding !== undefined) {
       const open = await deps.store.listByStatus(OPEN);
@@ -102,17 +86,10 @@ export function createSubmit(deps: AppDeps, kinds: Record<RequestKind, KindEffec
         };
       }
     }
-    const input: SubmitInput = resolved?.ok ? { ...asked, target: resolved.target } : asked;
-    // --start is recorded at whole seconds, as IAM conditions are.
-    const startsAt = input.startsAt && new Date(Math.floor(input.startsAt.getTime() / 1000) * 1000);
     const decision = await decide(input, startsAt);
     if (decision.verdict === 'refused') return { ok: false, error: new RefusedError(decision.refusal) };
-    if (kindOf(input.kind).ending === 'sweep' && input.durationSeconds !== undefined && !deps.settings.sweepConfigured) {
-      const message =
-        `A temporary ${input.kind} change could never end here: this runwarden's /jobs/sweep is not configured ` +
-        '(WARDEN_JOBS_AUDIENCE and WARDEN_JOBS_INVOKERS), so nothing would revert it. Ask the operators to configure the sweep.';
-      return { ok: false, error: new WardenError(ErrorCode.SweepNotConfigured, message, 'sweep_not_configured') };
-    }
+    const unended = sweepProblem(deps, input);
+    if (unended) return { ok: false, error: unended };
     const { member, role, mode } = decision;
     const multiStep = decision.steps.length > 1;
     const [first] = decision.steps;
@@ -189,4 +166,52 @@ export function createSubmit(deps: AppDeps, kinds: Record<RequestKind, KindEffec
     const { outcome, final } = await runner.run(request.id, event);
     return { ok: true, request: (outcome.ok ? final : undefined) ?? request };
   };
+}
+
+/**
+ * What was asked, with the names a kind resolves from runwarden's own records
+ * (convert: its posture finding, read from the store) put in, and --start at
+ * whole seconds (as IAM conditions record it). Reads only.
+ */
+export async function resolveAsk(
+  deps: Pick<AppDeps, 'policy' | 'directory'>,
+  kinds: Record<RequestKind, KindEffects>,
+  asked: SubmitInput,
+): Promise<
+  { ok: true; input: SubmitInput; fields: Partial<KindRecordFields>; startsAt: Date | undefined } | { ok: false; error: WardenError }
+> {
+  const resolver = kinds[asked.kind].resolve;
+  // Only people of the organization have it read: a record's answers (a finding's members, that a service is
+  // public…) are the posture findings, which nobody else reads — and finding ids can be computed from a service's name.
+  if (resolver) {
+    const outsider = await outsiderRefusal(deps, asked.requester);
+    if (outsider) return { ok: false, error: new RefusedError(outsider) };
+  }
+  const resolved = resolver ? await resolver({ ...asked }) : undefined;
+  if (resolved && !resolved.ok) return { ok: false, error: resolved.error };
+  const fields = resolved?.ok ? resolved.fields : {};
+  const input: SubmitInput = resolved?.ok ? { ...asked, target: resolved.target } : asked;
+  const startsAt = input.startsAt && new Date(Math.floor(input.startsAt.getTime() / 1000) * 1000);
+  return { ok: true, input, fields, startsAt };
+}
+
+/** The refusal the authority decision gives someone without a Google identity in the policy's domains, else undefined. */
+async function outsiderRefusal(deps: Pick<AppDeps, 'policy' | 'directory'>, requester: string): Promise<Refusal | undefined> {
+  const policy = deps.policy();
+  const own = Object.hasOwn(policy.identities, requester) ? undefined : await deps.directory.emailOf(requester);
+  const identity = resolveIdentity(policy, requester, own);
+  if (identity.ok) return undefined;
+  return { code: identity.reason, user: requester, email: identityEmail(policy, requester, own), domains: policy.domains };
+}
+
+/** Why a temporary change of `input` could never end here (its kind is ended by the sweep, which is not configured), if so. */
+export function sweepProblem(
+  deps: Pick<AppDeps, 'settings'>,
+  input: Pick<SubmitInput, 'kind' | 'durationSeconds'>,
+): WardenError | undefined {
+  if (kindOf(input.kind).ending !== 'sweep' || input.durationSeconds === undefined || deps.settings.sweepConfigured) return undefined;
+  const message =
+    `A temporary ${input.kind} change could never end here: this runwarden's /jobs/sweep is not configured ` +
+    '(WARDEN_JOBS_AUDIENCE and WARDEN_JOBS_INVOKERS), so nothing would revert it. Ask the operators to configure the sweep.';
+  return new WardenError(ErrorCode.SweepNotConfigured, message, 'sweep_not_configured');
 }

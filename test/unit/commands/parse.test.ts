@@ -71,6 +71,7 @@ describe('usage lines', () => {
       '/jit revoke <id>',
       '/jit cancel <id>',
       '/jit extend <id> <duration> <reason…>',
+      '/jit explain <request…>',
       '/jit posture [<scope>]',
       '/jit help',
     ]);
@@ -363,12 +364,12 @@ describe('unknown commands', () => {
     [
       'an unknown subcommand',
       'grant payments 1h',
-      '`grant` is not a runwarden command: use invoker, egress, ingress, rotate, convert, list, status, revoke, cancel, extend, posture or help (`/warden help` explains them)',
+      '`grant` is not a runwarden command: use invoker, egress, ingress, rotate, convert, list, status, revoke, cancel, extend, explain, posture or help (`/warden help` explains them)',
     ],
     [
       'an option before any subcommand',
       '--member user:a@b.cd invoker',
-      'Start with a command: use invoker, egress, ingress, rotate, convert, list, status, revoke, cancel, extend, posture or help (`/warden help` explains them)',
+      'Start with a command: use invoker, egress, ingress, rotate, convert, list, status, revoke, cancel, extend, explain, posture or help (`/warden help` explains them)',
     ],
   ])('refuse %s, with the overview as usage', (_description, text, error) => expectFailure(text, error, overviewUsage()));
 
@@ -376,8 +377,8 @@ describe('unknown commands', () => {
     expect(parseCommand('grant', '/jit')).toEqual({
       ok: false,
       error:
-        '`grant` is not a runwarden command: use invoker, egress, ingress, rotate, convert, list, status, revoke, cancel, extend, posture or help (`/jit help` explains them)',
-      usage: '/jit <invoker|egress|ingress|rotate|convert|list|status|revoke|cancel|extend|posture|help> …',
+        '`grant` is not a runwarden command: use invoker, egress, ingress, rotate, convert, list, status, revoke, cancel, extend, explain, posture or help (`/jit help` explains them)',
+      usage: '/jit <invoker|egress|ingress|rotate|convert|list|status|revoke|cancel|extend|explain|posture|help> …',
     });
   });
 
@@ -449,5 +450,35 @@ describe('--start and --break-glass', () => {
   ])('refuses %s', (_description, text, error) => {
     const parsed = parseCommand(text);
     expect(parsed.ok ? 'parsed' : parsed.error).toMatch(error);
+  });
+});
+
+describe('explain', () => {
+  test('a request command, parsed by its kind: the kind and its arguments', () => {
+    expect(parseCommand('explain invoker hello 2h debugging the login --break-glass')).toEqual({
+      ok: true,
+      command: {
+        name: 'explain',
+        kind: 'invoker',
+        args: expect.objectContaining({ service: 'hello', durationSeconds: 7200, reason: 'debugging the login', breakGlass: true }),
+      },
+    });
+    expect(parseCommand('explain EGRESS hello all-traffic 1h x')).toMatchObject({
+      ok: true,
+      command: { name: 'explain', kind: 'egress', args: { service: 'hello', value: 'all-traffic', durationSeconds: 3600 } },
+    });
+  });
+
+  test.each([
+    ['nothing to explain', 'explain', 'Say which request to explain, as you would ask it'],
+    [
+      'not a request',
+      'explain list',
+      '`list` is not a request: explain takes a request command (invoker, egress, ingress, rotate or convert)',
+    ],
+    ["the kind's own problem", 'explain invoker hello 2h', 'Give a reason'],
+    ["the kind's own flags", 'explain rotate run/db x --member user:a@acme.example', '--member'],
+  ])('%s: a specific message and the explain usage line', (_, text, error) => {
+    expect(parseCommand(text)).toEqual({ ok: false, error: expect.stringContaining(error), usage: '/warden explain <request…>' });
   });
 });
