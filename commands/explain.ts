@@ -9,10 +9,10 @@
  */
 import { z } from 'zod';
 import type { ParseArgsResult } from '../src/domain/grammar/args';
-import { orList, type Tokens } from '../src/domain/grammar/tokens';
+import type { Tokens } from '../src/domain/grammar/tokens';
 import { DEFAULT_SLASH_COMMAND } from '../src/domain/grammar/slash';
 import { REQUEST_KINDS, type RequestKind } from '../src/domain/request';
-import { isRequestKind, kindOf } from '../src/kinds/registry';
+import { kindOf, parseRequestCommand } from '../src/kinds/registry';
 import { explainView } from '../src/adapters/slack/views/explainView';
 import { refusal } from '../src/adapters/slack/views/refusal';
 import { userText } from '../src/adapters/slack/views/refusalText';
@@ -28,20 +28,9 @@ export const summary =
 export const argsSchema = z.object({ kind: z.enum(REQUEST_KINDS), args: z.object({}).loose() });
 export type ExplainArgs = { kind: RequestKind; args: object };
 
-const missing = `Say which request to explain, as you would ask it: e.g. \`explain invoker hello 2h debugging\` (${orList(REQUEST_KINDS)} …).`;
-
 export function parseArgs(tokens: Tokens): ParseArgsResult<ExplainArgs> {
-  const [first, ...words] = tokens.words;
-  if (first === undefined) return { ok: false, error: missing };
-  const kind = first.toLowerCase();
-  if (!isRequestKind(kind)) {
-    return {
-      ok: false,
-      error: `\`${first}\` is not a request: explain takes a request command (${orList(REQUEST_KINDS)}) as you would type it.`,
-    };
-  }
-  const parsed = kindOf(kind).command.parseArgs({ ...tokens, words });
-  return parsed.ok ? { ok: true, args: { kind, args: parsed.args } } : parsed;
+  const parsed = parseRequestCommand(tokens);
+  return parsed.ok ? { ok: true, args: { kind: parsed.kind, args: parsed.args } } : parsed;
 }
 
 export async function handle(args: ExplainArgs, ctx: CommandContext): Promise<Reply> {

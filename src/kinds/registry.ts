@@ -6,7 +6,8 @@
  * (docs/architecture.md, "Adding a kind").
  */
 import type { KindRulesTable } from '../domain/authority/kindRules';
-import type { RequestKind } from '../domain/request';
+import { orList, type Tokens } from '../domain/grammar/tokens';
+import { REQUEST_KINDS, type RequestKind } from '../domain/request';
 import { invoker } from './invoker';
 import type { KindCommand, KindEffects, KindForm, KindModule, KindPorts } from './kind';
 import { rotate } from './rotate';
@@ -37,6 +38,28 @@ export function formOf(kind: RequestKind): KindForm | undefined {
 /** Whether `name` names a request kind (a subcommand that makes a request). */
 export function isRequestKind(name: string): name is RequestKind {
   return Object.hasOwn(KINDS, name);
+}
+
+/**
+ * A request command as typed — its kind's name, then that kind's words and
+ * flags (`invoker hello 2h debugging --break-glass`) — parsed by the kind's
+ * own subcommand: the kind and its arguments, or the first problem. What
+ * `/warden explain` and the policy CLI's explain and test read.
+ */
+export function parseRequestCommand(tokens: Tokens): { ok: true; kind: RequestKind; args: object } | { ok: false; error: string } {
+  const [first, ...words] = tokens.words;
+  if (first === undefined) {
+    return {
+      ok: false,
+      error: `Say which request, as you would ask it: e.g. \`invoker hello 2h debugging\` (${orList(REQUEST_KINDS)} …).`,
+    };
+  }
+  const kind = first.toLowerCase();
+  if (!isRequestKind(kind)) {
+    return { ok: false, error: `\`${first}\` is not a request: give a request command (${orList(REQUEST_KINDS)}) as you would type it.` };
+  }
+  const parsed = kindOf(kind).command.parseArgs({ ...tokens, words });
+  return parsed.ok ? { ok: true, kind, args: parsed.args } : parsed;
 }
 
 /** Each kind's part of the authority decision, by kind: handed to decideAuthority in its grounds. */

@@ -470,12 +470,8 @@ describe('explain', () => {
   });
 
   test.each([
-    ['nothing to explain', 'explain', 'Say which request to explain, as you would ask it'],
-    [
-      'not a request',
-      'explain list',
-      '`list` is not a request: explain takes a request command (invoker, egress, ingress, rotate or convert)',
-    ],
+    ['nothing to explain', 'explain', 'Say which request, as you would ask it'],
+    ['not a request', 'explain list', '`list` is not a request: give a request command (invoker, egress, ingress, rotate or convert)'],
     ["the kind's own problem", 'explain invoker hello 2h', 'Give a reason'],
     ["the kind's own flags", 'explain rotate run/db x --member user:a@acme.example', '--member'],
   ])('%s: a specific message and the explain usage line', (_, text, error) => {
