@@ -145,6 +145,18 @@ describe('an outsider probing finding ids', () => {
     const filed = await h.runwarden.deps.store.listByRequester('U0MALLORY', ['pending', 'approved', 'applied', 'failed']);
     expect(filed.requests).toHaveLength(0);
   });
+
+  it('learns nothing through the dry run either: `/warden explain convert <id>` answers a real finding as one that names nothing', async () => {
+    const { findings } = await h.runwarden.deps.findings.listOpen({ all: true }, 100);
+    const onLeaky = findings.filter((f) => f.resource === svc('leaky'));
+    const nothing = await h.ask('U0MALLORY', 'explain convert f-2cd8rzq97s probing');
+    for (const finding of onLeaky) {
+      const reply = await h.ask('U0MALLORY', `explain convert ${finding.id} probing`);
+      expect(reply).not.toContain('secret-admin');
+      expect(reply).not.toContain(finding.id);
+      expect(reply).toBe(nothing);
+    }
+  });
 });
 
 describe('one finding, one conversion at a time', () => {
