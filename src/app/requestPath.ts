@@ -9,6 +9,7 @@ import { registerActionListener } from '../adapters/slack/listeners/actionListen
 import { registerCommandListener } from '../adapters/slack/listeners/commandListener';
 import { registerConvertListener } from '../adapters/slack/listeners/convertListener';
 import { registerExtendListener } from '../adapters/slack/listeners/extendListener';
+import { registerDecisionReasonListener } from '../adapters/slack/listeners/decisionReasonListener';
 import { registerFormListener } from '../adapters/slack/listeners/formListener';
 import { registerHomeListener } from '../adapters/slack/listeners/homeListener';
 import type { SlackListeners } from '../adapters/slack/listeners/slackListeners';
@@ -64,6 +65,14 @@ export function createRequestPath({ deps, chat, deliveries, listeners, slashComm
     slash: slashCommand,
     deliveries,
     now: () => deps.clock.now(),
+  });
+  registerDecisionReasonListener(listeners, {
+    decide: useCases.decide,
+    decideExtension: useCases.decideExtension,
+    chat,
+    views: chat,
+    logger: deps.logger,
+    slash: slashCommand,
   });
   registerActionListener(listeners, {
     decide: useCases.decide,

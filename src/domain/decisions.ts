@@ -115,7 +115,10 @@ export function requeue(request: AccessRequest, event: Extract<RequestEvent, { t
 export function deny(request: AccessRequest, event: Extract<RequestEvent, { type: 'deny' }>, now: Date): TransitionOutcome {
   const decision = decideAuthority('deny', { actor: event.actor, request, ...event.grounds, now });
   if (decision.verdict === 'refused') return refusedBy(decision.refusal, now, event.actor, 'deny_refused');
-  return done(request, { status: 'denied', decidedBy: event.actor, endedAt: now }, now, event.actor, 'denied', {}, [
+  const reason = event.reason;
+  const changes: Partial<AccessRequest> = { status: 'denied', decidedBy: event.actor, endedAt: now };
+  if (reason !== undefined) changes.decisionReason = reason;
+  return done(request, changes, now, event.actor, 'denied', reason !== undefined ? { reason } : {}, [
     { type: 'refresh_message' },
     { type: 'notify_requester', notice: 'denied' },
   ]);
@@ -135,8 +138,11 @@ export function revoke(request: AccessRequest, event: Extract<RequestEvent, { ty
   };
   const lapse = lapseOpenExtension(request, now, 'The grant was revoked');
   const changes: Partial<AccessRequest> = lapse.extensions ? { op, extensions: lapse.extensions } : { op };
+  // the revoker's reason is kept from the moment it is asked for: the revert that ends the request reads it
+  if (event.reason !== undefined) changes.decisionReason = event.reason;
   const effects: Effect[] = lapse.extensions ? [{ type: 'refresh_message' }, ...lapse.effects] : [];
-  return done(request, changes, now, event.actor, 'revoke_requested', {}, [{ type: 'revert' }, ...effects]);
+  const detail = event.reason !== undefined ? { reason: event.reason } : {};
+  return done(request, changes, now, event.actor, 'revoke_requested', detail, [{ type: 'revert' }, ...effects]);
 }
 
 /** The requester withdraws a pending request (the decision says who may, and when). */

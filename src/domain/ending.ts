@@ -121,10 +121,12 @@ export function reverted(request: AccessRequest, event: Extract<RequestEvent, { 
   if (event.outcome !== undefined) changes.outcome = event.outcome;
   if (status === 'revoked') changes.decidedBy = op.by;
   const failing = request.revertFailing;
+  const reason = status === 'revoked' ? request.decisionReason : undefined;
   const detail = {
     ...event.detail,
     ...(event.outcome !== undefined ? { outcome: event.outcome } : {}),
     ...(failing ? { afterFailures: failing.failures } : {}),
+    ...(reason !== undefined ? { reason } : {}),
   };
   // After failures the requester and the approvers were told the access remained: they are told it is undone after all.
   const notices: Effect[] = failing

@@ -134,7 +134,9 @@ export function decideExtension(
         { n: event.n },
       );
     const denied: Extension = { ...found, status: 'denied', decidedBy: event.actor, endedAt: now };
-    return done(request, { extensions: replace(request, denied) }, now, event.actor, 'extension_denied', { n: found.n }, [
+    if (event.reason !== undefined) denied.decisionReason = event.reason;
+    const detail = event.reason !== undefined ? { n: found.n, reason: event.reason } : { n: found.n };
+    return done(request, { extensions: replace(request, denied) }, now, event.actor, 'extension_denied', detail, [
       { type: 'refresh_message' },
       { type: 'notify_requester', notice: 'extension_denied' },
     ]);

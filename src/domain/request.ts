@@ -182,6 +182,13 @@ export interface AccessRequest {
 
   /** who made the final decision (deny/cancel/revoke) */
   decidedBy?: string | undefined;
+  /**
+   * Why it was denied or revoked, in the words of whoever did it (optional,
+   * at most DECISION_REASON_MAX_LENGTH characters): shown to the requester,
+   * in the channel message and in `status`. Set by a deny, and by a revoke
+   * when it is asked for (before the change is undone).
+   */
+  decisionReason?: string | undefined;
   appliedAt?: Date | undefined;
   endedAt?: Date | undefined;
   /** human-readable reason for failed / drift / timed out outcomes */
@@ -350,6 +357,8 @@ export interface Extension {
   requestedAt: Date;
   /** who denied it */
   decidedBy?: string | undefined;
+  /** why, in the words of whoever denied it (optional) */
+  decisionReason?: string | undefined;
   /** when it was applied, denied, lapsed or failed */
   endedAt?: Date | undefined;
   /** the new expiry, once applied */

@@ -74,9 +74,9 @@ export type RequestEvent =
    * lease it has just won in a second one before that write)
    */
   | ({ type: 'approve'; actor: string; grounds: Grounds; plan?: PlanWrite | undefined } & Lease)
-  | { type: 'deny'; actor: string; grounds: Grounds }
+  | { type: 'deny'; actor: string; grounds: Grounds; reason?: string | undefined }
   | { type: 'cancel'; actor: string; grounds: Grounds }
-  | ({ type: 'revoke'; actor: string; grounds: Grounds } & Lease)
+  | ({ type: 'revoke'; actor: string; grounds: Grounds; reason?: string | undefined } & Lease)
   | { type: 'timeout'; pendingTimeoutSeconds: number }
   | ({ type: 'claim_apply'; maxAttempts: number } & Lease)
   | {
@@ -127,7 +127,7 @@ export type RequestEvent =
   /** the requester asks for more time; a qualifying extension is auto-approved and applied under the lease */
   | ({ type: 'extend'; actor: string; durationSeconds: number; reason: string; grounds: Grounds } & Lease)
   | ({ type: 'approve_extension'; n: number; actor: string; grounds: Grounds } & Lease)
-  | { type: 'deny_extension'; n: number; actor: string; grounds: Grounds }
+  | { type: 'deny_extension'; n: number; actor: string; grounds: Grounds; reason?: string | undefined }
   | ({ type: 'claim_extend'; maxAttempts: number } & Lease)
   | { type: 'extended'; holder: string; expiresAt: Date }
   | { type: 'extend_failed'; holder: string; reason: string; retryable: boolean }

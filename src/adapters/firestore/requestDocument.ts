@@ -10,6 +10,7 @@ import { Timestamp, type DocumentData } from '@google-cloud/firestore';
 import { z } from 'zod';
 import { ErrorCode, WardenError } from '../../domain/errors';
 import { openExtension } from '../../domain/extensions';
+import { storedDecisionReason } from '../../domain/grammar/args';
 import {
   DELIVERY_TYPES,
   EVENT_CATEGORIES,
@@ -48,6 +49,7 @@ const extension = z.object({
   approvals: z.array(approval),
   requestedAt: date,
   decidedBy: optional(z.string()),
+  decisionReason: optional(storedDecisionReason),
   endedAt: optional(date),
   expiresAt: optional(date),
   outcome: optional(z.string()),
@@ -96,6 +98,7 @@ export const requestDocument = z.object({
   context: optional(z.record(z.string(), z.union([z.string(), z.array(z.string())]))),
   result: optional(z.record(z.string(), z.string())),
   decidedBy: optional(z.string()),
+  decisionReason: optional(storedDecisionReason),
   appliedAt: optional(date),
   endedAt: optional(date),
   outcome: optional(z.string()),

@@ -44,6 +44,20 @@ export const CONVERT_OPEN_ACTION = 'runwarden_convert_open';
 export const CONVERT_VIEW = 'runwarden_convert_view';
 export const CONVERT_REASON_BLOCK = 'runwarden_convert_reason';
 
+/**
+ * "Deny with reason…" / "Revoke with reason…" (channel message), "End with
+ * reason…" (App Home), and "Deny with reason…" on an extension: each opens the
+ * decision-reason modal, whose submission decides (value: the request id, or
+ * `<request id>.<n>` for an extension). They sit beside SPEC's buttons, which
+ * keep deciding on a click (docs/decisions.md, "Deny and revoke reasons").
+ */
+export const DENY_WITH_REASON_ACTION = 'runwarden_deny_reason';
+export const REVOKE_WITH_REASON_ACTION = 'runwarden_revoke_reason';
+export const EXTENSION_DENY_WITH_REASON_ACTION = 'runwarden_extension_deny_reason';
+/** The decision-reason modal: its callback id and its optional Reason input (block id = action id). */
+export const DECISION_REASON_VIEW = 'runwarden_decision_reason_view';
+export const DECISION_REASON_BLOCK = 'runwarden_decision_reason';
+
 /** Every action id above, for listeners that register them all. */
 export const ACTION_IDS = [
   APPROVE_ACTION,
@@ -55,6 +69,9 @@ export const ACTION_IDS = [
   CANCEL_ACTION,
   REVIEW_ACTION,
   CONVERT_OPEN_ACTION,
+  DENY_WITH_REASON_ACTION,
+  REVOKE_WITH_REASON_ACTION,
+  EXTENSION_DENY_WITH_REASON_ACTION,
 ] as const;
 
 /** The request form (`/warden` with no arguments): its callback id, blocks and actions. */

@@ -21,13 +21,13 @@ export function createExtend(runner: Runner, runWeighed: RunWeighed) {
     return runWeighed(id, actor, (grounds) => ({ type: 'extend', actor, durationSeconds, reason, grounds, ...runner.lease() }));
   }
 
-  async function decideExtension(decision: ExtensionDecision, ref: string, actor: string): Promise<RunResult> {
+  async function decideExtension(decision: ExtensionDecision, ref: string, actor: string, reason?: string): Promise<RunResult> {
     const parsed = parseExtensionRef(ref);
     if (!parsed) return noSuchRequest(ref);
     const { id, n } = parsed;
     return decision === 'approve'
       ? runWeighed(id, actor, (grounds) => ({ type: 'approve_extension', n, actor, grounds, ...runner.lease() }))
-      : runWeighed(id, actor, (grounds) => ({ type: 'deny_extension', n, actor, grounds }));
+      : runWeighed(id, actor, (grounds) => ({ type: 'deny_extension', n, actor, grounds, reason }));
   }
 
   return { extend, decideExtension };

@@ -97,6 +97,28 @@ export const reasonArg = z
       }),
   );
 
+/** The longest reason a deny or a revoke may give (characters, as for a request's reason). */
+export const DECISION_REASON_MAX_LENGTH = REASON_MAX_LENGTH;
+
+const decisionReasonFits = (text: string): boolean => Array.from(text).length <= DECISION_REASON_MAX_LENGTH;
+
+/**
+ * The optional reason of a deny or a revoke (`/warden revoke <id> [reason…]`,
+ * the Reason of the deny/revoke modal): whitespace runs become one space;
+ * blank is no reason (undefined); longer than DECISION_REASON_MAX_LENGTH
+ * characters is refused with the count.
+ */
+export const decisionReasonArg = z
+  .string()
+  .transform((text) => text.trim().replace(/\s+/g, ' '))
+  .refine(decisionReasonFits, {
+    error: (issue) => `The reason is ${Array.from(String(issue.input)).length} characters long: keep it to ${DECISION_REASON_MAX_LENGTH}.`,
+  })
+  .transform((text) => (text === '' ? undefined : text));
+
+/** A decision reason as stored (read back from Firestore): non-empty, within the limit. */
+export const storedDecisionReason = z.string().min(1).refine(decisionReasonFits, 'a decision reason longer than the limit');
+
 /** `--break-glass`: a switch (the tokenizer records it as "true"). */
 export const breakGlassArg = z
   .literal('true')

@@ -21,7 +21,7 @@ export type TokenizeResult = { ok: true; tokens: Tokens } | { ok: false; error: 
 const FLAG_NAME = /^[a-z][a-z0-9-]*$/;
 
 /** Flags that take no value (switches); present means "true". */
-export const SWITCHES: ReadonlySet<string> = new Set(['break-glass']);
+export const SWITCHES: ReadonlySet<string> = new Set(['break-glass', 'all']);
 
 /** Undoes what Slack clients do to typed text (smart quotes, em-dash flags, mailto links, zero-width spaces). */
 export function normaliseText(text: string): string {

@@ -67,8 +67,8 @@ describe('usage lines', () => {
       '/jit rotate <key> <reason…> [--rotation-period <duration>]',
       '/jit convert <finding> <reason…>',
       '/jit list',
-      '/jit status <id>',
-      '/jit revoke <id>',
+      '/jit status <id> [--all]',
+      '/jit revoke <id> [reason…]',
       '/jit cancel <id>',
       '/jit extend <id> <duration> <reason…>',
       '/jit explain <request…>',
@@ -320,23 +320,42 @@ describe('rotate', () => {
 });
 
 describe.each([
-  ['status', status],
-  ['revoke', revoke],
-  ['cancel', cancel],
-] as const)('%s', (name, module) => {
+  ['status', status, { all: false }],
+  ['revoke', revoke, { reason: undefined }],
+  ['cancel', cancel, {}],
+] as const)('%s', (name, module, extra) => {
   const usage = module.usage();
   test.each<Case>([
-    ['an id', `${name} ${ID}`, { name, id: ID }],
-    ['an id in capitals, in backticks', `${name} \`${ID.toUpperCase()}\``, { name, id: ID }],
-    ['an id with a leading #', `${name} #${ID}`, { name, id: ID }],
+    ['an id', `${name} ${ID}`, { name, id: ID, ...extra } as Command],
+    ['an id in capitals, in backticks', `${name} \`${ID.toUpperCase()}\``, { name, id: ID, ...extra } as Command],
+    ['an id with a leading #', `${name} #${ID}`, { name, id: ID, ...extra } as Command],
   ])('parses %s', (_description, text, command) => expectCommand(text, command));
 
   test.each<Failure>([
     ['no id', name, 'Give the request id: the 10 characters shown in every message about the request.'],
     ['something that is no id', `${name} abc`, '`abc` is not a request id: ids are 10 characters like 7k3mq9xw2p'],
-    ['more than the id', `${name} ${ID} please`, `${name} takes one request id, nothing else`],
-    ['an option', `${name} ${ID} --force yes`, `${name} takes no options (\`--force\`)`],
+    ...(name === 'revoke'
+      ? []
+      : ([['more than the id', `${name} ${ID} please`, `${name} takes one request id, nothing else`]] as Failure[])),
+    [
+      'an option',
+      `${name} ${ID} --force yes`,
+      name === 'status' ? '`--force` is not an option of status: use --all' : `${name} takes no options (\`--force\`)`,
+    ],
   ])('refuses %s', (_description, text, error) => expectFailure(text, error, usage));
+});
+
+describe('status --all and revoke with a reason', () => {
+  test.each<Case>([
+    ['status with --all', `status ${ID} --all`, { name: 'status', id: ID, all: true }],
+    ['revoke with a reason', `revoke ${ID} the incident is over`, { name: 'revoke', id: ID, reason: 'the incident is over' }],
+    ['revoke with a blank-padded reason', `revoke ${ID}   done   now `, { name: 'revoke', id: ID, reason: 'done now' }],
+  ])('parses %s', (_description, text, command) => expectCommand(text, command));
+
+  test.each<Failure>([
+    ['a reason over 500 characters', `revoke ${ID} ${'x'.repeat(501)}`, 'The reason is 501 characters long: keep it to 500.'],
+    ['--all with a value', `status ${ID} --all=yes`, '--all takes no value'],
+  ])('refuses %s', (_description, text, error) => expect(parseCommand(text)).toMatchObject({ ok: false, error }));
 });
 
 describe('list and help', () => {
@@ -383,7 +402,7 @@ describe('unknown commands', () => {
   });
 
   test('the usage of a known subcommand follows the configured slash command', () => {
-    expect(parseCommand('status', '/jit')).toMatchObject({ ok: false, usage: '/jit status <id>' });
+    expect(parseCommand('status', '/jit')).toMatchObject({ ok: false, usage: '/jit status <id> [--all]' });
   });
 });
 

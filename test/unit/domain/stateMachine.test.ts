@@ -216,6 +216,20 @@ describe('deny, cancel, timeout', () => {
     expect(out.effects).toContainEqual({ type: 'notify_requester', notice: 'denied' });
   });
 
+  it('a deny with a reason keeps it on the request and in the denied event; one without adds nothing', () => {
+    const out = ok(transition(pending(), { type: 'deny', actor: 'U0BOB', grounds: grounds(), reason: 'too broad' }, at(5)));
+    expect(out.next).toMatchObject({ status: 'denied', decisionReason: 'too broad' });
+    expect(out.event).toMatchObject({ action: 'denied', detail: { reason: 'too broad' } });
+    const plain = ok(transition(pending(), { type: 'deny', actor: 'U0BOB', grounds: grounds() }, at(5)));
+    expect(plain.next.decisionReason).toBeUndefined();
+    expect(plain.event.detail).toEqual({});
+  });
+
+  it('a refused deny records nothing of its reason on the request', () => {
+    const out = refused(transition(pending(), { type: 'deny', actor: 'U0ALICE', grounds: grounds(), reason: 'mine' }, at(5)));
+    expect(out.record).toMatchObject({ action: 'deny_refused' });
+  });
+
   it('the requester cannot deny their own request', () => {
     expect(refused(transition(pending(), { type: 'deny', actor: 'U0ALICE', grounds: grounds() }, at(5))).error.code).toBe(
       ErrorCode.SelfApproval,
@@ -323,6 +337,17 @@ describe('ending an active change', () => {
     const out = ok(transition(revoking, { type: 'reverted', holder: 'r', detail: {} }, at(101)));
     expect(out.next).toMatchObject({ status: 'revoked', decidedBy: 'U0ALICE' });
     expect(out.event.actor).toBe('U0ALICE');
+  });
+
+  it('a revoke with a reason: kept from the moment it is asked, in revoke_requested and revoked events', () => {
+    const revoking = ok(
+      transition(active(), { type: 'revoke', actor: 'U0BOB', grounds: grounds(), reason: 'done', ...lease('r') }, at(100)),
+    );
+    expect(revoking.next.decisionReason).toBe('done');
+    expect(revoking.event).toMatchObject({ action: 'revoke_requested', detail: { reason: 'done' } });
+    const out = ok(transition(revoking.next, { type: 'reverted', holder: 'r', detail: {} }, at(101)));
+    expect(out.next).toMatchObject({ status: 'revoked', decisionReason: 'done' });
+    expect(out.event).toMatchObject({ action: 'revoked', detail: { reason: 'done' } });
   });
 
   it('an interrupted revoke is finished by the sweep as a revoke', () => {

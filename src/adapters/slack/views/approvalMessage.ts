@@ -7,8 +7,19 @@
  * why) with a Review button until an approver has reviewed it (SPEC §9).
  */
 import { awaitsReview, type AccessRequest } from '../../../domain/request';
-import { APPROVE_ACTION, DECISION_BLOCK, DENY_ACTION, REVIEW_ACTION, REVIEW_BLOCK, REVOKE_ACTION, REVOKE_BLOCK } from '../ids';
+import {
+  APPROVE_ACTION,
+  DECISION_BLOCK,
+  DENY_ACTION,
+  DENY_WITH_REASON_ACTION,
+  REVIEW_ACTION,
+  REVIEW_BLOCK,
+  REVOKE_ACTION,
+  REVOKE_BLOCK,
+  REVOKE_WITH_REASON_ACTION,
+} from '../ids';
 import { approveConfirm, revokeConfirm } from './confirmations';
+import { reasonButton } from './decisionReasonModal';
 import { extensionLines } from './extensionMessage';
 import { changeSummary, kindLabel, requestBlocks, statusLine } from './describe';
 import { type Button, type KnownBlock, type SlackView, LIMITS, contextBlock, mention, plain, safeText, section, truncate } from './format';
@@ -75,7 +86,9 @@ function decisionButtons(request: AccessRequest): KnownBlock {
     style: 'danger',
     value: request.id,
   };
-  return { type: 'actions', block_id: DECISION_BLOCK, elements: [approve, deny] };
+  // after SPEC's two buttons, which keep deciding on a click: the same deny, through a modal that asks for a reason
+  const denyWithReason = reasonButton(DENY_WITH_REASON_ACTION, 'Deny with reason…', request.id);
+  return { type: 'actions', block_id: DECISION_BLOCK, elements: [approve, deny, denyWithReason] };
 }
 
 function revokeButton(request: AccessRequest): KnownBlock {
@@ -86,5 +99,6 @@ function revokeButton(request: AccessRequest): KnownBlock {
     value: request.id,
     confirm: revokeConfirm(request),
   };
-  return { type: 'actions', block_id: REVOKE_BLOCK, elements: [revoke] };
+  const revokeWithReason = reasonButton(REVOKE_WITH_REASON_ACTION, 'Revoke with reason…', request.id);
+  return { type: 'actions', block_id: REVOKE_BLOCK, elements: [revoke, revokeWithReason] };
 }

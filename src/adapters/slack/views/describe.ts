@@ -50,6 +50,11 @@ export function stepText(request: AccessRequest): string {
   return request.step !== undefined && request.steps ? ` (step ${request.step} of ${request.steps.length})` : '';
 }
 
+/** " — reason given: …" for a deny or revoke that gave one (escaped, cut), else "". */
+export function decisionReasonText(reason: string | undefined): string {
+  return reason ? ` — reason given: ${safeText(reason, 500)}` : '';
+}
+
 /** One line for every status (SPEC §7); without `now`, an active grant shows no countdown. */
 export function statusLine(request: AccessRequest, now?: Date): string {
   const by = request.decidedBy ? mention(request.decidedBy) : 'someone';
@@ -83,7 +88,7 @@ export function statusLine(request: AccessRequest, now?: Date): string {
     case 'applied':
       return `:white_check_mark: Applied${request.appliedAt ? ` ${slackDate(request.appliedAt)}` : ''}`;
     case 'denied':
-      return `:x: Denied by ${by}${at}${outcome}`;
+      return `:x: Denied by ${by}${at}${outcome}${decisionReasonText(request.decisionReason)}`;
     case 'cancelled':
       return `:wastebasket: Cancelled by ${request.decidedBy ? by : mention(request.requester)}${at}`;
     case 'timed_out':
@@ -93,7 +98,7 @@ export function statusLine(request: AccessRequest, now?: Date): string {
       return `:checkered_flag: Expired${when ? ` ${slackDate(when)}` : ''} — ${undoneText(request)}`;
     }
     case 'revoked':
-      return `:octagonal_sign: Revoked by ${by}${at} — ${undoneText(request)}`;
+      return `:octagonal_sign: Revoked by ${by}${at} — ${undoneText(request)}${decisionReasonText(request.decisionReason)}`;
     case 'failed':
       return `:warning: Failed — ${request.outcome ? safeText(request.outcome, 1000) : 'no details were recorded'}`;
   }

@@ -5,9 +5,10 @@
  * Pure functions of the request's state.
  */
 import type { AccessRequest, Extension } from '../../../domain/request';
-import { EXTENSION_APPROVE_ACTION, EXTENSION_DECISION_BLOCK, EXTENSION_DENY_ACTION } from '../ids';
+import { EXTENSION_APPROVE_ACTION, EXTENSION_DECISION_BLOCK, EXTENSION_DENY_ACTION, EXTENSION_DENY_WITH_REASON_ACTION } from '../ids';
+import { reasonButton } from './decisionReasonModal';
 import { extensionApproveConfirm } from './confirmations';
-import { changeSummary, kindLabel } from './describe';
+import { changeSummary, decisionReasonText, kindLabel } from './describe';
 import {
   type Button,
   type KnownBlock,
@@ -43,7 +44,7 @@ export function extensionStatusLine(extension: Extension): string {
     case 'applied':
       return `:white_check_mark: ${what}: applied${extension.expiresAt ? `; now ends ${slackDate(extension.expiresAt)}` : ''}`;
     case 'denied':
-      return `:x: ${what}: denied by ${by}`;
+      return `:x: ${what}: denied by ${by}${decisionReasonText(extension.decisionReason)}`;
     case 'lapsed':
       return `:hourglass: ${what}: lapsed${extension.outcome ? ` — ${safeText(extension.outcome, 300)}` : ''}`;
     case 'failed':
@@ -95,5 +96,6 @@ function decisionButtons(request: AccessRequest, extension: Extension): KnownBlo
     confirm: extensionApproveConfirm(request, extension),
   };
   const deny: Button = { type: 'button', action_id: EXTENSION_DENY_ACTION, text: plain('Deny', LIMITS.buttonText), style: 'danger', value };
-  return { type: 'actions', block_id: EXTENSION_DECISION_BLOCK, elements: [approve, deny] };
+  const denyWithReason = reasonButton(EXTENSION_DENY_WITH_REASON_ACTION, 'Deny with reason…', value);
+  return { type: 'actions', block_id: EXTENSION_DECISION_BLOCK, elements: [approve, deny, denyWithReason] };
 }

@@ -18,12 +18,16 @@ import {
   APPROVE_ACTION,
   CANCEL_ACTION,
   DENY_ACTION,
+  DENY_WITH_REASON_ACTION,
   EXTEND_OPEN_ACTION,
   EXTENSION_APPROVE_ACTION,
   EXTENSION_DENY_ACTION,
+  EXTENSION_DENY_WITH_REASON_ACTION,
   REVIEW_ACTION,
   REVOKE_ACTION,
+  REVOKE_WITH_REASON_ACTION,
 } from '../ids';
+import { reasonButton } from './decisionReasonModal';
 import type { ConfirmationDialog } from '@slack/types';
 import { approveConfirm, denyConfirm, extensionApproveConfirm, extensionDenyConfirm, revokeConfirm } from './confirmations';
 import { changeSummary, kindLabel, statusLine } from './describe';
@@ -106,7 +110,10 @@ function activeBlocks(r: AccessRequest, data: HomeData, now: Date): KnownBlock[]
         : 'ending now';
   const waiting = openExtension(r);
   const note = waiting ? `\n:hourglass_flowing_sand: Extension ${waiting.n} (+${waiting.duration}) is waiting for approval.` : '';
-  const buttons = [button(REVOKE_ACTION, 'End now', r.id, 'danger', revokeConfirm(r))];
+  const buttons = [
+    button(REVOKE_ACTION, 'End now', r.id, 'danger', revokeConfirm(r)),
+    reasonButton(REVOKE_WITH_REASON_ACTION, 'End with reason…', r.id),
+  ];
   if (data.extendable.has(r.id)) buttons.push(button(EXTEND_OPEN_ACTION, 'Extend', r.id));
   return [
     section(
@@ -132,6 +139,7 @@ function awaitingBlocks(r: AccessRequest): KnownBlock[] {
       elements: [
         button(APPROVE_ACTION, 'Approve', r.id, 'primary', approveConfirm(r)),
         button(DENY_ACTION, 'Deny', r.id, 'danger', denyConfirm(r)),
+        reasonButton(DENY_WITH_REASON_ACTION, 'Deny with reason…', r.id),
       ],
     },
   ];
@@ -151,6 +159,7 @@ function extensionAwaitingBlocks(r: AccessRequest): KnownBlock[] {
       elements: [
         button(EXTENSION_APPROVE_ACTION, 'Approve', ref, 'primary', extensionApproveConfirm(r, extension)),
         button(EXTENSION_DENY_ACTION, 'Deny', ref, 'danger', extensionDenyConfirm(r, extension)),
+        reasonButton(EXTENSION_DENY_WITH_REASON_ACTION, 'Deny with reason…', ref),
       ],
     },
   ];

@@ -55,7 +55,7 @@ function extensionSentence(r: AccessRequest, what: NoticeKind, id: string, chang
     case 'extended':
       return `:alarm_clock: The ${which}of your request ${id} (${change}) was applied; it now ends ${r.expiresAt ? slackDate(r.expiresAt) : 'later'}.`;
     case 'extension_denied':
-      return `:x: ${ext?.decidedBy ? mention(ext.decidedBy) : 'An approver'} denied the ${which}of your request ${id}; it still ends ${r.expiresAt ? slackDate(r.expiresAt) : 'as planned'}.`;
+      return `:x: ${ext?.decidedBy ? mention(ext.decidedBy) : 'An approver'} denied the ${which}of your request ${id}; it still ends ${r.expiresAt ? slackDate(r.expiresAt) : 'as planned'}.${reasonGiven(ext?.decisionReason)}`;
     case 'extension_lapsed':
       return `:hourglass: The ${which}of your request ${id} lapsed: ${ext?.outcome ? safeText(ext.outcome, 500) : 'the grant ended before it was decided'}.`;
     case 'extension_failed':
@@ -87,11 +87,11 @@ function noticeSentence(r: AccessRequest, what: NoticeKind, slash: string): stri
     case 'applied':
       return appliedSentence(r, id, change, slash);
     case 'denied':
-      return `:x: ${by} denied your request ${id} (${change}).${outcome ? ` ${outcome}` : ''}`;
+      return `:x: ${by} denied your request ${id} (${change}).${outcome ? ` ${outcome}` : ''}${reasonGiven(r.decisionReason)}`;
     case 'expired':
       return `:checkered_flag: Your request ${id} (${change}) expired${r.endedAt ? ` ${slackDate(r.endedAt)}` : ''}: ${outcome ?? endedWhat(r)}.`;
     case 'revoked':
-      return `:octagonal_sign: ${by} revoked your request ${id} (${change}): ${endedWhat(r)}.`;
+      return `:octagonal_sign: ${by} revoked your request ${id} (${change}): ${endedWhat(r)}.${reasonGiven(r.decisionReason)}`;
     case 'failed':
       return `:warning: Your request ${id} (${change}) failed: ${outcome ?? 'no details were recorded'}. Nothing more will be attempted; the operators can see the details in the logs.`;
     case 'timed_out':
@@ -112,6 +112,11 @@ function noticeSentence(r: AccessRequest, what: NoticeKind, slash: string): stri
     default: // the extension notices are answered above
       return `:mag: ${code(shortName(r.target), 200)} no longer matches what your request ${id} (${change}) applied${outcome ? `: ${outcome.replace(/\.$/, '')}` : ''}.`;
   }
+}
+
+/** " Reason given: …" after a deny or revoke that gave one (escaped, cut), else "". */
+function reasonGiven(reason: string | undefined): string {
+  return reason ? ` Reason given: ${safeText(reason, 500)}` : '';
 }
 
 /** "You" when the actor is the requester, their mention otherwise. */

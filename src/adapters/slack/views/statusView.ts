@@ -11,25 +11,32 @@ import { type KnownBlock, type SlackView, LIMITS, linesToSections, mention, safe
 /** Longest detail summary shown for one event. */
 const MAX_DETAIL = 400;
 
-export function statusView(request: AccessRequest, events: AuditEvent[], now?: Date): SlackView {
+/**
+ * `options.all` (`status <id> --all`): every event, the bookkeeping ones marked
+ * `(bookkeeping)`; without it the history alone, with a count of the rest and
+ * how to see them.
+ */
+export function statusView(request: AccessRequest, events: AuditEvent[], now?: Date, options: { all?: boolean } = {}): SlackView {
   const blocks: KnownBlock[] = requestBlocks(request);
   blocks.push(section(`*Status:* ${request.status} · ${statusLine(request, now)}`));
   blocks.push({ type: 'divider' });
 
+  const all = options.all === true;
   const history = events
-    .filter((event) => categoryOf(event) === 'history')
+    .filter((event) => all || categoryOf(event) === 'history')
     .sort((a, b) => a.at.getTime() - b.at.getTime())
     .map(eventLine);
   const bookkeeping = events.length - history.length;
   const kept =
     bookkeeping > 0
       ? [
-          `_…and ${bookkeeping} bookkeeping event${bookkeeping === 1 ? '' : 's'} (Slack deliveries, lease renewals before writes to Google), kept in the audit trail_`,
+          `_…and ${bookkeeping} bookkeeping event${bookkeeping === 1 ? '' : 's'} (Slack deliveries, lease renewals before writes to Google), kept in the audit trail: \`status ${safeText(request.id, 100)} --all\` shows them_`,
         ]
       : [];
   const room = LIMITS.blocks - blocks.length - 1;
+  const title = all ? `*History and bookkeeping* (${history.length})` : `*History* (${history.length})`;
   if (history.length === 0) blocks.push(section('*History*\nNo events recorded.'));
-  else blocks.push(...linesToSections([`*History* (${history.length})`, ...history, ...kept], room, 'event'));
+  else blocks.push(...linesToSections([title, ...history, ...kept], room, 'event'));
 
   const text = `Request ${request.id}: ${changeSummary(request)}, requested by ${mention(request.requester)} — ${request.status}.`;
   return { text: truncate(text, LIMITS.messageText), blocks };
@@ -37,7 +44,8 @@ export function statusView(request: AccessRequest, events: AuditEvent[], now?: D
 
 function eventLine(event: AuditEvent): string {
   const detail = summariseDetail(event.detail);
-  return `${slackDateSeconds(event.at)} · ${mention(event.actor)} · *${safeText(event.action, 100)}*${detail ? ` — ${detail}` : ''}`;
+  const mark = categoryOf(event) === 'bookkeeping' ? ' _(bookkeeping)_' : '';
+  return `${slackDateSeconds(event.at)} · ${mention(event.actor)} · *${safeText(event.action, 100)}*${mark}${detail ? ` — ${detail}` : ''}`;
 }
 
 /**

@@ -16,6 +16,18 @@ describe('request documents, one kind at a time', () => {
     expect(parseDocument(egress.id, toDocument(egress))).toEqual({ ok: true, request: egress });
   });
 
+  it('reads back a deny or revoke reason, and refuses an empty or over-long one (issue 19)', () => {
+    const denied = aRequest({ status: 'denied', decidedBy: 'U0BOB', decisionReason: 'too broad' });
+    expect(parseDocument(denied.id, toDocument(denied))).toEqual({ ok: true, request: denied });
+    for (const bad of ['', 'x'.repeat(501), 42])
+      expect(parseDocument(denied.id, { ...toDocument(denied), decisionReason: bad })).toEqual({
+        ok: false,
+        problem: expect.stringMatching(/^decisionReason: /),
+      });
+    // the limit counts characters, not UTF-16 units: 500 emoji fit
+    expect(parseDocument(denied.id, { ...toDocument(denied), decisionReason: '🙂'.repeat(500) }).ok).toBe(true);
+  });
+
   it('keeps only the fields of the kind the document names', () => {
     const egress = anEgressRequest();
     const parsed = parseDocument(egress.id, {

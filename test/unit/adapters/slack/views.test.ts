@@ -53,17 +53,17 @@ describe('approvalMessage', () => {
     });
   });
 
-  it('shows Approve and Deny only while pending, and Revoke only while active', () => {
+  it('shows Approve and Deny (and Deny with reason…) only while pending, and Revoke (and Revoke with reason…) only while active', () => {
     for (const [, make] of KINDS) {
       for (const status of STATUSES) {
         const view = approvalMessage(inStatus(make(), status), NOW);
         const ids = buttons(view).map((b) => b.action_id);
         const blockIds = actionsBlocks(view).map((b) => b.block_id);
         if (status === 'pending') {
-          expect(ids).toEqual([APPROVE_ACTION, DENY_ACTION]);
+          expect(ids).toEqual([APPROVE_ACTION, DENY_ACTION, 'runwarden_deny_reason']);
           expect(blockIds).toEqual([DECISION_BLOCK]);
         } else if (status === 'active') {
-          expect(ids).toEqual([REVOKE_ACTION]);
+          expect(ids).toEqual([REVOKE_ACTION, 'runwarden_revoke_reason']);
           expect(blockIds).toEqual([REVOKE_BLOCK]);
         } else {
           expect(ids).toEqual([]);
@@ -74,7 +74,7 @@ describe('approvalMessage', () => {
 
   it('gives every button the request id as its value, styles and a confirm dialog on Approve', () => {
     const pending = buttons(approvalMessage(aRequest({ id: 'abc123' }), NOW));
-    expect(pending.map((b) => b.value)).toEqual(['abc123', 'abc123']);
+    expect(pending.map((b) => b.value)).toEqual(['abc123', 'abc123', 'abc123']);
     const [approve, deny] = pending;
     expect(approve?.style).toBe('primary');
     expect(deny?.style).toBe('danger');
@@ -82,7 +82,11 @@ describe('approvalMessage', () => {
     expect(approve?.confirm?.deny?.text).toBe('Cancel');
     expect(approve?.confirm?.text.text).toContain('roles/run.invoker for user:alice@acme.example on service payments-api');
     const revoke = buttons(approvalMessage(inStatus(aRequest({ id: 'abc123' }), 'active'), NOW));
-    expect(revoke.map((b) => [b.value, b.confirm?.style])).toEqual([['abc123', 'danger']]);
+    // the reason button's modal is its confirmation
+    expect(revoke.map((b) => [b.value, b.confirm?.style])).toEqual([
+      ['abc123', 'danger'],
+      ['abc123', undefined],
+    ]);
   });
 
   it('tells the approver whether their click applies the change or only counts towards it', () => {
@@ -400,6 +404,7 @@ describe('extensionMessage', () => {
           ? [
               ['runwarden_extension_approve', `${request.id}.1`, 'Approve'],
               ['runwarden_extension_deny', `${request.id}.1`, 'Deny'],
+              ['runwarden_extension_deny_reason', `${request.id}.1`, 'Deny with reason…'],
             ]
           : [],
       );
