@@ -32,7 +32,11 @@ import { revertFailingNotice, revertRecoveredNotice } from './revertNotice';
 export function requesterNotice(request: AccessRequest, what: NoticeKind, options: { slash: string; extendButton?: boolean }): SlackView {
   const { slash } = options;
   const sentence = noticeSentence(request, what, slash);
-  const footer = `Request ${code(request.id, 100)} · ${code(request.target, 1000)} · \`${slash} status ${request.id}\` shows its history`;
+  // who asked, where, under which rule and why: the same facts as the channel message, in one line
+  const rule = request.rule === undefined ? '' : ` · rule ${code(request.rule, 100)}`;
+  const footer =
+    `Request ${code(request.id, 100)} by ${mention(request.requester)} · ${code(request.target, 1000)}${rule} · ` +
+    `reason: ${safeText(request.reason, 300)} · \`${slash} status ${request.id}\` shows its history`;
   const blocks: KnownBlock[] = [section(sentence)];
   if (options.extendButton) blocks.push({ type: 'actions', elements: [extendButton(request.id)] });
   blocks.push(contextBlock([footer]));
