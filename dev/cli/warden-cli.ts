@@ -15,8 +15,20 @@ import { postToSlackEndpoint } from '../sandbox/slackSigner';
 import { form, suggest } from './formCommands';
 import { home, homeClick } from './homeCommands';
 import { renderView } from './renderView';
-import { readViewState } from './sandboxSlack';
-import { blockActionsBody, FORM_CONTENT_TYPE, SANDBOX_SLACK_DEFAULTS, slashCommandBody } from '../sandbox/slackPayloads';
+import { readViewState, waitForView } from './sandboxSlack';
+import {
+  blockActionsBody,
+  FORM_CONTENT_TYPE,
+  SANDBOX_SLACK_DEFAULTS,
+  slashCommandBody,
+  viewSubmissionBody,
+} from '../sandbox/slackPayloads';
+import {
+  DECISION_REASON_BLOCK,
+  DECISION_REASON_VIEW,
+  DENY_WITH_REASON_ACTION,
+  EXTENSION_DENY_WITH_REASON_ACTION,
+} from '../../src/adapters/slack/ids';
 import { describeAnswer } from './describeAnswer';
 import { messageFilter, selectMessages, type MessageFilter } from './messageFilter';
 import { renderSlackText, type SlackTextContext } from './slackText';
@@ -26,6 +38,8 @@ export const USAGE = `usage:
   warden approve <request id> [--user U…]     click Approve on the request's message (default: the sandbox's approver);
                                               <request id>.<n> for its extension n
   warden deny <request id> [--user U…]        click Deny (<request id>.<n> for an extension)
+  warden deny <request id> --reason "<text>" [--user U…]
+                                              click "Deny with reason…" and submit its modal with that reason
   warden review <request id> [--user U…]      click Review on a break-glass announcement
   warden form [--kind K --target T --setting S --duration D --reason R] [--user U…]
                                               open the request form; with --kind, fill and submit it
@@ -114,6 +128,14 @@ export async function main(argv: string[], io: CliIo = consoleIo): Promise<numbe
   try {
     const sandbox = await readSandbox(args.sandboxFile);
     const [first, second] = args.positionals;
+    // deny <id> --reason R: "Deny with reason…", then the modal it opens, filled and submitted
+    const reasonFlag = /^--reason(?:=(.*))?$/s.exec(args.positionals[2] ?? '');
+    if (first === 'deny' && second && reasonFlag) {
+      const reason = reasonFlag[1] ?? args.positionals[3];
+      if (reason === undefined || args.positionals.length > (reasonFlag[1] === undefined ? 4 : 3))
+        throw new Error(`deny <id> --reason "<text>" takes one quoted reason\n${USAGE}`);
+      return await denyWithReason(sandbox, second, reason, args.user ?? sandbox.defaultApprover, io);
+    }
     if ((first === 'approve' || first === 'deny' || first === 'review') && args.positionals.length === 2 && second) {
       return await click(sandbox, first, second, args.user ?? sandbox.defaultApprover, io);
     }
@@ -229,6 +251,58 @@ async function click(sandbox: Sandbox, decision: 'approve' | 'deny' | 'review', 
   const after = await waitForState(sandbox, reacted, REPLY_TIMEOUT_MS);
   printReplies(before, after.state, tag, user, io);
   if (!after.met) io.err(`(the bot did not answer the click within ${REPLY_TIMEOUT_MS / 1000} s; ${STILL_WORKING})`);
+  return after.met ? 0 : 1;
+}
+
+/** `deny <id> --reason R`: clicks "Deny with reason…" on the request's (or extension's) message, then submits the modal. Exit code. */
+async function denyWithReason(sandbox: Sandbox, id: string, reason: string, user: string, io: CliIo): Promise<number> {
+  const before = await readState(sandbox);
+  const wanted = new Set([DENY_WITH_REASON_ACTION, EXTENSION_DENY_WITH_REASON_ACTION]);
+  const message = [...before.messages]
+    .reverse()
+    .find((m) => buttonsOf(m.blocks ?? []).some((b) => b.value === id && wanted.has(b.actionId)));
+  const button = message && buttonsOf(message.blocks ?? []).find((b) => b.value === id && wanted.has(b.actionId));
+  if (!message || !button) {
+    io.err(`no message with a "Deny with reason…" button for ${id} (see \`warden messages\`)`);
+    return 1;
+  }
+  const views = await readViewState(sandbox);
+  const body = blockActionsBody({
+    userId: user,
+    actionId: button.actionId,
+    value: id,
+    blockId: button.blockId,
+    buttonText: button.text,
+    channelId: message.channel,
+    messageTs: message.ts,
+    messageText: message.text,
+    messageBlocks: message.blocks,
+    teamId: sandbox.teamId,
+  });
+  io.out(`${user} clicks "${button.text}" on ${id}`);
+  const answer = await postToSlackEndpoint(`${sandbox.botUrl}/slack/events`, sandbox.signingSecret, body, FORM_CONTENT_TYPE);
+  if (answer.status !== 200) return 1;
+  const opened = await waitForView(sandbox, (s) => s.modals.length > views.modals.length);
+  const modal = opened.state.modals.slice(views.modals.length).find((m) => m.view.callback_id === DECISION_REASON_VIEW);
+  if (!modal) {
+    io.err('(the click opened no modal within 10 s)');
+    return 1;
+  }
+  io.out(`${user} submits the modal: reason=${JSON.stringify(reason)}`);
+  const submitted = await postToSlackEndpoint(
+    `${sandbox.botUrl}/slack/events`,
+    sandbox.signingSecret,
+    viewSubmissionBody({ userId: user, view: modal.view, viewId: modal.id, values: { [DECISION_REASON_BLOCK]: reason } }),
+    FORM_CONTENT_TYPE,
+  );
+  for (const line of describeAnswer(submitted)) io.out(line);
+  if (submitted.status !== 200) return 1;
+  if (submitted.text.trim() !== '') return 0; // errors shown inline: the bot's answer
+  const updated = (state: State): boolean =>
+    (state.messages.find((m) => m.ts === message.ts && m.channel === message.channel)?.history.length ?? 0) > message.history.length;
+  const after = await waitForState(sandbox, updated, REPLY_TIMEOUT_MS);
+  printReplies(before, after.state, 'none', user, io);
+  if (!after.met) io.err(`(the message was not updated within ${REPLY_TIMEOUT_MS / 1000} s; ${STILL_WORKING})`);
   return after.met ? 0 : 1;
 }
 
