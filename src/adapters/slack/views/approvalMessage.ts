@@ -10,6 +10,7 @@ import { awaitsReview, type AccessRequest } from '../../../domain/request';
 import {
   APPROVE_ACTION,
   DECISION_BLOCK,
+  REASON_BLOCK,
   DENY_ACTION,
   DENY_WITH_REASON_ACTION,
   REVIEW_ACTION,
@@ -31,8 +32,8 @@ export function approvalMessage(request: AccessRequest, now: Date): SlackView {
   const extensions = extensionLines(request);
   if (extensions.length > 0) blocks.push(contextBlock(extensions));
   if (!request.autoApproved) {
-    if (request.status === 'pending') blocks.push(decisionButtons(request));
-    if (request.status === 'active') blocks.push(revokeButton(request));
+    if (request.status === 'pending') blocks.push(...decisionButtons(request));
+    if (request.status === 'active') blocks.push(...revokeButton(request));
     if (awaitsReview(request)) blocks.push(reviewButton(request));
   }
   const text =
@@ -70,7 +71,7 @@ function reviewButton(request: AccessRequest): KnownBlock {
   return { type: 'actions', block_id: REVIEW_BLOCK, elements: [review] };
 }
 
-function decisionButtons(request: AccessRequest): KnownBlock {
+function decisionButtons(request: AccessRequest): KnownBlock[] {
   const approve: Button = {
     type: 'button',
     action_id: APPROVE_ACTION,
@@ -86,12 +87,16 @@ function decisionButtons(request: AccessRequest): KnownBlock {
     style: 'danger',
     value: request.id,
   };
-  // after SPEC's two buttons, which keep deciding on a click: the same deny, through a modal that asks for a reason
+  // SPEC's two buttons alone in their block (they keep deciding on a click); below them, the same deny through a
+  // modal that asks for a reason
   const denyWithReason = reasonButton(DENY_WITH_REASON_ACTION, 'Deny with reason…', request.id);
-  return { type: 'actions', block_id: DECISION_BLOCK, elements: [approve, deny, denyWithReason] };
+  return [
+    { type: 'actions', block_id: DECISION_BLOCK, elements: [approve, deny] },
+    { type: 'actions', block_id: REASON_BLOCK, elements: [denyWithReason] },
+  ];
 }
 
-function revokeButton(request: AccessRequest): KnownBlock {
+function revokeButton(request: AccessRequest): KnownBlock[] {
   const revoke: Button = {
     type: 'button',
     action_id: REVOKE_ACTION,
@@ -100,5 +105,8 @@ function revokeButton(request: AccessRequest): KnownBlock {
     confirm: revokeConfirm(request),
   };
   const revokeWithReason = reasonButton(REVOKE_WITH_REASON_ACTION, 'Revoke with reason…', request.id);
-  return { type: 'actions', block_id: REVOKE_BLOCK, elements: [revoke, revokeWithReason] };
+  return [
+    { type: 'actions', block_id: REVOKE_BLOCK, elements: [revoke] },
+    { type: 'actions', block_id: REASON_BLOCK, elements: [revokeWithReason] },
+  ];
 }

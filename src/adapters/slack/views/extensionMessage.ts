@@ -5,7 +5,13 @@
  * Pure functions of the request's state.
  */
 import type { AccessRequest, Extension } from '../../../domain/request';
-import { EXTENSION_APPROVE_ACTION, EXTENSION_DECISION_BLOCK, EXTENSION_DENY_ACTION, EXTENSION_DENY_WITH_REASON_ACTION } from '../ids';
+import {
+  EXTENSION_APPROVE_ACTION,
+  EXTENSION_DECISION_BLOCK,
+  EXTENSION_DENY_ACTION,
+  EXTENSION_DENY_WITH_REASON_ACTION,
+  EXTENSION_REASON_BLOCK,
+} from '../ids';
 import { reasonButton } from './decisionReasonModal';
 import { extensionApproveConfirm } from './confirmations';
 import { changeSummary, decisionReasonText, kindLabel } from './describe';
@@ -79,13 +85,13 @@ export function extensionMessage(request: AccessRequest, extension: Extension, s
     blocks.push(contextBlock([`Approved by ${who} · ${extension.approvals.length} of ${plural(request.approvalsRequired, 'approval')}`]));
   }
   if (extension.status === 'pending' && request.status === 'active' && !extension.autoApproved)
-    blocks.push(decisionButtons(request, extension));
+    blocks.push(...decisionButtons(request, extension));
   blocks.push(contextBlock([`Extension of request ${code(request.id, 100)} · \`${slash} status ${request.id}\` shows its history`]));
   const text = `Extension ${extension.n} of request ${request.id} by ${mention(request.requester)}: +${extension.duration}${extension.autoApproved ? ' (auto-approved)' : ''}. Reason: ${safeText(extension.reason, 300)}.`;
   return { text: truncate(text, LIMITS.messageText), blocks };
 }
 
-function decisionButtons(request: AccessRequest, extension: Extension): KnownBlock {
+function decisionButtons(request: AccessRequest, extension: Extension): KnownBlock[] {
   const value = extensionRef(request, extension);
   const approve: Button = {
     type: 'button',
@@ -97,5 +103,8 @@ function decisionButtons(request: AccessRequest, extension: Extension): KnownBlo
   };
   const deny: Button = { type: 'button', action_id: EXTENSION_DENY_ACTION, text: plain('Deny', LIMITS.buttonText), style: 'danger', value };
   const denyWithReason = reasonButton(EXTENSION_DENY_WITH_REASON_ACTION, 'Deny with reason…', value);
-  return { type: 'actions', block_id: EXTENSION_DECISION_BLOCK, elements: [approve, deny, denyWithReason] };
+  return [
+    { type: 'actions', block_id: EXTENSION_DECISION_BLOCK, elements: [approve, deny] },
+    { type: 'actions', block_id: EXTENSION_REASON_BLOCK, elements: [denyWithReason] },
+  ];
 }

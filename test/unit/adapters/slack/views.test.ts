@@ -1,5 +1,5 @@
 import { STATUSES, type AccessRequest, type Status } from '../../../../src/domain/request';
-import { APPROVE_ACTION, DECISION_BLOCK, DENY_ACTION, REVOKE_ACTION, REVOKE_BLOCK } from '../../../../src/adapters/slack/ids';
+import { APPROVE_ACTION, DECISION_BLOCK, DENY_ACTION, REASON_BLOCK, REVOKE_ACTION, REVOKE_BLOCK } from '../../../../src/adapters/slack/ids';
 import { approvalMessage } from '../../../../src/adapters/slack/views/approvalMessage';
 import { extensionMessage } from '../../../../src/adapters/slack/views/extensionMessage';
 import { listView } from '../../../../src/adapters/slack/views/listView';
@@ -61,10 +61,15 @@ describe('approvalMessage', () => {
         const blockIds = actionsBlocks(view).map((b) => b.block_id);
         if (status === 'pending') {
           expect(ids).toEqual([APPROVE_ACTION, DENY_ACTION, 'runwarden_deny_reason']);
-          expect(blockIds).toEqual([DECISION_BLOCK]);
+          // SPEC's Approve and Deny alone in their block, the reason button in one of its own
+          expect(blockIds).toEqual([DECISION_BLOCK, REASON_BLOCK]);
+          expect(actionsBlocks(view)[0]?.elements.map((e) => (e as { action_id?: string }).action_id)).toEqual([
+            APPROVE_ACTION,
+            DENY_ACTION,
+          ]);
         } else if (status === 'active') {
           expect(ids).toEqual([REVOKE_ACTION, 'runwarden_revoke_reason']);
-          expect(blockIds).toEqual([REVOKE_BLOCK]);
+          expect(blockIds).toEqual([REVOKE_BLOCK, REASON_BLOCK]);
         } else {
           expect(ids).toEqual([]);
         }
