@@ -39,7 +39,7 @@ export const USAGE = `usage:
                                               <request id>.<n> for its extension n
   warden deny <request id> [--user U…]        click Deny (<request id>.<n> for an extension)
   warden deny <request id> --reason "<text>" [--user U…]
-                                              click "Deny with reason…" and submit its modal with that reason
+                                              click "Deny with reason…" (App Home) and submit its modal with that reason
   warden review <request id> [--user U…]      click Review on a break-glass announcement
   warden form [--kind K --target T --setting S --duration D --reason R] [--user U…]
                                               open the request form; with --kind, fill and submit it
@@ -254,29 +254,23 @@ async function click(sandbox: Sandbox, decision: 'approve' | 'deny' | 'review', 
   return after.met ? 0 : 1;
 }
 
-/** `deny <id> --reason R`: clicks "Deny with reason…" on the request's (or extension's) message, then submits the modal. Exit code. */
+/** `deny <id> --reason R`: clicks "Deny with reason…" in the approver's App Home (request, or extension `<id>.<n>`), then submits the modal. Exit code. */
 async function denyWithReason(sandbox: Sandbox, id: string, reason: string, user: string, io: CliIo): Promise<number> {
   const before = await readState(sandbox);
-  const wanted = new Set([DENY_WITH_REASON_ACTION, EXTENSION_DENY_WITH_REASON_ACTION]);
-  const message = [...before.messages]
-    .reverse()
-    .find((m) => buttonsOf(m.blocks ?? []).some((b) => b.value === id && wanted.has(b.actionId)));
-  const button = message && buttonsOf(message.blocks ?? []).find((b) => b.value === id && wanted.has(b.actionId));
-  if (!message || !button) {
-    io.err(`no message with a "Deny with reason…" button for ${id} (see \`warden messages\`)`);
+  // the request's (or extension's) message, to see it updated once the modal is submitted
+  const message = [...before.messages].reverse().find((m) => buttonsOf(m.blocks ?? []).some((b) => b.value === id));
+  if (!message) {
+    io.err(`no message with buttons for ${id} (see \`warden messages\`)`);
     return 1;
   }
   const views = await readViewState(sandbox);
+  // the channel message carries only SPEC's Approve and Deny; the reason button is App Home's
+  const button = { actionId: id.includes('.') ? EXTENSION_DENY_WITH_REASON_ACTION : DENY_WITH_REASON_ACTION, text: 'Deny with reason…' };
   const body = blockActionsBody({
     userId: user,
     actionId: button.actionId,
     value: id,
-    blockId: button.blockId,
     buttonText: button.text,
-    channelId: message.channel,
-    messageTs: message.ts,
-    messageText: message.text,
-    messageBlocks: message.blocks,
     teamId: sandbox.teamId,
   });
   io.out(`${user} clicks "${button.text}" on ${id}`);

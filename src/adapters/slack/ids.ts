@@ -11,8 +11,6 @@ export const APPROVE_ACTION = 'runwarden_approve';
 export const DENY_ACTION = 'runwarden_deny';
 /** The actions block holding Approve and Deny; present only while pending. */
 export const DECISION_BLOCK = 'runwarden_decision';
-/** the block of the "… with reason…" buttons, apart from SPEC's own buttons (their block holds only those) */
-export const REASON_BLOCK = 'runwarden_reason';
 
 /** "Revoke now" button on an active time-bound grant (value: request id). */
 export const REVOKE_ACTION = 'runwarden_revoke';
@@ -29,7 +27,6 @@ export const EXTENSION_APPROVE_ACTION = 'runwarden_extension_approve';
 export const EXTENSION_DENY_ACTION = 'runwarden_extension_deny';
 /** The actions block holding them; present only while the extension is pending. */
 export const EXTENSION_DECISION_BLOCK = 'runwarden_extension_decision';
-export const EXTENSION_REASON_BLOCK = 'runwarden_extension_reason';
 
 /** "Extend" (App Home, expiry warning): opens the extend modal (value: request id). */
 export const EXTEND_OPEN_ACTION = 'runwarden_extend_open';

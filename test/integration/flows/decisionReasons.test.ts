@@ -68,13 +68,14 @@ it('Deny with reason… opens a modal; its submission denies, and the requester,
   const id = await h.submit('U0ALICE', 'invoker hello 1h reading the logs');
   const message = h.approvalMessage(id);
   if (!message) throw new Error('no approval message');
-  // the button sits beside SPEC's Approve and Deny, which stay as they are
+  // the channel message carries exactly SPEC §6's Approve and Deny; the reason button is the approver's App Home's
   const texts = JSON.stringify(message.blocks);
   expect(texts).toContain('"text":"Approve"');
   expect(texts).toContain('"text":"Deny"');
-  expect(texts).toContain('Deny with reason…');
+  expect(texts).not.toContain('Deny with reason…');
+  expect(JSON.stringify(await h.openHome('U0BOB'))).toContain('Deny with reason…');
 
-  const modal = await openReasonModal('U0BOB', 'runwarden_deny_reason', id, message);
+  const modal = await openReasonModal('U0BOB', 'runwarden_deny_reason', id);
   expect(JSON.stringify(modal.view)).toContain(id);
   expect((await h.request(id)).status).toBe('pending'); // opening the modal decides nothing
 
@@ -104,7 +105,7 @@ it('the modal decides with the same authority re-check: an outsider submitting i
   const id = await h.submit('U0ALICE', 'invoker hello 1h outsiders cannot deny');
   const message = h.approvalMessage(id);
   if (!message) throw new Error('no approval message');
-  const modal = await openReasonModal('U0DAVE', 'runwarden_deny_reason', id, message);
+  const modal = await openReasonModal('U0DAVE', 'runwarden_deny_reason', id);
   const answer = await h.submitView('U0DAVE', modal.view, { [REASON_BLOCK]: 'I say no' }, modal.id);
   expect(answer).toMatchObject({ response_action: 'errors' });
   expect(JSON.stringify(answer)).toContain(REASON_BLOCK);
@@ -112,7 +113,7 @@ it('the modal decides with the same authority re-check: an outsider submitting i
   const events = await h.runwarden.deps.store.events(id);
   expect(events.map((e) => e.action)).toContain('deny_refused');
   // the requester cannot deny her own request through it either
-  const own = await openReasonModal('U0ALICE', 'runwarden_deny_reason', id, message);
+  const own = await openReasonModal('U0ALICE', 'runwarden_deny_reason', id);
   expect(await h.submitView('U0ALICE', own.view, { [REASON_BLOCK]: 'never mind' }, own.id)).toMatchObject({ response_action: 'errors' });
   expect((await h.request(id)).status).toBe('pending');
 });
@@ -121,7 +122,7 @@ it('a reason over 500 characters is refused inline; a blank one denies without a
   const id = await h.submit('U0ALICE', 'invoker hello 1h long reasons');
   const message = h.approvalMessage(id);
   if (!message) throw new Error('no approval message');
-  const modal = await openReasonModal('U0BOB', 'runwarden_deny_reason', id, message);
+  const modal = await openReasonModal('U0BOB', 'runwarden_deny_reason', id);
   const tooLong = await h.submitView('U0BOB', modal.view, { [REASON_BLOCK]: 'x'.repeat(501) }, modal.id);
   expect(tooLong).toEqual({ response_action: 'errors', errors: { [REASON_BLOCK]: 'The reason is 501 characters long: keep it to 500.' } });
   expect((await h.request(id)).status).toBe('pending');
@@ -176,8 +177,9 @@ it("an extension's Deny with reason…: the extension is denied with the reason,
   await h.waitForStatus(id, 'active');
   await h.ask('U0ALICE', `extend ${id} 30m a bit longer`);
   const message = await h.slack.waitFor(() => h.extensionMessage(id, 1), { description: 'the extension message' });
-  expect(JSON.stringify(message.blocks)).toContain('Deny with reason…');
-  const modal = await openReasonModal('U0BOB', 'runwarden_extension_deny_reason', `${id}.1`, message);
+  expect(JSON.stringify(message.blocks)).not.toContain('Deny with reason…');
+  expect(JSON.stringify(await h.openHome('U0BOB'))).toContain('Deny with reason…');
+  const modal = await openReasonModal('U0BOB', 'runwarden_extension_deny_reason', `${id}.1`);
   expect(await h.submitView('U0BOB', modal.view, { [REASON_BLOCK]: 'finish tomorrow' }, modal.id)).toBeUndefined();
   const request = await h.waitForRequest(id, (r) => r.extensions?.[0]?.status === 'denied', 60_000, 'the extension denied');
   expect(request.extensions?.[0]?.decisionReason).toBe('finish tomorrow');

@@ -7,20 +7,8 @@
  * why) with a Review button until an approver has reviewed it (SPEC §9).
  */
 import { awaitsReview, type AccessRequest } from '../../../domain/request';
-import {
-  APPROVE_ACTION,
-  DECISION_BLOCK,
-  REASON_BLOCK,
-  DENY_ACTION,
-  DENY_WITH_REASON_ACTION,
-  REVIEW_ACTION,
-  REVIEW_BLOCK,
-  REVOKE_ACTION,
-  REVOKE_BLOCK,
-  REVOKE_WITH_REASON_ACTION,
-} from '../ids';
+import { APPROVE_ACTION, DECISION_BLOCK, DENY_ACTION, REVIEW_ACTION, REVIEW_BLOCK, REVOKE_ACTION, REVOKE_BLOCK } from '../ids';
 import { approveConfirm, revokeConfirm } from './confirmations';
-import { reasonButton } from './decisionReasonModal';
 import { extensionLines } from './extensionMessage';
 import { changeSummary, kindLabel, requestBlocks, statusLine } from './describe';
 import { type Button, type KnownBlock, type SlackView, LIMITS, contextBlock, mention, plain, safeText, section, truncate } from './format';
@@ -87,13 +75,8 @@ function decisionButtons(request: AccessRequest): KnownBlock[] {
     style: 'danger',
     value: request.id,
   };
-  // SPEC's two buttons alone in their block (they keep deciding on a click); below them, the same deny through a
-  // modal that asks for a reason
-  const denyWithReason = reasonButton(DENY_WITH_REASON_ACTION, 'Deny with reason…', request.id);
-  return [
-    { type: 'actions', block_id: DECISION_BLOCK, elements: [approve, deny] },
-    { type: 'actions', block_id: REASON_BLOCK, elements: [denyWithReason] },
-  ];
+  // exactly SPEC §6's two buttons: a reason for a deny is given from App Home's "Deny with reason…" (decisions.md)
+  return [{ type: 'actions', block_id: DECISION_BLOCK, elements: [approve, deny] }];
 }
 
 function revokeButton(request: AccessRequest): KnownBlock[] {
@@ -104,9 +87,5 @@ function revokeButton(request: AccessRequest): KnownBlock[] {
     value: request.id,
     confirm: revokeConfirm(request),
   };
-  const revokeWithReason = reasonButton(REVOKE_WITH_REASON_ACTION, 'Revoke with reason…', request.id);
-  return [
-    { type: 'actions', block_id: REVOKE_BLOCK, elements: [revoke] },
-    { type: 'actions', block_id: REASON_BLOCK, elements: [revokeWithReason] },
-  ];
+  return [{ type: 'actions', block_id: REVOKE_BLOCK, elements: [revoke] }];
 }

@@ -5,14 +5,7 @@
  * Pure functions of the request's state.
  */
 import type { AccessRequest, Extension } from '../../../domain/request';
-import {
-  EXTENSION_APPROVE_ACTION,
-  EXTENSION_DECISION_BLOCK,
-  EXTENSION_DENY_ACTION,
-  EXTENSION_DENY_WITH_REASON_ACTION,
-  EXTENSION_REASON_BLOCK,
-} from '../ids';
-import { reasonButton } from './decisionReasonModal';
+import { EXTENSION_APPROVE_ACTION, EXTENSION_DECISION_BLOCK, EXTENSION_DENY_ACTION } from '../ids';
 import { extensionApproveConfirm } from './confirmations';
 import { changeSummary, decisionReasonText, kindLabel } from './describe';
 import {
@@ -102,9 +95,6 @@ function decisionButtons(request: AccessRequest, extension: Extension): KnownBlo
     confirm: extensionApproveConfirm(request, extension),
   };
   const deny: Button = { type: 'button', action_id: EXTENSION_DENY_ACTION, text: plain('Deny', LIMITS.buttonText), style: 'danger', value };
-  const denyWithReason = reasonButton(EXTENSION_DENY_WITH_REASON_ACTION, 'Deny with reason…', value);
-  return [
-    { type: 'actions', block_id: EXTENSION_DECISION_BLOCK, elements: [approve, deny] },
-    { type: 'actions', block_id: EXTENSION_REASON_BLOCK, elements: [denyWithReason] },
-  ];
+  // exactly SPEC's Approve and Deny: a reason is given from App Home's "Deny with reason…"
+  return [{ type: 'actions', block_id: EXTENSION_DECISION_BLOCK, elements: [approve, deny] }];
 }

@@ -1,5 +1,5 @@
 import { STATUSES, type AccessRequest, type Status } from '../../../../src/domain/request';
-import { APPROVE_ACTION, DECISION_BLOCK, DENY_ACTION, REASON_BLOCK, REVOKE_ACTION, REVOKE_BLOCK } from '../../../../src/adapters/slack/ids';
+import { APPROVE_ACTION, DECISION_BLOCK, DENY_ACTION, REVOKE_ACTION, REVOKE_BLOCK } from '../../../../src/adapters/slack/ids';
 import { approvalMessage } from '../../../../src/adapters/slack/views/approvalMessage';
 import { extensionMessage } from '../../../../src/adapters/slack/views/extensionMessage';
 import { listView } from '../../../../src/adapters/slack/views/listView';
@@ -53,23 +53,18 @@ describe('approvalMessage', () => {
     });
   });
 
-  it('shows Approve and Deny (and Deny with reason…) only while pending, and Revoke (and Revoke with reason…) only while active', () => {
+  it('shows exactly SPEC §6 Approve and Deny only while pending, and Revoke now only while active (a reason is given from App Home)', () => {
     for (const [, make] of KINDS) {
       for (const status of STATUSES) {
         const view = approvalMessage(inStatus(make(), status), NOW);
         const ids = buttons(view).map((b) => b.action_id);
         const blockIds = actionsBlocks(view).map((b) => b.block_id);
         if (status === 'pending') {
-          expect(ids).toEqual([APPROVE_ACTION, DENY_ACTION, 'runwarden_deny_reason']);
-          // SPEC's Approve and Deny alone in their block, the reason button in one of its own
-          expect(blockIds).toEqual([DECISION_BLOCK, REASON_BLOCK]);
-          expect(actionsBlocks(view)[0]?.elements.map((e) => (e as { action_id?: string }).action_id)).toEqual([
-            APPROVE_ACTION,
-            DENY_ACTION,
-          ]);
+          expect(ids).toEqual([APPROVE_ACTION, DENY_ACTION]);
+          expect(blockIds).toEqual([DECISION_BLOCK]);
         } else if (status === 'active') {
-          expect(ids).toEqual([REVOKE_ACTION, 'runwarden_revoke_reason']);
-          expect(blockIds).toEqual([REVOKE_BLOCK, REASON_BLOCK]);
+          expect(ids).toEqual([REVOKE_ACTION]);
+          expect(blockIds).toEqual([REVOKE_BLOCK]);
         } else {
           expect(ids).toEqual([]);
         }
@@ -79,7 +74,7 @@ describe('approvalMessage', () => {
 
   it('gives every button the request id as its value, styles and a confirm dialog on Approve', () => {
     const pending = buttons(approvalMessage(aRequest({ id: 'abc123' }), NOW));
-    expect(pending.map((b) => b.value)).toEqual(['abc123', 'abc123', 'abc123']);
+    expect(pending.map((b) => b.value)).toEqual(['abc123', 'abc123']);
     const [approve, deny] = pending;
     expect(approve?.style).toBe('primary');
     expect(deny?.style).toBe('danger');
@@ -87,11 +82,7 @@ describe('approvalMessage', () => {
     expect(approve?.confirm?.deny?.text).toBe('Cancel');
     expect(approve?.confirm?.text.text).toContain('roles/run.invoker for user:alice@acme.example on service payments-api');
     const revoke = buttons(approvalMessage(inStatus(aRequest({ id: 'abc123' }), 'active'), NOW));
-    // the reason button's modal is its confirmation
-    expect(revoke.map((b) => [b.value, b.confirm?.style])).toEqual([
-      ['abc123', 'danger'],
-      ['abc123', undefined],
-    ]);
+    expect(revoke.map((b) => [b.value, b.confirm?.style])).toEqual([['abc123', 'danger']]);
   });
 
   it('tells the approver whether their click applies the change or only counts towards it', () => {
@@ -409,7 +400,6 @@ describe('extensionMessage', () => {
           ? [
               ['runwarden_extension_approve', `${request.id}.1`, 'Approve'],
               ['runwarden_extension_deny', `${request.id}.1`, 'Deny'],
-              ['runwarden_extension_deny_reason', `${request.id}.1`, 'Deny with reason…'],
             ]
           : [],
       );
