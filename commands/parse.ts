@@ -9,6 +9,7 @@ import { orList, splitWords, tokenizeWords, type Tokens } from '../src/domain/gr
 import type { RequestKind } from '../src/domain/request';
 import { isRequestKind, KINDS, type KindArgs } from '../src/kinds/registry';
 import * as cancel from './cancel';
+import * as eligible from './eligible';
 import * as explain from './explain';
 import * as extend from './extend';
 import * as help from './help';
@@ -19,7 +20,7 @@ import * as status from './status';
 import { DEFAULT_SLASH_COMMAND } from '../src/domain/grammar/slash';
 
 /** The subcommands that are not a request kind, in the order help lists them (after the kinds). */
-const OTHERS = [list, status, revoke, cancel, extend, explain, posture, help] as const;
+const OTHERS = [list, status, revoke, cancel, extend, eligible, explain, posture, help] as const;
 
 export type CommandName = RequestKind | (typeof OTHERS)[number]['name'];
 
@@ -50,6 +51,7 @@ export type Command =
   | ({ name: 'revoke' } & revoke.RevokeArgs)
   | ({ name: 'cancel' } & cancel.CancelArgs)
   | ({ name: 'extend' } & extend.ExtendArgs)
+  | ({ name: 'eligible' } & eligible.EligibleArgs)
   | ({ name: 'explain' } & explain.ExplainArgs)
   | ({ name: 'posture' } & posture.PostureArgs)
   | ({ name: 'help' } & help.HelpArgs);
@@ -98,6 +100,8 @@ function parseArgsOf(name: CommandName, tokens: Tokens): ParseArgsResult<Command
       return named(name, cancel.parseArgs(tokens));
     case 'extend':
       return named(name, extend.parseArgs(tokens));
+    case 'eligible':
+      return named(name, eligible.parseArgs(tokens));
     case 'explain':
       return named(name, explain.parseArgs(tokens));
     case 'posture':

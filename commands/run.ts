@@ -5,6 +5,7 @@
  */
 import * as cancel from './cancel';
 import type { CommandContext, Reply } from './context';
+import * as eligible from './eligible';
 import * as explain from './explain';
 import * as extend from './extend';
 import * as list from './list';
@@ -29,6 +30,8 @@ export function runCommand(command: Command, ctx: CommandContext): Promise<Reply
       return cancel.handle(command, ctx);
     case 'extend':
       return extend.handle(command, ctx);
+    case 'eligible':
+      return eligible.handle(command, ctx);
     case 'explain':
       return explain.handle(command, ctx);
     case 'posture':

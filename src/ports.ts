@@ -120,8 +120,12 @@ export interface SettingUpdate {
 
 export interface ServicesPort {
   getService(name: string): Promise<ServiceInfo>;
-  /** parent: projects/P/locations/L (L may be "-" for all regions) */
-  listServices(parent: string): Promise<ServiceInfo[]>;
+  /**
+   * parent: projects/P/locations/L (L may be "-" for all regions). `limit`:
+   * at most this many services (per region, and in all), the pages past it
+   * never read; default all.
+   */
+  listServices(parent: string, limit?: number): Promise<ServiceInfo[]>;
   /**
    * A read-modify-write of one setting: reads the service, asks `plan` (pure;
    * called again on every attempt) what to do with it, and to write sends an

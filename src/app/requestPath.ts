@@ -13,7 +13,8 @@ import { registerDecisionReasonListener } from '../adapters/slack/listeners/deci
 import { registerFormListener } from '../adapters/slack/listeners/formListener';
 import { registerHomeListener } from '../adapters/slack/listeners/homeListener';
 import type { SlackListeners } from '../adapters/slack/listeners/slackListeners';
-import { requestForm } from '../adapters/slack/views/requestForm';
+import { closedForm, requestForm } from '../adapters/slack/views/requestForm';
+import { withinAck } from '../adapters/slack/listeners/viewState';
 import type { Policy } from '../domain/policy/schema';
 import type { ChatPort, DeliveryLedger, ViewsPort } from '../ports';
 import type { AppDeps } from './deps';
@@ -30,6 +31,9 @@ export interface RequestPathOptions {
   policy: Policy;
 }
 
+/** How long opening the request form waits to know whether anything is open to the user (of the 3 s a trigger_id lives). */
+const OPEN_DECISION_BUDGET_MS = 1_200;
+
 /** Builds the use cases and registers every Slack listener on `listeners`; returns the use cases. */
 export function createRequestPath({ deps, chat, deliveries, listeners, slashCommand, policy }: RequestPathOptions): UseCases {
   const useCases = createUseCases(deps, createKindEffects({ ...deps, defaults: () => deps.policy().defaults }));
@@ -40,9 +44,32 @@ export function createRequestPath({ deps, chat, deliveries, listeners, slashComm
     context: commandContext,
     deliveries,
     now: () => deps.clock.now(),
-    openForm: async (triggerId) => {
-      await chat.openView(triggerId, requestForm());
-      void useCases.requestForm.warm();
+    openForm: async (triggerId, user) => {
+      // Someone who may request nothing gets a form saying so (closedForm). The trigger_id lives 3 s, so the
+      // decision is waited for at most OPEN_DECISION_BUDGET_MS; a later one replaces the form already open.
+      const closed = useCases.requestForm.closedTo(user).then(
+        (why) => ({ why }),
+        (error: unknown) => {
+          deps.logger.warn('could not tell whether the request form is open to the user', { error: String(error) });
+          return { why: undefined };
+        },
+      );
+      const early = await withinAck(closed, OPEN_DECISION_BUDGET_MS);
+      if (early?.why !== undefined) {
+        await chat.openView(triggerId, closedForm(early.why, slashCommand));
+        return;
+      }
+      const opened = await chat.openView(triggerId, requestForm());
+      if (early !== undefined) {
+        void useCases.requestForm.warm(user);
+        return;
+      }
+      void closed.then(async ({ why }) => {
+        if (why === undefined) return useCases.requestForm.warm(user);
+        await chat.updateView(opened.id, closedForm(why, slashCommand)).catch((error: unknown) => {
+          deps.logger.warn('could not show the closed request form', { error: String(error) });
+        });
+      });
     },
   });
   registerFormListener(listeners, {

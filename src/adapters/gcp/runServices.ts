@@ -96,10 +96,14 @@ export function createRunServices(deps: RunServicesDeps): ServicesPort {
     totalTimeoutMillis: deps.operationTimeoutMs ?? 180_000,
   };
 
-  async function listIn(parent: string): Promise<ServiceInfo[]> {
+  /** The services of one location, at most `limit` (the pages past it are never read). */
+  async function listIn(parent: string, limit = Infinity): Promise<ServiceInfo[]> {
     const services: ServiceInfo[] = [];
-    for await (const service of client.listServicesAsync({ parent }, { autoPaginate: false, ...call }))
+    if (limit <= 0) return services;
+    for await (const service of client.listServicesAsync({ parent }, { autoPaginate: false, ...call })) {
       services.push(toServiceInfo(serviceSchema.parse(service)));
+      if (services.length >= limit) break;
+    }
     return services;
   }
 
@@ -139,17 +143,17 @@ export function createRunServices(deps: RunServicesDeps): ServicesPort {
       }
     },
 
-    async listServices(parent) {
+    async listServices(parent, limit) {
       const match = PARENT.exec(parent);
       if (!match?.[1] || !match[2]) {
         throw new WardenError(ErrorCode.UsageError, `"${parent}" is not of the form projects/P/locations/L.`);
       }
       const [, project, location] = match;
       try {
-        if (location !== '-') return await listIn(parent);
+        if (location !== '-') return await listIn(parent, limit);
         const locations = await locationsOf(project);
-        const perLocation = await Promise.all(locations.map((l) => listIn(`projects/${project}/locations/${l}`)));
-        return perLocation.flat();
+        const perLocation = await Promise.all(locations.map((l) => listIn(`projects/${project}/locations/${l}`, limit)));
+        return perLocation.flat().slice(0, limit ?? Infinity);
       } catch (error) {
         throw toWardenError(error, `the Cloud Run services in ${parent}`);
       }

@@ -16,6 +16,8 @@ import { createExplain } from './explain';
 import { createHome } from './home';
 import { createPostureQueries } from './posture';
 import { createRequestForm } from './requestForm';
+import { createEligible } from './eligible';
+import { createServiceCatalog } from '../serviceCatalog';
 import { createHomeRefresher } from '../homeRefresher';
 import { createHomePublisher } from '../homePublisher';
 import { createInflight } from '../inflight';
@@ -37,6 +39,9 @@ export function createUseCases(deps: AppDeps, kinds: Record<RequestKind, KindEff
   const runWeighed = inflight.track(createRunWeighed(deps, runner));
   const extensions = createExtend(runner, runWeighed);
   const submitRequest = createSubmit(deps, kinds, runner);
+  // Cloud Run service listings, per project, shared by the request form and `eligible`
+  const catalog = createServiceCatalog(deps);
+  const asking = createEligible(deps, catalog);
   return {
     runner,
     submit: inflight.track(async (input: SubmitInput): Promise<SubmitResult> => {
@@ -48,7 +53,9 @@ export function createUseCases(deps: AppDeps, kinds: Record<RequestKind, KindEff
     explain: createExplain(deps, kinds),
     home: { data: home.data, publish },
     // the listing started when the form opens is tracked: a graceful stop lets it end before its client closes
-    requestForm: trackWarm(createRequestForm(deps), inflight),
+    requestForm: trackWarm(createRequestForm(deps, catalog, asking.openTo), inflight),
+    /** `/warden eligible`: the rules that let the user ask (reads only) */
+    eligible: asking.eligible,
     /** resolves once the work Slack requests started has finished (or after `timeoutMs`), for a graceful stop */
     idle: (timeoutMs: number): Promise<void> => inflight.idle(timeoutMs),
     decide: createDecide(runner, runWeighed),

@@ -71,6 +71,7 @@ describe('usage lines', () => {
       '/jit revoke <id> [reason…]',
       '/jit cancel <id>',
       '/jit extend <id> <duration> <reason…>',
+      '/jit eligible',
       '/jit explain <request…>',
       '/jit posture [<scope>]',
       '/jit help',
@@ -383,12 +384,12 @@ describe('unknown commands', () => {
     [
       'an unknown subcommand',
       'grant payments 1h',
-      '`grant` is not a runwarden command: use invoker, egress, ingress, rotate, convert, list, status, revoke, cancel, extend, explain, posture or help (`/warden help` explains them)',
+      '`grant` is not a runwarden command: use invoker, egress, ingress, rotate, convert, list, status, revoke, cancel, extend, eligible, explain, posture or help (`/warden help` explains them)',
     ],
     [
       'an option before any subcommand',
       '--member user:a@b.cd invoker',
-      'Start with a command: use invoker, egress, ingress, rotate, convert, list, status, revoke, cancel, extend, explain, posture or help (`/warden help` explains them)',
+      'Start with a command: use invoker, egress, ingress, rotate, convert, list, status, revoke, cancel, extend, eligible, explain, posture or help (`/warden help` explains them)',
     ],
   ])('refuse %s, with the overview as usage', (_description, text, error) => expectFailure(text, error, overviewUsage()));
 
@@ -396,8 +397,8 @@ describe('unknown commands', () => {
     expect(parseCommand('grant', '/jit')).toEqual({
       ok: false,
       error:
-        '`grant` is not a runwarden command: use invoker, egress, ingress, rotate, convert, list, status, revoke, cancel, extend, explain, posture or help (`/jit help` explains them)',
-      usage: '/jit <invoker|egress|ingress|rotate|convert|list|status|revoke|cancel|extend|explain|posture|help> …',
+        '`grant` is not a runwarden command: use invoker, egress, ingress, rotate, convert, list, status, revoke, cancel, extend, eligible, explain, posture or help (`/jit help` explains them)',
+      usage: '/jit <invoker|egress|ingress|rotate|convert|list|status|revoke|cancel|extend|eligible|explain|posture|help> …',
     });
   });
 
@@ -495,5 +496,17 @@ describe('explain', () => {
     ["the kind's own flags", 'explain rotate run/db x --member user:a@acme.example', '--member'],
   ])('%s: a specific message and the explain usage line', (_, text, error) => {
     expect(parseCommand(text)).toEqual({ ok: false, error: expect.stringContaining(error), usage: '/warden explain <request…>' });
+  });
+});
+
+describe('eligible', () => {
+  test('takes nothing', () => {
+    expect(parseCommand('eligible')).toEqual({ ok: true, command: { name: 'eligible' } });
+  });
+  test.each([
+    ['a word', 'eligible invoker', 'eligible takes no arguments'],
+    ['an option', 'eligible --project acme-prod', 'eligible takes no options (`--project`)'],
+  ])('refuses %s', (_what, text, error) => {
+    expect(parseCommand(text)).toMatchObject({ ok: false, error, usage: '/warden eligible' });
   });
 });

@@ -18,8 +18,8 @@ export interface CommandListenerDeps {
   /** dedupes deliveries of one command (same trigger_id) */
   deliveries: DeliveryLedger;
   now: () => Date;
-  /** `/warden` with no arguments: views.open of the request form with the command's trigger_id */
-  openForm?: ((triggerId: string) => Promise<unknown>) | undefined;
+  /** `/warden` with no arguments: views.open of the request form with the command's trigger_id, for `user` (who typed it) */
+  openForm?: ((triggerId: string, user: string) => Promise<unknown>) | undefined;
 }
 
 export function registerCommandListener(app: SlackListeners, deps: CommandListenerDeps): void {
@@ -29,7 +29,7 @@ export function registerCommandListener(app: SlackListeners, deps: CommandListen
       // Acknowledged first: nothing waits for Slack before the ack. The trigger_id lives 3 s from the
       // user's command, so the form is opened right after, before anything slow.
       await ack();
-      await openForm(command.trigger_id).catch(async (error: unknown) => {
+      await openForm(command.trigger_id, command.user_id).catch(async (error: unknown) => {
         deps.logger.warn('could not open the request form', { error: String(error) });
         const usage = `Use \`${deps.slash} help\` to see the commands, and type the request instead.`;
         await respond({

@@ -22,7 +22,9 @@ import {
   FORM_VIEW,
 } from '../ids';
 import { INPUT_ACTION } from './extendModal';
-import { plain } from './format';
+import { plain, section } from './format';
+import type { EligibleAnswer } from '../../../domain/authority/eligible';
+import { nothingOpen } from './eligibleView';
 
 export interface FormHints {
   /** the longest duration the kind's rules allow, as the grammar writes it */
@@ -112,5 +114,22 @@ export function requestForm(kind?: RequestKind, hints: FormHints = {}): SlackSur
     submit: plain('Ask for approval', 24),
     close: plain('Cancel', 24),
     blocks,
+  };
+}
+
+/**
+ * The request form for someone who may request nothing (no rule lets them
+ * ask for any kind the form offers): a plain section saying why, and no
+ * inputs and no submit button, so they learn it when the form opens rather
+ * than at submission.
+ */
+export function closedForm(why: Extract<EligibleAnswer, { open: false }>, slash: string): SlackSurface {
+  return {
+    type: 'modal',
+    callback_id: FORM_VIEW,
+    private_metadata: '',
+    title: plain('Request access', 24),
+    close: plain('Close', 24),
+    blocks: [section(nothingOpen(why)), section(`\`${slash} eligible\` shows what you may request.`)],
   };
 }
