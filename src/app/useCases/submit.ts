@@ -17,6 +17,7 @@ import type { Refusal } from '../../domain/authority/refusal';
 import { identityEmail, resolveIdentity } from '../../domain/policy/identity';
 import type { AccessRequest, KindRecordFields, RequestKind } from '../../domain/request';
 import { newRequestId } from '../../domain/requestId';
+import { titleFor } from '../../domain/iamCondition';
 import { enqueue } from '../../domain/outbox';
 import { needsFor, withFacts } from '../authorityFacts';
 import type { AppDeps } from '../deps';
@@ -46,6 +47,13 @@ export interface SubmitInput {
 
 export type SubmitResult = { ok: true; request: AccessRequest } | { ok: false; error: WardenError };
 
+/**
+ * How many of a target's active requests submit reads to find a grant the
+ * member already has (one indexed page, the soonest-ending first); past it,
+ * a duplicate is filed as before.
+ */
+const ACTIVE_GRANTS_READ = 200;
+
 /** Requests that count against the policy's maxOpenRequests: waiting for approval or being applied. */
 const OPEN = ['pending', 'approved'] as const;
 
@@ -56,16 +64,52 @@ export function createSubmit(deps: AppDeps, kinds: Record<RequestKind, KindEffec
    */
   async function decide(input: SubmitInput, startsAt: Date | undefined): Promise<SubmitDecision> {
     const policy = deps.policy();
-    const openRequests = await deps.store.countByRequester(input.requester, OPEN);
+    const [openRequests, active] = await Promise.all([
+      deps.store.countByRequester(input.requester, OPEN),
+      // the grants in force on the target: access the member already has is answered with its grant, not filed again
+      deps.store.page({ status: 'active', orderBy: 'expiresAt', target: input.target, limit: ACTIVE_GRANTS_READ }),
+    ]);
+    for (const bad of active.malformed)
+      deps.logger.error('skipped a malformed request document', { requestId: bad.id, problem: bad.problem, reader: 'submit' });
+    const activeGrants = await inForce(
+      input.target,
+      active.requests.filter((request) => request.kind === input.kind && request.role !== undefined && request.member !== undefined),
+    );
     const draft = { ...input, startsAt };
     return withFacts(
       deps.directory,
       policy,
       needsFor(policy, input),
       (facts) =>
-        decideAuthority('submit', { actor: input.requester, draft, openRequests, policy, facts, kinds: KIND_RULES, now: deps.clock.now() }),
+        decideAuthority('submit', {
+          actor: input.requester,
+          draft,
+          openRequests,
+          activeGrants,
+          policy,
+          facts,
+          kinds: KIND_RULES,
+          now: deps.clock.now(),
+        }),
       (d) => (d.verdict === 'refused' ? d.refusal : undefined),
     );
+  }
+
+  /**
+   * Of the active grants recorded on `target`, those whose binding (titled
+   * runwarden-<id>) is on the resource now (one GetIamPolicy, only when there
+   * is a grant to check): a grant whose binding is gone gives no access. When
+   * IAM cannot be read, the record stands.
+   */
+  async function inForce(target: string, grants: AccessRequest[]): Promise<AccessRequest[]> {
+    if (grants.length === 0) return [];
+    try {
+      const titles = new Set((await deps.iam.getBindings(target)).map((binding) => binding.condition?.title));
+      return grants.filter((grant) => titles.has(titleFor(grant.id)));
+    } catch (error) {
+      deps.logger.warn('could not read the IAM policy to find access already granted', { target, error: String(error) });
+      return grants;
+    }
   }
 
   return async function submit(asked: SubmitInput): Promise<SubmitResult> {

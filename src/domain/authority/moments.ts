@@ -46,7 +46,19 @@ interface OnRequest {
 
 /** What each moment is decided on, besides the grounds. */
 export interface MomentArgs {
-  submit: { actor: string; draft: SubmitDraft; /** the requester's open (pending or approved) requests now */ openRequests: number };
+  submit: {
+    actor: string;
+    draft: SubmitDraft;
+    /** the requester's open (pending or approved) requests now */
+    openRequests: number;
+    /**
+     * The active requests of the draft's kind on its target, as read before
+     * the decision (at most a bounded page): one granting the same role to
+     * the same member answers the draft (`already_granted`) instead of a
+     * second grant. Absent: not checked (a dry run that did not read them).
+     */
+    activeGrants?: readonly AccessRequest[] | undefined;
+  };
   approve: OnRequest;
   deny: OnRequest;
   cancel: OnRequest;

@@ -30,6 +30,7 @@ export const REFUSAL_CODES = [
   'break_glass_for_another_member',
   'unreachable_approvals',
   'too_many_open_requests',
+  'already_granted',
   'no_longer_auto_approved',
   'steps_changed',
   // a stored request under the policy in force no longer allowed (wraps one of the above)
@@ -117,6 +118,10 @@ export interface Refusal {
   user?: string | undefined;
   /** no_longer_allowed: the refusal the request would get if asked now */
   because?: Refusal | undefined;
+  /** already_granted: when the grant already in force ends */
+  until?: Date | undefined;
+  /** already_granted: whether the one asking is the grant's requester (who may extend it) */
+  ownGrant?: boolean | undefined;
   /** facts_missing: what was not looked up */
   missing?: { groups: readonly string[]; people: readonly string[] } | undefined;
 }

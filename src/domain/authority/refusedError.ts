@@ -45,6 +45,7 @@ const CODES: Partial<Record<RefusalCode, ErrorCode>> = {
   grant_ending: ErrorCode.InvalidState,
   extension_not_pending: ErrorCode.InvalidState,
   already_ending: ErrorCode.Conflict,
+  already_granted: ErrorCode.Conflict,
   being_extended: ErrorCode.Conflict,
   extension_pending: ErrorCode.Conflict,
   facts_missing: ErrorCode.Upstream,

@@ -12,6 +12,7 @@ import type { FactReader } from './facts';
 import type { KindRules } from './kindRules';
 import type { MomentInput, SubmitDecision } from './moments';
 import type { Refusal } from './refusal';
+import { decideRead } from './manage';
 import { durationRefusal, findRule, qualifiesForAuto, reasonRefusal } from './standing';
 import type { RequestKind } from '../request';
 
@@ -43,6 +44,9 @@ export function decideSubmit(r: FactReader, kinds: Readonly<Record<RequestKind, 
   const startDelaySeconds = draft.startsAt === undefined ? undefined : (draft.startsAt.getTime() - now.getTime()) / 1000;
   const fit = kind.fit(rule, { ...draft, startDelaySeconds }, { policy, requesterMember: identity.member, breakGlass: glass });
   if (!fit.ok) return refused({ ...fit.refusal, glob: fit.refusal.glob ?? glob });
+  // Access the member already has (an active grant of the same role on the same target) is not asked for again.
+  const held = alreadyGranted(r, input, fit.role, fit.member);
+  if (held) return refused(held);
   const problem = durationRefusal(kind, rule, glob, draft.durationSeconds, glass) ?? reasonRefusal(rule.reason, draft.reason);
   if (problem) return refused(problem);
 
@@ -98,4 +102,33 @@ export function possibleApprovers(r: FactReader, group: string, requester: strin
     const own = r.email(user);
     return own !== undefined && own !== granted;
   });
+}
+
+/**
+ * An active grant of `role` to `member` on the draft's target that the one
+ * asking may read (its requester, its member, an approver of its rule, an
+ * auditor: SPEC §4) — the refusal naming it, its end and who may extend it.
+ * A grant they may not read is never named: the draft is decided as if it
+ * were not there.
+ */
+function alreadyGranted(r: FactReader, input: SubmitInput, role: string | undefined, member: string | undefined): Refusal | undefined {
+  if (role === undefined || member === undefined) return undefined;
+  const { draft, actor } = input;
+  for (const grant of input.activeGrants ?? []) {
+    if (grant.status !== 'active' || grant.kind !== draft.kind || grant.target !== draft.target) continue;
+    if (grant.role !== role || grant.member?.toLowerCase() !== member.toLowerCase()) continue;
+    if (decideRead(r, grant, actor).verdict !== 'allowed') continue;
+    return {
+      code: 'already_granted',
+      requestId: grant.id,
+      kind: draft.kind,
+      target: draft.target,
+      role,
+      member,
+      until: grant.expiresAt,
+      user: grant.requester,
+      ownGrant: grant.requester === actor,
+    };
+  }
+  return undefined;
 }

@@ -4,6 +4,7 @@
  * every project the user's rules cover; asking again for access one already
  * has.
  */
+import { plainDate } from '../../../src/adapters/slack/views/format';
 import { startHarness, service, PROJECT, APPROVALS_CHANNEL, type Harness } from '../../support/harness';
 
 jest.setTimeout(180_000);
@@ -137,5 +138,44 @@ describe('the request form', () => {
     h.emulator.seedService({ name: staging('fresh', 'asia-east1') });
     const typed = await h.suggest('U0ALICE', modal, staging('fresh', 'asia-east1'), { runwarden_form_kind: 'invoker' });
     expect(typed.map((o) => o.value)).toEqual([staging('fresh', 'asia-east1')]);
+  });
+});
+
+describe('asking for access one already has', () => {
+  it('is answered with the grant, its end and the extend command — from the slash command and the form — and files nothing', async () => {
+    const id = await h.submit('U0CAROL', 'invoker hello 30m on call');
+    const grant = await h.waitForStatus(id, 'active');
+    const before = h.slack.messages(APPROVALS_CHANNEL).length;
+
+    const again = await h.ask('U0CAROL', 'invoker hello 1h still on call');
+    expect(again).toContain(`through request \`${id}\``);
+    expect(again).toContain('`user:carol@acme.example` already has `roles/run.invoker`');
+    expect(again).toContain(`until ${plainDate(grant.expiresAt ?? new Date(0))}`);
+    expect(again).toContain(`For more time: \`/warden extend ${id} &lt;duration&gt; &lt;reason…&gt;\``);
+
+    const modal = await h.openForm('U0CAROL');
+    const view = await h.chooseKind('U0CAROL', modal, 'invoker');
+    const answer = await h.submitView(
+      'U0CAROL',
+      view,
+      {
+        runwarden_form_kind: 'invoker',
+        runwarden_form_target: service('hello'),
+        runwarden_form_duration: '1h',
+        runwarden_form_reason: 'from the form',
+      },
+      modal.id,
+    );
+    expect(answer).toMatchObject({ response_action: 'errors', errors: { runwarden_form_target: expect.stringContaining(id) } });
+
+    // nothing new was asked for
+    expect(h.slack.messages(APPROVALS_CHANNEL).length).toBe(before);
+    expect(await h.ask('U0CAROL', 'list')).not.toMatch(/still on call|from the form/);
+  });
+
+  it("another member's access on the same service is asked for as usual", async () => {
+    const id = await h.submit('U0ALICE', 'invoker hello 1h my own access');
+    expect((await h.request(id)).member).toBe('user:alice@acme.example');
+    await h.ask('U0ALICE', `cancel ${id}`);
   });
 });

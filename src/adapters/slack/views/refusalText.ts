@@ -10,6 +10,7 @@ import type { Refusal } from '../../../domain/authority/refusal';
 import { RefusedError } from '../../../domain/authority/refusedError';
 import type { WardenError } from '../../../domain/errors';
 import { parseMember } from '../../../domain/resourceNames';
+import { plainDate } from './format';
 
 const STATUS_WORDS: Record<string, string> = {
   pending: 'still pending',
@@ -92,6 +93,17 @@ function noLongerAllowed(r: Refusal, slash: string): string {
   }
 }
 
+/**
+ * Access already in force: the grant's id, its end and the exact command that gives more time. Plain text (the
+ * edge escapes it): no mention or date token, so the requester is named by Slack ID only when it is not the asker.
+ */
+function alreadyGranted(r: Refusal, slash: string): string {
+  const ends = r.until === undefined ? '' : `, until ${plainDate(r.until)}`;
+  const extend = `\`${slash} extend ${r.requestId ?? '?'} <duration> <reason…>\``;
+  const has = `\`${r.member ?? '?'}\` already has \`${r.role ?? '?'}\` on \`${r.target ?? '?'}\` through request ${id(r)}${ends}, so nothing new was asked for.`;
+  return r.ownGrant ? `${has} For more time: ${extend}.` : `${has} Its requester can give it more time: ${extend}.`;
+}
+
 /** The sentence for `refusal`, using `slash` (the configured slash command) where it names a command. */
 export function refusalText(r: Refusal, slash = '/warden'): string {
   switch (r.code) {
@@ -152,6 +164,8 @@ export function refusalText(r: Refusal, slash = '/warden'): string {
       return r.group !== undefined
         ? `This request needs ${r.limit ?? 0} approval(s) from *${r.group}*, but the group has only ${r.count ?? 0} member(s) besides you${r.member !== undefined ? ' and the member being granted' : ''}, so it could never be approved. Ask an admin to fix the policy.`
         : `This request needs ${r.limit ?? 0} different approvers across its steps (one person counts in one step only), but only ${r.count ?? 0} could approve it. Ask an admin to fix the policy.`;
+    case 'already_granted':
+      return alreadyGranted(r, slash);
     case 'too_many_open_requests':
       return `You already have ${r.count ?? 0} open requests (pending or being applied); the policy allows ${r.limit ?? 0} at once. Cancel one you no longer need (\`${slash} cancel\` and its id) or wait for a decision.`;
     case 'no_longer_auto_approved':
