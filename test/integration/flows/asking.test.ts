@@ -119,6 +119,23 @@ describe('the request form', () => {
     expect(JSON.stringify(closed)).toContain('no rule of the policy lets you ask for anything');
   });
 
+  it('replaces the form already open when the lookups answer after the form had to open', async () => {
+    // Erin's Slack profile is looked up for the first time: held past the time the trigger_id allows
+    const held = h.slack.hold('users.info');
+    const opened = await h.openForm('U0ERIN');
+    expect(opened.view).toHaveProperty('submit');
+    await held.reached;
+    held.release();
+    const closed = await h.slack.waitFor(
+      () => {
+        const view = h.slack.modals().find((m) => m.id === opened.id)?.view;
+        return view && JSON.stringify(view).includes('Nothing is open to you') ? view : undefined;
+      },
+      { description: 'the form replaced by the closed form' },
+    );
+    expect(closed).not.toHaveProperty('submit');
+  });
+
   it('opens as usual for someone a rule lets ask', async () => {
     const opened = await h.openForm('U0ALICE');
     expect(JSON.stringify(opened.view)).not.toContain('Nothing is open to you');
