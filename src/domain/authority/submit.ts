@@ -105,7 +105,22 @@ export function possibleApprovers(r: FactReader, group: string, requester: strin
 }
 
 /**
- * An active grant of `role` to `member` on the draft's target that the one
+ * Whether the draft's window — from its --start (else now) for its duration
+ * — meets the grant's — from its start (a scheduled grant's window) until
+ * its expiry. A grant that ends before the draft starts, or a scheduled one
+ * that starts after the draft ends, leaves the draft its own access to ask for.
+ */
+function overlaps(grant: { startsAt?: Date | undefined; expiresAt?: Date | undefined }, draft: SubmitInput['draft'], now: Date): boolean {
+  const from = (draft.startsAt ?? now).getTime();
+  const to = draft.durationSeconds === undefined ? Infinity : from + draft.durationSeconds * 1000;
+  const grantFrom = grant.startsAt?.getTime() ?? -Infinity;
+  const grantTo = grant.expiresAt?.getTime() ?? Infinity;
+  return grantFrom < to && from < grantTo;
+}
+
+/**
+ * An active grant of `role` to `member` on the draft's target, whose window
+ * meets the draft's, that the one
  * asking may read (its requester, its member, an approver of its rule, an
  * auditor: SPEC §4) — the refusal naming it, its end and who may extend it.
  * A grant they may not read is never named: the draft is decided as if it
@@ -117,6 +132,7 @@ function alreadyGranted(r: FactReader, input: SubmitInput, role: string | undefi
   for (const grant of input.activeGrants ?? []) {
     if (grant.status !== 'active' || grant.kind !== draft.kind || grant.target !== draft.target) continue;
     if (grant.role !== role || grant.member?.toLowerCase() !== member.toLowerCase()) continue;
+    if (!overlaps(grant, draft, input.now)) continue;
     if (decideRead(r, grant, actor).verdict !== 'allowed') continue;
     return {
       code: 'already_granted',

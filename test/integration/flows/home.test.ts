@@ -40,6 +40,9 @@ beforeAll(async () => {
   h = await startHarness({ policy: POLICY, logger: recording() });
   h.emulator.seedService({ name: service('hello') });
   h.emulator.seedService({ name: service('orders') });
+  // one service per grant where a test needs many grants of Alice at once (a second active grant of hers on one
+  // service would be answered with the first: issue 19)
+  for (let i = 0; i < 16; i++) h.emulator.seedService({ name: service(`svc-${i}`) });
 });
 afterAll(async () => {
   await h.stop();
@@ -145,7 +148,7 @@ it('Extend opens a modal; its submission is checked like the command and puts th
 
 it('stays within 100 blocks and summarises beyond its lists', async () => {
   const ids: string[] = [];
-  for (let i = 0; i < 14; i++) ids.push(await h.submit('U0ALICE', `invoker hello 1h many requests ${i}`));
+  for (let i = 0; i < 14; i++) ids.push(await h.submit('U0ALICE', `invoker svc-${i} 1h many requests ${i}`));
   const home = await h.openHome('U0ALICE');
   expect(blocksOf(home).length).toBeLessThanOrEqual(100);
   expect(JSON.stringify(home)).toContain('more; `/warden list`');
@@ -154,7 +157,7 @@ it('stays within 100 blocks and summarises beyond its lists', async () => {
 it('a sweep that ends many of a user’s grants publishes their Home once, after its transitions', async () => {
   const ids: string[] = [];
   for (let i = 0; i < 6; i++) {
-    const id = await h.submit('U0ALICE', `invoker ${i % 2 === 0 ? 'hello' : 'orders'} 10m swept together ${i}`);
+    const id = await h.submit('U0ALICE', `invoker svc-${i} 10m swept together ${i}`);
     await h.click('U0BOB', 'approve', id);
     ids.push(id);
   }
@@ -179,7 +182,7 @@ it('a sweep that ends many of a user’s grants publishes their Home once, after
 
 it('a sweep that times out several pending requests publishes each approver’s Home once', async () => {
   const ids: string[] = [];
-  for (let i = 0; i < 4; i++) ids.push(await h.submit('U0ALICE', `invoker hello 1h left waiting ${i}`));
+  for (let i = 0; i < 4; i++) ids.push(await h.submit('U0ALICE', `invoker svc-${i} 1h left waiting ${i}`));
   const waiting = /Waiting for your approval \((\d+)\)/.exec(JSON.stringify(await h.openHome('U0BOB')))?.[1];
   expect(Number(waiting)).toBeGreaterThanOrEqual(ids.length);
   await (await h.runwarden.useCases()).idle(60_000);
@@ -215,7 +218,7 @@ it('neither the reply to a request nor its approval message waits for App Home; 
 
   const first = await within(
     120_000,
-    h.submit('U0ALICE', 'invoker hello 1h while Home publishes hang'),
+    h.submit('U0ALICE', 'invoker svc-15 1h while Home publishes hang'),
     'the reply and the approval message',
   );
   await held[0]?.reached;

@@ -34,7 +34,7 @@ const facts = {
 const until = new Date(NOW.getTime() + 3600_000);
 const grant = aRequest({ id: 'grant12345', status: 'active', target: TARGET, expiresAt: until, requester: 'U0ALICE' });
 
-function decide(actor: string, draft: { role?: string; member?: string }, activeGrants = [grant]) {
+function decide(actor: string, draft: { role?: string; member?: string; startsAt?: Date }, activeGrants = [grant]) {
   return decideAuthority('submit', {
     actor,
     draft: { kind: 'invoker', target: TARGET, reason: 'again', durationSeconds: 3600, ...draft },
@@ -78,4 +78,14 @@ test('a grant the asker may not read is never named', () => {
     verdict: 'refused',
     refusal: { code: 'already_granted', ownGrant: false },
   });
+});
+
+test("a window that does not meet the grant's is asked for as usual", () => {
+  // scheduled to start after the grant ends
+  expect(decide('U0ALICE', { startsAt: new Date(until.getTime() + 60_000) }).verdict).toBe('wait');
+  // scheduled to start before it ends
+  expect(decide('U0ALICE', { startsAt: new Date(until.getTime() - 60_000) }).verdict).toBe('refused');
+  // a scheduled grant whose window opens after the draft's ends
+  const later = { ...grant, startsAt: new Date(NOW.getTime() + 3 * 3600_000), expiresAt: new Date(NOW.getTime() + 4 * 3600_000) };
+  expect(decide('U0ALICE', {}, [later]).verdict).toBe('wait');
 });
