@@ -33,8 +33,17 @@ const calls = (method: string, resource: string): number =>
   h.emulator.calls.filter((c) => c.method === method && (c.request as { resource?: string }).resource === resource).length;
 const ours = (resource: string) => h.emulator.policy(resource).bindings.filter((b) => b.condition?.title.startsWith('runwarden-'));
 
+/**
+ * Distinct (member, role) pairs, so that several grants of one service are each new access: a second active grant
+ * of the same role to the same member would be answered with the first (issue 19).
+ */
+const ASKERS = ['U0ALICE', 'U0CAROL', 'U0DAVE', 'U0ERIN'];
+let asked = 0;
+
 async function grant(name: string, text: string): Promise<string> {
-  const id = await h.submit('U0ALICE', `invoker ${name} 10m ${text}`);
+  const n = asked++;
+  const role = Math.floor(n / ASKERS.length) % 2 === 1 ? ' --role roles/run.viewer' : '';
+  const id = await h.submit(ASKERS[n % ASKERS.length] ?? 'U0ALICE', `invoker ${name} 10m ${text}${role}`);
   await h.click('U0BOB', 'approve', id);
   await h.waitForStatus(id, 'active');
   return id;
@@ -131,7 +140,10 @@ it('a service’s due grants spread over several pages of the due query still ta
     const ids: string[] = [];
     for (const round of [1, 2]) {
       for (const name of ['alpha', 'beta', 'gamma']) {
-        const id = await paged.submit('U0ALICE', `invoker ${name} 10m spread over pages ${round}`);
+        const id = await paged.submit(
+          'U0ALICE',
+          `invoker ${name} 10m spread over pages ${round}${round === 2 ? ' --role roles/run.viewer' : ''}`,
+        );
         await paged.click('U0BOB', 'approve', id);
         await paged.waitForStatus(id, 'active');
         ids.push(id);
