@@ -98,7 +98,8 @@ it('our binding edited by someone else (another member): a revoke leaves theirs 
 
 it('the periodic check reads each service once and ends only the drifted grants, for every kind', async () => {
   const kept = await activeInvoker();
-  const lost = await activeInvoker('invoker hello 2h more debugging');
+  // another role: a second grant of the same role to Alice would be answered with the first (issue 19)
+  const lost = await activeInvoker('invoker hello 2h more debugging --role roles/run.viewer');
   h.emulator.foreignSetBindings(
     HELLO,
     h.emulator.policy(HELLO).bindings.filter((b) => b.condition?.title !== titleFor(lost)),
