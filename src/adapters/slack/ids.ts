@@ -45,11 +45,11 @@ export const CONVERT_VIEW = 'runwarden_convert_view';
 export const CONVERT_REASON_BLOCK = 'runwarden_convert_reason';
 
 /**
- * "Deny with reason…" / "Revoke with reason…" (channel message), "End with
- * reason…" (App Home), and "Deny with reason…" on an extension: each opens the
- * decision-reason modal, whose submission decides (value: the request id, or
- * `<request id>.<n>` for an extension). They sit beside SPEC's buttons, which
- * keep deciding on a click (docs/decisions.md, "Deny and revoke reasons").
+ * App Home's "Deny with reason…" (a request or an extension) and "End with
+ * reason…": each opens the decision-reason modal, whose submission decides
+ * (value: the request id, or `<request id>.<n>` for an extension). They sit
+ * beside SPEC's buttons, which keep deciding on a click; the channel's
+ * messages carry SPEC's buttons only (docs/decisions.md, "Deny and revoke reasons").
  */
 export const DENY_WITH_REASON_ACTION = 'runwarden_deny_reason';
 export const REVOKE_WITH_REASON_ACTION = 'runwarden_revoke_reason';
