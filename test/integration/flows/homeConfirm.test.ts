@@ -25,6 +25,8 @@ let h: Harness;
 beforeAll(async () => {
   h = await startHarness({ policy: POLICY });
   h.emulator.seedService({ name: service('hello') });
+  h.emulator.seedService({ name: service('ledger') });
+  h.emulator.seedService({ name: service('reports') });
 });
 afterAll(async () => {
   await h.stop();
@@ -73,7 +75,7 @@ it('Approve and Deny in the approver’s Home, End now in the requester’s, eac
 });
 
 it('an extension waiting in the approver’s Home: Approve and Deny confirm too', async () => {
-  const id = await h.submit('U0ALICE', 'invoker hello 1h extension confirm');
+  const id = await h.submit('U0ALICE', 'invoker ledger 1h extension confirm'); // (hello: she holds it from the case above)
   await h.press('U0CAROL', 'runwarden_approve', id);
   await h.waitForStatus(id, 'active');
   await h.slash('U0ALICE', `extend ${id} 30m a bit longer`);
@@ -87,8 +89,10 @@ it('an extension waiting in the approver’s Home: Approve and Deny confirm too'
 });
 
 it('App Home and list name where (project, region) and why (the reason) of every request they show', async () => {
-  const id = await h.submit('U0ALICE', 'invoker hello 1h reading the payment logs');
-  const where = new RegExp(`project \`${PROJECT}\` · region \`us-central1\` · reason: reading the payment logs`);
+  const id = await h.submit('U0ALICE', 'invoker reports 1h reading the payment logs');
+  const where = new RegExp(
+    `project \`${PROJECT}\` · region \`us-central1\` · by <@U0ALICE> · rule \`[^\`]+\` · reason: reading the payment logs`,
+  );
   expect(JSON.stringify(await h.openHome('U0BOB'))).toMatch(where);
   expect(JSON.stringify(await h.openHome('U0ALICE'))).toMatch(where);
   const answer = await h.slash('U0BOB', 'list');

@@ -103,6 +103,7 @@ beforeAll(async () => {
   h.emulator.seedService({ name: service('broken') });
   h.emulator.seedService({ name: service('drifty') });
   h.emulator.seedService({ name: service('lost-api') });
+  h.emulator.seedService({ name: service('checkout') });
 
   // a request approved and applied (submitted, approved with how long it waited, applied)
   const granted = await h.submit('U0ALICE', 'invoker hello 1h monitored');
@@ -138,7 +139,7 @@ beforeAll(async () => {
   await until(() => lines.some((l) => l.deliveryOutcome === 'dropped'), 'a dropped delivery');
 
   // break-glass, left unreviewed for more than a day; the sweep keeps reporting it
-  await h.ask('U0ALICE', 'invoker hello 30m --break-glass checkout is down');
+  await h.ask('U0ALICE', 'invoker checkout 30m --break-glass checkout is down'); // (hello: she already holds it)
   h.clock.advance(25 * 3600);
   await h.sweep();
 
