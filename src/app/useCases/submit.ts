@@ -64,16 +64,20 @@ export function createSubmit(deps: AppDeps, kinds: Record<RequestKind, KindEffec
    */
   async function decide(input: SubmitInput, startsAt: Date | undefined): Promise<SubmitDecision> {
     const policy = deps.policy();
+    // the grants in force on the target: access the member already has is answered with its grant, not filed again.
+    // Only a kind that grants a member a role until its IAM condition ends has such grants; no other kind reads them.
+    const grants = kindOf(input.kind).ending === 'condition';
     const [openRequests, active] = await Promise.all([
       deps.store.countByRequester(input.requester, OPEN),
-      // the grants in force on the target: access the member already has is answered with its grant, not filed again
-      deps.store.page({ status: 'active', orderBy: 'expiresAt', target: input.target, limit: ACTIVE_GRANTS_READ }),
+      grants ? deps.store.page({ status: 'active', orderBy: 'expiresAt', target: input.target, limit: ACTIVE_GRANTS_READ }) : undefined,
     ]);
-    for (const bad of active.malformed)
+    for (const bad of active?.malformed ?? [])
       deps.logger.error('skipped a malformed request document', { requestId: bad.id, problem: bad.problem, reader: 'submit' });
     const activeGrants = await inForce(
       input.target,
-      active.requests.filter((request) => request.kind === input.kind && request.role !== undefined && request.member !== undefined),
+      (active?.requests ?? []).filter(
+        (request) => request.kind === input.kind && request.role !== undefined && request.member !== undefined,
+      ),
     );
     const draft = { ...input, startsAt };
     return withFacts(
