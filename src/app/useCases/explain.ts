@@ -2,7 +2,7 @@
  * Explain (`/warden explain <request…>`): the dry run of a request command —
  * what submit would do with it now, and nothing more. It gathers the same
  * facts submit gathers (Slack user groups and identities, the requester's
- * open requests), asks the one authority decision through the domain's dry
+ * open requests, the grants already in force on the target: submitGrounds), asks the one authority decision through the domain's dry
  * run (src/domain/authority/dryRun.ts), and, where the policy would let the
  * request through, makes the same read-only checks submit makes before
  * anyone is asked: the sweep that would end a temporary change, and the
@@ -17,10 +17,7 @@ import type { KindEffects } from '../../kinds/kind';
 import { KIND_RULES } from '../../kinds/registry';
 import { needsFor, withFacts } from '../authorityFacts';
 import type { AppDeps } from '../deps';
-import { resolveAsk, sweepProblem, type SubmitInput } from './submit';
-
-/** Requests that count against the policy's maxOpenRequests, as submit counts them. */
-const OPEN = ['pending', 'approved'] as const;
+import { resolveAsk, submitGrounds, sweepProblem, type SubmitInput } from './submit';
 
 export interface Explanation {
   /** what would be asked, names resolved (full resource name) */
@@ -45,13 +42,14 @@ export function createExplain(deps: AppDeps, kinds: Record<RequestKind, KindEffe
     if (!resolved.ok) return resolved;
     const { input, startsAt } = resolved;
     const policy = deps.policy();
-    const openRequests = await deps.store.countByRequester(input.requester, OPEN);
+    const { openRequests, activeGrants } = await submitGrounds(deps, input);
     const draft = { ...input, startsAt };
     const answer = await withFacts(
       deps.directory,
       policy,
       needsFor(policy, input),
-      (facts) => dryRun({ requester: input.requester, draft, openRequests, policy, facts, kinds: KIND_RULES, now: deps.clock.now() }),
+      (facts) =>
+        dryRun({ requester: input.requester, draft, openRequests, activeGrants, policy, facts, kinds: KIND_RULES, now: deps.clock.now() }),
       (d) => (d.outcome === 'refused' ? d.refusal : undefined),
     );
     if (answer.outcome === 'refused') return { ok: true, explanation: { ask: input, dryRun: answer } };

@@ -55,7 +55,7 @@ export type SubmitResult = { ok: true; request: AccessRequest } | { ok: false; e
 const ACTIVE_GRANTS_READ = 200;
 
 /** Requests that count against the policy's maxOpenRequests: waiting for approval or being applied. */
-const OPEN = ['pending', 'approved'] as const;
+export const OPEN = ['pending', 'approved'] as const;
 
 export function createSubmit(deps: AppDeps, kinds: Record<RequestKind, KindEffects>, runner: Runner) {
   /**
@@ -64,21 +64,7 @@ export function createSubmit(deps: AppDeps, kinds: Record<RequestKind, KindEffec
    */
   async function decide(input: SubmitInput, startsAt: Date | undefined): Promise<SubmitDecision> {
     const policy = deps.policy();
-    // the grants in force on the target: access the member already has is answered with its grant, not filed again.
-    // Only a kind that grants a member a role until its IAM condition ends has such grants; no other kind reads them.
-    const grants = kindOf(input.kind).ending === 'condition';
-    const [openRequests, active] = await Promise.all([
-      deps.store.countByRequester(input.requester, OPEN),
-      grants ? deps.store.page({ status: 'active', orderBy: 'expiresAt', target: input.target, limit: ACTIVE_GRANTS_READ }) : undefined,
-    ]);
-    for (const bad of active?.malformed ?? [])
-      deps.logger.error('skipped a malformed request document', { requestId: bad.id, problem: bad.problem, reader: 'submit' });
-    const activeGrants = await inForce(
-      input.target,
-      (active?.requests ?? []).filter(
-        (request) => request.kind === input.kind && request.role !== undefined && request.member !== undefined,
-      ),
-    );
+    const { openRequests, activeGrants } = await submitGrounds(deps, input);
     const draft = { ...input, startsAt };
     return withFacts(
       deps.directory,
@@ -97,23 +83,6 @@ export function createSubmit(deps: AppDeps, kinds: Record<RequestKind, KindEffec
         }),
       (d) => (d.verdict === 'refused' ? d.refusal : undefined),
     );
-  }
-
-  /**
-   * Of the active grants recorded on `target`, those whose binding (titled
-   * runwarden-<id>) is on the resource now (one GetIamPolicy, only when there
-   * is a grant to check): a grant whose binding is gone gives no access. When
-   * IAM cannot be read, the record stands.
-   */
-  async function inForce(target: string, grants: AccessRequest[]): Promise<AccessRequest[]> {
-    if (grants.length === 0) return [];
-    try {
-      const titles = new Set((await deps.iam.getBindings(target)).map((binding) => binding.condition?.title));
-      return grants.filter((grant) => titles.has(titleFor(grant.id)));
-    } catch (error) {
-      deps.logger.warn('could not read the IAM policy to find access already granted', { target, error: String(error) });
-      return grants;
-    }
   }
 
   return async function submit(asked: SubmitInput): Promise<SubmitResult> {
@@ -214,6 +183,50 @@ export function createSubmit(deps: AppDeps, kinds: Record<RequestKind, KindEffec
     const { outcome, final } = await runner.run(request.id, event);
     return { ok: true, request: (outcome.ok ? final : undefined) ?? request };
   };
+}
+
+/**
+ * What submit weighs besides the policy and the people: how many requests
+ * `input.requester` has open (maxOpenRequests) and, for a kind that grants a
+ * member a role until its IAM condition ends, the grants in force on the
+ * target (access the member already has is answered with its grant, not filed
+ * again). Reads only: one count, one indexed page, one GetIamPolicy at most.
+ * Explain weighs the same.
+ */
+export async function submitGrounds(
+  deps: Pick<AppDeps, 'store' | 'iam' | 'logger'>,
+  input: Pick<SubmitInput, 'requester' | 'kind' | 'target'>,
+): Promise<{ openRequests: number; activeGrants: AccessRequest[] }> {
+  const grants = kindOf(input.kind).ending === 'condition';
+  const [openRequests, active] = await Promise.all([
+    deps.store.countByRequester(input.requester, OPEN),
+    grants ? deps.store.page({ status: 'active', orderBy: 'expiresAt', target: input.target, limit: ACTIVE_GRANTS_READ }) : undefined,
+  ]);
+  for (const bad of active?.malformed ?? [])
+    deps.logger.error('skipped a malformed request document', { requestId: bad.id, problem: bad.problem, reader: 'submit' });
+  const activeGrants = await inForce(
+    deps,
+    input.target,
+    (active?.requests ?? []).filter((request) => request.kind === input.kind && request.role !== undefined && request.member !== undefined),
+  );
+  return { openRequests, activeGrants };
+}
+
+/**
+ * Of the active grants recorded on `target`, those whose binding (titled
+ * runwarden-<id>) is on the resource now (one GetIamPolicy, only when there
+ * is a grant to check): a grant whose binding is gone gives no access. When
+ * IAM cannot be read, the record stands.
+ */
+async function inForce(deps: Pick<AppDeps, 'iam' | 'logger'>, target: string, grants: AccessRequest[]): Promise<AccessRequest[]> {
+  if (grants.length === 0) return [];
+  try {
+    const titles = new Set((await deps.iam.getBindings(target)).map((binding) => binding.condition?.title));
+    return grants.filter((grant) => titles.has(titleFor(grant.id)));
+  } catch (error) {
+    deps.logger.warn('could not read the IAM policy to find access already granted', { target, error: String(error) });
+    return grants;
+  }
 }
 
 /**

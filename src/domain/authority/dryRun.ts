@@ -11,6 +11,7 @@
 import { memberEmail, resolveIdentity } from '../policy/identity';
 import { decideAuthority } from './decideAuthority';
 import { FactReader } from './facts';
+import type { AccessRequest } from '../request';
 import type { Grounds, SubmitDraft } from './moments';
 import type { Refusal } from './refusal';
 import { findRule } from './standing';
@@ -23,6 +24,8 @@ export interface DryRunInput extends Grounds {
   draft: SubmitDraft;
   /** the requester's open (pending or approved) requests now; 0 where unknown (the policy CLI) */
   openRequests: number;
+  /** the grants in force on the draft's target, as submit reads them; none where unknown (the policy CLI) */
+  activeGrants?: readonly AccessRequest[] | undefined;
 }
 
 /** One approval level as it would be asked. */
@@ -74,8 +77,8 @@ export type DryRun =
  * gathers it and asks again), as every authority decision does.
  */
 export function dryRun(input: DryRunInput): DryRun {
-  const { requester, draft, openRequests, policy, facts, kinds, now } = input;
-  const grounds = { policy, facts, kinds, now };
+  const { requester, draft, openRequests, activeGrants, policy, facts, kinds, now } = input;
+  const grounds = { policy, facts, kinds, now, activeGrants };
   const found = findRule(policy, draft.kind, draft.target);
   const rule = found && { name: found.name, index: found.index };
   const decision = decideAuthority('submit', { actor: requester, draft, openRequests, ...grounds });

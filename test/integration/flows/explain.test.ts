@@ -137,3 +137,20 @@ it('(the checks above see what a real request leaves: stored, audited, posted)',
   expect(audited).toContain('submitted');
   expect(h.slack.messages('C0APPROVALS')).toHaveLength(1);
 });
+
+it('access already in force is answered as submit answers it: the grant and how to extend it', async () => {
+  // the request above (Bob's, on hello), approved and in force
+  const [id] = (await firestore.collection('requests').get()).docs.map((doc) => doc.id);
+  if (!id) throw new Error('no request from the case above');
+  await h.click('U0CAROL', 'approve', id);
+  await h.waitForStatus(id, 'active');
+  const answer = await h.slash('U0BOB', 'explain invoker hello 1h more logs');
+  const reply =
+    answer.text.trim() !== ''
+      ? (JSON.parse(answer.text) as { text: string })
+      : (await h.slack.waitFor(() => h.slack.responses(answer.tag)[0], { description: 'the explain reply' })).body;
+  expect(reply.text).toContain(`extend ${id}`);
+  const submitted = await h.ask('U0BOB', 'invoker hello 1h more logs');
+  expect(submitted).toContain(`extend ${id}`);
+  expect((await firestore.collection('requests').get()).size).toBe(1);
+});
