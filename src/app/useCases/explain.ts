@@ -17,7 +17,7 @@ import type { KindEffects } from '../../kinds/kind';
 import { KIND_RULES } from '../../kinds/registry';
 import { needsFor, withFacts } from '../authorityFacts';
 import type { AppDeps } from '../deps';
-import { resolveAsk, submitGrounds, sweepProblem, type SubmitInput } from './submit';
+import { prepareAsk, resolveAsk, submitGrounds, sweepProblem, type SubmitInput } from './submit';
 
 export interface Explanation {
   /** what would be asked, names resolved (full resource name) */
@@ -61,14 +61,7 @@ export function createExplain(deps: AppDeps, kinds: Record<RequestKind, KindEffe
 /** The kind's read-only check before anyone is asked (KindEffects.prepare), as submit makes it; its refusal, if any. */
 async function googleProblem(kind: KindEffects, input: SubmitInput): Promise<WardenError | undefined> {
   try {
-    const prepared = await kind.prepare({
-      kind: input.kind,
-      target: input.target,
-      value: input.value,
-      durationSeconds: input.durationSeconds,
-      rotationPeriodSeconds: input.rotationPeriodSeconds,
-      finding: input.finding,
-    });
+    const prepared = await prepareAsk(kind, input);
     return prepared.ok ? undefined : prepared.error;
   } catch (error) {
     // submit would fail the same way (a missing service, a failed read); a bug is not a refusal

@@ -112,14 +112,7 @@ export function createSubmit(deps: AppDeps, kinds: Record<RequestKind, KindEffec
     const [first] = decision.steps;
     if (first === undefined) throw new Error('unreachable: a rule has at least one approval level');
 
-    const prepared = await kinds[input.kind].prepare({
-      kind: input.kind,
-      target: input.target,
-      value: input.value,
-      durationSeconds: input.durationSeconds,
-      rotationPeriodSeconds: input.rotationPeriodSeconds,
-      finding: input.finding,
-    });
+    const prepared = await prepareAsk(kinds[input.kind], input);
     if (!prepared.ok) return { ok: false, error: prepared.error };
 
     const now = deps.clock.now();
@@ -263,6 +256,18 @@ async function outsiderRefusal(deps: Pick<AppDeps, 'policy' | 'directory'>, requ
   const identity = resolveIdentity(policy, requester, own);
   if (identity.ok) return undefined;
   return { code: identity.reason, user: requester, email: identityEmail(policy, requester, own), domains: policy.domains };
+}
+
+/** The kind's read-only look at Google before anyone is asked (KindEffects.prepare) for what `input` asks. */
+export function prepareAsk(kind: KindEffects, input: SubmitInput): ReturnType<KindEffects['prepare']> {
+  return kind.prepare({
+    kind: input.kind,
+    target: input.target,
+    value: input.value,
+    durationSeconds: input.durationSeconds,
+    rotationPeriodSeconds: input.rotationPeriodSeconds,
+    finding: input.finding,
+  });
 }
 
 /** Why a temporary change of `input` could never end here (its kind is ended by the sweep, which is not configured), if so. */

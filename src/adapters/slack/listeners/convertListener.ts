@@ -18,7 +18,7 @@ import { isFindingId } from '../../../domain/posture/findingId';
 import type { ChatPort, DeliveryLedger, Logger, ViewsPort } from '../../../ports';
 import { CONVERT_OPEN_ACTION, CONVERT_REASON_BLOCK, CONVERT_VIEW } from '../ids';
 import { CONVERT_INPUT_ACTION, convertModal } from '../views/convertModal';
-import { submissionKey } from './formListener';
+import { firstDelivery, REFUSED, submissionKey } from './formListener';
 import type { SlackListeners } from './slackListeners';
 import { tellClicker } from './tellClicker';
 import { inputValue, withinAck } from './viewState';
@@ -114,17 +114,4 @@ export function registerConvertListener(app: SlackListeners, deps: ConvertListen
       });
     }
   });
-}
-
-const REFUSED = ':no_entry:';
-
-/**
- * Whether this delivery of a submission should run: the first one does; a
- * duplicate does only if the first was refused (nothing was filed, so judging
- * it again is safe), never while the first is still running or once it filed.
- */
-async function firstDelivery(ledger: DeliveryLedger, key: string, now: Date): Promise<boolean> {
-  if ((await ledger.claim(key, now)).first) return true;
-  const earlier = await ledger.reply(key);
-  return earlier?.text.startsWith(REFUSED) === true;
 }

@@ -58,7 +58,8 @@ export function submissionKey(viewId: string, state: unknown): string {
     .digest('hex')}`;
 }
 
-const REFUSED = ':no_entry:';
+/** how a refused submission's reply starts, as the delivery ledger records it */
+export const REFUSED = ':no_entry:';
 
 /** The kind a form value names, when the form offers it. */
 const kindNamed = (text: unknown): RequestKind | undefined => FORM_KINDS.find((k) => k.kind === text)?.kind;
@@ -215,7 +216,7 @@ export function registerFormListener(app: SlackListeners, deps: FormDeps): void 
  * duplicate does only if the first was refused (nothing was filed, so judging
  * it again is safe), never while the first is still running or once it filed.
  */
-async function firstDelivery(ledger: DeliveryLedger, key: string, now: Date): Promise<boolean> {
+export async function firstDelivery(ledger: DeliveryLedger, key: string, now: Date): Promise<boolean> {
   if ((await ledger.claim(key, now)).first) return true;
   const earlier = await ledger.reply(key);
   return earlier?.text.startsWith(REFUSED) === true;
