@@ -5,8 +5,9 @@
  * emulator's policy of that service. Then the image's start file (`node
  * dist/image/main.js` with the image's NODE_OPTIONS and compile cache: its own
  * process, so its memory is its own) is swept through POST /jobs/sweep with a
- * Cloud Scheduler token until nothing is deferred. Printed per size: the
- * sweep runs it took (each stops starting work after its time budget),
+ * Cloud Scheduler token until nothing is deferred and no Slack message is
+ * owed. Printed per size: the run in which the last grant ended and the runs
+ * until every message was sent (each run stops starting work after its time budget),
  * SetIamPolicy and GetIamPolicy calls, wall time, the bot's RSS before and its
  * peak (VmHWM) after, its RSS sampled every 250 ms through the runs, the
  * requester's App Home publishes (the Slack stand-in's views.publish count),
@@ -153,6 +154,18 @@ async function transactionFloorMs(projectId: string, rounds = 60): Promise<numbe
   }
 }
 
+/** Requests still active (the bench's only active requests are its due grants). */
+async function stillActive(firestore: Firestore): Promise<number> {
+  const snapshot = await firestore.collection('requests').where('status', '==', 'active').count().get();
+  return snapshot.data().count;
+}
+
+/** Requests whose outbox still owes Slack messages (outboxDueAt is set exactly while it owes one). */
+async function owedMessages(firestore: Firestore): Promise<number> {
+  const snapshot = await firestore.collection('requests').where('outboxDueAt', '>=', new Date(0)).count().get();
+  return snapshot.data().count;
+}
+
 async function sweepOnce(url: string, token: string): Promise<Record<string, number>> {
   const response = await fetch(`${url}/jobs/sweep`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
   if (response.status !== 200) throw new Error(`sweep answered HTTP ${response.status}`);
@@ -177,11 +190,24 @@ async function measure(standIns: StandIns, node: DeployedNode, grants: number, s
     const before = { set: calls('SetIamPolicy'), get: calls('GetIamPolicy'), homes: standIns.slack.homePublishes('U0ALICE') };
     const totals: Record<string, number> = {};
     let runs = 0;
+    /** the run in which the last grant ended, and the wall time to its end */
+    let ended: { runs: number; wallMs: number } | undefined;
+    let owed = 0;
+    const reader = new Firestore({ projectId, ignoreUndefinedProperties: true });
     // the bot's RSS every 250 ms while it sweeps: flat memory means these do not grow with the grants
     const samples: number[] = [];
     const sampler = setInterval(() => samples.push(app.rss()), 250);
     const t0 = nowMs();
     const cpuBefore = app.cpuMs();
+    // when the last grant ended: the active count polled once a second while the runs go on (one aggregation query)
+    let watching = true;
+    const watcher = (async () => {
+      while (watching && !ended) {
+        const run = runs + 1;
+        if ((await stillActive(reader)) === 0) ended = { runs: run, wallMs: nowMs() - t0 };
+        else await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    })();
     try {
       for (;;) {
         const runStarted = nowMs();
@@ -195,11 +221,17 @@ async function measure(standIns: StandIns, node: DeployedNode, grants: number, s
           `  ${grants}/${services} run ${runs}: ${((nowMs() - runStarted) / 1000).toFixed(1)} s, RSS ${mib(app.rss())} MiB, ${done}`,
         );
         for (const [key, value] of Object.entries(counts)) totals[key] = (totals[key] ?? 0) + value;
-        if ((counts.deferred ?? 0) === 0 || runs >= 50) break;
+        // on until every grant has ended and every Slack message they owe has been sent (or given up)
+        owed = await owedMessages(reader);
+        if (((counts.deferred ?? 0) === 0 && owed === 0) || runs >= 50) break;
       }
     } finally {
       clearInterval(sampler);
+      watching = false;
+      await watcher;
+      await reader.terminate();
     }
+    const toEnd = ended ?? { runs: Number.NaN, wallMs: Number.NaN };
     const wallMs = nowMs() - t0;
     const cpuMs = app.cpuMs() - cpuBefore;
     const sorted = [...samples].sort((a, b) => a - b);
@@ -211,13 +243,14 @@ async function measure(standIns: StandIns, node: DeployedNode, grants: number, s
     return [
       `${grants.toLocaleString('en-US')} / ${services}`,
       `${(seedMs / 1000).toFixed(0)} s`,
-      String(runs),
+      String(toEnd.runs),
+      `${runs}${owed > 0 ? ` (${owed} still owed)` : ''}`,
       String(calls('SetIamPolicy') - before.set),
       String(calls('GetIamPolicy') - before.get),
-      `${(wallMs / 1000).toFixed(1)} s`,
-      `${(wallMs / grants).toFixed(1)} ms`,
+      `${(toEnd.wallMs / 1000).toFixed(1)} s / ${(wallMs / 1000).toFixed(1)} s`,
+      `${(toEnd.wallMs / grants).toFixed(1)} ms`,
       `${floorMs.toFixed(1)} ms`,
-      `${(wallMs / grants / floorMs).toFixed(1)}×`,
+      `${(toEnd.wallMs / grants / floorMs).toFixed(1)}×`,
       `${(cpuMs / grants).toFixed(1)} ms`,
       mib(idleRss),
       `${mib(sorted[Math.floor(sorted.length / 2)] ?? 0)} / ${mib(sorted[sorted.length - 1] ?? 0)}`,
@@ -248,11 +281,12 @@ export async function runSweepScale(options: SweepScaleOptions = DEFAULT_SWEEP_S
         [
           'grants / services',
           'seeding',
-          'sweep runs',
+          'runs to end all',
+          'runs until every message sent',
           'SetIamPolicy',
           'GetIamPolicy',
-          'wall (all runs)',
-          'per grant',
+          'wall: all ended / all sent',
+          'per grant (to end)',
           'floor: 1 transaction',
           'per grant / floor',
           'bot CPU per grant',
@@ -268,7 +302,9 @@ export async function runSweepScale(options: SweepScaleOptions = DEFAULT_SWEEP_S
     );
     console.log(
       '\nEach run is one POST /jobs/sweep; a run starts no new work after its time budget (sweepBudgetSeconds, 40 s) and counts the rest\n' +
-        'as deferred, so big backlogs take several runs (one a minute under Cloud Scheduler). Goal: one SetIamPolicy per service\n' +
+        'as deferred, so big backlogs take several runs (one a minute under Cloud Scheduler). Runs go on, back to back, until\n' +
+        'every grant has ended and every Slack message the endings owe (approval message refresh, requester DM) has been sent:\n' +
+        '"runs to end all" is the run in which the last binding came off and its record ended. Goal: one SetIamPolicy per service\n' +
         '(plus retries), memory that does not grow with the number of grants (the store is read in pages of 200), and the\n' +
         "requester's App Home published once per run that ended some of their grants (all grants are one user's: the worst case).",
     );

@@ -229,6 +229,9 @@ export interface RecentQuery {
   limit: number;
 }
 
+/** The most requests one `RequestStore.transactEach` takes: ≤ 4 writes each stays within a commit's 500. */
+export const MAX_TRANSACT_EACH = 100;
+
 export interface RequestStore {
   /** Creates the request with its first audit event; fails if the id exists. */
   create(request: AccessRequest, event: AuditEvent): Promise<void>;
@@ -246,6 +249,19 @@ export interface RequestStore {
    * runwarden_request_not_found.
    */
   transact(id: string, decide: (current: AccessRequest) => TransitionOutcome): Promise<TransitionOutcome>;
+  /**
+   * `transact` for several requests in ONE Firestore transaction: each
+   * document read (one batched read), decided by `decide` and written with its
+   * audit events as `transact` does — all committed together or none (Firestore
+   * retries the whole on contention, so `decide` must be pure). Each refusal is
+   * its own (an unknown id, a document that no longer validates, a transition
+   * refused) and does not stop the others; refusal records are filed after the
+   * commit, as `transact` files them. At most MAX_TRANSACT_EACH ids (a commit
+   * holds up to 500 writes: a transition writes its document and a few events,
+   * https://cloud.google.com/firestore/quotas#writes_and_transactions); more
+   * throws runwarden_internal. Answers by id (duplicates decided once).
+   */
+  transactEach(ids: readonly string[], decide: (current: AccessRequest) => TransitionOutcome): Promise<Map<string, TransitionOutcome>>;
   /** Requests in these statuses, oldest first; documents that do not validate are skipped and named in `malformed`. */
   listByStatus(statuses: readonly Status[]): Promise<RequestListing>;
   listByRequester(requester: string, statuses: readonly Status[]): Promise<RequestListing>;

@@ -45,5 +45,25 @@ export function withAuditLog(store: RequestStore, auditLog: AuditLog): RequestSt
       } else if (outcome.record && seen) auditLog.record(seen, outcome.record);
       return outcome;
     },
+    async transactEach(ids, decide) {
+      // the states the committed attempt decided on, by id
+      const seen = new Map<string, AccessRequest>();
+      const outcomes = await store.transactEach(ids, (current) => {
+        seen.set(current.id, current);
+        return decide(current);
+      });
+      for (const [id, outcome] of outcomes) {
+        if (outcome.ok) {
+          if (!outcome.unaudited) {
+            auditLog.record(outcome.next, outcome.event);
+            for (const event of outcome.then ?? []) auditLog.record(outcome.next, event);
+          }
+        } else {
+          const current = seen.get(id);
+          if (outcome.record && current) auditLog.record(current, outcome.record);
+        }
+      }
+      return outcomes;
+    },
   };
 }

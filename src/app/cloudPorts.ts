@@ -84,6 +84,7 @@ export function createCloudPorts(options: CloudPortsOptions): CloudPorts {
       get: true,
       events: true,
       transact: true,
+      transactEach: true,
       listByStatus: true,
       listByRequester: true,
       listAwaitingReview: true,

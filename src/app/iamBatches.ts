@@ -1,11 +1,11 @@
 /**
  * One IAM read-modify-write per service for the sweep's due grants. The
- * sweep ends a service's due grants concurrently, each in its own run (its
- * claim, its revert, its end — each in its own Firestore transaction, under
- * its own lease), and gives every run a seat in one batch:
+ * sweep ends a service's due grants together (their claims in one Firestore
+ * transaction, their ends in another, each request under its own lease) and
+ * gives every request's revert a seat in one batch:
  *
- *   endDueGrants (src/jobs) → createRemovalBatch(iam, service, n) → a seat per request
- *     → runner.run(id, claim_revert, { batch: seat }) → the kind's revert(…, { batch: seat })
+ *   sweep's endTogether (src/jobs) → createRemovalBatch(iam, service, n) → a seat per request
+ *     → runner.runTogether(claims, seats) → the kind's revert(…, seat)
  *     → seat.removeBinding(…)
  *
  * Every removal the seats ask for is sent to the adapter as ONE

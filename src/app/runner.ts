@@ -17,7 +17,7 @@
  * process dies half-way, the lease runs out and the sweep finishes the work.
  * The lease is checked (and renewed) in a transaction immediately before
  * each write to Google (`guardFor`, the guard every write port requires) —
- * but for an approval's first write, which its claim recorded; a
+ * but for the first write an approval's or a sweep's claim recorded; a
  * write that still lands after the lease was lost is taken back and recorded
  * (lateWrites.ts). Google work comes first, Slack after: a slow Slack never
  * holds a change up.
@@ -27,8 +27,9 @@ import type { AccessRequest } from '../domain/request';
 import { transition, type Effect, type RequestEvent, type TransitionOutcome } from '../domain/stateMachine';
 import type { PlanWrite } from '../domain/transitions';
 import type { Guard, KindEffects } from '../kinds/kind';
+import { MAX_TRANSACT_EACH } from '../ports';
 import type { AppDeps } from './deps';
-import type { EffectWork } from './effects/effect';
+import type { EffectDone, EffectWork } from './effects/effect';
 import { createApply } from './effects/apply';
 import { createExtend } from './effects/extend';
 import { createRevert } from './effects/revert';
@@ -50,15 +51,42 @@ export interface RunOptions {
   batch?: RemovalSeat | undefined;
 }
 
+/** One request's part in `runTogether`: as `run` answers, or the error that stopped it (logged). */
+export interface TogetherResult extends RunResult {
+  error?: unknown;
+}
+
 export interface Runner {
   /** the transition, its Google work, then the delivery of the request's outbox */
   run(id: string, event: RequestEvent, options?: RunOptions): Promise<RunResult>;
+  /**
+   * `run` for several requests at once (the sweep's due grants of one
+   * service), in as few transactions as Firestore allows: ONE transaction
+   * commits every request's transition (`store.transactEach`, up to
+   * MAX_TRANSACT_EACH requests each; more are split into chunks committed
+   * concurrently), their Google work runs concurrently, each under its own
+   * lease and with its seat of `seats` (one IAM batch: one SetIamPolicy),
+   * and ONE transaction per chunk records every outcome. The Slack messages
+   * the transitions queue are not sent here: they wait in the requests'
+   * outboxes for the sweep's outbox pass, so no message holds an ending up.
+   * Answers by request id; every seat is left by the time it answers.
+   */
+  runTogether(events: ReadonlyMap<string, RequestEvent>, seats?: ReadonlyMap<string, RemovalSeat>): Promise<Map<string, TogetherResult>>;
   /** delivers what `request`'s outbox owes now (request as last read); returns the request as last written */
   deliver(request: AccessRequest): Promise<{ request: AccessRequest; report: DeliveryReport }>;
   /** a lease for this process, valid from now */
   lease(): { holder: string; leaseUntil: Date };
   /** what the apply of a request would write first (its kind's `plan`), for the approval that starts it to record */
   plan: PlanWrite;
+  /** what the revert of a request writes first (its kind's `planRevert`), for the claim that starts it to record */
+  planRevert: PlanWrite;
+}
+
+/** The event for `id` (transactEach decides only on the ids it was given). */
+function eventOf(events: ReadonlyMap<string, RequestEvent>, id: string): RequestEvent {
+  const event = events.get(id);
+  if (!event) throw new Error(`no event for request ${id}`);
+  return event;
 }
 
 export function createRunner(deps: AppDeps, kinds: Record<AccessRequest['kind'], KindEffects>, homes?: HomeRefresher): Runner {
@@ -138,7 +166,7 @@ export function createRunner(deps: AppDeps, kinds: Record<AccessRequest['kind'],
   /**
    * Checks and renews this process's lease immediately before a write to
    * Google, recording what is about to be written — in a transaction, except
-   * once: the first write of an apply whose claim, committed by this process
+   * once: the first write of an apply or a revert whose claim, committed by this process
    * under `holder`, already recorded exactly this `writing` (plannedBy) and
    * whose lease has at least half its length left. Then that claim is the
    * check: no other process may take the request before the lease ends.
@@ -161,7 +189,114 @@ export function createRunner(deps: AppDeps, kinds: Record<AccessRequest['kind'],
     };
   }
 
-  const plan: PlanWrite = (request, now) => kinds[request.kind].plan?.(request, now);
+  /** The Google effect of a transition (apply, revert or extend), if it has one: a transition never has two. */
+  function googleEffect(outcome: TransitionOutcome): Effect | undefined {
+    return outcome.ok ? outcome.effects.find((effect) => work[effect.type] !== undefined) : undefined;
+  }
 
-  return { run, lease, plan, deliver: (request) => outbox.deliver(request) };
+  async function runTogether(
+    events: ReadonlyMap<string, RequestEvent>,
+    seats: ReadonlyMap<string, RemovalSeat> = new Map(),
+  ): Promise<Map<string, TogetherResult>> {
+    const results = new Map<string, TogetherResult>();
+    const ids = [...events.keys()];
+    const chunks: string[][] = [];
+    for (let i = 0; i < ids.length; i += MAX_TRANSACT_EACH) chunks.push(ids.slice(i, i + MAX_TRANSACT_EACH));
+    try {
+      // concurrently: a chunk's Google work waits in the IAM batch for the seats of the others
+      await Promise.all(chunks.map((chunk) => together(chunk, events, seats, results)));
+    } finally {
+      for (const seat of seats.values()) seat.leave();
+    }
+    return results;
+  }
+
+  /** One chunk of `runTogether`: its claim transaction, its Google work, its record transaction. */
+  async function together(
+    ids: readonly string[],
+    events: ReadonlyMap<string, RequestEvent>,
+    seats: ReadonlyMap<string, RemovalSeat>,
+    results: Map<string, TogetherResult>,
+  ): Promise<void> {
+    const failed = (chunk: readonly string[], error: unknown, what: string): void => {
+      const failure = asWardenError(error);
+      logger.error(what, { requestIds: chunk, error: failure.operatorMessage });
+      for (const id of chunk) results.set(id, { outcome: { ok: false, error: failure }, error });
+    };
+    const before = new Map<string, AccessRequest>();
+    let claimed: Map<string, TransitionOutcome>;
+    try {
+      claimed = await store.transactEach(ids, (current) => {
+        before.set(current.id, current);
+        return transition(current, eventOf(events, current.id), clock.now());
+      });
+    } catch (error) {
+      return failed(ids, error, 'transitions together failed; nothing changed');
+    }
+    // Each claimed request's Google work, concurrently (removals meet in their IAM batch).
+    const outcomes: Array<{ id: string; claim: AccessRequest; done: EffectDone }> = [];
+    await Promise.all(
+      ids.map(async (id) => {
+        const outcome = claimed.get(id);
+        if (!outcome?.ok) {
+          seats.get(id)?.leave();
+          if (outcome) results.set(id, { outcome });
+          return;
+        }
+        const log = logger.child({ requestId: id });
+        log.info(`request ${outcome.event.action}`, { status: outcome.next.status, actor: outcome.event.actor });
+        results.set(id, { outcome, final: outcome.next });
+        if (outcome.effects.length > 0) await homes?.afterTransition(before.get(id), outcome.next);
+        const effect = googleEffect(outcome);
+        const google = effect && work[effect.type];
+        try {
+          const done =
+            google && (await google(outcome.next, { guard: guardFor(outcome.next, outcome.next.op?.holder ?? ''), batch: seats.get(id) }));
+          if (done) outcomes.push({ id, claim: outcome.next, done });
+        } catch (error) {
+          log.error('effect failed', { effect: effect?.type, error: asWardenError(error).operatorMessage });
+        } finally {
+          seats.get(id)?.leave();
+        }
+      }),
+    );
+    if (outcomes.length === 0) return;
+    // Every outcome recorded in one transaction.
+    const byId = new Map(outcomes.map((o) => [o.id, o]));
+    const doneEvents = new Map(outcomes.map((o) => [o.id, o.done.event]));
+    const recordedFrom = new Map<string, AccessRequest>();
+    let recorded: Map<string, TransitionOutcome>;
+    try {
+      recorded = await store.transactEach([...byId.keys()], (current) => {
+        recordedFrom.set(current.id, current);
+        return transition(current, eventOf(doneEvents, current.id), clock.now());
+      });
+    } catch (error) {
+      // Left claimed under their leases: once those run out, the sweep finishes them (a revert finds its removal done).
+      return failed([...byId.keys()], error, 'outcomes together could not be recorded; the sweep finishes them once their leases end');
+    }
+    await Promise.all(
+      outcomes.map(async ({ id, claim, done }) => {
+        const outcome = recorded.get(id);
+        if (!outcome?.ok) {
+          await done.late?.();
+          return;
+        }
+        logger
+          .child({ requestId: id })
+          .info(`request ${outcome.event.action}`, { status: outcome.next.status, actor: outcome.event.actor });
+        if (outcome.effects.length > 0) await homes?.afterTransition(recordedFrom.get(id) ?? claim, outcome.next);
+        let final = outcome.next;
+        // a recorded outcome that starts more Google work (none does today) carries on alone
+        const more = googleEffect(outcome);
+        if (more) final = (await perform(final, more, undefined)) ?? final;
+        results.set(id, { outcome: results.get(id)?.outcome ?? outcome, final });
+      }),
+    );
+  }
+
+  const plan: PlanWrite = (request, now) => kinds[request.kind].plan?.(request, now);
+  const planRevert: PlanWrite = (request) => kinds[request.kind].planRevert?.(request);
+
+  return { run, runTogether, lease, plan, planRevert, deliver: (request) => outbox.deliver(request) };
 }

@@ -9,7 +9,7 @@ import type { AccessRequest, Approval, AuditEvent, Operation } from './request';
 import { SYSTEM_ACTOR } from './request';
 import { lapseOpenExtension } from './extensions';
 import { decideAuthority } from './authority/decideAuthority';
-import { done, holds, refusedBy, wrongState, type Effect, type RequestEvent, type TransitionOutcome } from './transitions';
+import { done, holds, recordPlanned, refusedBy, wrongState, type Effect, type RequestEvent, type TransitionOutcome } from './transitions';
 
 /**
  * An approval, weighed against the policy in force and the facts the click
@@ -70,26 +70,18 @@ export function approve(request: AccessRequest, event: Extract<RequestEvent, { t
   const claimed: Partial<AccessRequest> = { ...changes, status: 'approved', op };
   // The apply's first write recorded as being written with the claim (never over a write recorded before).
   const planned = request.writing === undefined ? event.plan?.({ ...request, ...claimed }, now) : undefined;
+  // `plannedBy`: whose claim recorded it, so that only this claim's apply writes it (a later one computes afresh)
+  const recorded = planned ? recordPlanned(request, planned, event.holder, now) : undefined;
   const outcome = done(
     request,
-    // `plannedBy`: whose claim recorded it, so that only this claim's apply writes it (a later one computes afresh)
-    planned ? { ...claimed, writing: { ...planned.writing, plannedBy: event.holder } } : claimed,
+    recorded ? { ...claimed, writing: recorded.writing } : claimed,
     now,
     event.actor,
     'approved',
     { count, required, ...stepDetail, rule: decision.rule.name },
     [{ type: 'refresh_message' }, { type: 'notify_requester', notice: 'approved' }, { type: 'apply' }],
   );
-  if (!planned) return { ...outcome, also };
-  // bookkeeping, as the lease renewal before a write records it (src/domain/lease.ts)
-  const write: AuditEvent = {
-    at: now,
-    actor: SYSTEM_ACTOR,
-    action: 'google_write',
-    detail: { call: planned.call, ...planned.writing },
-    category: 'bookkeeping',
-  };
-  return { ...outcome, also, then: [write] };
+  return recorded ? { ...outcome, also, then: [recorded.event] } : { ...outcome, also };
 }
 
 /**

@@ -16,6 +16,7 @@ import {
   done,
   holds,
   leaseIsLive,
+  recordPlanned,
   refuse,
   staleResult,
   wrongState,
@@ -98,12 +99,22 @@ export function claimRevert(request: AccessRequest, event: Extract<RequestEvent,
     leaseUntil: event.leaseUntil,
     attempts,
   };
-  const changes: Partial<AccessRequest> = lapse.extensions ? { op, extensions: lapse.extensions } : { op };
+  // The revert's first write recorded with the claim (as an approval records its apply's): no renewal right after it.
+  // Only on the first attempt: a retry's guard records its write, so a removal an earlier attempt planned (and may
+  // have made) stays evidence that an absent binding is runwarden's own doing.
+  const planned = attempts === 1 ? event.plan?.({ ...request, op }, now) : undefined;
+  const recorded = planned ? recordPlanned(request, planned, event.holder, now) : undefined;
+  const changes: Partial<AccessRequest> = {
+    op,
+    ...(lapse.extensions ? { extensions: lapse.extensions } : {}),
+    ...(recorded ? { writing: recorded.writing } : {}),
+  };
   const effects = lapse.extensions ? [{ type: 'refresh_message' } as const, ...lapse.effects] : [];
-  return done(request, changes, now, SYSTEM_ACTOR, 'revert_started', { intent: op.intent, attempt: attempts }, [
+  const outcome = done(request, changes, now, SYSTEM_ACTOR, 'revert_started', { intent: op.intent, attempt: attempts }, [
     { type: 'revert' },
     ...effects,
   ]);
+  return recorded ? { ...outcome, then: [recorded.event] } : outcome;
 }
 
 /** The holder undid the change: the request is expired, or revoked by whoever asked. */

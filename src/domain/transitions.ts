@@ -56,6 +56,31 @@ export interface PlannedWrite {
 }
 
 /**
+ * A claim that records the write its Google work is about to make (an
+ * approval's apply, the sweep's revert): the request's `writing` with
+ * `plannedBy` (the claim's lease holder, so that only this claim's work
+ * skips the renewal before it) and the `google_write` bookkeeping event the
+ * lease renewal before a write would otherwise append (src/domain/lease.ts).
+ */
+export function recordPlanned(
+  request: AccessRequest,
+  planned: PlannedWrite,
+  holder: string,
+  now: Date,
+): { writing: Record<string, string>; event: AuditEvent } {
+  return {
+    writing: { ...request.writing, ...planned.writing, plannedBy: holder },
+    event: {
+      at: now,
+      actor: SYSTEM_ACTOR,
+      action: 'google_write',
+      detail: { call: planned.call, ...planned.writing },
+      category: 'bookkeeping',
+    },
+  };
+}
+
+/**
  * What a person's click is weighed on inside the transaction that records it
  * (src/domain/authority): the policy in force and the facts gathered before
  * (Slack user groups, people's identities) — never a verdict made outside.
@@ -99,7 +124,8 @@ export type RequestEvent =
       approvalsRequired: number;
       dropped: readonly Dropped[];
     }
-  | ({ type: 'claim_revert'; maxAttempts: number } & Lease)
+  /** `plan`: what the revert writes first (the kind's planRevert), recorded with the claim */
+  | ({ type: 'claim_revert'; maxAttempts: number; plan?: PlanWrite | undefined } & Lease)
   | { type: 'reverted'; holder: string; detail: Record<string, string>; outcome?: string | undefined }
   | { type: 'drifted'; holder: string; detail: string; observed: string }
   /** `accessEndsAt`: when Google ends the access whatever happens (an invoker binding's IAM condition) */

@@ -3,14 +3,13 @@
  * resource's together. A page of the due query (status active, expiresAt <=
  * now) names resources; each one not yet drained in this run is drained
  * through its own indexed query (status, target, expiresAt) a page at a time,
- * and a page's invoker grants end in ONE IAM read-modify-write (each request
- * gets a seat of one src/app/iamBatches.ts batch) while each request is still claimed and
- * ended in its own transaction. So a service's due grants take one IAM write
- * (per `sweepPageSize` of them) however they are spread over the due query's
+ * and a page's invoker grants end together (`endTogether`: their claims in one
+ * transaction, their removals in ONE IAM read-modify-write, their ends in one
+ * transaction). So a service's due grants take one IAM write (per
+ * `sweepPageSize` of them) however they are spread over the due query's
  * pages. Up to `sweepConcurrency` resources at once; memory holds a page per
  * resource in progress and the names of the resources drained.
  */
-import type { RemovalSeat } from '../app/iamBatches';
 import type { AccessRequest } from '../domain/request';
 import { kindOf } from '../kinds/registry';
 import type { PageCursor, PageQuery, RequestPage } from '../ports';
@@ -21,10 +20,10 @@ export interface DueGrantsDeps {
   read(query: PageQuery): Promise<RequestPage>;
   /** how many requests a query still reaches (aggregation) */
   count(query: Omit<PageQuery, 'limit'>): Promise<number>;
-  /** ends one due request (its own claim, revert and end; failures handled inside), its removal in `seat`'s batch when given */
-  end(request: AccessRequest, seat?: RemovalSeat): Promise<void>;
-  /** `size` seats in one batch of IAM removals on `resource` (src/app/iamBatches.ts) */
-  removalBatch(resource: string, size: number): RemovalSeat[];
+  /** ends one due request alone (its own claim, revert and end; failures handled inside) */
+  end(request: AccessRequest): Promise<void>;
+  /** ends due requests on `resource` together (one claim transaction, one IAM write, one record transaction; failures handled inside) */
+  endTogether(resource: string, requests: readonly AccessRequest[]): Promise<void>;
   pageSize: number;
   concurrency: number;
 }
@@ -65,25 +64,10 @@ export async function endDueGrants(
       for (const batch of batches(page.requests)) {
         const [first] = batch;
         if (batch.length === 1 && first) await deps.end(first);
-        else if (first) await endTogether(first.target, batch);
+        else if (first) await deps.endTogether(first.target, batch);
       }
       after = page.next;
     } while (after);
-  }
-
-  /** Ends `requests` (all on `resource`) concurrently, their removals in one batch; a request that asks for none leaves it when it is done. */
-  async function endTogether(resource: string, requests: readonly AccessRequest[]): Promise<void> {
-    const seats = deps.removalBatch(resource, requests.length);
-    await Promise.allSettled(
-      requests.map(async (request, i) => {
-        const seat = seats[i];
-        try {
-          await deps.end(request, seat);
-        } finally {
-          seat?.leave();
-        }
-      }),
-    );
   }
 
   let after: PageCursor | undefined;

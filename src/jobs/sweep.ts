@@ -11,9 +11,13 @@
  *
  * At scale: the store is read in pages through indexed queries (never the
  * whole collection at once), due grants first; a service's due invoker grants
- * are ended together, so their bindings go in ONE IAM read-modify-write
- * (endDueGrants.ts, src/app/iamBatches.ts: each request a seat in its service's batch) while each request is still claimed and ended in
- * its own transaction; up to `sweepConcurrency` services at a time; and no
+ * are ended together (endDueGrants.ts, runner.runTogether): their claims in
+ * ONE Firestore transaction, their bindings in ONE IAM read-modify-write
+ * (src/app/iamBatches.ts: each request a seat in its service's batch), their
+ * ends in ONE transaction — each request still decided on its own document,
+ * under its own lease, with its own audit events — and the Slack messages
+ * they owe left to the outbox pass at the end of the run; up to
+ * `sweepConcurrency` services at a time; and no
  * new work starts after `sweepBudgetSeconds`: what is left is counted in
  * `deferred` and waits for the next run. The sweep answers by
  * `sweepDeadlineSeconds` at the latest, whatever is still running (a Slack
@@ -26,6 +30,7 @@
  */
 import { asWardenError } from '../domain/errors';
 import type { AccessRequest, RequestKind } from '../domain/request';
+import type { RequestEvent } from '../domain/stateMachine';
 import type { KindEffects } from '../kinds/kind';
 import { createDriftCheck } from './checkDrift';
 import { expiryWarningDue } from '../domain/expiryWarning';
@@ -200,21 +205,60 @@ export function createSweep(
     tally(run, tallyOf(final), id);
   }
 
-  /** Ends a due (or revoked) request; `batch`: its seat in the sweep's IAM batch for its service. */
-  async function endDue(request: AccessRequest, run: SweepRun, batch?: RemovalSeat): Promise<void> {
+  /**
+   * Whether the sweep ends `request` now: it is due (or being revoked), no
+   * other process holds it, and a failing revert's backoff has passed (what
+   * is left alone is counted here).
+   */
+  function endable(request: AccessRequest, run: SweepRun): boolean {
     const now = clock.now();
     const revoking = request.op?.type === 'revert' && request.op.intent === 'revoke';
     const due = request.expiresAt !== undefined && request.expiresAt.getTime() <= now.getTime();
-    if (!revoking && !due) return;
-    if (leaseLive(request, now)) return tally(run, 'skipped', request.id); // another process is ending it
+    if (!revoking && !due) return false;
+    if (leaseLive(request, now)) return (tally(run, 'skipped', request.id), false); // another process is ending it
     // Google refused its revert before: the next attempt waits for its backoff, whichever instance sweeps.
-    if (revertWaiting(request, now)) return tally(run, 'revertFailing', request.id);
-    const { outcome, final } = await runner.run(
-      request.id,
-      { type: 'claim_revert', maxAttempts: settings.maxAttempts, ...runner.lease() },
-      { batch },
-    );
+    if (revertWaiting(request, now)) return (tally(run, 'revertFailing', request.id), false);
+    return true;
+  }
+
+  /** The sweep's claim of a revert, recording the revert's first write with it (no lease renewal right after). */
+  function claimRevert(): RequestEvent {
+    return { type: 'claim_revert', maxAttempts: settings.maxAttempts, plan: runner.planRevert, ...runner.lease() };
+  }
+
+  /** Ends a due (or revoked) request alone. */
+  async function endDue(request: AccessRequest, run: SweepRun): Promise<void> {
+    if (!endable(request, run)) return;
+    const { outcome, final } = await runner.run(request.id, claimRevert());
     count(run, outcome.ok ? final : undefined, request.id);
+  }
+
+  /**
+   * Ends due requests on one resource together (runner.runTogether): their
+   * claims in one transaction, their removals in one IAM batch (one
+   * SetIamPolicy), their ends in one transaction; their Slack messages wait
+   * for the outbox pass at the end of the run.
+   */
+  async function endTogether(resource: string, requests: readonly AccessRequest[], run: SweepRun): Promise<void> {
+    const ending = requests.filter((request) => endable(request, run));
+    if (ending.length === 0) return;
+    const seats = createRemovalBatch(iam, resource, ending.length);
+    const events = new Map(ending.map((request) => [request.id, claimRevert()]));
+    const seatOf = new Map(ending.map((request, i) => [request.id, seats[i] as RemovalSeat]));
+    for (const request of ending) run.inFlight.add(request.id);
+    try {
+      const results = await runner.runTogether(events, seatOf);
+      for (const request of ending) {
+        const result = results.get(request.id);
+        if (result?.error !== undefined) tally(run, 'errors', request.id);
+        else count(run, result?.outcome.ok ? result.final : undefined, request.id);
+      }
+    } catch (error) {
+      for (const request of ending) tally(run, 'errors', request.id);
+      logger.error('sweep could not end grants together', { target: resource, error: asWardenError(error).operatorMessage });
+    } finally {
+      for (const request of ending) run.inFlight.delete(request.id);
+    }
   }
 
   /** An active request not yet due: finish an interrupted extension or revoke, or warn its requester once. */
@@ -341,8 +385,8 @@ export function createSweep(
     const deps = {
       read: (query: PageQuery) => read(run, query),
       count: (query: Omit<PageQuery, 'limit'>) => store.count(query),
-      end: (request: AccessRequest, seat?: RemovalSeat) => step(request, run, (r, each) => endDue(r, each, seat)),
-      removalBatch: (resource: string, size: number) => createRemovalBatch(iam, resource, size),
+      end: (request: AccessRequest) => step(request, run, endDue),
+      endTogether: (resource: string, requests: readonly AccessRequest[]) => endTogether(resource, requests, run),
       pageSize: settings.sweepPageSize,
       concurrency: settings.sweepConcurrency,
     };

@@ -81,6 +81,14 @@ export interface KindEffects {
    */
   plan?(request: AccessRequest, now: Date): { call: string; writing: Record<string, string> } | undefined;
   /**
+   * What `revert` writes first on `request` (its first attempt): the call and
+   * the `writing` its guard passes. Pure. The sweep's claim of the revert
+   * records it (`writing` with `plannedBy`), so the revert under that claim's
+   * fresh lease writes without a renewal transaction first. Absent: the guard
+   * records every write.
+   */
+  planRevert?(request: AccessRequest): { call: string; writing: Record<string, string> } | undefined;
+  /**
    * Undoes a time-bound change, only where Google still shows what runwarden
    * wrote (else: drift). Idempotent. Throws WardenError. `batch`: the
    * sweep's seat in one IAM write for the request's service

@@ -8,12 +8,12 @@
  * transaction, under the id of the event it saw plus a random suffix.
  */
 import { randomBytes } from 'node:crypto';
-import { type Firestore, type Query, type QueryDocumentSnapshot, type Transaction } from '@google-cloud/firestore';
+import { type DocumentSnapshot, type Firestore, type Query, type QueryDocumentSnapshot, type Transaction } from '@google-cloud/firestore';
 import { z } from 'zod';
-import { ErrorCode, WardenError } from '../../domain/errors';
+import { ErrorCode, WardenError, asWardenError } from '../../domain/errors';
 import { awaitsReview, categoryOf, type AccessRequest, type AuditEvent, type Status } from '../../domain/request';
 import type { TransitionOutcome } from '../../domain/stateMachine';
-import type { PageQuery, RequestListing, RequestPage, RequestStore } from '../../ports';
+import { MAX_TRANSACT_EACH, type PageQuery, type RequestListing, type RequestPage, type RequestStore } from '../../ports';
 import { eventFromDocument, fromDocument, parseDocument, toDocument } from './requestDocument';
 import { QUERY_SHAPES, buildQuery } from './queryShapes';
 
@@ -48,6 +48,57 @@ export function createRequestStore(deps: { firestore: Firestore }): RequestStore
     tx.create(requests.doc(id).collection(EVENTS).doc(eventId(sequence)), { ...event, category: categoryOf(event) });
   }
 
+  /** `decide` on a document read in a transaction; `seen`: the last event id the document had. */
+  function decideOn(
+    snapshot: DocumentSnapshot,
+    decide: (current: AccessRequest) => TransitionOutcome,
+  ): { outcome: TransitionOutcome; seen: number } {
+    if (!snapshot.exists) {
+      return { outcome: { ok: false, error: new WardenError(ErrorCode.NotFound, `There is no request \`${snapshot.id}\`.`) }, seen: 0 };
+    }
+    const data = snapshot.data();
+    const current = fromDocument(snapshot.id, data);
+    return { outcome: decide(current), seen: typeof data?.eventCount === 'number' ? data.eventCount : 0 };
+  }
+
+  /** Writes what a transition decided (nothing for a refusal): the document and its audit events after `seen`. */
+  function writeOutcome(tx: Transaction, id: string, seen: number, outcome: TransitionOutcome): void {
+    const ref = requests.doc(id);
+    let sequence = seen + 1;
+    if (outcome.ok && outcome.unaudited) {
+      // outbox bookkeeping: the document changes, the audit trail does not
+      tx.set(ref, { ...toDocument(outcome.next), eventCount: sequence - 1 });
+    } else if (outcome.ok) {
+      for (const event of outcome.also ?? []) {
+        appendEvent(tx, id, sequence, event);
+        sequence += 1;
+      }
+      const then = outcome.then ?? [];
+      tx.set(ref, { ...toDocument(outcome.next), eventCount: sequence + then.length });
+      appendEvent(tx, id, sequence, outcome.event);
+      for (const event of then) {
+        sequence += 1;
+        appendEvent(tx, id, sequence, event);
+      }
+    }
+  }
+
+  /**
+   * A refusal changes nothing, so it is recorded without writing the request document: a crowd of
+   * refused clicks never contends with each other or with the request's real transitions. Its id
+   * sorts right after the event the refusal saw (`000007-r<ms>…` between 000007 and 000008).
+   */
+  async function fileRefusal(id: string, seen: number, outcome: TransitionOutcome): Promise<void> {
+    if (outcome.ok || !outcome.record) return;
+    // refusals that saw the same event sort among themselves by their time (then at random)
+    const at = String(outcome.record.at.getTime()).padStart(15, '0');
+    await requests
+      .doc(id)
+      .collection(EVENTS)
+      .doc(`${eventId(seen)}-r${at}${randomBytes(4).toString('hex')}`)
+      .create({ ...outcome.record });
+  }
+
   return {
     async create(request, event) {
       await firestore.runTransaction(async (tx) => {
@@ -73,47 +124,49 @@ export function createRequestStore(deps: { firestore: Firestore }): RequestStore
       // the last event id the committed attempt saw: a refusal's record is filed after it
       let seen = 0;
       const outcome = await firestore.runTransaction(async (tx): Promise<TransitionOutcome> => {
-        const ref = requests.doc(id);
-        const snapshot = await tx.get(ref);
-        if (!snapshot.exists) {
-          return { ok: false, error: new WardenError(ErrorCode.NotFound, `There is no request \`${id}\`.`) };
-        }
-        const data = snapshot.data();
-        const current = fromDocument(id, data);
-        seen = typeof data?.eventCount === 'number' ? data.eventCount : 0;
-        let sequence = seen + 1;
-        const outcome = decide(current);
-        if (outcome.ok && outcome.unaudited) {
-          // outbox bookkeeping: the document changes, the audit trail does not
-          tx.set(ref, { ...toDocument(outcome.next), eventCount: sequence - 1 });
-        } else if (outcome.ok) {
-          for (const event of outcome.also ?? []) {
-            appendEvent(tx, id, sequence, event);
-            sequence += 1;
-          }
-          const then = outcome.then ?? [];
-          tx.set(ref, { ...toDocument(outcome.next), eventCount: sequence + then.length });
-          appendEvent(tx, id, sequence, outcome.event);
-          for (const event of then) {
-            sequence += 1;
-            appendEvent(tx, id, sequence, event);
-          }
-        }
-        return outcome;
+        const snapshot = await tx.get(requests.doc(id));
+        const decided = decideOn(snapshot, decide);
+        seen = decided.seen;
+        writeOutcome(tx, id, seen, decided.outcome);
+        return decided.outcome;
       });
-      // A refusal changes nothing, so it is recorded without writing the request document: a crowd of
-      // refused clicks never contends with each other or with the request's real transitions. Its id
-      // sorts right after the event the refusal saw (`000007-r<ms>…` between 000007 and 000008).
-      if (!outcome.ok && outcome.record) {
-        // refusals that saw the same event sort among themselves by their time (then at random)
-        const at = String(outcome.record.at.getTime()).padStart(15, '0');
-        await requests
-          .doc(id)
-          .collection(EVENTS)
-          .doc(`${eventId(seen)}-r${at}${randomBytes(4).toString('hex')}`)
-          .create({ ...outcome.record });
-      }
+      await fileRefusal(id, seen, outcome);
       return outcome;
+    },
+
+    async transactEach(ids, decide) {
+      if (ids.length > MAX_TRANSACT_EACH) {
+        throw new WardenError(
+          ErrorCode.Unknown,
+          'Something went wrong inside runwarden; the operators have the details in the logs.',
+          `transactEach takes at most ${MAX_TRANSACT_EACH} requests, not ${ids.length}`,
+        );
+      }
+      const unique = [...new Set(ids)];
+      let seen = new Map<string, number>();
+      const outcomes = await firestore.runTransaction(async (tx) => {
+        seen = new Map();
+        const decided = new Map<string, TransitionOutcome>();
+        if (unique.length === 0) return decided;
+        // one read of them all (BatchGetDocuments in the transaction), then every write in the one commit
+        const snapshots = await tx.getAll(...unique.map((id) => requests.doc(id)));
+        snapshots.forEach((snapshot, i) => {
+          const id = unique[i] as string;
+          let one: { outcome: TransitionOutcome; seen: number };
+          try {
+            one = decideOn(snapshot, decide);
+          } catch (error) {
+            // a document that no longer validates is refused alone; the others go on
+            one = { outcome: { ok: false, error: asWardenError(error) }, seen: 0 };
+          }
+          seen.set(id, one.seen);
+          decided.set(id, one.outcome);
+          writeOutcome(tx, id, one.seen, one.outcome);
+        });
+        return decided;
+      });
+      await Promise.all([...outcomes].map(([id, outcome]) => fileRefusal(id, seen.get(id) ?? 0, outcome)));
+      return outcomes;
     },
 
     async listByStatus(statuses) {

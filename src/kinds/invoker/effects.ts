@@ -87,6 +87,11 @@ export function createInvokerEffects(deps: { iam: IamPolicyPort; services: Servi
       return expression ? { call: 'SetIamPolicy', writing: { expression } } : undefined;
     },
 
+    planRevert(request) {
+      // exactly what revert's guard passes below
+      return { call: 'SetIamPolicy', writing: { removing: titleFor(request.id) } };
+    },
+
     async apply(request, now, guard) {
       const { role, member, durationSeconds } = request;
       if (!role || !member || !durationSeconds) {
@@ -144,8 +149,12 @@ export function createInvokerEffects(deps: { iam: IamPolicyPort; services: Servi
       if (change.type === 'foreign' && isWritten(request, change.found))
         change = await iam.removeBinding(request.target, change.found, remove);
       if (change.type === 'removed') return { type: 'reverted', detail: { removed: title } };
-      // A retried revert may find its own earlier, unrecorded removal done: that is no drift.
-      if (change.type === 'absent' && request.writing?.removing === title) return { type: 'reverted', detail: { removed: title } };
+      // A retried revert may find its own earlier, unrecorded removal done: that is no drift. A removal this very
+      // claim recorded as planned (planRevert) on the revert's first attempt is not an earlier one: nothing of
+      // runwarden's can have removed the binding before it, so absent is someone else's doing.
+      const plannedNow = request.op?.attempts === 1 && request.writing?.plannedBy === request.op.holder;
+      if (change.type === 'absent' && request.writing?.removing === title && !plannedNow)
+        return { type: 'reverted', detail: { removed: title } };
       if (change.type === 'absent') {
         return {
           type: 'drift',

@@ -1,7 +1,8 @@
 /**
  * Issue 9: the sweep ends a service's due grants with ONE IAM
- * read-modify-write (one GetIamPolicy, one SetIamPolicy) while each request is
- * still claimed and ended in its own transaction, with its own audit events;
+ * read-modify-write (one GetIamPolicy, one SetIamPolicy) while each request
+ * keeps its own claim, lease and audit events (claimed and ended together in
+ * one transaction each way since issue 20: sweepTogether.test.ts);
  * someone else's binding under a due grant's title is left alone and reported
  * as drift; two sweeps at once still end each grant once; and a sweep whose
  * time budget has run out starts nothing and counts what it left in
@@ -49,7 +50,7 @@ async function grant(name: string, text: string): Promise<string> {
   return id;
 }
 
-it('removes all of a service’s due bindings in one read-modify-write, each request ended in its own transaction', async () => {
+it('removes all of a service’s due bindings in one read-modify-write, each request with its own end', async () => {
   const ids = [
     await grant('batch', 'first'),
     await grant('batch', 'second'),

@@ -315,8 +315,8 @@ describe('apply under a lease', () => {
 });
 
 describe('ending an active change', () => {
-  const active = (): AccessRequest =>
-    pending({ status: 'active', approvals: [{ approver: 'U0BOB', at: at(10) }], appliedAt: at(11), expiresAt: at(7211) });
+  const active = (overrides: Partial<AccessRequest> = {}): AccessRequest =>
+    pending({ status: 'active', approvals: [{ approver: 'U0BOB', at: at(10) }], appliedAt: at(11), expiresAt: at(7211), ...overrides });
 
   it('expiry: claimable only when due, then expired', () => {
     expect(refused(transition(active(), { type: 'claim_revert', maxAttempts: 5, ...lease('s') }, at(7000))).ok).toBe(false);
@@ -354,6 +354,41 @@ describe('ending an active change', () => {
     const revoking = ok(transition(active(), { type: 'revoke', actor: 'U0BOB', grounds: grounds(), ...lease('r', 300) }, at(100))).next;
     const claimed = ok(transition(revoking, { type: 'claim_revert', maxAttempts: 5, ...lease('s', 1000) }, at(500))).next;
     expect(claimed.op).toMatchObject({ intent: 'revoke', by: 'U0BOB', holder: 's', attempts: 2 });
+  });
+
+  describe('the revert’s first write, recorded with the sweep’s claim (issue 20 §4)', () => {
+    const planRevert = (request: AccessRequest) => ({ call: 'SetIamPolicy', writing: { removing: `runwarden-${request.id}` } });
+    const claim = (holder: string, leaseEnd: number): RequestEvent => ({
+      type: 'claim_revert',
+      maxAttempts: 5,
+      plan: planRevert,
+      ...lease(holder, leaseEnd),
+    });
+
+    it('records what the revert will write, and whose claim planned it, beside what was written before', () => {
+      const out = ok(transition(active({ writing: { expression: 'the grant' } }), claim('s', 8000), at(7211)));
+      expect(out.next.op).toMatchObject({ type: 'revert', holder: 's', attempts: 1 });
+      expect(out.next.writing).toEqual({ expression: 'the grant', removing: 'runwarden-abcdefghjk', plannedBy: 's' });
+      expect(out.event).toMatchObject({ action: 'revert_started' });
+      expect(out.then).toEqual([
+        {
+          at: at(7211),
+          actor: 'runwarden',
+          action: 'google_write',
+          detail: { call: 'SetIamPolicy', removing: 'runwarden-abcdefghjk' },
+          category: 'bookkeeping',
+        },
+      ]);
+    });
+
+    it('plans nothing on a retried revert: its guard records the write (an earlier attempt’s plan stays evidence)', () => {
+      const first = ok(transition(active(), claim('s1', 7300), at(7211))).next;
+      // the first holder died with its lease; a second sweep claims again
+      const second = ok(transition(first, claim('s2', 8000), at(7400)));
+      expect(second.next.op).toMatchObject({ holder: 's2', attempts: 2 });
+      expect(second.next.writing).toEqual({ removing: 'runwarden-abcdefghjk', plannedBy: 's1' });
+      expect(second.then).toBeUndefined();
+    });
   });
 
   it('drift ends the request without reverting and tells requester and approvers', () => {

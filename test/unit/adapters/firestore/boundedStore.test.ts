@@ -14,6 +14,7 @@ const silent: RequestStore = {
   get: () => never(),
   events: () => never(),
   transact: () => never(),
+  transactEach: () => never(),
   listByStatus: () => never(),
   listByRequester: () => never(),
   listAwaitingReview: () => never(),
