@@ -13,7 +13,8 @@
  * requester's App Home publishes (the Slack stand-in's views.publish count),
  * and the counts. RUNWARDEN_BENCH_SWEEP="40/4,200/20" picks other sizes;
  * RUNWARDEN_BENCH_SWEEP_MAIN=<an older build's dist/src/main.js> sweeps with
- * that build instead (before/after under the same conditions).
+ * that build instead (before/after under the same conditions);
+ * RUNWARDEN_BENCH_CPU_PROF=<folder> writes the bot's CPU profile there.
  */
 import { Firestore } from '@google-cloud/firestore';
 import { resolve } from 'node:path';
@@ -183,7 +184,14 @@ async function measure(standIns: StandIns, node: DeployedNode, grants: number, s
     script,
     await freePort(),
     { ...standIns.runwardenEnv, GOOGLE_CLOUD_PROJECT: projectId, LOG_LEVEL: 'warn', ...node.env, ...probeEnv(probeFile) },
-    { nodeArgs: ['--require', resolve(__dirname, 'memoryProbe.js')] },
+    {
+      nodeArgs: [
+        '--require',
+        resolve(__dirname, 'memoryProbe.js'),
+        // RUNWARDEN_BENCH_CPU_PROF=<folder>: V8's CPU profile of the bot, written there when it stops (--cpu-prof)
+        ...(process.env.RUNWARDEN_BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.RUNWARDEN_BENCH_CPU_PROF}`] : []),
+      ],
+    },
   );
   try {
     const idleRss = app.rss();

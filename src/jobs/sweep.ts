@@ -48,6 +48,13 @@ import type { HomeRefresher } from '../app/homeRefresher';
 import { createRemovalBatch, type RemovalSeat } from '../app/iamBatches';
 
 /**
+ * The most due grants one pass of the sweep's first phase holds before ending
+ * them (ids: ~100 bytes each, so ~2 MB): a service whose due grants are
+ * fewer than this in one run takes one IAM write for all of them.
+ */
+export const MAX_DUE_HELD = 20_000;
+
+/**
  * What one sweep did, by what actually happened (the JSON of POST /jobs/sweep;
  * the ids behind each count are in the `sweep finished` log line):
  * expired / revoked / drifted — ended (drifted: someone else's change found and left alone);
@@ -234,30 +241,31 @@ export function createSweep(
   }
 
   /**
-   * Ends due requests on one resource together (runner.runTogether): their
-   * claims in one transaction, their removals in one IAM batch (one
-   * SetIamPolicy), their ends in one transaction; their Slack messages wait
-   * for the outbox pass at the end of the run.
+   * Ends due requests (by id, found endable when read) on one resource
+   * together (runner.runTogether): their claims in one transaction — each
+   * decided on its document as it is then: one another process took
+   * meanwhile is refused and counted skipped —, their removals in one IAM
+   * batch (one SetIamPolicy), their ends in one transaction; their Slack
+   * messages wait for the outbox pass at the end of the run.
    */
-  async function endTogether(resource: string, requests: readonly AccessRequest[], run: SweepRun): Promise<void> {
-    const ending = requests.filter((request) => endable(request, run));
-    if (ending.length === 0) return;
-    const seats = createRemovalBatch(iam, resource, ending.length);
-    const events = new Map(ending.map((request) => [request.id, claimRevert()]));
-    const seatOf = new Map(ending.map((request, i) => [request.id, seats[i] as RemovalSeat]));
-    for (const request of ending) run.inFlight.add(request.id);
+  async function endTogether(resource: string, ids: readonly string[], run: SweepRun): Promise<void> {
+    if (ids.length === 0) return;
+    const seats = createRemovalBatch(iam, resource, ids.length);
+    const events = new Map(ids.map((id) => [id, claimRevert()]));
+    const seatOf = new Map(ids.map((id, i) => [id, seats[i] as RemovalSeat]));
+    for (const id of ids) run.inFlight.add(id);
     try {
       const results = await runner.runTogether(events, seatOf);
-      for (const request of ending) {
-        const result = results.get(request.id);
-        if (result?.error !== undefined) tally(run, 'errors', request.id);
-        else count(run, result?.outcome.ok ? result.final : undefined, request.id);
+      for (const id of ids) {
+        const result = results.get(id);
+        if (result?.error !== undefined) tally(run, 'errors', id);
+        else count(run, result?.outcome.ok ? result.final : undefined, id);
       }
     } catch (error) {
-      for (const request of ending) tally(run, 'errors', request.id);
+      for (const id of ids) tally(run, 'errors', id);
       logger.error('sweep could not end grants together', { target: resource, error: asWardenError(error).operatorMessage });
     } finally {
-      for (const request of ending) run.inFlight.delete(request.id);
+      for (const id of ids) run.inFlight.delete(id);
     }
   }
 
@@ -385,10 +393,12 @@ export function createSweep(
     const deps = {
       read: (query: PageQuery) => read(run, query),
       count: (query: Omit<PageQuery, 'limit'>) => store.count(query),
+      endable: (request: AccessRequest) => endable(request, run),
       end: (request: AccessRequest) => step(request, run, endDue),
-      endTogether: (resource: string, requests: readonly AccessRequest[]) => endTogether(resource, requests, run),
+      endTogether: (resource: string, ids: readonly string[]) => endTogether(resource, ids, run),
       pageSize: settings.sweepPageSize,
       concurrency: settings.sweepConcurrency,
+      maxHeld: MAX_DUE_HELD,
     };
     const { complete, deferred } = await endDueGrants(deps, now, inBudget);
     run.counts.deferred += deferred;
@@ -505,7 +515,7 @@ export function createSweep(
     } while (after);
     // Slack messages still owed (any status): after the steps above, which deliver their own first.
     if (inBudget()) {
-      const outbox = await sweepOutbox(inBudget);
+      const outbox = await sweepOutbox(inBudget, run.inFlight);
       for (const bad of outbox.malformed) if (!run.ids.malformed?.includes(bad.id)) tally(run, 'malformed', bad.id);
       for (const what of ['delivered', 'reposted', 'deliveryFailed', 'deliveryDropped', 'errors', 'deferred', 'skipped'] as const)
         for (const id of outbox[what]) tally(run, what, id);

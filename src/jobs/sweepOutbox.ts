@@ -42,9 +42,16 @@ function leaseLive(request: AccessRequest, now: Date): boolean {
   return request.op !== undefined && request.op.leaseUntil.getTime() > now.getTime();
 }
 
-export function createOutboxSweep(deps: AppDeps, runner: Runner): (inBudget: () => boolean) => Promise<OutboxSweep> {
+/**
+ * @returns the pass: `inBudget` says whether to start another request; `inFlight`, when given, holds the ids of the
+ *   requests being delivered (the sweep counts those still running when it answers early in `deferred`)
+ */
+export function createOutboxSweep(
+  deps: AppDeps,
+  runner: Runner,
+): (inBudget: () => boolean, inFlight?: Set<string>) => Promise<OutboxSweep> {
   const { store, clock, logger, settings } = deps;
-  return async function sweepOutbox(inBudget) {
+  return async function sweepOutbox(inBudget, inFlight) {
     const done: OutboxSweep = {
       delivered: [],
       reposted: [],
@@ -73,6 +80,7 @@ export function createOutboxSweep(deps: AppDeps, runner: Runner): (inBudget: () 
 
     async function deliver(request: AccessRequest): Promise<void> {
       if (leaseLive(request, clock.now())) return void done.skipped.push(request.id);
+      inFlight?.add(request.id);
       try {
         const { report } = await runner.deliver(request);
         for (const d of report.delivered) {
@@ -84,6 +92,8 @@ export function createOutboxSweep(deps: AppDeps, runner: Runner): (inBudget: () 
       } catch (error) {
         done.errors.push(request.id);
         logger.error('sweep could not deliver an outbox', { requestId: request.id, error: asWardenError(error).operatorMessage });
+      } finally {
+        inFlight?.delete(request.id);
       }
     }
   };
