@@ -65,8 +65,17 @@ export function overviewUsage(slash = DEFAULT_SLASH_COMMAND): string {
   return `${slash} <${NAMES.join('|')}> …`;
 }
 
+const HELP_TEXTS = new Map<string, string>();
+
 /** Every usage line with its summary, for `/warden help`. */
 export function helpText(slash = DEFAULT_SLASH_COMMAND): string {
+  // the same text for a slash command every time: built once per slash command (the process has one)
+  let text = HELP_TEXTS.get(slash);
+  if (text === undefined) HELP_TEXTS.set(slash, (text = buildHelpText(slash)));
+  return text;
+}
+
+function buildHelpText(slash: string): string {
   return [
     '*runwarden* — just-in-time, approved, time-bound changes to Cloud Run. Every request is approved in Slack and recorded.',
     ...SUBCOMMANDS.map((subcommand) => `• \`${subcommand.usage(slash)}\` — ${subcommand.summary}`),
