@@ -16,6 +16,7 @@ import type { TransitionOutcome } from '../../domain/stateMachine';
 import { MAX_TRANSACT_EACH, type PageQuery, type RequestListing, type RequestPage, type RequestStore } from '../../ports';
 import { eventFromDocument, fromDocument, parseDocument, toDocument } from './requestDocument';
 import { QUERY_SHAPES, buildQuery } from './queryShapes';
+import { createDocumentTurns } from './documentTurns';
 
 export const REQUESTS = 'requests';
 export const EVENTS = 'events';
@@ -34,6 +35,8 @@ export function createRequestStore(deps: { firestore: Firestore }): RequestStore
   const requests = firestore.collection(REQUESTS);
   /** the one-time pass writing reviewDue on documents written before it: { done, after (the last document id seen) } */
   const reviewPass = firestore.collection(MIGRATIONS).doc('reviewDue');
+  /** this process's transactions on a request document, one at a time (documentTurns.ts) */
+  const inTurn = createDocumentTurns();
   /** once the pass is seen done it stays done (nothing ever undoes it): cached for the process */
   let passDone = false;
 
@@ -123,13 +126,15 @@ export function createRequestStore(deps: { firestore: Firestore }): RequestStore
     async transact(id, decide) {
       // the last event id the committed attempt saw: a refusal's record is filed after it
       let seen = 0;
-      const outcome = await firestore.runTransaction(async (tx): Promise<TransitionOutcome> => {
-        const snapshot = await tx.get(requests.doc(id));
-        const decided = decideOn(snapshot, decide);
-        seen = decided.seen;
-        writeOutcome(tx, id, seen, decided.outcome);
-        return decided.outcome;
-      });
+      const outcome = await inTurn([id], () =>
+        firestore.runTransaction(async (tx): Promise<TransitionOutcome> => {
+          const snapshot = await tx.get(requests.doc(id));
+          const decided = decideOn(snapshot, decide);
+          seen = decided.seen;
+          writeOutcome(tx, id, seen, decided.outcome);
+          return decided.outcome;
+        }),
+      );
       await fileRefusal(id, seen, outcome);
       return outcome;
     },
@@ -144,27 +149,29 @@ export function createRequestStore(deps: { firestore: Firestore }): RequestStore
       }
       const unique = [...new Set(ids)];
       let seen = new Map<string, number>();
-      const outcomes = await firestore.runTransaction(async (tx) => {
-        seen = new Map();
-        const decided = new Map<string, TransitionOutcome>();
-        if (unique.length === 0) return decided;
-        // one read of them all (BatchGetDocuments in the transaction), then every write in the one commit
-        const snapshots = await tx.getAll(...unique.map((id) => requests.doc(id)));
-        snapshots.forEach((snapshot, i) => {
-          const id = unique[i] as string;
-          let one: { outcome: TransitionOutcome; seen: number };
-          try {
-            one = decideOn(snapshot, decide);
-          } catch (error) {
-            // a document that no longer validates is refused alone; the others go on
-            one = { outcome: { ok: false, error: asWardenError(error) }, seen: 0 };
-          }
-          seen.set(id, one.seen);
-          decided.set(id, one.outcome);
-          writeOutcome(tx, id, one.seen, one.outcome);
-        });
-        return decided;
-      });
+      const outcomes = await inTurn(unique, () =>
+        firestore.runTransaction(async (tx) => {
+          seen = new Map();
+          const decided = new Map<string, TransitionOutcome>();
+          if (unique.length === 0) return decided;
+          // one read of them all (BatchGetDocuments in the transaction), then every write in the one commit
+          const snapshots = await tx.getAll(...unique.map((id) => requests.doc(id)));
+          snapshots.forEach((snapshot, i) => {
+            const id = unique[i] as string;
+            let one: { outcome: TransitionOutcome; seen: number };
+            try {
+              one = decideOn(snapshot, decide);
+            } catch (error) {
+              // a document that no longer validates is refused alone; the others go on
+              one = { outcome: { ok: false, error: asWardenError(error) }, seen: 0 };
+            }
+            seen.set(id, one.seen);
+            decided.set(id, one.outcome);
+            writeOutcome(tx, id, one.seen, one.outcome);
+          });
+          return decided;
+        }),
+      );
       await Promise.all([...outcomes].map(([id, outcome]) => fileRefusal(id, seen.get(id) ?? 0, outcome)));
       return outcomes;
     },
