@@ -211,8 +211,26 @@ export function createRunner(deps: AppDeps, kinds: Record<AccessRequest['kind'],
     return results;
   }
 
-  /** One chunk of `runTogether`: its claim transaction, its Google work, its record transaction. */
+  /**
+   * One chunk of `runTogether`. The chunks share one IAM batch, which writes once every seat has asked or
+   * left: however this chunk ends (its claims refused or failed, its work thrown), its seats are left, so
+   * the other chunks' removals never wait for seats that will not ask.
+   */
   async function together(
+    ids: readonly string[],
+    events: ReadonlyMap<string, RequestEvent>,
+    seats: ReadonlyMap<string, RemovalSeat>,
+    results: Map<string, TogetherResult>,
+  ): Promise<void> {
+    try {
+      await togetherChunk(ids, events, seats, results);
+    } finally {
+      for (const id of ids) seats.get(id)?.leave();
+    }
+  }
+
+  /** One chunk of `runTogether`: its claim transaction, its Google work, its record transaction. */
+  async function togetherChunk(
     ids: readonly string[],
     events: ReadonlyMap<string, RequestEvent>,
     seats: ReadonlyMap<string, RemovalSeat>,

@@ -1,0 +1,102 @@
+/**
+ * Faults in the sweep's "end together" path (issue 20 §4, attacked): more
+ * due grants on one service than one claim transaction takes
+ * (MAX_TRANSACT_EACH) are claimed in chunks that share ONE IAM batch. When
+ * one chunk's claim transaction fails, nothing of it changed — and the other
+ * chunks must not wait in the batch for seats that will never ask: they end,
+ * the sweep answers with the failed chunk counted in `errors`, and the next
+ * sweep ends those.
+ */
+import { randomBytes } from 'node:crypto';
+import { buildCondition } from '../../../src/domain/iamCondition';
+import type { AccessRequest } from '../../../src/domain/request';
+import { newRequestId } from '../../../src/domain/requestId';
+import { MAX_TRANSACT_EACH, type RequestStore } from '../../../src/ports';
+import { service, startHarness, type Harness } from '../../support/harness';
+
+jest.setTimeout(240_000);
+
+const MANY = service('many');
+/** when set: how many more transactEach calls go through before one fails without committing anything */
+let failEachAfter: number | undefined;
+
+function failing(store: RequestStore): RequestStore {
+  return {
+    ...store,
+    async transactEach(ids, decide) {
+      if (failEachAfter !== undefined && failEachAfter-- === 0) {
+        failEachAfter = undefined;
+        throw new Error('injected: Firestore did not commit the claims');
+      }
+      return store.transactEach(ids, decide);
+    },
+  };
+}
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({ wrapStore: failing, settings: { sweepDeadlineSeconds: 50 } });
+});
+afterAll(async () => {
+  await (await h.runwarden.useCases()).idle(30_000);
+  await h.stop();
+});
+
+/** `n` active invoker grants on `target`, already due, each with its binding on the service (as approved and applied) */
+async function seedDue(target: string, n: number): Promise<string[]> {
+  const now = h.clock.now();
+  const expiresAt = new Date(Math.floor(now.getTime() / 1000) * 1000 - 60_000);
+  const appliedAt = new Date(expiresAt.getTime() - 600_000);
+  const requests: AccessRequest[] = Array.from({ length: n }, (_, i) => ({
+    id: newRequestId((k) => randomBytes(k)),
+    kind: 'invoker',
+    status: 'active',
+    requester: 'U0ALICE',
+    target,
+    reason: `due grant ${i}`,
+    createdAt: new Date(appliedAt.getTime() - 60_000),
+    updatedAt: appliedAt,
+    approvals: [{ approver: 'U0BOB', at: appliedAt }],
+    approvalsRequired: 1,
+    approverGroup: 'platform',
+    ruleIndex: 0,
+    channel: 'C0APPROVALS',
+    durationSeconds: 600,
+    role: 'roles/run.invoker',
+    member: `user:user${i}@acme.example`,
+    appliedAt,
+    expiresAt,
+  }));
+  const bindings = requests.map((r) => ({
+    role: r.role ?? '',
+    members: [r.member ?? ''],
+    condition: buildCondition({ requestId: r.id, expiresAt, requester: r.requester, approvers: ['U0BOB'], reason: r.reason }),
+  }));
+  h.emulator.seedService({ name: target, bindings: [{ role: 'roles/run.admin', members: ['group:admins@acme.example'] }, ...bindings] });
+  for (const request of requests) {
+    await h.runwarden.deps.store.create(request, { at: request.createdAt, actor: request.requester, action: 'seeded', detail: {} });
+  }
+  return requests.map((r) => r.id);
+}
+
+const ours = () => h.emulator.policy(MANY).bindings.filter((b) => b.condition?.title.startsWith('runwarden-'));
+
+it('a chunk whose claims fail does not hold the other chunks in the IAM batch: they end, the failed ones next sweep', async () => {
+  const ids = await seedDue(MANY, MAX_TRANSACT_EACH + 1);
+  failEachAfter = 0; // the first chunk's claim transaction fails; the second chunk's commits
+
+  const started = Date.now();
+  const first = await h.sweep();
+
+  // answered when the work was done, not at its deadline with the second chunk stuck in the batch
+  expect(first.body).toMatchObject({ expired: 1, errors: MAX_TRANSACT_EACH, deferred: 0 });
+  expect(Date.now() - started).toBeLessThan(40_000);
+  expect(ours()).toHaveLength(MAX_TRANSACT_EACH);
+  await (await h.runwarden.useCases()).idle(30_000);
+
+  const second = await h.sweep();
+
+  expect(second.body).toMatchObject({ expired: MAX_TRANSACT_EACH, errors: 0, drifted: 0 });
+  expect(ours()).toHaveLength(0);
+  for (const id of ids) expect((await h.request(id)).status).toBe('expired');
+});
