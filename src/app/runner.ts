@@ -229,6 +229,36 @@ export function createRunner(deps: AppDeps, kinds: Record<AccessRequest['kind'],
     }
   }
 
+  /**
+   * `store.transactEach`, and when its one commit fails, each request in a transaction of its own: Firestore
+   * refuses a whole commit for one document it will not write, and that document must fail alone, not take
+   * every request it shares the commit with down with it (sweep after sweep). `failures`: the requests whose
+   * own commit failed too (nothing of theirs changed).
+   */
+  async function transactEachOrAlone(
+    ids: readonly string[],
+    decide: (current: AccessRequest) => TransitionOutcome,
+  ): Promise<{ outcomes: Map<string, TransitionOutcome>; failures: Map<string, unknown> }> {
+    try {
+      return { outcomes: await store.transactEach(ids, decide), failures: new Map() };
+    } catch (error) {
+      if (ids.length <= 1) return { outcomes: new Map(), failures: new Map(ids.map((id) => [id, error])) };
+      logger.warn('transitions together failed; each is tried alone', { requestIds: ids, error: asWardenError(error).operatorMessage });
+      const outcomes = new Map<string, TransitionOutcome>();
+      const failures = new Map<string, unknown>();
+      await Promise.all(
+        ids.map(async (id) => {
+          try {
+            for (const [one, outcome] of await store.transactEach([id], decide)) outcomes.set(one, outcome);
+          } catch (failure) {
+            failures.set(id, failure);
+          }
+        }),
+      );
+      return { outcomes, failures };
+    }
+  }
+
   /** One chunk of `runTogether`: its claim transaction, its Google work, its record transaction. */
   async function togetherChunk(
     ids: readonly string[],
@@ -236,21 +266,19 @@ export function createRunner(deps: AppDeps, kinds: Record<AccessRequest['kind'],
     seats: ReadonlyMap<string, RemovalSeat>,
     results: Map<string, TogetherResult>,
   ): Promise<void> {
-    const failed = (chunk: readonly string[], error: unknown, what: string): void => {
-      const failure = asWardenError(error);
-      logger.error(what, { requestIds: chunk, error: failure.operatorMessage });
-      for (const id of chunk) results.set(id, { outcome: { ok: false, error: failure }, error });
+    const failed = (failures: ReadonlyMap<string, unknown>, what: string): void => {
+      for (const [id, error] of failures) {
+        const failure = asWardenError(error);
+        logger.error(what, { requestId: id, error: failure.operatorMessage });
+        results.set(id, { outcome: { ok: false, error: failure }, error });
+      }
     };
     const before = new Map<string, AccessRequest>();
-    let claimed: Map<string, TransitionOutcome>;
-    try {
-      claimed = await store.transactEach(ids, (current) => {
-        before.set(current.id, current);
-        return transition(current, eventOf(events, current.id), clock.now());
-      });
-    } catch (error) {
-      return failed(ids, error, 'transitions together failed; nothing changed');
-    }
+    const { outcomes: claimed, failures: unclaimed } = await transactEachOrAlone(ids, (current) => {
+      before.set(current.id, current);
+      return transition(current, eventOf(events, current.id), clock.now());
+    });
+    failed(unclaimed, 'transition failed; nothing changed');
     // Each claimed request's Google work, concurrently (removals meet in their IAM batch).
     const outcomes: Array<{ id: string; claim: AccessRequest; done: EffectDone }> = [];
     await Promise.all(
@@ -283,18 +311,15 @@ export function createRunner(deps: AppDeps, kinds: Record<AccessRequest['kind'],
     const byId = new Map(outcomes.map((o) => [o.id, o]));
     const doneEvents = new Map(outcomes.map((o) => [o.id, o.done.event]));
     const recordedFrom = new Map<string, AccessRequest>();
-    let recorded: Map<string, TransitionOutcome>;
-    try {
-      recorded = await store.transactEach([...byId.keys()], (current) => {
-        recordedFrom.set(current.id, current);
-        return transition(current, eventOf(doneEvents, current.id), clock.now());
-      });
-    } catch (error) {
-      // Left claimed under their leases: once those run out, the sweep finishes them (a revert finds its removal done).
-      return failed([...byId.keys()], error, 'outcomes together could not be recorded; the sweep finishes them once their leases end');
-    }
+    const { outcomes: recorded, failures: unrecorded } = await transactEachOrAlone([...byId.keys()], (current) => {
+      recordedFrom.set(current.id, current);
+      return transition(current, eventOf(doneEvents, current.id), clock.now());
+    });
+    // Left claimed under their leases: once those run out, the sweep finishes them (a revert finds its removal done).
+    failed(unrecorded, 'outcome could not be recorded; the sweep finishes it once its lease ends');
     await Promise.all(
       outcomes.map(async ({ id, claim, done }) => {
+        if (unrecorded.has(id)) return;
         const outcome = recorded.get(id);
         if (!outcome?.ok) {
           await done.late?.();

@@ -21,8 +21,8 @@ const TOGETHER = service('together');
 /** every committed transaction, in commit order: `one` (transact) or `each` (transactEach) and what it committed */
 const committed: Array<{ how: 'one' | 'each'; items: Array<{ id: string; action: string }> }> = [];
 const actionOf = (outcome: Extract<TransitionOutcome, { ok: true }>) => (outcome.unaudited ? 'outbox' : outcome.event.action);
-/** when set: how many more transactEach calls go through before one fails without committing anything */
-let failEachAfter: number | undefined;
+/** when set: how many more transactEach calls go through before `times` of them fail without committing anything */
+let failEach: { after: number; times: number } | undefined;
 
 function recording(store: RequestStore): RequestStore {
   return {
@@ -33,8 +33,8 @@ function recording(store: RequestStore): RequestStore {
       return outcome;
     },
     async transactEach(ids, decide) {
-      if (failEachAfter !== undefined && failEachAfter-- === 0) {
-        failEachAfter = undefined;
+      if (failEach && failEach.after-- <= 0) {
+        if (--failEach.times <= 0) failEach = undefined;
         throw new Error('injected: Firestore did not commit the batch');
       }
       const outcomes = await store.transactEach(ids, decide);
@@ -137,7 +137,7 @@ it('a binding someone removed before the first attempt is drift, although the cl
 it('a batch whose end cannot be recorded stays claimed; the sweep after the leases ends each once, not as drift', async () => {
   const ids = [await grant('unrecorded one'), await grant('unrecorded two')];
   h.clock.advance(601);
-  failEachAfter = 1; // the claims commit; the record of the ends does not
+  failEach = { after: 1, times: 3 }; // the claims commit; the record of the ends does not, together nor each alone
 
   const first = await h.sweep();
 
