@@ -44,6 +44,11 @@ export interface RunResult {
   outcome: TransitionOutcome;
   /** the request after the transition and all its effects (undefined when refused) */
   final?: AccessRequest | undefined;
+  /**
+   * Another process took the request over while this one worked on it (this one's lease ran out): its Google
+   * work was abandoned, or the record of its outcome refused. `final` is the request as this process last wrote it.
+   */
+  taken?: boolean;
 }
 
 /** How a run is carried out: `batch`, the request's seat in the sweep's IAM batch for its service (iamBatches.ts). */
@@ -139,28 +144,41 @@ export function createRunner(deps: AppDeps, kinds: Record<AccessRequest['kind'],
     const log = logger.child({ requestId: id });
     log.info(`request ${outcome.event.action}`, { status: outcome.next.status, actor: outcome.event.actor });
     let final = outcome.next;
+    let taken = false;
     for (const effect of outcome.effects) {
       try {
-        final = (await perform(final, effect, batch)) ?? final;
+        const performed = await perform(final, effect, batch);
+        final = performed.next ?? final;
+        taken ||= performed.taken === true;
       } catch (error) {
         log.error('effect failed', { effect: effect.type, error: asWardenError(error).operatorMessage });
       }
     }
     // Every transition people can see (it has effects) refreshes the App Home of whoever it concerns.
     if (outcome.effects.length > 0) await homes?.afterTransition(before, outcome.next);
-    return { outcome, final };
+    return taken ? { outcome, final, taken } : { outcome, final };
   }
 
-  /** An effect's Google work under this process's lease, and the transition recording its outcome. */
-  async function perform(request: AccessRequest, effect: Effect, batch: RemovalSeat | undefined): Promise<AccessRequest | undefined> {
+  /**
+   * An effect's Google work under this process's lease, and the transition recording its outcome: `next`, the
+   * request as recorded; `taken` when the work was abandoned or its record refused (another process has it).
+   */
+  async function perform(
+    request: AccessRequest,
+    effect: Effect,
+    batch: RemovalSeat | undefined,
+  ): Promise<{ next?: AccessRequest | undefined; taken?: boolean }> {
     const google = work[effect.type];
-    if (!google) return undefined;
+    if (!google) return {};
     const done = await google(request, { guard: guardFor(request, request.op?.holder ?? ''), batch });
     batch?.leave(); // the Google work is over: the batch need not wait for this request's record and Slack
-    if (!done) return undefined;
+    if (!done) return { taken: true };
     const recorded = await step(request.id, done.event);
-    if (!recorded.outcome.ok) await done.late?.();
-    return recorded.final;
+    if (!recorded.outcome.ok) {
+      await done.late?.();
+      return { taken: true };
+    }
+    return { next: recorded.final, taken: recorded.taken };
   }
 
   /**
@@ -299,6 +317,7 @@ export function createRunner(deps: AppDeps, kinds: Record<AccessRequest['kind'],
           const done =
             google && (await google(outcome.next, { guard: guardFor(outcome.next, outcome.next.op?.holder ?? ''), batch: seats.get(id) }));
           if (done) outcomes.push({ id, claim: outcome.next, done });
+          else if (google) results.set(id, { outcome, final: outcome.next, taken: true }); // abandoned: its lease was lost
         } catch (error) {
           log.error('effect failed', { effect: effect?.type, error: asWardenError(error).operatorMessage });
         } finally {
@@ -322,6 +341,9 @@ export function createRunner(deps: AppDeps, kinds: Record<AccessRequest['kind'],
         if (unrecorded.has(id)) return;
         const outcome = recorded.get(id);
         if (!outcome?.ok) {
+          // refused as stale: another process took the request over once this one's lease ran out
+          const claimed = results.get(id);
+          if (claimed) results.set(id, { ...claimed, final: claim, taken: true });
           await done.late?.();
           return;
         }
@@ -332,8 +354,9 @@ export function createRunner(deps: AppDeps, kinds: Record<AccessRequest['kind'],
         let final = outcome.next;
         // a recorded outcome that starts more Google work (none does today) carries on alone
         const more = googleEffect(outcome);
-        if (more) final = (await perform(final, more, undefined)) ?? final;
-        results.set(id, { outcome: results.get(id)?.outcome ?? outcome, final });
+        const performed = more ? await perform(final, more, undefined) : {};
+        final = performed.next ?? final;
+        results.set(id, { outcome: results.get(id)?.outcome ?? outcome, final, ...(performed.taken ? { taken: true } : {}) });
       }),
     );
   }

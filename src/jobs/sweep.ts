@@ -38,7 +38,7 @@ import { revertWaiting } from '../domain/ending';
 import { reminderDue, reviewReminderDue } from '../domain/reminders';
 import { windowOpenDue } from '../domain/schedule';
 import type { AppDeps } from '../app/deps';
-import type { Runner } from '../app/runner';
+import type { Runner, RunResult } from '../app/runner';
 import type { PageCursor, PageQuery, RequestPage } from '../ports';
 import { forEachLimited } from './forEachLimited';
 import { endDueGrants } from './endDueGrants';
@@ -211,6 +211,11 @@ export function createSweep(
   function count(run: SweepRun, final: AccessRequest | undefined, id: string): void {
     tally(run, tallyOf(final), id);
   }
+  /** A step's result: one another process took over while it ran (this run's lease ran out) is skipped, not retried. */
+  function counted(run: SweepRun, result: RunResult, id: string): void {
+    if (result.taken) return tally(run, 'skipped', id);
+    count(run, result.outcome.ok ? result.final : undefined, id);
+  }
 
   /**
    * Whether the sweep ends `request` now: it is due (or being revoked), no
@@ -236,8 +241,7 @@ export function createSweep(
   /** Ends a due (or revoked) request alone. */
   async function endDue(request: AccessRequest, run: SweepRun): Promise<void> {
     if (!endable(request, run)) return;
-    const { outcome, final } = await runner.run(request.id, claimRevert());
-    count(run, outcome.ok ? final : undefined, request.id);
+    counted(run, await runner.run(request.id, claimRevert()), request.id);
   }
 
   /**
@@ -259,7 +263,8 @@ export function createSweep(
       for (const id of ids) {
         const result = results.get(id);
         if (result?.error !== undefined) tally(run, 'errors', id);
-        else count(run, result?.outcome.ok ? result.final : undefined, id);
+        else if (result) counted(run, result, id);
+        else count(run, undefined, id);
       }
     } catch (error) {
       for (const id of ids) tally(run, 'errors', id);
@@ -289,8 +294,7 @@ export function createSweep(
 
   async function finishApply(request: AccessRequest, run: SweepRun): Promise<void> {
     if (leaseLive(request, clock.now())) return tally(run, 'skipped', request.id); // another process is applying it
-    const { outcome, final } = await runner.run(request.id, { type: 'claim_apply', maxAttempts: settings.maxAttempts, ...runner.lease() });
-    count(run, outcome.ok ? final : undefined, request.id);
+    counted(run, await runner.run(request.id, { type: 'claim_apply', maxAttempts: settings.maxAttempts, ...runner.lease() }), request.id);
   }
 
   async function tendPending(request: AccessRequest, run: SweepRun): Promise<void> {

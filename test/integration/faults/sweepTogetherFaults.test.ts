@@ -21,6 +21,9 @@ jest.setTimeout(240_000);
 
 const MANY = service('many');
 const POISONED = service('poisoned');
+const STALLED = service('stalled');
+const REFUSED = service('refused');
+const TAKEN = service('taken');
 /** a transactEach call that takes any of these requests fails without committing anything */
 let failFor = new Set<string>();
 
@@ -123,4 +126,97 @@ it('one document whose claim cannot be written fails alone: the other due grants
   for (const id of good) expect((await h.request(id)).status).toBe('expired');
   expect(ours(POISONED).map((b) => b.condition?.title)).toEqual([titleFor(bad)]);
   expect((await h.request(bad)).status).toBe('active');
+
+  // repaired, it ends with the next sweep
+  const repair = new Firestore({ projectId: h.projectId });
+  try {
+    await repair
+      .collection('requests')
+      .doc(bad)
+      .update({ eventCount: (await h.runwarden.deps.store.events(bad)).length });
+  } finally {
+    await repair.terminate();
+  }
+  const second = await h.sweep();
+  expect(second.body).toMatchObject({ expired: 1, errors: 0 });
+  expect(ours(POISONED)).toHaveLength(0);
+});
+
+it('a batch that stalls past half its lease before the write renews each lease first (no skip): expired, each trail complete', async () => {
+  const ids = await seedDue(STALLED, 2);
+  const read = h.emulator.hold('GetIamPolicy', STALLED);
+
+  const sweeping = h.sweep();
+  await read.reached;
+  h.clock.advance(151); // the claims' leases (300 s) have less than half left
+  read.release();
+  const sweep = await sweeping;
+
+  expect(sweep.body).toMatchObject({ expired: 2, errors: 0, drifted: 0 });
+  expect(ours(STALLED)).toHaveLength(0);
+  for (const id of ids) {
+    const actions = (await h.runwarden.deps.store.events(id)).map((e) => e.action);
+    // the claim's planned write, then the renewal the stale lease called for before the write, then the end
+    expect(actions.slice(actions.indexOf('revert_started')).slice(0, 4)).toEqual([
+      'revert_started',
+      'google_write',
+      'google_write',
+      'expired',
+    ]);
+  }
+});
+
+it('a batch Google refuses records every request’s failure (stays active, backoff); the next attempt after it ends each', async () => {
+  const ids = await seedDue(REFUSED, 3);
+  h.emulator.injectFault({
+    method: 'SetIamPolicy',
+    code: 7,
+    message: "Permission 'run.services.setIamPolicy' denied",
+    times: 1,
+    resource: REFUSED,
+  });
+
+  const first = await h.sweep();
+
+  expect(first.body).toMatchObject({ revertFailing: 3, expired: 0, errors: 0, retried: 0 });
+  expect(ours(REFUSED)).toHaveLength(3);
+  for (const id of ids) {
+    const request = await h.request(id);
+    expect(request.status).toBe('active');
+    expect(request.revertFailing).toMatchObject({ failures: 1 });
+    const actions = (await h.runwarden.deps.store.events(id)).map((e) => e.action);
+    expect(actions.filter((a) => a === 'revert_interrupted')).toHaveLength(1);
+  }
+  h.clock.advance(61);
+
+  const second = await h.sweep();
+
+  expect(second.body).toMatchObject({ expired: 3, drifted: 0, errors: 0, revertFailing: 0 });
+  expect(ours(REFUSED)).toHaveLength(0);
+});
+
+it('a batch that stalls past its whole lease: the next sweep takes it over and ends each once; the stalled one writes nothing', async () => {
+  const ids = await seedDue(TAKEN, 2);
+  const read = h.emulator.hold('GetIamPolicy', TAKEN);
+  const stalled = h.sweep();
+  await read.reached;
+  h.clock.advance(301); // the stalled run's leases (300 s) have run out
+
+  const takeover = await h.sweep();
+
+  expect(takeover.body).toMatchObject({ expired: 2, drifted: 0, errors: 0 });
+  const sets = h.emulator.calls.filter((c) => c.method === 'SetIamPolicy').length;
+  read.release();
+  const late = await stalled;
+  // they were ended by the takeover: skipped here, not counted as a revert to retry
+  expect(late.body).toMatchObject({ expired: 0, drifted: 0, retried: 0, skipped: 2 });
+  // it found the bindings gone and wrote nothing
+  expect(h.emulator.calls.filter((c) => c.method === 'SetIamPolicy').length).toBe(sets);
+  for (const id of ids) {
+    const ended = await h.request(id);
+    expect(ended.status).toBe('expired');
+    expect(ended.result?.drift).toBeUndefined();
+    const actions = (await h.runwarden.deps.store.events(id)).map((e) => e.action);
+    expect(actions.filter((a) => a === 'expired' || a === 'drift_detected')).toEqual(['expired']);
+  }
 });
