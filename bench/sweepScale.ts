@@ -19,7 +19,6 @@
 import { Firestore } from '@google-cloud/firestore';
 import { resolve } from 'node:path';
 import { createRequestStore } from '../src/adapters/firestore/requestStore';
-import { buildCondition } from '../src/domain/iamCondition';
 import type { AccessRequest } from '../src/domain/request';
 import { REQUEST_ID_ALPHABET } from '../src/domain/requestId';
 import { freePort } from '../dev/sandbox/firestoreEmulator';
@@ -29,6 +28,7 @@ import { deployedNode, describeDeployedNode, type DeployedNode } from './deploye
 import { probeEnv, readPeaks } from './probe';
 import { startStandIns, type StandIns } from './standIns';
 import { heading, nowMs, table } from './stats';
+import { ADMIN_BINDING, dueBinding, dueGrant } from '../test/support/dueGrants';
 
 export interface SweepScaleOptions {
   sizes: ReadonlyArray<{ grants: number; services: number }>;
@@ -64,31 +64,6 @@ function idOf(n: number): string {
   return id;
 }
 
-function dueGrant(n: number, target: string, now: Date): AccessRequest {
-  const expiresAt = new Date(Math.floor(now.getTime() / 1000) * 1000 - 60_000);
-  const appliedAt = new Date(expiresAt.getTime() - 3_600_000);
-  return {
-    id: idOf(n),
-    kind: 'invoker',
-    status: 'active',
-    requester: 'U0ALICE',
-    target,
-    reason: `bench grant ${n}`,
-    createdAt: new Date(appliedAt.getTime() - 60_000),
-    updatedAt: appliedAt,
-    approvals: [{ approver: 'U0BOB', at: appliedAt }],
-    approvalsRequired: 1,
-    approverGroup: 'platform',
-    ruleIndex: 0,
-    channel: 'C0APPROVALS',
-    durationSeconds: 3600,
-    role: 'roles/run.invoker',
-    member: `user:user${n}@acme.example`,
-    appliedAt,
-    expiresAt,
-  };
-}
-
 async function seed(standIns: StandIns, projectId: string, grants: number, services: number): Promise<number> {
   const t0 = nowMs();
   const firestore = new Firestore({ projectId, ignoreUndefinedProperties: true });
@@ -97,21 +72,11 @@ async function seed(standIns: StandIns, projectId: string, grants: number, servi
   const byService = new Map<string, AccessRequest[]>();
   for (let n = 0; n < grants; n += 1) {
     const target = `projects/${PROJECT}/locations/us-central1/services/svc-${String(n % services).padStart(4, '0')}`;
-    byService.set(target, [...(byService.get(target) ?? []), dueGrant(n, target, now)]);
+    const grant = dueGrant({ id: idOf(n), target, n, reason: 'bench grant', durationSeconds: 3600, now });
+    byService.set(target, [...(byService.get(target) ?? []), grant]);
   }
   for (const [name, requests] of byService) {
-    const bindings = requests.map((r) => ({
-      role: r.role ?? '',
-      members: [r.member ?? ''],
-      condition: buildCondition({
-        requestId: r.id,
-        expiresAt: r.expiresAt ?? now,
-        requester: r.requester,
-        approvers: ['U0BOB'],
-        reason: r.reason,
-      }),
-    }));
-    standIns.emulator.seedService({ name, bindings: [{ role: 'roles/run.admin', members: ['group:admins@acme.example'] }, ...bindings] });
+    standIns.emulator.seedService({ name, bindings: [ADMIN_BINDING, ...requests.map(dueBinding)] });
   }
   const all = [...byService.values()].flat();
   let next = 0;

@@ -11,10 +11,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Firestore } from '@google-cloud/firestore';
-import { buildCondition, titleFor } from '../../../src/domain/iamCondition';
-import type { AccessRequest } from '../../../src/domain/request';
+import { titleFor } from '../../../src/domain/iamCondition';
 import { newRequestId } from '../../../src/domain/requestId';
 import { MAX_TRANSACT_EACH, type RequestStore } from '../../../src/ports';
+import { dueGrant, seedDueGrants } from '../../support/dueGrants';
 import { service, startHarness, type Harness } from '../../support/harness';
 
 jest.setTimeout(240_000);
@@ -49,37 +49,10 @@ afterAll(async () => {
 /** `n` active invoker grants on `target`, already due, each with its binding on the service (as approved and applied) */
 async function seedDue(target: string, n: number): Promise<string[]> {
   const now = h.clock.now();
-  const expiresAt = new Date(Math.floor(now.getTime() / 1000) * 1000 - 60_000);
-  const appliedAt = new Date(expiresAt.getTime() - 600_000);
-  const requests: AccessRequest[] = Array.from({ length: n }, (_, i) => ({
-    id: newRequestId((k) => randomBytes(k)),
-    kind: 'invoker',
-    status: 'active',
-    requester: 'U0ALICE',
-    target,
-    reason: `due grant ${i}`,
-    createdAt: new Date(appliedAt.getTime() - 60_000),
-    updatedAt: appliedAt,
-    approvals: [{ approver: 'U0BOB', at: appliedAt }],
-    approvalsRequired: 1,
-    approverGroup: 'platform',
-    ruleIndex: 0,
-    channel: 'C0APPROVALS',
-    durationSeconds: 600,
-    role: 'roles/run.invoker',
-    member: `user:user${i}@acme.example`,
-    appliedAt,
-    expiresAt,
-  }));
-  const bindings = requests.map((r) => ({
-    role: r.role ?? '',
-    members: [r.member ?? ''],
-    condition: buildCondition({ requestId: r.id, expiresAt, requester: r.requester, approvers: ['U0BOB'], reason: r.reason }),
-  }));
-  h.emulator.seedService({ name: target, bindings: [{ role: 'roles/run.admin', members: ['group:admins@acme.example'] }, ...bindings] });
-  for (const request of requests) {
-    await h.runwarden.deps.store.create(request, { at: request.createdAt, actor: request.requester, action: 'seeded', detail: {} });
-  }
+  const requests = Array.from({ length: n }, (_, i) =>
+    dueGrant({ id: newRequestId((k) => randomBytes(k)), target, n: i, reason: 'due grant', durationSeconds: 600, now }),
+  );
+  await seedDueGrants(h.emulator, h.runwarden.deps.store, target, requests);
   return requests.map((r) => r.id);
 }
 

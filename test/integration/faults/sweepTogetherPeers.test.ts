@@ -6,10 +6,9 @@
  * claimed by the other is skipped, not an error.
  */
 import { randomBytes } from 'node:crypto';
-import { buildCondition } from '../../../src/domain/iamCondition';
-import type { AccessRequest } from '../../../src/domain/request';
 import { newRequestId } from '../../../src/domain/requestId';
 import { MAX_TRANSACT_EACH } from '../../../src/ports';
+import { dueGrant, seedDueGrants } from '../../support/dueGrants';
 import { service, startHarness, type Harness } from '../../support/harness';
 
 jest.setTimeout(240_000);
@@ -29,42 +28,10 @@ afterAll(async () => {
 
 it('two sweeps at once over 150 due grants of one service: each ends once, as expired, by one of them', async () => {
   const now = a.clock.now();
-  const expiresAt = new Date(Math.floor(now.getTime() / 1000) * 1000 - 60_000);
-  const appliedAt = new Date(expiresAt.getTime() - 600_000);
-  const requests: AccessRequest[] = Array.from({ length: MAX_TRANSACT_EACH + 50 }, (_, i) => ({
-    id: newRequestId((k) => randomBytes(k)),
-    kind: 'invoker',
-    status: 'active',
-    requester: 'U0ALICE',
-    target: SHARED,
-    reason: `shared grant ${i}`,
-    createdAt: new Date(appliedAt.getTime() - 60_000),
-    updatedAt: appliedAt,
-    approvals: [{ approver: 'U0BOB', at: appliedAt }],
-    approvalsRequired: 1,
-    approverGroup: 'platform',
-    ruleIndex: 0,
-    channel: 'C0APPROVALS',
-    durationSeconds: 600,
-    role: 'roles/run.invoker',
-    member: `user:user${i}@acme.example`,
-    appliedAt,
-    expiresAt,
-  }));
-  a.emulator.seedService({
-    name: SHARED,
-    bindings: [
-      { role: 'roles/run.admin', members: ['group:admins@acme.example'] },
-      ...requests.map((r) => ({
-        role: r.role ?? '',
-        members: [r.member ?? ''],
-        condition: buildCondition({ requestId: r.id, expiresAt, requester: r.requester, approvers: ['U0BOB'], reason: r.reason }),
-      })),
-    ],
-  });
-  for (const request of requests) {
-    await a.runwarden.deps.store.create(request, { at: request.createdAt, actor: request.requester, action: 'seeded', detail: {} });
-  }
+  const requests = Array.from({ length: MAX_TRANSACT_EACH + 50 }, (_, i) =>
+    dueGrant({ id: newRequestId((k) => randomBytes(k)), target: SHARED, n: i, reason: 'shared grant', durationSeconds: 600, now }),
+  );
+  await seedDueGrants(a.emulator, a.runwarden.deps.store, SHARED, requests);
 
   const [one, two] = await Promise.all([a.sweep(), b.sweep()]);
 
