@@ -143,7 +143,10 @@ describe('warden CLI', () => {
   it('filters messages by request, user and time, marks thread replies and renders mentions and dates', async () => {
     const id = 'abcdefghjk';
     const client = new WebClient(TOKEN, { slackApiUrl: `${standIn.url}/api/`, retryConfig: { retries: 0 } });
-    const expires = Math.floor(Date.now() / 1000) + 2 * 3600;
+    // noon UTC today, so that it reads "today" at any hour the suite runs (now + 2 h was "tomorrow" after 22:00 UTC)
+    const noon = new Date();
+    noon.setUTCHours(12, 0, 0, 0);
+    const expires = Math.floor(noon.getTime() / 1000);
     const parent = await client.chat.postMessage({
       channel: 'C0APPROVALS',
       text: `Request \`${id}\` by <@U0ALICE>: expires <!date^${expires}^{date_short_pretty} {time}|later>`,
